@@ -1,0 +1,351 @@
+"""Read an article file as it comes: headline, date line, byline, prose, page furniture.
+
+The whole file (decoded as UTF-8, line ends normalised to ``\\n``) becomes
+``ArticleText.text``; nothing is cut out of it, so every offset still points at the words the
+reader received. Instead each text block is either *body* (prose that extraction reads) or
+*excluded* with a reason: captions, newsletter prompts, video-player text, related links,
+social posts, the author's bio. What counts as furniture is data
+(``mappers/data/boilerplate.tsv``), not code.
+
+A sidecar ``NAME.meta.json`` beside ``NAME.txt`` states what the text does not::
+
+    {"url": "https://…", "publisher": "…", "published": "2024-02-05",
+     "authors": ["…"], "headline": "…"}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from mappers.model import ArticleText, Span
+
+DATA = Path(__file__).resolve().parent / "data"
+ARTICLE_SUFFIXES = (".txt",)
+META_SUFFIX = ".meta.json"
+META_KEYS = {"url", "publisher", "published", "authors", "headline"}
+MAX_BYTES = 5 * 1024 * 1024  # a news article is a few dozen KiB; larger is not an article
+
+
+class ArticleError(Exception):
+    """An article that cannot be read: says which file, where, and why."""
+
+    def __init__(self, path: str | Path, reason: str, line: int | None = None,
+                 column: int | None = None) -> None:
+        self.path, self.reason, self.line, self.column = str(path), reason, line, column
+        where = self.path + (f":{line}" if line else "") + (f":{column}" if column else "")
+        super().__init__(f"{where}: {reason}")
+
+
+# --- furniture rules -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    reason: str
+    action: str  # block | with-prev | rest | teaser
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def furniture_rules() -> tuple[Rule, ...]:
+    rules = []
+    for number, line in enumerate((DATA / "boilerplate.tsv").read_text("utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            reason, action, regex = line.split("\t", 2)
+            rules.append(Rule(reason, action, re.compile(regex, re.IGNORECASE)))
+        except (ValueError, re.error) as exc:
+            raise ArticleError(DATA / "boilerplate.tsv", f"bad rule: {exc}", number) from exc
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def publishers() -> dict[str, str]:
+    table = {}
+    for line in (DATA / "publishers.tsv").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, name = line.split("\t", 1)
+            table[key.strip().lower()] = name.strip()
+    return table
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_MONTHS = {m: i for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_PATTERNS = (
+    re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),  # Jan. 4, 2020
+    re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I),  # 4 January 2020
+    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),  # 2020-01-04
+)
+_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*"
+
+
+def _as_date(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[date, Span]]:
+    """Every full calendar date the text states, with where it stands.
+
+    >>> [d.isoformat() for d, _ in find_dates("Saturday, Jan. 4, 2020 and 6 January 2020")]
+    ['2020-01-04', '2020-01-06']
+    """
+    found = []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            groups = m.groups()
+            if pattern is _DATE_PATTERNS[0]:
+                d = _as_date(groups[2], str(_MONTHS[groups[0][:3].lower()]), groups[1])
+            elif pattern is _DATE_PATTERNS[1]:
+                d = _as_date(groups[2], str(_MONTHS[groups[1][:3].lower()]), groups[0])
+            else:
+                d = _as_date(*groups)
+            if d:
+                found.append((d, Span(m.start(), m.end())))
+    return sorted(found, key=lambda item: item[1])
+
+
+def date_line(block: str) -> date | None:
+    """The date of a line that is nothing but a date ("Monday, February 05, 2024")."""
+    stripped = re.sub(rf"^\s*{_WEEKDAY}", "", block.strip(), flags=re.I)
+    dates = find_dates(stripped)
+    if len(dates) == 1 and len(stripped) - (dates[0][1].end - dates[0][1].begin) <= 2:
+        return dates[0][0]
+    return None
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+_MARKER = re.compile(r"^[\s>•*·■▪●◦‣–—-]*(?:\.\s?\.\s?\.\s*)?")  # bullets, quote marks, ". . ."
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)…]\s*$")
+
+
+def blocks(text: str) -> list[Span]:
+    """Text blocks: paragraphs, one per line, with a hard-wrapped line joined to the next when
+    it does not end a sentence and the next starts in lower case. Leading list markers and
+    quote-bar characters are left outside the span."""
+    spans: list[Span] = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        lead = len(_MARKER.match(line).group())  # type: ignore[union-attr]
+        body = line[lead:].rstrip()
+        if not any(ch.isalnum() for ch in body):
+            continue
+        span = Span(m.start() + lead, m.start() + lead + len(body))
+        prev = spans[-1] if spans else None
+        if (prev and body[:1].islower() and not _SENTENCE_END.search(prev.of(text))
+                and text[prev.end:span.begin].count("\n") == 1):
+            spans[-1] = Span(prev.begin, span.end)
+        else:
+            spans.append(span)
+    return spans
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s)
+    s = s.translate(str.maketrans("‘’“”", "''\"\""))
+    return re.sub(r"\s+", " ", s).strip().lower()
+
+
+def _byline(block: str) -> tuple[str, list[str]] | None:
+    """("Title | By A and B", …) -> ("Title", ["A", "B"]); "By A" -> ("", ["A"])."""
+    m = re.match(r"^(?:(.*?)\s*[|–—-]\s*)?by\s+([A-Z][\w.'’-]*(?:[ ,]+(?:and\s+)?[A-Z][\w.'’-]*){0,8})\s*$",
+                 block, re.I)
+    if not m or not m.group(2)[:1].isupper():
+        return None
+    names = [n.strip() for n in re.split(r",\s*|\s+and\s+", m.group(2)) if n.strip()]
+    return (m.group(1) or "").strip(), names
+
+
+# --- the reader ------------------------------------------------------------------------------
+
+def decode(path: Path) -> str:
+    """The file's text, or an ArticleError naming what is wrong with its bytes."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ArticleError(path, f"cannot read: {exc.strerror}") from exc
+    if size > MAX_BYTES:
+        raise ArticleError(path, f"{size} bytes is larger than an article ({MAX_BYTES} at most)")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise ArticleError(path, "binary file (contains NUL bytes); expected UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ArticleError(path, f"not UTF-8 ({exc.reason} at byte {exc.start}); "
+                                 "convert it, e.g. iconv -f cp1252 -t utf-8", line, column) from exc
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ArticleError(path, "empty article")
+    return text
+
+
+def read_meta(path: Path) -> dict[str, object]:
+    """The sidecar ``NAME.meta.json`` of an article, or {} when there is none."""
+    meta_path = path.with_name(path.stem + META_SUFFIX)
+    if not meta_path.exists():
+        return {}
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ArticleError(meta_path, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from exc
+    except UnicodeDecodeError as exc:
+        raise ArticleError(meta_path, "not UTF-8") from exc
+    if not isinstance(meta, dict):
+        raise ArticleError(meta_path, "expected a JSON object with keys " + ", ".join(sorted(META_KEYS)))
+    unknown = set(meta) - META_KEYS
+    if unknown:
+        raise ArticleError(meta_path, f"unknown keys {sorted(unknown)}; allowed: {sorted(META_KEYS)}")
+    if "published" in meta:
+        try:
+            date.fromisoformat(str(meta["published"]))
+        except ValueError as exc:
+            raise ArticleError(meta_path, f"published {meta['published']!r} is not YYYY-MM-DD") from exc
+    if "authors" in meta and not (isinstance(meta["authors"], list)
+                                  and all(isinstance(a, str) for a in meta["authors"])):
+        raise ArticleError(meta_path, "authors must be a list of names")
+    return meta
+
+
+def article_id(path: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", path.stem).strip("-") or "article"
+
+
+def read_article(path: str | Path) -> ArticleText:
+    """Read one article file (and its sidecar) into an :class:`ArticleText`.
+
+    Raises :class:`ArticleError` with the file (and line and column where known) for a file
+    that is missing, empty, binary, not UTF-8, too large, or has a malformed sidecar.
+    """
+    path = Path(path)
+    text = decode(path)
+    meta = read_meta(path)
+    art = ArticleText(id=article_id(path), source=str(path), text=text)
+    spans = blocks(text)
+    excluded: dict[Span, str] = {}
+
+    # Date line: a block that is only a date, before the prose starts.
+    for span in spans[:4]:
+        d = date_line(span.of(text))
+        if d:
+            art.date_published = art.date_published or d.isoformat()
+            excluded[span] = "date line"
+
+    _find_headline(art, spans, excluded)
+    _mark_furniture(text, spans, excluded)
+    _find_publisher(art, spans)
+
+    if meta:
+        art.url = str(meta.get("url") or "") or art.url
+        art.publisher = str(meta.get("publisher") or "") or art.publisher
+        art.date_published = str(meta.get("published") or "") or art.date_published
+        art.authors = list(meta.get("authors") or []) or art.authors  # type: ignore[arg-type]
+        art.headline = str(meta.get("headline") or "") or art.headline
+    art.excluded = sorted(excluded.items())
+    art.body = [s for s in spans if s not in excluded]
+    art.reference_date = art.date_published or _latest_date(text)
+    return art
+
+
+def _find_headline(art: ArticleText, spans: list[Span], excluded: dict[Span, str]) -> None:
+    """The headline is the page title a scraped page repeats ("Title - Publisher"), else the
+    first block that is not a date line; a "Title | By Name" block yields the byline too."""
+    text = art.text
+    folded = {_fold(s.of(text)): s for s in spans}
+    candidates = [s for s in spans if s not in excluded]
+    chosen: Span | None = None
+    for span in spans:
+        m = re.match(r"^(.{12,}?)\s+[-|–—]\s+([^-|–—]{2,40})$", span.of(text))
+        if m and _fold(m.group(1)) in folded and folded[_fold(m.group(1))] != span:
+            chosen = folded[_fold(m.group(1))]
+            excluded[span] = "page title"
+            name = publishers().get(m.group(2).strip().lower())
+            art.publisher = art.publisher or name
+    for span in candidates[:3]:
+        byline = _byline(span.of(text))
+        if byline:
+            art.authors = art.authors or byline[1]
+            excluded[span] = "byline" if not byline[0] else "title and byline"
+            if chosen is None and byline[0]:
+                chosen = Span(span.begin, span.begin + len(byline[0]))
+                excluded[span] = "headline and byline"
+    if chosen is None:
+        chosen = next((s for s in candidates if s not in excluded), None)
+    if chosen is not None:
+        art.headline = chosen.of(text)
+        art.headline_span = chosen
+        excluded.setdefault(chosen, "headline")
+
+
+def _mark_furniture(text: str, spans: list[Span], excluded: dict[Span, str]) -> None:
+    rules = furniture_rules()
+    index = 0
+    while index < len(spans):
+        span = spans[index]
+        block = span.of(text)
+        for rule in rules:
+            if not rule.pattern.search(block):
+                continue
+            excluded.setdefault(span, rule.reason)
+            if rule.action == "with-prev" and index > 0:
+                excluded.setdefault(spans[index - 1], rule.reason)
+            elif rule.action == "rest":
+                for later in spans[index + 1:]:
+                    excluded.setdefault(later, rule.reason)
+                return
+            elif rule.action == "teaser":
+                _mark_teaser(text, spans, index, excluded, rule.reason)
+            break
+        index += 1
+
+
+def _mark_teaser(text: str, spans: list[Span], start: int, excluded: dict[Span, str],
+                 reason: str) -> None:
+    credits = [r.pattern for r in furniture_rules() if r.reason == "caption"]
+    window = spans[start + 1 : start + 7]
+    for offset, span in enumerate(window):
+        if any(credit.search(span.of(text)) for credit in credits):
+            for inside in window[: offset + 1]:
+                excluded.setdefault(inside, reason)
+            return
+
+
+def _find_publisher(art: ArticleText, spans: list[Span]) -> None:
+    """A publisher named by a staff e-mail domain ("Write to … at x@wsj.com")."""
+    if art.publisher:
+        return
+    for m in re.finditer(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", art.text):
+        name = publishers().get(m.group(1).lower())
+        if name:
+            art.publisher = name
+            return
+
+
+def _latest_date(text: str) -> str | None:
+    """Failing a date line, relative dates resolve against the latest full date the text
+    states (photo captions usually carry the day of the events)."""
+    dates = [d for d, _ in find_dates(text)]
+    return max(dates).isoformat() if dates else None
+
+
+def article_paths(directory: str | Path) -> list[Path]:
+    """The article files of a directory, in name order (sidecars are not articles)."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise ArticleError(root, "not a directory of articles")
+    return sorted(p for p in root.iterdir()
+                  if p.is_file() and p.suffix in ARTICLE_SUFFIXES and not p.name.startswith("."))

@@ -1,0 +1,83 @@
+"""Every setting newskg has, declared once: name, default, help.
+
+The CLI options, ``create_app(config)`` and the README's settings table all read this table.
+A setting can be given on the command line, in the ``config`` mapping passed to
+``create_app`` (upper-case name), or as an environment variable ``NEWSKG_<NAME>`` read once
+at start-up (never inside a request).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def key(self) -> str:
+        """The key in a Flask config / ``create_app`` mapping."""
+        return self.name.upper()
+
+    @property
+    def env(self) -> str:
+        return "NEWSKG_" + self.name.upper()
+
+    def parse(self, raw: Any) -> Any:
+        """Coerce ``raw`` (often a string from the environment) to the default's type."""
+        if self.default is None or isinstance(raw, type(self.default)):
+            return raw
+        if isinstance(self.default, bool):
+            return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+        try:
+            return type(self.default)(raw)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"setting {self.name} wants a {type(self.default).__name__}, got {raw!r}"
+            ) from exc
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", "var/store", "Directory of the versioned store (built by `newskg build`)."),
+    Setting("articles", "articles", "Directory of article files (*.txt, optional *.meta.json)."),
+    Setting(
+        "base_iri",
+        "http://localhost:8000/",
+        "Base under which data IRIs are minted (id/…, graph/…). Changing it needs a rebuild.",
+    ),
+    Setting("host", "127.0.0.1", "Interface `newskg serve` listens on."),
+    Setting("port", 8000, "Port `newskg serve` listens on."),
+    Setting("workers", 2, "Gunicorn worker processes, each reading the store read-only."),
+    Setting("query_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped."),
+    Setting("max_rows", 100000, "Most result rows a query may return (larger answers are refused)."),
+    Setting("keep_versions", 3, "How many published store versions a build keeps."),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def resolve(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+            ) -> dict[str, Any]:
+    """Defaults, overridden by ``NEWSKG_*`` environment variables, overridden by ``config``.
+
+    >>> resolve({"PORT": "8080"}, environ={})["PORT"]
+    8080
+    """
+    environ = os.environ if environ is None else environ
+    config = config or {}
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = setting.default
+        if setting.env in environ:
+            raw = environ[setting.env]
+        if setting.key in config:
+            raw = config[setting.key]
+        values[setting.key] = setting.parse(raw)
+    extra = {k: v for k, v in config.items() if k not in values}
+    return {**values, **extra}

@@ -1,0 +1,153 @@
+"""The reader on the corpus as received, and on broken input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mappers.reader import ArticleError, blocks, read_article
+
+ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+ANALYSIS = ARTICLES / "000_15d2d29b220b0ea0.txt"
+PROFILE = ARTICLES / "004_aab24eeb803ce905.txt"
+
+
+def body_text(path: Path) -> str:
+    article = read_article(path)
+    return "\n".join(span.of(article.text) for span in article.body)
+
+
+def test_analysis_metadata() -> None:
+    article = read_article(ANALYSIS)
+    assert article.headline == (
+        "Following Soleimani Assassination, Nasrallah Aims to Expel U.S. From the Mideast"
+    )
+    assert article.date_published is None  # the text has no date line
+    # ... but its latest photo caption dates it, so "on Saturday" can still be resolved.
+    assert article.reference_date == "2020-01-06"
+    assert article.text == ANALYSIS.read_text("utf-8")
+
+
+def test_profile_metadata() -> None:
+    article = read_article(PROFILE)
+    assert article.headline == "The Shadowy Backroom Dealer Steering Iran’s ‘Axis of Resistance’"
+    assert article.date_published == "2024-02-05"
+    assert article.authors == ["Sune Engel Rasmussen"]
+    assert article.publisher == "The Wall Street Journal"
+
+
+@pytest.mark.parametrize(
+    ("path", "furniture"),
+    [
+        (ANALYSIS, "Please enter a valid email address"),
+        (ANALYSIS, "The email address you have provided is already registered"),
+        (ANALYSIS, "Mourners carry the coffins"),  # photo caption
+        (ANALYSIS, "Four critical questions"),  # related links
+        (ANALYSIS, "UPDATE:"),
+        (PROFILE, "YOU MAY ALSO LIKE"),
+        (PROFILE, "Paused"),
+        (PROFILE, "Iran-backed groups form a land bridge"),  # video description
+        (PROFILE, "Posted on X"),
+        (PROFILE, "I profiled Esmail Qaani"),  # social post
+        (PROFILE, "side-hustling DJ"),  # author bio
+        (PROFILE, "Sune lived for nearly a decade"),
+        (PROFILE, "LATEST ARTICLES"),
+        (PROFILE, "PHOTO:\xa0SALAMPIX"),
+        (PROFILE, "became leader of the Quds Force after a U.S. drone strike"),  # caption
+        (PROFILE, "Costas Paris contributed"),
+        (PROFILE, "- WSJ"),
+    ],
+)
+def test_furniture_is_not_body(path: Path, furniture: str) -> None:
+    article = read_article(path)
+    assert furniture in article.text
+    assert furniture not in body_text(path)
+
+
+@pytest.mark.parametrize(
+    ("path", "prose"),
+    [
+        (ANALYSIS, "In an aggressive speech, Nasrallah presented the goals"),
+        (ANALYSIS, "The Iranians said they will be enriching the quantity of uranium"),
+        (PROFILE, "Secretary of State\xa0Antony Blinken\xa0warned last week"),  # a bullet
+        (PROFILE, "Born in the late 1950s, Qaani has revealed"),  # after a "> " marker
+        (PROFILE, "Same problem exists in relation to Houthis"),
+        (PROFILE, "The question now is whether the militias will listen."),
+    ],
+)
+def test_prose_is_body(path: Path, prose: str) -> None:
+    assert prose in body_text(path)
+
+
+def test_body_spans_exclude_markers() -> None:
+    text = "  • First point here.\n> Second point\n"
+    assert [s.of(text) for s in blocks(text)] == ["First point here.", "Second point"]
+
+
+def test_hard_wrapped_lines_join() -> None:
+    text = "Headline\n\nThe minister said the talks\nwould resume on Monday.\n"
+    assert [s.of(text) for s in blocks(text)][1] == (
+        "The minister said the talks\nwould resume on Monday."
+    )
+
+
+def test_sidecar_supplies_what_the_text_does_not(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("A headline\n\nSomeone did something.\n", "utf-8")
+    (tmp_path / "a.meta.json").write_text(json.dumps({
+        "url": "https://example.org/a", "publisher": "Example News",
+        "published": "2021-03-04", "authors": ["Ann Author"]}), "utf-8")
+    article = read_article(tmp_path / "a.txt")
+    assert (article.url, article.publisher, article.date_published, article.authors) == (
+        "https://example.org/a", "Example News", "2021-03-04", ["Ann Author"])
+    assert article.reference_date == "2021-03-04"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty article"),
+        (b"  \n\n ", "empty article"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
+        (b"Headline\n\ncaf\xe9 au lait\n", "not UTF-8"),
+    ],
+)
+def test_broken_article_names_file_and_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "broken.txt"
+    path.write_bytes(content)
+    with pytest.raises(ArticleError) as info:
+        read_article(path)
+    assert str(path) in str(info.value) and reason in str(info.value)
+
+
+def test_wrong_encoding_gives_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(b"Headline\n\nabc caf\xe9\n")
+    with pytest.raises(ArticleError) as info:
+        read_article(path)
+    assert (info.value.line, info.value.column) == (3, 8)
+
+
+def test_malformed_sidecar_gives_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("A headline\n\nText.\n", "utf-8")
+    (tmp_path / "a.meta.json").write_text('{\n  "url": "x",\n  "publisher": }\n', "utf-8")
+    with pytest.raises(ArticleError) as info:
+        read_article(tmp_path / "a.txt")
+    assert info.value.path.endswith("a.meta.json")
+    assert (info.value.line, info.value.column) == (3, 16)
+
+
+@pytest.mark.parametrize(
+    ("meta", "reason"),
+    [
+        ({"published": "yesterday"}, "not YYYY-MM-DD"),
+        ({"authors": "Ann"}, "list of names"),
+        ({"writer": "Ann"}, "unknown keys"),
+    ],
+)
+def test_invalid_sidecar_values(tmp_path: Path, meta: dict[str, object], reason: str) -> None:
+    (tmp_path / "a.txt").write_text("A headline\n\nText.\n", "utf-8")
+    (tmp_path / "a.meta.json").write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(ArticleError, match=reason):
+        read_article(tmp_path / "a.txt")
