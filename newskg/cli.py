@@ -151,9 +151,6 @@ def validate(file: Path | None, store: str) -> None:
 @setting_option("host")
 @setting_option("port")
 @setting_option("workers")
-@setting_option("base_iri")
-@setting_option("query_timeout")
-@setting_option("max_rows")
 def serve(**options: Any) -> None:
     """Serve the published version: SPARQL at /sparql, pages at /, with gunicorn."""
     from newskg import serve as serving

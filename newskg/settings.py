@@ -54,8 +54,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Interface `newskg serve` listens on."),
     Setting("port", 8000, "Port `newskg serve` listens on."),
     Setting("workers", 2, "Gunicorn worker processes, each reading the store read-only."),
-    Setting("query_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped."),
-    Setting("max_rows", 100000, "Most result rows a query may return (larger answers are refused)."),
     Setting("keep_versions", 3, "How many published store versions a build keeps."),
 )
 
@@ -81,3 +79,11 @@ def resolve(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] 
         values[setting.key] = setting.parse(raw)
     extra = {k: v for k, v in config.items() if k not in values}
     return {**values, **extra}
+
+
+def markdown_table() -> str:
+    """The settings as the README's Markdown table (a test keeps the README in step)."""
+    rows = ["| setting | environment | default | what it does |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        rows.append(f"| `--{s.name.replace('_', '-')}` | `{s.env}` | `{s.default}` | {s.help} |")
+    return "\n".join(rows)

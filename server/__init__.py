@@ -1,0 +1,35 @@
+"""The newskg web app: a Flask app factory in the style of Flask's tutorial (flaskr).
+
+One blueprint per surface (:mod:`server.pages`, :mod:`server.sparql`), one error shape
+(:mod:`server.errors`) and one shared resource, the published store (:mod:`server.store`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from newskg import settings
+
+MAX_BODY = 1024 * 1024  # bytes of request body accepted unless MAX_CONTENT_LENGTH says otherwise
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides settings by upper-case name (``STORE``, ``TESTING``,
+    …); environment variables are read here, once, never inside a request."""
+    # Imported here, as flaskr does, so importing `server` stays cheap and the submodules
+    # (which import each other) never see a half-initialised package.
+    from server import errors, pages, sparql, store
+
+    app = Flask(__name__)
+    app.config.update(settings.resolve(config))
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # A query is text; anything this large is a mistake or abuse, answered with 413.
+        app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
+    errors.register(app)
+    store.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(sparql.bp)
+    return app
