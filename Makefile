@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 STORE  ?= var/store
 PORT   ?= 8000
 
-.PHONY: run build serve test lint clean
+.PHONY: run build serve test lint lock clean
 
 run: build serve
 
@@ -37,6 +37,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-pin every dependency with its hashes after a change to pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra test --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -39,7 +39,7 @@ def bind_prefixes(graph: Graph) -> Graph:
         ("wd", WD),
         ("skos", SKOS),
     ):
-        graph.bind(prefix, namespace, override=True)
+        graph.bind(prefix, namespace, override=True, replace=True)
     return graph
 
 
@@ -65,6 +65,9 @@ class _Writer:
         self.article = iris.article(self.article_id)
         self.g = bind_prefixes(Graph())
         self.kinds = {e.key: e.kind for e in extraction.entities}
+        # A fact found twice (by two rules, or twice by one) is one node: its evidence is
+        # merged and its first confidence and extractor kept, so it never carries two.
+        self.written: set[URIRef] = set()
 
     def entity_iri(self, key: str) -> URIRef:
         return self.iris.entity(self.kinds[key], key)
@@ -79,13 +82,18 @@ class _Writer:
         g.add((node, NIF.referenceContext, self.article))
         return node
 
-    def provenance(self, node: URIRef, evidence: list[Span], confidence: float, rule: str) -> None:
+    def provenance(self, node: URIRef, evidence: list[Span], confidence: float, rule: str) -> bool:
+        """Add the fact's provenance; False when the node was already written."""
         g = self.g
-        g.add((node, NKG.article, self.article))
         for span in evidence:
             g.add((node, NKG.evidence, self.span(span)))
+        if node in self.written:
+            return False
+        self.written.add(node)
+        g.add((node, NKG.article, self.article))
         g.add((node, NKG.confidence, Literal(Decimal(f"{confidence:.2f}"))))
         g.add((node, NKG.extractor, Literal(rule)))
+        return True
 
     def write(self) -> Graph:
         self.write_article()
@@ -132,37 +140,56 @@ class _Writer:
         g = self.g
         for st in self.x.statements:
             node = self.iris.statement(self.article_id, st.quote_span.begin, st.quote_span.end)
+            if not self.provenance(node, st.evidence, st.confidence, st.rule):
+                continue
             g.add((node, RDF.type, NKG.Statement))
             g.add((node, NKG.quote, Literal(st.quote)))
             if st.speaker:
                 g.add((node, NKG.speaker, self.entity_iri(st.speaker)))
-            self.provenance(node, st.evidence, st.confidence, st.rule)
 
     def write_events(self) -> None:
         g = self.g
         for ev in self.x.events:
             first = min(ev.evidence)
             node = self.iris.event(self.article_id, ev.type, first.begin, first.end)
+            for arg in ev.arguments:
+                g.add((node, NKG[arg.role], self.entity_iri(arg.entity)))
+            if not self.provenance(node, ev.evidence, ev.confidence, ev.rule):
+                continue
             g.add((node, RDF.type, NKG.Event))
             g.add((node, RDFS.label, Literal(ev.label)))
             g.add((node, NKG.eventType, event_type_iri(ev.type)))
-            for arg in ev.arguments:
-                g.add((node, NKG[arg.role], self.entity_iri(arg.entity)))
             if ev.date:
                 g.add((node, NKG.date, date_literal(ev.date)))
             if ev.place:
                 g.add((node, NKG.place, self.entity_iri(ev.place)))
-            self.provenance(node, ev.evidence, ev.confidence, ev.rule)
 
     def write_memberships(self) -> None:
         g = self.g
         for m in self.x.memberships:
             node = self.iris.membership(self.article_id, m.member, m.organization, m.role)
+            if not self.provenance(node, m.evidence, m.confidence, m.rule):
+                continue
             g.add((node, RDF.type, NKG.Membership))
             g.add((node, NKG.member, self.entity_iri(m.member)))
             g.add((node, NKG.organization, self.entity_iri(m.organization)))
             g.add((node, NKG.role, Literal(m.role)))
-            self.provenance(node, m.evidence, m.confidence, m.rule)
+
+
+#: What describes an entity itself rather than an article's view of it: stored once, in the
+#: shared entities graph, so that a query over the union does not see it once per article.
+DESCRIPTION_PREDICATES = frozenset({RDF.type, RDFS.label, SKOS.altLabel, SKOS.exactMatch})
+
+
+def split_descriptions(graph: Graph) -> tuple[Graph, Graph]:
+    """(entity descriptions, everything else) of an article's graph."""
+    entities = {s for cls in ENTITY_CLASS.values() for s in graph.subjects(RDF.type, cls)}
+    descriptions, rest = bind_prefixes(Graph()), bind_prefixes(Graph())
+    for triple in graph:
+        target = descriptions if (triple[0] in entities
+                                  and triple[1] in DESCRIPTION_PREDICATES) else rest
+        target.add(triple)
+    return descriptions, rest
 
 
 def to_graph(extraction: Extraction, iris: Iris, labels: LabelTable | None = None) -> Graph:

@@ -5,16 +5,17 @@ same person in two articles is one resource. Layout (``{base}`` ends with ``/``)
 
     {base}id/actor/{key}            {base}id/organization/{key}      {base}id/place/{key}
     {base}id/article/{article}      {base}graph/{article}            (the article's named graph)
+    {base}graph/entities            (labels and links of every entity, stored once)
     {base}id/statement/{article}-{digest}
     {base}id/event/{article}-{digest}
     {base}id/membership/{article}-{digest}
     {base}id/span/{article}/{begin}-{end}   (an evidence or mention span, NIF offsets)
 
 >>> iris = Iris("http://localhost:8000/")
->>> str(iris.entity("actor", "hassan-nasrallah"))
-'http://localhost:8000/id/actor/hassan-nasrallah'
->>> slugify("Esmaïl Qaani's")
-'esmail-qaani-s'
+>>> str(iris.entity("actor", "jane-doe"))
+'http://localhost:8000/id/actor/jane-doe'
+>>> slugify("Zoë O'Brien's")
+'zoe-o-brien-s'
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ class Iris:
 
     def graph(self, article_id: str) -> URIRef:
         return self._iri(f"graph/{article_id}")
+
+    def entities_graph(self) -> URIRef:
+        return self._iri("graph/entities")
 
     def statement(self, article_id: str, *identity: object) -> URIRef:
         return self._iri(f"id/statement/{article_id}-{digest(*identity)}")

@@ -78,7 +78,7 @@ def publishers() -> dict[str, str]:
 # --- dates -----------------------------------------------------------------------------------
 
 _MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_PATTERNS = (
     re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),  # Jan. 4, 2020
@@ -160,7 +160,8 @@ def _fold(s: str) -> str:
 
 def _byline(block: str) -> tuple[str, list[str]] | None:
     """("Title | By A and B", …) -> ("Title", ["A", "B"]); "By A" -> ("", ["A"])."""
-    m = re.match(r"^(?:(.*?)\s*[|–—-]\s*)?by\s+([A-Z][\w.'’-]*(?:[ ,]+(?:and\s+)?[A-Z][\w.'’-]*){0,8})\s*$",
+    name = r"[A-Z][\w.'’-]*"
+    m = re.match(rf"^(?:(.*?)\s*[|–—-]\s*)?by\s+({name}(?:[ ,]+(?:and\s+)?{name}){{0,8}})\s*$",
                  block, re.I)
     if not m or not m.group(2)[:1].isupper():
         return None
@@ -206,15 +207,18 @@ def read_meta(path: Path) -> dict[str, object]:
     except UnicodeDecodeError as exc:
         raise ArticleError(meta_path, "not UTF-8") from exc
     if not isinstance(meta, dict):
-        raise ArticleError(meta_path, "expected a JSON object with keys " + ", ".join(sorted(META_KEYS)))
+        raise ArticleError(meta_path,
+                           "expected a JSON object with keys " + ", ".join(sorted(META_KEYS)))
     unknown = set(meta) - META_KEYS
     if unknown:
-        raise ArticleError(meta_path, f"unknown keys {sorted(unknown)}; allowed: {sorted(META_KEYS)}")
+        raise ArticleError(meta_path,
+                           f"unknown keys {sorted(unknown)}; allowed: {sorted(META_KEYS)}")
     if "published" in meta:
         try:
             date.fromisoformat(str(meta["published"]))
         except ValueError as exc:
-            raise ArticleError(meta_path, f"published {meta['published']!r} is not YYYY-MM-DD") from exc
+            raise ArticleError(
+                meta_path, f"published {meta['published']!r} is not YYYY-MM-DD") from exc
     if "authors" in meta and not (isinstance(meta["authors"], list)
                                   and all(isinstance(a, str) for a in meta["authors"])):
         raise ArticleError(meta_path, "authors must be a list of names")

@@ -20,7 +20,8 @@ from typing import Any
 import pyoxigraph
 from rdflib import Graph
 
-from mappers.graph import canonical_labels, to_graph
+from mappers.crossdoc import link_across
+from mappers.graph import canonical_labels, split_descriptions, to_graph
 from mappers.iris import NKG, NKG_ONTOLOGY, Iris
 from mappers.model import ArticleText, Extraction
 from mappers.reader import ArticleError, article_paths, read_article
@@ -116,6 +117,7 @@ def extract_all(articles: list[ArticleText], result: BuildResult, progress: Prog
 
 def to_graphs(extractions: list[Extraction], iris: Iris, result: BuildResult,
               progress: Progress) -> list[Built]:
+    link_across(extractions)
     labels = canonical_labels(extractions)
     built = []
     for extraction in extractions:
@@ -161,6 +163,11 @@ def content_digest(built: list[Built]) -> str:
     return h.hexdigest()
 
 
+def load_graph(target: pyoxigraph.Store, graph: Graph, name: str) -> None:
+    target.load(graph.serialize(format="nt", encoding="utf-8"),
+                format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(str(name)))
+
+
 def load_ontology(target: pyoxigraph.Store) -> None:
     target.load(path=str(validation.ONTOLOGY_PATH), format=pyoxigraph.RdfFormat.TURTLE,
                 to_graph=pyoxigraph.NamedNode(str(NKG_ONTOLOGY)))
@@ -196,11 +203,13 @@ def build(articles_dir: str | Path, store_dir: str | Path, base_iri: str, *, kee
         if not built:
             raise BuildError(f"no article of {articles_dir} could be published "
                              f"({result.read} read, {len(result.rejected)} rejected)")
+        descriptions = Graph()
         for item in built:
             progress("store", item.article.source)
-            writer.store.load(item.graph.serialize(format="nt", encoding="utf-8"),
-                              format=pyoxigraph.RdfFormat.N_TRIPLES,
-                              to_graph=pyoxigraph.NamedNode(str(iris.graph(item.article.id))))
+            described, facts = split_descriptions(item.graph)
+            descriptions += described
+            load_graph(writer.store, facts, iris.graph(item.article.id))
+        load_graph(writer.store, descriptions, iris.entities_graph())
         load_ontology(writer.store)
         result.published = [b.article.id for b in built]
         result.counts = count_classes(writer.store)

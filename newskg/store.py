@@ -70,7 +70,8 @@ def published(store_dir: str | os.PathLike[str]) -> Version | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StoreError(f"{link} is not a symlink to a version ({exc}); rebuild the store") from exc
+        raise StoreError(
+            f"{link} is not a symlink to a version ({exc}); rebuild the store") from exc
     path = (link.parent / target).resolve()
     return Version(path.name, path)
 

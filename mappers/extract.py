@@ -1,0 +1,71 @@
+"""One article's text -> an :class:`~mappers.model.Extraction`.
+
+Order: parse body paragraphs (spaCy) -> entities (resolved within the article) -> pronouns ->
+memberships -> quotes -> events. Only text inside ``article.body`` is read. Output is
+deterministic and sorted by offsets; every fact refers only to keys in ``entities`` and has
+evidence and a confidence in [0, 1] (checked by :func:`check`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from mappers.entities import resolve, resolve_pronouns
+from mappers.events import find_events
+from mappers.memberships import find_memberships
+from mappers.model import ArticleText, Extraction
+from mappers.nlp import Para, parse_body, parse_many
+from mappers.quotes import find_statements
+
+
+def _extract(article: ArticleText, paras: list[Para]) -> Extraction:
+    res = resolve(article, paras)
+    pronouns = resolve_pronouns(paras, res)
+    extraction = Extraction(
+        article=article,
+        entities=res.entities,
+        memberships=find_memberships(paras, res),
+        statements=find_statements(paras, res, pronouns),
+        events=find_events(article, paras, res),
+    )
+    check(extraction)
+    return extraction
+
+
+def extract(article: ArticleText) -> Extraction:
+    return _extract(article, parse_body(article))
+
+
+def extract_many(articles: Iterable[ArticleText]) -> Iterator[Extraction]:
+    """Like :func:`extract` for many articles, parsing their paragraphs in batches."""
+    for article, paras in parse_many(articles):
+        yield _extract(article, paras)
+
+
+def check(x: Extraction) -> None:
+    """Raise ValueError if the extraction breaks an invariant."""
+    keys = {e.key for e in x.entities}
+    if len(keys) != len(x.entities):
+        raise ValueError(f"{x.article.id}: duplicate entity keys")
+    text = x.article.text
+
+    def fact(what: str, refs: list[str | None], evidence: list, confidence: float) -> None:
+        for ref in refs:
+            if ref is not None and ref not in keys:
+                raise ValueError(f"{x.article.id}: {what} refers to unknown entity {ref}")
+        if not evidence:
+            raise ValueError(f"{x.article.id}: {what} has no evidence")
+        if not 0.0 <= confidence <= 1.0:
+            raise ValueError(f"{x.article.id}: {what} confidence {confidence}")
+        for span in evidence:
+            if span.end > len(text):
+                raise ValueError(f"{x.article.id}: {what} evidence beyond the text")
+
+    for st in x.statements:
+        if st.quote != st.quote_span.of(text):
+            raise ValueError(f"{x.article.id}: quote text does not match its span")
+        fact("statement", [st.speaker], st.evidence, st.confidence)
+    for ev in x.events:
+        fact("event", [a.entity for a in ev.arguments] + [ev.place], ev.evidence, ev.confidence)
+    for m in x.memberships:
+        fact("membership", [m.member, m.organization], m.evidence, m.confidence)
