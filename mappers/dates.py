@@ -44,6 +44,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from mappers.model import Span
+
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -136,3 +138,31 @@ def find_year(text: str) -> str | None:
     """A bare four-digit year in ``text`` ("the 2015 nuclear agreement") or None."""
     m = re.search(r"\b(1[89]\d\d|20\d\d)\b(?!s)", text)
     return m[1] if m else None
+
+
+_FULL_DATES = (  # scanning running text: case as written, a year required
+    (re.compile(r"\b" + _MDY.pattern, re.I), "md"),
+    (re.compile(_DMY.pattern, re.I), "dm"),
+    (_ISO, "iso"),
+)
+
+
+def find_dates(text: str) -> list[tuple[date, Span]]:
+    """Every full calendar date (with its year) that ``text`` states, in text order.
+
+    >>> [(d.isoformat(), s) for d, s in find_dates("Saturday, Jan. 4, 2020 and 6 January 2020")]
+    [('2020-01-04', Span(begin=10, end=22)), ('2020-01-06', Span(begin=27, end=41))]
+    """
+    found = []
+    for pattern, order in _FULL_DATES:
+        for m in pattern.finditer(text):
+            if order == "iso":
+                day = _safe(int(m[1]), int(m[2]), int(m[3]))
+            elif m[3]:
+                month, dom = (m[1], m[2]) if order == "md" else (m[2], m[1])
+                day = _safe(int(m[3]), _month(month), int(dom))
+            else:
+                day = None
+            if day:
+                found.append((day, Span(m.start(), m.end())))
+    return sorted(found, key=lambda item: item[1])

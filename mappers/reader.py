@@ -23,6 +23,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from mappers.dates import find_dates
 from mappers.model import ArticleText, Span
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -77,43 +78,7 @@ def publishers() -> dict[str, str]:
 
 # --- dates -----------------------------------------------------------------------------------
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE_PATTERNS = (
-    re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),  # Jan. 4, 2020
-    re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I),  # 4 January 2020
-    re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"),  # 2020-01-04
-)
 _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*"
-
-
-def _as_date(year: str, month: str, day: str) -> date | None:
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
-def find_dates(text: str) -> list[tuple[date, Span]]:
-    """Every full calendar date the text states, with where it stands.
-
-    >>> [d.isoformat() for d, _ in find_dates("Saturday, Jan. 4, 2020 and 6 January 2020")]
-    ['2020-01-04', '2020-01-06']
-    """
-    found = []
-    for pattern in _DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            groups = m.groups()
-            if pattern is _DATE_PATTERNS[0]:
-                d = _as_date(groups[2], str(_MONTHS[groups[0][:3].lower()]), groups[1])
-            elif pattern is _DATE_PATTERNS[1]:
-                d = _as_date(groups[2], str(_MONTHS[groups[1][:3].lower()]), groups[0])
-            else:
-                d = _as_date(*groups)
-            if d:
-                found.append((d, Span(m.start(), m.end())))
-    return sorted(found, key=lambda item: item[1])
 
 
 def date_line(block: str) -> date | None:

@@ -5,6 +5,8 @@
 ``app``             ``create_app`` on ``store_dir`` with ``TESTING``
 ``client``          ``app.test_client()``
 ``runner``          ``app.test_cli_runner()``
+``start_server``    a function starting a real server process (gunicorn) on a free port
+``live_server``     ``python -m newskg.serve`` (2 workers) on ``store_dir``; its base URL
 
 Keep this file to fixtures most test modules need; put narrower ones next to their tests.
 """
@@ -12,7 +14,15 @@ Keep this file to fixtures most test modules need; put narrower ones next to the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph
@@ -70,3 +80,78 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_SECONDS = 30
+StartServer = Callable[..., str]
+
+
+def free_port() -> int:
+    """A port nothing listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[StartServer]:
+    """``start_server(*args)`` runs ``python -m <args> --host 127.0.0.1 --port N`` (for
+    example ``"newskg.cli", "serve", "--store", dir``), waits until ``/healthz`` answers and
+    returns ``http://127.0.0.1:N``; every server started is stopped after the test."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str | Path) -> str:
+        port = free_port()
+        log_path = tmp_path / f"server-{port}.log"
+        # Settings come from the command line only: NEWSKG_* in the caller's environment
+        # must not point the server somewhere else.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSKG_")}
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", *map(str, args), "--host", "127.0.0.1", "--port", str(port)],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: master and workers stop together
+            )
+        started.append(process)
+        base = f"http://127.0.0.1:{port}"
+        _wait_healthy(base, process, log_path)
+        return base
+
+    yield start
+    for process in started:
+        _stop(process)
+
+
+@pytest.fixture
+def live_server(start_server: StartServer, store_dir: Path) -> str:
+    """Serve ``store_dir`` with gunicorn (2 workers) on a free port; yields the base URL."""
+    return start_server("newskg.serve", "--store", store_dir, "--workers", "2")
+
+
+def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"server did not answer /healthz in {STARTUP_SECONDS} s:\n{log.read_text()}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the server's process group (gunicorn stops its workers gracefully), then
+    SIGKILL the group if the master has not exited after a while."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph
@@ -235,35 +234,14 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
     assert newskg("validate", "--store", tmp_path / "nothing").returncode == 2
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_serve_answers_a_query_over_http(corpus_store: Path) -> None:
-    port = free_port()
-    server = subprocess.Popen([*NEWSKG, "serve", "--store", corpus_store, "--port", str(port),
-                               "--workers", "2"], cwd=ROOT, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{NKG}Actor> }}"
-        url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": query})
-        request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    answer = json.load(response)
-                    content_type = response.headers["Content-Type"]
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read()  # type: ignore[union-attr]
-                assert time.monotonic() < deadline, "newskg serve did not answer"
-                time.sleep(0.2)
-        assert content_type.startswith("application/sparql-results+json")
-        actors = store.published(corpus_store).summary()["counts"]["Actor"]  # type: ignore[union-attr]
-        assert int(answer["results"]["bindings"][0]["n"]["value"]) == actors
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+def test_serve_answers_a_query_over_http(corpus_store: Path,
+                                         start_server: Callable[..., str]) -> None:
+    base = start_server("newskg.cli", "serve", "--store", corpus_store, "--workers", "2")
+    query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{NKG}Actor> }}"
+    request = urllib.request.Request(base + "/sparql?" + urllib.parse.urlencode({"query": query}),
+                                     headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.load(response)
+        assert response.headers["Content-Type"].startswith("application/sparql-results+json")
+    actors = store.published(corpus_store).summary()["counts"]["Actor"]  # type: ignore[union-attr]
+    assert int(answer["results"]["bindings"][0]["n"]["value"]) == actors
