@@ -7,11 +7,12 @@ One blueprint per surface (:mod:`server.pages`, :mod:`server.sparql`), one error
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from newskg import settings
+
+if TYPE_CHECKING:  # Flask is imported when an app is made: query processes never need it
+    from flask import Flask
 
 MAX_BODY = 1024 * 1024  # bytes of request body accepted unless MAX_CONTENT_LENGTH says otherwise
 
@@ -21,6 +22,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     …); environment variables are read here, once, never inside a request."""
     # Imported here, as flaskr does, so importing `server` stays cheap and the submodules
     # (which import each other) never see a half-initialised package.
+    from flask import Flask
+
     from server import errors, pages, sparql, store
 
     app = Flask(__name__)

@@ -1,34 +1,48 @@
-"""Query evaluation: the one place a SPARQL query meets the store.
+"""Query evaluation: the one place a SPARQL query meets the store, with a real time limit.
 
-INTERFACE (stable; the implementation behind it is being replaced by a pool of query
-processes that can be killed at the time limit):
+pyoxigraph 0.5 cannot cancel a query. So each web worker keeps a small pool of query
+processes (:mod:`server.query_worker`); a query runs in one of them, and when the time limit
+passes the engine kills that process (the CPU is free at once), starts a fresh one for the
+next query and answers 503. The web worker's threads keep serving other clients meanwhile.
 
     execute(store_path, query, dataset, results_format=…, graph_format=…,
             timeout=…, max_rows=…) -> Answer
 
-- ``results_format`` is used for SELECT/ASK, ``graph_format`` for CONSTRUCT/DESCRIBE; pass
-  None for a kind the client does not accept: a query of that kind raises NotAcceptable.
+- ``results_format`` is used for SELECT/ASK, ``graph_format`` for CONSTRUCT/DESCRIBE; None
+  for a kind the client does not accept: a query of that kind raises :class:`NotAcceptable`.
 - Raises ``APIError`` 400 (syntax error, with line and column), 503 (time limit), 422 (more
-  than ``max_rows`` rows: signalled, never truncated).
-- The answer is fully evaluated before it returns, so the caller can still send an error
-  status; ``Answer.body`` is a file (on disk when large) positioned at 0, which the caller
-  streams and closes.
+  than ``max_rows`` rows: signalled, never truncated), 500 (evaluation failed).
+- The answer is complete before ``execute`` returns, so an error can still get its status;
+  ``Answer.body`` is an unlinked temporary file (memory stays flat for any size) positioned
+  at 0, which the caller streams and closes.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import selectors
+import subprocess
+import sys
 import tempfile
+import threading
+import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
-import pyoxigraph
+from flask import current_app
 
+from newskg import formats
 from newskg.formats import Format
 from server.errors import APIError
 
 Kind = Literal["solutions", "boolean", "graph"]
-SPOOL_MAX = 8 * 1024 * 1024
+log = logging.getLogger(__name__)
+EXTENSION = "newskg.engine"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -57,30 +71,172 @@ class NotAcceptable(Exception):
         self.kind = kind
 
 
-def execute(store_path: Path, query: str, dataset: DatasetSpec = DatasetSpec(), *,
+class QueryTimeout(APIError):
+    def __init__(self, timeout: float) -> None:
+        super().__init__(
+            503, f"the query ran longer than the time limit of {timeout:g} s and was stopped",
+            "Make it more selective (bind a subject or a type, add LIMIT), or run it on a "
+            "dump on your own machine; nothing was truncated.",
+            headers={"Retry-After": "1"})
+
+
+class QueryProcess:
+    """One ``python -m server.query_worker`` child and its pipes."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "server.query_worker"], cwd=ROOT,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+        self.buffer = b""
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def call(self, request: dict[str, Any], deadline: float) -> dict[str, Any] | None:
+        """Send ``request``; the reply, or None if the deadline passed first."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request).encode() + b"\n")
+        self.proc.stdin.flush()
+        fd = self.proc.stdout.fileno()
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            while b"\n" not in self.buffer:
+                left = deadline - time.monotonic()
+                if left <= 0 or not selector.select(left):
+                    return None
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise OSError("query process exited")
+                self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return json.loads(line)
+
+    def kill(self) -> None:
+        if self.alive:
+            self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+
+
+class Engine:
+    """A pool of query processes for one web worker (created lazily, killed with it)."""
+
+    def __init__(self, size: int, spool_dir: str | None = None) -> None:
+        self.slots = threading.BoundedSemaphore(size)
+        self.idle: list[QueryProcess] = []
+        self.lock = threading.Lock()
+        self.spool_dir = spool_dir
+        self.timeouts = 0
+        weakref.finalize(self, Engine._kill_all, self.idle)
+
+    @staticmethod
+    def _kill_all(idle: list[QueryProcess]) -> None:
+        for process in idle:
+            process.kill()
+
+    def _take(self) -> QueryProcess:
+        with self.lock:
+            while self.idle:
+                process = self.idle.pop()
+                if process.alive:
+                    return process
+                process.kill()
+        return QueryProcess()
+
+    def _give_back(self, process: QueryProcess) -> None:
+        with self.lock:
+            self.idle.append(process)
+
+    def run(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        if not self.slots.acquire(timeout=timeout):
+            raise QueryTimeout(timeout)
+        try:
+            process = self._take()
+            try:
+                reply = process.call(request, deadline)
+            except BrokenPipeError:
+                process.kill()  # it died while idle (killed from outside): use a fresh one
+                process = QueryProcess()
+                reply = process.call(request, deadline)
+            except (OSError, ValueError) as exc:
+                process.kill()
+                log.error("query process failed: %s", exc)
+                raise APIError(500, "the query process failed",
+                               "Try again; the server log has the details.") from exc
+            if reply is None:
+                process.kill()  # the only way to stop a pyoxigraph query
+                self.timeouts += 1
+                raise QueryTimeout(timeout)
+            self._give_back(process)
+            return reply
+        finally:
+            self.slots.release()
+
+    def execute(self, store_path: Path, query: str, dataset: DatasetSpec, *,
+                results_format: Format | None, graph_format: Format | None,
+                timeout: float, max_rows: int) -> Answer:
+        fd, out = tempfile.mkstemp(prefix="newskg-answer-", dir=self.spool_dir)
+        os.close(fd)
+        try:
+            reply = self.run({
+                "store": str(store_path), "query": query,
+                "default_graphs": list(dataset.default_graphs),
+                "named_graphs": list(dataset.named_graphs),
+                "formats": {"results": results_format and results_format.name,
+                            "graph": graph_format and graph_format.name},
+                "describe": is_describe(query), "max_rows": max_rows, "out": out,
+            }, timeout)
+            return _answer(reply, out, max_rows)
+        finally:
+            os.unlink(out)  # an open answer file lives on until the response closes it
+
+
+def _answer(reply: dict[str, Any], out: str, max_rows: int) -> Answer:
+    if reply["ok"]:
+        body = open(out, "rb")  # noqa: SIM115 - handed to the response, which closes it
+        size = os.fstat(body.fileno()).st_size
+        return Answer(reply["kind"], formats.by_name(reply["format"]), body, size, reply["rows"])
+    error = reply["error"]
+    if error == "not_acceptable":
+        raise NotAcceptable(reply["kind"])
+    if error == "syntax":
+        raise APIError(400, f"SPARQL syntax error: {reply['message']}",
+                       "Check the query near the position given (line:column).")
+    if error == "too_many_rows":
+        raise APIError(422, f"{reply['message']}; nothing was sent rather than a truncated answer",
+                       f"Page through it with LIMIT {max_rows} and OFFSET, aggregate it, "
+                       "or download a dump from /dumps/.")
+    log.error("query evaluation failed: %s", reply.get("message"))
+    raise APIError(500, "the query failed while it was evaluated",
+                   "Simplify the query; the server log has the details.")
+
+
+def is_describe(query: str) -> bool:
+    """Whether the query form is DESCRIBE (its first keyword after the prologue)."""
+    from server.lexer import query_form
+
+    return query_form(query) == "DESCRIBE"
+
+
+def get_engine() -> Engine:
+    """This app's engine (one per web worker process; its query processes start lazily)."""
+    engine = current_app.extensions.get(EXTENSION)
+    if engine is None:
+        engine = current_app.extensions[EXTENSION] = Engine(
+            size=int(current_app.config.get("QUERY_PROCESSES", 4)))
+    return engine
+
+
+NO_DATASET = DatasetSpec()
+
+
+def execute(store_path: Path, query: str, dataset: DatasetSpec = NO_DATASET, *,
             results_format: Format | None, graph_format: Format | None,
             timeout: float, max_rows: int) -> Answer:
     """Evaluate ``query`` against the store at ``store_path`` (see the module docstring)."""
-    store = pyoxigraph.Store.read_only(str(store_path))
-    kwargs: dict[str, object] = {}
-    if dataset.default_graphs:
-        kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in dataset.default_graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if dataset.named_graphs:
-        kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in dataset.named_graphs]
-    try:
-        results = store.query(query, **kwargs)
-    except SyntaxError as exc:
-        raise APIError(400, f"SPARQL syntax error: {exc}",
-                       "Check the query near the position given (line:column).") from exc
-    kind: Kind = ("graph" if isinstance(results, pyoxigraph.QueryTriples) else
-                  "boolean" if isinstance(results, pyoxigraph.QueryBoolean) else "solutions")
-    fmt = graph_format if kind == "graph" else results_format
-    if fmt is None:
-        raise NotAcceptable(kind)
-    body: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX)  # noqa: SIM115
-    results.serialize(body, fmt.oxigraph)
-    size = body.tell()
-    body.seek(0)
-    return Answer(kind, fmt, body, size, rows=-1)
+    return get_engine().execute(store_path, query, dataset, results_format=results_format,
+                                graph_format=graph_format, timeout=timeout, max_rows=max_rows)

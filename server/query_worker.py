@@ -1,0 +1,158 @@
+"""A query process: evaluates one SPARQL query at a time for :mod:`server.engine`.
+
+pyoxigraph cannot cancel a running query, so queries run here, in a process of their own that
+the web worker kills when the time limit passes; the CPU is free the moment it dies.
+
+Protocol, one JSON object per line: the engine writes a request on stdin
+``{"store", "query", "default_graphs", "named_graphs", "formats": {"results", "graph"},
+"describe", "max_rows", "out"}`` and reads one reply on stdout: ``{"ok": true, "kind",
+"format", "rows"}`` or ``{"ok": false, "error": "syntax" | "not_acceptable" | "too_many_rows"
+| "evaluation", "message"}``. The answer itself is written to the file ``out``.
+
+This module must stay light to start: it imports pyoxigraph and nothing of Flask.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+import pyoxigraph
+
+from server.solutions import writer
+
+RDFS_LABEL = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+NKG_EVIDENCE = pyoxigraph.NamedNode("https://w3id.org/newskg/ontology#evidence")
+
+
+class TooManyRows(Exception):
+    pass
+
+
+def _capped(items: Iterable[Any], max_rows: int) -> Iterator[Any]:
+    for count, item in enumerate(items, 1):
+        if count > max_rows:
+            raise TooManyRows
+        yield item
+
+
+class Evaluator:
+    """Keeps the last store opened (a version is read-only and never changes)."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.store: pyoxigraph.Store | None = None
+
+    def open(self, path: str) -> pyoxigraph.Store:
+        if path != self.path or self.store is None:
+            self.store = None  # close the old version before opening the new one
+            self.store = pyoxigraph.Store.read_only(path)
+            self.path = path
+        return self.store
+
+    def run(self, request: dict[str, Any]) -> dict[str, Any]:
+        store = self.open(request["store"])
+        kwargs: dict[str, Any] = {}
+        if request["default_graphs"]:
+            kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in request["default_graphs"]]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if request["named_graphs"]:
+            kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request["named_graphs"]]
+        try:
+            results = store.query(request["query"], **kwargs)
+        except SyntaxError as exc:
+            return {"ok": False, "error": "syntax", "message": str(exc)}
+        kind = ("graph" if isinstance(results, pyoxigraph.QueryTriples) else
+                "boolean" if isinstance(results, pyoxigraph.QueryBoolean) else "solutions")
+        name = request["formats"]["graph" if kind == "graph" else "results"]
+        if name is None:
+            return {"ok": False, "error": "not_acceptable", "kind": kind}
+        max_rows = request["max_rows"]
+        try:
+            with open(request["out"], "wb") as out:
+                rows = self.write(store, results, kind, name, out, max_rows, request["describe"])
+        except TooManyRows:
+            return {"ok": False, "error": "too_many_rows",
+                    "message": f"the answer has more than {max_rows} rows"}
+        except (OSError, RuntimeError, ValueError) as exc:
+            return {"ok": False, "error": "evaluation", "message": str(exc)}
+        return {"ok": True, "kind": kind, "format": name, "rows": rows}
+
+    def write(self, store: pyoxigraph.Store, results: Any, kind: str, name: str,
+              out: IO[bytes], max_rows: int, describe: bool) -> int:
+        from newskg.formats import by_name  # light: the registry imports only pyoxigraph
+
+        if kind == "boolean":
+            results.serialize(out, by_name(name).oxigraph)
+            return 1
+        if kind == "graph":
+            triples = list(_capped(results, max_rows))
+            if describe:
+                triples = _with_context(store, triples, max_rows)
+            pyoxigraph.serialize(triples, out, by_name(name).oxigraph)
+            return len(triples)
+        variables = [v.value for v in results.variables]
+        rows = writer(name, out, variables)
+        for solution in _capped(results, max_rows):
+            rows.row([solution[v] for v in variables])
+        rows.close()
+        return rows.rows
+
+
+def _with_context(store: pyoxigraph.Store, triples: list[Any], max_rows: int) -> list[Any]:
+    """A useful DESCRIBE: the resources' own triples, plus the labels and types of what they
+    link to, plus their evidence spans (offsets and exact words), so a description can be
+    read and checked without a second query."""
+    seen = set(triples)
+    extra: list[Any] = []
+
+    def add(subject: Any, predicate: Any | None) -> None:
+        for quad in store.quads_for_pattern(subject, predicate, None, None):
+            triple = pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
+            if triple not in seen:
+                seen.add(triple)
+                extra.append(triple)
+
+    described = {t.subject for t in triples}
+    for triple in triples:
+        linked = triple.object
+        if isinstance(linked, pyoxigraph.NamedNode) and linked not in described:
+            add(linked, RDFS_LABEL)
+            add(linked, RDF_TYPE)
+        if triple.predicate == NKG_EVIDENCE and isinstance(linked, pyoxigraph.NamedNode):
+            add(linked, None)
+    if len(triples) + len(extra) > max_rows:
+        raise TooManyRows
+    return triples + extra
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed when the web worker that started us dies, even mid-query."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere, end of stdin still stops us between queries
+
+
+def main() -> None:
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    evaluator = Evaluator()
+    for line in sys.stdin.buffer:
+        try:
+            reply = evaluator.run(json.loads(line))
+        except Exception as exc:  # noqa: BLE001 - report, keep serving the next query
+            reply = {"ok": False, "error": "evaluation", "message": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
