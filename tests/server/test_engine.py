@@ -51,7 +51,8 @@ def version_path(store_dir: Path, publish_version) -> Path:  # type: ignore[no-u
 def run(engine: Engine, path: Path, query: str, fmt: str = "json", graph: str = "turtle",
         timeout: float = 10, max_rows: int = 1000, dataset: DatasetSpec | None = None
         ) -> bytes:
-    answer = engine.execute(path, query, dataset or DatasetSpec(), results_format=formats.by_name(fmt),
+    answer = engine.execute(path, query, dataset or DatasetSpec(),
+                            results_format=formats.by_name(fmt),
                             graph_format=formats.by_name(graph), timeout=timeout,
                             max_rows=max_rows)
     with answer.body:
