@@ -7,8 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 STORE  ?= var/store
 PORT   ?= 8000
+# The query page's YASGUI (npm, pinned by package-lock.json), copied where Flask serves it.
+YASGUI_DIR   := server/static/vendor/yasgui
+YASGUI_STAMP := $(YASGUI_DIR)/.installed
 
-.PHONY: run build serve test lint lock clean
+.PHONY: run build serve test lint lock clean assets
 
 run: build serve
 
@@ -16,10 +19,10 @@ run: build serve
 build: $(STAMP)
 	$(BIN)/newskg build --articles articles --store $(STORE) || [ $$? -eq 1 ]
 
-serve: $(STAMP)
+serve: $(STAMP) assets
 	$(BIN)/newskg serve --store $(STORE) --host 127.0.0.1 --port $(PORT)
 
-test: $(STAMP) lint
+test: $(STAMP) assets lint
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -38,6 +41,25 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# YASGUI for the query page at /sparql. Optional: without npm, or offline, this only warns and
+# /sparql serves its plain HTML form; the next make tries again. --ignore-scripts: only the
+# built files are used, no package needs to run anything.
+assets: $(YASGUI_STAMP)
+
+$(YASGUI_STAMP): package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm not found: /sparql serves the plain query form (install Node.js for YASGUI)"; \
+	elif npm install --no-audit --no-fund --ignore-scripts --loglevel=error \
+	    --fetch-retries=1 --fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 && \
+	  mkdir -p $(YASGUI_DIR) && \
+	  cp node_modules/@zazuko/yasgui/build/yasgui.min.js \
+	     node_modules/@zazuko/yasgui/build/yasgui.min.js.map \
+	     node_modules/@zazuko/yasgui/build/yasgui.min.css $(YASGUI_DIR)/; then \
+	  touch $@; \
+	else \
+	  echo "npm install failed (offline?): /sparql serves the plain query form"; \
+	fi
+
 # Re-pin every dependency with its hashes after a change to pyproject.toml.
 lock: $(STAMP)
 	$(BIN)/pip install --quiet pip-tools
@@ -45,4 +67,4 @@ lock: $(STAMP)
 	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules $(YASGUI_DIR)

@@ -185,20 +185,32 @@ def _ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
     return found
 
 
+def _first_words(gaz: Gazetteer) -> frozenset[str]:
+    """First folded word of every gazetteer name: a token starting none is skipped fast."""
+    firsts = getattr(gaz, "_first_words", None)
+    if firsts is None:
+        firsts = frozenset(n.split()[0] for n in gaz.by_name if n.split())
+        gaz._first_words = firsts  # type: ignore[attr-defined]
+    return firsts
+
+
 def _gaz_mentions(paras: list[Para], gaz: Gazetteer, lex: Lexicon) -> list[Mention]:
     if not len(gaz):
         return []
     found = []
+    firsts = _first_words(gaz)
     for para in paras:
         doc = para.doc
         i = 0
         while i < len(doc):
             hit = None
-            if doc[i].text[:1].isupper():
+            if doc[i].text[:1].isupper() and fold(doc[i].text).split()[:1] and (
+                    fold(doc[i].text).split()[0] in firsts):
                 for n in range(min(MAX_GAZ_TOKENS, len(doc) - i), 0, -1):
                     if doc[i + n - 1].is_punct and doc[i + n - 1].text != ".":
                         continue
-                    _, text = _text(para, i, i + n)
+                    last = doc[i + n - 1]
+                    text = " ".join(doc.text[doc[i].idx : last.idx + len(last.text)].split())
                     entries = gaz.candidates(text)
                     if len(entries) == 1:
                         hit = (n, entries[0])
@@ -395,7 +407,26 @@ def _sentence_text(paras: list[Para], m: Mention) -> str:
     return paras[m.para].doc[m.start].sent.text
 
 
+def _short_org_names(mentions: list[Mention]) -> None:
+    """A one-word name (not in the gazetteer) that is the first or last word of exactly one
+    longer organization name of the article, and the surname of no person named in full, is
+    that organization ("Rovers" after "Harbor Rovers", "Brightline" after "Brightline
+    Systems"), whatever kind the tagger gave it."""
+    orgs = {m.words for m in mentions if m.kind == "organization" and len(m.words) > 1}
+    people = {m.words[-1] for m in mentions if m.kind == "actor" and len(m.words) > 1}
+    for m in mentions:
+        if len(m.words) != 1 or m.gaz is not None or m.kind not in {"actor", "place"}:
+            continue
+        word = m.words[0]
+        if word in people:
+            continue
+        owners = {o for o in orgs if word in (o[0], o[-1])}
+        if len(owners) == 1:
+            m.kind = "organization"
+
+
 def _group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Mention]]:
+    _short_org_names(mentions)
     groups = _Groups()
     for i in range(len(mentions)):
         groups.find(i)
@@ -448,10 +479,10 @@ def _group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[M
                 if doc[m.start].pos_ in {"ADJ", "PROPN"} and core[1:] in cores:
                     groups.union(cores[core[1:]], i)
                     m.prefixed = True
-            # A single word that ends exactly one longer name of the same kind.
+            # A single word that ends (or starts) exactly one longer name of the same kind.
             if len(m.words) == 1 and kind == "organization":
                 longer = {groups.find(cores[c]) for c in cores
-                          if len(c) > 1 and c[-1] == core[-1]}
+                          if len(c) > 1 and core[-1] in (c[-1], c[0])}
                 if len(longer) == 1:
                     groups.union(longer.pop(), i)
         # Abbreviations.
@@ -523,10 +554,63 @@ def _label_for(cluster: list[Mention], gaz: Gazetteer) -> tuple[str, GazEntry | 
         label = sorted(counts, key=lambda t: (-len(t.split()), -counts[t], t))[0]
     else:
         prefixed = {m.text for m in cluster if m.prefixed}
+        names = [tuple(t.split()) for t in counts]
+
+        def part(t: str) -> bool:  # "Rovers" of "Harbor Rovers": the longer name labels
+            w = tuple(t.split())
+            return any(len(n) > len(w) and w in (n[: len(w)], n[-len(w):]) for n in names)
+
         label = sorted(
-            counts, key=lambda t: (_is_abbrev(t), t in prefixed, -counts[t], -len(t), t)
+            counts,
+            key=lambda t: (_is_abbrev(t), t in prefixed, part(t), -counts[t], -len(t), t),
         )[0]
     return label, None
+
+
+#: Excluded regions whose names may complete a surname-only body mention (never facts).
+NAMING_REGIONS = ("headline", "caption", "title and byline", "headline and byline",
+                  "page title", "page-title")
+_CAP_WORD = re.compile(r"[A-Z][\w'\u2019.-]*")
+
+
+def naming_texts(article: ArticleText) -> list[str]:
+    """Headline, photo captions and byline-title lines: naming evidence only."""
+    texts = [article.headline or ""]
+    texts += [span.of(article.text) for span, reason in article.excluded
+              if reason in NAMING_REGIONS]
+    return [t for t in texts if t]
+
+
+def full_name_from(texts: list[str], surname: str, lex: Lexicon) -> str | None:
+    """The one full name ("Given Surname") the naming texts give for ``surname``: the
+    capitalised words right before it, back to a title word ("General") or anything else.
+
+    >>> full_name_from(["Union Leader Maria Lopez visits plant"], "Lopez", lexicon())
+    'Maria Lopez'
+    >>> full_name_from(["Lopez visits plant"], "Lopez", lexicon()) is None
+    True
+    """
+    found = set()
+    pattern = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+){1,3})" + re.escape(surname) + r"\b")
+    for text in texts:
+        for m in pattern.finditer(text):
+            given = []
+            for word in reversed(m.group(1).split()):
+                if (not _CAP_WORD.fullmatch(word) or lex.is_title([word]) or word.isupper()
+                        or word.endswith(("'s", "\u2019s")) or word.lower() in lex.not_names
+                        or word.lower() in MONTHS_DAYS):
+                    break
+                given.insert(0, word)
+            if 1 <= len(given) <= 2:
+                found.add(" ".join([*given, surname]))
+    return found.pop() if len(found) == 1 else None
+
+
+def _complete_from_naming(cluster: list[Mention], label: str, article: ArticleText,
+                          lex: Lexicon) -> str:
+    if len(label.split()) != 1 or cluster[0].kind != "actor":
+        return label
+    return full_name_from(naming_texts(article), label, lex) or label
 
 
 def resolve(article: ArticleText, paras: list[Para], gaz: Gazetteer | None = None,
@@ -550,6 +634,8 @@ def resolve(article: ArticleText, paras: list[Para], gaz: Gazetteer | None = Non
     used: set[str] = set()
     for cluster in _group(mentions, paras, article.text):
         label, entry = _label_for(cluster, gaz)
+        if entry is None:
+            label = _complete_from_naming(cluster, label, article, lex)
         kind = entry.kind if entry else cluster[0].kind
         key = entry.key if entry else slugify(label)
         if key in used:

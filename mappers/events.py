@@ -31,7 +31,7 @@ from mappers.lexicon import Lexicon, lexicon
 from mappers.model import ArticleText, Event, EventArgument, Span
 from mappers.nlp import Para
 
-PARTICIPANT_TYPES = {"death", "funeral", "meeting", "agreement", "protest", "election"}
+PARTICIPANT_TYPES = {"death", "meeting", "agreement", "protest", "election"}
 OF_TARGET_TYPES = {"killing", "death", "funeral", "attack", "legal action", "appointment"}
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 ARG_KINDS = ("actor", "organization", "place")
@@ -57,11 +57,17 @@ class _Found:
 
 class EventFinder:
     def __init__(self, article: ArticleText, paras: list[Para], res: Resolution,
-                 lex: Lexicon | None = None) -> None:
+                 lex: Lexicon | None = None,
+                 pronouns: dict[tuple[int, int], str] | None = None) -> None:
+        self.pronouns = pronouns or {}
         self.article = article
         self.paras = paras
         self.res = res
         self.lex = lexicon() if lex is None else lex
+        # trigger phrases by first word, longest first (the lexicon's order)
+        self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, kind in self.lex.triggers.items():
+            self.by_first.setdefault(phrase[0], []).append((phrase, kind))
 
     # --- triggers ------------------------------------------------------------------------
 
@@ -72,7 +78,12 @@ class EventFinder:
         i = 0
         while i < len(doc):
             hit = None
-            for phrase, kind in self.lex.triggers.items():
+            first = {doc[i].lemma_.lower(), doc[i].lower_}
+            for phrase, kind in self.by_first.get(doc[i].lower_, []) + [
+                    c for c in self.by_first.get(doc[i].lemma_.lower(), [])
+                    if doc[i].lemma_.lower() != doc[i].lower_]:
+                if phrase[0] not in first:
+                    continue
                 toks = list(doc[i : i + len(phrase)])
                 if len(toks) != len(phrase):
                     continue
@@ -95,6 +106,10 @@ class EventFinder:
                 continue  # generic plural ("attacks on American targets")
             if self.blocked(head):
                 continue
+            gov = head.head
+            if (head.dep_ == "xcomp" and gov.pos_ == "VERB"
+                    and self.lex.event_type(gov.lemma_) == kind):
+                continue  # "agreed to acquire X": one event, the governing trigger's
             found.append((kind, toks))
         return found
 
@@ -122,7 +137,8 @@ class EventFinder:
         """Entity keys for ``tok`` and its conjuncts."""
         found = []
         for t in [tok, *tok.conjuncts]:
-            key = self.res.key_at(para.index, t, ARG_KINDS)
+            key = self.res.key_at(para.index, t, ARG_KINDS) or self.pronouns.get(
+                (para.index, t.i))
             if key and key not in [k for k, _ in found]:
                 found.append((key, t))
         return found
@@ -168,6 +184,13 @@ class EventFinder:
                 elif dep == "prep" and child.lower_ == "with":
                     for pobj in child.children:
                         self.add(ev, "participant", para, pobj, [child])
+                elif dep == "xcomp" and self.lex.event_type(child.lemma_) == ev.type:
+                    for obj in child.children:  # "agreed to acquire X"
+                        if obj.dep_ == "dobj":
+                            self.add(ev, "target", para, obj, [child])
+                            for app in obj.children:
+                                if app.dep_ in {"appos", "compound"}:
+                                    self.add(ev, "target", para, app, [child])
             else:
                 if dep == "poss" or (dep in {"compound", "nmod"} and child.i < head.i):
                     has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
@@ -175,7 +198,8 @@ class EventFinder:
                                         and not has_of) else "agent"
                     self.add(ev, role, para, child)
                 elif dep == "prep" and (child.lower_ in {"on", "against"} or (
-                        child.lower_ == "of" and ev.type in OF_TARGET_TYPES)):
+                        child.lower_ == "of" and ev.type in OF_TARGET_TYPES) or (
+                        child.lower_ == "for" and ev.type == "funeral")):
                     for pobj in child.children:
                         self.add(ev, "target", para, pobj, [child])
                 elif dep == "prep" and child.lower_ == "by":
@@ -235,6 +259,7 @@ class EventFinder:
                     continue  # "attacking X" with no one doing it: habitual/generic
                 self.place_and_date(ev)
                 self.merge_into(events, ev)
+        events = merge_killings(events)
         for event in events:
             event.evidence.sort()
         return sorted(events, key=lambda e: (e.evidence[0], e.type, e.label))
@@ -248,6 +273,8 @@ class EventFinder:
         for other in events:
             if other.type != ev.type:
                 continue
+            if ev.type == "statement" and sent not in other.evidence:
+                continue  # each reported speech act is its own event
             o_targets = [a.entity for a in other.arguments if a.role != "agent"]
             o_agents = [a.entity for a in other.arguments if a.role == "agent"]
             o_main = o_targets[:1] or o_agents[:1]
@@ -272,8 +299,34 @@ class EventFinder:
                             date=ev.date, place=ev.place))
 
 
-def find_events(article: ArticleText, paras: list[Para], res: Resolution) -> list[Event]:
-    return EventFinder(article, paras, res).find()
+def merge_killings(events: list[Event]) -> list[Event]:
+    """A killing of X and, in the same article, an attack on X or X's death are one real
+    event, mentioned several times: they join the killing (arguments and evidence)."""
+    kept: list[Event] = []
+    killings = [e for e in events if e.type == "killing"]
+    for ev in events:
+        if ev.type not in {"attack", "death"}:
+            kept.append(ev)
+            continue
+        victims = {a.entity for a in ev.arguments if a.role != "agent"}
+        same = [k for k in killings
+                if victims & {a.entity for a in k.arguments if a.role == "target"}]
+        if len(same) != 1:
+            kept.append(ev)
+            continue
+        killing = same[0]
+        for arg in ev.arguments:
+            if arg.role == "agent" and all(a.entity != arg.entity for a in killing.arguments):
+                killing.arguments.append(arg)
+        killing.evidence.extend(s for s in ev.evidence if s not in killing.evidence)
+        killing.date = killing.date or ev.date
+        killing.place = killing.place or ev.place
+    return kept
+
+
+def find_events(article: ArticleText, paras: list[Para], res: Resolution,
+                pronouns: dict[tuple[int, int], str] | None = None) -> list[Event]:
+    return EventFinder(article, paras, res, pronouns=pronouns).find()
 
 
 __all__ = ["find_events", "Span"]

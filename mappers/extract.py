@@ -26,7 +26,7 @@ def _extract(article: ArticleText, paras: list[Para]) -> Extraction:
         entities=res.entities,
         memberships=find_memberships(paras, res),
         statements=find_statements(paras, res, pronouns),
-        events=find_events(article, paras, res),
+        events=find_events(article, paras, res, pronouns),
     )
     check(extraction)
     return extraction
@@ -40,6 +40,32 @@ def extract_many(articles: Iterable[ArticleText]) -> Iterator[Extraction]:
     """Like :func:`extract` for many articles, parsing their paragraphs in batches."""
     for article, paras in parse_many(articles):
         yield _extract(article, paras)
+
+
+def _extract_chunk(articles: list[ArticleText]) -> list[Extraction]:
+    return list(extract_many(articles))
+
+
+def _load_model() -> None:
+    from mappers.nlp import get_nlp
+
+    get_nlp()
+
+
+def extract_parallel(articles: list[ArticleText], jobs: int = 1, chunk: int = 8
+                     ) -> list[Extraction]:
+    """:func:`extract_many` over ``jobs`` processes (each loads the model once), results in
+    input order, so the output is the same whatever ``jobs`` is."""
+    if jobs <= 1 or len(articles) <= chunk:
+        return list(extract_many(articles))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [articles[i : i + chunk] for i in range(0, len(articles), chunk)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                             initializer=_load_model) as pool:
+        return [x for part in pool.map(_extract_chunk, chunks) for x in part]
 
 
 def check(x: Extraction) -> None:

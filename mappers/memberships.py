@@ -111,10 +111,14 @@ class MembershipFinder:
         j = person.start
         for n in range(min(4, j), 0, -1):
             words = [t.text for t in doc[j - n : j]]
-            if not self.lex.is_title(words) or not words[0][:1].isupper():
+            whole = self.lex.role_at(words)
+            if whole and len(whole.split()) == n and not any(w[:1].isupper() for w in words[1:]):
+                role = whole  # "Solvant founder X", "Brightline chief executive X"
+            elif not self.lex.is_title(words) or not words[0][:1].isupper():
                 continue
-            role = None
-            for k in range(len(words)):
+            else:
+                role = None
+            for k in range(len(words) if role is None else 0):
                 role = self.lex.role_at(words[k:])
                 if role and len(role.split()) == len(words) - k:
                     break

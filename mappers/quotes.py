@@ -30,6 +30,7 @@ from mappers.nlp import Para
 SPEAKER_KINDS = ("actor", "organization")
 TRIM = " \t\n\u00a0,"
 MAX_CARRY = 3  # paragraphs an unclosed quote may continue over
+STATEMENT_NOUNS = {"statement", "communique", "communiqu\u00e9", "release"}
 
 
 @dataclass
@@ -107,6 +108,7 @@ class QuoteFinder:
         self.res = res
         self.pronouns = pronouns
         self.lex = lexicon() if lex is None else lex
+        self.last_org: str | None = None  # organization of the last attributed statement
 
     def speaker_of(self, para: Para, tok: Token) -> tuple[str | None, bool]:
         """Entity key for the token (or the name it heads), and whether via a pronoun."""
@@ -115,6 +117,9 @@ class QuoteFinder:
             return key, False
         if (para.index, tok.i) in self.pronouns:
             return self.pronouns[(para.index, tok.i)], True
+        if tok.lemma_.lower() in STATEMENT_NOUNS and self.last_org:
+            # "the statement said": the organization whose statement the article reports
+            return self.last_org, True
         for child in tok.children:  # "Union leader X" heads on a role noun
             if child.dep_ in {"compound", "appos", "poss"}:
                 key = self.res.key_at(para.index, child, ("actor",))
@@ -182,6 +187,8 @@ class QuoteFinder:
                 statements.append(st)
                 if st.speaker:
                     last[region.para.index] = st
+                    if self.res.kinds.get(st.speaker) == "organization":
+                        self.last_org = st.speaker
         return statements
 
     def _one(self, region: _Region, statements: list[Statement], last: dict[int, Statement]

@@ -7,6 +7,10 @@ reader received. Instead each text block is either *body* (prose that extraction
 social posts, the author's bio. What counts as furniture is data
 (``mappers/data/boilerplate.tsv``), not code.
 
+An ``.html``/``.htm`` page is reduced to its main text by trafilatura (navigation, asides,
+captions and footers left out); that text becomes ``ArticleText.text`` (so offsets index into
+it) and the page's metadata gives headline, date, authors, publisher and URL.
+
 A sidecar ``NAME.meta.json`` beside ``NAME.txt`` states what the text does not::
 
     {"url": "https://…", "publisher": "…", "published": "2024-02-05",
@@ -27,7 +31,8 @@ from mappers.dates import find_dates
 from mappers.model import ArticleText, Span
 
 DATA = Path(__file__).resolve().parent / "data"
-ARTICLE_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+ARTICLE_SUFFIXES = (".txt", *HTML_SUFFIXES)
 META_SUFFIX = ".meta.json"
 META_KEYS = {"url", "publisher", "published", "authors", "headline"}
 MAX_BYTES = 5 * 1024 * 1024  # a news article is a few dozen KiB; larger is not an article
@@ -201,11 +206,22 @@ def read_article(path: str | Path) -> ArticleText:
     that is missing, empty, binary, not UTF-8, too large, or has a malformed sidecar.
     """
     path = Path(path)
-    text = decode(path)
+    page: dict[str, object] = {}
+    if path.suffix.lower() in HTML_SUFFIXES:
+        text, page = read_html(path)
+    else:
+        text = decode(path)
     meta = read_meta(path)
     art = ArticleText(id=article_id(path), source=str(path), text=text)
     spans = blocks(text)
     excluded: dict[Span, str] = {}
+    if page.get("headline"):
+        art.headline = str(page["headline"])
+        for span in spans[:3]:
+            if _fold(span.of(text)) == _fold(art.headline):
+                art.headline, art.headline_span = span.of(text), span
+                excluded[span] = "headline"
+                break
 
     # Date line: a block that is only a date, before the prose starts.
     for span in spans[:4]:
@@ -214,9 +230,15 @@ def read_article(path: str | Path) -> ArticleText:
             art.date_published = art.date_published or d.isoformat()
             excluded[span] = "date line"
 
-    _find_headline(art, spans, excluded)
+    if not page.get("headline"):
+        _find_headline(art, spans, excluded)
     _mark_furniture(text, spans, excluded)
     _find_publisher(art, spans)
+    for key in ("url", "publisher", "authors"):
+        if page.get(key):
+            setattr(art, key, page[key])
+    if page.get("published"):
+        art.date_published = str(page["published"])
 
     if meta:
         art.url = str(meta.get("url") or "") or art.url
@@ -228,6 +250,40 @@ def read_article(path: str | Path) -> ArticleText:
     art.body = [s for s in spans if s not in excluded]
     art.reference_date = art.date_published or _latest_date(text)
     return art
+
+
+def read_html(path: Path) -> tuple[str, dict[str, object]]:
+    """The main text of a saved HTML page and its metadata (headline, published, authors,
+    publisher, url), found with trafilatura."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ArticleError(path, f"cannot read: {exc.strerror}") from exc
+    if size > MAX_BYTES:
+        raise ArticleError(path, f"{size} bytes is larger than an article ({MAX_BYTES} at most)")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ArticleError(path, "empty article")
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False,
+                                      include_tables=False, favor_precision=True)
+    text = (getattr(doc, "text", None) or "") if doc is not None else ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ArticleError(path, "no article text found in the HTML page")
+    page: dict[str, object] = {}
+    if doc.title:
+        page["headline"] = " ".join(doc.title.split())
+    if doc.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(doc.date)[:10]):
+        page["published"] = str(doc.date)[:10]
+    if doc.author:
+        page["authors"] = [a.strip() for a in re.split(r";|\band\b", doc.author) if a.strip()]
+    if doc.sitename:
+        page["publisher"] = publishers().get(doc.sitename.lower(), doc.sitename)
+    if doc.url:
+        page["url"] = doc.url
+    return text, page
 
 
 def _find_headline(art: ArticleText, spans: list[Span], excluded: dict[Span, str]) -> None:

@@ -91,7 +91,10 @@ def build(articles: str, store: str, base_iri: str, keep_versions: int, quiet: b
         f"{len(result.published)} published, {len(result.rejected)} rejected; "
         f"{result.triples} triples ({counts}); {result.seconds:.1f} s"
     )
-    sys.exit(EXIT_VIOLATIONS if result.rejected else EXIT_OK)
+    if result.dump_error:
+        click.secho(f"published, but the dumps failed: {result.dump_error}\n"
+                    f"retry with `newskg dump --store {store}`", fg="yellow", err=True)
+    sys.exit(EXIT_VIOLATIONS if result.rejected or result.dump_error else EXIT_OK)
 
 
 @main.command()
@@ -151,6 +154,12 @@ def validate(file: Path | None, store: str) -> None:
 @setting_option("host")
 @setting_option("port")
 @setting_option("workers")
+@setting_option("query_timeout")
+@setting_option("max_rows")
+@setting_option("max_query_bytes")
+@setting_option("cors_origins")
+@setting_option("cache_dir")
+@setting_option("cache_bytes")
 def serve(**options: Any) -> None:
     """Serve the published version: SPARQL at /sparql, pages at /, with gunicorn."""
     from newskg import serve as serving
@@ -160,6 +169,59 @@ def serve(**options: Any) -> None:
         serving.run({key.upper(): value for key, value in options.items()})
     except StoreError as exc:
         fail(str(exc))
+
+
+@main.command("eval")
+@setting_option("articles")
+@click.option("--gold", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory of gold files, one <article stem>.json per article scored.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
+              help="Extraction processes (each loads the model once).")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--overall-only", is_flag=True, help="Print only the micro-averaged totals.")
+def evaluate(articles: str, gold: Path, jobs: int, as_json: bool, overall_only: bool) -> None:
+    """Score extraction on ARTICLES against gold files: precision, recall and F1 per layer
+    (persons, organizations, places, quotes, quote speakers, events, event participants,
+    memberships, Wikidata links), per article and micro-averaged overall.
+
+    Exit 0 when scored (whether or not the targets are met; see "targets:" in the output),
+    2 on error (no gold directory, no article with a gold file, an unreadable gold file).
+    """
+    import json
+
+    from mappers.reader import ArticleError
+    from newskg.evaluation import GoldError
+    from newskg.evaluation import evaluate as run_eval
+
+    try:
+        report = run_eval(articles, gold, jobs=jobs)
+    except (GoldError, ArticleError) as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report.text(per_article=not overall_only))
+
+
+@main.command()
+@setting_option("store")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory to write into [default: STORE/dumps/<version>/, pruned with "
+                   "the version].")
+def dump(store: str, out: Path | None) -> None:
+    """Write the published version as gzipped N-Quads, TriG, Turtle and N-Triples, plus the
+    ontology, the shapes, a VoID description and SHA256SUMS (served under /dumps/).
+
+    Exit 0 when written, 2 on error (nothing published, directory not writable).
+    """
+    from newskg.dump import DumpError, write_dumps
+
+    try:
+        written = write_dumps(store, out)
+    except DumpError as exc:
+        fail(str(exc))
+    for item in written:
+        click.echo(f"{item.path}  {item.size} bytes  sha256 {item.sha256}")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,8 @@ class BuildResult:
     triples: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    dumps: list[str] = field(default_factory=list)  # file names in STORE/dumps/<version>/
+    dump_error: str | None = None  # why the dumps failed (the version is still published)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -218,4 +220,12 @@ def build(articles_dir: str | Path, store_dir: str | Path, base_iri: str, *, kee
         version = writer.finish(content_digest(built), {**result.summary(), "base_iri": iris.base})
     store.publish(store_dir, version, keep=keep)
     result.version = version
+    # The dumps come after publishing: a failure is reported, never unpublishes.
+    from newskg.dump import DumpError, write_dumps
+
+    try:
+        result.dumps = [f.name for f in write_dumps(store_dir)]
+    except (DumpError, OSError, RuntimeError) as exc:
+        log.exception("writing the dumps of %s failed", version.id)
+        result.dump_error = str(exc)
     return result

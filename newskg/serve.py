@@ -9,7 +9,10 @@ slow query holds one thread, not the whole worker.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -46,6 +49,11 @@ class NewskgServer(BaseApplication):
             # test run next to a dev server) would fight over it, and we do not use it.
             "control_socket_disable": True,
             "proc_name": "newskg",
+            # The longest request line gunicorn allows (its default is 4094 bytes), so GET
+            # queries of a few KiB work; longer ones go by POST (the app answers 413 past
+            # MAX_QUERY_BYTES).
+            "limit_request_line": 8190,
+            "child_exit": _child_exit,
         }
         for key, value in options.items():
             if key in self.cfg.settings:  # tolerate gunicorn versions without a setting
@@ -78,12 +86,44 @@ def check_published(store_dir: str) -> None:
         )
 
 
+# /metrics sums the counters of every worker: prometheus_client's multiprocess mode keeps
+# them in files under this directory, which must be set before the workers import it.
+METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def _prepare_metrics_dir() -> str | None:
+    """A fresh metrics directory for this server (returned, to be removed at exit), or the
+    operator's own (emptied of old counters, kept); set in the environment workers inherit."""
+    own = os.environ.get(METRICS_ENV)
+    if own:
+        os.makedirs(own, exist_ok=True)
+        for name in os.listdir(own):
+            if name.endswith(".db"):  # counters of an earlier run would add up otherwise
+                os.unlink(os.path.join(own, name))
+        return None
+    path = tempfile.mkdtemp(prefix="newskg-metrics-")
+    os.environ[METRICS_ENV] = path
+    return path
+
+
+def _child_exit(_server: Any, worker: Any) -> None:
+    """Gunicorn hook: a dead worker's live gauges (queries in flight) stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
 def run(config: Mapping[str, Any]) -> None:
     """Serve until stopped (SIGINT/SIGTERM). ``config`` maps setting keys (``STORE``,
     ``HOST``, ``PORT``, ``WORKERS`` …) to values; missing ones take their defaults."""
     resolved = settings.resolve(config)
     check_published(str(resolved["STORE"]))
-    NewskgServer(resolved).run()
+    metrics_dir = _prepare_metrics_dir()
+    try:
+        NewskgServer(resolved).run()
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,9 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m newskg.serve", description=__doc__.splitlines()[0]
     )
-    for name in ("store", "host", "port", "workers"):
+    for name in ("store", "host", "port", "workers", "query_timeout", "max_rows",
+                 "max_query_bytes", "cors_origins", "cache_dir", "cache_bytes"):
         setting = settings.BY_NAME[name]
-        parser.add_argument(f"--{name}", type=type(setting.default), help=setting.help)
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(setting.default),
+                            help=setting.help)
     args = parser.parse_args(argv)
     config = {name.upper(): value for name, value in vars(args).items() if value is not None}
     try:

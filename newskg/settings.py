@@ -55,6 +55,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port `newskg serve` listens on."),
     Setting("workers", 2, "Gunicorn worker processes, each reading the store read-only."),
     Setting("keep_versions", 3, "How many published store versions a build keeps."),
+    Setting("query_timeout", 30.0,
+            "Seconds a SPARQL query may run before it is stopped (answered 503)."),
+    Setting("max_rows", 100000,
+            "Most rows (solutions or triples) one SPARQL answer may have; more is 422."),
+    Setting("max_query_bytes", 102400,
+            "Largest SPARQL query text accepted, in bytes (larger is 413)."),
+    Setting("cors_origins", "*",
+            "Origins allowed to call the server from browsers (CORS): `*`, a space-separated "
+            "list, or empty to send no CORS headers."),
+    Setting("cache_dir", "",
+            "Directory of the SPARQL answer cache shared by all workers (empty: "
+            "`newskg-cache-<uid>` under the system temporary directory)."),
+    Setting("cache_bytes", 268435456,
+            "Most bytes the SPARQL answer cache keeps on disk (least recently used go first; "
+            "0 turns it off)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

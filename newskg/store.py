@@ -7,6 +7,7 @@ Layout of a store directory::
       versions/<version>.json    its summary (articles, triples, counts per class, seconds)
       versions/.tmp-<version>/   a version being built (removed on failure, swept later)
       current -> versions/<version>   the published version (a symlink)
+      dumps/<version>/           downloadable dumps of that version, pruned with it
       .lock                      held by the one process that builds
 
 Publishing renames a fresh symlink over ``current``: a rename is atomic, so readers see the
@@ -33,6 +34,7 @@ import pyoxigraph
 CURRENT = "current"
 VERSIONS = "versions"
 TMP_PREFIX = ".tmp-"
+DUMPS = "dumps"  # STORE/dumps/<version>/: that version's dumps (newskg/dump.py)
 _VERSION_RE = re.compile(r"^\d{8}T\d{6}\d{6}Z-[0-9a-f]{8}$")
 
 
@@ -186,6 +188,8 @@ def publish(store_dir: str | os.PathLike[str], version: Version, keep: int = 3) 
             shutil.rmtree(old.path, ignore_errors=True)
             with contextlib.suppress(FileNotFoundError):
                 old.summary_path.unlink()
+            # Its dumps (newskg/dump.py writes them to STORE/dumps/<version>/) go with it.
+            shutil.rmtree(root / DUMPS / old.id, ignore_errors=True)
 
 
 def sweep_unfinished(store_dir: Path) -> None:

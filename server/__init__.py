@@ -24,7 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # (which import each other) never see a half-initialised package.
     from flask import Flask
 
-    from server import errors, pages, sparql, store
+    from server import cors, errors, metrics, pages, sparql, store
 
     app = Flask(__name__)
     app.config.update(settings.resolve(config))
@@ -32,7 +32,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # A query is text; anything this large is a mistake or abuse, answered with 413.
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     errors.register(app)
+    metrics.init_app(app)  # first, so its timer starts before a CORS preflight answers
+    cors.init_app(app)
     store.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
+    from server import browse, dumps, linkeddata  # browsing, dereferencing, dumps and VoID
+
+    app.register_blueprint(linkeddata.bp)
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(dumps.bp)
     return app

@@ -18,19 +18,23 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from server.negotiation import best_match, parse_accept
+
 log = logging.getLogger(__name__)
 
-# Media types a client may ask for, mapped to how the error is rendered. HTML comes first so
-# that ``*/*`` (curl, most browsers' fallbacks) and a missing Accept get the readable page.
+# Media types a client may ask for, mapped to how the error is rendered. Plain text comes
+# first, so ``*/*``, a missing Accept and clients that accept none of these (a SPARQL client
+# asking only for application/sparql-results+xml) get readable text; HTML only when the
+# client prefers it explicitly (a browser's text/html).
 _RENDERINGS: dict[str, str] = {
-    "text/html": "html",
-    "application/xhtml+xml": "html",
-    "application/json": "json",
-    "application/sparql-results+json": "json",
-    "application/problem+json": "json",
     "text/plain": "text",
     "text/csv": "text",
     "text/tab-separated-values": "text",
+    "application/json": "json",
+    "application/sparql-results+json": "json",
+    "application/problem+json": "json",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
 }
 
 
@@ -58,7 +62,8 @@ def error_response(status: int, message: str, hint: str | None = None,
                    headers: dict[str, str] | None = None) -> Response:
     """Render the error shape in the representation the request prefers."""
     body = error_body(status, message, hint)
-    rendering = _RENDERINGS[request.accept_mimetypes.best_match(_RENDERINGS, "text/html")]
+    chosen = best_match(parse_accept(request.headers.get("Accept")), list(_RENDERINGS))
+    rendering = _RENDERINGS[chosen or "text/plain"]
     if rendering == "json":
         response = jsonify(body)
     elif rendering == "text":

@@ -42,7 +42,26 @@ def home() -> str:
         version=version.id,
         triples=cache.cached("triples", len),  # quads in all graphs; a full scan, so cached
         counts=cache.cached("class_counts", class_counts),
+        **browse_context(),
     )
+
+
+#: The list page of each counted class (server/browse.py).
+LIST_OF = {"Actor": "actors", "Organization": "organizations", "Place": "places",
+           "Event": "events", "Statement": "statements", "Membership": "memberships",
+           "Article": "articles"}
+LATEST = 5
+
+
+def browse_context() -> dict[str, object]:
+    """The home page's links into the browsing pages: list per class, latest articles."""
+    from server import browse
+    from server.describe import context
+
+    ctx = context()
+    latest = browse.sort_rows(browse.rows(browse.LISTINGS["articles"]), "date", True)[:LATEST]
+    return {"lists": LIST_OF,
+            "latest": [(row, ctx.href(row.iri)) for row in latest]}
 
 
 @bp.route("/healthz")

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 import pyoxigraph
 
+from server.lexer import keywords
 from server.solutions import writer
 
 RDFS_LABEL = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -60,7 +61,9 @@ class Evaluator:
         kwargs: dict[str, Any] = {}
         if request["default_graphs"]:
             kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in request["default_graphs"]]
-        else:
+        elif "FROM" not in keywords(request["query"]):
+            # The union is the default dataset; a query's own FROM / FROM NAMED must win
+            # over it, and pyoxigraph would let the union flag override them.
             kwargs["use_default_graph_as_union"] = True
         if request["named_graphs"]:
             kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request["named_graphs"]]

@@ -1,194 +1,438 @@
-"""The read-only SPARQL endpoint at ``/sparql``.
+"""The read-only SPARQL 1.1 Protocol endpoint at ``/sparql``.
 
-Accepts the SPARQL 1.1 Protocol's three ways of sending a query (GET ``?query=``, POST form,
-POST ``application/sparql-query``), refuses updates (403) and ``SERVICE`` (400, the server
-never fetches from elsewhere), and evaluates over the union of all named graphs (one per
-article). SELECT/ASK answer as SPARQL JSON results, CONSTRUCT/DESCRIBE as Turtle; the media
-types come from :mod:`newskg.formats`. Content negotiation, dataset parameters, timeouts and
-row limits plug in at :func:`choose_format` and :func:`run_query`.
+Query operations, as the SPARQL 1.1 Protocol defines them:
+
+- GET ``?query=…``; POST ``application/x-www-form-urlencoded`` with ``query=…``; POST
+  ``application/sparql-query`` with the query as the UTF-8 body (dataset parameters in the
+  URL). ``default-graph-uri`` and ``named-graph-uri`` (repeatable) set the dataset; when they
+  are given they override FROM / FROM NAMED in the query, as the Protocol says (§2.1.4).
+  Without either, the default graph is the union of all named graphs.
+- Results by content negotiation (Accept, see :mod:`server.negotiation`) or ``format=``:
+  SELECT/ASK as SPARQL JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples,
+  N-Quads, TriG, JSON-LD, RDF/XML. 406 lists what is offered when nothing fits.
+- Refused before anything is evaluated: updates (403: the public endpoint is read-only),
+  ``LOAD`` (403) and ``SERVICE`` (400): the server never fetches anything from elsewhere.
+  Malformed requests get the Protocol's 4xx: no or two queries (400), a body of another
+  media type or none (415), text that is not UTF-8 (400/415), a syntax error (400 with line
+  and column), a query larger than ``MAX_QUERY_BYTES`` (413).
+- GET without a query answers the Service Description (RDF by Accept), or the query page
+  when a browser prefers HTML.
+
+Evaluation goes only through :func:`server.engine.execute`; answers are files, cached on
+disk by :mod:`server.cache` and streamed in chunks with Content-Length, with an ETag and
+Last-Modified so a client can revalidate (304) without the query being run again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import logging
-import re
-import tempfile
+import os
 from collections.abc import Iterator
-from typing import IO
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Any
+from urllib.parse import parse_qsl
 
 import pyoxigraph
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request
 
 from newskg import formats
+from newskg.formats import Format
+from newskg.store import Version
+from server import metrics
+from server.cache import AnswerCache, CachedAnswer, request_key
+from server.engine import Answer, DatasetSpec, NotAcceptable, execute
 from server.errors import APIError
-from server.store import get_store
+from server.lexer import keywords, query_form
+from server.negotiation import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    best_match,
+    by_format_param,
+    choose,
+    known_format,
+    media_types,
+    parse_accept,
+)
+from server.service_description import dataset_stats, description, serialize
+from server.store import get_version, published_store
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger(__name__)
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
 CHUNK = 64 * 1024
-SPOOL_MAX = 8 * 1024 * 1024  # answers larger than this spill from memory to a temporary file
+MAX_AGE = 60  # seconds a client or proxy may reuse an answer without revalidating
+CACHE_EXTENSION = "newskg.answer_cache"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_FIELDS = 1000  # parameters in one request: more is abuse, not SPARQL
 
-# Words that begin a SPARQL Update operation (after the PREFIX/BASE prologue).
+# The first keyword of a SPARQL Update operation (after the PREFIX/BASE prologue).
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
-
-# A small lexer that is just good enough to find keywords: everything that can contain a
-# keyword-looking word without being one (comments, strings, IRIs, variables, prefixed names,
-# language tags) is matched as a whole first. Order matters: long strings before short ones.
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-    | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<pname>[\w.\-]*:[\w.\-:%\\]*)
-    | (?P<word>[A-Za-z_][\w\-]*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+READ_ONLY_HINT = ("Send a SELECT, ASK, CONSTRUCT or DESCRIBE query; the dataset changes only "
+                  "when its operator runs `newskg build`.")
 
 
-def keywords(query: str) -> Iterator[str]:
-    """The bare words of ``query`` in upper case, skipping strings, IRIs, comments, variables
-    and prefixed names (so ``?service``, ``ex:service`` and ``"SERVICE"`` are not keywords)."""
-    for match in _TOKEN.finditer(query):
-        if match.lastgroup == "word":
-            yield match.group().upper()
+# --- what the server refuses to run: one place for every check ------------------------------
 
-
-def check_service(query: str) -> None:
-    """Refuse federated queries: this endpoint must never make outgoing requests."""
-    if "SERVICE" in keywords(query):
+def check_query(query: str) -> None:
+    """Refuse, before anything reaches the engine, what this public read-only endpoint never
+    does: fetch from elsewhere (SERVICE: 400; LOAD: 403) or write (any update: 403)."""
+    words = set(keywords(query))
+    if "SERVICE" in words:
         raise APIError(
             400,
             "SERVICE clauses are not allowed: this endpoint answers from its own dataset only "
             "and never queries other endpoints.",
             "Remove the SERVICE clause and query the other endpoint directly.",
         )
+    if "LOAD" in words:
+        raise APIError(
+            403,
+            "LOAD is not allowed: this endpoint is read-only and never fetches data from "
+            "elsewhere; writes happen only through `newskg build`.",
+            READ_ONLY_HINT,
+        )
+    if is_update(query):
+        raise update_refused()
 
 
 def is_update(query: str) -> bool:
     """True if the first keyword after the prologue starts a SPARQL Update operation."""
-    for word in keywords(query):
-        if word in {"PREFIX", "BASE"}:
-            continue
-        return word in UPDATE_KEYWORDS
-    return False
+    return query_form(query) in UPDATE_KEYWORDS
 
 
-def read_query() -> str:
-    """The query text from any of the protocol's three request forms (400 if absent)."""
-    if request.method == "GET":
-        queries = request.args.getlist("query")
-    else:
-        mimetype = request.mimetype
-        if mimetype == QUERY_TYPE:
-            queries = [request.get_data(as_text=True)]
-        elif mimetype == FORM_TYPE:
-            queries = request.form.getlist("query")
-        elif not mimetype and not request.content_length:
-            queries = []  # an empty POST: say the query is missing, not that the type is wrong
-        else:
-            raise APIError(
-                415,
-                f"unsupported request body type {mimetype or '(none)'!r}",
-                f"POST the query as {FORM_TYPE} with a query= field, or as the body with "
-                f"Content-Type: {QUERY_TYPE}.",
-            )
-        if "update" in request.form:
-            raise _update_refused()
-    if len(queries) != 1 or not queries[0].strip():
-        raise APIError(
-            400,
-            "exactly one non-empty query parameter is required" if queries
-            else "no query given",
-            "Send the SPARQL query as ?query=… (GET), as a query= form field, or as an "
-            f"{QUERY_TYPE} body (POST).",
-        )
-    return queries[0]
-
-
-def _update_refused() -> APIError:
+def update_refused() -> APIError:
     return APIError(
         403,
-        "this endpoint is read-only: SPARQL Update is not allowed",
-        "Send a SELECT, ASK, CONSTRUCT or DESCRIBE query; the dataset changes only by "
-        "`newskg build`.",
+        "this endpoint is read-only: SPARQL Update is not allowed; writes happen only "
+        "through `newskg build`",
+        READ_ONLY_HINT,
     )
 
 
-def run_query(store: pyoxigraph.Store, query: str
-              ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples:
-    """Parse and start evaluating ``query`` over the union of the named graphs."""
-    check_service(query)  # before parsing: pyoxigraph would fetch the SERVICE while evaluating
+# --- reading the request -------------------------------------------------------------------
+
+@dataclass
+class ProtocolRequest:
+    """The Protocol's parameters of one request, from the URL and the body together."""
+
+    queries: list[str] = field(default_factory=list)
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+
+    @property
+    def dataset(self) -> DatasetSpec:
+        return DatasetSpec(tuple(self.default_graphs), tuple(self.named_graphs))
+
+
+def _max_query_bytes() -> int:
+    return int(current_app.config["MAX_QUERY_BYTES"])
+
+
+def _too_large(what: str) -> APIError:
+    limit = _max_query_bytes()
+    return APIError(413, f"the {what} is larger than this endpoint accepts ({limit} bytes)",
+                    "Shorten the query (VALUES with fewer rows, fewer UNION branches); "
+                    "large extracts come from the dumps rather than from one query.")
+
+
+def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
+    """``name=value`` pairs of a URL query string or form body, strictly UTF-8: werkzeug
+    would replace bad bytes silently, and the Protocol wants them refused."""
     try:
-        return store.query(query, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        if is_update(query):
-            raise _update_refused() from exc
-        raise APIError(
-            400,
-            f"SPARQL syntax error: {exc}",
-            "Check the query near the position given (line:column).",
-        ) from exc
+        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8",
+                         errors="strict", max_num_fields=MAX_FIELDS)
+    except UnicodeDecodeError as exc:
+        raise APIError(400, f"the {where} is not valid UTF-8",
+                       "Percent-encode the query's UTF-8 bytes.") from exc
+    except ValueError as exc:
+        raise APIError(400, f"the {where} has too many parameters") from exc
 
 
-def choose_format(results: object) -> formats.Format:
-    """The serialisation for ``results``: the one seam where content negotiation will go."""
-    if isinstance(results, pyoxigraph.QueryTriples):
-        return formats.by_name("turtle")
-    return formats.by_name("json")
+def _form_limit() -> int:
+    # Percent-encoding at most triples the bytes of a query; the rest is parameter names
+    # and dataset IRIs.
+    return 3 * _max_query_bytes() + 16 * 1024
 
 
-def serialize(results: object, fmt: formats.Format) -> IO[bytes]:
-    """Serialise fully before the status line goes out, so an evaluation error still gets a
-    proper error response; a spooled file keeps a large answer out of memory."""
-    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX)  # noqa: SIM115
+def read_request() -> ProtocolRequest:
+    """The Protocol parameters of this request, after the 4xx checks of its shape."""
+    if len(request.query_string) > _form_limit():
+        raise _too_large("URL's query string")
+    pairs = _pairs(request.query_string, "URL's query string")
+    direct: str | None = None
+    if request.method == "POST":
+        mimetype = request.mimetype
+        length = request.content_length
+        if mimetype == UPDATE_TYPE:
+            raise update_refused()
+        if mimetype == QUERY_TYPE:
+            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            if charset not in ("utf-8", "utf8"):
+                raise APIError(415, f"the query must be sent as UTF-8, not {charset}",
+                               f"Send Content-Type: {QUERY_TYPE}; charset=utf-8.")
+            if length is not None and length > _max_query_bytes():
+                raise _too_large("query")
+            raw = request.get_data(cache=True)
+            try:
+                direct = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise APIError(400, "the query is not valid UTF-8",
+                               "Send the query text encoded as UTF-8.") from exc
+        elif mimetype == FORM_TYPE:
+            if length is not None and length > _form_limit():
+                raise _too_large("form body")
+            pairs += _pairs(request.get_data(cache=True), "form body")
+        elif mimetype or length:
+            raise APIError(
+                415,
+                f"unsupported request body type {mimetype!r}" if mimetype else
+                "the request has a body but no Content-Type",
+                f"POST the query as {FORM_TYPE} with a query= field, or as the body with "
+                f"Content-Type: {QUERY_TYPE}.",
+            )
+    parsed = ProtocolRequest()
+    for name, value in pairs:
+        if name == "update":
+            raise update_refused()
+        if name == "query":
+            parsed.queries.append(value)
+        elif name == "default-graph-uri":
+            parsed.default_graphs.append(_iri(name, value))
+        elif name == "named-graph-uri":
+            parsed.named_graphs.append(_iri(name, value))
+        elif name == "format":
+            parsed.formats.append(value)
+    if direct is not None:
+        parsed.queries.append(direct)
+    return parsed
+
+
+def _iri(name: str, value: str) -> str:
     try:
-        results.serialize(spool, fmt.oxigraph)  # type: ignore[attr-defined]
-    except (OSError, RuntimeError) as exc:
-        spool.close()
-        # pyoxigraph reports evaluation failures (I/O, resource limits) this way; the text may
-        # name server paths, so it goes to the log, not to the client.
-        log.exception("query evaluation failed")
-        raise APIError(500, "the query failed while it was evaluated",
-                       "Simplify the query; the server log has the details.") from exc
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    return spool
+        return pyoxigraph.NamedNode(value.strip()).value
+    except ValueError as exc:
+        raise APIError(400, f"{name} {value!r} is not an absolute IRI",
+                       "Give each graph's full IRI, e.g. http://…/graph/….") from exc
 
 
-def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
+def the_query(parsed: ProtocolRequest) -> str:
+    """The one query of the request (400 for none or several, 413 when too large)."""
+    how = (f"Send the SPARQL query as ?query=… (GET), as a query= form field, or as an "
+           f"{QUERY_TYPE} body (POST).")
+    if not parsed.queries:
+        raise APIError(400, "no query given", how)
+    if len(parsed.queries) > 1:
+        raise APIError(400, f"exactly one query is allowed, {len(parsed.queries)} were given",
+                       how)
+    query = parsed.queries[0]
+    if len(query.encode("utf-8")) > _max_query_bytes():
+        raise _too_large("query")
+    if not query.strip():
+        raise APIError(400, "the query is empty", how)
+    return query
+
+
+# --- content negotiation -------------------------------------------------------------------
+
+def negotiate(format_values: list[str]) -> tuple[Format | None, Format | None]:
+    """(format for SELECT/ASK, format for CONSTRUCT/DESCRIBE): ``format=`` when given (a
+    registry name or alias, for whichever kind it names), else the Accept header."""
+    if format_values:
+        if len(format_values) > 1:
+            raise APIError(400, "give at most one format= parameter")
+        value = format_values[0]
+        g.asked_format = f"format={value}"
+        if not known_format(value):
+            raise APIError(400, f"unknown format {value!r}",
+                           "Use one of: " + ", ".join(formats.names()) + ".")
+        return by_format_param(value, RESULT_FORMATS), by_format_param(value, GRAPH_FORMATS)
+    ranges = parse_accept(request.headers.get("Accept"))
+    return choose(ranges, RESULT_FORMATS), choose(ranges, GRAPH_FORMATS)
+
+
+def not_acceptable(kind: str | None) -> APIError:
+    """406 naming what the endpoint offers (for the query's kind when it is known)."""
+    groups = {"SELECT/ASK": RESULT_FORMATS, "CONSTRUCT/DESCRIBE": GRAPH_FORMATS}
+    if kind is not None:
+        label = "CONSTRUCT/DESCRIBE" if kind == "graph" else "SELECT/ASK"
+        groups = {label: groups[label]}
+    offered = "; ".join(
+        f"{label}: " + ", ".join(f.media_type for f in group) for label, group in groups.items())
+    asked = g.get("asked_format") or f"Accept: {request.headers.get('Accept', '*/*')}"
+    return APIError(406, f"no offered result format matches {asked}; offered: {offered}",
+                    "Send an Accept header with one of the offered media types, or "
+                    "format=" + "|".join(f.name for g in groups.values() for f in g) + ".")
+
+
+# --- HTTP caching --------------------------------------------------------------------------
+
+def last_modified(version: Version) -> datetime:
+    """When the version was published: its summary's (or directory's) modification time."""
+    for path in (version.summary_path, version.path):
+        try:
+            return datetime.fromtimestamp(int(os.stat(path).st_mtime), UTC)
+        except OSError:
+            continue
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _validators(response: Response, etag: str, modified: datetime) -> Response:
+    response.set_etag(etag)
+    response.last_modified = modified
+    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response.vary.add("Accept")
+    return response
+
+
+def not_modified(etag: str, modified: datetime) -> Response | None:
+    """A 304 when a GET/HEAD's validators match (If-None-Match first, as RFC 9110 says)."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if request.if_none_match:
+        matched = request.if_none_match.contains_weak(etag)
+    elif request.if_modified_since is not None:
+        matched = modified <= request.if_modified_since
+    else:
+        return None
+    return _validators(Response(status=304), etag, modified) if matched else None
+
+
+# --- answering -----------------------------------------------------------------------------
+
+def answer_cache() -> AnswerCache:
+    """This app's answer cache (created on first use)."""
+    cache = current_app.extensions.get(CACHE_EXTENSION)
+    if cache is None:
+        config = current_app.config
+        cache = current_app.extensions[CACHE_EXTENSION] = AnswerCache(
+            config.get("CACHE_DIR") or None, config["STORE"], int(config["CACHE_BYTES"]))
+    return cache
+
+
+def _chunks(body: IO[bytes]) -> Iterator[bytes]:
     try:
-        while chunk := spool.read(CHUNK):
+        while chunk := body.read(CHUNK):
             yield chunk
     finally:  # also when the client disconnects and the server closes the generator
-        spool.close()
+        body.close()
+
+
+def stream(body: IO[bytes], size: int, fmt: Format) -> Response:
+    """Send an answer file in chunks: a large answer never sits in memory."""
+    response = Response(_chunks(body), mimetype=fmt.media_type, direct_passthrough=True)
+    response.content_length = size
+    return response
+
+
+def evaluate(version: Version, query: str, dataset: DatasetSpec,
+             results_format: Format | None, graph_format: Format | None
+             ) -> Answer | CachedAnswer:
+    """The answer from the cache, or from the engine (then cached)."""
+    config = current_app.config
+    max_rows = int(config["MAX_ROWS"])
+    cache = answer_cache()
+    key = request_key(version.id, query, dataset, results_format, graph_format, max_rows)
+    if cache.enabled:
+        cached = cache.get(version.id, key)
+        if cached is not None:
+            metrics.CACHE_HITS.inc()
+            return cached
+        metrics.CACHE_MISSES.inc()
+    try:
+        with metrics.IN_FLIGHT.track_inprogress():
+            answer = execute(version.path, query, dataset, results_format=results_format,
+                             graph_format=graph_format,
+                             timeout=float(config["QUERY_TIMEOUT"]), max_rows=max_rows)
+    except NotAcceptable as exc:
+        raise not_acceptable(exc.kind) from None
+    except APIError as exc:
+        if exc.status == 503:
+            metrics.QUERY_TIMEOUTS.inc()
+        raise
+    return cache.put(version.id, key, answer) or answer
+
+
+def run_query(parsed: ProtocolRequest) -> Response:
+    query = the_query(parsed)
+    check_query(query)
+    results_format, graph_format = negotiate(parsed.formats)
+    if results_format is None and graph_format is None:
+        raise not_acceptable(None)  # whatever the query's kind, nothing would fit
+    dataset = parsed.dataset
+    version = get_version()
+    # The ETag names the answer's bytes: the dataset version and everything that decides
+    # them, so a client (or proxy) revalidates with a 304 without the query being run.
+    identity = request_key(version.id, query, dataset, results_format, graph_format,
+                           int(current_app.config["MAX_ROWS"]))
+    etag, modified = identity[:40], last_modified(version)
+    unchanged = not_modified(etag, modified)
+    if unchanged is not None:
+        return unchanged
+    answer = evaluate(version, query, dataset, results_format, graph_format)
+    return _validators(stream(answer.body, answer.size, answer.format), etag, modified)
+
+
+# --- the Service Description and the query page -------------------------------------------
+
+def query_page() -> Response:
+    """The query page; its context comes from :mod:`server.queries` when that exists."""
+    context: dict[str, Any] = {}
+    if importlib.util.find_spec("server.queries") is not None:
+        from server.queries import query_page_context  # type: ignore[import-not-found]
+
+        context = query_page_context()
+    response = Response(render_template("sparql.html", **context), mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
+def service_description(format_values: list[str]) -> Response:
+    """The Service Description in the RDF format asked for; the query page for browsers."""
+    if format_values:
+        if len(format_values) > 1:
+            raise APIError(400, "give at most one format= parameter")
+        fmt = by_format_param(format_values[0], GRAPH_FORMATS)
+        if fmt is None:
+            raise APIError(406, f"the service description is RDF, not {format_values[0]!r}",
+                           "Use format=" + "|".join(f.name for f in GRAPH_FORMATS) + ".")
+    else:
+        offers = [t for f in GRAPH_FORMATS for t in media_types(f)] + list(HTML_TYPES)
+        chosen = best_match(parse_accept(request.headers.get("Accept")), offers)
+        if chosen in HTML_TYPES:
+            return query_page()
+        if chosen is None:
+            raise APIError(
+                406, "GET /sparql without a query answers the service description in RDF "
+                "or the query page in HTML; none of those is acceptable",
+                "Accept one of: " + ", ".join(f.media_type for f in GRAPH_FORMATS)
+                + ", text/html; or send a query.")
+        fmt = next(f for f in GRAPH_FORMATS if chosen in media_types(f))
+    version = get_version()
+    endpoint = request.url_root + "sparql"
+    digest = hashlib.sha256(f"{version.id}\n{endpoint}\n{fmt.name}".encode()).hexdigest()
+    etag, modified = digest[:40], last_modified(version)
+    unchanged = not_modified(etag, modified)
+    if unchanged is not None:
+        return unchanged
+    stats = published_store().cached("service_description_stats", dataset_stats)
+    body = serialize(description(endpoint, stats), fmt)
+    return _validators(Response(body, mimetype=fmt.media_type), etag, modified)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def endpoint() -> Response | str:
-    """Answer a SPARQL query; a browser GET without one gets the query form."""
-    if "update" in request.args:
-        raise _update_refused()
-    if request.method == "GET" and "query" not in request.args:
-        return render_template("sparql.html")
-    query = read_query()
-    results = run_query(get_store(), query)
-    fmt = choose_format(results)
-    spool = serialize(results, fmt)
-    size = spool.seek(0, 2)
-    spool.seek(0)
-    response = Response(_chunks(spool), mimetype=fmt.media_type, direct_passthrough=True)
-    response.content_length = size
-    response.vary.add("Accept")
-    return response
+def endpoint() -> Response:
+    """Answer a SPARQL query; without one, describe the service (or show the query page)."""
+    parsed = read_request()
+    if (not parsed.queries and request.method in ("GET", "HEAD")
+            and not parsed.default_graphs and not parsed.named_graphs):
+        return service_description(parsed.formats)
+    return run_query(parsed)

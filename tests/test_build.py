@@ -118,8 +118,13 @@ def test_same_entity_in_two_articles_is_one_iri(corpus_store: Path) -> None:
         SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?e <{NKG}mentionedIn> ?a }}
         GROUP BY ?e HAVING (COUNT(DISTINCT ?a) > 1)""")
     shared = {row["e"] for row in rows}
-    assert {"http://localhost:8000/id/place/iran",
-            "http://localhost:8000/id/actor/qassem-soleimani"} <= shared, shared
+    assert "http://localhost:8000/id/place/iran" in shared, shared
+    # The man killed in 000 and profiled as a predecessor in 004 is one actor in both.
+    soleimani = select(corpus_store, """
+        SELECT DISTINCT ?e WHERE { ?e a <https://w3id.org/newskg/ontology#Actor> ;
+          <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel>
+          ?name FILTER(CONTAINS(?name, "Soleimani")) }""")
+    assert len(soleimani) == 1 and soleimani[0]["e"] in shared, soleimani
     labels = select(corpus_store, """
         SELECT ?e (COUNT(DISTINCT ?l) AS ?n)
         WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }

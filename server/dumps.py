@@ -1,0 +1,102 @@
+"""``/dumps/``: the published version's dump files, and ``/.well-known/void``: its VoID.
+
+Files are the ones ``SHA256SUMS`` lists in ``STORE/dumps/<version>/`` (written by
+``newskg dump`` and every build); a name not listed there is a 404, so no path outside the
+directory can be reached. Downloads are conditional and resumable (``ETag`` = the SHA-256,
+``Last-Modified``, ``Range`` -> 206, unsatisfiable -> 416) through werkzeug's ``send_file``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template, request, send_file
+
+from newskg import dump as dumplib
+from newskg import formats
+from newskg import void as voidlib
+from server import describe as d
+from server.errors import APIError
+from server.linkeddata import choose, negotiated, serialize
+from server.store import published_store
+
+bp = Blueprint("dumps", __name__)
+
+
+def directory(ctx: d.Context) -> Path:
+    return dumplib.dumps_dir(published_store().store_dir, ctx.version.id)
+
+
+def root_url() -> str:
+    return request.host_url.rstrip("/") + request.script_root + "/"
+
+
+@bp.route("/dumps/")
+def listing() -> str:
+    ctx = d.context()
+    files = dumplib.listing(directory(ctx))
+    rows = [(f, datetime.fromtimestamp(f.path.stat().st_mtime, UTC)) for f in files]
+    return render_template("dumps.html", rows=rows, version=ctx.version.id,
+                           sums=bool(files))
+
+
+@bp.route("/dumps")
+def listing_redirect() -> Response:
+    return Response(status=308, headers={"Location": request.script_root + "/dumps/"})
+
+
+@bp.route("/dumps/<name>")
+def download(name: str) -> Response:
+    ctx = d.context()
+    folder = directory(ctx)
+    if name == dumplib.SUMS and (folder / name).is_file():
+        return send_file(folder / name, mimetype="text/plain", conditional=True)
+    files = {f.name: f for f in dumplib.listing(folder)}
+    if name not in files:
+        raise APIError(404, f"no dump named {name!r} for version {ctx.version.id}",
+                       "See /dumps/ for the files of the published version.")
+    item = files[name]
+    mimetype = "application/gzip" if item.compressed else item.format.media_type
+    response = send_file(item.path, mimetype=mimetype, as_attachment=True, download_name=name,
+                         conditional=True, etag=item.sha256, max_age=3600)
+    response.headers["Digest"] = "sha-256=" + _b64(item.sha256)
+    return response
+
+
+def _b64(hexdigest: str) -> str:
+    import base64
+
+    return base64.b64encode(bytes.fromhex(hexdigest)).decode("ascii")
+
+
+def statistics() -> voidlib.Statistics:
+    ctx = d.context()
+    return published_store().cached("void_stats",
+                                    lambda store: voidlib.statistics(store, ctx.base))
+
+
+@bp.route("/.well-known/void")
+@bp.route("/.well-known/void.<ext>")
+def void(ext: str | None = None) -> Response:
+    """The VoID + DCAT description, URLs under this request's root: a readable page for
+    browsers, RDF by Accept, suffix or ``?format=``."""
+    ctx = d.context()
+    root = root_url()
+    files = dumplib.listing(directory(ctx))
+    graph = voidlib.describe(statistics(), base=ctx.base, root=root, version=ctx.version.id,
+                             dumps=[f.distribution(root + "dumps/") for f in files])
+    turtle = graph.serialize(format="turtle")
+
+    def data(fmt: formats.Format):  # type: ignore[no-untyped-def]
+        from pyoxigraph import parse
+
+        triples = parse(turtle.encode("utf-8"), format=formats.by_name("turtle").oxigraph)
+        return serialize(iter(triples), fmt)
+
+    def html() -> str:
+        stats = statistics()
+        return render_template("void.html", turtle=turtle, stats=stats, files=files,
+                               root=root)
+
+    return negotiated(request.script_root + "/.well-known/void", choose(ext), html, data)

@@ -1,0 +1,77 @@
+"""``/metrics`` in the Prometheus text exposition format, summed over all gunicorn workers.
+
+Each worker process counts for itself; under ``newskg serve`` the counters live in
+prometheus_client's multiprocess files in ``PROMETHEUS_MULTIPROC_DIR`` (set by
+:mod:`newskg.serve` before the workers fork), and ``/metrics`` sums every worker's files,
+so whichever worker answers the scrape reports the whole server. Without that variable (the
+test client, a single process) the process's own registry is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from flask import Blueprint, Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+REQUESTS = Counter("newskg_http_requests_total", "HTTP requests answered, by endpoint and status.",
+                   ["endpoint", "status"])
+LATENCY = Histogram(
+    "newskg_http_request_duration_seconds",
+    "Time from request to response headers (streamed bodies not included), by endpoint.",
+    ["endpoint"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+QUERY_TIMEOUTS = Counter("newskg_query_timeouts_total",
+                         "SPARQL queries stopped at the time limit.")
+CACHE_HITS = Counter("newskg_cache_hits_total", "SPARQL answers served from the answer cache.")
+CACHE_MISSES = Counter("newskg_cache_misses_total",
+                       "SPARQL answers that had to be evaluated (not in the answer cache).")
+IN_FLIGHT = Gauge("newskg_queries_in_flight", "SPARQL queries being evaluated right now.",
+                  multiprocess_mode="livesum")
+
+bp = Blueprint("metrics", __name__)
+
+
+@bp.route("/metrics")
+def metrics() -> Response:
+    if os.environ.get(MULTIPROC_ENV):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST,
+                    headers={"Cache-Control": "no-store"})
+
+
+def _start() -> None:
+    g.metrics_started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    started = g.pop("metrics_started", None)
+    # The route pattern, not the path, so a scan of random URLs adds no label values.
+    endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    REQUESTS.labels(endpoint, str(response.status_code)).inc()
+    if started is not None:
+        LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Count every request of ``app`` and serve ``/metrics``."""
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.register_blueprint(bp)

@@ -1,0 +1,248 @@
+"""Linked data, dumps and VoID of a real corpus build, served by a real ``newskg serve``.
+
+The corpus is built once through the CLI under a base IRI that is not the server's address,
+so every request below also proves that the request's root is mapped to the base.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+
+from newskg import formats, store
+from newskg.dump import SUMS, dumps_dir
+from server.linkeddata import RDF_FORMATS
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "https://news.example.org/kg/"
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store_dir = tmp_path_factory.mktemp("linked") / "store"
+    result = subprocess.run(
+        [sys.executable, "-m", "newskg.cli", "build", "--articles", ROOT / "articles",
+         "--store", store_dir, "--base-iri", BASE, "--quiet"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return store_dir
+
+
+def get(url: str, accept: str | None = None, **headers: str
+        ) -> tuple[int, dict[str, str], bytes]:
+    if accept:
+        headers["Accept"] = accept
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def opened(store_dir: Path) -> pyoxigraph.Store:
+    return store.open_published(store_dir)[1]
+
+
+def minted(store_dir: Path) -> tuple[set[str], set[str]]:
+    """(every subject or object IRI under the base, every graph name under the base)."""
+    data = opened(store_dir)
+    iris: set[str] = set()
+    for quad in data:
+        for term in (quad.subject, quad.object):
+            if isinstance(term, pyoxigraph.NamedNode) and term.value.startswith(BASE):
+                iris.add(term.value)
+    graphs = {g.value for g in data.named_graphs() if g.value.startswith(BASE)}
+    return iris, graphs
+
+
+def construct(store_dir: Path, iri: str) -> Graph:
+    data = opened(store_dir)
+    triples = data.query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}",
+                         use_default_graph_as_union=True)
+    return Graph().parse(data=triples.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES),
+                         format="nt")
+
+
+def some_actor(store_dir: Path) -> str:
+    """The actor mentioned in most articles (extraction decides which: no names here)."""
+    rows = opened(store_dir).query(
+        "SELECT ?a (COUNT(?x) AS ?n) WHERE { ?a a <https://w3id.org/newskg/ontology#Actor> ; "
+        "<https://w3id.org/newskg/ontology#mentionedIn> ?x } GROUP BY ?a ORDER BY DESC(?n) ?a "
+        "LIMIT 1", use_default_graph_as_union=True)
+    return next(iter(rows))["a"].value
+
+
+def test_every_minted_iri_resolves_in_html_and_turtle(
+        corpus: Path, start_server: Callable[..., str]) -> None:
+    server = start_server("newskg.serve", "--store", corpus, "--workers", "2")
+    iris, graphs = minted(corpus)
+    assert f"{BASE}graph/entities" in graphs and len(graphs) == 3
+    kinds = {iri[len(BASE):].split("/")[1] for iri in iris}
+    assert {"actor", "organization", "place", "event", "statement", "membership",
+            "article", "span"} <= kinds
+    for iri in sorted(iris | graphs):
+        url = server + "/" + iri[len(BASE):]
+        status, headers, body = get(url, "text/html")
+        assert status == 200 and headers["Content-Type"].startswith("text/html"), url
+        assert b"<h1" in body
+        status, headers, body = get(url, "text/turtle")
+        assert status == 200 and headers["Content-Type"].startswith("text/turtle"), url
+        assert headers["Content-Location"] == "/" + iri[len(BASE):] + ".ttl"
+        served = Graph().parse(data=body, format="turtle")
+        if iri in graphs:
+            expected = Dataset()
+            expected.parse(data=opened(corpus).dump(
+                format=pyoxigraph.RdfFormat.N_TRIPLES,
+                from_graph=pyoxigraph.NamedNode(iri)), format="nt")
+            assert isomorphic(served, expected.default_graph), iri
+        else:
+            assert len(served) > 0 or iri.startswith(BASE + "id/")
+            assert isomorphic(served, construct(corpus, iri)), iri
+
+
+def test_content_negotiation_for_every_type_and_suffix(
+        corpus: Path, start_server: Callable[..., str]) -> None:
+    server = start_server("newskg.serve", "--store", corpus, "--workers", "2")
+    iri = some_actor(corpus)
+    path = "/" + iri[len(BASE):]
+    expected = construct(corpus, iri)
+    for fmt in RDF_FORMATS:
+        status, headers, body = get(server + path, fmt.media_type)
+        assert status == 200 and headers["Content-Type"].startswith(fmt.media_type), fmt
+        assert headers["Content-Location"] == f"{path}.{fmt.extension}"
+        assert "Accept" in headers["Vary"]
+        link = headers["Link"]
+        for other in RDF_FORMATS:
+            assert f'<{path}.{other.extension}>; rel="alternate"; type="{other.media_type}"' \
+                in link
+        parsed = Dataset() if fmt.holds_quads else Graph()
+        parsed.parse(data=body, format=fmt.rdflib)
+        graph = parsed.default_graph if isinstance(parsed, Dataset) and fmt.name != "jsonld" \
+            else parsed
+        if isinstance(parsed, Dataset) and fmt.name == "jsonld":
+            graph = Graph()
+            for s, p, o, _ in parsed.quads():
+                graph.add((s, p, o))
+        assert isomorphic(graph, expected), fmt.name
+        status, headers, suffixed = get(f"{server}{path}.{fmt.extension}")
+        assert status == 200 and suffixed == body and "Content-Location" not in headers
+        assert get(f"{server}{path}?format={fmt.name}")[2] == body
+    status, headers, body = get(server + path, "text/html,application/xhtml+xml;q=0.9")
+    assert status == 200 and headers["Content-Location"] == path + ".html"
+    assert str(next(expected.objects(URIRef(iri), RDFS.label))).encode() in body
+    status, headers, body = get(server + "/id/actor/no-such-person", "text/html")
+    assert status == 404 and headers["Content-Type"].startswith("text/html")
+    assert b"404" in body
+    assert get(server + "/graph/no-such-graph.ttl")[0] == 404
+    assert get(server + path, "application/pdf")[0] == 406
+    status, headers, body = get(server + "/ontology", "text/turtle")
+    assert status == 200 and (URIRef("https://w3id.org/newskg/ontology#Actor"), None, None) \
+        in Graph().parse(data=body, format="turtle")
+    status, headers, body = get(server + "/ontology")
+    assert status == 200 and b'id="Actor"' in body and b'id="event-attack"' in body
+
+
+def test_dumps_are_isomorphic_to_the_store(corpus: Path) -> None:
+    version = store.published(corpus)
+    assert version is not None
+    folder = dumps_dir(corpus, version.id)
+    sums = (folder / SUMS).read_text().splitlines()
+    assert len(sums) == 7
+    for line in sums:
+        sha, name = line.split("  ")
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == sha, name
+    expected = Dataset()
+    expected.parse(data=opened(corpus).dump(format=pyoxigraph.RdfFormat.N_QUADS),
+                   format="nquads")
+    union = Graph()
+    for s, p, o, _ in expected.quads():
+        union.add((s, p, o))
+    assert len(union) == len(opened(corpus))  # no triple is stored in two graphs
+    for ext in ("nq", "trig", "ttl", "nt"):
+        fmt = formats.by_extension(ext)
+        data = gzip.decompress((folder / f"newskg-{version.id}.{ext}.gz").read_bytes())
+        if fmt.holds_quads:
+            got = Dataset()
+            got.parse(data=data, format=fmt.rdflib)
+            names = {str(g.identifier) for g in got.graphs() if len(g)}
+            assert names == {str(g.identifier) for g in expected.graphs() if len(g)}, ext
+            for name in names:
+                assert isomorphic(got.graph(URIRef(name)), expected.graph(URIRef(name))), \
+                    (ext, name)
+        else:
+            assert isomorphic(Graph().parse(data=data, format=fmt.rdflib), union), ext
+    ontology = Graph().parse(folder / f"newskg-{version.id}-ontology.ttl", format="turtle")
+    assert isomorphic(ontology, expected.graph(URIRef("https://w3id.org/newskg/ontology")))
+    Graph().parse(folder / f"newskg-{version.id}-shapes.ttl", format="turtle")
+    inside = Graph().parse(folder / f"newskg-{version.id}-void.ttl", format="turtle")
+    dumps = set(inside.objects(None, VOID.dataDump))
+    assert {str(u) for u in dumps} == {f"{BASE}dumps/newskg-{version.id}.{e}.gz"
+                                       for e in ("nq", "trig", "ttl", "nt")}
+
+
+def test_void_matches_the_files_and_downloads_resume(
+        corpus: Path, start_server: Callable[..., str]) -> None:
+    server = start_server("newskg.serve", "--store", corpus, "--workers", "2")
+    status, headers, body = get(server + "/.well-known/void", "text/turtle")
+    assert status == 200
+    void = Graph().parse(data=body, format="turtle")
+    dataset = next(void.subjects(None, VOID.Dataset))
+    assert str(dataset).startswith(server + "/")
+    data = opened(corpus)
+    assert void.value(dataset, VOID.triples) == Literal(len(data))
+    assert str(void.value(dataset, VOID.sparqlEndpoint)) == server + "/sparql"
+    assert str(void.value(dataset, VOID.uriSpace)) == BASE + "id/"
+    assert str(void.value(dataset, URIRef("http://purl.org/dc/terms/license"))) == \
+        "https://creativecommons.org/licenses/by/4.0/"
+    classes = {str(void.value(p, VOID["class"])): int(void.value(p, VOID.entities))
+               for p in void.objects(dataset, VOID.classPartition)}
+    summary = store.published(corpus).summary()  # type: ignore[union-attr]
+    for name, count in summary["counts"].items():
+        assert classes["https://w3id.org/newskg/ontology#" + name] == count
+    properties = {str(void.value(p, VOID.property)): int(void.value(p, VOID.triples))
+                  for p in void.objects(dataset, VOID.propertyPartition)}
+    assert sum(properties.values()) == len(data)
+    assert list(void.objects(dataset, VOID.exampleResource))
+    dumps = list(void.objects(dataset, VOID.dataDump))
+    assert len(dumps) == 4
+    for dist in void.objects(dataset, DCAT.distribution):
+        url = str(void.value(dist, DCAT.downloadURL))
+        assert url.startswith(server + "/dumps/")
+        status, headers, content = get(url)
+        assert status == 200
+        assert int(void.value(dist, DCAT.byteSize)) == len(content) == \
+            int(headers["Content-Length"])
+        checksum = void.value(dist, SPDX.checksum)
+        assert str(void.value(checksum, SPDX.checksumValue)) == \
+            hashlib.sha256(content).hexdigest()
+        assert str(void.value(dist, DCAT.mediaType)).startswith(
+            "https://www.iana.org/assignments/media-types/")
+        if dist in dumps:
+            # Resume halfway: bytes=N- gives the rest, and the pieces make the file.
+            half = len(content) // 2
+            status, headers, rest = get(url, Range=f"bytes={half}-")
+            assert status == 206
+            assert headers["Content-Range"] == f"bytes {half}-{len(content) - 1}/{len(content)}"
+            assert content[:half] + rest == content
+            assert get(url, Range=f"bytes={len(content) + 1}-")[0] == 416
+            assert headers["ETag"] and headers["Last-Modified"]
+    status, _, page = get(server + "/dumps/", "text/html")
+    assert status == 200 and b"SHA256SUMS" in page
+    assert get(server + "/dumps/..%2f..%2fcurrent")[0] == 404
