@@ -141,15 +141,20 @@ def _byline(block: str) -> tuple[str, list[str]] | None:
 
 # --- the reader ------------------------------------------------------------------------------
 
-def decode(path: Path) -> str:
-    """The file's text, or an ArticleError naming what is wrong with its bytes."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or an ArticleError for a missing, unreadable or oversized file."""
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise ArticleError(path, f"cannot read: {exc.strerror}") from exc
     if size > MAX_BYTES:
         raise ArticleError(path, f"{size} bytes is larger than an article ({MAX_BYTES} at most)")
-    raw = path.read_bytes()
+    return path.read_bytes()
+
+
+def decode(path: Path) -> str:
+    """The file's text, or an ArticleError naming what is wrong with its bytes."""
+    raw = read_bytes(path)
     if b"\x00" in raw:
         raise ArticleError(path, "binary file (contains NUL bytes); expected UTF-8 text")
     try:
@@ -255,13 +260,7 @@ def read_article(path: str | Path) -> ArticleText:
 def read_html(path: Path) -> tuple[str, dict[str, object]]:
     """The main text of a saved HTML page and its metadata (headline, published, authors,
     publisher, url), found with trafilatura."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ArticleError(path, f"cannot read: {exc.strerror}") from exc
-    if size > MAX_BYTES:
-        raise ArticleError(path, f"{size} bytes is larger than an article ({MAX_BYTES} at most)")
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     if not raw.strip():
         raise ArticleError(path, "empty article")
     import trafilatura

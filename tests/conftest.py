@@ -7,12 +7,15 @@
 ``runner``          ``app.test_cli_runner()``
 ``start_server``    a function starting a real server process (gunicorn) on a free port
 ``live_server``     ``python -m newskg.serve`` (2 workers) on ``store_dir``; its base URL
+``corpus_build``    the bundled corpus built once per session with the real ``newskg build``
+                    (its output and store); tests only read it
 
 Keep this file to fixtures most test modules need; put narrower ones next to their tests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -23,6 +26,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
@@ -39,7 +43,7 @@ MINI = FIXTURES / "mini.trig"
 PublishVersion = Callable[..., Version]
 
 
-def _publish_version(store_dir: Path, trig: str | bytes | Path = MINI, extra: str = "") -> Version:
+def publish_mini(store_dir: Path, trig: str | bytes | Path = MINI, extra: str = "") -> Version:
     """Build a version from TriG (a file, or its text) plus ``extra`` TriG, and publish it."""
     data = trig.read_bytes() if isinstance(trig, Path) else (
         trig.encode("utf-8") if isinstance(trig, str) else trig
@@ -56,14 +60,14 @@ def _publish_version(store_dir: Path, trig: str | bytes | Path = MINI, extra: st
 @pytest.fixture
 def publish_version() -> PublishVersion:
     """``publish_version(store_dir, trig=MINI, extra="")`` publishes a new version."""
-    return _publish_version
+    return publish_mini
 
 
 @pytest.fixture
 def store_dir(tmp_path: Path) -> Path:
     """A store directory whose published version holds ``fixtures/mini.trig``."""
     path = tmp_path / "store"
-    _publish_version(path)
+    publish_mini(path)
     return path
 
 
@@ -94,33 +98,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextlib.contextmanager
+def running_server(*args: str | Path, workdir: Path) -> Iterator[str]:
+    """Run ``python -m <args> --host 127.0.0.1 --port N --cache-dir …`` (for example
+    ``"newskg.cli", "serve", "--store", dir``) until the block ends; yields
+    ``http://127.0.0.1:N`` once ``/healthz`` answers. Its log and cache go to ``workdir``."""
+    port = free_port()
+    log_path = workdir / f"server-{port}.log"
+    # Settings come from the command line only: NEWSKG_* (or a metrics directory) in the
+    # caller's environment must not point the server somewhere else.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("NEWSKG_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", *map(str, args), "--host", "127.0.0.1", "--port", str(port),
+             "--cache-dir", str(workdir / f"cache-{port}")],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: master and workers stop together
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, process, log_path)
+        yield base
+    finally:
+        _stop(process)
+
+
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[StartServer]:
-    """``start_server(*args)`` runs ``python -m <args> --host 127.0.0.1 --port N`` (for
-    example ``"newskg.cli", "serve", "--store", dir``), waits until ``/healthz`` answers and
-    returns ``http://127.0.0.1:N``; every server started is stopped after the test."""
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start(*args: str | Path) -> str:
-        port = free_port()
-        log_path = tmp_path / f"server-{port}.log"
-        # Settings come from the command line only: NEWSKG_* in the caller's environment
-        # must not point the server somewhere else.
-        env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSKG_")}
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", *map(str, args), "--host", "127.0.0.1", "--port", str(port)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: master and workers stop together
-            )
-        started.append(process)
-        base = f"http://127.0.0.1:{port}"
-        _wait_healthy(base, process, log_path)
-        return base
-
-    yield start
-    for process in started:
-        _stop(process)
+    """``start_server(*args)`` starts a server as :func:`running_server` does and returns its
+    base URL; every server started is stopped after the test."""
+    with contextlib.ExitStack() as servers:
+        yield lambda *args: servers.enter_context(running_server(*args, workdir=tmp_path))
 
 
 @pytest.fixture
@@ -155,3 +164,21 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)
+
+
+@dataclass(frozen=True)
+class CorpusBuild:
+    store: Path
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> CorpusBuild:
+    """``newskg build`` of articles/ into a fresh store, once for the whole run."""
+    store = tmp_path_factory.mktemp("corpus") / "store"
+    result = subprocess.run(
+        [sys.executable, "-m", "newskg.cli", "build", "--articles", ROOT / "articles",
+         "--store", store, "--quiet"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return CorpusBuild(store, result.stdout, result.stderr)

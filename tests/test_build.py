@@ -19,6 +19,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from newskg import store
+from tests.conftest import CorpusBuild
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "articles"
@@ -52,14 +53,14 @@ def dataset(store_dir: Path) -> Dataset:
     return data
 
 
-@pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled corpus built once (it is only read by the tests that use it)."""
-    store_dir = tmp_path_factory.mktemp("corpus") / "store"
-    result = build(ARTICLES, store_dir)
-    assert result.returncode == 0, result.stderr
-    assert "2 articles read, 2 published, 0 rejected" in result.stdout
-    return store_dir
+@pytest.fixture
+def corpus_store(corpus_build: CorpusBuild) -> Path:
+    """The bundled corpus built once per run (the tests only read it)."""
+    return corpus_build.store
+
+
+def test_corpus_build_publishes_both_articles(corpus_build: CorpusBuild) -> None:
+    assert "2 articles read, 2 published, 0 rejected" in corpus_build.stdout
 
 
 def test_corpus_conforms(corpus_store: Path) -> None:
@@ -172,14 +173,16 @@ def test_broken_articles_are_reported_and_the_rest_publish(tmp_path: Path) -> No
 
 
 def test_failed_build_leaves_the_published_version(corpus_store: Path, tmp_path: Path) -> None:
-    before = store.published(corpus_store)
+    store_dir = tmp_path / "store"  # a copy: the shared corpus store stays read-only
+    shutil.copytree(corpus_store, store_dir, symlinks=True)
+    before = store.published(store_dir)
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "a.txt").write_text("")
-    result = build(broken, corpus_store)
+    result = build(broken, store_dir)
     assert result.returncode == 2
     assert "nothing was published" in result.stderr
-    assert store.published(corpus_store) == before
+    assert store.published(store_dir) == before
 
 
 def test_build_killed_midway_leaves_the_published_version(tmp_path: Path) -> None:

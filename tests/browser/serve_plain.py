@@ -1,4 +1,5 @@
-"""``python -m tests.browser.serve_plain --store DIR --host H --port N``: the real server
+"""``python -m tests.browser.serve_plain --store DIR --host H --port N [--cache-dir D]``:
+the real server
 (gunicorn, as ``newskg serve``) with YASGUI turned off, as on a machine without npm.
 
 The browser tests start it through the ``start_server`` fixture to check that the query page
@@ -20,9 +21,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--store", required=True)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--cache-dir", default="")
     args = parser.parse_args(argv)
     run({"STORE": args.store, "HOST": args.host, "PORT": args.port, "WORKERS": 1,
-         "YASGUI": False})
+         "CACHE_DIR": args.cache_dir, "YASGUI": False})
     return 0
 
 

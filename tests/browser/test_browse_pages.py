@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,6 +10,7 @@ from typing import Any
 import pytest
 
 from newskg import store
+from tests.conftest import CorpusBuild
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -19,15 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 NKG = "https://w3id.org/newskg/ontology#"
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store_dir = tmp_path_factory.mktemp("browse") / "store"
-    result = subprocess.run(
-        [sys.executable, "-m", "newskg.cli", "build", "--articles", ROOT / "articles",
-         "--store", store_dir, "--quiet"], capture_output=True, text=True, cwd=ROOT,
-        timeout=600)
-    assert result.returncode == 0, result.stderr
-    return store_dir
+@pytest.fixture
+def corpus(corpus_build: CorpusBuild) -> Path:
+    return corpus_build.store
 
 
 @pytest.fixture

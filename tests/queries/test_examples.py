@@ -18,8 +18,6 @@ Besides ``required_rows``, an expected file may give ``min_rows`` and ``max_rows
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -33,6 +31,7 @@ from markupsafe import escape
 from newskg import store
 from server import create_app
 from server.queries import QUERIES_DIR, load_examples, parse_example
+from tests.conftest import CorpusBuild
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_DIR = Path(__file__).resolve().parent / "expected"
@@ -94,16 +93,10 @@ def run_local(store_dir: Path, query: str) -> tuple[list[str], Rows]:
     return variables, rows
 
 
-@pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture
+def corpus_store(corpus_build: CorpusBuild) -> Path:
     """The bundled corpus built once with the real command line."""
-    store_dir = tmp_path_factory.mktemp("examples") / "store"
-    result = subprocess.run(
-        [sys.executable, "-m", "newskg.cli", "build", "--articles", "articles",
-         "--store", str(store_dir), "--quiet"],
-        capture_output=True, text=True, cwd=ROOT, timeout=600)
-    assert result.returncode in (0, 1), result.stdout + result.stderr  # 1: some rejected
-    return store_dir
+    return corpus_build.store
 
 
 def test_there_are_examples_and_each_has_its_expectations() -> None:

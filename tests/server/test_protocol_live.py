@@ -7,14 +7,9 @@ of bindings, graphs with rdflib.compare.isomorphic."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -25,7 +20,6 @@ from email.message import Message
 from http.client import HTTPConnection
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 import rdflib
 from prometheus_client.parser import text_string_to_metric_families
@@ -35,7 +29,7 @@ from rdflib.query import Result
 from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from newskg.store import publish, writing
+from tests.conftest import publish_mini, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -67,54 +61,15 @@ MEMBERSHIP_GRAPH = rdflib.Graph().parse(format="turtle", data=f"""@prefix nkg: <
 
 # --- one real server for the module ------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``python -m newskg.serve --workers 2`` on the fixture dataset; its base URL."""
-    tmp = tmp_path_factory.mktemp("protocol-live")
+    """One real gunicorn server (2 workers) on the mini dataset, shared by this module."""
+    tmp = tmp_path_factory.mktemp("protocol")
     store_dir = tmp / "store"
-    data = MINI.read_bytes()
-    with writing(store_dir) as writer:
-        writer.store.bulk_extend(list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TRIG)))
-        version = writer.finish(hashlib.sha256(data).hexdigest(), {"triples": 45})
-    publish(store_dir, version)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("NEWSKG_") and k != "PROMETHEUS_MULTIPROC_DIR"}
-    env["NEWSKG_CACHE_DIR"] = str(tmp / "cache")
-    log_path = tmp / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "newskg.serve", "--store", str(store_dir), "--workers", "2",
-             "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"server exited:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"server did not start:\n{log_path.read_text()}")
-                time.sleep(0.1)
+    publish_mini(store_dir)
+    with running_server("newskg.serve", "--store", store_dir, "--workers", "2",
+                        workdir=tmp) as base:
         yield base
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
 
 
 class Reply:
