@@ -22,15 +22,13 @@ from rdflib import Graph
 
 from mappers.crossdoc import link_across
 from mappers.graph import canonical_labels, split_descriptions, to_graph
-from mappers.iris import NKG, NKG_ONTOLOGY, Iris
+from mappers.iris import NKG_ONTOLOGY, Iris
 from mappers.model import ArticleText, Extraction
 from mappers.reader import ArticleError, article_paths, read_article
 from newskg import store, validation
 
 log = logging.getLogger(__name__)
 
-#: Classes counted in a version's summary (and on the home page).
-COUNTED_CLASSES = ("Article", "Actor", "Organization", "Place", "Event", "Statement", "Membership")
 
 Progress = Callable[[str, str], None]  # (stage, article source)
 
@@ -175,15 +173,6 @@ def load_ontology(target: pyoxigraph.Store) -> None:
                 to_graph=pyoxigraph.NamedNode(str(NKG_ONTOLOGY)))
 
 
-def count_classes(target: pyoxigraph.Store) -> dict[str, int]:
-    counts = {}
-    for name in COUNTED_CLASSES:
-        query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{NKG[name]}> }}"
-        solutions = target.query(query, use_default_graph_as_union=True)
-        counts[name] = int(next(iter(solutions))["n"].value)
-    return counts
-
-
 def build(articles_dir: str | Path, store_dir: str | Path, base_iri: str, *, keep: int = 3,
           progress: Progress | None = None) -> BuildResult:
     """Run the whole pipeline and publish a new version; see the module docstring.
@@ -214,7 +203,7 @@ def build(articles_dir: str | Path, store_dir: str | Path, base_iri: str, *, kee
         load_graph(writer.store, descriptions, iris.entities_graph())
         load_ontology(writer.store)
         result.published = [b.article.id for b in built]
-        result.counts = count_classes(writer.store)
+        result.counts = store.count_classes(writer.store)
         result.triples = len(writer.store)
         result.seconds = time.monotonic() - started
         version = writer.finish(content_digest(built), {**result.summary(), "base_iri": iris.base})

@@ -38,6 +38,27 @@ DUMPS = "dumps"  # STORE/dumps/<version>/: that version's dumps (newskg/dump.py)
 _VERSION_RE = re.compile(r"^\d{8}T\d{6}\d{6}Z-[0-9a-f]{8}$")
 
 
+NKG = "https://w3id.org/newskg/ontology#"
+#: The classes a version's summary and the home page count, in the order they are shown.
+COUNTED_CLASSES = ("Actor", "Organization", "Place", "Event", "Statement", "Membership", "Article")
+_COUNT_QUERY = f"""
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n)
+WHERE {{ VALUES ?class {{ {" ".join(f"<{NKG}{name}>" for name in COUNTED_CLASSES)} }}
+         ?s a ?class }}
+GROUP BY ?class
+"""
+
+
+def count_classes(store: pyoxigraph.Store) -> dict[str, int]:
+    """How many distinct resources of each counted class the union of all graphs holds (an
+    actor named in three articles counts once), in ``COUNTED_CLASSES`` order."""
+    found = {
+        solution["class"].value.removeprefix(NKG): int(solution["n"].value)
+        for solution in store.query(_COUNT_QUERY, use_default_graph_as_union=True)
+    }
+    return {name: found.get(name, 0) for name in COUNTED_CLASSES}
+
+
 class StoreError(Exception):
     """The store directory cannot be used; the message says why and what to do."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph
 from flask import current_app, request, url_for
@@ -254,15 +255,22 @@ class Incoming:
     snippets: list[Snippet] = field(default_factory=list)
 
 
+def paged(ctx: Context, variables: str, where: str, order: str, page: int, size: int
+          ) -> tuple[Any, int]:
+    """One page of ``SELECT DISTINCT variables WHERE { where }`` in ``order``, and how many
+    distinct rows there are in all."""
+    total = int(next(iter(ctx.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT {variables} WHERE {{ {where} }} }}"
+    )))["n"].value)
+    rows = ctx.query(f"SELECT DISTINCT {variables} WHERE {{ {where} }} ORDER BY {order} "
+                     f"LIMIT {size} OFFSET {max(page - 1, 0) * size}")
+    return rows, total
+
+
 def incoming(ctx: Context, iri: str, page: int, size: int = PAGE_SIZE
              ) -> tuple[list[Incoming], int]:
     """One page of the (subject, predicate) pairs linking to ``iri``, and how many in all."""
-    target = f"<{iri}>"
-    total = int(next(iter(ctx.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {target} }} }}"
-    )))["n"].value)
-    rows = ctx.query(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {target} }} ORDER BY ?p ?s "
-                     f"LIMIT {size} OFFSET {max(page - 1, 0) * size}")
+    rows, total = paged(ctx, "?s ?p", f"?s ?p <{iri}>", "?p ?s", page, size)
     links = []
     for row in rows:
         subject, predicate = row["s"], row["p"].value
@@ -277,11 +285,7 @@ def facts_about(ctx: Context, iri: str, page: int, size: int = PAGE_SIZE
     """Statements, events and memberships that link to ``iri``, each with its sentences."""
     where = (f"?f ?p <{iri}> . ?f a ?c . "
              f"VALUES ?c {{ {' '.join(f'<{c}>' for c in FACT_CLASSES)} }}")
-    total = int(next(iter(ctx.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?f ?p WHERE {{ {where} }} }}"
-    )))["n"].value)
-    rows = ctx.query(f"SELECT DISTINCT ?f ?p WHERE {{ {where} }} ORDER BY ?f ?p "
-                     f"LIMIT {size} OFFSET {max(page - 1, 0) * size}")
+    rows, total = paged(ctx, "?f ?p", where, "?f ?p", page, size)
     facts = []
     for row in rows:
         fact, predicate = row["f"].value, row["p"].value

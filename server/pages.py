@@ -5,32 +5,13 @@ from __future__ import annotations
 import pyoxigraph
 from flask import Blueprint, Response, jsonify, render_template
 
+from newskg.store import count_classes
 from server.store import get_published, published_store
 
 bp = Blueprint("pages", __name__)
 
-NKG = "https://w3id.org/newskg/ontology#"
-# The classes the home page counts, in the order shown.
-COUNTED_CLASSES = (
-    "Actor", "Organization", "Place", "Event", "Statement", "Membership", "Article",
-)
-
-_CLASS_IRIS = " ".join(f"<{NKG}{name}>" for name in COUNTED_CLASSES)
-_COUNT_QUERY = f"""
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n)
-WHERE {{ VALUES ?class {{ {_CLASS_IRIS} }} ?s a ?class }}
-GROUP BY ?class
-"""
-
-
 def class_counts(store: pyoxigraph.Store) -> list[tuple[str, int]]:
-    """How many distinct resources of each counted class the union of all graphs holds
-    (an actor named in three articles counts once)."""
-    found = {
-        solution["class"].value.removeprefix(NKG): int(solution["n"].value)
-        for solution in store.query(_COUNT_QUERY, use_default_graph_as_union=True)
-    }
-    return [(name, found.get(name, 0)) for name in COUNTED_CLASSES]
+    return list(count_classes(store).items())
 
 
 @bp.route("/")
