@@ -7,9 +7,12 @@ Pipeline (all rules general; knowledge comes from ``mappers/data``):
    cleaned: leading "the", titles and ranks ("Brig. Gen."), possessive "'s", possessive chains
    inside ORG names ("the Alliance's Youth Wing" -> two names), junk (URLs, digits, lower case,
    title words, "not names").
-2. *Gazetteer* matches of labels/aliases in the body add or override mentions (exact, folded).
+2. *Gazetteer* matches of labels/aliases in the body add or override mentions (exact, folded);
+   organizations named by description (:mod:`mappers.bodies`: "the Kenyan parliament", "a
+   Somali-led coalition", "the Orange Front") are added where longer.
 3. *Kinds* are voted per name over the article; a token equal to the surname of a full person
-   name is that person whatever spaCy tagged it (the small model often calls surnames GPE/ORG).
+   name is that person whatever spaCy tagged it (the small model often calls surnames GPE/ORG);
+   a place-named side with a team cue (``team_cues.txt``) is an organization.
 4. *Re-scan*: every accepted name is searched again in the body to recover mentions the model
    missed ("Varga funeral").
 5. *Grouping*: surname-only and partial names join the unique full name that ends with them
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from mappers import bodies
 from mappers.gazetteer import GazEntry, Gazetteer, fold
 from mappers.gazetteer import load as load_gazetteer
 from mappers.iris import slugify
@@ -34,7 +38,7 @@ from mappers.model import ArticleText, Entity, Span
 from mappers.nlp import Para
 
 KIND_OF_LABEL = {"PERSON": "actor", "ORG": "organization", "GPE": "place", "LOC": "place",
-                 "FAC": "place"}
+                 "FAC": "place", "BODY": "organization"}
 NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "da", "di", "del", "van", "von", "der",
                   "den", "la", "le", "du", "dos", "das", "ben", "y", "bint", "al-"}
 POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
@@ -43,6 +47,7 @@ MONTHS_DAYS = {"january", "february", "march", "april", "june", "july", "august"
                "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
                "friday", "saturday", "sunday"}
 MAX_GAZ_TOKENS = 8
+PORTFOLIO_TITLES = {"secretary", "minister"}
 
 
 @dataclass
@@ -100,7 +105,7 @@ class Resolution:
 def _text(para: Para, start: int, end: int) -> tuple[Span, str]:
     doc = para.doc
     span = para.chars(doc[start:end])
-    raw = doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+    raw = para.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
     return span, " ".join(raw.split())
 
 
@@ -143,7 +148,14 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
     for fwd in range(1, 4):
         if end + fwd <= len(doc) and lex.is_title([t.text for t in doc[start : end + fwd]]):
             return []
-    # Possessive chains inside one entity: "the Northern Alliance's Youth Wing".
+    # ... or one word naming a portfolio before a bare "Secretary" / "Minister": "Commerce
+    # Secretary Jane Roe" names an office, not an organization (but "Northfield Union
+    # Secretary General" names both).
+    if (end - start == 1 and end < len(doc) and doc[end].lower_ in PORTFOLIO_TITLES
+            and doc[end].text[:1].isupper()
+            and lex.title_length([t.text for t in doc[end : end + 4]]) == 1):
+        return []
+    # Possessive chains inside one entity: "the Riverside League's Youth Wing".
     parts, part_start = [], start
     for i in range(start, end):
         if doc[i].text in POSSESSIVE or doc[i].tag_ == "POS":
@@ -210,7 +222,7 @@ def _gaz_mentions(paras: list[Para], gaz: Gazetteer, lex: Lexicon) -> list[Menti
                     if doc[i + n - 1].is_punct and doc[i + n - 1].text != ".":
                         continue
                     last = doc[i + n - 1]
-                    text = " ".join(doc.text[doc[i].idx : last.idx + len(last.text)].split())
+                    text = " ".join(para.text[doc[i].idx : last.idx + len(last.text)].split())
                     entries = gaz.candidates(text)
                     if len(entries) == 1:
                         hit = (n, entries[0])
@@ -225,6 +237,48 @@ def _gaz_mentions(paras: list[Para], gaz: Gazetteer, lex: Lexicon) -> list[Menti
             else:
                 i += 1
     return found
+
+
+def _body_mentions(paras: list[Para], found: list[Mention], gaz: Gazetteer, lex: Lexicon
+                   ) -> list[Mention]:
+    """Organizations named by description (:mod:`mappers.bodies`), labelled "BODY"."""
+
+    def is_country(name: str) -> bool:
+        return any(e.kind == "place" for e in gaz.candidates(name))
+
+    covered = {(m.para, i) for m in found for i in range(m.start, m.end)}
+    ranges: list[tuple[Para, int, int]] = []
+    for para in paras:
+        doc = para.doc
+        mine = {i for p, i in covered if p == para.index}
+        for start, end in (bodies.state_bodies(doc, lex, is_country)
+                           + bodies.led_collectives(doc, lex)
+                           + bodies.named_collectives(doc, lex)
+                           + bodies.proper_orgs(doc, lex, mine)):
+            ranges.append((para, start, end))
+    made = [_body(para, start, end) for para, start, end in ranges]
+    # A bare head ("the parliament") is the one state body of the article with that head.
+    heads: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for m in made:
+        n = lex.demonym_length(list(m.words)) or 1
+        tail = tuple(w.lower() for w in m.words[n:])
+        if tail in lex.state_bodies:
+            heads[tail].add(fold(m.text))
+    single = {h for h, names in heads.items() if len(names) == 1}
+    if single:
+        taken = covered | {(m.para, i) for m in made for i in range(m.start, m.end)}
+        for para in paras:
+            mine = {i for p, i in taken if p == para.index}
+            made += [_body(para, s, e) for s, e in bodies.bare_heads(para.doc, single, mine)]
+    return made
+
+
+def _body(para: Para, start: int, end: int) -> Mention:
+    span, text = _text(para, start, end)
+    while text[:1] in QUOTE_CHARS:  # a quoted name: the name without its marks
+        start += 1
+        span, text = _text(para, start, end)
+    return Mention(para.index, start, end, span, text, "BODY")
 
 
 def _overlaps(a: Mention, b: Mention) -> bool:
@@ -274,6 +328,10 @@ def _vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         if (m.label == "PERSON" and len(m.words) == 1 and head.dep_ == "pobj"
                 and head.head.lower_ in {"in", "near", "across", "outside", "inside"}):
             votes[fold(m.text)]["place"] += 2
+    # A place-named side in a sports sentence is a team (not a country, not in the gazetteer).
+    for m in mentions:
+        if m.gaz is None and m.label in {"GPE", "LOC", "FAC"} and _team_cue(m, paras[m.para]):
+            votes[fold(m.text)]["organization"] += 100
     # Full person names decide their surnames and partial names.
     full_names = {
         m.words for m in mentions
@@ -289,6 +347,31 @@ def _vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         if m.gaz is not None:
             best = m.gaz.kind
         m.kind = best
+
+
+_SCORE = re.compile(r"\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b")
+
+
+def _team_cue(m: Mention, para: Para) -> bool:
+    """"Dalton City manager X", "beat Dalton City 2-1", "a 2-1 defeat to Lyon", "joined the
+    club from Porto": the words of ``team_cues.txt`` around a place-named mention."""
+    cues = lexicon().team_cues
+    doc = para.doc
+    head = doc[m.end - 1]
+    if m.end < len(doc) and doc[m.end].lower_ in cues.get("role", ()) and (
+            head.head == doc[m.end] or head.dep_ == "compound"):
+        return True
+    gov = head.head
+    if head.dep_ == "pobj" and gov.lower_ == "from" and (
+            gov.head.lemma_.lower() in cues.get("transfer", ())):
+        return True
+    if not _SCORE.search(head.sent.text):
+        return False
+    contests = cues.get("contest", ())
+    if head.dep_ in {"nsubj", "dobj"} and gov.lemma_.lower() in contests:
+        return True
+    return (head.dep_ == "pobj" and gov.lower_ in {"to", "against", "over", "with"}
+            and gov.head.lemma_.lower() in contests)
 
 
 def _human_cue(m: Mention, para: Para) -> bool:
@@ -618,7 +701,8 @@ def resolve(article: ArticleText, paras: list[Para], gaz: Gazetteer | None = Non
     """Resolve the named entities of ``article`` (already parsed into ``paras``)."""
     gaz = load_gazetteer() if gaz is None else gaz
     lex = lexicon() if lex is None else lex
-    mentions = _merge_sources(_ner_mentions(paras, lex), _gaz_mentions(paras, gaz, lex))
+    found = _ner_mentions(paras, lex) + _gaz_mentions(paras, gaz, lex)
+    mentions = _merge_sources(found, _body_mentions(paras, found, gaz, lex))
     _vote_kinds(mentions, paras)
     mentions = [m for m in mentions if m.kind is not None]
     mentions = _rescan(mentions, paras, lex)
@@ -695,7 +779,7 @@ def quote_regions(text: str, base: int = 0) -> list[tuple[int, int, bool, bool]]
 
 
 def in_quotes(para: Para) -> list[Span]:
-    return [Span(b, e) for b, e, _, _ in quote_regions(para.doc.text, para.begin)]
+    return [Span(b, e) for b, e, _, _ in quote_regions(para.text, para.begin)]
 
 
 def resolve_pronouns(paras: list[Para], res: Resolution, lex: Lexicon | None = None

@@ -149,9 +149,19 @@ class _Writer:
 
     def write_events(self) -> None:
         g = self.g
-        for ev in self.x.events:
-            first = min(ev.evidence)
-            node = self.iris.event(self.article_id, ev.type, first.begin, first.end)
+        # An event is named by its type and first evidence sentence; several events of one
+        # type in one sentence ("worked to topple ..., seized the capital") add their label.
+        keys = [(ev.type, min(ev.evidence).begin, min(ev.evidence).end) for ev in self.x.events]
+        shared = {k for k in keys if keys.count(k) > 1}
+        seen: list[tuple[object, ...]] = []
+        for ev, key in zip(self.x.events, keys, strict=True):
+            identity: tuple[object, ...] = key
+            if key in shared:
+                identity = (*key, ev.label)
+                if identity in seen:  # same label too: the order within the article decides
+                    identity = (*identity, seen.count(identity))
+                seen.append((*key, ev.label))
+            node = self.iris.event(self.article_id, *identity)
             for arg in ev.arguments:
                 g.add((node, NKG[arg.role], self.entity_iri(arg.entity)))
             if not self.provenance(node, ev.evidence, ev.confidence, ev.rule):

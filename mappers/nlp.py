@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -36,6 +36,11 @@ class Para:
     @property
     def begin(self) -> int:
         return self.span.begin
+
+    @cached_property
+    def text(self) -> str:
+        """The paragraph's text (``doc.text`` is rebuilt from the tokens on every access)."""
+        return self.doc.text
 
     def tok_span(self, tok: Token) -> Span:
         start = self.begin + tok.idx

@@ -44,7 +44,7 @@ def _regions(paras: list[Para]) -> list[_Region]:
     found: list[_Region] = []
     carry = False
     for n, para in enumerate(paras):
-        text = para.doc.text
+        text = para.text
         regions = quote_regions(text, para.begin)
         if carry and not any(ch in text for ch in '"\u201c\u201d'):
             regions = [(para.begin, para.begin + len(text), False, False)]
@@ -54,16 +54,16 @@ def _regions(paras: list[Para]) -> list[_Region]:
         for begin, end, opened, closed in regions:
             if not closed:
                 # Continue only if a closer comes within the next paragraphs.
-                ahead = [p.doc.text for p in paras[n + 1 : n + 1 + MAX_CARRY]]
+                ahead = [p.text for p in paras[n + 1 : n + 1 + MAX_CARRY]]
                 carry = any("\u201d" in t or '"' in t for t in ahead)
             b, e = begin, end
-            while b < e and para.doc.text[b - para.begin] in TRIM:
+            while b < e and para.text[b - para.begin] in TRIM:
                 b += 1
-            while e > b and para.doc.text[e - 1 - para.begin] in TRIM:
+            while e > b and para.text[e - 1 - para.begin] in TRIM:
                 e -= 1
             if e - b < 2:
                 continue
-            before = para.doc.text[: max(0, begin - 1 - para.begin)].rstrip()
+            before = para.text[: max(0, begin - 1 - para.begin)].rstrip()
             whole = not opened or not before or before[-1] in ".!?:\u2022" or _sent_start(
                 para, begin)
             found.append(_Region(para, Span(b, e), whole))
@@ -194,7 +194,7 @@ class QuoteFinder:
     def _one(self, region: _Region, statements: list[Statement], last: dict[int, Statement]
              ) -> Statement | None:
         para = region.para
-        quoted = [Span(b, e) for b, e, _, _ in quote_regions(para.doc.text, para.begin)]
+        quoted = [Span(b, e) for b, e, _, _ in quote_regions(para.text, para.begin)]
         quoted.append(region.span)
         frame = _frame(region)
         if not frame:
@@ -202,7 +202,7 @@ class QuoteFinder:
         evidence = Span(para.sent_span(frame[0]).begin, para.sent_span(frame[-1]).end)
         evidence = Span(min(evidence.begin, region.span.begin), max(evidence.end,
                                                                      region.span.end))
-        text = para.doc.text
+        text = para.text
         quote = text[region.span.begin - para.begin : region.span.end - para.begin]
 
         def make(speaker: str | None, confidence: float, rule: str) -> Statement:

@@ -53,7 +53,7 @@ class ArticleError(Exception):
 @dataclass(frozen=True)
 class Rule:
     reason: str
-    action: str  # block | with-prev | rest | teaser
+    action: str  # block | with-prev | rest | teaser | label
     pattern: re.Pattern[str]
 
 
@@ -322,8 +322,16 @@ def _mark_furniture(text: str, spans: list[Span], excluded: dict[Span, str]) -> 
         span = spans[index]
         block = span.of(text)
         for rule in rules:
-            if not rule.pattern.search(block):
+            found = rule.pattern.search(block)
+            if not found:
                 continue
+            if rule.action == "label":
+                rest = _cut_label(text, span, found.end())
+                if rest is not None:
+                    # The label is furniture; what it introduces is the article's prose.
+                    excluded.setdefault(Span(span.begin, rest.begin), rule.reason)
+                    spans[index] = rest
+                    break
             excluded.setdefault(span, rule.reason)
             if rule.action == "with-prev" and index > 0:
                 excluded.setdefault(spans[index - 1], rule.reason)
@@ -335,6 +343,21 @@ def _mark_furniture(text: str, spans: list[Span], excluded: dict[Span, str]) -> 
                 _mark_teaser(text, spans, index, excluded, rule.reason)
             break
         index += 1
+
+
+def _cut_label(text: str, span: Span, end: int) -> Span | None:
+    """The block after a leading label ("UPDATE: ...") when that rest is prose: not empty,
+    not a date, not furniture itself; else None (the whole block is furniture)."""
+    begin = span.begin + end
+    while begin < span.end and text[begin].isspace():
+        begin += 1
+    rest = Span(begin, span.end)
+    words = rest.of(text)
+    if not any(ch.isalpha() for ch in words) or date_line(words):
+        return None
+    if any(r.action != "label" and r.pattern.search(words) for r in furniture_rules()):
+        return None
+    return rest
 
 
 def _mark_teaser(text: str, spans: list[Span], start: int, excluded: dict[Span, str],

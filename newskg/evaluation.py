@@ -80,8 +80,8 @@ def fold(text: str | None) -> str:
 
     >>> fold("  The U.S. Army’s ") == fold("u.s. army's")
     True
-    >>> fold("Al-Quds  Force")
-    'al quds force'
+    >>> fold("Al-Noor  Society")
+    'al noor society'
     """
     if not text:
         return ""

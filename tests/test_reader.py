@@ -71,6 +71,8 @@ def test_furniture_is_not_body(path: Path, furniture: str) -> None:
     [
         (ANALYSIS, "In an aggressive speech, Nasrallah presented the goals"),
         (ANALYSIS, "The Iranians said they will be enriching the quantity of uranium"),
+        # an editor's update is prose; only its "UPDATE:" label is furniture
+        (ANALYSIS, "U.S.-led coalition says will withdraw from Iraq following parliament vote"),
         (PROFILE, "Secretary of State\xa0Antony Blinken\xa0warned last week"),  # a bullet
         (PROFILE, "Born in the late 1950s, Qaani has revealed"),  # after a "> " marker
         (PROFILE, "Same problem exists in relation to Houthis"),
@@ -79,6 +81,24 @@ def test_furniture_is_not_body(path: Path, furniture: str) -> None:
 )
 def test_prose_is_body(path: Path, prose: str) -> None:
     assert prose in body_text(path)
+
+
+@pytest.mark.parametrize(
+    ("line", "body"),
+    [
+        ("UPDATE: The minister resigned on Friday.", "The minister resigned on Friday."),
+        ("Updated: 5 February 2024", None),  # a date line, not news
+        ("Editor's note: This story has been corrected.", None),
+        ("Correction: An earlier version misspelt a name.", None),
+    ],
+)
+def test_update_label(tmp_path: Path, line: str, body: str | None) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(f"A headline about a minister\n\n{line}\n\nThe story goes on here.\n",
+                    "utf-8")
+    article = read_article(path)
+    texts = [span.of(article.text) for span in article.body]
+    assert texts == ([body] if body else []) + ["The story goes on here."]
 
 
 def test_body_spans_exclude_markers() -> None:

@@ -3,7 +3,7 @@
 Each ``cases/<id>/`` holds ``article.txt`` (line 1 headline, line 2 ISO date line, then
 blank-line separated body paragraphs) and ``expected.ttl``: every triple of it must be in the
 article's graph (blank nodes stand for any node, e.g. a statement's minted IRI). An optional
-``unexpected.ttl`` is a pattern that must NOT match.
+``unexpected*.ttl`` is a pattern that must NOT match (one file per pattern).
 """
 
 from __future__ import annotations
@@ -72,9 +72,8 @@ def test_case(case: Path) -> None:
     assert matches(graph, expected), (
         f"missing: {_missing(graph, expected)}\n" + graph.serialize(format="turtle")
     )
-    unexpected = case / "unexpected.ttl"
-    if unexpected.exists():
-        assert not matches(graph, Graph().parse(unexpected, format="turtle"))
+    for unexpected in sorted(case.glob("unexpected*.ttl")):
+        assert not matches(graph, Graph().parse(unexpected, format="turtle")), unexpected.name
     check_evidence(extraction, graph)
 
 
