@@ -1,15 +1,22 @@
-"""The ``newskg`` command: build, extract, validate, serve.
+"""The ``newskg`` command: build, add, remove, versions, rollback, extract, validate, serve.
 
 Exit codes (documented in the README):
 
-- ``build``: 0 every article published; 1 published, but some articles were rejected
-  (each listed with file and reason); 2 nothing published (error), the served version untouched.
+- ``build``, ``add``, ``remove``: 0 every article published; 1 published, but some articles
+  were rejected (each listed with file and reason) or the dumps failed; 2 nothing published
+  (error), the served version untouched.
+- ``rollback``: 0 published; 1 published, dumps failed; 2 nothing changed.
+- ``versions``: 0; 2 no store directory.
 - ``validate``: 0 conforms; 1 violations (listed); 2 error (unreadable file, no store).
+- with a triple store (``--store sparql+http://…``), ``build``, ``add``, ``remove``,
+  ``rollback`` and ``push`` exit 3 when the version was published locally but pushing it
+  failed (the triple store may hold a mix until ``newskg push`` succeeds).
 - ``extract``: 0 printed; 2 the article could not be read.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Callable
@@ -22,6 +29,7 @@ from newskg import formats
 from newskg.settings import BY_NAME
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+EXIT_PUSH_FAILED = 3  # published in the staging directory, not (fully) on the triple store
 
 
 def setting_option(name: str, *flags: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -47,18 +55,104 @@ def main(verbose: bool) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
+JOBS_OPTION = click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
+                           help="Extraction processes (each loads the model once).")
+JSON_OPTION = click.option("--json", "as_json", is_flag=True,
+                           help="Print the report as JSON on stdout (the ingest API reads it).")
+QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+
+
+def progress_bar(total: int, quiet: bool) -> Any:
+    """A progress bar on stderr (hidden when quiet or not a terminal) and its update function."""
+    bar = click.progressbar(length=max(total, 1) * 4, label="building", file=sys.stderr,
+                            show_pos=False, item_show_func=lambda s: s and Path(s).name)
+    if quiet or not sys.stderr.isatty():
+        bar.is_hidden = True
+    return bar, lambda stage, source: bar.update(1, f"{stage} {source}")
+
+
+def publish_failed(exc: Exception, as_json: bool) -> None:
+    """Report a run that published nothing (exit 2). With --json the report says what kind of
+    failure it was: ``locked`` (another build holds the store), ``store``, ``rejected`` or
+    ``error``."""
+    from newskg.pipeline import BuildError
+    from newskg.store import StoreError, StoreLocked
+
+    exit_if_push_failed(exc, as_json)
+    message = f"{exc}\nnothing was published; the served version is unchanged"
+    if as_json:
+        kind = ("locked" if isinstance(exc, StoreLocked) else "store"
+                if isinstance(exc, StoreError) else "error")
+        report: dict[str, Any] = {"version": None, "new_version": False, "rejected": []}
+        if isinstance(exc, BuildError):
+            report = exc.result.report()
+            report["version"], report["new_version"] = None, False
+            if report["rejected"]:
+                kind = "rejected"
+        report["error"] = {"kind": kind, "message": message}
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        for rejected in report["rejected"]:
+            click.secho(f"rejected {rejected['file']}: {rejected['reason']}", fg="yellow",
+                        err=True)
+    elif isinstance(exc, BuildError):
+        for rejected in exc.result.rejected:
+            click.secho(f"rejected {rejected}", fg="yellow", err=True)
+    fail(message)
+
+
+def exit_if_push_failed(exc: Exception, as_json: bool = False) -> None:
+    """Exit 3 when ``exc`` is a failed push to a triple store (newskg/remote/)."""
+    from newskg.remote import PushError
+
+    if not isinstance(exc, PushError):
+        return
+    if as_json:
+        click.echo(json.dumps({"error": {"kind": "push", "message": str(exc)}}, indent=2))
+    click.secho(f"error: {exc}", fg="red", err=True)
+    sys.exit(EXIT_PUSH_FAILED)
+
+
+def published(result: Any, store: str, as_json: bool, line: str) -> None:
+    """Report a run that published (or found nothing to change) and exit 0, or 1 when some
+    article was rejected or the dumps failed."""
+    if as_json:
+        click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False))
+    for rejected in result.rejected:
+        click.secho(f"rejected {rejected}", fg="yellow", err=True)
+    if not as_json:
+        click.echo(line)
+        if result.pushed is not None:
+            click.echo(str(result.pushed))
+    if result.dump_error:
+        click.secho(f"published, but the dumps failed: {result.dump_error}\n"
+                    f"retry with `newskg dump --store {store}`", fg="yellow", err=True)
+    sys.exit(EXIT_VIOLATIONS if result.rejected or result.dump_error else EXIT_OK)
+
+
+def counts_text(result: Any) -> str:
+    counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+    return f"{result.triples} triples ({counts}); {result.seconds:.1f} s"
+
+
 @main.command()
 @setting_option("articles")
 @setting_option("store")
 @setting_option("base_iri")
 @setting_option("keep_versions")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def build(articles: str, store: str, base_iri: str, keep_versions: int, quiet: bool) -> None:
+@JOBS_OPTION
+@JSON_OPTION
+@QUIET_OPTION
+def build(articles: str, store: str, base_iri: str, keep_versions: int, jobs: int,
+          as_json: bool, quiet: bool) -> None:
     """Read every article of ARTICLES, extract, validate and publish a new store version.
 
     The new version is built beside the published one and switched to atomically only when
     it is complete and valid; a failed or interrupted build leaves the served graph untouched.
     Articles that cannot be read or do not conform are listed with the reason and left out.
+    Extractions are cached in the store, so unchanged articles are not extracted again.
+
+    Exit 0 every article published; 1 published, but some were rejected or the dumps failed;
+    2 nothing published.
     """
     from mappers.reader import ArticleError, article_paths
     from newskg.pipeline import BuildError
@@ -69,32 +163,143 @@ def build(articles: str, store: str, base_iri: str, keep_versions: int, quiet: b
         total = len(article_paths(articles))
     except ArticleError as exc:
         fail(str(exc))
-    bar = click.progressbar(length=total * 4, label="building", file=sys.stderr,
-                            show_pos=False, item_show_func=lambda s: s and Path(s).name)
-    if quiet or not sys.stderr.isatty():
-        bar.is_hidden = True
-
-    def progress(stage: str, source: str) -> None:
-        bar.update(1, f"{stage} {source}")
-
+    bar, progress = progress_bar(total, quiet)
     try:
         with bar:
-            result = run_build(articles, store, base_iri, keep=keep_versions, progress=progress)
+            result = run_build(articles, store, base_iri, keep=keep_versions, jobs=jobs,
+                               progress=progress)
     except (BuildError, StoreError, ArticleError, ValueError) as exc:
-        fail(f"{exc}\nnothing was published; the served version is unchanged")
-    for rejected in result.rejected:
-        click.secho(f"rejected {rejected}", fg="yellow", err=True)
-    counts = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+        publish_failed(exc, as_json)
     assert result.version is not None
-    click.echo(
-        f"published version {result.version.id}: {result.read} articles read, "
-        f"{len(result.published)} published, {len(result.rejected)} rejected; "
-        f"{result.triples} triples ({counts}); {result.seconds:.1f} s"
-    )
-    if result.dump_error:
-        click.secho(f"published, but the dumps failed: {result.dump_error}\n"
-                    f"retry with `newskg dump --store {store}`", fg="yellow", err=True)
-    sys.exit(EXIT_VIOLATIONS if result.rejected or result.dump_error else EXIT_OK)
+    published(result, store, as_json,
+              f"published version {result.version.id}: {result.read} articles read, "
+              f"{len(result.published)} published, {len(result.rejected)} rejected; "
+              + counts_text(result))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@setting_option("store")
+@setting_option("base_iri")
+@setting_option("keep_versions")
+@JOBS_OPTION
+@JSON_OPTION
+@QUIET_OPTION
+@click.pass_context
+def add(ctx: click.Context, files: tuple[Path, ...], store: str, base_iri: str,
+        keep_versions: int, jobs: int, as_json: bool, quiet: bool) -> None:
+    """Publish FILES (articles, each with its optional NAME.meta.json) into the published
+    version: new ones are added, one named like a published article replaces it.
+
+    Only FILES are extracted; the other articles come from the extraction cache, are linked
+    with the new ones (shared entities stay one IRI with one label) and only graphs that
+    changed are rewritten in a copy of the published version, which is then published
+    atomically. The base IRI is the published version's (--base-iri must match it).
+
+    Exit 0 every file published (or identical to what is published: no new version); 1
+    published, but some were rejected or the dumps failed; 2 nothing published.
+    """
+    from newskg.pipeline import BuildError
+    from newskg.pipeline import add as run_add
+    from newskg.store import StoreError
+
+    explicit = ctx.get_parameter_source("base_iri") != click.core.ParameterSource.DEFAULT
+    bar, progress = progress_bar(len(files), quiet)
+    try:
+        with bar:
+            result = run_add(list(files), store, base_iri if explicit else None,
+                             keep=keep_versions, jobs=jobs, progress=progress)
+    except (BuildError, StoreError, ValueError) as exc:
+        publish_failed(exc, as_json)
+    assert result.version is not None
+    if not result.changed:
+        line = (f"nothing to change: the published version {result.version.id} already holds "
+                f"{', '.join(result.unchanged) or 'these articles'} as sent")
+    else:
+        line = (f"published version {result.version.id}: {len(result.added)} added, "
+                f"{len(result.replaced)} replaced, {len(result.rejected)} rejected; "
+                f"{len(result.published)} articles, " + counts_text(result))
+    published(result, store, as_json, line)
+
+
+@main.command()
+@click.argument("article_ids", nargs=-1, required=True)
+@setting_option("store")
+@setting_option("keep_versions")
+@JSON_OPTION
+def remove(article_ids: tuple[str, ...], store: str, keep_versions: int, as_json: bool) -> None:
+    """Publish the published version without ARTICLE_IDS (file stems, as in
+    /id/article/<id>); entities only they mentioned go with them.
+
+    Exit 0 published; 1 published, but the dumps failed; 2 nothing published (unknown id,
+    nothing published, store locked).
+    """
+    from newskg.pipeline import BuildError
+    from newskg.pipeline import remove as run_remove
+    from newskg.store import StoreError
+
+    try:
+        result = run_remove(list(article_ids), store, keep=keep_versions)
+    except (BuildError, StoreError) as exc:
+        publish_failed(exc, as_json)
+    assert result.version is not None
+    published(result, store, as_json,
+              f"published version {result.version.id}: {len(result.removed)} removed; "
+              f"{len(result.published)} articles, " + counts_text(result))
+
+
+@main.command()
+@setting_option("store")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def versions(store: str, as_json: bool) -> None:
+    """List the kept versions, oldest first: id, published (*), articles, triples, created.
+
+    Exit 0 listed; 2 no store directory.
+    """
+    from newskg.remote import local_store
+    from newskg.store import StoreError, list_versions
+
+    try:
+        rows = list_versions(local_store(store))  # a triple store's: its staging directory
+    except StoreError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo(f"no versions in {store}: run `newskg build --store {store}`")
+        return
+    click.echo(f"  {'version':<32} {'articles':>8} {'triples':>9}  created")
+    for row in rows:
+        mark = "*" if row["published"] else " "
+        click.echo(f"{mark} {row['version']:<32} {row['articles']:>8} "
+                   f"{row['triples'] if row['triples'] is not None else '?':>9}  {row['created']}")
+
+
+@main.command()
+@click.argument("version")
+@setting_option("store")
+@setting_option("keep_versions")
+def rollback(version: str, store: str, keep_versions: int) -> None:
+    """Publish the kept VERSION again (see `newskg versions`), atomically; a running server
+    switches to it within a second, with that version's dumps (written now if missing).
+
+    Exit 0 published; 1 published, but its dumps could not be written; 2 nothing changed
+    (unknown version, no store, store locked).
+    """
+    from newskg.pipeline import rollback as run_rollback
+    from newskg.store import StoreError
+
+    try:
+        result = run_rollback(store, version, keep=keep_versions)
+    except StoreError as exc:
+        exit_if_push_failed(exc)
+        fail(f"{exc}\nnothing was published; the served version is unchanged")
+    assert result.version is not None
+    published(result, store, False,
+              f"published version {result.version.id} again: {len(result.published)} articles, "
+              f"{result.triples} triples")
 
 
 @main.command()
@@ -129,7 +334,8 @@ def validate(file: Path | None, store: str) -> None:
     2 on error.
     """
     from newskg import validation
-    from newskg.store import StoreError, open_published
+    from newskg.remote import open_published  # a store directory or a triple store
+    from newskg.store import StoreError
 
     try:
         if file is not None:
@@ -160,6 +366,11 @@ def validate(file: Path | None, store: str) -> None:
 @setting_option("cors_origins")
 @setting_option("cache_dir")
 @setting_option("cache_bytes")
+@setting_option("ingest_token")
+@setting_option("ingest_max_bytes")
+@setting_option("throttle_query_seconds")
+@setting_option("throttle_window")
+@setting_option("trusted_proxies")
 def serve(**options: Any) -> None:
     """Serve the published version: SPARQL at /sparql, pages at /, with gunicorn."""
     from newskg import serve as serving
@@ -222,6 +433,27 @@ def dump(store: str, out: Path | None) -> None:
         fail(str(exc))
     for item in written:
         click.echo(f"{item.path}  {item.size} bytes  sha256 {item.sha256}")
+
+
+@main.command()
+@setting_option("store")
+def push(store: str) -> None:
+    """Push the version published in a triple store's staging directory to the triple store
+    (--store sparql+http://…) again: after a push that failed, or to a store that lost its
+    data. Only graphs that differ from what it holds are sent.
+
+    Exit 0 pushed (or nothing to send); 2 error (not a triple store, nothing published
+    locally); 3 the push failed (run it again).
+    """
+    from newskg.remote import push_published
+    from newskg.store import StoreError
+
+    try:
+        report = push_published(store)
+    except StoreError as exc:
+        exit_if_push_failed(exc)
+        fail(str(exc))
+    click.echo(str(report))
 
 
 if __name__ == "__main__":

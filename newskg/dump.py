@@ -32,7 +32,7 @@ from typing import IO
 import pyoxigraph
 
 from mappers.iris import ITSRDF, NIF, NKG, NKG_ONTOLOGY, SCHEMA
-from newskg import formats, store, validation
+from newskg import formats, remote, store, validation
 from newskg import void as voidlib
 
 DUMPS = store.DUMPS
@@ -137,12 +137,13 @@ def write_dumps(store_dir: str | os.PathLike[str], out: str | os.PathLike[str] |
                 ) -> list[DumpFile]:
     """Dump the published version of ``store_dir`` into ``out`` (default
     :func:`dumps_dir`); returns the files written, ``SHA256SUMS`` excluded."""
-    try:
-        version, opened = store.open_published(store_dir)
+    try:  # a local store directory, or a triple store (sparql+http://…, newskg/remote/)
+        version, opened = remote.open_published(store_dir)
+        local = remote.local_store(store_dir)
     except store.StoreError as exc:
         raise DumpError(str(exc)) from exc
     base = version.summary().get("base_iri") or "http://localhost:8000/"
-    target = Path(out) if out is not None else dumps_dir(store_dir, version.id)
+    target = Path(out) if out is not None else dumps_dir(local, version.id)
     try:
         target.mkdir(parents=True, exist_ok=True)
         (target / SUMS).unlink(missing_ok=True)
@@ -151,6 +152,9 @@ def write_dumps(store_dir: str | os.PathLike[str], out: str | os.PathLike[str] |
                                    encoding="utf-8")
     except OSError as exc:
         raise DumpError(f"cannot write the dumps into {target}: {exc}") from exc
+    except remote.RemoteError as exc:
+        raise DumpError(f"reading version {version.id} from the triple store failed: {exc}"
+                        ) from exc
     return written
 
 

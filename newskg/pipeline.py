@@ -1,10 +1,18 @@
-"""The build: article files -> mappers -> RDF -> SHACL -> a new store version -> published.
+"""Publishing: article files -> mappers -> RDF -> SHACL -> a new store version -> published.
 
-Each article is read, extracted, turned into its own named graph and validated on its own; an
+:func:`build` makes a version from a directory of articles; :func:`add` and :func:`remove`
+make one from the published version with some articles added, replaced or withdrawn;
+:func:`rollback` publishes a kept version again. All of them run under the store's build lock.
+
+Each article is read, extracted (or its extraction taken from the cache, see
+:mod:`newskg.incremental`), turned into its own named graph and validated on its own; an
 article that fails any step is reported (file and reason) and left out while the others
-publish. The accepted graphs are then validated together, written into a fresh store version
-and published by an atomic switch, so a failed or interrupted build never touches what is
-being served.
+publish. Entities are linked across *all* the version's articles and their labels chosen from
+all of them, so an article added later keeps shared entities consistent. The graphs are then
+validated together, written into a new store version (for ``add``/``remove`` a hard-linked
+copy of the published one where only the graphs that changed are rewritten) and published by
+an atomic switch (:func:`newskg.store.publish`), so a failed or interrupted run never touches
+what is being served.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,21 +30,24 @@ from rdflib import Graph
 
 from mappers.crossdoc import link_across
 from mappers.graph import canonical_labels, split_descriptions, to_graph
-from mappers.iris import NKG_ONTOLOGY, Iris
+from mappers.iris import DEFAULT_BASE, NKG_ONTOLOGY, Iris
 from mappers.model import ArticleText, Extraction
 from mappers.reader import ArticleError, article_paths, read_article
-from newskg import store, validation
+from newskg import remote, store, validation
+from newskg.incremental import Archive, ArticleRecord, Source, has_records, records, source_digest
 
 log = logging.getLogger(__name__)
 
 
 Progress = Callable[[str, str], None]  # (stage, article source)
+CHUNK = 8  # articles per extraction batch (and per process task with --jobs)
 
 
 @dataclass
 class Rejected:
     source: str
     reason: str
+    article_id: str | None = None
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
@@ -48,19 +59,29 @@ class Built:
 
     article: ArticleText
     graph: Graph
+    source: Source
+    digest: str  # of the graph: tells whether it changed since the published version
 
 
 @dataclass
 class BuildResult:
     read: int = 0
     rejected: list[Rejected] = field(default_factory=list)
-    published: list[str] = field(default_factory=list)  # article ids
+    published: list[str] = field(default_factory=list)  # every article id of the version
     version: store.Version | None = None
     triples: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     dumps: list[str] = field(default_factory=list)  # file names in STORE/dumps/<version>/
     dump_error: str | None = None  # why the dumps failed (the version is still published)
+    added: list[str] = field(default_factory=list)  # new article ids (a build: every one)
+    replaced: list[str] = field(default_factory=list)  # ids whose article was sent again
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # sent again, identical
+    extracted: list[str] = field(default_factory=list)  # ids extracted (the rest: cache)
+    rewritten: list[str] = field(default_factory=list)  # ids whose named graph was (re)written
+    changed: bool = True  # False: nothing to change, no new version (``version`` is current)
+    pushed: remote.PushReport | None = None  # a triple store's push (newskg/remote/)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -69,72 +90,208 @@ class BuildResult:
             "articles_published": len(self.published),
             "articles_rejected": [str(r) for r in self.rejected],
             "published": self.published,
+            "added": self.added,
+            "replaced": self.replaced,
+            "removed": self.removed,
             "triples": self.triples,
             "counts": self.counts,
             "seconds": round(self.seconds, 2),
         }
 
+    def report(self) -> dict[str, Any]:
+        """The validation report of ``--json`` and the ingest API."""
+        return {
+            **self.summary(),
+            "new_version": self.changed,
+            "unchanged": self.unchanged,
+            "extracted": self.extracted,
+            "rewritten": self.rewritten,
+            "rejected": [{"file": r.source, "reason": r.reason} for r in self.rejected],
+            "dumps": self.dumps,
+            "dump_error": self.dump_error,
+        }
+
 
 class BuildError(Exception):
-    """The build published nothing; the previously published version is untouched."""
+    """Nothing was published; the previously published version is untouched. ``result``
+    holds what was found so far (the rejected articles)."""
+
+    def __init__(self, message: str, result: BuildResult | None = None) -> None:
+        super().__init__(message)
+        self.result = result or BuildResult()
 
 
-def read_all(paths: Iterable[Path], result: BuildResult, progress: Progress) -> list[ArticleText]:
-    articles, seen = [], {}
+# --- the steps ------------------------------------------------------------------------------
+
+def read_all(paths: Iterable[Path], result: BuildResult, progress: Progress
+             ) -> list[tuple[ArticleText, Source]]:
+    """Read each file; unreadable ones and second files with an article id already read are
+    rejected."""
+    articles: list[tuple[ArticleText, Source]] = []
+    seen: dict[str, str] = {}
     for path in paths:
+        path = Path(path)
         progress("read", str(path))
         result.read += 1
         try:
             article = read_article(path)
+            source = Source(article.id, path.name, source_digest(path), path)
         except ArticleError as exc:
             result.rejected.append(Rejected(exc.path, str(exc).removeprefix(exc.path + ": ")))
+            continue
+        except OSError as exc:  # vanished or became unreadable between two reads
+            result.rejected.append(Rejected(str(path), f"cannot read: {exc.strerror or exc}"))
             continue
         if article.id in seen:
             result.rejected.append(Rejected(str(path), f"same article name {article.id!r} as "
                                                        f"{seen[article.id]}; rename one of them"))
+            # (no article_id: the first file with that name is the one taken)
             continue
         seen[article.id] = str(path)
-        articles.append(article)
+        articles.append((article, source))
     return articles
 
 
-def extract_all(articles: list[ArticleText], result: BuildResult, progress: Progress
-                ) -> list[Extraction]:
-    from mappers.extract import extract  # loads spaCy: only when there is something to read
+def extract_all(pending: Sequence[tuple[Source, ArticleText | None]], archive: Archive,
+                result: BuildResult, progress: Progress, *, jobs: int = 1,
+                rejectable: Callable[[str], bool] = lambda article_id: True,
+                ) -> list[tuple[Source, Extraction]]:
+    """The extraction of each source, from the cache or else extracted (in ``jobs``
+    processes) and cached. ``pending`` pairs each source with its article when already read
+    (else it is read from the source). A failure rejects the article when ``rejectable``
+    says so, else it is a :class:`BuildError`."""
+    found: dict[str, Extraction] = {}
+    misses: list[tuple[Source, ArticleText]] = []
+    for source, article in pending:
+        cached = archive.cached(source)
+        if cached is not None:
+            progress("extract", str(source.path))
+            found[source.id] = cached
+            continue
+        if article is None:
+            try:
+                article = read_article(source.path)
+            except ArticleError as exc:
+                raise store.StoreError(f"a kept source cannot be read any more: {exc}; "
+                                       "rebuild the store with `newskg build`") from exc
+        misses.append((source, article))
+    if misses:
+        outcomes = _extract_many([article for _, article in misses], jobs)
+        for (source, article), outcome in zip(misses, outcomes, strict=True):
+            progress("extract", article.source)
+            if isinstance(outcome, Extraction):
+                archive.remember(source, outcome)  # before link_across re-keys it
+                result.extracted.append(source.id)
+                found[source.id] = outcome
+                continue
+            reason = (f"extraction failed ({outcome}); please report it with the article "
+                      "attached")
+            if not rejectable(source.id):
+                raise BuildError(f"article {source.id!r} of the published version: {reason}; "
+                                 f"withdraw it with `newskg remove {source.id}`", result)
+            result.rejected.append(Rejected(article.source, reason, source.id))
+    return [(source, found[source.id]) for source, _ in pending if source.id in found]
 
-    extractions = []
+
+def _extract_many(articles: list[ArticleText], jobs: int) -> list[Extraction | str]:
+    """Each article's extraction, or the error it raised, in input order."""
+    chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
+    if jobs <= 1 or len(chunks) < 2:
+        return [x for chunk in chunks for x in _extract_chunk(chunk)]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: each process loads spaCy once itself (forking a loaded model is
+    # unsafe with its threads); results come back pickled, in input order.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_load_model) as pool:
+        return [x for part in pool.map(_extract_chunk, chunks) for x in part]
+
+
+def _load_model() -> None:
+    from mappers.nlp import get_nlp
+
+    get_nlp()
+
+
+def _extract_chunk(articles: list[ArticleText]) -> list[Extraction | str]:
+    """Extract a chunk in one batch; if one article fails, each on its own so only it fails."""
+    from mappers.extract import extract, extract_many  # loads spaCy: only when needed
+
+    try:
+        return list(extract_many(articles))
+    except Exception:  # noqa: BLE001 - find which article it was, below
+        pass
+    outcomes: list[Extraction | str] = []
     for article in articles:
-        progress("extract", article.source)
         try:
-            extractions.append(extract(article))
+            outcomes.append(extract(article))
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
             log.exception("extraction failed for %s", article.source)
-            result.rejected.append(
-                Rejected(article.source, f"extraction failed ({type(exc).__name__}: {exc}); "
-                                         "please report it with the article attached"))
-    return extractions
+            outcomes.append(f"{type(exc).__name__}: {exc}")
+    return outcomes
 
 
-def to_graphs(extractions: list[Extraction], iris: Iris, result: BuildResult,
-              progress: Progress) -> list[Built]:
-    link_across(extractions)
-    labels = canonical_labels(extractions)
+def graph_digest(graph: Graph) -> str:
+    h = hashlib.sha256()
+    for line in sorted(graph.serialize(format="nt").splitlines()):
+        h.update(line.encode() + b"\n")
+    return h.hexdigest()
+
+
+def to_graphs(extractions: list[tuple[Source, Extraction]], iris: Iris, result: BuildResult,
+              progress: Progress, previous: dict[str, ArticleRecord] | None = None,
+              rejectable: Callable[[str], bool] = lambda article_id: True) -> list[Built]:
+    """Link entities across all articles, choose their labels, and make each article's graph;
+    a graph that differs from the one ``previous`` lists is validated on its own."""
+    previous = previous or {}
+    link_across([x for _, x in extractions])
+    labels = canonical_labels(x for _, x in extractions)
     built = []
-    for extraction in extractions:
-        source = extraction.article.source
-        progress("validate", source)
-        graph = to_graph(extraction, iris, labels)
-        report = validation.validate(graph)
-        if report.conforms:
-            built.append(Built(extraction.article, graph))
+    for source, extraction in extractions:
+        try:
+            graph = to_graph(extraction, iris, labels)
+            digest = graph_digest(graph)
+        except Exception as exc:  # noqa: BLE001 - e.g. a sidecar URL that is no IRI
+            graph, digest, problem = Graph(), "", f"cannot be written as RDF: {exc}"
         else:
-            result.rejected.append(Rejected(source, "does not conform to the shapes:\n"
-                                                    + report.text(source)))
+            before = previous.get(source.id)
+            if before is not None and before.graph == digest:
+                built.append(Built(extraction.article, graph, source, digest))
+                continue  # validated when it was published
+            progress("validate", str(source.path))
+            problem = _rdf_problem(graph) or _shape_problem(graph, str(source.path))
+        if not problem:
+            built.append(Built(extraction.article, graph, source, digest))
+        elif rejectable(source.id):
+            result.rejected.append(Rejected(str(source.path), problem, source.id))
+        else:
+            raise BuildError(f"article {source.id!r} of the published version no longer "
+                             f"passes once linked with the new articles: {problem}", result)
     return built
 
 
-def validate_together(built: list[Built], result: BuildResult) -> list[Built]:
-    """Validate the union; articles whose nodes break a shape together are left out, once."""
+def _rdf_problem(graph: Graph) -> str | None:
+    """Why the store would refuse the graph (rdflib accepts IRIs Oxigraph does not, such as
+    a relative ``schema:url``), or None."""
+    try:
+        for _ in pyoxigraph.parse(graph.serialize(format="nt", encoding="utf-8"),
+                                  format=pyoxigraph.RdfFormat.N_TRIPLES):
+            pass
+    except (SyntaxError, ValueError) as exc:
+        return f"is not valid RDF ({exc}); check the IRIs its sidecar gives (url)"
+    return None
+
+
+def _shape_problem(graph: Graph, source: str) -> str | None:
+    report = validation.validate(graph)
+    return None if report.conforms else "does not conform to the shapes:\n" + report.text(source)
+
+
+def validate_together(built: list[Built], result: BuildResult,
+                      rejectable: Callable[[str], bool] = lambda article_id: True) -> list[Built]:
+    """Validate the union; (rejectable) articles whose nodes break a shape together are left
+    out, once."""
     for attempt in range(2):
         union = Graph()
         for item in built:
@@ -143,13 +300,16 @@ def validate_together(built: list[Built], result: BuildResult) -> list[Built]:
         if report.conforms:
             return built
         focus = {r.focus_node for r in report.results}
-        guilty = [b for b in built if any(
+        guilty = [b for b in built if rejectable(b.article.id) and any(
             str(s) in focus for s in set(b.graph.subjects()))]
         if attempt or not guilty:
-            raise BuildError("the merged graph does not conform:\n" + report.text("merged graph"))
+            raise BuildError("the merged graph does not conform:\n"
+                             + report.text("merged graph"), result)
         for item in guilty:
-            result.rejected.append(Rejected(item.article.source, "conflicts with other articles:\n"
-                                            + report.text(item.article.source)))
+            result.rejected.append(Rejected(str(item.source.path),
+                                            "conflicts with other articles:\n"
+                                            + report.text(str(item.source.path)),
+                                            item.article.id))
         built = [b for b in built if b not in guilty]
     return built
 
@@ -157,9 +317,7 @@ def validate_together(built: list[Built], result: BuildResult) -> list[Built]:
 def content_digest(built: list[Built]) -> str:
     h = hashlib.sha256()
     for item in sorted(built, key=lambda b: b.article.id):
-        h.update(item.article.id.encode())
-        for line in sorted(item.graph.serialize(format="nt").splitlines()):
-            h.update(line.encode())
+        h.update(f"{item.article.id}\0{item.digest}\n".encode())
     return h.hexdigest()
 
 
@@ -173,48 +331,233 @@ def load_ontology(target: pyoxigraph.Store) -> None:
                 to_graph=pyoxigraph.NamedNode(str(NKG_ONTOLOGY)))
 
 
+def write_graphs(target: pyoxigraph.Store, iris: Iris, built: list[Built],
+                 previous: dict[str, ArticleRecord], progress: Progress) -> list[str]:
+    """Make ``target`` (empty, or a copy of the version ``previous`` describes) hold exactly
+    ``built``: only article graphs that changed are rewritten (their ids are returned); the
+    shared entities graph and the ontology always are."""
+    rewritten = []
+    keep = {b.article.id for b in built}
+    for article_id in sorted(previous.keys() - keep):
+        target.remove_graph(pyoxigraph.NamedNode(str(iris.graph(article_id))))
+    descriptions = Graph()
+    for item in built:
+        described, facts = split_descriptions(item.graph)
+        descriptions += described
+        before = previous.get(item.article.id)
+        if before is not None and before.graph == item.digest:
+            continue
+        progress("store", str(item.source.path))
+        rewritten.append(item.article.id)
+        name = iris.graph(item.article.id)
+        target.clear_graph(pyoxigraph.NamedNode(str(name)))
+        load_graph(target, facts, name)
+    target.clear_graph(pyoxigraph.NamedNode(str(iris.entities_graph())))
+    load_graph(target, descriptions, iris.entities_graph())
+    target.clear_graph(pyoxigraph.NamedNode(str(NKG_ONTOLOGY)))
+    load_ontology(target)
+    return sorted(rewritten)
+
+
+# --- build, add, remove ---------------------------------------------------------------------
+
 def build(articles_dir: str | Path, store_dir: str | Path, base_iri: str, *, keep: int = 3,
-          progress: Progress | None = None) -> BuildResult:
-    """Run the whole pipeline and publish a new version; see the module docstring.
+          jobs: int = 1, progress: Progress | None = None) -> BuildResult:
+    """Publish a new version holding the articles of ``articles_dir`` (and nothing else).
 
     Raises :class:`BuildError` (nothing published) when no article survives, and
     :class:`newskg.store.StoreError` when the store directory cannot be used.
     """
-    started = time.monotonic()
-    progress = progress or (lambda stage, source: None)
-    iris = Iris(base_iri)
-    result = BuildResult()
     paths = article_paths(articles_dir)
+    return _publish(store_dir, paths=paths, remove_ids=(), base_iri=base_iri, keep=keep,
+                    jobs=jobs, progress=progress, incremental=False,
+                    nothing=f"no article of {articles_dir} could be published")
+
+
+def add(paths: Sequence[str | Path], store_dir: str | Path, base_iri: str | None = None, *,
+        keep: int = 3, jobs: int = 1, progress: Progress | None = None) -> BuildResult:
+    """Publish the published version plus ``paths`` (an article with the id of one it holds
+    replaces it). Only these are extracted; the others' extractions come from the cache.
+
+    ``base_iri`` defaults to the published version's; a different one is an error (the
+    version would mix IRIs). ``result.changed`` is False (and nothing is published) when every
+    article sent is identical to the one published. Raises as :func:`build` does, and
+    :class:`BuildError` when every article sent is rejected.
+    """
+    return _publish(store_dir, paths=[Path(p) for p in paths], remove_ids=(), base_iri=base_iri,
+                    keep=keep, jobs=jobs, progress=progress, incremental=True,
+                    nothing="no article sent could be published")
+
+
+def remove(article_ids: Sequence[str], store_dir: str | Path, *, keep: int = 3,
+           progress: Progress | None = None) -> BuildResult:
+    """Publish the published version without ``article_ids``."""
+    return _publish(store_dir, paths=[], remove_ids=tuple(article_ids), base_iri=None,
+                    keep=keep, jobs=1, progress=progress, incremental=True, nothing="")
+
+
+def _publish(store_dir: str | Path, *, paths: Sequence[Path], remove_ids: Sequence[str],
+             base_iri: str | None, keep: int, jobs: int, progress: Progress | None,
+             incremental: bool, nothing: str) -> BuildResult:
+    started = time.monotonic()
+    store_dir = remote.local_store(store_dir, check=True)  # a triple store: build in staging
+    progress = progress or (lambda stage, source: None)
+    result = BuildResult()
+    archive = Archive(store_dir)
     # The lock and the new version's directory are taken first: a second build fails at once,
     # not after minutes, and whatever happens below leaves the published version alone.
-    with store.writing(store_dir) as writer:
-        articles = read_all(paths, result, progress)
-        extractions = extract_all(articles, result, progress)
-        built = validate_together(to_graphs(extractions, iris, result, progress), result)
-        if not built:
-            raise BuildError(f"no article of {articles_dir} could be published "
-                             f"({result.read} read, {len(result.rejected)} rejected)")
-        descriptions = Graph()
+    with store.writing(store_dir, from_published=incremental, create=not incremental) as writer:
+        base = writer.base
+        previous = _previous_articles(base, remove_ids) if incremental else {}
+        iris = Iris(_base_iri(base, base_iri))
+        read = read_all(paths, result, progress)
+        built, sent = _articles(read, previous, remove_ids, archive, iris, result, progress,
+                                jobs)
+        if paths and not {b.article.id for b in built} & sent:
+            raise BuildError(f"{nothing} ({result.read} read, {len(result.rejected)} rejected)",
+                             result)
+        _sort_out(result, built, previous, sent, remove_ids)
+        if incremental and base is not None and not _differs(built, previous):
+            result.changed, result.version = False, base
+            result.published = sorted(previous)
+            result.triples = base.summary().get("triples", 0)
+            result.counts = base.summary().get("counts", {})
+            result.seconds = time.monotonic() - started
+            return result
+        result.rewritten = write_graphs(writer.store, iris, built, previous, progress)
         for item in built:
-            progress("store", item.article.source)
-            described, facts = split_descriptions(item.graph)
-            descriptions += described
-            load_graph(writer.store, facts, iris.graph(item.article.id))
-        load_graph(writer.store, descriptions, iris.entities_graph())
-        load_ontology(writer.store)
-        result.published = [b.article.id for b in built]
+            archive.keep(item.source)
+        result.published = sorted(b.article.id for b in built)
         result.counts = store.count_classes(writer.store)
         result.triples = len(writer.store)
         result.seconds = time.monotonic() - started
-        version = writer.finish(content_digest(built), {**result.summary(), "base_iri": iris.base})
-    store.publish(store_dir, version, keep=keep)
+        summary = {**result.summary(), "base_iri": iris.base,
+                   "articles": {b.article.id: ArticleRecord(b.source.file, b.source.digest,
+                                                            b.digest).as_dict()
+                                for b in sorted(built, key=lambda b: b.article.id)}}
+        version = writer.finish(content_digest(built), summary, optimize=not incremental)
+        store.publish(store_dir, version, keep=keep)
+        archive.prune()
+        result.pushed = remote.after_publish(store_dir, version)  # a triple store follows
     result.version = version
-    # The dumps come after publishing: a failure is reported, never unpublishes.
-    from newskg.dump import DumpError, write_dumps
+    result.dumps, result.dump_error = write_dumps(store_dir, version)
+    return result
+
+
+def _articles(read: list[tuple[ArticleText, Source]], previous: dict[str, ArticleRecord],
+              remove_ids: Sequence[str], archive: Archive, iris: Iris, result: BuildResult,
+              progress: Progress, jobs: int) -> tuple[list[Built], set[str]]:
+    """Extract, link, validate: the version's articles, and the ids of those sent that it
+    takes. An article sent to replace a published one but rejected leaves the published one
+    in place (a second pass links without it)."""
+    sent = {article.id for article, _ in read}
+    restored: set[str] = set()  # sent, rejected, so their published article stays
+    mark = len(result.rejected)
+    carried: list[Rejected] = []
+    while True:
+        taking = sent - restored
+        pending: list[tuple[Source, ArticleText | None]] = [
+            (archive.source(i, previous[i]), None) for i in previous
+            if i not in taking and i not in remove_ids]
+        pending += [(source, article) for article, source in read if article.id in taking]
+        extractions = extract_all(pending, archive, result, progress, jobs=jobs,
+                                  rejectable=taking.__contains__)
+        built = to_graphs(extractions, iris, result, progress, previous, taking.__contains__)
+        built = validate_together(built, result, taking.__contains__)
+        lost = (taking & previous.keys()) - {b.article.id for b in built}
+        if not lost:
+            result.rejected[mark:] = carried + result.rejected[mark:]
+            return built, taking
+        carried += [r for r in result.rejected[mark:] if r.article_id in lost]
+        del result.rejected[mark:]
+        restored |= lost
+
+
+def _previous_articles(base: store.Version | None, remove_ids: Sequence[str]
+                       ) -> dict[str, ArticleRecord]:
+    if base is None:
+        if remove_ids:
+            raise store.StoreError("nothing is published yet, so there is nothing to remove")
+        return {}
+    if not has_records(base):
+        raise store.StoreError(
+            f"version {base.id} was published before newskg kept article sources (its summary "
+            "lists no articles); run `newskg build` once, then add or remove")
+    previous = records(base)
+    unknown = [i for i in remove_ids if i not in previous]
+    if unknown:
+        raise BuildError(f"no article {', '.join(map(repr, unknown))} in version {base.id}; "
+                         f"it holds {', '.join(sorted(previous)) or 'none'}")
+    if remove_ids and not previous.keys() - set(remove_ids):
+        raise BuildError("removing every article would leave nothing to publish; to start "
+                         "over, build from a directory with `newskg build`")
+    return previous
+
+
+def _base_iri(base: store.Version | None, asked: str | None) -> str:
+    published = base.summary().get("base_iri") if base is not None else None
+    if published and asked and Iris(asked).base != Iris(published).base:
+        raise BuildError(f"the published version {base.id} mints IRIs under {published}, "  # type: ignore[union-attr]
+                         f"not {asked}; one version cannot mix both: rebuild everything with "
+                         f"`newskg build --base-iri {asked}`, or leave --base-iri out")
+    return published or asked or DEFAULT_BASE
+
+
+def _sort_out(result: BuildResult, built: list[Built], previous: dict[str, ArticleRecord],
+              sent: set[str], remove_ids: Sequence[str]) -> None:
+    """Fill added / replaced / unchanged / removed."""
+    for item in built:
+        article_id, before = item.article.id, previous.get(item.article.id)
+        if article_id not in sent:
+            continue
+        if before is None:
+            result.added.append(article_id)
+        elif before.source == item.source.digest and before.graph == item.digest:
+            result.unchanged.append(article_id)
+        else:
+            result.replaced.append(article_id)
+    result.removed = sorted(remove_ids)
+
+
+def _differs(built: list[Built], previous: dict[str, ArticleRecord]) -> bool:
+    now = {b.article.id: (b.source.digest, b.digest) for b in built}
+    return now != {i: (r.source, r.graph) for i, r in previous.items()}
+
+
+def write_dumps(store_dir: str | Path, version: store.Version) -> tuple[list[str], str | None]:
+    """Dump the published version; a failure is reported (file names, error), never
+    unpublishes."""
+    from newskg.dump import DumpError
+    from newskg.dump import write_dumps as dump
 
     try:
-        result.dumps = [f.name for f in write_dumps(store_dir)]
+        return [f.name for f in dump(store_dir)], None
     except (DumpError, OSError, RuntimeError) as exc:
         log.exception("writing the dumps of %s failed", version.id)
-        result.dump_error = str(exc)
+        return [], str(exc)
+
+
+# --- versions and rollback ------------------------------------------------------------------
+
+def rollback(store_dir: str | Path, version_id: str, *, keep: int = 3) -> BuildResult:
+    """Publish the kept version ``version_id`` again (atomically, like any publish) and write
+    its dumps when they are missing."""
+    from newskg.dump import SUMS, dumps_dir
+
+    store_dir = remote.local_store(store_dir)  # a triple store: its staging directory
+    with store.build_lock(store_dir, create=False):
+        version = store.find_version(store_dir, version_id)
+        try:
+            opened = pyoxigraph.Store.read_only(str(version.path))
+        except OSError as exc:
+            raise store.StoreError(f"version {version.id} cannot be opened ({exc}); roll back "
+                                   "to another one or rebuild") from exc
+        result = BuildResult(version=version, triples=len(opened),
+                             published=sorted(records(version)) or
+                             list(version.summary().get("published", [])))
+        del opened
+        store.publish(store_dir, version, keep=max(keep, 1))
+        result.pushed = remote.after_publish(store_dir, version)  # a triple store follows
+    if not (dumps_dir(store_dir, version.id) / SUMS).is_file():
+        result.dumps, result.dump_error = write_dumps(store_dir, version)
     return result

@@ -44,7 +44,9 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store", "var/store", "Directory of the versioned store (built by `newskg build`)."),
+    Setting("store", "var/store",
+            "Directory of the versioned store (built by `newskg build`), or a triple store "
+            "`sparql+http(s)://…` (see Running on an existing triple store)."),
     Setting("articles", "articles", "Directory of article files (*.txt, optional *.meta.json)."),
     Setting(
         "base_iri",
@@ -55,6 +57,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port `newskg serve` listens on."),
     Setting("workers", 2, "Gunicorn worker processes, each reading the store read-only."),
     Setting("keep_versions", 3, "How many published store versions a build keeps."),
+    Setting("ingest_token", "",
+            "Secret bearer token of the ingest API (`POST /api/articles`, `GET /api/versions`); "
+            "empty: the API is off. Prefer the environment variable to the command line."),
+    Setting("ingest_max_bytes", 6291456,
+            "Largest ingest API request body, in bytes (larger is 413): one article of at "
+            "most 5 MiB plus its sidecar."),
     Setting("query_timeout", 30.0,
             "Seconds a SPARQL query may run before it is stopped (answered 503)."),
     Setting("max_rows", 100000,
@@ -70,6 +78,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache_bytes", 268435456,
             "Most bytes the SPARQL answer cache keeps on disk (least recently used go first; "
             "0 turns it off)."),
+    Setting("throttle_query_seconds", 120.0,
+            "Seconds of SPARQL query time each client may use per `--throttle-window`; a "
+            "client over it is answered 429 with Retry-After until its share recovers (0 "
+            "turns throttling off)."),
+    Setting("throttle_window", 60.0,
+            "Seconds over which `--throttle-query-seconds` is counted (a client's spent time "
+            "drains at budget/window per second)."),
+    Setting("trusted_proxies", "",
+            "Addresses or networks (space-separated, e.g. `10.0.0.0/8`) of reverse proxies "
+            "whose `X-Forwarded-For` names the client for throttling; empty: the client is "
+            "the connection's address."),
+    Setting("remote_user", "",
+            "User for a remote `--store` (sparql+http://…), sent as the URL's `auth=` says "
+            "(basic or digest). Set it in the environment, not on a command line."),
+    Setting("remote_password", "",
+            "Password of `--remote-user` for a remote store (environment only: a command line "
+            "is visible to every user)."),
+    Setting("remote_token", "",
+            "Bearer token for a remote store, instead of user and password (environment only)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

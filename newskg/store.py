@@ -8,16 +8,22 @@ Layout of a store directory::
       versions/.tmp-<version>/   a version being built (removed on failure, swept later)
       current -> versions/<version>   the published version (a symlink)
       dumps/<version>/           downloadable dumps of that version, pruned with it
+      sources/, extractions/     kept article sources and cached extractions
+                                 (newskg/incremental.py)
       .lock                      held by the one process that builds
 
-Publishing renames a fresh symlink over ``current``: a rename is atomic, so readers see the
-old version or the new one, never a mix, and a build killed at any point leaves ``current``
-as it was.
+A version's summary is written before its directory gets its final name, so a version
+directory always has its summary. Publishing renames a fresh symlink over ``current``: a
+rename is atomic, so readers see the old version or the new one, never a mix, and a build
+killed at any point leaves ``current`` as it was. :func:`publish` is the one place where a
+version becomes published (builds, ``newskg add``/``remove`` and ``newskg rollback`` all end
+there).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -111,6 +117,53 @@ def versions(store_dir: str | os.PathLike[str]) -> list[Version]:
     ]
 
 
+def list_versions(store_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Every kept version, oldest first: id, published?, articles, triples, created, base IRI
+    (what ``newskg versions`` and ``GET /api/versions`` show)."""
+    root = require_store(store_dir)
+    current = published(root)
+    rows = []
+    for version in versions(root):
+        summary = version.summary()
+        rows.append({
+            "version": version.id,
+            "published": current is not None and current.id == version.id,
+            "articles": len(summary.get("published", [])),
+            "triples": summary.get("triples"),
+            "created": summary.get("created") or _created_from_id(version.id),
+            "base_iri": summary.get("base_iri"),
+        })
+    return rows
+
+
+def _created_from_id(version_id: str) -> str:
+    stamp = datetime.strptime(version_id[:22], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    return stamp.isoformat(timespec="seconds")
+
+
+def find_version(store_dir: str | os.PathLike[str], version_id: str) -> Version:
+    """The complete version ``version_id`` of the store, or a StoreError listing the kept
+    ones."""
+    root = Path(store_dir)
+    require_store(root)
+    kept = versions(root)
+    for version in kept:
+        if version.id == version_id:
+            return version
+    names = ", ".join(v.id for v in kept) or "none"
+    raise StoreError(f"no version {version_id!r} in {root} (kept: {names}); "
+                     f"`newskg versions --store {root}` lists them")
+
+
+def require_store(store_dir: str | os.PathLike[str]) -> Path:
+    """``store_dir`` as a Path, or a StoreError when there is no such directory."""
+    root = Path(store_dir)
+    if not root.is_dir():
+        raise StoreError(f"no store directory {root}: build one with "
+                         f"`newskg build --store {root}` (or check --store / NEWSKG_STORE)")
+    return root
+
+
 def open_published(store_dir: str | os.PathLike[str]) -> tuple[Version, pyoxigraph.Store]:
     """Open the published version read-only (any number of processes may do so at once)."""
     version = published(store_dir)
@@ -124,20 +177,26 @@ def open_published(store_dir: str | os.PathLike[str]) -> tuple[Version, pyoxigra
         raise StoreError(f"cannot open version {version.id} in {store_dir}: {exc}") from exc
 
 
+class StoreLocked(StoreError):
+    """Another newskg process holds the store's build lock."""
+
+
 @contextlib.contextmanager
-def build_lock(store_dir: str | os.PathLike[str]) -> Iterator[None]:
-    """Hold the store's build lock; fail at once if another build holds it."""
-    root = Path(store_dir)
+def build_lock(store_dir: str | os.PathLike[str], create: bool = True) -> Iterator[None]:
+    """Hold the store's build lock; fail at once if another build holds it. Without
+    ``create`` a missing store directory is an error instead of being made."""
+    root = Path(store_dir) if create else require_store(store_dir)
     try:
         root.mkdir(parents=True, exist_ok=True)
         handle = open(root / ".lock", "a+")  # noqa: SIM115 - held for the whole block
     except OSError as exc:
-        raise StoreError(f"cannot use store directory {root}: {exc}") from exc
+        raise StoreError(f"cannot use store directory {root}: {exc.strerror or exc}; newskg "
+                         "must be able to create and write files there") from exc
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise StoreError(
+            raise StoreLocked(
                 f"another newskg process is building in {root}; wait for it to finish"
             ) from exc
         yield
@@ -146,79 +205,133 @@ def build_lock(store_dir: str | os.PathLike[str]) -> Iterator[None]:
 
 
 class VersionWriter:
-    """A version being built. Use :func:`writing`; never publish a half-written store."""
+    """A version being built. Use :func:`writing`; never publish a half-written store.
 
-    def __init__(self, store_dir: Path) -> None:
+    ``base`` is the version it starts from (a copy of the published one, see :func:`writing`),
+    or None for an empty store."""
+
+    def __init__(self, store_dir: Path, base: Version | None = None) -> None:
         self.store_dir = store_dir
+        self.base = base
+        self.finished: Version | None = None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         self.tmp_path = store_dir / VERSIONS / f"{TMP_PREFIX}{stamp}-{os.getpid()}"
-        self.store = pyoxigraph.Store(str(self.tmp_path))
+        try:
+            if base is not None:
+                # A RocksDB checkpoint: hard links to the base's immutable files, so copying a
+                # version of any size is instant and the base is never written.
+                pyoxigraph.Store.read_only(str(base.path)).backup(str(self.tmp_path))
+            self.store = pyoxigraph.Store(str(self.tmp_path))
+        except BaseException:
+            shutil.rmtree(self.tmp_path, ignore_errors=True)
+            raise
 
-    def finish(self, content_digest: str, summary: dict[str, Any]) -> Version:
-        """Flush, move into place under its version name and write the summary (with the
-        version name added); the version is complete but not yet published."""
+    def finish(self, content_digest: str, summary: dict[str, Any], optimize: bool = True
+               ) -> Version:
+        """Flush, write the summary (with the version name and creation time added), then
+        move the store into place under its version name; the version is complete but not
+        yet published. ``optimize`` compacts the store (worth it for a full build; an
+        incremental version skips it, which would rewrite every file)."""
         self.store.flush()
-        self.store.optimize()
+        if optimize:
+            self.store.optimize()
         del self.store  # closes RocksDB before the rename
         version_id = new_version_id(content_digest)
         final_path = self.store_dir / VERSIONS / version_id
-        os.rename(self.tmp_path, final_path)
         version = Version(version_id, final_path)
-        summary = {**summary, "version": version_id}
+        summary = {**summary, "version": version_id,
+                   "created": datetime.now(UTC).isoformat(timespec="seconds")}
         _write_atomically(version.summary_path, json.dumps(summary, indent=2, sort_keys=True))
+        os.rename(self.tmp_path, final_path)
+        self.finished = version
         return version
 
 
 @contextlib.contextmanager
-def writing(store_dir: str | os.PathLike[str]) -> Iterator[VersionWriter]:
-    """Build a new version under the build lock; on any error (or Ctrl-C) it is deleted.
+def writing(store_dir: str | os.PathLike[str], *, from_published: bool = False,
+            create: bool = True) -> Iterator[VersionWriter]:
+    """Build a new version under the build lock; on any error (or Ctrl-C), or when the block
+    ends without :meth:`VersionWriter.finish`, it is deleted.
+
+    ``from_published`` starts from a copy of the published version (when there is one)
+    instead of an empty store. Without ``create`` a missing store directory is an error.
+    An ``OSError`` inside the block (disk full, read-only file system) becomes a
+    :class:`StoreError` saying so.
 
     >>> # with writing("var/store") as w:
     >>> #     w.store.load(...); version = w.finish(digest, summary)
-    >>> # publish("var/store", version)
+    >>> #     publish("var/store", version)
     """
     root = Path(store_dir)
-    with build_lock(root):
-        sweep_unfinished(root)
+    with build_lock(root, create=create):
+        writer = None
         try:
+            sweep_unfinished(root)
             (root / VERSIONS).mkdir(exist_ok=True)
-            writer = VersionWriter(root)
-        except OSError as exc:
-            raise StoreError(f"cannot create a new version in {root}: {exc}") from exc
-        try:
+            writer = VersionWriter(root, published(root) if from_published else None)
             yield writer
-        except BaseException:
-            writer.__dict__.pop("store", None)
-            shutil.rmtree(writer.tmp_path, ignore_errors=True)
-            raise
+        except OSError as exc:
+            raise StoreError(_write_failed(root, exc)) from exc
+        finally:
+            if writer is not None:
+                writer.__dict__.pop("store", None)
+                if writer.finished is None:
+                    shutil.rmtree(writer.tmp_path, ignore_errors=True)
+
+
+def _write_failed(root: Path, exc: OSError) -> str:
+    reason = str(exc)
+    hint = ""
+    if exc.errno == errno.ENOSPC or "No space left" in reason:
+        hint = "; free space on that file system (or move the store) and run it again"
+    elif exc.errno == errno.EROFS or "Read-only file system" in reason:
+        hint = "; the store must be on a writable file system"
+    return f"cannot write a new version in {root}: {reason}{hint}"
 
 
 def publish(store_dir: str | os.PathLike[str], version: Version, keep: int = 3) -> None:
     """Point ``current`` at ``version`` atomically, then drop the oldest versions beyond
-    ``keep`` (never the published one)."""
+    ``keep`` (never the published one). Call it under the build lock."""
     root = Path(store_dir)
     link = root / CURRENT
     tmp_link = root / f".{CURRENT}.{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
         tmp_link.unlink()
-    os.symlink(os.path.relpath(version.path, root), tmp_link)
-    os.replace(tmp_link, link)
-    _fsync_dir(root)
+    try:
+        os.symlink(os.path.relpath(version.path, root), tmp_link)
+        os.replace(tmp_link, link)
+        _fsync_dir(root)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp_link.unlink()
+        raise StoreError(f"cannot publish version {version.id} in {root}: {exc}") from exc
     for old in versions(root)[:-keep] if keep > 0 else []:
         if old.id != version.id:
-            shutil.rmtree(old.path, ignore_errors=True)
+            # Renamed out of the versions first, so a kill midway never leaves a half-deleted
+            # directory that looks like a version (the next build sweeps the rest).
+            doomed = old.path.with_name(f"{TMP_PREFIX}pruned-{old.id}")
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(old.path, doomed)
             with contextlib.suppress(FileNotFoundError):
                 old.summary_path.unlink()
+            shutil.rmtree(doomed, ignore_errors=True)
             # Its dumps (newskg/dump.py writes them to STORE/dumps/<version>/) go with it.
             shutil.rmtree(root / DUMPS / old.id, ignore_errors=True)
 
 
 def sweep_unfinished(store_dir: Path) -> None:
-    """Remove what killed builds left behind (only ever called under the build lock)."""
+    """Remove what killed builds left behind (only ever called under the build lock): half
+    written versions, summaries whose version never got its name, stray ``current`` links."""
     root = store_dir / VERSIONS
     if root.is_dir():
         for leftover in root.glob(TMP_PREFIX + "*"):
             shutil.rmtree(leftover, ignore_errors=True)
+        for summary in root.glob("*.json*"):
+            stem = summary.name.split(".json")[0]
+            if _VERSION_RE.match(stem) and not (root / stem).is_dir():
+                summary.unlink(missing_ok=True)
+    for link in store_dir.glob(f".{CURRENT}.*"):
+        link.unlink(missing_ok=True)
 
 
 def _write_atomically(path: Path, text: str) -> None:

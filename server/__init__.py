@@ -24,7 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # (which import each other) never see a half-initialised package.
     from flask import Flask
 
-    from server import cors, errors, metrics, pages, sparql, store
+    from server import cors, errors, metrics, pages, sparql, store, throttle
 
     app = Flask(__name__)
     app.config.update(settings.resolve(config))
@@ -35,11 +35,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     metrics.init_app(app)  # first, so its timer starts before a CORS preflight answers
     cors.init_app(app)
     store.init_app(app)
+    throttle.init_app(app)  # after CORS: preflights are answered, never throttled
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
-    from server import browse, dumps, linkeddata  # browsing, dereferencing, dumps and VoID
+    from server import api, browse, dumps, linkeddata  # browsing, dumps, VoID, ingest
 
     app.register_blueprint(linkeddata.bp)
     app.register_blueprint(browse.bp)
     app.register_blueprint(dumps.bp)
+    app.register_blueprint(api.bp)  # /api/…: off (404) unless INGEST_TOKEN is set
     return app

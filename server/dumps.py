@@ -1,9 +1,11 @@
 """``/dumps/``: the published version's dump files, and ``/.well-known/void``: its VoID.
 
 Files are the ones ``SHA256SUMS`` lists in ``STORE/dumps/<version>/`` (written by
-``newskg dump`` and every build); a name not listed there is a 404, so no path outside the
-directory can be reached. Downloads are conditional and resumable (``ETag`` = the SHA-256,
-``Last-Modified``, ``Range`` -> 206, unsatisfiable -> 416) through werkzeug's ``send_file``.
+``newskg dump`` and every build); a name not listed there, or a symlink leading out of the
+directory, is a 404, so no other file can be reached. The files of older versions that are
+still kept stay downloadable by name, so a download begun before a publish finishes.
+Downloads are conditional and resumable (``ETag`` = the SHA-256, ``Last-Modified``,
+``Range`` -> 206, unsatisfiable -> 416) through werkzeug's ``send_file``.
 """
 
 from __future__ import annotations
@@ -50,18 +52,41 @@ def listing_redirect() -> Response:
 def download(name: str) -> Response:
     ctx = d.context()
     folder = directory(ctx)
-    if name == dumplib.SUMS and (folder / name).is_file():
+    if name == dumplib.SUMS and _inside(folder, folder / name):
         return send_file(folder / name, mimetype="text/plain", conditional=True)
-    files = {f.name: f for f in dumplib.listing(folder)}
-    if name not in files:
+    item = _lookup(folder, name)
+    if item is None:
         raise APIError(404, f"no dump named {name!r} for version {ctx.version.id}",
                        "See /dumps/ for the files of the published version.")
-    item = files[name]
     mimetype = "application/gzip" if item.compressed else item.format.media_type
     response = send_file(item.path, mimetype=mimetype, as_attachment=True, download_name=name,
                          conditional=True, etag=item.sha256, max_age=3600)
     response.headers["Digest"] = "sha-256=" + _b64(item.sha256)
     return response
+
+
+def _lookup(folder: Path, name: str) -> dumplib.DumpFile | None:
+    """The dump ``name`` of the published version; else of an older version still kept
+    (dump names carry their version), so a download begun before a publish can finish or
+    resume after it."""
+    try:
+        older = [p for p in folder.parent.iterdir() if p != folder and p.name in name]
+    except OSError:
+        older = []
+    for candidate in (folder, *older):
+        item = next((f for f in dumplib.listing(candidate) if f.name == name), None)
+        if item is not None and _inside(candidate, item.path):
+            return item
+    return None
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """Whether ``path`` is a file right in ``folder`` once symlinks are resolved: a link
+    planted among the dumps must not serve a file from elsewhere on the machine."""
+    try:
+        return path.resolve(strict=True).parent == folder.resolve(strict=True) and path.is_file()
+    except (OSError, RuntimeError):  # gone, or a symlink loop
+        return False
 
 
 def _b64(hexdigest: str) -> str:

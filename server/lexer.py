@@ -41,6 +41,13 @@ def keywords(query: str) -> Iterator[str]:
             yield match.group().upper()
 
 
+def words(query: str) -> Iterator[tuple[str, int]]:
+    """The bare words of ``query`` in upper case, each with the offset where it starts."""
+    for match in _TOKEN.finditer(query):
+        if match.lastgroup == "word":
+            yield match.group().upper(), match.start()
+
+
 def query_form(query: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE; the first other keyword (INSERT, LOAD…) for an
     update; None for an empty text. The prologue (PREFIX, BASE) is skipped."""

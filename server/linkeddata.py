@@ -161,10 +161,10 @@ def dereference(local: str) -> Response:
     ctx = d.context()
     iri = ctx.iri_for_path(local)
     suffix = None
-    if not (ctx.is_graph(iri) or ctx.exists(iri)):
+    if not _known(ctx, iri):
         stem, suffix = split_suffix(local)
         iri = ctx.iri_for_path(stem)
-        if suffix is None or not (ctx.is_graph(iri) or ctx.exists(iri)):
+        if suffix is None or not _known(ctx, iri):
             raise APIError(404, f"this dataset knows nothing about <{ctx.iri_for_path(local)}>",
                            "Browse from / or search for an entity by name at /search.")
         local = stem
@@ -175,6 +175,13 @@ def dereference(local: str) -> Response:
                           lambda fmt: graph_data(ctx, iri, fmt))
     return negotiated(path, choice, lambda: resource_page(ctx, iri),
                       lambda fmt: serialize(d.triples_of(ctx, iri), fmt))
+
+
+def _known(ctx: d.Context, iri: str) -> bool:
+    try:
+        return ctx.is_graph(iri) or ctx.exists(iri)
+    except ValueError:  # not an IRI at all (a path with a code point IRIs forbid): unknown
+        return False
 
 
 @bp.route("/ontology")

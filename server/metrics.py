@@ -39,6 +39,8 @@ QUERY_TIMEOUTS = Counter("newskg_query_timeouts_total",
 CACHE_HITS = Counter("newskg_cache_hits_total", "SPARQL answers served from the answer cache.")
 CACHE_MISSES = Counter("newskg_cache_misses_total",
                        "SPARQL answers that had to be evaluated (not in the answer cache).")
+THROTTLED = Counter("newskg_throttled_total",
+                    "SPARQL queries refused with 429: the client used its share of query time.")
 IN_FLIGHT = Gauge("newskg_queries_in_flight", "SPARQL queries being evaluated right now.",
                   multiprocess_mode="livesum")
 

@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph
 from flask import Flask, current_app
 
+from newskg.remote import is_remote
 from newskg.store import CURRENT, StoreError, Version, published
 from server.errors import APIError
 
@@ -107,6 +108,11 @@ class PublishedStore:
 def init_app(app: Flask) -> None:
     """Attach the (not yet opened) published store of ``app.config["STORE"]`` to ``app``."""
     interval = float(app.config.get("STORE_CHECK_INTERVAL", CHECK_INTERVAL))
+    if is_remote(app.config["STORE"]):  # sparql+http://…: an existing triple store
+        from server import remote_engine
+
+        remote_engine.init_app(app, interval)
+        return
     app.extensions[EXTENSION] = PublishedStore(app.config["STORE"], interval)
 
 

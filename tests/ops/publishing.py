@@ -1,0 +1,74 @@
+"""Helpers of the publishing tests: run the real ``newskg`` command, read a store back as
+graphs, and check that a published version is complete and valid."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from newskg import store, validation
+
+ROOT = Path(__file__).resolve().parents[2]
+NEWSKG = [sys.executable, "-m", "newskg.cli"]
+ONTOLOGY = "https://w3id.org/newskg/ontology"
+BASE = "http://localhost:8000/"
+
+
+def newskg(*args: str | Path, timeout: float = 600, cwd: Path = ROOT
+           ) -> subprocess.CompletedProcess[str]:
+    """Run ``newskg ARGS`` (settings only from ARGS, none from NEWSKG_* of the caller)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSKG_")}
+    return subprocess.run([*NEWSKG, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=timeout)
+
+
+def report(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    """The JSON report a ``--json`` run printed."""
+    try:
+        return json.loads(result.stdout)
+    except json.JSONDecodeError as exc:
+        raise AssertionError(f"no JSON report:\n{result.stdout}\n{result.stderr}") from exc
+
+
+def graphs(store_dir: Path) -> dict[str, Graph]:
+    """The published version's named graphs, by name."""
+    _, opened = store.open_published(store_dir)
+    data = Dataset()
+    data.parse(data=opened.dump(format=pyoxigraph.RdfFormat.N_QUADS).decode(), format="nquads")
+    return {str(g.identifier): g for g in data.graphs() if len(g)}
+
+
+def assert_same_graphs(actual: Path, expected: Path) -> None:
+    """Both stores' published versions hold the same named graphs, each isomorphic."""
+    mine, theirs = graphs(actual), graphs(expected)
+    assert sorted(mine) == sorted(theirs)
+    for name in theirs:
+        assert isomorphic(mine[name], theirs[name]), f"graph {name} differs"
+
+
+def article_graphs(store_dir: Path) -> set[str]:
+    return {name.removeprefix(BASE + "graph/") for name in graphs(store_dir)
+            if name.startswith(BASE + "graph/") and name != BASE + "graph/entities"}
+
+
+def check_published(store_dir: Path) -> store.Version:
+    """The published version opens read-only, holds exactly the articles and triples its
+    summary lists, and conforms to the shapes; returns it."""
+    version, opened = store.open_published(store_dir)
+    summary = version.summary()
+    names = {q.graph_name.value for q in opened.quads_for_pattern(None, None, None)
+             if isinstance(q.graph_name, pyoxigraph.NamedNode)}
+    expected = {BASE + "graph/" + a for a in summary["published"]}
+    assert names == expected | {BASE + "graph/entities", ONTOLOGY}, (version.id, names)
+    assert len(opened) == summary["triples"], version.id
+    report = validation.validate_store(opened)
+    assert report.conforms, report.text(version.id)
+    return version
