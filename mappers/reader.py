@@ -35,6 +35,9 @@ HTML_SUFFIXES = (".html", ".htm")
 ARTICLE_SUFFIXES = (".txt", *HTML_SUFFIXES)
 META_SUFFIX = ".meta.json"
 META_KEYS = {"url", "publisher", "published", "authors", "headline"}
+# An absolute http(s) URL with none of the characters an IRI may not hold: the article's
+# IRI links to it, so the store must be able to take it.
+_WEB_URL = re.compile(r'^https?://[^\s<>"{}|\\^`/?#]+[^\s<>"{}|\\^`]*$')
 MAX_BYTES = 5 * 1024 * 1024  # a news article is a few dozen KiB; larger is not an article
 
 
@@ -194,6 +197,10 @@ def read_meta(path: Path) -> dict[str, object]:
         except ValueError as exc:
             raise ArticleError(
                 meta_path, f"published {meta['published']!r} is not YYYY-MM-DD") from exc
+    if "url" in meta and not _WEB_URL.match(str(meta["url"])):
+        raise ArticleError(meta_path, f"url {meta['url']!r} is not an absolute http(s) URL; "
+                                      "give it as https://host/path (spaces and <>\"{}|\\^` "
+                                      "percent-encoded)")
     if "authors" in meta and not (isinstance(meta["authors"], list)
                                   and all(isinstance(a, str) for a in meta["authors"])):
         raise ArticleError(meta_path, "authors must be a list of names")

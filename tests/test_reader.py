@@ -164,6 +164,8 @@ def test_malformed_sidecar_gives_line_and_column(tmp_path: Path) -> None:
         ({"published": "yesterday"}, "not YYYY-MM-DD"),
         ({"authors": "Ann"}, "list of names"),
         ({"writer": "Ann"}, "unknown keys"),
+        ({"url": "not a url <x>"}, "not an absolute http"),
+        ({"url": "www.example.org/story"}, "not an absolute http"),
     ],
 )
 def test_invalid_sidecar_values(tmp_path: Path, meta: dict[str, object], reason: str) -> None:
