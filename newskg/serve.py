@@ -18,7 +18,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from newskg import settings
+from newskg import remote, settings
 from newskg.store import StoreError, published
 
 THREADS = 4  # per worker: enough that one slow query does not block quick ones
@@ -117,7 +117,10 @@ def run(config: Mapping[str, Any]) -> None:
     """Serve until stopped (SIGINT/SIGTERM). ``config`` maps setting keys (``STORE``,
     ``HOST``, ``PORT``, ``WORKERS`` …) to values; missing ones take their defaults."""
     resolved = settings.resolve(config)
-    check_published(str(resolved["STORE"]))
+    if remote.is_remote(str(resolved["STORE"])):
+        remote.open_published(str(resolved["STORE"]), resolved)  # reachable and published
+    else:
+        check_published(str(resolved["STORE"]))
     metrics_dir = _prepare_metrics_dir()
     try:
         NewskgServer(resolved).run()
@@ -132,7 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m newskg.serve", description=__doc__.splitlines()[0]
     )
     for name in ("store", "host", "port", "workers", "query_timeout", "max_rows",
-                 "max_query_bytes", "cors_origins", "cache_dir", "cache_bytes"):
+                 "max_query_bytes", "cors_origins", "cache_dir", "cache_bytes",
+                 "throttle_query_seconds", "throttle_window", "trusted_proxies",
+                 "ingest_token", "ingest_max_bytes"):
         setting = settings.BY_NAME[name]
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(setting.default),
                             help=setting.help)

@@ -1,26 +1,37 @@
 """A disk cache of SPARQL answers, shared by every thread and every gunicorn worker.
 
-Answers are files already (the engine writes them to disk), so the cache is a directory of
-files: ``ROOT/<store digest>/<version>/<key>``, one per (dataset version, query text, dataset
-parameters, negotiated formats, row cap). Each file is a one-line JSON header (format,
-kind, rows) followed by the answer's bytes, written to a temporary name and renamed into
-place, so a reader sees a whole entry or none. A hit touches the file's mtime, which is what
-least-recently-used eviction orders by once the entries pass ``max_bytes``.
+A directory of files: ``ROOT/<store digest>/<version>/<key>``, one per (dataset version,
+query text, dataset parameters, negotiated formats, row cap). Each file is a one-line JSON
+header (format, kind, rows) followed by the answer's bytes, written to a temporary name and
+renamed into place, so a reader sees a whole entry or none. A hit touches the file's mtime
+(unless it did within the last ``TOUCH_AFTER`` seconds), which is what least-recently-used
+eviction orders by.
+
+The cache sits on every request's path, so it costs a few system calls, not a directory
+scan: a hit opens one file (a small one is read whole and closed at once), a miss fails to
+open one, a put writes one. Eviction sweeps the entries only after a worker has added a
+32nd of ``max_bytes`` since its last sweep, and then brings the total down to
+``max_bytes`` less that share; so one process stays within ``max_bytes``, and each further
+worker can add at most a 32nd more between its sweeps.
 
 A published version never changes, so entries need no expiry: the version is in the path,
-and putting an entry for a new version drops the directories of the older ones.
+and the first put for a new version drops the directories of the older ones.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
+import itertools
 import json
 import logging
 import os
 import shutil
 import stat
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +46,9 @@ MAGIC = b"NKG-ANSWER-1 "
 COPY_CHUNK = 1024 * 1024
 # An answer larger than this share of the cache is not kept: it would evict everything else.
 LARGEST_SHARE = 4
+SWEEP_SHARE = 32  # a worker sweeps after adding this share of max_bytes
+SMALL = 256 * 1024  # entries up to this size are read whole on a hit (one read, no open file)
+TOUCH_AFTER = 10.0  # seconds: a hit on an entry touched more recently leaves its mtime alone
 
 
 @dataclass
@@ -75,7 +89,13 @@ class AnswerCache:
         self.base = base
         self.root = base / store_digest
         self.max_bytes = max_bytes
+        self.slack = max_bytes // SWEEP_SHARE
         self.enabled = max_bytes > 0 and self._prepare()
+        self._prefix = str(self.root) + os.sep
+        self._lock = threading.Lock()
+        self._added = 0  # bytes this process put since its last sweep
+        self._version: str | None = None  # the version of this process's last put
+        self._names = itertools.count()
 
     def _prepare(self) -> bool:
         """Create the directories (owner-only) and refuse ones that someone else owns."""
@@ -96,71 +116,94 @@ class AnswerCache:
         """The entry, opened, or None on a miss (or any problem reading it)."""
         if not self.enabled:
             return None
-        path = self.root / version / key
+        path = f"{self._prefix}{version}{os.sep}{key}"
         try:
             body = open(path, "rb")  # noqa: SIM115 - handed to the response, which closes it
         except OSError:
             return None
         try:
+            info = os.fstat(body.fileno())
+            size = info.st_size
+            if size <= SMALL:
+                with body:  # read whole: the response then holds no file
+                    data = body.read()
+                body = io.BytesIO(data)
             header = body.readline(4096)
             if not header.startswith(MAGIC):
                 raise ValueError("not a cache entry")
             meta = json.loads(header[len(MAGIC):])
-            size = os.fstat(body.fileno()).st_size - len(header)
             entry = CachedAnswer(formats.by_name(meta["format"]), meta["kind"],
-                                 int(meta["rows"]), body, size)
+                                 int(meta["rows"]), body, size - len(header))
         except (OSError, ValueError, KeyError) as exc:
             body.close()
             log.warning("dropping unreadable answer cache entry %s: %s", path, exc)
             with contextlib.suppress(OSError):
-                path.unlink()
+                os.unlink(path)
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # most recently used: evicted last
+        if time.time() - info.st_mtime > TOUCH_AFTER:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # most recently used: evicted last
         return entry
 
     def put(self, version: str, key: str, answer: Answer) -> CachedAnswer | None:
-        """Copy ``answer`` into the cache and return the entry, opened; None (and the answer
-        left as it was, at position 0) when it is not cached."""
+        """Copy ``answer`` into the cache; the answer is left as it was, at position 0, for
+        the caller to send. Returns it as an entry, or None when it is not cached."""
         if not self.enabled or answer.size > self.max_bytes // LARGEST_SHARE:
             return None
-        directory = self.root / version
-        tmp_name = None
+        if version != self._version:
+            self._new_version(version)
+        directory = f"{self._prefix}{version}"
+        header = MAGIC + json.dumps(
+            {"format": answer.format.name, "kind": answer.kind, "rows": answer.rows}
+        ).encode("utf-8") + b"\n"
+        tmp_name = f"{directory}{os.sep}.tmp-{os.getpid()}-{next(self._names)}"
         try:
-            directory.mkdir(mode=0o700, exist_ok=True)
-            meta = {"format": answer.format.name, "kind": answer.kind, "rows": answer.rows}
-            fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-            with os.fdopen(fd, "wb") as out:
-                out.write(MAGIC + json.dumps(meta).encode("utf-8") + b"\n")
-                shutil.copyfileobj(answer.body, out, COPY_CHUNK)
-            os.replace(tmp_name, directory / key)
-            tmp_name = None
+            try:
+                self._write(tmp_name, header, answer.body)
+            except FileNotFoundError:  # the directory was removed under us: make it again
+                os.makedirs(directory, mode=0o700, exist_ok=True)
+                self._write(tmp_name, header, answer.body)
+            os.replace(tmp_name, f"{directory}{os.sep}{key}")
         except OSError as exc:
             log.warning("answer not cached: %s", exc)
-            if tmp_name:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_name)
-            answer.body.seek(0)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
             return None
-        self._drop_other_versions(version)
-        self._evict()
-        entry = self.get(version, key)
-        if entry is None:  # evicted at once, or dropped by another worker: serve the original
+        finally:
             answer.body.seek(0)
-            return None
-        answer.body.close()
-        return entry
+        with self._lock:
+            self._added += len(header) + answer.size
+            sweep = self._added > self.slack
+            if sweep:
+                self._added = 0
+        if sweep:
+            self._evict(self.max_bytes - self.slack)
+        return CachedAnswer(answer.format, answer.kind, answer.rows, answer.body, answer.size)
 
-    def _drop_other_versions(self, version: str) -> None:
-        """Remove entries of versions other than ``version``: a new one is published."""
+    @staticmethod
+    def _write(path: str, header: bytes, body: IO[bytes]) -> None:
+        with open(path, "xb") as out:  # in an owner-only directory
+            if isinstance(body, io.BytesIO):
+                out.write(header + body.getbuffer())
+            else:
+                out.write(header)
+                body.seek(0)
+                shutil.copyfileobj(body, out, COPY_CHUNK)
+
+    def _new_version(self, version: str) -> None:
+        """This process's first put for ``version``: make its directory and remove the
+        other versions' (a new one is published; another worker may have done it)."""
+        with contextlib.suppress(OSError):
+            (self.root / version).mkdir(mode=0o700, exist_ok=True)
         try:
             others = [p for p in self.root.iterdir() if p.name != version]
         except OSError:
-            return
+            others = []
         for other in others:
             shutil.rmtree(other, ignore_errors=True)
+        self._version = version
 
-    def _entries(self) -> Iterator[tuple[float, int, Path]]:
+    def _entries(self) -> Iterator[tuple[float, int, str]]:
         for directory in list(self.root.iterdir()):
             with contextlib.suppress(OSError):
                 for entry in os.scandir(directory):
@@ -168,18 +211,18 @@ class AnswerCache:
                         continue  # being written by some worker right now
                     with contextlib.suppress(OSError):
                         info = entry.stat(follow_symlinks=False)
-                        yield info.st_mtime, info.st_size, Path(entry.path)
+                        yield info.st_mtime, info.st_size, entry.path
 
-    def _evict(self) -> None:
-        """Delete least recently used entries until the total fits ``max_bytes``."""
+    def _evict(self, target: int) -> None:
+        """Delete least recently used entries until the total fits ``target``."""
         try:
             entries = sorted(self._entries())
         except OSError:
             return
         total = sum(size for _mtime, size, _path in entries)
         for _mtime, size, path in entries:
-            if total <= self.max_bytes:
+            if total <= target:
                 break
             with contextlib.suppress(OSError):
-                path.unlink()
+                os.unlink(path)
             total -= size

@@ -13,16 +13,24 @@ next query and answers 503. The web worker's threads keep serving other clients 
 - Raises ``APIError`` 400 (syntax error, with line and column), 503 (time limit), 422 (more
   than ``max_rows`` rows: signalled, never truncated), 500 (evaluation failed).
 - The answer is complete before ``execute`` returns, so an error can still get its status;
-  ``Answer.body`` is an unlinked temporary file (memory stays flat for any size) positioned
-  at 0, which the caller streams and closes.
+  ``Answer.body`` is positioned at 0, and the caller streams and closes it. An answer of up
+  to ``INLINE_MAX`` bytes comes back through the query process's pipe and stays in memory
+  (no file is touched: most answers are small, and files cost more than the query); a
+  larger one is written by the query process to a file in the engine's private spool
+  directory, which the engine opens and unlinks, so memory stays flat for any size.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import itertools
 import json
 import logging
+import math
 import os
-import selectors
+import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from newskg import formats
 from newskg.formats import Format
@@ -43,6 +51,12 @@ Kind = Literal["solutions", "boolean", "graph"]
 log = logging.getLogger(__name__)
 EXTENSION = "newskg.engine"
 ROOT = Path(__file__).resolve().parent.parent
+INLINE_MAX = 1024 * 1024  # larger answers go through a spool file, not the pipe
+# Query processes per web worker (QUERY_PROCESSES overrides). Queries are CPU-bound: with the
+# default 2 workers, 4 of them keep 2 cores busy; 8 (4 each) made concurrent analytical
+# queries contend and did 10-15% less work per CPU second at a million triples.
+QUERY_PROCESSES = 2
+READ_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -81,36 +95,59 @@ class QueryTimeout(APIError):
 
 
 class QueryProcess:
-    """One ``python -m server.query_worker`` child and its pipes."""
+    """One ``python -m server.query_worker`` child and its pipes.
+
+    A request is one JSON line; the reply is one JSON line, followed by ``size`` bytes of
+    answer when it says ``"inline": true`` (see :mod:`server.query_worker`)."""
 
     def __init__(self) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.query_worker"], cwd=ROOT,
+            [sys.executable, "-m", "server.query_worker", str(INLINE_MAX)], cwd=ROOT,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
-        self.buffer = b""
+        assert self.proc.stdout is not None
+        self.fd = self.proc.stdout.fileno()
+        self.poller = select.poll()
+        self.poller.register(self.fd, select.POLLIN)
+        self.buffer = bytearray()
 
     @property
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def call(self, request: dict[str, Any], deadline: float) -> dict[str, Any] | None:
-        """Send ``request``; the reply, or None if the deadline passed first."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
+    def call(self, request: dict[str, Any], deadline: float
+             ) -> tuple[dict[str, Any], bytes | None] | None:
+        """Send ``request``; the reply and its inline answer (None when the answer is not
+        inline), or None if the deadline passed first."""
+        assert self.proc.stdin is not None
         self.proc.stdin.write(json.dumps(request).encode() + b"\n")
         self.proc.stdin.flush()
-        fd = self.proc.stdout.fileno()
-        with selectors.DefaultSelector() as selector:
-            selector.register(fd, selectors.EVENT_READ)
-            while b"\n" not in self.buffer:
-                left = deadline - time.monotonic()
-                if left <= 0 or not selector.select(left):
-                    return None
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    raise OSError("query process exited")
-                self.buffer += chunk
-        line, _, self.buffer = self.buffer.partition(b"\n")
-        return json.loads(line)
+        end = self.buffer.find(b"\n")
+        while end < 0:
+            if not self._read(deadline):
+                return None
+            end = self.buffer.find(b"\n")
+        reply = json.loads(self.buffer[:end])
+        del self.buffer[:end + 1]
+        if not reply.get("inline"):
+            return reply, None
+        size = reply["size"]
+        while len(self.buffer) < size:
+            if not self._read(deadline):
+                return None
+        body = bytes(self.buffer[:size])
+        del self.buffer[:size]
+        return reply, body
+
+    def _read(self, deadline: float) -> bool:
+        """Append what the process wrote; False when the deadline passed first."""
+        left = deadline - time.monotonic()
+        if left <= 0 or not self.poller.poll(math.ceil(left * 1000)):
+            return False
+        chunk = os.read(self.fd, READ_CHUNK)
+        if not chunk:
+            raise OSError("query process exited")
+        self.buffer += chunk
+        return True
 
     def kill(self) -> None:
         if self.alive:
@@ -128,14 +165,19 @@ class Engine:
         self.slots = threading.BoundedSemaphore(size)
         self.idle: list[QueryProcess] = []
         self.lock = threading.Lock()
-        self.spool_dir = spool_dir
+        # Large answers are written here by the query processes: a directory of this engine
+        # alone, so the names can be simple and nobody else can plant or read a file there.
+        self.spool = tempfile.mkdtemp(prefix="newskg-spool-", dir=spool_dir)
+        self.names = itertools.count()
         self.timeouts = 0
-        weakref.finalize(self, Engine._kill_all, self.idle)
+        weakref.finalize(self, Engine._kill_all, self.idle, self.spool)
 
     @staticmethod
-    def _kill_all(idle: list[QueryProcess]) -> None:
+    def _kill_all(idle: list[QueryProcess], spool: str | None = None) -> None:
         for process in idle:
             process.kill()
+        if spool is not None:
+            shutil.rmtree(spool, ignore_errors=True)
 
     def _take(self) -> QueryProcess:
         with self.lock:
@@ -150,10 +192,12 @@ class Engine:
         with self.lock:
             self.idle.append(process)
 
-    def run(self, request: dict[str, Any], timeout: float) -> dict[str, Any]:
+    def run(self, request: dict[str, Any], timeout: float
+            ) -> tuple[dict[str, Any], bytes | None]:
         deadline = time.monotonic() + timeout
         if not self.slots.acquire(timeout=timeout):
             raise QueryTimeout(timeout)
+        started = time.monotonic()
         try:
             process = self._take()
             try:
@@ -175,31 +219,49 @@ class Engine:
             return reply
         finally:
             self.slots.release()
+            spent(time.monotonic() - started)
 
     def execute(self, store_path: Path, query: str, dataset: DatasetSpec, *,
                 results_format: Format | None, graph_format: Format | None,
                 timeout: float, max_rows: int) -> Answer:
-        fd, out = tempfile.mkstemp(prefix="newskg-answer-", dir=self.spool_dir)
-        os.close(fd)
+        # Named here, created only by a query process whose answer is too large for the pipe.
+        out = f"{self.spool}/{next(self.names)}"
+        request = {
+            "store": str(store_path), "query": query,
+            "default_graphs": list(dataset.default_graphs),
+            "named_graphs": list(dataset.named_graphs),
+            "formats": {"results": results_format and results_format.name,
+                        "graph": graph_format and graph_format.name},
+            "max_rows": max_rows, "out": out,
+        }
         try:
-            reply = self.run({
-                "store": str(store_path), "query": query,
-                "default_graphs": list(dataset.default_graphs),
-                "named_graphs": list(dataset.named_graphs),
-                "formats": {"results": results_format and results_format.name,
-                            "graph": graph_format and graph_format.name},
-                "describe": is_describe(query), "max_rows": max_rows, "out": out,
-            }, timeout)
-            return _answer(reply, out, max_rows)
+            reply, inline = self.run(request, timeout)
+        except BaseException:
+            with contextlib.suppress(OSError):  # stopped while it may have been writing it
+                os.unlink(out)
+            raise
+        try:
+            return _answer(reply, inline, out, max_rows)
         finally:
-            os.unlink(out)  # an open answer file lives on until the response closes it
+            if reply.get("spilled"):
+                os.unlink(out)  # an open answer file lives on until the response closes it
 
 
-def _answer(reply: dict[str, Any], out: str, max_rows: int) -> Answer:
+def spent(seconds: float) -> None:
+    """Add query time to the request's ``g.query_seconds`` (server.throttle charges it to
+    the client when the request ends)."""
+    if has_request_context():
+        g.query_seconds = g.get("query_seconds", 0.0) + seconds
+
+
+def _answer(reply: dict[str, Any], inline: bytes | None, out: str, max_rows: int) -> Answer:
     if reply["ok"]:
+        fmt = formats.by_name(reply["format"])
+        if inline is not None:
+            return Answer(reply["kind"], fmt, io.BytesIO(inline), len(inline), reply["rows"])
         body = open(out, "rb")  # noqa: SIM115 - handed to the response, which closes it
         size = os.fstat(body.fileno()).st_size
-        return Answer(reply["kind"], formats.by_name(reply["format"]), body, size, reply["rows"])
+        return Answer(reply["kind"], fmt, body, size, reply["rows"])
     error = reply["error"]
     if error == "not_acceptable":
         raise NotAcceptable(reply["kind"])
@@ -227,7 +289,7 @@ def get_engine() -> Engine:
     engine = current_app.extensions.get(EXTENSION)
     if engine is None:
         engine = current_app.extensions[EXTENSION] = Engine(
-            size=int(current_app.config.get("QUERY_PROCESSES", 4)))
+            size=int(current_app.config.get("QUERY_PROCESSES", QUERY_PROCESSES)))
     return engine
 
 
@@ -238,5 +300,11 @@ def execute(store_path: Path, query: str, dataset: DatasetSpec = NO_DATASET, *,
             results_format: Format | None, graph_format: Format | None,
             timeout: float, max_rows: int) -> Answer:
     """Evaluate ``query`` against the store at ``store_path`` (see the module docstring)."""
+    from server import remote_engine  # a remote store (sparql+http://…) answers by itself
+
+    if remote_engine.serving_remote() is not None:
+        return remote_engine.execute(query, dataset, results_format=results_format,
+                                     graph_format=graph_format, timeout=timeout,
+                                     max_rows=max_rows)
     return get_engine().execute(store_path, query, dataset, results_format=results_format,
                                 graph_format=graph_format, timeout=timeout, max_rows=max_rows)

@@ -5,9 +5,11 @@ the web worker kills when the time limit passes; the CPU is free the moment it d
 
 Protocol, one JSON object per line: the engine writes a request on stdin
 ``{"store", "query", "default_graphs", "named_graphs", "formats": {"results", "graph"},
-"describe", "max_rows", "out"}`` and reads one reply on stdout: ``{"ok": true, "kind",
-"format", "rows"}`` or ``{"ok": false, "error": "syntax" | "not_acceptable" | "too_many_rows"
-| "evaluation", "message"}``. The answer itself is written to the file ``out``.
+"max_rows", "out"}`` and reads one reply on stdout: ``{"ok": true, "kind", "format", "rows",
+"size", "inline" | "spilled"}`` or ``{"ok": false, "error": "syntax" | "not_acceptable" |
+"too_many_rows" | "evaluation", "message"}``. An ``inline`` answer's ``size`` bytes follow
+the reply line on stdout; a larger one (over the limit given as the first argument) is
+``spilled`` to the file ``out``, which this process creates and the engine removes.
 
 This module must stay light to start: it imports pyoxigraph and nothing of Flask.
 """
@@ -15,24 +17,73 @@ This module must stay light to start: it imports pyoxigraph and nothing of Flask
 from __future__ import annotations
 
 import ctypes
+import io
 import json
+import os
 import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 import pyoxigraph
 
-from server.lexer import keywords
+from server.lexer import keywords, query_form
 from server.solutions import writer
 
 RDFS_LABEL = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NKG_EVIDENCE = pyoxigraph.NamedNode("https://w3id.org/newskg/ontology#evidence")
+# Oxigraph's parser and evaluator recurse once per nesting level: a few thousand brackets (or
+# a long chain of UNIONs or &&s) overflow the main thread's 8 MiB stack and crash the
+# process. Queries run on a thread with this much stack instead, which covers anything under
+# the default query size limit; it is address space, backed by memory only as deep as used.
+STACK_BYTES = 512 * 1024 * 1024
 
 
 class TooManyRows(Exception):
     pass
+
+
+class Spool:
+    """The answer's bytes: in memory up to ``limit``, then in the file ``path`` (created
+    only then, readable by this user alone)."""
+
+    def __init__(self, path: str, limit: int) -> None:
+        self.path = path
+        self.limit = limit
+        self.memory: io.BytesIO | None = io.BytesIO()
+        self.file: IO[bytes] | None = None
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.memory is not None:
+            if self.size <= self.limit:
+                return self.memory.write(data)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            self.file = os.fdopen(fd, "wb")
+            self.file.write(self.memory.getbuffer())
+            self.memory = None
+        assert self.file is not None
+        return self.file.write(data)
+
+    def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+
+    def finish(self) -> bytes | None:
+        """The answer when it stayed in memory; None when it is in the file."""
+        if self.file is not None:
+            self.file.close()
+            return None
+        assert self.memory is not None
+        return self.memory.getvalue()
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            os.unlink(self.path)
 
 
 def _capped(items: Iterable[Any], max_rows: int) -> Iterator[Any]:
@@ -56,36 +107,45 @@ class Evaluator:
             self.path = path
         return self.store
 
-    def run(self, request: dict[str, Any]) -> dict[str, Any]:
+    def run(self, request: dict[str, Any], inline_max: int
+            ) -> tuple[dict[str, Any], bytes | None]:
+        """The reply, and the answer's bytes when they go inline."""
         store = self.open(request["store"])
+        query = request["query"]
         kwargs: dict[str, Any] = {}
         if request["default_graphs"]:
             kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in request["default_graphs"]]
-        elif "FROM" not in keywords(request["query"]):
+        elif "FROM" not in keywords(query):
             # The union is the default dataset; a query's own FROM / FROM NAMED must win
             # over it, and pyoxigraph would let the union flag override them.
             kwargs["use_default_graph_as_union"] = True
         if request["named_graphs"]:
             kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request["named_graphs"]]
         try:
-            results = store.query(request["query"], **kwargs)
+            results = store.query(query, **kwargs)
         except SyntaxError as exc:
-            return {"ok": False, "error": "syntax", "message": str(exc)}
+            return {"ok": False, "error": "syntax", "message": str(exc)}, None
         kind = ("graph" if isinstance(results, pyoxigraph.QueryTriples) else
                 "boolean" if isinstance(results, pyoxigraph.QueryBoolean) else "solutions")
         name = request["formats"]["graph" if kind == "graph" else "results"]
         if name is None:
-            return {"ok": False, "error": "not_acceptable", "kind": kind}
+            return {"ok": False, "error": "not_acceptable", "kind": kind}, None
         max_rows = request["max_rows"]
+        describe = kind == "graph" and query_form(query) == "DESCRIBE"
+        out = Spool(request["out"], inline_max)
         try:
-            with open(request["out"], "wb") as out:
-                rows = self.write(store, results, kind, name, out, max_rows, request["describe"])
+            rows = self.write(store, results, kind, name, out, max_rows, describe)
+            inline = out.finish()
         except TooManyRows:
+            out.discard()
             return {"ok": False, "error": "too_many_rows",
-                    "message": f"the answer has more than {max_rows} rows"}
+                    "message": f"the answer has more than {max_rows} rows"}, None
         except (OSError, RuntimeError, ValueError) as exc:
-            return {"ok": False, "error": "evaluation", "message": str(exc)}
-        return {"ok": True, "kind": kind, "format": name, "rows": rows}
+            out.discard()
+            return {"ok": False, "error": "evaluation", "message": str(exc)}, None
+        reply = {"ok": True, "kind": kind, "format": name, "rows": rows, "size": out.size}
+        reply["inline" if inline is not None else "spilled"] = True
+        return reply, inline
 
     def write(self, store: pyoxigraph.Store, results: Any, kind: str, name: str,
               out: IO[bytes], max_rows: int, describe: bool) -> int:
@@ -103,7 +163,7 @@ class Evaluator:
         variables = [v.value for v in results.variables]
         rows = writer(name, out, variables)
         for solution in _capped(results, max_rows):
-            rows.row([solution[v] for v in variables])
+            rows.row(tuple(solution))  # in the order of the variables; by name is slower
         rows.close()
         return rows.rows
 
@@ -145,17 +205,34 @@ def _die_with_parent() -> None:
 
 
 def main() -> None:
-    _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    inline_max = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     evaluator = Evaluator()
+    out = sys.stdout.buffer
     for line in sys.stdin.buffer:
+        inline: bytes | None = None
         try:
-            reply = evaluator.run(json.loads(line))
+            reply, inline = evaluator.run(json.loads(line), inline_max)
         except Exception as exc:  # noqa: BLE001 - report, keep serving the next query
             reply = {"ok": False, "error": "evaluation", "message": f"{type(exc).__name__}: {exc}"}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
+        # One write for the reply and a small answer: the engine reads them together.
+        out.write(json.dumps(reply).encode() + b"\n" + (inline or b""))
+        out.flush()
+
+
+def start() -> None:
+    """The process: set up in the main thread, answer queries on a thread with a deep stack."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    try:
+        threading.stack_size(STACK_BYTES)
+        serving = threading.Thread(target=main, name="queries")
+        serving.start()
+    except (RuntimeError, ValueError):  # no such stack here (strict overcommit): as before
+        threading.stack_size(0)
+        main()
+        return
+    serving.join()
 
 
 if __name__ == "__main__":
-    main()
+    start()

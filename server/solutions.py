@@ -15,6 +15,8 @@ silently. Each writer follows its W3C Recommendation (JSON and XML Results, CSV/
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from json.encoder import encode_basestring_ascii as _quoted  # json.dumps's own escaping (C)
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -35,7 +37,7 @@ class Writer:
     def start(self) -> None:
         raise NotImplementedError
 
-    def row(self, values: list[Term]) -> None:
+    def row(self, values: Sequence[Term]) -> None:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -59,15 +61,36 @@ def _json_term(term: Term) -> dict[str, Any]:
         "object": _json_term(term.object)}}
 
 
+def _json_term_text(term: Term) -> str:
+    """``json.dumps(_json_term(term))``, built directly: this runs once per value of every
+    answer, and point lookups are dominated by it."""
+    kind = type(term)
+    if kind is pyoxigraph.NamedNode:
+        return '{"type":"uri","value":' + _quoted(term.value) + "}"
+    if kind is pyoxigraph.Literal:
+        text = '{"type":"literal","value":' + _quoted(term.value)
+        if term.language:
+            return text + ',"xml:lang":' + _quoted(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype != XSD_STRING:
+            return text + ',"datatype":' + _quoted(datatype) + "}"
+        return text + "}"
+    if kind is pyoxigraph.BlankNode:
+        return '{"type":"bnode","value":' + _quoted(term.value) + "}"
+    return json.dumps(_json_term(term), separators=(",", ":"))
+
+
 class JsonWriter(Writer):
     def start(self) -> None:
-        head = json.dumps({"vars": self.variables})
+        head = json.dumps({"vars": self.variables}, separators=(",", ":"))
         self.out.write(f'{{"head":{head},"results":{{"bindings":['.encode())
+        self.keys = [_quoted(v) + ":" for v in self.variables]
 
-    def row(self, values: list[Term]) -> None:
-        binding = {v: _json_term(t) for v, t in zip(self.variables, values, strict=True)
-                   if t is not None}
-        self.out.write((b"," if self.rows else b"") + json.dumps(binding).encode())
+    def row(self, values: Sequence[Term]) -> None:
+        binding = ",".join(key + _json_term_text(term)
+                           for key, term in zip(self.keys, values, strict=True)
+                           if term is not None)
+        self.out.write(((",{" if self.rows else "{") + binding + "}").encode())
         self.rows += 1
 
     def close(self) -> None:
@@ -97,7 +120,7 @@ class XmlWriter(Writer):
         self.out.write(('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
                         f"<head>{head}</head><results>").encode())
 
-    def row(self, values: list[Term]) -> None:
+    def row(self, values: Sequence[Term]) -> None:
         cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
                         for v, t in zip(self.variables, values, strict=True) if t is not None)
         self.out.write(f"<result>{cells}</result>".encode())
@@ -125,7 +148,7 @@ class CsvWriter(Writer):
     def start(self) -> None:
         self.out.write((",".join(self.variables) + "\r\n").encode())
 
-    def row(self, values: list[Term]) -> None:
+    def row(self, values: Sequence[Term]) -> None:
         self.out.write((",".join(_csv_cell(t) for t in values) + "\r\n").encode())
         self.rows += 1
 
@@ -134,7 +157,7 @@ class TsvWriter(Writer):
     def start(self) -> None:
         self.out.write(("\t".join("?" + v for v in self.variables) + "\n").encode())
 
-    def row(self, values: list[Term]) -> None:
+    def row(self, values: Sequence[Term]) -> None:
         # pyoxigraph's str() of a term is its N-Triples form, which TSV results use (newlines
         # and tabs inside literals are escaped there, so one row stays one line).
         self.out.write(("\t".join("" if t is None else str(t) for t in values) + "\n").encode())

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import logging
 import os
 from collections.abc import Iterator
@@ -275,14 +276,29 @@ def not_acceptable(kind: str | None) -> APIError:
 
 # --- HTTP caching --------------------------------------------------------------------------
 
+# Last-Modified of each local version served, by (id, path): a published version never
+# changes, so its files are looked at once per process, not once per request.
+_MODIFIED: dict[tuple[str, str], datetime] = {}
+
+
 def last_modified(version: Version) -> datetime:
-    """When the version was published: its summary's (or directory's) modification time."""
+    """When the version was published: its summary's (or directory's) modification time;
+    a version on a remote store (newskg.remote) says it itself."""
+    if (stated := getattr(version, "modified", None)) is not None:
+        return stated.replace(microsecond=0)
+    key = (version.id, str(version.path))
+    if (known := _MODIFIED.get(key)) is not None:
+        return known
     for path in (version.summary_path, version.path):
         try:
-            return datetime.fromtimestamp(int(os.stat(path).st_mtime), UTC)
+            modified = datetime.fromtimestamp(int(os.stat(path).st_mtime), UTC)
         except OSError:
             continue
-    return datetime.now(UTC).replace(microsecond=0)
+        if len(_MODIFIED) > 64:  # versions come one after another: keep only recent ones
+            _MODIFIED.clear()
+        _MODIFIED[key] = modified
+        return modified
+    return datetime.now(UTC).replace(microsecond=0)  # not remembered: it may appear later
 
 
 def _validators(response: Response, etag: str, modified: datetime) -> Response:
@@ -327,20 +343,28 @@ def _chunks(body: IO[bytes]) -> Iterator[bytes]:
 
 
 def stream(body: IO[bytes], size: int, fmt: Format) -> Response:
-    """Send an answer file in chunks: a large answer never sits in memory."""
+    """Send an answer file in chunks: a large answer never sits in memory. One already in
+    memory (a small answer) goes as it is, in one write."""
+    if isinstance(body, io.BytesIO):
+        data = body.getvalue()[body.tell():]
+        response = Response([data], mimetype=fmt.media_type, direct_passthrough=True)
+        response.content_length = len(data)
+        return response
     response = Response(_chunks(body), mimetype=fmt.media_type, direct_passthrough=True)
     response.content_length = size
     return response
 
 
 def evaluate(version: Version, query: str, dataset: DatasetSpec,
-             results_format: Format | None, graph_format: Format | None
-             ) -> Answer | CachedAnswer:
-    """The answer from the cache, or from the engine (then cached)."""
+             results_format: Format | None, graph_format: Format | None,
+             key: str | None = None) -> Answer | CachedAnswer:
+    """The answer from the cache, or from the engine (then cached). ``key`` is the request's
+    :func:`request_key` when the caller has it already."""
     config = current_app.config
     max_rows = int(config["MAX_ROWS"])
     cache = answer_cache()
-    key = request_key(version.id, query, dataset, results_format, graph_format, max_rows)
+    if key is None:
+        key = request_key(version.id, query, dataset, results_format, graph_format, max_rows)
     if cache.enabled:
         cached = cache.get(version.id, key)
         if cached is not None:
@@ -377,7 +401,7 @@ def run_query(parsed: ProtocolRequest) -> Response:
     unchanged = not_modified(etag, modified)
     if unchanged is not None:
         return unchanged
-    answer = evaluate(version, query, dataset, results_format, graph_format)
+    answer = evaluate(version, query, dataset, results_format, graph_format, identity)
     return _validators(stream(answer.body, answer.size, answer.format), etag, modified)
 
 
