@@ -49,7 +49,7 @@ BAD = {
                              "meta.meta.json", "invalid JSON", True),
     "sidecar url not an IRI": Bad(
         {"badurl.txt": GOOD, "badurl.meta.json": json.dumps({"url": "www.example.org/a"})
-         .encode()}, "badurl.txt", "not valid RDF"),
+         .encode()}, "badurl.meta.json", "not an absolute http(s) URL"),
     # "same name.txt" and "same-name.txt" are both the article "same-name": the first (in
     # name order) is taken, the second rejected.
     "duplicate name": Bad({"same name.txt": synthetic.article(21).encode(),

@@ -136,8 +136,8 @@ def test_identical_article_publishes_nothing(base_store: Path, tmp_path: Path) -
 
 def test_a_rejected_replacement_leaves_the_published_article(base_store: Path,
                                                              tmp_path: Path) -> None:
-    """The replacement reads fine but cannot be stored (its sidecar URL is no IRI): the
-    published story-001 stays, the other new article publishes."""
+    """The replacement is rejected (its sidecar URL is not one): the published story-001
+    stays, the other new article publishes."""
     store_dir = copy_store(base_store, tmp_path)
     new = write_articles(tmp_path / "new", {"story-001": synthetic.article(6),
                                             "story-004": synthetic.article(4)})
@@ -147,8 +147,8 @@ def test_a_rejected_replacement_leaves_the_published_article(base_store: Path,
     assert result.returncode == 1, result.stderr
     answer = report(result)
     assert answer["added"] == ["story-004"] and answer["replaced"] == []
-    assert [r["file"] for r in answer["rejected"]] == [str(new / "story-001.txt")]
-    assert "not valid RDF" in answer["rejected"][0]["reason"]
+    assert [r["file"] for r in answer["rejected"]] == [str(new / "story-001.meta.json")]
+    assert "not an absolute http(s) URL" in answer["rejected"][0]["reason"]
     assert article_graphs(store_dir) == {"later-000", "story-001", "story-004"}
     stored = graphs(store_dir)[BASE + "graph/story-001"]
     assert {str(o) for o in stored.objects(predicate=NIF_STRING)} == {BASE_ARTICLES["story-001"]}
