@@ -289,14 +289,28 @@ def _shape_problem(graph: Graph, source: str) -> str | None:
 
 
 def validate_together(built: list[Built], result: BuildResult,
-                      rejectable: Callable[[str], bool] = lambda article_id: True) -> list[Built]:
+                      rejectable: Callable[[str], bool] = lambda article_id: True,
+                      previous: dict[str, ArticleRecord] | None = None) -> list[Built]:
     """Validate the union; (rejectable) articles whose nodes break a shape together are left
-    out, once."""
+    out, once.
+
+    A graph ``previous`` lists with the same digest was validated together with the others
+    when it was published: then only the nodes of changed graphs and the entities (the one
+    place articles share nodes) are validated, so an add or remove costs what changed, not
+    the whole store."""
+    previous = previous or {}
     for attempt in range(2):
-        union = Graph()
+        union, focus = Graph(), set()
         for item in built:
             union += item.graph
-        report = validation.validate(union)
+            before = previous.get(item.article.id)
+            if before is None or before.graph != item.digest:
+                focus.update(item.graph.subjects())
+            else:
+                focus.update(split_descriptions(item.graph)[0].subjects())
+        if len(focus) == len(set(union.subjects())):
+            focus = None  # everything changed (a build): no need to name the nodes
+        report = validation.validate(union, focus=focus)
         if report.conforms:
             return built
         focus = {r.focus_node for r in report.results}
@@ -463,7 +477,7 @@ def _articles(read: list[tuple[ArticleText, Source]], previous: dict[str, Articl
         extractions = extract_all(pending, archive, result, progress, jobs=jobs,
                                   rejectable=taking.__contains__)
         built = to_graphs(extractions, iris, result, progress, previous, taking.__contains__)
-        built = validate_together(built, result, taking.__contains__)
+        built = validate_together(built, result, taking.__contains__, previous)
         lost = (taking & previous.keys()) - {b.article.id for b in built}
         if not lost:
             result.rejected[mark:] = carried + result.rejected[mark:]

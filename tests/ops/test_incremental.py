@@ -256,3 +256,35 @@ def test_jobs_do_not_change_the_graphs(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert "9 articles read, 9 published" in result.stdout
     assert_same_graphs(tmp_path / "store-2", tmp_path / "store-1")
+
+
+def test_an_add_validates_changed_graphs_against_the_unchanged(tmp_path: Path) -> None:
+    """validate_together with a published (unchanged) graph: its own nodes are not
+    re-validated, but a new article that gives one of its entities a second label is still
+    caught, and only the new article is rejected."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import RDFS
+
+    from mappers.model import ArticleText
+    from newskg.incremental import ArticleRecord, Source
+    from newskg.pipeline import BuildResult, Built, graph_digest, validate_together
+
+    case = Path(__file__).resolve().parent.parent / "shapes" / "cases" / "ok-full-article"
+    published = Graph().parse(case / "data.ttl")
+    sent = Graph().parse(case / "data.ttl")
+    actor = URIRef("http://example.org/id/actor/hassan-nasrallah")
+    sent.set((actor, RDFS.label, Literal("H. Nasrallah")))  # conforms on its own
+
+    def built(article_id: str, graph: Graph) -> Built:
+        source = Source(article_id, article_id + ".txt", "0" * 64, tmp_path / f"{article_id}.txt")
+        return Built(ArticleText(article_id, str(source.path), "text"), graph, source,
+                     graph_digest(graph))
+
+    old, new = built("old", published), built("new", sent)
+    previous = {"old": ArticleRecord("old.txt", "0" * 64, old.digest)}
+    result = BuildResult()
+    kept = validate_together([old, new], result, lambda article_id: article_id == "new",
+                             previous)
+    assert [b.article.id for b in kept] == ["old"]
+    assert [r.article_id for r in result.rejected] == ["new"]
+    assert "exactly one rdfs:label" in result.rejected[0].reason
