@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -43,3 +44,24 @@ def browser() -> Iterator[object]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def replaced(element: Any) -> Callable[[Any], bool]:
+    """A wait condition: ``element``'s page has been replaced by another. Like selenium's
+    ``staleness_of``, but also when the new page is not HTML (a SPARQL JSON answer), where
+    chromedriver reports the old node as "not belonging to the document" with a generic
+    error instead of a stale-element one."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def check(_: Any) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return check

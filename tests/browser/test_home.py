@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import replaced
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_home_page_shows_the_counts_and_leads_to_the_query_form(
         browser: Any, live_server: str) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(live_server + "/")
@@ -27,13 +28,13 @@ def test_home_page_shows_the_counts_and_leads_to_the_query_form(
     # covers YASGUI itself).
     for link in browser.find_elements(By.ID, "plain-link"):
         link.click()
-        WebDriverWait(browser, 20).until(staleness_of(link))
+        WebDriverWait(browser, 20).until(replaced(link))
     query = browser.find_element(By.ID, "query")
     query.clear()
     query.send_keys("SELECT (COUNT(*) AS ?n) WHERE { ?s a "
                     "<https://w3id.org/newskg/ontology#Statement> }")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 20).until(staleness_of(query))  # the answer has replaced the form
+    WebDriverWait(browser, 20).until(replaced(query))  # the answer has replaced the form
     answer = json.loads(browser.find_element(By.TAG_NAME, "body").text)
     assert answer["results"]["bindings"][0]["n"]["value"] == "2"
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from server.queries import YASGUI_CSS, YASGUI_JS, YASGUI_STATIC
+from tests.browser.conftest import replaced
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -128,7 +129,6 @@ def test_without_yasgui_the_plain_form_works(
         browser: Any, start_server: Callable[..., str], store_dir: Path) -> None:
     """A server whose YASGUI is turned off, as on a machine without npm."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
 
     base = start_server("tests.browser.serve_plain", "--store", store_dir)
     browser.get(base + "/sparql")
@@ -136,13 +136,13 @@ def test_without_yasgui_the_plain_form_works(
     assert browser.execute_script("return typeof window.Yasgui") == "undefined"
     form = browser.find_element(By.ID, "query-form")
     browser.find_element(By.LINK_TEXT, "Who is quoted most").click()
-    wait(browser, staleness_of(form), "the example link did not load a page")
+    wait(browser, replaced(form), "the example link did not load a page")
     assert "example=most-quoted" in browser.current_url
     query = browser.find_element(By.ID, "query")
     assert query.get_attribute("value").startswith("# title: Who is quoted most")
     form = browser.find_element(By.ID, "query-form")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait(browser, staleness_of(form), "submitting the form did not load the answer")
+    wait(browser, replaced(form), "submitting the form did not load the answer")
     text = browser.find_element(By.TAG_NAME, "body").text
     assert "Hassan Nasrallah" in text and "Esmail Qaani" in text
     if text.lstrip().startswith("{"):  # the server answered SPARQL JSON results

@@ -22,6 +22,18 @@ ONTOLOGY = "https://w3id.org/newskg/ontology"
 BASE = "http://localhost:8000/"
 
 
+def build_synthetic(folder: Path, numbers: tuple[int, ...] = (0, 1)) -> Path:
+    """Build made-up articles ``numbers`` (tests.ops.synthetic) into ``folder/store``."""
+    from tests.ops import synthetic
+
+    for n in numbers:
+        synthetic.write(folder / "articles", n)
+    result = newskg("build", "--articles", folder / "articles", "--store", folder / "store",
+                    "-q")
+    assert result.returncode == 0, result.stderr
+    return folder / "store"
+
+
 def newskg(*args: str | Path, timeout: float = 600, cwd: Path = ROOT
            ) -> subprocess.CompletedProcess[str]:
     """Run ``newskg ARGS`` (settings only from ARGS, none from NEWSKG_* of the caller)."""

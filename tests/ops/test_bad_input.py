@@ -20,6 +20,7 @@ from tests.ops import synthetic
 from tests.ops.publishing import (
     article_graphs,
     assert_same_graphs,
+    build_synthetic,
     check_published,
     newskg,
     report,
@@ -73,12 +74,7 @@ def rejections(answer: dict[str, object]) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with two good articles published."""
-    tmp = tmp_path_factory.mktemp("bad-input")
-    for n in (0, 1):
-        synthetic.write(tmp / "articles", n)
-    result = newskg("build", "--articles", tmp / "articles", "--store", tmp / "store", "-q")
-    assert result.returncode == 0, result.stderr
-    return tmp / "store"
+    return build_synthetic(tmp_path_factory.mktemp("bad-input"))
 
 
 def test_build_rejects_each_and_publishes_the_rest(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ import requests
 
 from newskg import store
 from tests.ops import synthetic
-from tests.ops.publishing import check_published, newskg, report
+from tests.ops.publishing import build_synthetic, check_published, newskg, report
 
 pytestmark = pytest.mark.slow
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -30,12 +30,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("store-faults")
-    for n in (0, 1):
-        synthetic.write(tmp / "articles", n)
-    result = newskg("build", "--articles", tmp / "articles", "--store", tmp / "store", "-q")
-    assert result.returncode == 0, result.stderr
-    return tmp / "store"
+    return build_synthetic(tmp_path_factory.mktemp("store-faults"))
 
 
 def mount(*args: str) -> None:
