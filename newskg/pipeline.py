@@ -61,6 +61,7 @@ class Built:
     graph: Graph
     source: Source
     digest: str  # of the graph: tells whether it changed since the published version
+    unchanged: bool = False  # the published version holds this very graph, validated then
 
 
 @dataclass
@@ -257,7 +258,7 @@ def to_graphs(extractions: list[tuple[Source, Extraction]], iris: Iris, result: 
         else:
             before = previous.get(source.id)
             if before is not None and before.graph == digest:
-                built.append(Built(extraction.article, graph, source, digest))
+                built.append(Built(extraction.article, graph, source, digest, unchanged=True))
                 continue  # validated when it was published
             progress("validate", str(source.path))
             problem = _rdf_problem(graph) or _shape_problem(graph, str(source.path))
@@ -289,25 +290,21 @@ def _shape_problem(graph: Graph, source: str) -> str | None:
 
 
 def validate_together(built: list[Built], result: BuildResult,
-                      rejectable: Callable[[str], bool] = lambda article_id: True,
-                      previous: dict[str, ArticleRecord] | None = None) -> list[Built]:
+                      rejectable: Callable[[str], bool] = lambda article_id: True
+                      ) -> list[Built]:
     """Validate the union; (rejectable) articles whose nodes break a shape together are left
     out, once.
 
-    A graph ``previous`` lists with the same digest was validated together with the others
-    when it was published: then only the nodes of changed graphs and the entities (the one
+    An unchanged graph was validated together with the others when it was published: then
+    only the nodes of changed graphs and the entities (the one
     place articles share nodes) are validated, so an add or remove costs what changed, not
     the whole store."""
-    previous = previous or {}
     for attempt in range(2):
         union, focus = Graph(), set()
         for item in built:
             union += item.graph
-            before = previous.get(item.article.id)
-            if before is None or before.graph != item.digest:
-                focus.update(item.graph.subjects())
-            else:
-                focus.update(split_descriptions(item.graph)[0].subjects())
+            nodes = split_descriptions(item.graph)[0] if item.unchanged else item.graph
+            focus.update(nodes.subjects())
         if len(focus) == len(set(union.subjects())):
             focus = None  # everything changed (a build): no need to name the nodes
         report = validation.validate(union, focus=focus)
@@ -358,8 +355,7 @@ def write_graphs(target: pyoxigraph.Store, iris: Iris, built: list[Built],
     for item in built:
         described, facts = split_descriptions(item.graph)
         descriptions += described
-        before = previous.get(item.article.id)
-        if before is not None and before.graph == item.digest:
+        if item.unchanged:
             continue
         progress("store", str(item.source.path))
         rewritten.append(item.article.id)
@@ -477,7 +473,7 @@ def _articles(read: list[tuple[ArticleText, Source]], previous: dict[str, Articl
         extractions = extract_all(pending, archive, result, progress, jobs=jobs,
                                   rejectable=taking.__contains__)
         built = to_graphs(extractions, iris, result, progress, previous, taking.__contains__)
-        built = validate_together(built, result, taking.__contains__, previous)
+        built = validate_together(built, result, taking.__contains__)
         lost = (taking & previous.keys()) - {b.article.id for b in built}
         if not lost:
             result.rejected[mark:] = carried + result.rejected[mark:]

@@ -266,7 +266,7 @@ def test_an_add_validates_changed_graphs_against_the_unchanged(tmp_path: Path) -
     from rdflib.namespace import RDFS
 
     from mappers.model import ArticleText
-    from newskg.incremental import ArticleRecord, Source
+    from newskg.incremental import Source
     from newskg.pipeline import BuildResult, Built, graph_digest, validate_together
 
     case = Path(__file__).resolve().parent.parent / "shapes" / "cases" / "ok-full-article"
@@ -275,16 +275,14 @@ def test_an_add_validates_changed_graphs_against_the_unchanged(tmp_path: Path) -
     actor = URIRef("http://example.org/id/actor/hassan-nasrallah")
     sent.set((actor, RDFS.label, Literal("H. Nasrallah")))  # conforms on its own
 
-    def built(article_id: str, graph: Graph) -> Built:
+    def built(article_id: str, graph: Graph, unchanged: bool) -> Built:
         source = Source(article_id, article_id + ".txt", "0" * 64, tmp_path / f"{article_id}.txt")
         return Built(ArticleText(article_id, str(source.path), "text"), graph, source,
-                     graph_digest(graph))
+                     graph_digest(graph), unchanged)
 
-    old, new = built("old", published), built("new", sent)
-    previous = {"old": ArticleRecord("old.txt", "0" * 64, old.digest)}
+    old, new = built("old", published, True), built("new", sent, False)
     result = BuildResult()
-    kept = validate_together([old, new], result, lambda article_id: article_id == "new",
-                             previous)
+    kept = validate_together([old, new], result, lambda article_id: article_id == "new")
     assert [b.article.id for b in kept] == ["old"]
     assert [r.article_id for r in result.rejected] == ["new"]
     assert "exactly one rdfs:label" in result.rejected[0].reason
