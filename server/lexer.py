@@ -3,7 +3,9 @@ LOAD, update operations.
 
 Everything that can hold a keyword-looking word without being one (comments, strings, IRIs,
 variables, prefixed names, language tags) is matched whole first, so ``?service``,
-``ex:service`` and ``"SERVICE"`` are not keywords.
+``ex:service`` and ``"SERVICE"`` are not keywords. A token must end where the parser's does:
+``ex:a\\#b`` is one prefixed name (an escaped ``#``), not a name and then a comment that would
+hide the rest of the line from these checks.
 
 >>> query_form('PREFIX s: <http://schema.org/> # SELECT\\nDESCRIBE ?x WHERE { ?x s:name "ASK" }')
 'DESCRIBE'
@@ -13,6 +15,7 @@ variables, prefixed names, language tags) is matched whole first, so ``?service`
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -24,7 +27,7 @@ _TOKEN = re.compile(
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
     | (?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<pname>[\w.\-]*:[\w.\-:%\\]*)
+    | (?P<pname>[\w.\-]*:(?:[\w.\-:%]|\\.)*)
     | (?P<word>[A-Za-z_][\w\-]*)
     | (?P<other>.)
     """,
@@ -34,11 +37,20 @@ _TOKEN = re.compile(
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 
 
+@functools.lru_cache(maxsize=8)
+def _tokens(query: str) -> tuple[tuple[str, str], ...]:
+    """(kind, text) of every token but comments and white space. One request asks several
+    questions of the same text (its form, SERVICE, a point lookup?), so the last few texts'
+    tokens are kept: each is lexed once."""
+    return tuple((m.lastgroup or "", m.group()) for m in _TOKEN.finditer(query)
+                 if m.lastgroup != "comment" and not m.group().isspace())
+
+
 def keywords(query: str) -> Iterator[str]:
     """The bare words of ``query`` in upper case, in order."""
-    for match in _TOKEN.finditer(query):
-        if match.lastgroup == "word":
-            yield match.group().upper()
+    for kind, text in _tokens(query):
+        if kind == "word":
+            yield text.upper()
 
 
 def words(query: str) -> Iterator[tuple[str, int]]:
@@ -55,3 +67,97 @@ def query_form(query: str) -> str | None:
         if word not in {"PREFIX", "BASE"}:
             return word
     return None
+
+
+def _bound(kind: str, text: str) -> bool:
+    return kind == "iri" or (kind == "pname" and not text.startswith("_:"))
+
+
+def point_lookup(query: str) -> bool:
+    """Whether ``query`` is a SELECT or ASK of one triple pattern with a bound subject and
+    nothing else (no FILTER, OPTIONAL, DISTINCT, ORDER BY, FROM, paths or repeated
+    variables): each triple of that subject gives one solution, so the work is bounded by
+    the subject's triples and stops after the rows asked for. A text this accepts may still
+    be wrong (``LIMIT 1 0``): the parser has the last word.
+
+    >>> point_lookup('PREFIX e: <http://e/> SELECT ?p ?o WHERE { e:x ?p ?o } LIMIT 10')
+    True
+    >>> point_lookup('ASK { <http://e/x> a <http://e/C> }')
+    True
+    >>> point_lookup('SELECT * { ?s ?p ?o }'), point_lookup('SELECT ?o { <http://e/x> ?o ?o }')
+    (False, False)
+    >>> point_lookup('SELECT ?o { <http://e/x> <http://e/p>/<http://e/q> ?o }')
+    False
+    """
+    tokens = _tokens(query)
+    at = 0
+
+    def take(kind: str, *texts: str) -> str | None:
+        """The next token's text if it is of ``kind`` (and one of ``texts``, when given:
+        words in any case, punctuation as is); then it is consumed."""
+        nonlocal at
+        if at < len(tokens) and tokens[at][0] == kind:
+            text = tokens[at][1]
+            if not texts or (text.upper() if kind == "word" else text) in texts:
+                at += 1
+                return text
+        return None
+
+    while (word := take("word", "PREFIX", "BASE")) is not None:
+        if word.upper() == "PREFIX" and take("pname") is None:
+            return False
+        if take("iri") is None:
+            return False
+    if take("word", "SELECT") is not None:
+        if take("other", "*") is None:
+            if take("var") is None:
+                return False
+            while take("var") is not None:
+                pass
+    elif take("word", "ASK") is None:
+        return False
+    take("word", "WHERE")
+    if take("other", "{") is None or at + 3 > len(tokens):
+        return False
+    (skind, stext), (pkind, ptext), (okind, otext) = tokens[at:at + 3]
+    at += 3
+    if not _bound(skind, stext):
+        return False
+    if not (_bound(pkind, ptext) or pkind == "var" or (pkind, ptext) == ("word", "a")):
+        return False
+    if okind == "string":
+        take("langtag")
+    elif not (_bound(okind, otext) or okind == "var"):
+        return False
+    if pkind == okind == "var" and ptext[1:] == otext[1:]:
+        return False  # ?x ?x: triples are scanned that give no solution
+    take("other", ".")
+    if take("other", "}") is None:
+        return False
+    while take("word", "LIMIT", "OFFSET") is not None:
+        if take("other", *"0123456789") is None:
+            return False
+        while take("other", *"0123456789") is not None:
+            pass
+    return at == len(tokens)
+
+
+def modifiers(query: str) -> dict[str, int]:
+    """The LIMIT and OFFSET of a query whose solution modifiers end it (as a point lookup's
+    do), by keyword.
+
+    >>> modifiers('SELECT * { <http://e/x> ?p ?o } LIMIT 10 OFFSET 2'), modifiers('ASK {}')
+    ({'OFFSET': 2, 'LIMIT': 10}, {})
+    """
+    tokens = _tokens(query)
+    found: dict[str, int] = {}
+    digits = ""
+    for kind, text in reversed(tokens):
+        if kind == "other" and text.isdigit():
+            digits = text + digits
+        elif kind == "word" and text.upper() in ("LIMIT", "OFFSET") and digits:
+            found[text.upper()] = int(digits)
+            digits = ""
+        else:
+            break
+    return found

@@ -1,0 +1,110 @@
+"""``server.lexer.point_lookup``: which texts the fast lane (:mod:`server.fast_lane`) may try.
+
+A point lookup is a SELECT or ASK of exactly one triple pattern whose subject is an IRI or a
+prefixed name, optionally with LIMIT/OFFSET, and nothing else. Everything the lexer accepts
+is evaluated in the web worker, where no time limit can stop it, so a refusal is always the
+safe answer: every case below that is refused must stay refused (the engine answers it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.lexer import point_lookup
+
+S = "<http://e/s>"
+PREFIXES = "PREFIX e: <http://e/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
+ACCEPTED = [
+    pytest.param(f"SELECT ?p ?o WHERE {{ {S} ?p ?o }}", id="iri-subject"),
+    pytest.param(PREFIXES + "SELECT ?p ?o WHERE { e:s ?p ?o }", id="prefix-pname-subject"),
+    pytest.param("PREFIX : <http://e/> SELECT ?o { :s :p ?o }", id="empty-prefix"),
+    pytest.param("BASE <http://e/> SELECT ?p ?o { <s> ?p ?o }", id="base-relative-iri"),
+    pytest.param("BASE <http://e/> PREFIX e: <x#> PREFIX f: <http://f/>\n"
+                 "SELECT ?o { e:s f:p ?o }", id="base-and-prefixes"),
+    pytest.param(f"SELECT * WHERE {{ {S} ?p ?o }}", id="select-star"),
+    pytest.param(f"SELECT ?x {{ {S} ?p ?o }}", id="projects-an-unused-variable"),
+    pytest.param(f"ASK {{ {S} <http://e/p> <http://e/o> }}", id="ask-all-bound"),
+    pytest.param(f"ASK WHERE {{ {S} ?p ?o }}", id="ask-where"),
+    pytest.param(f"SELECT ?type {{ {S} a ?type }}", id="a-as-predicate"),
+    pytest.param(PREFIXES + 'ASK { e:beirut rdfs:label "Beyrouth"@fr }', id="lang-string"),
+    pytest.param(f'SELECT ?p {{ {S} ?p """two\nlines"""@en-GB }}', id="long-string-subtag"),
+    pytest.param(f"SELECT ?p {{ {S} ?p 'single' }}", id="plain-string"),
+    pytest.param(f'ASK {{ {S} ?p "OPTIONAL {{ ?x ?y ?z }} FILTER" }}',
+                 id="keywords-inside-a-string"),
+    pytest.param(f"# look it up\nSELECT ?p ?o # the vars\nWHERE {{ {S} ?p ?o }} # done",
+                 id="comments"),
+    pytest.param("SELECT ?o { <http://e/s#me> ?p ?o }", id="hash-inside-iri-is-no-comment"),
+    pytest.param(f"SELECT ?p ?o WHERE {{ {S} ?p ?o }} LIMIT 10", id="limit"),
+    pytest.param(f"SELECT ?p ?o WHERE {{ {S} ?p ?o }} OFFSET 20 LIMIT 10", id="offset-limit"),
+    pytest.param(f"select ?p ?o where {{ {S} ?p ?o . }} limit 5 offset 1",
+                 id="lower-case-and-trailing-dot"),
+    pytest.param(f"SELECT $p $o {{ {S} $p $o }}", id="dollar-variables"),
+    # The lexer does not parse: a text it accepts may still be wrong; pyoxigraph then refuses
+    # it and the engine reports the 400 (see test_fast_lane.py).
+    pytest.param(f"SELECT ?p ?o WHERE {{ {S} ?p ?o }} LIMIT 1 0", id="lexes-but-will-not-parse"),
+]
+
+REFUSED = [
+    pytest.param("SELECT * { ?s ?p ?o }", id="unbound-subject"),
+    pytest.param("SELECT ?p ?o { _:b ?p ?o }", id="blank-node-subject"),
+    pytest.param("SELECT ?p ?o { [] ?p ?o }", id="anonymous-blank-node-subject"),
+    pytest.param(f"SELECT ?o {{ {S} ?p _:b }}", id="blank-node-object"),
+    pytest.param(f"SELECT ?p ?o ?q {{ {S} ?p ?o . ?o ?q ?r }}", id="two-patterns"),
+    pytest.param(f"SELECT ?o ?r {{ {S} <http://e/p> ?o ; <http://e/q> ?r }}",
+                 id="predicate-object-list"),
+    pytest.param(f"SELECT ?o {{ {S} <http://e/p> ?o , <http://e/o> }}", id="object-list"),
+    pytest.param(f"SELECT ?o {{ {S} ?p ?o FILTER(isIRI(?o)) }}", id="filter"),
+    pytest.param(f"SELECT ?o {{ {S} ?p ?o OPTIONAL {{ ?o ?q ?r }} }}", id="optional"),
+    pytest.param(f"SELECT ?o {{ {S} ?p ?o BIND(1 AS ?one) }}", id="bind"),
+    pytest.param(f"SELECT ?o {{ {{ {S} ?p ?o }} UNION {{ {S} ?p ?o }} }}", id="union"),
+    pytest.param(f"SELECT DISTINCT ?p {{ {S} ?p ?o }}", id="distinct"),
+    pytest.param(f"SELECT REDUCED ?p {{ {S} ?p ?o }}", id="reduced"),
+    pytest.param(f"SELECT (COUNT(*) AS ?n) {{ {S} ?p ?o }}", id="aggregate"),
+    pytest.param(f"SELECT ?p {{ {S} ?p ?o }} GROUP BY ?p", id="group-by"),
+    pytest.param(f"SELECT ?p ?o {{ {S} ?p ?o }} ORDER BY ?o", id="order-by"),
+    pytest.param(f"SELECT ?p ?o FROM <http://e/g> {{ {S} ?p ?o }}", id="from"),
+    pytest.param(f"SELECT ?p ?o FROM NAMED <http://e/g> {{ {S} ?p ?o }}", id="from-named"),
+    pytest.param(f"SELECT ?p ?o {{ GRAPH <http://e/g> {{ {S} ?p ?o }} }}", id="graph"),
+    pytest.param(f"SELECT ?o {{ {S} <http://e/p>/<http://e/q> ?o }}", id="path-sequence"),
+    pytest.param(f"SELECT ?o {{ {S} <http://e/p>|<http://e/q> ?o }}", id="path-alternative"),
+    pytest.param(f"SELECT ?o {{ {S} ^<http://e/p> ?o }}", id="path-inverse"),
+    pytest.param(f"SELECT ?o {{ {S} <http://e/p>* ?o }}", id="path-zero-or-more"),
+    pytest.param(f"SELECT ?o {{ {S} <http://e/p>+ ?o }}", id="path-one-or-more"),
+    pytest.param(f"SELECT ?o {{ {S} <http://e/p>? ?o }}", id="path-zero-or-one"),
+    pytest.param(f"SELECT ?o {{ {S} !<http://e/p> ?o }}", id="path-negated"),
+    pytest.param(f"SELECT ?x {{ {S} ?x ?x }}", id="repeated-variable"),
+    pytest.param(f"SELECT ?x {{ {S} ?x $x }}", id="repeated-variable-other-sigil"),
+    pytest.param(f"CONSTRUCT {{ {S} ?p ?o }} WHERE {{ {S} ?p ?o }}", id="construct"),
+    pytest.param(f"DESCRIBE {S}", id="describe"),
+    pytest.param(f"SELECT ?o {{ {{ SELECT ?o {{ {S} ?p ?o }} }} }}", id="subquery"),
+    pytest.param(f"SELECT ?o {{ {S} ?p ?o }} VALUES ?o {{ <http://e/o> }}", id="values-after"),
+    pytest.param(f"SELECT ?o {{ VALUES ?o {{ <http://e/o> }} {S} ?p ?o }}", id="values-inside"),
+    pytest.param(f"SELECT ?o {{ SERVICE <http://e/sparql> {{ {S} ?p ?o }} }}", id="service"),
+    pytest.param(f'SELECT ?p {{ {S} ?p "1"^^<http://www.w3.org/2001/XMLSchema#integer> }}',
+                 id="typed-literal-object"),
+    pytest.param(f"SELECT ?p {{ {S} ?p 42 }}", id="numeric-object"),
+    pytest.param(f"SELECT ?p {{ {S} ?p true }}", id="boolean-object"),
+    pytest.param(f"SELECT ?o {{ << {S} <http://e/p> <http://e/o> >> ?p ?o }}",
+                 id="quoted-triple-subject"),
+    pytest.param(f"INSERT DATA {{ {S} <http://e/p> <http://e/o> }}", id="insert-data"),
+    pytest.param(f"DELETE WHERE {{ {S} ?p ?o }}", id="delete-where"),
+    pytest.param(f"SELECT ?p ?o {{ {S} ?p ?o }} LIMIT", id="limit-without-number"),
+    pytest.param(f"SELECT ?p ?o {{ {S} ?p ?o }} }}", id="trailing-text"),
+    pytest.param(f"SELECT {{ {S} ?p ?o }}", id="no-projection"),
+    # To the parser ``e:x\#`` is one name (an escaped ``#``) and the rest of the line is
+    # query text: here a join with a whole-graph scan. It must not pass for a comment.
+    pytest.param(f"PREFIX e: <http://e/>\nSELECT * {{ {S} ?p e:x\\# . ?s ?q ?r\n}}",
+                 id="escaped-hash-is-no-comment"),
+    pytest.param(PREFIXES, id="prologue-only"),
+    pytest.param("", id="empty"),
+]
+
+
+@pytest.mark.parametrize("query", ACCEPTED)
+def test_point_lookups_are_accepted(query: str) -> None:
+    assert point_lookup(query) is True
+
+
+@pytest.mark.parametrize("query", REFUSED)
+def test_everything_else_is_refused(query: str) -> None:
+    assert point_lookup(query) is False
