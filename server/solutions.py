@@ -15,14 +15,16 @@ silently. Each writer follows its W3C Recommendation (JSON and XML Results, CSV/
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
-from json.encoder import encode_basestring_ascii as _quoted  # json.dumps's own escaping (C)
+from json.encoder import encode_basestring as _quoted  # json.dumps's own escaping (C)
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 Term = Any  # a pyoxigraph NamedNode, BlankNode, Literal or Triple, or None when unbound
 
@@ -97,18 +99,25 @@ class JsonWriter(Writer):
         self.out.write(b"]}}")
 
 
+_XML_QUOTES = {'"': "&quot;", "'": "&apos;"}
+
+
+def _text(value: str) -> str:
+    return escape(value, _XML_QUOTES)
+
+
 def _xml_term(term: Term) -> str:
     if isinstance(term, pyoxigraph.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_text(term.value)}</uri>"
     if isinstance(term, pyoxigraph.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_text(term.value)}</bnode>"
     if isinstance(term, pyoxigraph.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
             return (f"<literal datatype={quoteattr(term.datatype.value)}>"
-                    f"{escape(term.value)}</literal>")
-        return f"<literal>{escape(term.value)}</literal>"
+                    f"{_text(term.value)}</literal>")
+        return f"<literal>{_text(term.value)}</literal>"
     return (f"<triple><subject>{_xml_term(term.subject)}</subject>"
             f"<predicate>{_xml_term(term.predicate)}</predicate>"
             f"<object>{_xml_term(term.object)}</object></triple>")
@@ -117,7 +126,7 @@ def _xml_term(term: Term) -> str:
 class XmlWriter(Writer):
     def start(self) -> None:
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables)
-        self.out.write(('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        self.out.write(('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
                         f"<head>{head}</head><results>").encode())
 
     def row(self, values: Sequence[Term]) -> None:
@@ -127,7 +136,7 @@ class XmlWriter(Writer):
         self.rows += 1
 
     def close(self) -> None:
-        self.out.write(b"</results></sparql>\n")
+        self.out.write(b"</results></sparql>")
 
 
 def _csv_cell(term: Term) -> str:
@@ -153,14 +162,39 @@ class CsvWriter(Writer):
         self.rows += 1
 
 
+# Literals TSV writes bare, as Turtle does: (datatype, lexical form it must have).
+_TSV_BARE = {
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+    XSD + "boolean": re.compile(r"true|false"),
+}
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _tsv_term(term: Term) -> str:
+    """A term in Turtle syntax: numbers and booleans bare where Turtle allows, strings with
+    only the escapes that keep a row on one line (as pyoxigraph writes them)."""
+    if term is None:
+        return ""
+    if type(term) is not pyoxigraph.Literal:
+        return str(term)  # <iri>, _:b, << triple >>
+    value, datatype = term.value, term.datatype.value
+    bare = _TSV_BARE.get(datatype)
+    if bare is not None and bare.fullmatch(value):
+        return value
+    text = '"' + value.translate(_TSV_ESCAPES) + '"'
+    if term.language:
+        return text + "@" + term.language
+    return text if datatype == XSD_STRING else f"{text}^^<{datatype}>"
+
+
 class TsvWriter(Writer):
     def start(self) -> None:
         self.out.write(("\t".join("?" + v for v in self.variables) + "\n").encode())
 
     def row(self, values: Sequence[Term]) -> None:
-        # pyoxigraph's str() of a term is its N-Triples form, which TSV results use (newlines
-        # and tabs inside literals are escaped there, so one row stays one line).
-        self.out.write(("\t".join("" if t is None else str(t) for t in values) + "\n").encode())
+        self.out.write(("\t".join(_tsv_term(t) for t in values) + "\n").encode())
         self.rows += 1
 
 

@@ -22,7 +22,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def server_processes(store_dir: Path) -> dict[int, str]:
-    """pid -> name of the gunicorn processes serving ``store_dir`` and all their children."""
+    """pid -> name of the server processes serving ``store_dir`` and all their children."""
     table = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -108,9 +108,10 @@ def test_a_million_rows_stream_without_sitting_in_memory(
     workers = [pid for pid, cmd in server_processes(store_dir).items()
                if "query_worker" not in cmd and pid != min(server_processes(store_dir))]
     peak_before = {pid: peak_rss_kib(pid) for pid in workers}
-    digits = " ".join(str(i) for i in range(100))
-    query = (f"SELECT ?a ?b ?c WHERE {{ VALUES ?a {{ {digits} }} VALUES ?b {{ {digits} }} "
-             f"VALUES ?c {{ {digits} }} }}")
+    # 100 strings of about 40 characters: a million rows of three make over 100 MiB of TSV.
+    values = " ".join(f'"value {i:03d} of a hundred, long enough to add up"' for i in range(100))
+    query = (f"SELECT ?a ?b ?c WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} "
+             f"VALUES ?c {{ {values} }} }}")
     request = urllib.request.Request(f"{base}/sparql?{urllib.parse.urlencode({'query': query})}",
                                      headers={"Accept": "text/tab-separated-values"})
     lines = size = 0
