@@ -269,12 +269,18 @@ def _answer(reply: dict[str, Any], inline: bytes | None, out: str, max_rows: int
         raise APIError(400, f"SPARQL syntax error: {reply['message']}",
                        "Check the query near the position given (line:column).")
     if error == "too_many_rows":
-        raise APIError(422, f"{reply['message']}; nothing was sent rather than a truncated answer",
-                       f"Page through it with LIMIT {max_rows} and OFFSET, aggregate it, "
-                       "or download a dump from /dumps/.")
+        raise too_many_rows(max_rows)
     log.error("query evaluation failed: %s", reply.get("message"))
     raise APIError(500, "the query failed while it was evaluated",
                    "Simplify the query; the server log has the details.")
+
+
+def too_many_rows(max_rows: int) -> APIError:
+    """422: the answer has more rows than the cap (signalled, never truncated)."""
+    return APIError(422, f"the answer has more than {max_rows} rows; nothing was sent rather "
+                    "than a truncated answer",
+                    f"Page through it with LIMIT {max_rows} and OFFSET, aggregate it, "
+                    "or download a dump from /dumps/.")
 
 
 def is_describe(query: str) -> bool:

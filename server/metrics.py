@@ -1,4 +1,4 @@
-"""``/metrics`` in the Prometheus text exposition format, summed over all gunicorn workers.
+"""``/metrics`` in the Prometheus text exposition format, summed over all the server's workers.
 
 Each worker process counts for itself; under ``newskg serve`` the counters live in
 prometheus_client's multiprocess files in ``PROMETHEUS_MULTIPROC_DIR`` (set by
@@ -39,6 +39,8 @@ QUERY_TIMEOUTS = Counter("newskg_query_timeouts_total",
 CACHE_HITS = Counter("newskg_cache_hits_total", "SPARQL answers served from the answer cache.")
 CACHE_MISSES = Counter("newskg_cache_misses_total",
                        "SPARQL answers that had to be evaluated (not in the answer cache).")
+FAST_LANE = Counter("newskg_fast_lane_total",
+                    "SPARQL point lookups answered in the web worker, without a query process.")
 THROTTLED = Counter("newskg_throttled_total",
                     "SPARQL queries refused with 429: the client used its share of query time.")
 IN_FLIGHT = Gauge("newskg_queries_in_flight", "SPARQL queries being evaluated right now.",

@@ -35,7 +35,15 @@ from flask import Flask, Response, current_app
 from newskg import remote
 from newskg.formats import Format
 from newskg.remote import RemoteError, RemoteStore, RemoteVersion
-from server.engine import Answer, DatasetSpec, Kind, NotAcceptable, is_describe, spent
+from server.engine import (
+    Answer,
+    DatasetSpec,
+    Kind,
+    NotAcceptable,
+    is_describe,
+    spent,
+    too_many_rows,
+)
 from server.errors import APIError, error_response
 from server.lexer import keywords, words
 from server.query_worker import STACK_BYTES
@@ -239,10 +247,7 @@ def _proxy(published: RemotePublishedStore, query: str, dataset: DatasetSpec, ki
                           timeout=timeout)
     except TooManyRows:
         out.close()
-        raise APIError(422, f"the answer has more than {max_rows} rows; nothing was sent rather "
-                            "than a truncated answer",
-                       f"Page through it with LIMIT {max_rows} and OFFSET, aggregate it, "
-                       "or download a dump from /dumps/.") from None
+        raise too_many_rows(max_rows) from None
     except RemoteError as exc:
         out.close()
         raise _api_error(exc) from exc

@@ -18,13 +18,15 @@ Query operations, as the SPARQL 1.1 Protocol defines them:
 - GET without a query answers the Service Description (RDF by Accept), or the query page
   when a browser prefers HTML.
 
-Evaluation goes only through :func:`server.engine.execute`; answers are files, cached on
-disk by :mod:`server.cache` and streamed in chunks with Content-Length, with an ETag and
+Evaluation goes through :func:`server.engine.execute`, or for a point lookup through
+:mod:`server.fast_lane`; the engine's answers are cached on disk by :mod:`server.cache`,
+and answers are streamed in chunks with Content-Length, with an ETag and
 Last-Modified so a client can revalidate (304) without the query being run again.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import io
@@ -38,11 +40,12 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph
 from flask import Blueprint, Response, current_app, g, render_template, request
+from werkzeug.http import http_date
 
 from newskg import formats
 from newskg.formats import Format
 from newskg.store import Version
-from server import metrics
+from server import fast_lane, metrics
 from server.cache import AnswerCache, CachedAnswer, request_key
 from server.engine import Answer, DatasetSpec, NotAcceptable, execute
 from server.errors import APIError
@@ -68,6 +71,7 @@ QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 CHUNK = 64 * 1024
 MAX_AGE = 60  # seconds a client or proxy may reuse an answer without revalidating
+CACHE_CONTROL = f"public, max-age={MAX_AGE}"
 CACHE_EXTENSION = "newskg.answer_cache"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_FIELDS = 1000  # parameters in one request: more is abuse, not SPARQL
@@ -256,7 +260,14 @@ def negotiate(format_values: list[str]) -> tuple[Format | None, Format | None]:
             raise APIError(400, f"unknown format {value!r}",
                            "Use one of: " + ", ".join(formats.names()) + ".")
         return by_format_param(value, RESULT_FORMATS), by_format_param(value, GRAPH_FORMATS)
-    ranges = parse_accept(request.headers.get("Accept"))
+    return by_accept(request.headers.get("Accept"))
+
+
+@functools.lru_cache(maxsize=256)
+def by_accept(accept: str | None) -> tuple[Format | None, Format | None]:
+    """(format for SELECT/ASK, format for CONSTRUCT/DESCRIBE) for an Accept header value:
+    clients send the same few values again and again, so each is worked out once."""
+    ranges = parse_accept(accept)
     return choose(ranges, RESULT_FORMATS), choose(ranges, GRAPH_FORMATS)
 
 
@@ -302,11 +313,22 @@ def last_modified(version: Version) -> datetime:
 
 
 def _validators(response: Response, etag: str, modified: datetime) -> Response:
-    response.set_etag(etag)
-    response.last_modified = modified
-    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-    response.vary.add("Accept")
+    # Set as text: werkzeug's typed header properties cost more than the rest of a point
+    # lookup's handling.
+    headers = response.headers
+    headers["ETag"] = f'"{etag}"'
+    headers["Last-Modified"] = _http_date(modified)
+    headers["Cache-Control"] = CACHE_CONTROL
+    if "Vary" in headers:
+        response.vary.add("Accept")
+    else:
+        headers["Vary"] = "Accept"
     return response
+
+
+@functools.lru_cache(maxsize=64)
+def _http_date(moment: datetime) -> str:
+    return http_date(moment)
 
 
 def not_modified(etag: str, modified: datetime) -> Response | None:
@@ -358,20 +380,27 @@ def stream(body: IO[bytes], size: int, fmt: Format) -> Response:
 def evaluate(version: Version, query: str, dataset: DatasetSpec,
              results_format: Format | None, graph_format: Format | None,
              key: str | None = None) -> Answer | CachedAnswer:
-    """The answer from the cache, or from the engine (then cached). ``key`` is the request's
-    :func:`request_key` when the caller has it already."""
+    """The answer from the fast lane (a point lookup), the cache, or the engine (then
+    cached). ``key`` is the request's :func:`request_key` when the caller has it already."""
     config = current_app.config
     max_rows = int(config["MAX_ROWS"])
-    cache = answer_cache()
-    if key is None:
-        key = request_key(version.id, query, dataset, results_format, graph_format, max_rows)
-    if cache.enabled:
-        cached = cache.get(version.id, key)
-        if cached is not None:
-            metrics.CACHE_HITS.inc()
-            return cached
-        metrics.CACHE_MISSES.inc()
     try:
+        if fast_lane.eligible(query, dataset):
+            with metrics.IN_FLIGHT.track_inprogress():
+                made = fast_lane.execute(version, query, results_format=results_format,
+                                         max_rows=max_rows)
+            if made is not None:
+                return made
+        cache = answer_cache()
+        if key is None:
+            key = request_key(version.id, query, dataset, results_format, graph_format,
+                              max_rows)
+        if cache.enabled:
+            cached = cache.get(version.id, key)
+            if cached is not None:
+                metrics.CACHE_HITS.inc()
+                return cached
+            metrics.CACHE_MISSES.inc()
         with metrics.IN_FLIGHT.track_inprogress():
             answer = execute(version.path, query, dataset, results_format=results_format,
                              graph_format=graph_format,
