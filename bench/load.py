@@ -13,7 +13,7 @@
    search, resource pages in HTML and Turtle) and ``Range`` requests on dump files.
 4. At ``--publish-at`` seconds runs ``newskg build`` of the changed set into the same store;
    a watcher notes when ``/healthz`` names the new version.
-5. Samples the resident memory of the server's processes (gunicorn master, workers, query
+5. Samples the resident memory of the server's processes (Granian main process, workers, query
    processes, from /proc) after warm-up, midway and at the end.
 
 Prints a table (requests and failures by status, throughput, median and p99 latency, RSS)
@@ -43,6 +43,7 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from email.message import Message
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,13 +187,13 @@ class Server:
 
 
 def get(base: str, path: str, headers: dict[str, str] | None = None
-        ) -> tuple[int, dict[str, str], bytes]:
+        ) -> tuple[int, Message, bytes]:
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=60)
     try:
         connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        return response.status, response.headers, response.read()
     finally:
         connection.close()
 
@@ -286,7 +287,7 @@ class Client(threading.Thread):
         return Sample("dump", status, seconds, started, note)
 
     def request(self, path: str, headers: dict[str, str]
-                ) -> tuple[int, dict[str, str], bytes, float, float]:
+                ) -> tuple[int, Message, bytes, float, float]:
         started = time.monotonic()
         for attempt in (1, 2):
             try:
@@ -299,7 +300,7 @@ class Client(threading.Thread):
                 if response.getheader("Connection", "").lower() == "close":
                     self.connection.close()
                     self.connection = None
-                return (response.status, dict(response.getheaders()), body,
+                return (response.status, response.headers, body,
                         time.monotonic() - started, started - self.start_time)
             except (http.client.HTTPException, OSError):
                 if self.connection is not None:

@@ -372,7 +372,7 @@ def validate(file: Path | None, store: str) -> None:
 @setting_option("throttle_window")
 @setting_option("trusted_proxies")
 def serve(**options: Any) -> None:
-    """Serve the published version: SPARQL at /sparql, pages at /, with gunicorn."""
+    """Serve the published version: SPARQL at /sparql, pages at /, with Granian."""
     from newskg import serve as serving
     from newskg.store import StoreError
 

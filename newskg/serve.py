@@ -1,76 +1,67 @@
-"""Serve the published store with gunicorn: ``newskg serve`` or ``python -m newskg.serve``.
+"""Serve the published store with Granian: ``newskg serve`` or ``python -m newskg.serve``.
 
-Gunicorn forks WORKERS processes; each builds its own app with ``create_app(config)`` after
-the fork (no preload) and so opens the store read-only itself: RocksDB handles and its
-background threads must not be shared across a fork. Workers use the ``gthread`` class so a
-slow query holds one thread, not the whole worker.
+Granian (an HTTP server written in Rust: parsing, keep-alive and the access log cost a
+fraction of a pure-Python server's) forks WORKERS processes; each builds its own app with
+``create_app(config)`` after the fork (:func:`worker_app`), and so opens the store read-only
+itself: RocksDB handles and their background threads must not be shared across a fork. Each
+worker runs the app on ``THREADS`` threads, so a slow query holds one thread, not the whole
+worker. The settings reach the workers in a file only this user can read (named by
+``CONFIG_ENV``), not in the environment, which Granian copies into every request's WSGI
+environ.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-from gunicorn.app.base import BaseApplication
+from typing import TYPE_CHECKING, Any
 
 from newskg import remote, settings
 from newskg.store import StoreError, published
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 THREADS = 4  # per worker: enough that one slow query does not block quick ones
+CONFIG_ENV = "NEWSKG_SERVE_CONFIG"  # path of the settings file the workers read
+GRACEFUL_SECONDS = 10  # a stopping worker finishes its requests for this long, then is killed
 
 
-class NewskgServer(BaseApplication):
-    """Gunicorn configured from newskg settings instead of gunicorn's own command line."""
+def worker_app() -> Flask:
+    """Granian's app factory, called in each worker after the fork."""
+    from server import create_app
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
-        self.config = dict(config)
-        super().__init__()
-
-    def load_config(self) -> None:
-        cfg = self.config
-        options = {
-            "bind": f"{_bind_host(cfg['HOST'])}:{cfg['PORT']}",
-            "workers": cfg["WORKERS"],
-            "worker_class": "gthread",
-            "threads": THREADS,
-            "preload_app": False,
-            "accesslog": "-",  # stdout
-            "errorlog": "-",  # stderr
-            # gthread heartbeats from the worker's main loop, so this only catches a worker
-            # that is truly stuck, not a slow query.
-            "timeout": 60,
-            "graceful_timeout": 10,
-            # gunicorn >= 25 opens a control socket at one per-user path; two servers (or a
-            # test run next to a dev server) would fight over it, and we do not use it.
-            "control_socket_disable": True,
-            "proc_name": "newskg",
-            # The longest request line gunicorn allows (its default is 4094 bytes), so GET
-            # queries of a few KiB work; longer ones go by POST (the app answers 413 past
-            # MAX_QUERY_BYTES).
-            "limit_request_line": 8190,
-            "child_exit": _child_exit,
-        }
-        for key, value in options.items():
-            if key in self.cfg.settings:  # tolerate gunicorn versions without a setting
-                self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        from server import create_app  # in the worker, after the fork
-
-        return create_app(self.config)
+    with open(os.environ[CONFIG_ENV], encoding="utf-8") as file:
+        config = json.load(file)
+    _forget_dead_workers()
+    return create_app(config)
 
 
-def _bind_host(host: str) -> str:
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+def granian_server(config: Mapping[str, Any]) -> Any:
+    """The Granian server for resolved settings ``config`` (not started)."""
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces
+
+    return Granian(
+        "newskg.serve:worker_app", factory=True, interface=Interfaces.WSGI,
+        address=str(config["HOST"]).strip("[]"), port=int(config["PORT"]),
+        workers=int(config["WORKERS"]), blocking_threads=THREADS,
+        http=HTTPModes.http1, websockets=False,
+        log_access=True,  # to stderr, with Granian's own log lines
+        respawn_failed_workers=True,  # a worker that dies is replaced
+        workers_kill_timeout=GRACEFUL_SECONDS,
+    )
 
 
 def check_published(store_dir: str) -> None:
-    """Fail before starting gunicorn when there is nothing to serve.
+    """Fail before starting the server when there is nothing to serve.
 
     Only the ``current`` link is checked: opening RocksDB here, before the fork, would start
     its background threads in the master, which forked workers must not inherit."""
@@ -106,11 +97,31 @@ def _prepare_metrics_dir() -> str | None:
     return path
 
 
-def _child_exit(_server: Any, worker: Any) -> None:
-    """Gunicorn hook: a dead worker's live gauges (queries in flight) stop counting."""
+_LIVE_FILE = re.compile(r"gauge_live\w*_(\d+)\.db")
+
+
+def _forget_dead_workers() -> None:
+    """A dead worker's live gauges (queries in flight) stop counting: its files are marked
+    dead when the next worker starts (Granian has no hook when a worker exits)."""
+    directory = os.environ.get(METRICS_ENV)
+    if not directory:
+        return
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(worker.pid)
+    with contextlib.suppress(OSError):
+        for name in os.listdir(directory):
+            if (match := _LIVE_FILE.fullmatch(name)) and not _alive(int(match[1])):
+                multiprocess.mark_process_dead(int(match[1]), directory)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def run(config: Mapping[str, Any]) -> None:
@@ -122,9 +133,17 @@ def run(config: Mapping[str, Any]) -> None:
     else:
         check_published(str(resolved["STORE"]))
     metrics_dir = _prepare_metrics_dir()
+    # Owner-only, like the store: it holds the ingest token and remote credentials.
+    fd, config_path = tempfile.mkstemp(prefix="newskg-serve-", suffix=".json")
     try:
-        NewskgServer(resolved).run()
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            json.dump(dict(resolved), file, default=str)
+        os.environ[CONFIG_ENV] = config_path
+        granian_server(resolved).serve()
     finally:
+        os.environ.pop(CONFIG_ENV, None)
+        with contextlib.suppress(OSError):
+            os.unlink(config_path)
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
 

@@ -55,7 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("host", "127.0.0.1", "Interface `newskg serve` listens on."),
     Setting("port", 8000, "Port `newskg serve` listens on."),
-    Setting("workers", 2, "Gunicorn worker processes, each reading the store read-only."),
+    Setting("workers", 2, "Server worker processes, each reading the store read-only."),
     Setting("keep_versions", 3, "How many published store versions a build keeps."),
     Setting("ingest_token", "",
             "Secret bearer token of the ingest API (`POST /api/articles`, `GET /api/versions`); "

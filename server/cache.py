@@ -1,4 +1,4 @@
-"""A disk cache of SPARQL answers, shared by every thread and every gunicorn worker.
+"""A disk cache of SPARQL answers, shared by every thread and every server worker.
 
 A directory of files: ``ROOT/<store digest>/<version>/<key>``, one per (dataset version,
 query text, dataset parameters, negotiated formats, row cap). Each file is a one-line JSON

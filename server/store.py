@@ -36,7 +36,7 @@ class PublishedStore:
                  ) -> None:
         self.store_dir = Path(store_dir)
         self.check_interval = check_interval
-        self._lock = threading.Lock()  # gthread workers serve requests from several threads
+        self._lock = threading.Lock()  # each worker serves requests from several threads
         self._target: str | None = None  # the symlink text `current` had when last opened
         self._checked_at = float("-inf")
         self._version: Version | None = None

@@ -11,7 +11,7 @@ The client is the connection's address; when that address is one of ``TRUSTED_PR
 the right-most ``X-Forwarded-For`` address that is not itself a trusted proxy (the one the
 proxy saw), so a client cannot pick its own identity by sending the header itself.
 
-Debts are shared by every gunicorn worker (separate processes) through one small SQLite file
+Debts are shared by every server worker (separate processes) through one small SQLite file
 in WAL mode next to the answer cache; a lookup or a charge costs tens of microseconds. If
 the file cannot be used the server serves without throttling and logs why, rather than fail
 queries over bookkeeping.

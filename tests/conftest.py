@@ -5,7 +5,7 @@
 ``app``             ``create_app`` on ``store_dir`` with ``TESTING``
 ``client``          ``app.test_client()``
 ``runner``          ``app.test_cli_runner()``
-``start_server``    a function starting a real server process (gunicorn) on a free port
+``start_server``    a function starting a real server process (Granian) on a free port
 ``live_server``     ``python -m newskg.serve`` (2 workers) on ``store_dir``; its base URL
 ``corpus_build``    the bundled corpus built once per session with the real ``newskg build``
                     (its output and store); tests only read it
@@ -134,7 +134,7 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
 
 @pytest.fixture
 def live_server(start_server: StartServer, store_dir: Path) -> str:
-    """Serve ``store_dir`` with gunicorn (2 workers) on a free port; yields the base URL."""
+    """Serve ``store_dir`` with Granian (2 workers) on a free port; yields the base URL."""
     return start_server("newskg.serve", "--store", store_dir, "--workers", "2")
 
 
@@ -154,7 +154,7 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server's process group (gunicorn stops its workers gracefully), then
+    """SIGTERM the server's process group (Granian stops its workers gracefully), then
     SIGKILL the group if the master has not exited after a while."""
     if process.poll() is not None:
         return

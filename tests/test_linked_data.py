@@ -13,6 +13,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from email.message import Message
 from pathlib import Path
 
 import pyoxigraph
@@ -45,15 +46,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def get(url: str, accept: str | None = None, **headers: str
-        ) -> tuple[int, dict[str, str], bytes]:
+        ) -> tuple[int, Message, bytes]:
+    """Status, headers (looked up by name in any case, as HTTP wants) and body."""
     if accept:
         headers["Accept"] = accept
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+        return exc.code, exc.headers, exc.read()
 
 
 def opened(store_dir: Path) -> pyoxigraph.Store:

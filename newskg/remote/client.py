@@ -56,7 +56,7 @@ class Client:
         elif user:
             auth_class = HTTPDigestAuth if target.auth == "digest" else HTTPBasicAuth
             self.auth = auth_class(user, password)
-        self._local = threading.local()  # a requests.Session per thread (gthread workers)
+        self._local = threading.local()  # a requests.Session per thread: workers have several
 
     @property
     def session(self) -> requests.Session:

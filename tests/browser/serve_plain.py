@@ -1,6 +1,6 @@
 """``python -m tests.browser.serve_plain --store DIR --host H --port N [--cache-dir D]``:
 the real server
-(gunicorn, as ``newskg serve``) with YASGUI turned off, as on a machine without npm.
+(Granian, as ``newskg serve``) with YASGUI turned off, as on a machine without npm.
 
 The browser tests start it through the ``start_server`` fixture to check that the query page
 is still a working HTML form when the YASGUI files are absent.

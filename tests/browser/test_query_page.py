@@ -1,4 +1,4 @@
-"""The query page at /sparql in a real Chromium against a real server (gunicorn).
+"""The query page at /sparql in a real Chromium against a real server (Granian).
 
 With YASGUI installed (``make assets``, which needs npm) the page must load it from this
 server only, preset the endpoint, load an example into the editor with one click and show

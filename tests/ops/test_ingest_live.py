@@ -1,4 +1,4 @@
-"""The ingest API against a real gunicorn server: authentication, publishing through it while
+"""The ingest API against a real server (Granian): authentication, publishing through it while
 clients keep querying (none dropped, the new version served within seconds), the validation
 report, rejected articles (422), the lock (409), limits (413, 415, 400)."""
 

@@ -1,4 +1,4 @@
-"""Per-client throttling (server/throttle.py) through a real gunicorn server with a small
+"""Per-client throttling (server/throttle.py) through a real server (Granian) with a small
 budget, and the shared budgets file on its own: what it costs per request, and that charges
 from several processes add up."""
 

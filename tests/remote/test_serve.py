@@ -56,7 +56,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, oxigraph: str, newskg: News
            corpus_build: CorpusBuild) -> Iterator[tuple[str, str, Path]]:
     """(server URL, store setting, staging directory): the session's corpus build, taken as
     a staging directory and pushed to the remote (test_publish.py builds into one itself),
-    served from the remote by gunicorn."""
+    served from the remote by Granian."""
     workdir = tmp_path_factory.mktemp("serve")
     staging = workdir / "staging"
     shutil.copytree(corpus_build.store, staging, symlinks=True)

@@ -1,4 +1,4 @@
-"""A real ``python -m newskg.serve`` (gunicorn, 2 workers) spoken to by real SPARQL clients."""
+"""A real ``python -m newskg.serve`` (Granian, 2 workers) spoken to by real SPARQL clients."""
 
 from __future__ import annotations
 
