@@ -423,7 +423,7 @@ def run_servers(args: argparse.Namespace, store_dir: Path, version_path: Path,
         print(f"  same row counts: {agree}", flush=True)
         figures: dict[str, dict[str, dict[str, float]]] = {}
         # Enough rounds that no client runs out within the phase (they cost nothing unused).
-        rounds = 200
+        rounds = 600
         for label, repeat in (("repeating", True), ("never repeating", False)):
             figures[label] = {}
             per_client = [mix(list(examples.values()), entities, repeat, c, args.clients,

@@ -1,7 +1,7 @@
 """Serve the published store with Granian: ``newskg serve`` or ``python -m newskg.serve``.
 
-Granian (an HTTP server written in Rust: parsing, keep-alive and the access log cost a
-fraction of a pure-Python server's) forks WORKERS processes; each builds its own app with
+Granian (an HTTP server written in Rust: parsing and keep-alive cost a fraction of a
+pure-Python server's) forks WORKERS processes; each builds its own app with
 ``create_app(config)`` after the fork (:func:`worker_app`), and so opens the store read-only
 itself: RocksDB handles and their background threads must not be shared across a fork. Each
 worker runs the app on ``THREADS`` threads, so a slow query holds one thread, not the whole
@@ -27,21 +27,22 @@ from newskg import remote, settings
 from newskg.store import StoreError, published
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from server.access_log import AccessLog
 
 THREADS = 4  # per worker: enough that one slow query does not block quick ones
 CONFIG_ENV = "NEWSKG_SERVE_CONFIG"  # path of the settings file the workers read
 GRACEFUL_SECONDS = 10  # a stopping worker finishes its requests for this long, then is killed
 
 
-def worker_app() -> Flask:
+def worker_app() -> AccessLog:
     """Granian's app factory, called in each worker after the fork."""
     from server import create_app
+    from server.access_log import AccessLog
 
     with open(os.environ[CONFIG_ENV], encoding="utf-8") as file:
         config = json.load(file)
     _forget_dead_workers()
-    return create_app(config)
+    return AccessLog(create_app(config))
 
 
 def granian_server(config: Mapping[str, Any]) -> Any:
@@ -54,7 +55,7 @@ def granian_server(config: Mapping[str, Any]) -> Any:
         address=str(config["HOST"]).strip("[]"), port=int(config["PORT"]),
         workers=int(config["WORKERS"]), blocking_threads=THREADS,
         http=HTTPModes.http1, websockets=False,
-        log_access=True,  # to stderr, with Granian's own log lines
+        log_access=False,  # server.access_log writes it, for a fraction of the cost
         respawn_failed_workers=True,  # a worker that dies is replaced
         workers_kill_timeout=GRACEFUL_SECONDS,
     )

@@ -44,4 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(browse.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(api.bp)  # /api/…: off (404) unless INGEST_TOKEN is set
+    from server import lane
+
+    lane.install(app)  # point lookups answered before Flask's request machinery
     return app

@@ -25,13 +25,26 @@ def parse_origins(value: str) -> frozenset[str]:
     return frozenset(o.rstrip("/") for o in re.split(r"[\s,]+", value or "") if o)
 
 
-def _allowed_origin() -> str | None:
-    """The Access-Control-Allow-Origin value for this request, or None for no CORS headers."""
-    origins: frozenset[str] = current_app.extensions[EXTENSION]
+def allowed_origin(origins: frozenset[str], origin: str | None) -> str | None:
+    """The Access-Control-Allow-Origin value for a request from ``origin``, or None for no
+    CORS headers."""
     if "*" in origins:
         return "*"
-    origin = request.headers.get("Origin", "").rstrip("/")
+    origin = (origin or "").rstrip("/")
     return origin if origin in origins else None
+
+
+def response_headers(origins: frozenset[str], origin: str | None
+                     ) -> tuple[list[tuple[str, str]], bool]:
+    """The CORS headers of an answer to ``origin``, and whether it must vary by Origin."""
+    allowed = allowed_origin(origins, origin)
+    headers = [] if allowed is None else [("Access-Control-Allow-Origin", allowed),
+                                          ("Access-Control-Expose-Headers", EXPOSE_HEADERS)]
+    return headers, bool(origins) and "*" not in origins
+
+
+def _allowed_origin() -> str | None:
+    return allowed_origin(current_app.extensions[EXTENSION], request.headers.get("Origin"))
 
 
 def _preflight() -> Response | None:
@@ -46,15 +59,12 @@ def _preflight() -> Response | None:
 
 
 def _add_headers(response: Response) -> Response:
-    origins: frozenset[str] = current_app.extensions[EXTENSION]
-    if not origins:
-        return response
-    if "*" not in origins:
+    headers, vary = response_headers(current_app.extensions[EXTENSION],
+                                     request.headers.get("Origin"))
+    if vary:
         response.vary.add("Origin")  # the answer's headers depend on who asks
-    allowed = _allowed_origin()
-    if allowed is not None:
-        response.headers["Access-Control-Allow-Origin"] = allowed
-        response.headers["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
+    for name, value in headers:
+        response.headers[name] = value
     return response
 
 

@@ -22,16 +22,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 
 import pyoxigraph
 
 from newskg.formats import Format
-from newskg.store import Version
 from server import metrics
-from server.engine import INLINE_MAX, Answer, DatasetSpec, NotAcceptable, spent, too_many_rows
+from server.engine import INLINE_MAX, Answer, DatasetSpec, NotAcceptable, too_many_rows
 from server.lexer import modifiers, point_lookup
-from server.store import get_published
 
 LANE_ROWS = 1000  # a lookup with more rows than this goes to a query process
 
@@ -50,20 +47,16 @@ class _Bounded(io.BytesIO):
 
 
 def eligible(query: str, dataset: DatasetSpec) -> bool:
-    """Whether ``query`` may be tried here (see the module docstring)."""
-    from server import remote_engine
-
-    return (not dataset.default_graphs and not dataset.named_graphs
-            and remote_engine.serving_remote() is None and point_lookup(query))
+    """Whether ``query`` on ``dataset`` may be tried here, on a local store (see the module
+    docstring)."""
+    return not dataset.default_graphs and not dataset.named_graphs and point_lookup(query)
 
 
-def execute(version: Version, query: str, *, results_format: Format | None, max_rows: int
-            ) -> Answer | None:
-    """The answer made here, or None when the engine must make it. Raises what
-    :func:`server.engine.execute` raises: 422 past ``max_rows``, ``NotAcceptable``."""
-    published, store = get_published()
-    if published.id != version.id:
-        return None  # a new version was published since the request began
+def execute(store: pyoxigraph.Store, query: str, *, results_format: Format | None,
+            max_rows: int) -> Answer | None:
+    """The answer made here from ``store``, or None when the engine must make it. Raises what
+    :func:`server.engine.execute` raises: 422 past ``max_rows``, ``NotAcceptable``. The
+    caller counts the time it takes as query time (throttling)."""
     cap = min(max_rows, LANE_ROWS)
     asked = modifiers(query)
     if asked.get("OFFSET", 0) > LANE_ROWS:
@@ -72,24 +65,20 @@ def execute(version: Version, query: str, *, results_format: Format | None, max_
         query += f"\nLIMIT {cap + 1}"  # on a line of its own: the text may end in a comment
     elif asked["LIMIT"] > cap + 1:
         return None
-    started = time.monotonic()
     try:
-        try:
-            # A point lookup has no FROM: its default graph is the union, as the engine's is.
-            results = store.query(query, use_default_graph_as_union=True)
-        except SyntaxError:
-            return None
-        boolean = isinstance(results, pyoxigraph.QueryBoolean)
-        kind = "boolean" if boolean else "solutions"
-        if results_format is None:
-            raise NotAcceptable(kind)
-        body = _Bounded()
-        try:
-            results.serialize(body, results_format.oxigraph)
-        except _TooLarge:
-            return None
-    finally:
-        spent(time.monotonic() - started)
+        # A point lookup has no FROM: its default graph is the union, as the engine's is.
+        results = store.query(query, use_default_graph_as_union=True)
+    except SyntaxError:
+        return None
+    boolean = isinstance(results, pyoxigraph.QueryBoolean)
+    kind = "boolean" if boolean else "solutions"
+    if results_format is None:
+        raise NotAcceptable(kind)
+    body = _Bounded()
+    try:
+        results.serialize(body, results_format.oxigraph)
+    except _TooLarge:
+        return None
     data = body.getvalue()
     rows = 1 if boolean else count_rows(results_format.name, data)
     if rows > cap:

@@ -64,13 +64,19 @@ def _start() -> None:
     g.metrics_started = time.perf_counter()
 
 
+def count(endpoint: str, status: int, seconds: float | None) -> None:
+    """Count one answered request (``seconds`` from its start to its response headers)."""
+    REQUESTS.labels(endpoint, str(status)).inc()
+    if seconds is not None:
+        LATENCY.labels(endpoint).observe(seconds)
+
+
 def _finish(response: Response) -> Response:
     started = g.pop("metrics_started", None)
     # The route pattern, not the path, so a scan of random URLs adds no label values.
     endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
-    REQUESTS.labels(endpoint, str(response.status_code)).inc()
-    if started is not None:
-        LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+    count(endpoint, response.status_code,
+          None if started is None else time.perf_counter() - started)
     return response
 
 

@@ -32,6 +32,7 @@ import importlib.util
 import io
 import logging
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,9 +46,9 @@ from werkzeug.http import http_date
 from newskg import formats
 from newskg.formats import Format
 from newskg.store import Version
-from server import fast_lane, metrics
+from server import fast_lane, metrics, remote_engine
 from server.cache import AnswerCache, CachedAnswer, request_key
-from server.engine import Answer, DatasetSpec, NotAcceptable, execute
+from server.engine import Answer, DatasetSpec, NotAcceptable, execute, spent
 from server.errors import APIError
 from server.lexer import keywords, query_form
 from server.negotiation import (
@@ -61,7 +62,7 @@ from server.negotiation import (
     parse_accept,
 )
 from server.service_description import dataset_stats, description, serialize
-from server.store import get_version, published_store
+from server.store import get_published, get_version, published_store
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ CACHE_CONTROL = f"public, max-age={MAX_AGE}"
 CACHE_EXTENSION = "newskg.answer_cache"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_FIELDS = 1000  # parameters in one request: more is abuse, not SPARQL
+# Set in the WSGI environ by server.lane when it handed a point lookup on to the engine.
+LANE_TRIED = "newskg.lane_tried"
 
 # The first keyword of a SPARQL Update operation (after the PREFIX/BASE prologue).
 UPDATE_KEYWORDS = frozenset(
@@ -312,17 +315,20 @@ def last_modified(version: Version) -> datetime:
     return datetime.now(UTC).replace(microsecond=0)  # not remembered: it may appear later
 
 
+def validators(etag: str, modified: datetime) -> list[tuple[str, str]]:
+    """The caching headers of an answer (as text: werkzeug's typed header properties cost
+    more than the rest of a point lookup's handling)."""
+    return [("ETag", f'"{etag}"'), ("Last-Modified", _http_date(modified)),
+            ("Cache-Control", CACHE_CONTROL), ("Vary", "Accept")]
+
+
 def _validators(response: Response, etag: str, modified: datetime) -> Response:
-    # Set as text: werkzeug's typed header properties cost more than the rest of a point
-    # lookup's handling.
     headers = response.headers
-    headers["ETag"] = f'"{etag}"'
-    headers["Last-Modified"] = _http_date(modified)
-    headers["Cache-Control"] = CACHE_CONTROL
-    if "Vary" in headers:
-        response.vary.add("Accept")
-    else:
-        headers["Vary"] = "Accept"
+    for name, value in validators(etag, modified):
+        if name == "Vary" and "Vary" in headers:
+            response.vary.add(value)
+        else:
+            headers[name] = value
     return response
 
 
@@ -385,10 +391,9 @@ def evaluate(version: Version, query: str, dataset: DatasetSpec,
     config = current_app.config
     max_rows = int(config["MAX_ROWS"])
     try:
-        if fast_lane.eligible(query, dataset):
-            with metrics.IN_FLIGHT.track_inprogress():
-                made = fast_lane.execute(version, query, results_format=results_format,
-                                         max_rows=max_rows)
+        if (not request.environ.get(LANE_TRIED) and remote_engine.serving_remote() is None
+                and fast_lane.eligible(query, dataset)):
+            made = _lane(version, query, results_format, max_rows)
             if made is not None:
                 return made
         cache = answer_cache()
@@ -412,6 +417,19 @@ def evaluate(version: Version, query: str, dataset: DatasetSpec,
             metrics.QUERY_TIMEOUTS.inc()
         raise
     return cache.put(version.id, key, answer) or answer
+
+
+def _lane(version: Version, query: str, results_format: Format | None, max_rows: int
+          ) -> Answer | None:
+    published, store = get_published()
+    if published.id != version.id:
+        return None  # a new version was published since the request began
+    started = time.monotonic()
+    try:
+        return fast_lane.execute(store, query, results_format=results_format,
+                                 max_rows=max_rows)
+    finally:
+        spent(time.monotonic() - started)
 
 
 def run_query(parsed: ProtocolRequest) -> Response:

@@ -193,17 +193,32 @@ def _is_query() -> bool:
             and (request.method == "POST" or b"query=" in request.query_string))
 
 
+def over_budget(budgets: Budgets, client: str) -> int | None:
+    """Seconds until ``client`` may query again, or None if it may now (also when the
+    budgets cannot be read: bookkeeping never fails a query)."""
+    try:
+        return budgets.retry_after(client)
+    except sqlite3.Error as exc:
+        log.warning("throttle lookup failed, query allowed: %s", exc)
+        return None
+
+
+def charge(budgets: Budgets, client: str, seconds: float) -> None:
+    """Add ``seconds`` of query time to ``client``'s debt (logged, not raised, on failure)."""
+    try:
+        budgets.charge(client, seconds)
+    except sqlite3.Error as exc:
+        log.warning("throttle charge failed (%.3f s for %s not counted): %s",
+                    seconds, client, exc)
+
+
 def _check() -> None:
     budgets: Budgets | None = current_app.extensions.get(EXTENSION)
     if budgets is None or not _is_query():
         return
     client = client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
                             current_app.config["TRUSTED_PROXY_NETWORKS"])
-    try:
-        wait = budgets.retry_after(client)
-    except sqlite3.Error as exc:
-        log.warning("throttle lookup failed, query allowed: %s", exc)
-        return
+    wait = over_budget(budgets, client)
     g.throttle_client = client  # charged when the request ends (see _charge)
     if wait is not None:
         metrics.THROTTLED.inc()
@@ -223,11 +238,7 @@ def _charge(_exc: BaseException | None) -> None:
     budgets: Budgets | None = current_app.extensions.get(EXTENSION)
     if budgets is None or client is None or seconds <= 0:
         return
-    try:
-        budgets.charge(client, seconds)
-    except sqlite3.Error as exc:
-        log.warning("throttle charge failed (%.3f s for %s not counted): %s",
-                    seconds, client, exc)
+    charge(budgets, client, seconds)
 
 
 def init_app(app: Flask) -> None:

@@ -13,14 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask, g, request
+from flask import Flask
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 from rdflib.query import Result
 
 from newskg import formats
 from newskg.store import published
-from server import create_app, fast_lane
+from server import create_app, fast_lane, throttle
 from server.engine import DatasetSpec, Engine
 from server.lexer import point_lookup
 from tests.server.mini import G1, ID, LABELS, NKG
@@ -283,21 +283,20 @@ def test_lane_time_is_charged_to_the_client(store_dir: Path, tmp_path: Path) -> 
     assert error(refused)["status"] == 429
 
 
-def test_lane_time_is_recorded_for_the_throttle(app: Flask) -> None:
-    """What server.throttle charges: ``g.query_seconds`` is positive after a lane lookup."""
-    seen: list[float] = []
-
-    @app.after_request
-    def record(response):  # type: ignore[no-untyped-def]
-        if request.path == "/sparql":
-            seen.append(g.get("query_seconds", 0.0))
-        return response
-
+def test_lane_time_is_recorded_for_the_throttle(store_dir: Path, tmp_path: Path) -> None:
+    """What server.throttle keeps: the client's debt grows by the lane's time, on the WSGI
+    path (server.lane) and on the endpoint's (a stray parameter sends a lookup through
+    Flask)."""
+    app = make_app(store_dir, tmp_path, THROTTLE_QUERY_SECONDS=60.0, THROTTLE_WINDOW=1e9)
+    budgets = app.extensions[throttle.EXTENSION]
     client = app.test_client()
     lane = metric(client, "newskg_fast_lane_total")
     assert get(client, query=LOOKUP).status_code == 200
-    assert metric(client, "newskg_fast_lane_total") == lane + 1
-    assert len(seen) == 1 and seen[0] > 0
+    first = budgets.debt("127.0.0.1")
+    assert get(client, query=LOOKUP, stray="1").status_code == 200  # through Flask
+    second = budgets.debt("127.0.0.1")
+    assert metric(client, "newskg_fast_lane_total") == lane + 2
+    assert 0 < first < second < 1
 
 
 def test_text_hidden_from_the_lexer_is_not_the_lanes(client: FlaskClient) -> None:
@@ -312,3 +311,45 @@ def test_text_hidden_from_the_lexer_is_not_the_lanes(client: FlaskClient) -> Non
     who = {row["who"]["value"] for row in json.loads(response.data)["results"]["bindings"]}
     assert who == {ID + "actor/esmail-qaani", ID + "actor/hassan-nasrallah"}
     assert counters(client)[0::2] == (lane, misses + 1)
+
+
+@pytest.mark.parametrize(("method", "accept", "fmt", "origins"), [
+    ("GET", "application/sparql-results+json", None, "*"),
+    ("GET", "text/csv, */*;q=0.1", None, "*"),
+    ("GET", None, "tsv", "https://a.example https://b.example"),
+    ("POST form", "application/sparql-results+xml", None, "*"),
+    ("POST direct", "text/tab-separated-values", None, ""),
+])
+def test_wsgi_path_answers_as_the_endpoint_does(store_dir: Path, tmp_path: Path, method: str,
+                                                accept: str | None, fmt: str | None,
+                                                origins: str) -> None:
+    """server.lane answers a point lookup before Flask; the same lookup with a stray
+    parameter goes through Flask and the endpoint. Status, headers and body are the same."""
+    client = make_app(store_dir, tmp_path, CORS_ORIGINS=origins).test_client()
+    headers = {"Origin": "https://a.example"}
+    if accept:
+        headers["Accept"] = accept
+    params = {"query": LOOKUP, **({"format": fmt} if fmt else {})}
+
+    def send(extra: dict[str, str]):  # type: ignore[no-untyped-def]
+        if method == "GET":
+            return client.get("/sparql", query_string={**params, **extra}, headers=headers)
+        if method == "POST form":
+            return client.post("/sparql", data={**params, **extra}, headers=headers)
+        return client.post("/sparql", query_string=extra, data=LOOKUP.encode(),
+                           headers={**headers, "Content-Type": "application/sparql-query"})
+
+    def answered() -> float:  # /sparql requests answered 200, as /metrics counts them
+        text = client.get("/metrics").get_data(as_text=True)
+        return sum(sample.value for family in text_string_to_metric_families(text)
+                   for sample in family.samples if sample.name == "newskg_http_requests_total"
+                   and sample.labels == {"endpoint": "/sparql", "status": "200"})
+
+    lane, before = metric(client, "newskg_fast_lane_total"), answered()
+    direct, through_flask = send({}), send({"stray": "1"})
+    assert metric(client, "newskg_fast_lane_total") == lane + 2
+    assert answered() == before + 2
+    assert direct.status_code == through_flask.status_code == 200
+    assert direct.data == through_flask.data
+    assert {k.lower(): v for k, v in direct.headers} == {
+        k.lower(): v for k, v in through_flask.headers}

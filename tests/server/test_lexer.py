@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.lexer import point_lookup
+from server.lexer import modifiers, point_lookup
 
 S = "<http://e/s>"
 PREFIXES = "PREFIX e: <http://e/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -97,6 +97,8 @@ REFUSED = [
                  id="escaped-hash-is-no-comment"),
     pytest.param(PREFIXES, id="prologue-only"),
     pytest.param("", id="empty"),
+    pytest.param(f"SELECT var {{ {S} ?p ?o }}", id="a-word-named-like-a-token-kind"),
+    pytest.param("SELECT ?o { iri ?p ?o }", id="a-word-where-an-iri-goes"),
 ]
 
 
@@ -108,3 +110,15 @@ def test_point_lookups_are_accepted(query: str) -> None:
 @pytest.mark.parametrize("query", REFUSED)
 def test_everything_else_is_refused(query: str) -> None:
     assert point_lookup(query) is False
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    (f"SELECT ?p ?o {{ {S} ?p ?o }}", {}),
+    (f"SELECT ?p ?o {{ {S} ?p ?o }} LIMIT 10", {"LIMIT": 10}),
+    (f"SELECT ?p ?o {{ {S} ?p ?o }} OFFSET 2000 LIMIT 10 # a comment", {"OFFSET": 2000,
+                                                                      "LIMIT": 10}),
+    (f"SELECT ?p ?o {{ {S} ?p ?o }} limit 5 offset 7", {"LIMIT": 5, "OFFSET": 7}),
+])
+def test_modifiers_of_a_point_lookup(query: str, expected: dict[str, int]) -> None:
+    """What bounds the lane's work: the LIMIT and OFFSET that end a point lookup."""
+    assert modifiers(query) == expected
