@@ -53,20 +53,23 @@ def test_a_killed_worker_is_replaced(start_server, store_dir: Path, tmp_path: Pa
     """kill -9 of a web worker: the server keeps answering from the other one, starts a new
     worker, and its settings file stays readable by this user only."""
     base = start_server("newskg.serve", "--store", store_dir, "--workers", "2")
+    log_path = next(tmp_path.glob("server-*.log"))
+    deadline = time.monotonic() + 30
+    while log_path.read_text().count("Started worker-") < 2:  # both serving, not starting
+        assert time.monotonic() < deadline, log_path.read_text()
+        time.sleep(0.1)
     before = workers(store_dir)
     assert len(before) == 2
     victim = min(before)
     os.kill(victim, signal.SIGKILL)
-    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        assert healthy(base)
+        assert healthy(base) or healthy(base), log_path.read_text()  # one retry: a reset
         now = workers(store_dir)
         if len(now) == 2 and victim not in now:
             break
         time.sleep(0.2)
     else:
         pytest.fail(f"no new worker within 30 s: {workers(store_dir)}")
-    log = next(tmp_path.glob("server-*.log")).read_text()
-    assert "Respawning worker" in log
+    assert "Respawning worker" in log_path.read_text()
     files = list(Path(tempfile.gettempdir()).glob("newskg-serve-*.json"))
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
