@@ -58,6 +58,8 @@ class Lane:
         self.proxies = config["TRUSTED_PROXY_NETWORKS"]
         self.max_rows = int(config["MAX_ROWS"])
         self.max_query_bytes = int(config["MAX_QUERY_BYTES"])
+        # A larger body is the endpoint's to refuse (413): a form's query is percent-encoded.
+        self.max_body = min(3 * self.max_query_bytes, int(config["MAX_CONTENT_LENGTH"]))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse
                  ) -> Iterable[bytes]:
@@ -66,7 +68,7 @@ class Lane:
             started = time.perf_counter()
             try:
                 answered = self._answer(environ)
-            except Exception:  # a bug here must not cost the client its answer: log it, and
+            except Exception:  # a bug here must not cost the client its answer
                 log.exception("point lookup path failed; the endpoint answers instead")
                 answered = None
             if answered is not None:
@@ -135,7 +137,7 @@ class Lane:
         if environ["REQUEST_METHOD"] == "POST":
             mimetype, _, parameters = environ.get("CONTENT_TYPE", "").partition(";")
             length = environ.get("CONTENT_LENGTH", "")
-            if not length.isdigit() or int(length) > 3 * self.max_query_bytes:
+            if not length.isdigit() or int(length) > self.max_body:
                 return None  # no length (chunked), or large: the endpoint's limits apply
             body = environ["wsgi.input"].read(int(length))
             environ["wsgi.input"] = io.BytesIO(body)
