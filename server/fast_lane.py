@@ -28,7 +28,7 @@ import pyoxigraph
 from newskg.formats import Format
 from server import metrics
 from server.engine import INLINE_MAX, Answer, DatasetSpec, NotAcceptable, too_many_rows
-from server.lexer import modifiers, point_lookup
+from server.lexer import lookup_modifiers, point_lookup
 
 LANE_ROWS = 1000  # a lookup with more rows than this goes to a query process
 
@@ -58,7 +58,9 @@ def execute(store: pyoxigraph.Store, query: str, *, results_format: Format | Non
     :func:`server.engine.execute` raises: 422 past ``max_rows``, ``NotAcceptable``. The
     caller counts the time it takes as query time (throttling)."""
     cap = min(max_rows, LANE_ROWS)
-    asked = modifiers(query)
+    asked = lookup_modifiers(query)
+    if asked is None:
+        return None  # not a point lookup: nothing bounds its work here
     if asked.get("OFFSET", 0) > LANE_ROWS:
         return None  # skipping that many rows is work too
     if "LIMIT" not in asked:

@@ -17,7 +17,6 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
 from werkzeug.utils import get_content_type
 
@@ -29,10 +28,10 @@ from server.negotiation import GRAPH_FORMATS, RESULT_FORMATS, by_format_param
 from server.sparql import (
     FORM_TYPE,
     LANE_TRIED,
-    MAX_FIELDS,
     QUERY_TYPE,
     by_accept,
     last_modified,
+    parameters,
     validators,
 )
 from server.store import EXTENSION as STORE_EXTENSION
@@ -82,7 +81,10 @@ class Lane:
         """The answer's headers and body, or None for Flask to answer."""
         if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
             return None  # a revalidation: the endpoint answers 304s
-        asked = self._query(environ)
+        try:
+            asked = self._query(environ)
+        except APIError:
+            return None  # malformed parameters: the endpoint says what is wrong
         if asked is None:
             return None
         query, format_value = asked
@@ -129,13 +131,12 @@ class Lane:
 
     def _query(self, environ: dict[str, Any]) -> tuple[str, str | None] | None:
         """(query, format= value) of a plain query request, or None. A POST's body is read
-        and put back, so that Flask can read it again."""
-        pairs = _pairs(environ.get("QUERY_STRING", "").encode("latin-1"))
-        if pairs is None:
-            return None
+        and put back, so that Flask can read it again. Raises the endpoint's APIError for
+        parameters that are not UTF-8 or too many (then Flask answers, in the error shape)."""
+        pairs = parameters(environ.get("QUERY_STRING", "").encode("latin-1"), "query string")
         direct = None
         if environ["REQUEST_METHOD"] == "POST":
-            mimetype, _, parameters = environ.get("CONTENT_TYPE", "").partition(";")
+            mimetype, _, options = environ.get("CONTENT_TYPE", "").partition(";")
             length = environ.get("CONTENT_LENGTH", "")
             if not length.isdigit() or int(length) > self.max_body:
                 return None  # no length (chunked), or large: the endpoint's limits apply
@@ -143,11 +144,8 @@ class Lane:
             environ["wsgi.input"] = io.BytesIO(body)
             mimetype = mimetype.strip().lower()
             if mimetype == FORM_TYPE:
-                more = _pairs(body)
-                if more is None:
-                    return None
-                pairs += more
-            elif mimetype == QUERY_TYPE and parameters.strip().lower() in (
+                pairs += parameters(body, "form body")
+            elif mimetype == QUERY_TYPE and options.strip().lower() in (
                     "", "charset=utf-8", "charset=utf8"):
                 try:
                     direct = body.decode("utf-8")
@@ -165,16 +163,6 @@ class Lane:
                 or len(queries[0].encode("utf-8")) > self.max_query_bytes):
             return None
         return queries[0], formats[0] if formats else None
-
-
-def _pairs(raw: bytes) -> list[tuple[str, str]] | None:
-    """The ``name=value`` pairs of a query string or form body, or None when they are not
-    UTF-8 or too many (the endpoint says so)."""
-    try:
-        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, errors="strict",
-                         max_num_fields=MAX_FIELDS)
-    except (UnicodeError, ValueError):
-        return None
 
 
 def install(app: Flask) -> None:

@@ -89,6 +89,18 @@ def point_lookup(query: str) -> bool:
     >>> point_lookup('SELECT ?o { <http://e/x> <http://e/p>/<http://e/q> ?o }')
     False
     """
+    return lookup_modifiers(query) is not None
+
+
+def lookup_modifiers(query: str) -> dict[str, int] | None:
+    """The LIMIT and OFFSET of a point lookup (see :func:`point_lookup`), by keyword; None
+    when ``query`` is not one.
+
+    >>> lookup_modifiers('SELECT * { <http://e/x> ?p ?o } LIMIT 10 OFFSET 2')
+    {'LIMIT': 10, 'OFFSET': 2}
+    >>> lookup_modifiers('ASK { <http://e/x> ?p ?o }'), lookup_modifiers('ASK {}')
+    ({}, None)
+    """
     tokens = _tokens(query)
     at = 0
 
@@ -105,59 +117,41 @@ def point_lookup(query: str) -> bool:
 
     while (word := take("word", "PREFIX", "BASE")) is not None:
         if word.upper() == "PREFIX" and take("pname") is None:
-            return False
+            return None
         if take("iri") is None:
-            return False
+            return None
     if take("word", "SELECT") is not None:
         if take("other", "*") is None:
             if take("var") is None:
-                return False
+                return None
             while take("var") is not None:
                 pass
     elif take("word", "ASK") is None:
-        return False
+        return None
     take("word", "WHERE")
     if take("other", "{") is None or at + 3 > len(tokens):
-        return False
+        return None
     (skind, stext), (pkind, ptext), (okind, otext) = tokens[at:at + 3]
     at += 3
     if not _bound(skind, stext):
-        return False
+        return None
     if not (_bound(pkind, ptext) or pkind == "var" or (pkind, ptext) == ("word", "a")):
-        return False
+        return None
     if okind == "string":
         take("langtag")
     elif not (_bound(okind, otext) or okind == "var"):
-        return False
+        return None
     if pkind == okind == "var" and ptext[1:] == otext[1:]:
-        return False  # ?x ?x: triples are scanned that give no solution
+        return None  # ?x ?x: triples are scanned that give no solution
     take("other", ".")
     if take("other", "}") is None:
-        return False
-    while take("word", "LIMIT", "OFFSET") is not None:
-        if take("other", *"0123456789") is None:
-            return False
-        while take("other", *"0123456789") is not None:
-            pass
-    return at == len(tokens)
-
-
-def modifiers(query: str) -> dict[str, int]:
-    """The LIMIT and OFFSET of a query whose solution modifiers end it (as a point lookup's
-    do), by keyword.
-
-    >>> modifiers('SELECT * { <http://e/x> ?p ?o } LIMIT 10 OFFSET 2'), modifiers('ASK {}')
-    ({'OFFSET': 2, 'LIMIT': 10}, {})
-    """
-    tokens = _tokens(query)
+        return None
     found: dict[str, int] = {}
-    digits = ""
-    for kind, text in reversed(tokens):
-        if kind == "other" and text.isdigit():
-            digits = text + digits
-        elif kind == "word" and text.upper() in ("LIMIT", "OFFSET") and digits:
-            found[text.upper()] = int(digits)
-            digits = ""
-        else:
-            break
-    return found
+    while (word := take("word", "LIMIT", "OFFSET")) is not None:
+        digits = ""
+        while (digit := take("other", *"0123456789")) is not None:
+            digits += digit
+        if not digits or word.upper() in found:
+            return None
+        found[word.upper()] = int(digits)
+    return found if at == len(tokens) else None

@@ -152,7 +152,7 @@ def _too_large(what: str) -> APIError:
                     "large extracts come from the dumps rather than from one query.")
 
 
-def _pairs(raw: bytes, where: str) -> list[tuple[str, str]]:
+def parameters(raw: bytes, where: str) -> list[tuple[str, str]]:
     """``name=value`` pairs of a URL query string or form body, strictly UTF-8: werkzeug
     would replace bad bytes silently, and the Protocol wants them refused."""
     try:
@@ -175,7 +175,7 @@ def read_request() -> ProtocolRequest:
     """The Protocol parameters of this request, after the 4xx checks of its shape."""
     if len(request.query_string) > _form_limit():
         raise _too_large("URL's query string")
-    pairs = _pairs(request.query_string, "URL's query string")
+    pairs = parameters(request.query_string, "URL's query string")
     direct: str | None = None
     if request.method == "POST":
         mimetype = request.mimetype
@@ -198,7 +198,7 @@ def read_request() -> ProtocolRequest:
         elif mimetype == FORM_TYPE:
             if length is not None and length > _form_limit():
                 raise _too_large("form body")
-            pairs += _pairs(request.get_data(cache=True), "form body")
+            pairs += parameters(request.get_data(cache=True), "form body")
         elif mimetype or length:
             raise APIError(
                 415,

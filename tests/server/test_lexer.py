@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.lexer import modifiers, point_lookup
+from server.lexer import lookup_modifiers, point_lookup
 
 S = "<http://e/s>"
 PREFIXES = "PREFIX e: <http://e/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -118,7 +118,10 @@ def test_everything_else_is_refused(query: str) -> None:
     (f"SELECT ?p ?o {{ {S} ?p ?o }} OFFSET 2000 LIMIT 10 # a comment", {"OFFSET": 2000,
                                                                       "LIMIT": 10}),
     (f"SELECT ?p ?o {{ {S} ?p ?o }} limit 5 offset 7", {"LIMIT": 5, "OFFSET": 7}),
+    (f"SELECT ?p ?o {{ {S} ?p ?o }} LIMIT 5 LIMIT 7", None),
+    ("SELECT ?p ?o { ?s ?p ?o } LIMIT 5", None),
 ])
-def test_modifiers_of_a_point_lookup(query: str, expected: dict[str, int]) -> None:
-    """What bounds the lane's work: the LIMIT and OFFSET that end a point lookup."""
-    assert modifiers(query) == expected
+def test_modifiers_of_a_point_lookup(query: str, expected: dict[str, int] | None) -> None:
+    """What bounds the lane's work: the LIMIT and OFFSET that end a point lookup (None for
+    a text that is not one)."""
+    assert lookup_modifiers(query) == expected
