@@ -410,7 +410,8 @@ def run_servers(args: argparse.Namespace, store_dir: Path, version_path: Path,
         "newskg": subprocess.Popen(
             [BIN / "newskg", "serve", "--store", store_dir, "--port", str(ports["newskg"]),
              "--workers", "2", "--query-timeout", str(args.query_timeout),
-             "--cache-dir", cache_dir, "--throttle-query-seconds", "0"],
+             "--cache-dir", cache_dir, "--throttle-query-seconds", "0",
+             "--client-queries", "0", "--query-wait", str(args.query_timeout)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True),
         "oxigraph": subprocess.Popen(
             [BIN / "oxigraph", "serve-read-only", "--location", version_path,

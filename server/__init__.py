@@ -6,6 +6,7 @@ One blueprint per surface (:mod:`server.pages`, :mod:`server.sparql`), one error
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__)
     app.config.update(settings.resolve(config))
+    # Fault injection for one test (tests/issues/test_query_process_has_no_network.py): skip
+    # the endpoint's SERVICE/LOAD/update check, so the test shows that the query processes'
+    # sandbox alone keeps a SERVICE off the network. Environment only; never for a real server.
+    app.config["TESTING_SKIP_SERVICE_CHECK"] = os.environ.get("TESTING_SKIP_SERVICE_CHECK") == "1"
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         # A query is text; anything this large is a mistake or abuse, answered with 413.
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY

@@ -6,8 +6,10 @@ carries ``Authorization: Bearer <token>`` (compared in constant time; 401 otherw
 
 An article is published by the same path as ``newskg add``: the command itself, run in a
 subprocess (``newskg add --json``), so web workers never load spaCy and a crash during
-extraction cannot take a worker down. It takes the store's build lock (409 when another build
-or add holds it) and publishes atomically; this server, like every other on the store, picks
+extraction cannot take a worker down. It extracts the article first, without the store's
+build lock (extraction is the slow part: holding the lock through it refused every other
+ingest), then waits up to ``LOCK_WAIT`` seconds for the lock (409 when another build or add
+still holds it) and publishes atomically; this server, like every other on the store, picks
 the new version up within a second. Answers: 201 (a new article) or 200 (one replaced, or
 sent again unchanged) with the validation report; 422 with the report when the article was
 rejected.
@@ -39,6 +41,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 #: Seconds ``newskg add`` may take (spaCy's start, extraction, SHACL, the store) before it is
 #: stopped and the request answered 504.
 ADD_SECONDS = 600
+#: Seconds ``newskg add`` waits for the store's lock once extracted: another ingest holds it
+#: only while it writes its version (seconds), a `newskg build` for its whole run.
+LOCK_WAIT = 10
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 _OFF_HINT = ("Set the ingest_token setting to a secret (environment variable "
              "NEWSKG_INGEST_TOKEN, or `newskg serve --ingest-token`) and restart the server; "
@@ -145,7 +150,7 @@ def _run_add(folder: Path, name: str) -> tuple[int, dict[str, Any]]:
     setting = str(config["STORE"])
     command = [sys.executable, "-m", "newskg.cli", "add", name, "--json", "--quiet",
                "--store", setting if is_remote(setting) else str(Path(setting).resolve()),
-               "--keep-versions", str(config["KEEP_VERSIONS"])]
+               "--keep-versions", str(config["KEEP_VERSIONS"]), "--lock-wait", str(LOCK_WAIT)]
     try:
         # cwd is the upload folder, so the report names the file as the client sent it.
         # The server's environment goes along: the command runs as the operator set it up.

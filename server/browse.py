@@ -17,6 +17,7 @@ from flask import Blueprint, render_template, request
 from mappers.iris import NKG, SCHEMA
 from server import describe as d
 from server.errors import APIError
+from server.numbers import page_arg
 from server.store import published_store
 
 bp = Blueprint("browse", __name__)
@@ -130,10 +131,7 @@ def listing(slug: str) -> str:
     order = request.args.get("order", default_order)
     if order not in ("asc", "desc"):
         raise APIError(400, f"unknown order {order!r}", "Use order=asc or order=desc.")
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_arg()
     ctx = d.context()
     everything = sort_rows(rows(spec), sort, order == "desc")
     shown = everything[(page - 1) * d.PAGE_SIZE: page * d.PAGE_SIZE]

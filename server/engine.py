@@ -18,6 +18,10 @@ next query and answers 503. The web worker's threads keep serving other clients 
   (no file is touched: most answers are small, and files cost more than the query); a
   larger one is written by the query process to a file in the engine's private spool
   directory, which the engine opens and unlinks, so memory stays flat for any size.
+- Each query process runs without network access and under a memory bound (:class:`Limits`,
+  :mod:`server.sandbox`): while the engine waits for a reply it reads the process's private
+  memory every ``WATCH_SECONDS`` and kills it past the bound (503, counted in /metrics); a
+  SERVICE the sandbox refused is 400.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import math
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,7 +50,10 @@ from flask import current_app, g, has_request_context
 
 from newskg import formats
 from newskg.formats import Format
+from newskg.serve import THREADS as WEB_THREADS
+from server import sandbox
 from server.errors import APIError
+from server.sandbox import Limits, private_memory
 
 Kind = Literal["solutions", "boolean", "graph"]
 log = logging.getLogger(__name__)
@@ -57,6 +65,13 @@ INLINE_MAX = 1024 * 1024  # larger answers go through a spool file, not the pipe
 # queries contend and did 10-15% less work per CPU second at a million triples.
 QUERY_PROCESSES = 2
 READ_CHUNK = 1024 * 1024
+# Web threads a worker keeps for everything but queries waiting for a query process
+# (pages, /healthz, point lookups): the threads not running or keeping these may wait.
+KEPT_FREE = 2
+# How often a busy query process's memory is read. A runaway ORDER BY grows at up to
+# 0.8 GB/s, so it overshoots the bound by at most ~20 MB before it is stopped.
+WATCH_SECONDS = 0.025
+
 
 
 @dataclass(frozen=True)
@@ -94,16 +109,39 @@ class QueryTimeout(APIError):
             headers={"Retry-After": "1"})
 
 
+class QueryProcessesBusy(APIError):
+    """503 at once: every query process of this worker is busy (waiting longer would hold a
+    web thread that other clients' pages and ``/healthz`` need)."""
+
+    def __init__(self, waited: float) -> None:
+        super().__init__(
+            503, f"all query processes are busy (waited {waited:g} s for one); the query was "
+            "not run", "Try again after Retry-After seconds; cheaper queries (bind a subject "
+            "or a type, add LIMIT) free the query processes sooner.",
+            headers={"Retry-After": "2"})
+
+
+class QueryMemoryExceeded(APIError):
+    def __init__(self, bound: int) -> None:
+        super().__init__(
+            503, f"the query needed more than the memory bound of {bound / 2**20:.0f} MiB per "
+            "query and was stopped; nothing was truncated",
+            "Make it more selective (bind a subject or a type), add LIMIT (an ORDER BY or "
+            "GROUP BY over a large join holds every row in memory), or run it on a dump from "
+            "/dumps/ on your own machine.", headers={"Retry-After": "1"})
+
+
 class QueryProcess:
     """One ``python -m server.query_worker`` child and its pipes.
 
     A request is one JSON line; the reply is one JSON line, followed by ``size`` bytes of
     answer when it says ``"inline": true`` (see :mod:`server.query_worker`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits = Limits()) -> None:  # noqa: B008 - frozen: shared
+        self.limits = limits
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server.query_worker", str(INLINE_MAX)], cwd=ROOT,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+            [sys.executable, "-m", "server.query_worker", str(INLINE_MAX), *limits.arguments()],
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
         assert self.proc.stdout is not None
         self.fd = self.proc.stdout.fileno()
         self.poller = select.poll()
@@ -139,15 +177,37 @@ class QueryProcess:
         return reply, body
 
     def _read(self, deadline: float) -> bool:
-        """Append what the process wrote; False when the deadline passed first."""
-        left = deadline - time.monotonic()
-        if left <= 0 or not self.poller.poll(math.ceil(left * 1000)):
-            return False
+        """Append what the process wrote; False when the deadline passed first. Raises
+        :class:`QueryMemoryExceeded` (the process killed) when it grows past its bound."""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if self.limits.memory > 0:
+                left = min(left, WATCH_SECONDS)
+            if self.poller.poll(math.ceil(left * 1000)):
+                break
+            if self.limits.memory > 0 and private_memory(self.proc.pid) > self.limits.memory:
+                self.kill()
+                raise self._memory_exceeded()
         chunk = os.read(self.fd, READ_CHUNK)
         if not chunk:
+            # Past RLIMIT_DATA (the backstop, when the watchdog was late) an allocation fails
+            # and the process aborts: that is the bound too, not a server failure.
+            self.kill()
+            if self.limits.memory > 0 and self.proc.returncode == -signal.SIGABRT:
+                raise self._memory_exceeded()
             raise OSError("query process exited")
         self.buffer += chunk
         return True
+
+    def _memory_exceeded(self) -> QueryMemoryExceeded:
+        from server import metrics
+
+        metrics.QUERY_MEMORY_EXCEEDED.inc()
+        log.warning("query process %d stopped at the memory bound of %d bytes",
+                    self.proc.pid, self.limits.memory)
+        return QueryMemoryExceeded(self.limits.memory)
 
     def kill(self) -> None:
         if self.alive:
@@ -161,8 +221,15 @@ class QueryProcess:
 class Engine:
     """A pool of query processes for one web worker (created lazily, killed with it)."""
 
-    def __init__(self, size: int, spool_dir: str | None = None) -> None:
+    def __init__(self, size: int, spool_dir: str | None = None, wait: float = 1.0,
+                 limits: Limits = Limits()) -> None:  # noqa: B008 - frozen: shared
         self.slots = threading.BoundedSemaphore(size)
+        self.limits = limits  # each query process's (no network, memory bound)
+        self.wait = wait  # most seconds a query waits for a free query process
+        # Queries wait for a process on web threads; past what the worker can spare while
+        # keeping KEPT_FREE threads for everyone else, they are told "busy" at once (with 32
+        # threads and 2 processes: 2 run, 28 may wait, 2 stay free).
+        self.queue = threading.BoundedSemaphore(max(1, WEB_THREADS - size - KEPT_FREE))
         self.idle: list[QueryProcess] = []
         self.lock = threading.Lock()
         # Large answers are written here by the query processes: a directory of this engine
@@ -186,7 +253,7 @@ class Engine:
                 if process.alive:
                     return process
                 process.kill()
-        return QueryProcess()
+        return QueryProcess(self.limits)
 
     def _give_back(self, process: QueryProcess) -> None:
         with self.lock:
@@ -194,9 +261,22 @@ class Engine:
 
     def run(self, request: dict[str, Any], timeout: float
             ) -> tuple[dict[str, Any], bytes | None]:
+        # One deadline from arrival: waiting for a process is part of the time limit, so
+        # the answer (or 503) never comes later than `timeout` after the query arrived.
         deadline = time.monotonic() + timeout
-        if not self.slots.acquire(timeout=timeout):
-            raise QueryTimeout(timeout)
+        waited = min(self.wait, timeout)
+        if not self.slots.acquire(blocking=False):
+            got = False
+            if self.queue.acquire(blocking=False):
+                try:
+                    got = self.slots.acquire(timeout=waited)
+                finally:
+                    self.queue.release()
+            if not got:
+                from server import metrics
+
+                metrics.BUSY.inc()
+                raise QueryProcessesBusy(waited)
         started = time.monotonic()
         try:
             process = self._take()
@@ -204,7 +284,7 @@ class Engine:
                 reply = process.call(request, deadline)
             except BrokenPipeError:
                 process.kill()  # it died while idle (killed from outside): use a fresh one
-                process = QueryProcess()
+                process = QueryProcess(self.limits)
                 reply = process.call(request, deadline)
             except (OSError, ValueError) as exc:
                 process.kill()
@@ -270,6 +350,20 @@ def _answer(reply: dict[str, Any], inline: bytes | None, out: str, max_rows: int
                        "Check the query near the position given (line:column).")
     if error == "too_many_rows":
         raise too_many_rows(max_rows)
+    if error == "sandbox":
+        log.error("queries refused: %s", reply.get("message"))
+        raise APIError(503, "this server runs no queries: its query processes cannot be cut "
+                       "off from the network here", "The operator can see why in the server "
+                       f"log; to fix: {sandbox.FIX}.")
+    from server.store import StorageFailure, is_storage_failure
+
+    if is_storage_failure(str(reply.get("message", ""))):
+        raise StorageFailure(reply["message"])  # server/store.py: serve an intact version
+    if error == "service":  # a SERVICE failed in the sandbox: nothing left the server
+        log.info("SERVICE refused in the query process: %s", reply.get("message"))
+        raise APIError(400, "SERVICE is not allowed: this endpoint never fetches anything "
+                       "from elsewhere", "Remove the SERVICE clause and query the other "
+                       "endpoint directly.")
     log.error("query evaluation failed: %s", reply.get("message"))
     raise APIError(500, "the query failed while it was evaluated",
                    "Simplify the query; the server log has the details.")
@@ -294,9 +388,21 @@ def get_engine() -> Engine:
     """This app's engine (one per web worker process; its query processes start lazily)."""
     engine = current_app.extensions.get(EXTENSION)
     if engine is None:
-        engine = current_app.extensions[EXTENSION] = Engine(
-            size=int(current_app.config.get("QUERY_PROCESSES", QUERY_PROCESSES)))
+        # Locked: threads that all found none at once each made an engine of their own,
+        # and a burst of first queries ran on twice the query processes (issue 11).
+        with _ENGINE_LOCK:
+            engine = current_app.extensions.get(EXTENSION)
+            if engine is None:
+                engine = current_app.extensions[EXTENSION] = Engine(
+                    size=int(current_app.config.get("QUERY_PROCESSES", QUERY_PROCESSES)),
+                    limits=Limits(int(current_app.config.get("QUERY_MEMORY", 0)),
+                                  bool(current_app.config.get("ALLOW_UNSANDBOXED_QUERIES",
+                                                              False))),
+                    wait=float(current_app.config.get("QUERY_WAIT", 1.0)))
     return engine
+
+
+_ENGINE_LOCK = threading.Lock()
 
 
 NO_DATASET = DatasetSpec()

@@ -29,6 +29,7 @@ from newskg.formats import Format
 from server import metrics
 from server.engine import INLINE_MAX, Answer, DatasetSpec, NotAcceptable, too_many_rows
 from server.lexer import lookup_modifiers, point_lookup
+from server.sandbox import names_service
 
 LANE_ROWS = 1000  # a lookup with more rows than this goes to a query process
 
@@ -48,8 +49,10 @@ class _Bounded(io.BytesIO):
 
 def eligible(query: str, dataset: DatasetSpec) -> bool:
     """Whether ``query`` on ``dataset`` may be tried here, on a local store (see the module
-    docstring)."""
-    return not dataset.default_graphs and not dataset.named_graphs and point_lookup(query)
+    docstring). This web worker has the network, unlike a query process: a text naming
+    SERVICE anywhere goes to a query process, whatever the lexer made of it."""
+    return (not dataset.default_graphs and not dataset.named_graphs
+            and not names_service(query) and point_lookup(query))
 
 
 def execute(store: pyoxigraph.Store, query: str, *, results_format: Format | None,

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.utils import get_content_type
 
 from server import cors, fast_lane, metrics, throttle
+from server.body import PROBLEM as BODY_REFUSED
+from server.body import install as receive_bodies
 from server.cache import request_key
 from server.engine import NO_DATASET, NotAcceptable
 from server.errors import APIError
@@ -81,6 +83,8 @@ class Lane:
         """The answer's headers and body, or None for Flask to answer."""
         if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
             return None  # a revalidation: the endpoint answers 304s
+        if BODY_REFUSED in environ:
+            return None  # its body was refused (429/503): the app says so, never answers it
         try:
             asked = self._query(environ)
         except APIError:
@@ -101,8 +105,11 @@ class Lane:
         if self.budgets is not None:
             client = throttle.client_address(environ.get("REMOTE_ADDR"),
                                              environ.get("HTTP_X_FORWARDED_FOR"), self.proxies)
-            if throttle.over_budget(self.budgets, client) is not None:
-                return None  # the endpoint answers 429 and counts it
+            try:
+                if throttle.over_budget(self.budgets, client) is not None:
+                    return None  # the endpoint answers 429 and counts it
+            except APIError:
+                return None  # the bookkeeping fails: the endpoint answers 503
         try:
             version, store = self.store.get()
         except APIError:
@@ -167,8 +174,10 @@ class Lane:
 
 def install(app: Flask) -> None:
     """Put the point lookups' path in front of ``app`` (a local store only: a remote one
-    answers every query itself)."""
+    answers every query itself), and in front of both, the bounds on receiving request
+    bodies (:mod:`server.body`), so no layer reads a body on a thread others need."""
     from newskg.remote import is_remote
 
     if not is_remote(str(app.config["STORE"])):
         app.wsgi_app = Lane(app.wsgi_app, app)  # type: ignore[method-assign]
+    receive_bodies(app)

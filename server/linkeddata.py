@@ -26,6 +26,7 @@ from newskg import formats
 from server import describe as d
 from server import ontology_doc
 from server.errors import APIError
+from server.numbers import page_arg
 from server.textmark import Mark, Note, highlight
 
 bp = Blueprint("linked", __name__)
@@ -233,15 +234,8 @@ def graph_data(ctx: d.Context, iri: str, fmt: formats.Format) -> IO[bytes]:
     return spool
 
 
-def _page_arg(name: str = "page") -> int:
-    try:
-        return max(1, int(request.args.get(name, "1")))
-    except ValueError:
-        return 1
-
-
 def graph_page(ctx: d.Context, iri: str) -> str:
-    page = _page_arg()
+    page = page_arg()
     total = int(next(iter(ctx.store.query(
         f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")))["n"].value)
     triples = int(next(iter(ctx.store.query(
@@ -263,7 +257,7 @@ def resource_page(ctx: d.Context, iri: str) -> str:
     types = ctx.types(iri)
     if str(NKG.Article) in types:
         return article_page(ctx, iri)
-    page, fact_page = _page_arg(), _page_arg("facts")
+    page, fact_page = page_arg(), page_arg("facts")
     links, total = d.incoming(ctx, iri, page)
     facts, fact_total = d.facts_about(ctx, iri, fact_page)
     own_evidence = d.evidence(ctx, iri)

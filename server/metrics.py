@@ -43,6 +43,16 @@ FAST_LANE = Counter("newskg_fast_lane_total",
                     "SPARQL point lookups answered in the web worker, without a query process.")
 THROTTLED = Counter("newskg_throttled_total",
                     "SPARQL queries refused with 429: the client used its share of query time.")
+THROTTLE_FAILURES = Counter(
+    "newskg_throttle_failures_total",
+    "Failures of the throttle's bookkeeping file (a full or unusable cache disk): queries are "
+    "refused (503) while it fails.")
+BUSY = Counter("newskg_busy_total",
+               "Requests answered 503 at once because every query process (or body reader) "
+               "of the worker was busy.")
+QUERY_MEMORY_EXCEEDED = Counter(
+    "newskg_query_memory_exceeded_total",
+    "SPARQL queries stopped at the memory bound of a query process (`--query-memory`).")
 IN_FLIGHT = Gauge("newskg_queries_in_flight", "SPARQL queries being evaluated right now.",
                   multiprocess_mode="livesum")
 

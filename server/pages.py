@@ -48,6 +48,10 @@ def browse_context() -> dict[str, object]:
 @bp.route("/healthz")
 def healthz() -> Response:
     """200 with the served version once the published store opens; 503 in the error shape
-    otherwise, so a load balancer keeps traffic away from a server with nothing to serve."""
+    otherwise, so a load balancer keeps traffic away from a server with nothing to serve.
+    When the published version is damaged and an older intact one is served instead, still
+    200 (it answers, and every server of the store would say the same) but with status
+    ``degraded``, the damaged version and why (server/store.py)."""
     version, _store = get_published()
-    return jsonify({"status": "ok", "version": version.id})
+    health = getattr(published_store(), "health", dict)()  # a triple store has none
+    return jsonify({"status": "ok", "version": version.id, **health})

@@ -7,9 +7,16 @@ Protocol, one JSON object per line: the engine writes a request on stdin
 ``{"store", "query", "default_graphs", "named_graphs", "formats": {"results", "graph"},
 "max_rows", "out"}`` and reads one reply on stdout: ``{"ok": true, "kind", "format", "rows",
 "size", "inline" | "spilled"}`` or ``{"ok": false, "error": "syntax" | "not_acceptable" |
-"too_many_rows" | "evaluation", "message"}``. An ``inline`` answer's ``size`` bytes follow
-the reply line on stdout; a larger one (over the limit given as the first argument) is
-``spilled`` to the file ``out``, which this process creates and the engine removes.
+"too_many_rows" | "service" | "sandbox" | "evaluation", "message"}``. An ``inline``
+answer's ``size`` bytes follow the reply line on stdout; a larger one (over the limit given
+as the first argument) is ``spilled`` to the file ``out``, which this process creates and
+the engine removes.
+
+Before it reads a request the process gives up the network (:mod:`server.sandbox`): a query
+that reaches a SERVICE fails with EPERM (``"service"``). Where that cannot be arranged it
+answers every request ``"sandbox"`` unless started with ``--allow-unsandboxed``. With
+``--memory N`` its private memory is capped a little above N (RLIMIT_DATA, a backstop: the
+engine stops it at N).
 
 This module must stay light to start: it imports pyoxigraph and nothing of Flask.
 """
@@ -28,6 +35,7 @@ from typing import IO, Any
 
 import pyoxigraph
 
+from server import sandbox
 from server.lexer import keywords, query_form
 from server.solutions import writer
 
@@ -39,6 +47,14 @@ NKG_EVIDENCE = pyoxigraph.NamedNode("https://w3id.org/newskg/ontology#evidence")
 # process. Queries run on a thread with this much stack instead, which covers anything under
 # the default query size limit; it is address space, backed by memory only as deep as used.
 STACK_BYTES = 512 * 1024 * 1024
+# RLIMIT_DATA counts the query thread's reserved stack and the interpreter's own heap too: the
+# ceiling is the bound plus those, so the engine's watchdog, not an abort, is what stops a
+# query that grows past the bound.
+DATA_MARGIN = STACK_BYTES + 256 * 1024 * 1024
+# A connection the seccomp filter refused, as pyoxigraph reports it (EPERM, from the HTTP
+# client that a SERVICE uses; nothing else in a query process is refused with EPERM).
+REFUSED = "(os error 1)"
+EVALUATION_ERRORS = (OSError, RuntimeError, ValueError)
 
 
 class TooManyRows(Exception):
@@ -125,6 +141,8 @@ class Evaluator:
             results = store.query(query, **kwargs)
         except SyntaxError as exc:
             return {"ok": False, "error": "syntax", "message": str(exc)}, None
+        except EVALUATION_ERRORS as exc:
+            return _failed(query, exc)
         kind = ("graph" if isinstance(results, pyoxigraph.QueryTriples) else
                 "boolean" if isinstance(results, pyoxigraph.QueryBoolean) else "solutions")
         name = request["formats"]["graph" if kind == "graph" else "results"]
@@ -140,9 +158,9 @@ class Evaluator:
             out.discard()
             return {"ok": False, "error": "too_many_rows",
                     "message": f"the answer has more than {max_rows} rows"}, None
-        except (OSError, RuntimeError, ValueError) as exc:
+        except EVALUATION_ERRORS as exc:
             out.discard()
-            return {"ok": False, "error": "evaluation", "message": str(exc)}, None
+            return _failed(query, exc)
         reply = {"ok": True, "kind": kind, "format": name, "rows": rows, "size": out.size}
         reply["inline" if inline is not None else "spilled"] = True
         return reply, inline
@@ -195,6 +213,16 @@ def _with_context(store: pyoxigraph.Store, triples: list[Any], max_rows: int) ->
     return triples + extra
 
 
+def _failed(query: str, exc: Exception) -> tuple[dict[str, Any], None]:
+    """A refused connection, or any failure of a query that names SERVICE (its name lookup,
+    refused too, or its URL), is ``"service"``; the engine still tells a damaged store
+    first. Anything else is ``"evaluation"``."""
+    message = str(exc)
+    refused = REFUSED in message or sandbox.names_service(query)
+    return {"ok": False, "error": "service" if refused else "evaluation",
+            "message": message}, None
+
+
 def _die_with_parent() -> None:
     """Linux: be killed when the web worker that started us dies, even mid-query."""
     try:
@@ -204,14 +232,17 @@ def _die_with_parent() -> None:
         pass  # elsewhere, end of stdin still stops us between queries
 
 
-def main() -> None:
-    inline_max = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+def main(inline_max: int, refusal: str | None = None) -> None:
+    """Answer requests until stdin ends; every one with ``refusal`` when it is given."""
     evaluator = Evaluator()
     out = sys.stdout.buffer
     for line in sys.stdin.buffer:
         inline: bytes | None = None
         try:
-            reply, inline = evaluator.run(json.loads(line), inline_max)
+            if refusal is not None:
+                reply = {"ok": False, "error": "sandbox", "message": refusal}
+            else:
+                reply, inline = evaluator.run(json.loads(line), inline_max)
         except Exception as exc:  # noqa: BLE001 - report, keep serving the next query
             reply = {"ok": False, "error": "evaluation", "message": f"{type(exc).__name__}: {exc}"}
         # One write for the reply and a small answer: the engine reads them together.
@@ -219,17 +250,37 @@ def main() -> None:
         out.flush()
 
 
+def confine(memory: int, allow_unsandboxed: bool) -> str | None:
+    """Give up the network and cap memory; None, or why queries must be refused."""
+    if memory > 0:
+        sandbox.limit_memory(memory + DATA_MARGIN)
+    try:
+        sandbox.deny_network()
+    except sandbox.SandboxUnavailable as exc:
+        if allow_unsandboxed:
+            print(f"query process: running WITH network access: {exc}", file=sys.stderr)
+            return None
+        return (f"the query process could not be cut off from the network: {exc}; it runs "
+                f"no query rather than one that could reach other hosts. To fix: {sandbox.FIX}")
+    return None
+
+
 def start() -> None:
-    """The process: set up in the main thread, answer queries on a thread with a deep stack."""
+    """The process: set up in the main thread (the sandbox first, before any request is
+    read or any thread started), answer queries on a thread with a deep stack."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    args = sys.argv[1:]
+    inline_max = int(args[0]) if args and args[0].isdigit() else 0
+    memory = int(args[args.index("--memory") + 1]) if "--memory" in args else 0
+    refusal = confine(memory, "--allow-unsandboxed" in args)
     try:
         threading.stack_size(STACK_BYTES)
-        serving = threading.Thread(target=main, name="queries")
+        serving = threading.Thread(target=main, args=(inline_max, refusal), name="queries")
         serving.start()
     except (RuntimeError, ValueError):  # no such stack here (strict overcommit): as before
         threading.stack_size(0)
-        main()
+        main(inline_max, refusal)
         return
     serving.join()
 

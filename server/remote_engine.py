@@ -8,7 +8,9 @@ Two parts, each standing in for its local counterpart:
   :class:`newskg.remote.RemoteStore`. Values derived from a version are cached per version.
 - :func:`execute`, in place of the query process pool of :mod:`server.engine`: the query is
   proxied to the remote with the local rules. :mod:`server.sparql` has already refused
-  SERVICE, LOAD and updates before this is reached; the query is parsed here first (the same
+  SERVICE, LOAD and updates before this is reached; here no sandbox can stop the remote's own
+  SERVICE, so a query whose text names SERVICE anywhere is refused too
+  (:func:`refuse_service`); the query is parsed here first (the same
   400 with line and column as locally, and its kind); the time limit is the proxied request's
   deadline (503; the remote may go on running the query, so give it its own time limit); the
   remote answers SPARQL JSON results or N-Triples, which are re-serialised into the format
@@ -47,6 +49,7 @@ from server.engine import (
 from server.errors import APIError, error_response
 from server.lexer import keywords, words
 from server.query_worker import STACK_BYTES
+from server.sandbox import names_service
 from server.solutions import writer
 
 log = logging.getLogger(__name__)
@@ -210,12 +213,28 @@ def _unshift(message: str, query: str, start: int) -> str:
     return f"error at {line}:{column}:" + message[found.end():]
 
 
+def refuse_service(query: str) -> None:
+    """400 for a query whose text names SERVICE anywhere, as written or once its codepoint
+    escapes are decoded, in any case. The remote store runs the query with its own parser
+    and nothing here can take its network away, so no second reading of the grammar is
+    trusted: a SERVICE keyword cannot be written without these letters (a word in a string
+    or an IRI is refused too; the README says so). The store must refuse SERVICE as well."""
+    if names_service(query):
+        raise APIError(
+            400, "SERVICE is not allowed: this endpoint never fetches anything from "
+            "elsewhere (on this server no query may contain the word SERVICE, even in a "
+            "string or an IRI)", "Remove the SERVICE clause and query the other endpoint "
+            "directly; to match text containing that word, use a regular expression such as "
+            "\"servic[e]\".")
+
+
 def execute(query: str, dataset: DatasetSpec, *, results_format: Format | None,
             graph_format: Format | None, timeout: float, max_rows: int) -> Answer:
     """Answer ``query`` from the remote store (see the module docstring); raises as
     :func:`server.engine.execute` does."""
     published = serving_remote()
     assert published is not None
+    refuse_service(query)
     kind = query_kind(query)
     fmt = graph_format if kind == "graph" else results_format
     if fmt is None:

@@ -9,6 +9,8 @@
 ``live_server``     ``python -m newskg.serve`` (2 workers) on ``store_dir``; its base URL
 ``corpus_build``    the bundled corpus built once per session with the real ``newskg build``
                     (its output and store); tests only read it
+``listener``        a TCP listener on loopback that a SERVICE or LOAD would have to connect to;
+                    ``assert_no_connection(sock)`` fails if anything did
 
 Keep this file to fixtures most test modules need; put narrower ones next to their tests.
 """
@@ -182,3 +184,25 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> CorpusBuild:
          "--store", store, "--quiet"], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return CorpusBuild(store, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[socket.socket, int]]:
+    """A TCP listener on loopback that a SERVICE or LOAD would have to connect to: the socket
+    and its port (see :func:`assert_no_connection`)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.settimeout(0.5)
+    try:
+        yield sock, sock.getsockname()[1]
+    finally:
+        sock.close()
+
+
+def assert_no_connection(sock: socket.socket) -> None:
+    """Fail if anything connected to the :func:`listener` socket (it waits half a second)."""
+    with pytest.raises(TimeoutError):
+        connection, peer = sock.accept()
+        connection.close()
+        pytest.fail(f"something connected to the listener from {peer}")

@@ -173,3 +173,31 @@ def test_invalid_sidecar_values(tmp_path: Path, meta: dict[str, object], reason:
     (tmp_path / "a.meta.json").write_text(json.dumps(meta), "utf-8")
     with pytest.raises(ArticleError, match=reason):
         read_article(tmp_path / "a.txt")
+
+
+@pytest.mark.parametrize(("limit", "make"), [
+    ("MAX_PARAGRAPH_CHARS", lambda n: "Headline\n\n" + "Word. " * (n // 6) + "x" * (n % 6)),
+    ("MAX_SENTENCE_CHARS", lambda n: "Headline\n\n" + "x" * n + "."),
+    ("MAX_HEADLINE_CHARS", lambda n: "H" * n + "\n\nA sentence."),
+])
+def test_size_limits_take_the_limit_and_refuse_one_more(tmp_path: Path, limit: str,
+                                                         make: object) -> None:
+    from mappers import limits
+
+    size = getattr(limits, limit)
+    path = tmp_path / "a.txt"
+    path.write_text(make(size), "utf-8")  # type: ignore[operator]
+    read_article(path)
+    path.write_text(make(size + 1), "utf-8")  # type: ignore[operator]
+    with pytest.raises(ArticleError, match=f"at most {size:,}"):
+        read_article(path)
+
+
+def test_web_url_encodes_after_a_clean_host_only(tmp_path: Path) -> None:
+    from mappers.reader import web_url
+
+    page = tmp_path / "p.html"
+    assert web_url("https://a.example/x y?q=é", page) == "https://a.example/x%20y?q=é"
+    assert web_url("https://a.example/ok", page) == "https://a.example/ok"
+    assert web_url("https://a b.example/", page) is None
+    assert web_url("mailto:a@b.example", page) is None

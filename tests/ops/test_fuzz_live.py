@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from hypothesis import strategies as st
 
 from newskg import dump as dumplib
 from newskg.store import published
+from server.browse import LISTINGS
 from tests.conftest import ROOT, CorpusBuild, running_server
 from tests.ops.raw_http import Reply, exchange
 
@@ -380,6 +382,65 @@ def test_earlier_findings(target: Target, method: str, path: str, query: str) ->
     reply = send(target, method, path, {"Content-Type": "application/sparql-query"},
                  query.encode())
     assert reply.status in (200, 404, 503), reply.body[:500]
+
+
+# --- numbers at and past 64 bits, long runs for the lexer --------------------------------------
+
+# Numbers as a client may write them: at and past the 64-bit bounds, past the 4,300 digits
+# int() converts, signed, scientific, padded, hexadecimal, in other scripts' digits.
+NUMBER_TEXTS = [str(2**63 - 1), str(2**63), str(2**64 - 1), str(2**64), str(2**64 + 1),
+                "1" + "0" * 4300, "9" * 4301, "-1", "-" + str(2**64), "0", "1e309", " 1", "1 ",
+                "+1", "0x10", "1_000", "1.5", "\u0661\u0662", "\u00b2", "NaN", "", "1", "2"]
+SLOW = 30.0  # s: a generous bound on any answer here; the quadratic lexer took 70 s
+
+
+def _numeric_targets(target: Target) -> list[str]:
+    """Every request parameter that is a number: the page of each listing, of a resource's
+    incoming links and facts, of a graph."""
+    return ([f"/{slug}?page=" for slug in LISTINGS]
+            + [f"{target.actor}?page=", f"{target.actor}?facts=", "/graph/entities?page="])
+
+
+def test_numbers_at_and_past_64_bits(target: Target) -> None:
+    """No 5xx and a prompt answer for each such number in every numeric parameter, in a
+    dump's ``Range``, and as the LIMIT and OFFSET of a point lookup (the fast lane) and of
+    any query (the engine)."""
+    lookup = f"SELECT ?p ?o WHERE {{ <{target.base}{target.actor}> ?p ?o }} "
+    for path in _numeric_targets(target):
+        for number in NUMBER_TEXTS:
+            _prompt(target, "GET", path + urllib.parse.quote(number))
+    for number in NUMBER_TEXTS:
+        for spec in (f"bytes=0-{number}", f"bytes={number}-", f"bytes=-{number}"):
+            _prompt(target, "GET", f"/dumps/{target.dumps[0]}",
+                    {"Range": spec.encode("utf-8").decode("latin-1")})
+        for query in (lookup, "SELECT * WHERE { ?s ?p ?o } "):
+            for modifier in ("LIMIT", "OFFSET"):
+                _prompt(target, "POST", "/sparql", {"Content-Type": "application/sparql-query"},
+                        f"{query}{modifier} {number}".encode())
+
+
+def _prompt(target: Target, method: str, path: str, headers: dict[str, str] | None = None,
+            body: bytes = b"") -> Reply:
+    started = time.monotonic()
+    reply = send(target, method, path, headers, body)
+    assert time.monotonic() - started < SLOW, f"{method} {path[:200]} took too long"
+    return reply
+
+
+# One unit per token class of the SERVICE check's lexer, repeated to 100 KB.
+LEXER_RUNS = ["1", "a", "?", "?a", "$1", "a.b-c", "a.", ":", "a:", "<", "<a", "'", '"', "'''",
+              '"""', "'\\'", '"\\\\', "#", "\\", "<\\u0041", "(1<'", "a1:?<'#\\\"", "1.", "\u4e2d"]
+
+
+@pytest.mark.parametrize("unit", LEXER_RUNS)
+def test_long_runs_for_the_lexer(target: Target, unit: str) -> None:
+    """A query of one token class repeated (the quadratic-lexer attack): answered promptly,
+    through a direct POST and a form POST, never a 5xx."""
+    size = 100_000 // len(unit.encode())
+    query = (unit * (size // len(unit) + 1))[:size].encode()
+    _prompt(target, "POST", "/sparql", {"Content-Type": "application/sparql-query"}, query)
+    _prompt(target, "POST", "/sparql", {"Content-Type": "application/x-www-form-urlencoded"},
+            b"query=" + _encoded(query).encode())
 
 
 # --- the ingest API ----------------------------------------------------------------------------

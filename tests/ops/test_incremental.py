@@ -286,3 +286,20 @@ def test_an_add_validates_changed_graphs_against_the_unchanged(tmp_path: Path) -
     assert [b.article.id for b in kept] == ["old"]
     assert [r.article_id for r in result.rejected] == ["new"]
     assert "exactly one rdfs:label" in result.rejected[0].reason
+
+
+def test_a_build_reports_added_replaced_unchanged_and_kept(base_store: Path,
+                                                          tmp_path: Path) -> None:
+    """A build keeps the published articles its folder lacks (see
+    tests/issues/test_rebuild_keeps_ingested_articles.py) and says what happened to each."""
+    store_dir = copy_store(base_store, tmp_path)
+    folder = write_articles(tmp_path / "folder", {"story-001": synthetic.article(5),
+                                                  "story-000": ALL_ARTICLES["story-000"]})
+    result = newskg("build", "--articles", folder, "--store", store_dir, "-q", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = report(result)
+    assert (answer["added"], answer["replaced"], answer["kept"], answer["withdrawn"]) == (
+        ["story-000"], ["story-001"], ["later-000"], [])
+    assert answer["extracted"] == ["story-000", "story-001"], "the kept one: from the cache"
+    check_published(store_dir)
+    assert article_graphs(store_dir) == {"later-000", "story-000", "story-001"}

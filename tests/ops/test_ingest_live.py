@@ -35,8 +35,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     (articles / "later-000.txt").write_text(synthetic.follow_up(0), encoding="utf-8")
     assert newskg("build", "--articles", articles, "--store", tmp / "store",
                   "--quiet").returncode == 0
+    # Three query threads and an upload, all from 127.0.0.1: more than the default 2 in
+    # flight per client (--client-queries), which would answer some of them 429.
     with running_server("newskg.cli", "serve", "--store", tmp / "store", "--workers", "2",
-                        "--ingest-token", TOKEN, workdir=tmp) as url:
+                        "--ingest-token", TOKEN, "--client-queries", "4",
+                        workdir=tmp) as url:
         yield url, tmp / "store"
 
 
@@ -168,6 +171,7 @@ def test_malformed_sidecar_is_422(served: tuple[str, Path]) -> None:
 
 
 def test_a_held_lock_is_409(served: tuple[str, Path]) -> None:
+    """Held longer than the API waits for it (server/api.py LOCK_WAIT) after extracting."""
     url, store_dir = served
     with store.build_lock(store_dir):
         answer = post_text(url, "story-009", synthetic.article(9).encode(),

@@ -1,6 +1,7 @@
 """Store problems: a missing store directory, a read-only file system, a store locked by
-another process, a disk that fills up while a version is written. Each is a clear error
-(exit 2) and the served version is unaffected: a running server keeps answering it.
+another process, a disk that fills up while a version is written, a damaged version
+(``newskg verify``). Each is a clear error (exit 2) and the served version is unaffected: a
+running server keeps answering it.
 
 Read-only and disk-full need mounts (a read-only bind mount, a small tmpfs), so root; they
 are skipped, saying so, elsewhere. Running as root, ``chmod`` would not stop newskg."""
@@ -137,22 +138,28 @@ def small_disk(built: Path, tmp_path: Path) -> Iterator[Path]:
 def fill(disk: Path, leave_kib: int = 0) -> Path:
     """Fill ``disk`` but ``leave_kib`` KiB with one file (removing it frees the space)."""
     filler = disk / "filler"
-    free = shutil.disk_usage(disk).free // 1024
+    # Another process may be writing meanwhile (the add being tested): what was free a moment
+    # ago may not be any more, so fill in steps until nothing (but leave_kib) is left.
     with filler.open("ab") as handle:
-        os.posix_fallocate(handle.fileno(), 0, max(free - leave_kib, 1) * 1024)
+        while (free := shutil.disk_usage(disk).free // 1024 - leave_kib) > 0:
+            size = os.fstat(handle.fileno()).st_size
+            try:
+                os.posix_fallocate(handle.fileno(), size, max(free // 2, 4) * 1024)
+            except OSError:
+                if free <= 4:
+                    break
     return filler
 
 
 @contextlib.contextmanager
 def filled_once_writing(disk: Path) -> Iterator[None]:
-    """Fill the disk once the new version's store is open (while the article is extracted,
-    before its graphs are written)."""
+    """Fill the disk once the new version's store is open (the article is extracted by then:
+    ``add`` extracts before it takes the lock; its graphs are not written yet)."""
     stop = threading.Event()
 
     def watch() -> None:
         while not stop.is_set():
             if list((disk / "store" / "versions").glob(".tmp-*/CURRENT")):
-                time.sleep(0.2)
                 with contextlib.suppress(OSError):
                     fill(disk)
                 return
@@ -200,3 +207,73 @@ def test_disk_full(small_disk: Path, tmp_path: Path, when: str,
     while answers(url)[0] != published:
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+# --- damaged versions (newskg verify; tests/issues/test_corrupted_version.py has the live
+# server) ----------------------------------------------------------------------------------
+
+def test_verify_an_intact_store_and_record_missing_checksums(built: Path, tmp_path: Path
+                                                             ) -> None:
+    store_dir = tmp_path / "store"
+    shutil.copytree(built, store_dir, symlinks=True)
+    version = store.published(store_dir)
+    assert version is not None
+    result = newskg("verify", "--store", store_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"* {version.id}  intact, 2 articles"
+    # A version published before checksums were recorded gets them (once it checks out).
+    summary = json.loads(version.summary_path.read_text())
+    recorded = summary.pop("files")
+    version.summary_path.write_text(json.dumps(summary))
+    result = newskg("verify", "--store", store_dir, "--json")
+    assert result.returncode == 0, result.stderr
+    assert report(result)["recorded_now"] == [version.id]
+    assert version.summary()["files"] == recorded
+
+
+def test_verify_finds_altered_bytes_and_rollback_refuses(built: Path, tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    shutil.copytree(built, store_dir, symlinks=True)
+    first = store.published(store_dir)
+    assert first is not None
+    rebuilt = newskg("build", "--articles", new_article(tmp_path).parent, "--store", store_dir)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    # Same size, other bytes: only the checksum recorded at publish time tells.
+    target = max(first.path.glob("*.sst"), key=lambda p: p.stat().st_size)
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    result = newskg("verify", "--store", store_dir, "--json")
+    assert result.returncode == 1, result.stderr
+    (damaged,) = [v for v in report(result)["versions"] if not v["intact"]]
+    assert damaged["version"] == first.id and not damaged["published"]
+    assert damaged["problems"] == [f"{target.name}: checksum differs from the one recorded"]
+    assert report(result)["restore"] == [], "the published version is intact"
+    refused = newskg("rollback", first.id, "--store", store_dir)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"version {first.id} is damaged: {target.name}: checksum differs" in refused.stderr
+    assert store.published(store_dir) != first
+
+
+def test_an_unreadable_summary_is_never_taken_for_no_articles(built: Path, tmp_path: Path
+                                                               ) -> None:
+    store_dir = tmp_path / "store"
+    shutil.copytree(built, store_dir, symlinks=True)
+    version = store.published(store_dir)
+    assert version is not None
+    version.summary_path.write_text('{"articles": {"story-0')  # cut short
+    articles = new_article(tmp_path).parent
+    refused = newskg("build", "--articles", articles, "--store", store_dir)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "cannot tell which articles the published version" in refused.stderr
+    assert "--prune" in refused.stderr
+    assert newskg("versions", "--store", store_dir).returncode == 0
+    assert newskg("verify", "--store", store_dir).returncode == 1
+    pruned = newskg("build", "--articles", articles, "--store", store_dir, "--prune")
+    assert pruned.returncode == 0, pruned.stderr
+
+
+def test_verify_without_a_store(tmp_path: Path) -> None:
+    result = newskg("verify", "--store", tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert f"no store directory {tmp_path / 'nowhere'}" in result.stderr

@@ -299,6 +299,23 @@ def test_lane_time_is_recorded_for_the_throttle(store_dir: Path, tmp_path: Path)
     assert 0 < first < second < 1
 
 
+def test_a_percent_encoded_name_is_charged_on_both_paths(store_dir: Path,
+                                                         tmp_path: Path) -> None:
+    """``%71uery=`` is ``query=``: the lane answers it and charges it, and so does the
+    endpoint when a stray parameter sends it through Flask (issue 11's throttle bypass)."""
+    from urllib.parse import quote
+
+    app = make_app(store_dir, tmp_path, THROTTLE_QUERY_SECONDS=60.0, THROTTLE_WINDOW=1e9)
+    budgets = app.extensions[throttle.EXTENSION]
+    client = app.test_client()
+    lane = metric(client, "newskg_fast_lane_total")
+    assert client.get("/sparql?%71uery=" + quote(LOOKUP)).status_code == 200
+    first = budgets.debt("127.0.0.1")
+    assert client.get("/sparql?stray=1&%71uery=" + quote(LOOKUP)).status_code == 200
+    assert metric(client, "newskg_fast_lane_total") == lane + 2
+    assert 0 < first < budgets.debt("127.0.0.1")
+
+
 def test_text_hidden_from_the_lexer_is_not_the_lanes(client: FlaskClient) -> None:
     """``e:x\\#`` is one prefixed name to the parser (an escaped ``#``); a lexer that ends the
     name at the backslash reads the rest of the line as a comment and takes this path and
