@@ -123,7 +123,7 @@ def running_server(*args: str | Path, workdir: Path) -> Iterator[str]:
         _wait_healthy(base, process, log_path)
         yield base
     finally:
-        _stop(process)
+        stop_group(process)
 
 
 @pytest.fixture
@@ -155,14 +155,15 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> Non
     pytest.fail(f"server did not answer /healthz in {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server's process group (Granian stops its workers gracefully), then
-    SIGKILL the group if the master has not exited after a while."""
+def stop_group(process: subprocess.Popen[bytes], grace: float = 15) -> None:
+    """SIGTERM the process group of ``process`` (started with ``start_new_session``: Granian
+    stops its workers gracefully), then SIGKILL the group if it has not exited in ``grace``
+    seconds."""
     if process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)

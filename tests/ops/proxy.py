@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, stop_group
 
 SHIPPED = ROOT / "deploy" / "haproxy.cfg"
 REQUEST_TIMEOUT = 2  # s: the test's timeout http-request, headers and body (shipped: 10 s)
@@ -94,13 +93,7 @@ def running_haproxy(upstream: str, workdir: Path) -> Iterator[tuple[str, Path]]:
                 time.sleep(0.05)
         yield f"http://127.0.0.1:{port}", log
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+        stop_group(process, grace=10)
 
 
 @pytest.fixture
