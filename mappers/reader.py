@@ -54,6 +54,17 @@ class ArticleError(Exception):
         where = self.path + (f":{line}" if line else "") + (f":{column}" if column else "")
         super().__init__(f"{where}: {reason}")
 
+    def in_file(self) -> str:
+        """The reason with its place in the file but not the file's name (for a report that
+        names the file already).
+
+        >>> ArticleError("a.txt", "too long", line=3).in_file()
+        'line 3: too long'
+        """
+        where = (f"line {self.line}" if self.line else "") + (
+            f", column {self.column}" if self.line and self.column else "")
+        return f"{where}: {self.reason}" if where else self.reason
+
 
 # --- furniture rules -------------------------------------------------------------------------
 

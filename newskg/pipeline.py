@@ -69,7 +69,7 @@ def read_all(paths: Iterable[Path], result: BuildResult, progress: Progress
             article = read_article(path)
             source = Source(article.id, path.name, source_digest(path), path)
         except ArticleError as exc:
-            result.rejected.append(Rejected(exc.path, str(exc).removeprefix(exc.path + ": ")))
+            result.rejected.append(Rejected(exc.path, exc.in_file()))
             continue
         except OSError as exc:  # vanished or became unreadable between two reads
             result.rejected.append(Rejected(str(path), f"cannot read: {exc.strerror or exc}"))
