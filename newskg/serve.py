@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import re
 import shutil
@@ -51,10 +52,19 @@ def worker_app() -> AccessLog:
     return AccessLog(create_app(config))
 
 
+def _not_the_thread_count_warning(record: logging.LogRecord) -> bool:
+    """Granian warns when a worker may run more than 2 x cores + 1 threads, assuming each runs
+    Python. Ours mostly wait for a query process or a body (see THREADS): the count is meant,
+    and the warning would only worry whoever runs ``make run``."""
+    return not record.getMessage().startswith("Configuration allows spawning up to")
+
+
 def granian_server(config: Mapping[str, Any]) -> Any:
     """The Granian server for resolved settings ``config`` (not started)."""
     from granian import Granian
     from granian.constants import HTTPModes, Interfaces
+
+    logging.getLogger("_granian").addFilter(_not_the_thread_count_warning)
     from granian.http import HTTP1Settings
 
     workers = int(config["WORKERS"])
