@@ -33,6 +33,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # the endpoint's SERVICE/LOAD/update check, so the test shows that the query processes'
     # sandbox alone keeps a SERVICE off the network. Environment only; never for a real server.
     app.config["TESTING_SKIP_SERVICE_CHECK"] = os.environ.get("TESTING_SKIP_SERVICE_CHECK") == "1"
+    if app.config["TESTING_SKIP_SERVICE_CHECK"]:
+        app.logger.warning("TESTING_SKIP_SERVICE_CHECK=1: SERVICE and LOAD are not refused up "
+                           "front (a test's fault injection); unset it for a real server")
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         # A query is text; anything this large is a mistake or abuse, answered with 413.
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
