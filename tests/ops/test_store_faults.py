@@ -34,6 +34,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_synthetic(tmp_path_factory.mktemp("store-faults"))
 
 
+StoreCopy = tuple[Path, store.Version]  # a store directory and its published version
+
+
+@pytest.fixture
+def store_copy(built: Path, tmp_path: Path) -> StoreCopy:
+    """A copy of the built store this test may change, and its published version."""
+    store_dir = tmp_path / "store"
+    shutil.copytree(built, store_dir, symlinks=True)
+    version = store.published(store_dir)
+    assert version is not None
+    return store_dir, version
+
+
 def mount(*args: str) -> None:
     if os.geteuid() != 0:
         pytest.skip("needs root to mount a read-only bind mount or a small tmpfs")
@@ -72,11 +85,9 @@ def test_missing_store_directory(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [("add", "ARTICLE"), ("remove", "story-000"),
                                   ("rollback", "VERSION"), ("build", "--articles", "ARTICLES")])
-def test_locked_by_another_process(built: Path, tmp_path: Path, args: tuple[str, ...]) -> None:
-    store_dir = tmp_path / "store"
-    shutil.copytree(built, store_dir, symlinks=True)
-    before = store.published(store_dir)
-    assert before is not None
+def test_locked_by_another_process(store_copy: StoreCopy, tmp_path: Path,
+                                   args: tuple[str, ...]) -> None:
+    store_dir, before = store_copy
     values = {"ARTICLE": str(new_article(tmp_path)), "VERSION": before.id,
               "ARTICLES": str(new_article(tmp_path).parent)}
     with store.build_lock(store_dir):
@@ -212,12 +223,9 @@ def test_disk_full(small_disk: Path, tmp_path: Path, when: str,
 # --- damaged versions (newskg verify; tests/issues/test_corrupted_version.py has the live
 # server) ----------------------------------------------------------------------------------
 
-def test_verify_an_intact_store_and_record_missing_checksums(built: Path, tmp_path: Path
-                                                             ) -> None:
-    store_dir = tmp_path / "store"
-    shutil.copytree(built, store_dir, symlinks=True)
-    version = store.published(store_dir)
-    assert version is not None
+def test_verify_an_intact_store_and_record_missing_checksums(store_copy: StoreCopy,
+        tmp_path: Path) -> None:
+    store_dir, version = store_copy
     result = newskg("verify", "--store", store_dir)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"* {version.id}  intact, 2 articles"
@@ -231,11 +239,9 @@ def test_verify_an_intact_store_and_record_missing_checksums(built: Path, tmp_pa
     assert version.summary()["files"] == recorded
 
 
-def test_verify_finds_altered_bytes_and_rollback_refuses(built: Path, tmp_path: Path) -> None:
-    store_dir = tmp_path / "store"
-    shutil.copytree(built, store_dir, symlinks=True)
-    first = store.published(store_dir)
-    assert first is not None
+def test_verify_finds_altered_bytes_and_rollback_refuses(store_copy: StoreCopy,
+        tmp_path: Path) -> None:
+    store_dir, first = store_copy
     rebuilt = newskg("build", "--articles", new_article(tmp_path).parent, "--store", store_dir)
     assert rebuilt.returncode == 0, rebuilt.stderr
     # Same size, other bytes: only the checksum recorded at publish time tells.
@@ -255,12 +261,9 @@ def test_verify_finds_altered_bytes_and_rollback_refuses(built: Path, tmp_path: 
     assert store.published(store_dir) != first
 
 
-def test_an_unreadable_summary_is_never_taken_for_no_articles(built: Path, tmp_path: Path
-                                                               ) -> None:
-    store_dir = tmp_path / "store"
-    shutil.copytree(built, store_dir, symlinks=True)
-    version = store.published(store_dir)
-    assert version is not None
+def test_an_unreadable_summary_is_never_taken_for_no_articles(store_copy: StoreCopy,
+        tmp_path: Path) -> None:
+    store_dir, version = store_copy
     version.summary_path.write_text('{"articles": {"story-0')  # cut short
     articles = new_article(tmp_path).parent
     refused = newskg("build", "--articles", articles, "--store", store_dir)
