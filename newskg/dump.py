@@ -20,7 +20,6 @@ it is complete. Dumps live beside the versions and are pruned with them
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import re
 import shutil
@@ -91,12 +90,6 @@ def describe_file(name: str) -> tuple[formats.Format, bool, str]:
     return fmt, compressed, f"{what}, {fmt.name}"
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def listing(directory: Path) -> list[DumpFile]:
@@ -201,7 +194,8 @@ def _dump_all(opened: pyoxigraph.Store, version_id: str, base: str, target: Path
 def _file(target: Path, name: str) -> DumpFile:
     path = target / name
     fmt, compressed, title = describe_file(name)
-    return DumpFile(name, path, path.stat().st_size, sha256_of(path), fmt, compressed, title)
+    return DumpFile(name, path, path.stat().st_size, store.file_digest(path), fmt, compressed,
+                    title)
 
 
 def prune(store_dir: str | os.PathLike[str], keep: set[str]) -> None:

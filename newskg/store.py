@@ -199,17 +199,11 @@ class DamagedVersion(StoreError):
         self.version, self.problem = version, problem
 
 
-def file_manifest(path: Path, digests: bool = True) -> dict[str, dict[str, Any]]:
-    """Size (and SHA-256) of each data file of the store directory ``path``."""
-    manifest: dict[str, dict[str, Any]] = {}
-    for item in sorted(path.iterdir()):
-        if not item.is_file() or _NOT_DATA.match(item.name):
-            continue
-        entry: dict[str, Any] = {"size": item.stat().st_size}
-        if digests:
-            entry["sha256"] = file_digest(item)
-        manifest[item.name] = entry
-    return manifest
+def file_manifest(path: Path) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of each data file of the store directory ``path``."""
+    return {item.name: {"size": item.stat().st_size, "sha256": file_digest(item)}
+            for item in sorted(path.iterdir())
+            if item.is_file() and not _NOT_DATA.match(item.name)}
 
 
 def file_problems(version: Version, digests: bool = False) -> list[str]:
@@ -234,11 +228,9 @@ def file_problems(version: Version, digests: bool = False) -> list[str]:
 
 
 def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
+    """The SHA-256 of a file, in hex (store files and dumps alike)."""
     with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def open_version(version: Version, digests: bool = False) -> pyoxigraph.Store:
@@ -334,7 +326,7 @@ class VersionWriter:
         summary = {**summary, "version": version_id,
                    "created": datetime.now(UTC).isoformat(timespec="seconds"),
                    "files": file_manifest(self.tmp_path)}
-        _write_atomically(version.summary_path, json.dumps(summary, indent=2, sort_keys=True))
+        write_atomically(version.summary_path, json.dumps(summary, indent=2, sort_keys=True))
         os.rename(self.tmp_path, final_path)
         self.finished = version
         return version
@@ -402,6 +394,8 @@ def publish(store_dir: str | os.PathLike[str], version: Version, keep: int = 3) 
         raise StoreError(f"cannot publish version {version.id} in {root}: {exc}") from exc
     kept = versions(root)
     excess = len([v for v in kept[:-keep] if v.id != version.id]) if keep > 0 else 0
+    if not excess:
+        return
     # The oldest go first, but damaged ones before any intact one: an intact version is what
     # a server falls back to and what `rollback` can restore.
     others = sorted((v for v in kept if v.id != version.id),
@@ -434,7 +428,8 @@ def sweep_unfinished(store_dir: Path) -> None:
         link.unlink(missing_ok=True)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` by ``text`` whole: a reader sees the old file or the new, never half."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)

@@ -20,6 +20,7 @@ from typing import Any
 
 from newskg import remote, store
 from newskg.incremental import Archive, missing_sources, records
+from newskg.results import BuildResult
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Check:
     shared: dict[str, list[str]] = field(default_factory=dict)  # damaged file -> other versions
     recorded: bool = True  # checksums were recorded at publish time
     articles: int = 0
+    triples: int = 0  # counted in its store (0 when it does not open)
 
     @property
     def intact(self) -> bool:
@@ -62,6 +64,7 @@ def check(version: store.Version, kept: list[store.Version], published: bool = F
         return result
     try:
         triples, counts = len(opened), store.count_classes(opened)
+        result.triples = triples
     except (OSError, RuntimeError) as exc:  # a damaged block read while counting
         result.problems.append(f"its store cannot be read ({exc})")
         return result
@@ -181,22 +184,21 @@ def _record_missing(root: Path, checks: list[Check]) -> list[str]:
             for c in todo:
                 summary = c.version.summary()
                 summary["files"] = store.file_manifest(c.version.path)
-                tmp = c.version.summary_path.with_name(c.version.summary_path.name + ".tmp")
-                tmp.write_text(json.dumps(summary, indent=2, sort_keys=True), encoding="utf-8")
-                os.replace(tmp, c.version.summary_path)
+                store.write_atomically(c.version.summary_path,
+                                       json.dumps(summary, indent=2, sort_keys=True))
                 done.append(c.version.id)
     except (store.StoreLocked, OSError):
         pass  # another build runs (or the store is read-only): record them another time
     return done
 
 
-def refuse_damaged(store_dir: Path, version: store.Version) -> None:
-    """Raise :class:`newskg.store.DamagedVersion` (naming the intact versions) when
-    ``version`` is damaged."""
+def refuse_damaged(store_dir: Path, version: store.Version) -> Check:
+    """What :func:`check` found about ``version``; raise :class:`newskg.store.DamagedVersion`
+    (naming the intact versions) when it is damaged."""
     kept = store.versions(store_dir)
     found = check(version, kept)
     if found.intact:
-        return
+        return found
     intact = [v.id for v in reversed(kept) if v.id != version.id and check(v, kept).intact]
     shared = "".join(f"; {name} is the same file (hard link) as in {', '.join(others)}"
                      for name, others in found.shared.items())
@@ -206,22 +208,20 @@ def refuse_damaged(store_dir: Path, version: store.Version) -> None:
         "version from the articles and the kept sources")
 
 
-def rollback(store_dir: str | Path, version_id: str, *, keep: int = 3) -> Any:
+def rollback(store_dir: str | Path, version_id: str, *, keep: int = 3) -> BuildResult:
     """Publish the kept version ``version_id`` again (atomically, like any publish) and write
     its dumps when they are missing; a damaged version is refused
     (:class:`newskg.store.DamagedVersion`)."""
     from newskg.dump import SUMS, dumps_dir
-    from newskg.pipeline import BuildResult, write_dumps
+    from newskg.pipeline import write_dumps
 
     store_dir = remote.local_store(store_dir)  # a triple store: its staging directory
     with store.build_lock(store_dir, create=False):
         version = store.find_version(store_dir, version_id)
-        refuse_damaged(Path(store_dir), version)
-        opened = store.open_version(version)
-        result = BuildResult(version=version, triples=len(opened),
+        found = refuse_damaged(Path(store_dir), version)
+        result = BuildResult(version=version, triples=found.triples,
                              published=sorted(records(version)) or
                              list(version.summary().get("published", [])))
-        del opened
         store.publish(store_dir, version, keep=max(keep, 1))
         result.pushed = remote.after_publish(store_dir, version)  # a triple store follows
     if not (dumps_dir(store_dir, version.id) / SUMS).is_file():

@@ -52,7 +52,7 @@ def eligible(query: str, dataset: DatasetSpec) -> bool:
     docstring). This web worker has the network, unlike a query process: a text naming
     SERVICE anywhere goes to a query process, whatever the lexer made of it."""
     return (not dataset.default_graphs and not dataset.named_graphs
-            and not names_service(query) and point_lookup(query))
+            and point_lookup(query) and not names_service(query))
 
 
 def execute(store: pyoxigraph.Store, query: str, *, results_format: Format | None,

@@ -103,8 +103,7 @@ class Lane:
             return None  # 406, or a format= naming a graph format: the endpoint says so
         client = None
         if self.budgets is not None:
-            client = throttle.client_address(environ.get("REMOTE_ADDR"),
-                                             environ.get("HTTP_X_FORWARDED_FOR"), self.proxies)
+            client = throttle.requester(environ, self.proxies)
             try:
                 if throttle.over_budget(self.budgets, client) is not None:
                     return None  # the endpoint answers 429 and counts it

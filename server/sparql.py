@@ -177,7 +177,8 @@ def asks_query(method: str, query_string: bytes) -> bool:
     """Whether a request to the endpoint asks it to run a query, decided from the parsed
     parameters (``%71uery=`` is ``query=``), as :func:`read_request` reads them: every
     POST (a form or a direct query), a GET or HEAD with a ``query`` parameter. The throttle
-    and the point lookups' path (:mod:`server.lane`) both ask here."""
+    asks here; the point lookups' path (:mod:`server.lane`) reads the same parsed
+    parameters (:func:`parameters`)."""
     if method == "POST":
         return True
     try:

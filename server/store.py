@@ -211,7 +211,10 @@ def _storage_error(exc: Exception) -> Any:
     error is answered as every unexpected one is."""
     from server.errors import _handle_unexpected, error_response
 
-    storage = isinstance(exc, OSError) or is_storage_failure(str(exc))
+    # A client that hung up or a missing file is no sign of a damaged store: only RocksDB's
+    # own errors are worth re-checking the served version for.
+    storage = not isinstance(exc, ConnectionError | FileNotFoundError) and (
+        isinstance(exc, OSError) or is_storage_failure(str(exc)))
     if storage and published_store().check_after_error():
         served = published_store().served
         return error_response(

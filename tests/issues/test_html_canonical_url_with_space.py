@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 
 from mappers.reader import read_article
@@ -61,4 +60,3 @@ def test_a_build_publishes_it(tmp_path: Path) -> None:
     urls = [r["u"].value for r in data.query(
         "SELECT ?u WHERE { ?a <http://schema.org/url> ?u }", use_default_graph_as_union=True)]
     assert urls == ["https://gazette.example/news/harbour%20reopens"]
-    assert isinstance(pyoxigraph.NamedNode(urls[0]), pyoxigraph.NamedNode)

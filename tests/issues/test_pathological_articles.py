@@ -30,9 +30,9 @@ from mappers import limits, reader
 from mappers.entities import full_name_from
 from mappers.lexicon import lexicon
 from mappers.reader import ArticleError, read_article
+from tests.conftest import ROOT
 from tests.ops.publishing import newskg
 
-ROOT = Path(__file__).resolve().parents[2]
 FIRST = ["Anna", "Boris", "Carla", "Dmitri", "Elena", "Farid", "Greta", "Hugo"]
 LAST = ["Berg", "Castillo", "Duval", "Eriksen", "Fischer", "Gruber", "Haddad", "Novak"]
 HEADS = ["Council", "Ministry", "Agency", "Party", "Union", "Front", "Bank", "Institute"]

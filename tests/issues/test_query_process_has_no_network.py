@@ -26,9 +26,7 @@ import pytest
 from server import query_worker, sandbox
 from server.engine import Engine, Limits, _answer
 from server.errors import APIError
-from tests.conftest import assert_no_connection
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT, assert_no_connection
 
 # A child that installs the filter with the query processes' own function, then tries the
 # network every way a SERVICE could; it prints what each attempt gave.

@@ -39,7 +39,7 @@ def test_queries_are_refused_when_the_bookkeeping_fails(store_dir: Path,
                        headers={"Accept": "application/json"})
     assert reply.status_code == 503
     assert "bookkeeping" in json.loads(reply.data)["error"]["message"]
-    assert reply.headers["Retry-After"]
+    assert reply.headers["Retry-After"] == "10"
     assert client.get("/healthz").status_code == 200  # pages are served
     assert failures(client.get("/metrics").get_data(as_text=True)) > before
 

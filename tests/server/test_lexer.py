@@ -214,6 +214,13 @@ def _runs_service(query: str) -> bool:
     return False
 
 
+def test_the_property_can_see_a_service_run() -> None:
+    """The property below asserts only where :func:`_runs_service` says yes: it must say yes
+    for a plain SERVICE (else a changed error message would make it assert nothing)."""
+    assert _runs_service("SELECT * WHERE { SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }")
+    assert not _runs_service("SELECT * WHERE { ?s ?p ?o }")
+
+
 def _evaluate(query: str) -> None:
     results = STORE.query(query)
     if isinstance(results, pyoxigraph.QuerySolutions):
