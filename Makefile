@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 STORE  ?= var/store
 PORT   ?= 8000
 # The query page's YASGUI (npm, pinned by package-lock.json), copied where Flask serves it.
-YASGUI_DIR   := server/static/vendor/yasgui
+YASGUI_DIR   := src/newskg/web/static/vendor/yasgui
 YASGUI_STAMP := $(YASGUI_DIR)/.installed
 
 .PHONY: run build serve test lint lock clean assets

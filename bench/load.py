@@ -208,7 +208,7 @@ class Targets:
 
 
 def discover(base: str) -> Targets:
-    queries = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))]
+    queries = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "src" / "newskg" / "queries").glob("*.rq"))]
     select = (f"SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ <{NKG}Actor> <{NKG}Organization> "
               f"<{NKG}Place> <{NKG}Event> <{NKG}Statement> <{NKG}Article> }} ?s a ?c }}")
     status, _, body = get(base, "/sparql?query=" + urllib.parse.quote(select),

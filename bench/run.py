@@ -24,7 +24,7 @@
    distinct point lookups, each first run once untimed on both sides (warm caches on both),
    then timed in this process (``Store.query`` + JSON serialisation), then sent one at a
    time, back to back over one keep-alive connection.
-   newskg answers those in its web worker (``server/fast_lane.py``); the same lookups with
+   newskg answers those in its web worker (``src/newskg/web/http/fast_lane.py``); the same lookups with
    ``ORDER BY`` are measured too, since they take a query process as other queries do.
 
 ``--only-queries`` skips the servers: it times each example query in-process on the scaled
@@ -76,7 +76,7 @@ def free_port() -> int:
 def build_scaled(work: Path, copies: int) -> tuple[Path, list[str]]:
     """A newskg store whose published version holds ``copies`` renamed copies of the corpus
     graph; returns the store directory and the entity IRIs (for point lookups)."""
-    from newskg import store
+    from newskg.backends import versions as store
 
     target = work / "store"
     entities_file = work / "entities.json"
@@ -119,7 +119,7 @@ def build_scaled(work: Path, copies: int) -> tuple[Path, list[str]]:
 
 
 def example_queries() -> dict[str, str]:
-    return {p.stem: p.read_text("utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))}
+    return {p.stem: p.read_text("utf-8") for p in sorted((ROOT / "src" / "newskg" / "queries").glob("*.rq"))}
 
 
 def lookup(iri: str) -> str:
@@ -377,7 +377,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         store_dir, entities = build_scaled(work, args.copies)
-        from newskg import store
+        from newskg.backends import versions as store
 
         version = store.published(store_dir)
         assert version is not None

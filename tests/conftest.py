@@ -36,8 +36,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from newskg.store import Version, publish, writing
-from server import create_app
+from newskg.backends.versions import Version, publish, writing
+from newskg.web import create_app
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini.trig"

@@ -18,7 +18,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from newskg import store
+from newskg.backends import versions as store
 from tests.conftest import CorpusBuild
 
 ROOT = Path(__file__).resolve().parent.parent

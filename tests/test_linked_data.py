@@ -21,9 +21,10 @@ import pytest
 from rdflib import RDFS, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from newskg import formats, store
-from newskg.dump import SUMS, dumps_dir
-from server.linkeddata import RDF_FORMATS
+from newskg import formats
+from newskg.backends import versions as store
+from newskg.publishing.dumps import SUMS, dumps_dir
+from newskg.web.linkeddata import RDF_FORMATS
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mappers.reader import ArticleError, blocks, read_article
+from newskg.extraction.reader import ArticleError, blocks, read_article
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 ANALYSIS = ARTICLES / "000_15d2d29b220b0ea0.txt"
@@ -182,7 +182,7 @@ def test_invalid_sidecar_values(tmp_path: Path, meta: dict[str, object], reason:
 ])
 def test_size_limits_take_the_limit_and_refuse_one_more(tmp_path: Path, limit: str,
                                                          make: object) -> None:
-    from mappers import limits
+    from newskg.extraction import limits
 
     size = getattr(limits, limit)
     path = tmp_path / "a.txt"
@@ -194,7 +194,7 @@ def test_size_limits_take_the_limit_and_refuse_one_more(tmp_path: Path, limit: s
 
 
 def test_web_url_encodes_after_a_clean_host_only(tmp_path: Path) -> None:
-    from mappers.reader import web_url
+    from newskg.extraction.reader import web_url
 
     page = tmp_path / "p.html"
     assert web_url("https://a.example/x y?q=é", page) == "https://a.example/x%20y?q=é"

@@ -2,9 +2,9 @@
 
 * every case folder in tests/shapes/cases/ (data.ttl + expected.txt, see its README.md)
   conforms or fails with exactly the expected messages;
-* every nkg: term the shapes, the ontology or mappers.graph uses is declared in the ontology
+* every nkg: term the shapes, the ontology or newskg.extraction.graph uses is declared in the ontology
   with rdfs:label and rdfs:comment; the event type scheme is exactly ``EVENT_TYPES``;
-* a hand-built Extraction written by ``mappers.graph.to_graph`` conforms.
+* a hand-built Extraction written by ``newskg.extraction.graph.to_graph`` conforms.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from rdflib import OWL, RDF, RDFS, SKOS, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, SH
 
-from mappers.graph import canonical_labels, to_graph
-from mappers.iris import NKG, NKG_ONTOLOGY, Iris, event_type_iri
-from mappers.model import (
+from newskg.extraction.graph import canonical_labels, to_graph
+from newskg.extraction.iris import NKG, NKG_ONTOLOGY, Iris, event_type_iri
+from newskg.extraction.model import (
     EVENT_TYPES,
     ArticleText,
     Entity,
@@ -33,8 +33,8 @@ from mappers.model import (
     Span,
     Statement,
 )
-from newskg import validation
-from newskg.validation import ONTOLOGY_PATH, SHAPES_PATH, Report, load_shapes, validate
+from newskg.publishing import validation
+from newskg.publishing.validation import ONTOLOGY_PATH, SHAPES_PATH, Report, load_shapes, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "shapes" / "cases"
@@ -101,8 +101,8 @@ def _nkg_terms(graph: Graph) -> set[URIRef]:
 
 
 def _writer_terms() -> set[URIRef]:
-    """nkg: terms in mappers/graph.py's source (``NKG.x``) and in what it writes."""
-    source = (ROOT / "mappers" / "graph.py").read_text(encoding="utf-8")
+    """nkg: terms in src/newskg/extraction/graph.py's source (``NKG.x``) and in what it writes."""
+    source = (ROOT / "src" / "newskg" / "extraction" / "graph.py").read_text(encoding="utf-8")
     terms = {NKG[name] for name in re.findall(r"\bNKG\.([A-Za-z_]\w*)", source)}
     terms |= {NKG[role] for role in get_args(RoleInEvent)}  # NKG[arg.role]
     return terms | _nkg_terms(to_graph(full_extraction(), Iris(BASE)))

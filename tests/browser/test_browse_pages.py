@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from newskg import store
+from newskg.backends import versions as store
 from tests.conftest import CorpusBuild
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

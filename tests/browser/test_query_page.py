@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from server.queries import YASGUI_CSS, YASGUI_JS, YASGUI_STATIC
+from newskg.web.query_page import YASGUI_CSS, YASGUI_JS, YASGUI_STATIC
 from tests.browser.conftest import replaced
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-ASSETS = ROOT / "server" / "static" / YASGUI_STATIC
+ASSETS = ROOT / "src" / "newskg" / "web" / "static" / YASGUI_STATIC
 NKG = "https://w3id.org/newskg/ontology#"
 WAIT = 20  # seconds
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newskg import store
-from newskg.incremental import records
+from newskg.backends import versions as store
+from newskg.publishing.incremental import records
 from tests.ops import synthetic
 from tests.ops.publishing import newskg
 

@@ -5,7 +5,7 @@ build lock first and extracted under it (13 minutes for a 990 KB article), so ev
 ingest meanwhile got 409.
 
 Now ``add`` extracts the articles sent before it takes the lock, then waits for the lock a
-few seconds (server/api.py ``LOCK_WAIT``). Deterministic replay against a live server: while
+few seconds (src/newskg/web/api.py ``LOCK_WAIT``). Deterministic replay against a live server: while
 the test itself holds the lock, an ingest still extracts (its extraction reaches the cache)
 and publishes once the lock is released; and a large ingest and a small one sent together
 both publish.
@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from newskg import store
-from newskg.incremental import EXTRACTIONS
+from newskg.backends import versions as store
+from newskg.publishing.incremental import EXTRACTIONS
 from tests.conftest import running_server
 from tests.ops import synthetic
 from tests.ops.publishing import newskg

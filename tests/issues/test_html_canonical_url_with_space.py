@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mappers.reader import read_article
+from newskg.extraction.reader import read_article
 from tests.ops.publishing import newskg
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -38,7 +38,7 @@ def test_the_article_is_kept_and_the_url_fixed_or_dropped(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, url: str, kept: str | None) -> None:
     path = tmp_path / "harbour.html"
     path.write_text(PAGE.format(url=url), "utf-8")
-    with caplog.at_level(logging.WARNING, logger="mappers.reader"):
+    with caplog.at_level(logging.WARNING, logger="newskg.extraction.reader"):
         article = read_article(path)
     assert article.url == kept
     assert str(path) in caplog.text and "canonical URL" in caplog.text
@@ -54,7 +54,7 @@ def test_a_build_publishes_it(tmp_path: Path) -> None:
     result = newskg("build", "--articles", articles, "--store", tmp_path / "store")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 published" in result.stdout
-    from newskg import store
+    from newskg.backends import versions as store
 
     data = store.open_published(tmp_path / "store")[1]
     urls = [r["u"].value for r in data.query(

@@ -1,5 +1,5 @@
 """Replays the quadratic-lexer attack of issue 11: a query of a long run of one character
-class (``'1' * 100_000``) made the regex lexer of :mod:`server.lexer` retry its
+class (``'1' * 100_000``) made the regex lexer of :mod:`newskg.sparql.lexer` retry its
 prefixed-name pattern across the whole run at every position of it: about 70 s of CPU for
 100 KB on a web thread, before throttling; eight 25 KB queries left ``/healthz`` unanswered
 for 46 s. The scanner now reads each character a bounded number of times."""
@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from server.lexer import _readings, keywords, point_lookup
+from newskg.sparql.lexer import _readings, keywords, point_lookup
 from tests.ops.raw_http import exchange
 
 SIZE = 100_000

@@ -1,4 +1,4 @@
-"""Replays the SSRF of issue 11 through the SERVICE check: the lexer of :mod:`server.lexer`
+"""Replays the SSRF of issue 11 through the SERVICE check: the lexer of :mod:`newskg.sparql.lexer`
 and oxigraph's parser read these queries apart, so the server ran a SERVICE to a loopback
 listener and returned its answer, through GET, form POST and direct POST:
 

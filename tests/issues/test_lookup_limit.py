@@ -1,5 +1,5 @@
 """Replays the 5xx of issue 11 on a point lookup's LIMIT: a LIMIT of more than 4,300 digits
-made ``int()`` raise in :func:`server.lexer.lookup_modifiers` (Python's limit on converting
+made ``int()`` raise in :func:`newskg.sparql.lexer.lookup_modifiers` (Python's limit on converting
 long digit strings), a 500 with a traceback. A number past what the parser takes
 (2^64 - 1) now makes the text no point lookup, so the engine answers it as it answers any
 query: here a 400 syntax error. Up to 2^64 - 1 the lookup is answered."""

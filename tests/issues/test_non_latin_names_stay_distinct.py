@@ -5,7 +5,7 @@ Latin letters slugged to ``x``, so both became the one actor ``id/actor/x`` and 
 published as the other's; the same happened across articles and in every script without Latin
 letters (and an all-punctuation name slugged to ``x`` too).
 
-Now an entity's key is its name folded by the one folding of names (``mappers.gazetteer.fold``:
+Now an entity's key is its name folded by the one folding of names (``newskg.extraction.gazetteer.fold``:
 NFKD, Latin and Greek accents dropped, case folded, NFC) with ``-`` for spaces, so an IRI keeps
 the letters of every script and two names that fold apart never share one; a name with no
 letter or digit, or a very long one, adds a hash of the name. Keys that still meet (a name and
@@ -26,10 +26,10 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, URIRef
 
-from mappers.crossdoc import link_across
-from mappers.gazetteer import GazEntry, Gazetteer, fold
-from mappers.iris import Iris, entity_key
-from mappers.model import ArticleText, Entity, Extraction, Span, Statement
+from newskg.extraction.crossdoc import link_across
+from newskg.extraction.gazetteer import GazEntry, Gazetteer, fold
+from newskg.extraction.iris import Iris, entity_key
+from newskg.extraction.model import ArticleText, Entity, Extraction, Span, Statement
 from tests.conftest import StartServer
 from tests.ops.publishing import newskg
 
@@ -85,8 +85,8 @@ def test_accents_on_latin_and_greek_letters_are_one_name() -> None:
 
 def test_a_name_that_is_not_the_gazetteer_entry_does_not_take_its_iri() -> None:
     """"Anna Berg" is not the gazetteer's "Anna Maria Berg", whose key is ``anna-berg``."""
-    from mappers.entities import resolve
-    from mappers.nlp import parse_body
+    from newskg.extraction.entities import resolve
+    from newskg.extraction.nlp import parse_body
 
     text = 'Nobody expected it\n\n"We will appeal," said Anna Berg, a lawyer in Oslo.\n'
     article = ArticleText("a", "a.txt", text, body=[Span(20, len(text) - 1)])
@@ -177,7 +177,7 @@ def test_built_and_served_each_speaker_is_their_own_page(tmp_path: Path,
     assert built.returncode == 0, built.stderr
     base = start_server("newskg.serve", "--store", store_dir, "--workers", "1")
 
-    from newskg import store
+    from newskg.backends import versions as store
 
     said = _who_said(store.open_published(store_dir)[1])
     assert {quote: name for quote, (name, _) in said.items()} == SPEAKERS

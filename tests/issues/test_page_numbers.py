@@ -1,7 +1,7 @@
 """Replays the 5xx of issue 11 on page numbers: ``?page=`` of 2^64 or more on resource and
 graph pages answered 500 with a traceback (the number reached the store's 64-bit OFFSET),
 and text that is not a number silently meant page 1. Every number taken from a request is
-now checked in one place (:mod:`server.numbers`): ASCII digits from 1 to ``MAX_PAGE``,
+now checked in one place (:mod:`newskg.web.http.numbers`): ASCII digits from 1 to ``MAX_PAGE``,
 else 400 in the one error shape, naming the parameter."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 
-from server.numbers import MAX_PAGE
+from newskg.web.http.numbers import MAX_PAGE
 from tests.ops.raw_http import exchange
 
 # Every page parameter, on a page of each kind that has one (tests/fixtures/mini.trig).

@@ -11,7 +11,7 @@ regex that did the same on any long word, and the quote and event rules that wal
 whole paragraph (its quotes, its sentences) once per quote; and the memory to spaCy parsing
 every paragraph in one batch. Those are now linear (or bounded per batch), and the reader
 rejects, with an ArticleError naming the file, the line and the limit, an article beyond the
-size limits of ``mappers/limits.py`` (paragraph, sentence, headline, prose; about eight
+size limits of ``src/newskg/extraction/limits.py`` (paragraph, sentence, headline, prose; about eight
 times the largest of 2,402 real articles). The texts are generated here, never copied.
 """
 
@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from mappers import limits, reader
-from mappers.entities import full_name_from
-from mappers.lexicon import lexicon
-from mappers.reader import ArticleError, read_article
+from newskg.extraction import limits, reader
+from newskg.extraction.entities import full_name_from
+from newskg.extraction.lexicon import lexicon
+from newskg.extraction.reader import ArticleError, read_article
 from tests.conftest import ROOT
 from tests.ops.publishing import newskg
 
@@ -111,7 +111,7 @@ def test_the_regexes_over_whole_texts_are_linear() -> None:
     assert full_name_from(texts, "Lopez", lex) is None
     texts[1] += " says Maria Lopez"
     assert full_name_from(texts, "Lopez", lex) == "Maria Lopez"
-    from mappers.model import ArticleText
+    from newskg.extraction.model import ArticleText
 
     article = ArticleText("a", "a.txt", capitalised(1_000_000, spaces=False) + " ed@wsj.com")
     reader._find_publisher(article, [])

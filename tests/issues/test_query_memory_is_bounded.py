@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from server import engine as engine_module
-from server.engine import Engine, Limits, QueryMemoryExceeded
+from newskg.sparql import engine as engine_module
+from newskg.sparql.engine import Engine, Limits, QueryMemoryExceeded
 from tests.conftest import publish_mini
 
 ROWS = 3000  # 9 million solutions in the cross join: well over 200 MB to sort

@@ -4,7 +4,7 @@ slipped past the endpoint's lexer (which read the query differently from oxigrap
 and pyoxigraph POSTed to the loopback listener and returned its answer.
 
 The fix does not rely on a parser: each query process installs a seccomp filter before it
-reads a request (``server/sandbox.py``), so ``socket()`` of any family but AF_UNIX and
+reads a request (``src/newskg/sparql/sandbox.py``), so ``socket()`` of any family but AF_UNIX and
 ``connect()`` fail with EPERM. These tests replay the attack with the endpoint's check
 switched off (fault injection, ``TESTING_SKIP_SERVICE_CHECK=1``): a real server must still
 make no connection, and answer 400, not 500. Where the filter cannot be installed the query
@@ -23,16 +23,16 @@ from pathlib import Path
 
 import pytest
 
-from server import query_worker, sandbox
-from server.engine import Engine, Limits, _answer
-from server.errors import APIError
+from newskg.sparql import query_worker, sandbox
+from newskg.sparql.engine import Engine, Limits, _answer
+from newskg.web.http.errors import APIError
 from tests.conftest import ROOT, assert_no_connection
 
 # A child that installs the filter with the query processes' own function, then tries the
 # network every way a SERVICE could; it prints what each attempt gave.
 PROBE = """
 import errno, json, socket
-from server import sandbox
+from newskg.sparql import sandbox
 sandbox.deny_network()
 results = {}
 for name, family, kind in [("inet", socket.AF_INET, socket.SOCK_STREAM),
@@ -191,7 +191,7 @@ def test_service_past_the_check_makes_no_connection(unchecked_server: str, liste
     "select * where { ?s ?p ?o SeRvIcE silent <http://127.0.0.1:7878/x> { ?s ?p ?o } }",
 ])
 def test_remote_mode_refuses_any_service(query: str) -> None:
-    from server.remote_engine import refuse_service
+    from newskg.backends.remote.engine import refuse_service
 
     with pytest.raises(APIError) as refused:
         refuse_service(query)
@@ -200,7 +200,7 @@ def test_remote_mode_refuses_any_service(query: str) -> None:
 
 
 def test_remote_mode_passes_queries_without_service() -> None:
-    from server.remote_engine import refuse_service
+    from newskg.backends.remote.engine import refuse_service
 
     refuse_service("SELECT * WHERE { ?s <http://e/serv\\u0069> ?o } LIMIT 1")
 
@@ -212,8 +212,8 @@ def test_remote_store_is_never_asked_to_fetch(tmp_path: Path, store_dir: Path, l
     check switched off: the query is refused before it is sent, and nobody connects."""
     import shutil
 
+    from tests.backends.conftest import run_newskg, running_oxigraph, store_url
     from tests.conftest import running_server
-    from tests.remote.conftest import run_newskg, running_oxigraph, store_url
 
     sock, port = listener
     with running_oxigraph(tmp_path) as oxigraph:
@@ -238,8 +238,8 @@ def test_remote_store_is_never_asked_to_fetch(tmp_path: Path, store_dir: Path, l
 def test_point_lookups_naming_service_go_to_a_query_process() -> None:
     """The fast lane evaluates in the web worker, which has the network: a lookup-shaped
     text that names SERVICE anywhere is never tried there, whatever the lexer read."""
-    from server.engine import NO_DATASET
-    from server.fast_lane import eligible
+    from newskg.sparql.engine import NO_DATASET
+    from newskg.web.http.fast_lane import eligible
 
     assert eligible("SELECT ?p ?o WHERE { <http://e/x> ?p ?o }", NO_DATASET)
     for query in ("SELECT ?p ?o WHERE { <http://e/x> ?p ?o } # SERVICE",

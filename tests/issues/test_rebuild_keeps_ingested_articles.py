@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from newskg import store
-from newskg.incremental import SOURCES, records
+from newskg.backends import versions as store
+from newskg.publishing.incremental import SOURCES, records
 from tests.ops import synthetic
 from tests.ops.publishing import BASE, check_published, newskg, report
 

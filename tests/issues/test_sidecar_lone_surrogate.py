@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mappers.reader import ArticleError, read_article
+from newskg.extraction.reader import ArticleError, read_article
 from tests.ops.publishing import newskg
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from server import create_app
-from server.throttle import Budgets
+from newskg.web import create_app
+from newskg.web.http.throttle import Budgets
 from tests.conftest import ROOT
 
 

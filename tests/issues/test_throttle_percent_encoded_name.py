@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import pytest
 
-from server.sparql import asks_query
+from newskg.web.endpoint import asks_query
 from tests.ops.raw_http import exchange
 
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "

@@ -14,7 +14,8 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from newskg import store, validation
+from newskg.backends import versions as store
+from newskg.publishing import validation
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWSKG = [sys.executable, "-m", "newskg.cli"]

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from newskg import pipeline, store
+from newskg.backends import versions as store
+from newskg.publishing import pipeline
 from tests.ops import synthetic
 from tests.ops.publishing import NEWSKG, ROOT, check_published
 

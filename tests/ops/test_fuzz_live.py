@@ -32,9 +32,9 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from newskg import dump as dumplib
-from newskg.store import published
-from server.browse import LISTINGS
+from newskg.backends.versions import published
+from newskg.publishing import dumps as dumplib
+from newskg.web.browse import LISTINGS
 from tests.conftest import ROOT, CorpusBuild, running_server
 from tests.ops.raw_http import Reply, exchange
 
@@ -194,7 +194,7 @@ GRAMMAR_QUERIES = st.tuples(
     _weighted((9, st.just(PREFIXES)), (1, st.just(""))), PATTERNS, MODIFIERS,
 ).map(lambda t: f"{t[1]}{t[0]} WHERE {{ {t[2]} }} {t[3]}")
 
-EXAMPLES = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "queries").glob("*.rq"))]
+EXAMPLES = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "src" / "newskg" / "queries").glob("*.rq"))]
 
 
 @st.composite

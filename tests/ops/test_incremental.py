@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from newskg import store
+from newskg.backends import versions as store
 from tests.ops import synthetic
 from tests.ops.publishing import (
     BASE,
@@ -265,9 +265,9 @@ def test_an_add_validates_changed_graphs_against_the_unchanged(tmp_path: Path) -
     from rdflib import Graph, Literal
     from rdflib.namespace import RDFS
 
-    from mappers.model import ArticleText
-    from newskg.incremental import Source
-    from newskg.pipeline import BuildResult, Built, graph_digest, validate_together
+    from newskg.extraction.model import ArticleText
+    from newskg.publishing.incremental import Source
+    from newskg.publishing.pipeline import BuildResult, Built, graph_digest, validate_together
 
     case = Path(__file__).resolve().parent.parent / "shapes" / "cases" / "ok-full-article"
     published = Graph().parse(case / "data.ttl")

@@ -14,7 +14,7 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
-from newskg import store
+from newskg.backends import versions as store
 from tests.conftest import running_server
 from tests.ops import synthetic
 from tests.ops.publishing import article_graphs, check_published, newskg
@@ -171,7 +171,7 @@ def test_malformed_sidecar_is_422(served: tuple[str, Path]) -> None:
 
 
 def test_a_held_lock_is_409(served: tuple[str, Path]) -> None:
-    """Held longer than the API waits for it (server/api.py LOCK_WAIT) after extracting."""
+    """Held longer than the API waits for it (src/newskg/web/api.py LOCK_WAIT) after extracting."""
     url, store_dir = served
     with store.build_lock(store_dir):
         answer = post_text(url, "story-009", synthetic.article(9).encode(),

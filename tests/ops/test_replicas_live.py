@@ -24,8 +24,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from newskg import dump as dumplib
-from newskg.store import published
+from newskg.backends.versions import published
+from newskg.publishing import dumps as dumplib
 from tests.conftest import ROOT, CorpusBuild, running_server
 from tests.ops.raw_http import Reply, exchange
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from newskg import store
+from newskg.backends import versions as store
 from tests.ops import synthetic
 from tests.ops.publishing import build_synthetic, check_published, newskg, report
 

@@ -1,4 +1,4 @@
-"""Per-client throttling (server/throttle.py) through a real server (Granian) with a small
+"""Per-client throttling (src/newskg/web/http/throttle.py) through a real server (Granian) with a small
 budget, and the shared budgets file on its own: what it costs per request, and that charges
 from several processes add up."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from server.throttle import Budgets
+from newskg.web.http.throttle import Budgets
 from tests.ops.raw_http import Reply, exchange
 
 pytestmark = pytest.mark.slow
@@ -114,7 +114,7 @@ def test_budget_bookkeeping_costs_well_under_a_millisecond(tmp_path: Path) -> No
 CHARGER = """
 import sys, threading
 from pathlib import Path
-from server.throttle import Budgets
+from newskg.web.http.throttle import Budgets
 budgets = Budgets(Path(sys.argv[1]), budget=1000, window=1e9)  # nothing drains meanwhile
 def work():
     for _ in range(200):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from newskg import dump as dumplib
-from newskg.store import published
+from newskg.backends.versions import published
+from newskg.publishing import dumps as dumplib
 from tests.conftest import CorpusBuild, running_server
 from tests.ops.raw_http import Reply, exchange
 

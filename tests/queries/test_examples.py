@@ -28,9 +28,9 @@ import pyoxigraph
 import pytest
 from markupsafe import escape
 
-from newskg import store
-from server import create_app
-from server.queries import QUERIES_DIR, load_examples, parse_example
+from newskg.backends import versions as store
+from newskg.web import create_app
+from newskg.web.query_page import QUERIES_DIR, load_examples, parse_example
 from tests.conftest import CorpusBuild
 
 ROOT = Path(__file__).resolve().parents[2]

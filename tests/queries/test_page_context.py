@@ -1,4 +1,4 @@
-"""server.queries and the query page through Flask's test client (no corpus, no browser)."""
+"""newskg.web.query_page and the query page through Flask's test client (no corpus, no browser)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from server import create_app
-from server.queries import (
+from newskg.web import create_app
+from newskg.web.query_page import (
     PREFIXES,
     YASGUI_CSS,
     YASGUI_JS,

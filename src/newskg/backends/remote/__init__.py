@@ -1,0 +1,89 @@
+"""A store on an existing triple store: ``--store sparql+http://host:port/path/``.
+
+Versions are still built, validated and published locally, in a *staging directory* laid out
+as any store directory (:mod:`newskg.backends.versions`); :func:`after_publish`, called by every publish
+path right after ``current`` moves, then *pushes* the published version to the remote through
+the SPARQL 1.1 Graph Store HTTP Protocol: each named graph that changed since the last push
+is PUT (N-Triples), graphs the version no longer has are DELETEd, and the version marker
+``{base}graph/version`` is PUT last. Readers (``newskg serve``, ``newskg dump``) find the
+version in that marker and read through :class:`RemoteStore`, which offers the methods of
+``pyoxigraph.Store`` newskg's readers use, returning real pyoxigraph objects.
+
+The store URL names the remote; its query parameters (never sent to the remote) say how to
+reach it::
+
+    sparql+http://127.0.0.1:7878/                             Oxigraph server (the defaults)
+    sparql+http://fuseki:3030/ds/?query=sparql&gsp=data&union=  Fuseki, unionDefaultGraph set
+
+    query    query                SPARQL query endpoint (relative to the URL, or absolute)
+    gsp      store                Graph Store Protocol endpoint (likewise)
+    union    union-default-graph  query parameter that makes the default graph the union of
+                                  all graphs; empty for stores that do so by themselves
+    auth     basic                how NEWSKG_REMOTE_USER / _PASSWORD are sent: basic, digest
+    staging  var/staging/<host>-<port>[-<path>]   the local staging directory
+
+Credentials never go in the URL (it is logged and visible in process lists): the settings
+``remote_user``, ``remote_password`` or ``remote_token`` (bearer) carry them.
+
+A push is graph by graph, not one atomic switch: during it readers may see some graphs of the
+new version beside others of the old one, while the marker still names the old version; the
+marker changes last. ``STAGING/pushed.json`` records what the remote holds (the version and a
+digest per graph) and, during a push, which graphs are in flux, so an interrupted push is
+completed by the next one.
+
+The package's modules: :mod:`~newskg.backends.remote.target` (the store URL),
+:mod:`~newskg.backends.remote.client` (HTTP to the remote), :mod:`~newskg.backends.remote.marker` (the version
+marker), :mod:`~newskg.backends.remote.published` (reading the published version),
+:mod:`~newskg.backends.remote.staging` (the staging directory) and :mod:`~newskg.backends.remote.pushing`
+(pushing a version); their public names are importable from ``newskg.backends.remote`` itself.
+"""
+
+from __future__ import annotations
+
+from newskg.backends.remote.client import (
+    ANY_ANSWER,
+    CHUNK,
+    CONNECT_SECONDS,
+    MARKER_SECONDS,
+    NTRIPLES,
+    PUSH_SECONDS,
+    RESULTS_JSON,
+    SPOOL_BYTES,
+    Body,
+    Client,
+    connect,
+    parse_results,
+)
+from newskg.backends.remote.errors import PushError, RemoteError, RemoteTimeout
+from newskg.backends.remote.marker import (
+    DCT,
+    DEFAULT_BASE,
+    MARKER_PATH,
+    MARKER_QUERY,
+    OWL,
+    RDF_TYPE,
+    VOID,
+    XSD,
+    RemoteVersion,
+    marker_triples,
+)
+from newskg.backends.remote.published import RemoteStore, open_published
+from newskg.backends.remote.pushing import (
+    PushReport,
+    after_publish,
+    graph_digest,
+    graph_digests,
+    push,
+    push_published,
+)
+from newskg.backends.remote.staging import PUSHED, RECORD, local_store
+from newskg.backends.remote.target import PARAMETERS, SCHEMES, Target, is_remote
+
+__all__ = [
+    "ANY_ANSWER", "Body", "CHUNK", "CONNECT_SECONDS", "Client", "DCT", "DEFAULT_BASE",
+    "MARKER_PATH", "MARKER_QUERY", "MARKER_SECONDS", "NTRIPLES", "OWL", "PARAMETERS", "PUSHED",
+    "PUSH_SECONDS", "PushError", "PushReport", "RDF_TYPE", "RECORD", "RESULTS_JSON", "RemoteError",
+    "RemoteStore", "RemoteTimeout", "RemoteVersion", "SCHEMES", "SPOOL_BYTES", "Target", "VOID",
+    "XSD", "after_publish", "connect", "graph_digest", "graph_digests", "is_remote", "local_store",
+    "marker_triples", "open_published", "parse_results", "push", "push_published",
+]

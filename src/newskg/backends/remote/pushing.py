@@ -1,0 +1,170 @@
+"""Pushing a published version to the remote: :func:`after_publish` (the publish hook),
+:func:`push`, :func:`push_published` (``newskg push``), graph digests and
+:class:`PushReport`."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+
+from newskg.backends import versions as store
+from newskg.backends.remote.client import SPOOL_BYTES, Client, connect
+from newskg.backends.remote.errors import PushError, RemoteError
+from newskg.backends.remote.marker import DEFAULT_BASE, MARKER_PATH, marker_triples
+from newskg.backends.remote.staging import PUSHED, RECORD, local_store, read_json, write_json
+from newskg.backends.remote.target import is_remote
+
+log = logging.getLogger(__name__)
+
+
+def after_publish(store_dir: str | os.PathLike[str], version: store.Version,
+                  config: Mapping[str, Any] | None = None) -> PushReport | None:
+    """Call right after publishing ``version`` in ``store_dir``: pushes it when ``store_dir``
+    is a remote store URL or the staging directory of one; does nothing for a local store.
+    Raises :class:`PushError` when the push fails (the local version stays published)."""
+    if is_remote(store_dir):
+        target, staging = str(store_dir), Path(local_store(store_dir))
+    else:
+        staging = Path(store_dir)
+        target = read_json(staging / RECORD).get("store")
+        if not target:
+            return None
+    return push(connect(target, config), staging, version)
+
+
+@dataclass
+class PushReport:
+    store: str
+    version: str
+    sent: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        sent = len(self.sent)
+        return (f"pushed version {self.version} to {self.store}: {sent} "
+                f"graph{'' if sent == 1 else 's'} sent, {self.unchanged} unchanged, "
+                f"{len(self.deleted)} deleted ({self.seconds:.1f} s)")
+
+
+def graph_digests(local: pyoxigraph.Store) -> dict[str, str]:
+    """A SHA-256 per named graph of a version: equal graphs give equal digests."""
+    return {graph.value: graph_digest(local, graph) for graph in local.named_graphs()}
+
+
+def graph_digest(local: pyoxigraph.Store, graph: pyoxigraph.NamedNode) -> str:
+    """Over the graph's N-Triples in index order (the same for the same triples), streamed;
+    a graph with blank nodes is canonicalised first, their labels differ from load to load."""
+    digest = hashlib.sha256()
+    for quad in local.quads_for_pattern(None, None, None, graph):
+        if isinstance(quad.subject, pyoxigraph.BlankNode) or \
+                isinstance(quad.object, pyoxigraph.BlankNode):
+            return _canonical_digest(local, graph)
+        digest.update(str(quad.triple).encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+def _canonical_digest(local: pyoxigraph.Store, graph: pyoxigraph.NamedNode) -> str:
+    from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
+
+    data = local.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph)
+    canonical = to_canonical_graph(Graph().parse(data=data.decode("utf-8"), format="nt"))
+    lines = sorted(canonical.serialize(format="nt").splitlines())
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def push(client: Client, staging: Path, version: store.Version) -> PushReport:
+    """Make the remote hold ``version`` (published in ``staging``): PUT the graphs that differ
+    from what the remote holds, DELETE the ones it should no longer have, PUT the marker last.
+
+    What the remote holds is known from ``STAGING/pushed.json`` when the remote's marker
+    names the version recorded there; otherwise every graph is sent and the graphs the
+    remote's marker lists are deleted where the version lacks them."""
+    started = time.monotonic()
+    base = version.summary().get("base_iri") or DEFAULT_BASE
+    marker = base + MARKER_PATH
+    report = PushReport(client.target.base, version.id)
+    try:
+        local = pyoxigraph.Store.read_only(str(version.path))
+    except OSError as exc:
+        raise PushError(f"cannot open version {version.id} in {staging}: {exc}",
+                        "Rebuild with `newskg build`.") from exc
+    digests = graph_digests(local)
+    if marker in digests:
+        raise PushError(f"version {version.id} has a graph named {marker}, which is where newskg "
+                        "keeps its version marker on the triple store",
+                        "Rename the article whose file is named 'version'.")
+    record_path = staging / PUSHED
+    record = read_json(record_path)
+    same_store = record.get("store") == client.target.base
+    try:
+        remote_version = client.published()
+        previous: dict[str, str] = {}
+        in_flux = set(record.get("pending", [])) if same_store else set()
+        if same_store and remote_version is not None and \
+                remote_version.id == record.get("version"):
+            previous = dict(record.get("graphs", {}))
+        else:  # what the remote holds is unknown: send every graph, delete what may be there
+            if remote_version is not None:
+                in_flux |= set(client.marker_parts(remote_version.marker))
+            if same_store:
+                in_flux |= set(record.get("graphs", {}))
+        report.sent = sorted(g for g, d in digests.items()
+                             if previous.get(g) != d or g in in_flux)
+        report.deleted = sorted((set(previous) | in_flux) - set(digests) - {marker})
+        report.unchanged = len(digests) - len(report.sent)
+        if remote_version is not None and remote_version.id == version.id and \
+                not report.sent and not report.deleted:
+            report.seconds = time.monotonic() - started
+            return report  # the remote holds this version already
+        # Written before anything is sent: an interrupted push leaves these to the next one.
+        write_json(record_path, {
+            "store": client.target.base,
+            "version": record.get("version") if same_store else None,
+            "graphs": record.get("graphs", {}) if same_store else {},
+            "pending": sorted(in_flux | set(report.sent) | set(report.deleted))})
+        for graph in report.sent:
+            with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as body:
+                local.dump(body, pyoxigraph.RdfFormat.N_TRIPLES,
+                           from_graph=pyoxigraph.NamedNode(graph))
+                body.seek(0)
+                client.put_graph(graph, body)
+        for graph in report.deleted:
+            client.delete_graph(graph)
+        client.put_graph(marker, marker_triples(marker, version.id, base, digests, len(local)))
+    except RemoteError as exc:
+        raise PushError(
+            f"pushing version {version.id} to {client.target.base} failed: {exc.message}",
+            (exc.hint + " " if exc.hint else "") + "The version is published locally; "
+            "until a push succeeds the triple store may hold a mix of graphs of two versions, "
+            f"while its marker names the old one. Retry with `newskg push --store "
+            f"{client.target.store}`.") from exc
+    write_json(record_path, {"store": client.target.base, "version": version.id,
+                             "graphs": digests, "pending": []})
+    report.seconds = time.monotonic() - started
+    log.info("%s", report)
+    return report
+
+
+def push_published(store_setting: str, config: Mapping[str, Any] | None = None) -> PushReport:
+    """``newskg push``: push the version published in a remote store's staging directory."""
+    if not is_remote(store_setting):
+        raise RemoteError(f"{store_setting} is a local store; only a remote store "
+                          "(sparql+http://…) is pushed to", status=400)
+    staging = local_store(store_setting)
+    version = store.published(staging)
+    if version is None:
+        raise RemoteError(f"nothing is published in the staging directory {staging}",
+                          f"Run `newskg build --store {store_setting}` first.")
+    return push(connect(store_setting, config), Path(staging), version)

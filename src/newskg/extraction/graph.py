@@ -1,0 +1,214 @@
+"""From an :class:`~newskg.extraction.model.Extraction` to RDF under the newskg ontology.
+
+One article's facts become one rdflib graph (published as that article's named graph).
+Entity labels can be overridden by ``labels`` so that an entity seen in several articles
+carries one canonical ``rdfs:label`` everywhere (see :func:`canonical_labels`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+
+from newskg.extraction.iris import ITSRDF, NIF, NKG, SCHEMA, WD, Iris, event_type_iri
+from newskg.extraction.model import Extraction, Span
+
+ENTITY_CLASS = {"actor": NKG.Actor, "organization": NKG.Organization, "place": NKG.Place}
+
+#: (kind, key) -> canonical label
+LabelTable = Mapping[tuple[str, str], str]
+
+
+def date_literal(value: str) -> Literal:
+    """``YYYY-MM-DD`` -> xsd:date, ``YYYY-MM`` -> xsd:gYearMonth, ``YYYY`` -> xsd:gYear."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(value))
+    if datatype is None:
+        raise ValueError(f"date {value!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+    return Literal(value, datatype=datatype)
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    for prefix, namespace in (
+        ("nkg", NKG),
+        ("schema", SCHEMA),
+        ("nif", NIF),
+        ("itsrdf", ITSRDF),
+        ("wd", WD),
+        ("skos", SKOS),
+    ):
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def canonical_labels(extractions: Iterable[Extraction]) -> dict[tuple[str, str], str]:
+    """One label per entity across articles: the most frequent, then the longest, then the
+    first in sort order, so the choice does not depend on the order articles are read."""
+    seen: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for extraction in extractions:
+        for entity in extraction.entities:
+            seen[(entity.kind, entity.key)][entity.label] += 1
+    return {
+        ident: sorted(counts, key=lambda label: (-counts[label], -len(label), label))[0]
+        for ident, counts in seen.items()
+    }
+
+
+class _Writer:
+    def __init__(self, extraction: Extraction, iris: Iris, labels: LabelTable | None) -> None:
+        self.x = extraction
+        self.iris = iris
+        self.labels = labels or {}
+        self.article_id = extraction.article.id
+        self.article = iris.article(self.article_id)
+        self.g = bind_prefixes(Graph())
+        self.kinds = {e.key: e.kind for e in extraction.entities}
+        # A fact found twice (by two rules, or twice by one) is one node: its evidence is
+        # merged and its first confidence and extractor kept, so it never carries two.
+        self.written: set[URIRef] = set()
+
+    def entity_iri(self, key: str) -> URIRef:
+        return self.iris.entity(self.kinds[key], key)
+
+    def span(self, span: Span) -> URIRef:
+        node = self.iris.span(self.article_id, span.begin, span.end)
+        g = self.g
+        g.add((node, RDF.type, NIF.OffsetBasedString))
+        g.add((node, NIF.beginIndex, Literal(span.begin, datatype=XSD.nonNegativeInteger)))
+        g.add((node, NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+        g.add((node, NIF.anchorOf, Literal(span.of(self.x.article.text))))
+        g.add((node, NIF.referenceContext, self.article))
+        return node
+
+    def provenance(self, node: URIRef, evidence: list[Span], confidence: float, rule: str) -> bool:
+        """Add the fact's provenance; False when the node was already written."""
+        g = self.g
+        for span in evidence:
+            g.add((node, NKG.evidence, self.span(span)))
+        if node in self.written:
+            return False
+        self.written.add(node)
+        g.add((node, NKG.article, self.article))
+        g.add((node, NKG.confidence, Literal(Decimal(f"{confidence:.2f}"))))
+        g.add((node, NKG.extractor, Literal(rule)))
+        return True
+
+    def write(self) -> Graph:
+        self.write_article()
+        self.write_entities()
+        self.write_statements()
+        self.write_events()
+        self.write_memberships()
+        return self.g
+
+    def write_article(self) -> None:
+        a, g, art = self.article, self.g, self.x.article
+        g.add((a, RDF.type, NKG.Article))
+        g.add((a, RDF.type, NIF.Context))
+        g.add((a, NIF.isString, Literal(art.text)))
+        g.add((a, NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger)))
+        g.add((a, NIF.endIndex, Literal(len(art.text), datatype=XSD.nonNegativeInteger)))
+        g.add((a, SCHEMA.headline, Literal(art.headline or art.id)))
+        if art.date_published:
+            g.add((a, SCHEMA.datePublished, date_literal(art.date_published)))
+        for author in art.authors:
+            g.add((a, SCHEMA.author, Literal(author)))
+        if art.publisher:
+            g.add((a, SCHEMA.publisher, Literal(art.publisher)))
+        if art.url:
+            g.add((a, SCHEMA.url, URIRef(art.url)))
+
+    def write_entities(self) -> None:
+        g = self.g
+        for entity in self.x.entities:
+            node = self.entity_iri(entity.key)
+            label = self.labels.get((entity.kind, entity.key), entity.label)
+            g.add((node, RDF.type, ENTITY_CLASS[entity.kind]))
+            g.add((node, RDFS.label, Literal(label)))
+            for alt in sorted(entity.alt_labels | {entity.label}):
+                if alt != label:
+                    g.add((node, SKOS.altLabel, Literal(alt)))
+            if entity.wikidata:
+                g.add((node, SKOS.exactMatch, WD[entity.wikidata]))
+            g.add((node, NKG.mentionedIn, self.article))
+            for mention in entity.mentions:
+                g.add((self.span(mention), ITSRDF.taIdentRef, node))
+
+    def write_statements(self) -> None:
+        g = self.g
+        for st in self.x.statements:
+            node = self.iris.statement(self.article_id, st.quote_span.begin, st.quote_span.end)
+            if not self.provenance(node, st.evidence, st.confidence, st.rule):
+                continue
+            g.add((node, RDF.type, NKG.Statement))
+            g.add((node, NKG.quote, Literal(st.quote)))
+            if st.speaker:
+                g.add((node, NKG.speaker, self.entity_iri(st.speaker)))
+
+    def write_events(self) -> None:
+        g = self.g
+        # An event is named by its type and first evidence sentence; several events of one
+        # type in one sentence ("worked to topple ..., seized the capital") add their label.
+        keys = [(ev.type, min(ev.evidence).begin, min(ev.evidence).end) for ev in self.x.events]
+        shared = {k for k in keys if keys.count(k) > 1}
+        seen: list[tuple[object, ...]] = []
+        for ev, key in zip(self.x.events, keys, strict=True):
+            identity: tuple[object, ...] = key
+            if key in shared:
+                identity = (*key, ev.label)
+                if identity in seen:  # same label too: the order within the article decides
+                    identity = (*identity, seen.count(identity))
+                seen.append((*key, ev.label))
+            node = self.iris.event(self.article_id, *identity)
+            for arg in ev.arguments:
+                g.add((node, NKG[arg.role], self.entity_iri(arg.entity)))
+            if not self.provenance(node, ev.evidence, ev.confidence, ev.rule):
+                continue
+            g.add((node, RDF.type, NKG.Event))
+            g.add((node, RDFS.label, Literal(ev.label)))
+            g.add((node, NKG.eventType, event_type_iri(ev.type)))
+            if ev.date:
+                g.add((node, NKG.date, date_literal(ev.date)))
+            if ev.place:
+                g.add((node, NKG.place, self.entity_iri(ev.place)))
+
+    def write_memberships(self) -> None:
+        g = self.g
+        for m in self.x.memberships:
+            node = self.iris.membership(self.article_id, m.member, m.organization, m.role)
+            if not self.provenance(node, m.evidence, m.confidence, m.rule):
+                continue
+            g.add((node, RDF.type, NKG.Membership))
+            g.add((node, NKG.member, self.entity_iri(m.member)))
+            g.add((node, NKG.organization, self.entity_iri(m.organization)))
+            g.add((node, NKG.role, Literal(m.role)))
+
+
+#: What describes an entity itself rather than an article's view of it: stored once, in the
+#: shared entities graph, so that a query over the union does not see it once per article.
+DESCRIPTION_PREDICATES = frozenset({RDF.type, RDFS.label, SKOS.altLabel, SKOS.exactMatch})
+
+
+def split_descriptions(graph: Graph) -> tuple[Graph, Graph]:
+    """(entity descriptions, everything else) of an article's graph."""
+    entities = {s for cls in ENTITY_CLASS.values() for s in graph.subjects(RDF.type, cls)}
+    descriptions, rest = bind_prefixes(Graph()), bind_prefixes(Graph())
+    for triple in graph:
+        target = descriptions if (triple[0] in entities
+                                  and triple[1] in DESCRIPTION_PREDICATES) else rest
+        target.add(triple)
+    return descriptions, rest
+
+
+def to_graph(extraction: Extraction, iris: Iris, labels: LabelTable | None = None) -> Graph:
+    """The RDF graph of one article's extraction.
+
+    >>> from newskg.extraction.model import ArticleText
+    >>> art = ArticleText(id="a1", source="a1.txt", text="Hello", headline="Hello")
+    >>> g = to_graph(Extraction(article=art), Iris("http://example.org/"))
+    >>> len(g)
+    6
+    """
+    return _Writer(extraction, iris, labels).write()

@@ -1,0 +1,210 @@
+"""Dumps of a published version: the whole dataset as files anyone can download and load.
+
+``newskg dump`` (and every build, after it publishes) writes into ``STORE/dumps/<version>/``::
+
+    newskg-<version>.nq.gz        every graph, N-Quads     (named graphs kept)
+    newskg-<version>.trig.gz      every graph, TriG        (named graphs kept)
+    newskg-<version>.ttl.gz       the union, Turtle
+    newskg-<version>.nt.gz        the union, N-Triples
+    newskg-<version>-ontology.ttl the ontology graph
+    newskg-<version>-shapes.ttl   the SHACL shapes the data was validated against
+    newskg-<version>-void.ttl     VoID + DCAT description (URLs under the base IRI)
+    SHA256SUMS                    ``sha256sum -c`` checks every file above
+
+Everything streams from the store to gzip files (bounded memory). Each file is written under a
+``.part`` name and renamed when complete; ``SHA256SUMS`` is written last, so a directory with
+it is complete. Dumps live beside the versions and are pruned with them
+(:func:`newskg.backends.versions.publish`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph
+
+from newskg import formats
+from newskg.backends import remote
+from newskg.backends import versions as store
+from newskg.extraction.iris import ITSRDF, NIF, NKG, NKG_ONTOLOGY, SCHEMA
+from newskg.publishing import validation
+from newskg.publishing import void as voidlib
+
+DUMPS = store.DUMPS
+SUMS = "SHA256SUMS"
+CHUNK = 1024 * 1024
+#: Formats of the full dumps: the two dataset formats keep the named graphs.
+FULL_DUMPS = ("nquads", "trig", "turtle", "ntriples")
+PREFIXES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "nkg": str(NKG),
+    "schema": str(SCHEMA),
+    "nif": str(NIF),
+    "itsrdf": str(ITSRDF),
+}
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+class DumpError(Exception):
+    """The dumps could not be written; the message says why."""
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    name: str
+    path: Path
+    size: int
+    sha256: str
+    format: formats.Format
+    compressed: bool
+    title: str
+
+    def distribution(self, url_prefix: str) -> voidlib.Distribution:
+        return voidlib.Distribution(url_prefix + self.name, self.format.media_type, self.size,
+                                    self.sha256, self.compressed, self.title,
+                                    data_dump=self.compressed)
+
+
+def dumps_dir(store_dir: str | os.PathLike[str], version_id: str) -> Path:
+    """Where the dumps of ``version_id`` go by default."""
+    return Path(store_dir) / DUMPS / version_id
+
+
+def describe_file(name: str) -> tuple[formats.Format, bool, str]:
+    """(format, gzip-compressed, title) of a dump file, from its name and the registry."""
+    stem, compressed = (name[:-3], True) if name.endswith(".gz") else (name, False)
+    fmt = formats.by_extension(stem.rsplit(".", 1)[-1])
+    for suffix, title in (("-ontology", "the newskg ontology"), ("-shapes", "the SHACL shapes"),
+                          ("-void", "VoID and DCAT description")):
+        if stem.rsplit(".", 1)[0].endswith(suffix):
+            return fmt, compressed, title
+    what = "every named graph" if fmt.holds_quads else "the union of all graphs"
+    return fmt, compressed, f"{what}, {fmt.name}"
+
+
+
+
+def listing(directory: Path) -> list[DumpFile]:
+    """The complete dumps in ``directory`` (those its ``SHA256SUMS`` lists), in its order."""
+    try:
+        lines = (directory / SUMS).read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    files = []
+    for line in lines:
+        sha, _, name = line.partition("  ")
+        path = directory / name
+        if not _NAME_RE.match(name) or not path.is_file():
+            continue
+        try:
+            fmt, compressed, title = describe_file(name)
+        except formats.UnknownFormat:
+            continue
+        files.append(DumpFile(name, path, path.stat().st_size, sha, fmt, compressed, title))
+    return files
+
+
+def _write(path: Path, compressed: bool, writer: Callable[[IO[bytes]], None]) -> None:
+    part = path.with_name(path.name + ".part")
+    with part.open("wb") as raw:
+        if compressed:
+            # mtime=0 and no file name inside: the same data gives the same bytes.
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
+                writer(zipped)
+        else:
+            writer(raw)
+        raw.flush()
+        os.fsync(raw.fileno())
+    os.replace(part, path)
+
+
+def write_dumps(store_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None = None
+                ) -> list[DumpFile]:
+    """Dump the published version of ``store_dir`` into ``out`` (default
+    :func:`dumps_dir`); returns the files written, ``SHA256SUMS`` excluded."""
+    try:  # a local store directory, or a triple store (sparql+http://…, newskg/remote/)
+        version, opened = remote.open_published(store_dir)
+        local = remote.local_store(store_dir)
+    except store.StoreError as exc:
+        raise DumpError(str(exc)) from exc
+    base = version.summary().get("base_iri") or "http://localhost:8000/"
+    target = Path(out) if out is not None else dumps_dir(local, version.id)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        (target / SUMS).unlink(missing_ok=True)
+        written = _dump_all(opened, version.id, base, target)
+        (target / SUMS).write_text("".join(f"{f.sha256}  {f.name}\n" for f in written),
+                                   encoding="utf-8")
+    except OSError as exc:
+        raise DumpError(f"cannot write the dumps into {target}: {exc}") from exc
+    except remote.RemoteError as exc:
+        raise DumpError(f"reading version {version.id} from the triple store failed: {exc}"
+                        ) from exc
+    return written
+
+
+def _dump_all(opened: pyoxigraph.Store, version_id: str, base: str, target: Path
+              ) -> list[DumpFile]:
+    prefix = f"newskg-{version_id}"
+    names: list[str] = []
+
+    def add(name: str, compressed: bool, writer: Callable[[IO[bytes]], None]) -> None:
+        _write(target / name, compressed, writer)
+        names.append(name)
+
+    for fmt_name in FULL_DUMPS:
+        fmt = formats.by_name(fmt_name)
+        rdf_format = fmt.oxigraph
+        if fmt.holds_quads:
+            def whole(out: IO[bytes], f: pyoxigraph.RdfFormat = rdf_format) -> None:
+                opened.dump(out, f, prefixes=PREFIXES)
+            add(f"{prefix}.{fmt.extension}.gz", True, whole)
+        else:
+            def union(out: IO[bytes], f: pyoxigraph.RdfFormat = rdf_format) -> None:
+                triples = (quad.triple for quad in opened)
+                if f == pyoxigraph.RdfFormat.TURTLE:
+                    pyoxigraph.serialize(triples, out, f, prefixes=PREFIXES)
+                else:
+                    pyoxigraph.serialize(triples, out, f)
+            add(f"{prefix}.{fmt.extension}.gz", True, union)
+    turtle = formats.by_name("turtle")
+    add(f"{prefix}-ontology.{turtle.extension}", False, lambda out: opened.dump(
+        out, pyoxigraph.RdfFormat.TURTLE, from_graph=pyoxigraph.NamedNode(str(NKG_ONTOLOGY)),
+        prefixes=PREFIXES))
+    add(f"{prefix}-shapes.{turtle.extension}", False,
+        lambda out: out.write(validation.SHAPES_PATH.read_bytes()))
+    files = [_file(target, name) for name in names]
+    stats = voidlib.statistics(opened, base)
+    graph = voidlib.describe(stats, base=base, root=base, version=version_id,
+                             dumps=[f.distribution(base + "dumps/") for f in files])
+    void_name = f"{prefix}-void.{turtle.extension}"
+    _write(target / void_name, False,
+           lambda out: out.write(graph.serialize(format="turtle", encoding="utf-8")))
+    return [*files, _file(target, void_name)]
+
+
+def _file(target: Path, name: str) -> DumpFile:
+    path = target / name
+    fmt, compressed, title = describe_file(name)
+    return DumpFile(name, path, path.stat().st_size, store.file_digest(path), fmt, compressed,
+                    title)
+
+
+def prune(store_dir: str | os.PathLike[str], keep: set[str]) -> None:
+    """Remove the default dump directories of versions not in ``keep``."""
+    root = Path(store_dir) / DUMPS
+    if root.is_dir():
+        for child in root.iterdir():
+            if child.name not in keep:
+                shutil.rmtree(child, ignore_errors=True)

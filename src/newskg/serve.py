@@ -1,0 +1,270 @@
+"""Serve the published store with Granian: ``newskg serve`` or ``python -m newskg.serve``.
+
+Granian (an HTTP server written in Rust: parsing and keep-alive cost a fraction of a
+pure-Python server's) forks WORKERS processes; each builds its own app with
+``create_app(config)`` after the fork (:func:`worker_app`), and so opens the store read-only
+itself: RocksDB handles and their background threads must not be shared across a fork. Each
+worker runs the app on ``THREADS`` threads, so a slow query holds one thread, not the whole
+worker. The settings reach the workers in a file only this user can read (named by
+``CONFIG_ENV``), not in the environment, which Granian copies into every request's WSGI
+environ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import re
+import shutil
+import socket
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from newskg import settings
+from newskg.backends import remote
+from newskg.backends.versions import StoreError, published
+
+if TYPE_CHECKING:
+    from newskg.web.http.access_log import AccessLog
+
+# Per worker. Queries wait for a query process on these threads (newskg.sparql.engine keeps 2 free
+# for everything else); a thread waiting on a semaphore costs no CPU. Measured with 32 clients
+# sending queries to 2 workers: 8 threads shed a third of the queries as "busy" (503), 16 a
+# quarter, 32 none, with 25% more answers per second than 16.
+THREADS = 32
+CONFIG_ENV = "NEWSKG_SERVE_CONFIG"  # path of the settings file the workers read
+GRACEFUL_SECONDS = 10  # a stopping worker finishes its requests for this long, then is killed
+
+
+def worker_app() -> AccessLog:
+    """Granian's app factory, called in each worker after the fork."""
+    from newskg.web import create_app
+    from newskg.web.http.access_log import AccessLog
+
+    with open(os.environ[CONFIG_ENV], encoding="utf-8") as file:
+        config = json.load(file)
+    _forget_dead_workers()
+    return AccessLog(create_app(config))
+
+
+def _not_the_thread_count_warning(record: logging.LogRecord) -> bool:
+    """Granian warns when a worker may run more than 2 x cores + 1 threads, assuming each runs
+    Python. Ours mostly wait for a query process or a body (see THREADS): the count is meant,
+    and the warning would only worry whoever runs ``make run``."""
+    return not record.getMessage().startswith("Configuration allows spawning up to")
+
+
+def granian_server(config: Mapping[str, Any]) -> Any:
+    """The Granian server for resolved settings ``config`` (not started)."""
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces
+
+    logging.getLogger("_granian").addFilter(_not_the_thread_count_warning)
+    from granian.http import HTTP1Settings
+
+    workers = int(config["WORKERS"])
+    return Granian(
+        "newskg.serve:worker_app", factory=True, interface=Interfaces.WSGI,
+        address=str(config["HOST"]).strip("[]"), port=int(config["PORT"]),
+        workers=workers, blocking_threads=THREADS,
+        http=HTTPModes.http1, websockets=False,
+        # Granian's header-read timeout also closes a kept-alive connection that sends no
+        # next request (measured: idle, half-sent headers and never-used connections alike).
+        http1_settings=HTTP1Settings(header_read_timeout=idle_timeout_ms(config)),
+        # Connections each worker serves at once; the rest wait in the kernel's backlog.
+        # Idle ones cost Granian little, so this is high: 1,024 (the default) were held by
+        # one client's idle connections, and nobody else got in.
+        backpressure=max(1, int(config["MAX_CONNECTIONS"]) // workers),
+        log_access=False,  # newskg.web.http.access_log writes it, for a fraction of the cost
+        respawn_failed_workers=True,  # a worker that dies is replaced
+        workers_kill_timeout=GRACEFUL_SECONDS,
+    )
+
+
+def idle_timeout_ms(config: Mapping[str, Any]) -> int:
+    """``IDLE_TIMEOUT`` in milliseconds, within what Granian accepts (1 ms to 60 s)."""
+    seconds = float(config["IDLE_TIMEOUT"])
+    if not 0 < seconds <= 60:
+        raise ServeError(f"--idle-timeout must be more than 0 and at most 60 seconds, "
+                         f"got {seconds:g}")
+    return max(1, round(seconds * 1000))
+
+
+class ServeError(Exception):
+    """The server cannot start as configured (the message says why and what to do)."""
+
+
+def claim_address(host: str, port: int) -> contextlib.ExitStack:
+    """Make sure no other server listens on ``host:port``, and hold it for this one.
+
+    Granian binds with SO_REUSEPORT, so a second server on a port in use would start without
+    error and the kernel would split the requests between the two. So: a lock file per
+    address (held until the returned stack is closed: two servers starting together cannot
+    both pass), and a probe bind without SO_REUSEPORT, which fails while anything listens
+    there (another newskg, or any other program)."""
+    stack = contextlib.ExitStack()
+    host = host.strip("[]")
+    if port == 0:
+        return stack  # the system picks a free port: nobody else's
+    lock_dir = os.path.join(tempfile.gettempdir(), f"newskg-serve-{os.getuid()}")
+    try:
+        os.makedirs(lock_dir, mode=0o700, exist_ok=True)
+        path = os.path.join(lock_dir, f"{host}_{port}.lock")
+        lock = stack.enter_context(open(path, "a+b"))  # noqa: SIM115 - closed with the stack
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        stack.close()
+        raise ServeError(f"another newskg serve is already serving {host}:{port}; stop it "
+                         f"or choose another --port") from None
+    except OSError as exc:  # no lock file here (another user's directory …): the probe decides
+        print(f"newskg serve: no lock file for {host}:{port} ({exc})", file=sys.stderr)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is fine
+            probe.bind((host, port))
+    except OSError as exc:
+        stack.close()
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (another "
+                         f"server listens there?); stop it or choose another --port") from None
+    return stack
+
+
+def check_throttle(config: Mapping[str, Any]) -> None:
+    """Fail at start-up, not per query, when the throttle's file cannot be used."""
+    from newskg.web.http.throttle import ThrottleUnavailable, open_budgets
+
+    try:
+        open_budgets(str(config.get("CACHE_DIR") or "") or None,
+                     float(config["THROTTLE_QUERY_SECONDS"]), float(config["THROTTLE_WINDOW"]),
+                     int(config["CLIENT_QUERIES"]))
+    except (ThrottleUnavailable, ValueError) as exc:
+        raise ServeError(str(exc)) from exc
+
+
+def check_published(store_dir: str) -> None:
+    """Fail before starting the server when there is nothing to serve.
+
+    Only the ``current`` link is checked: opening RocksDB here, before the fork, would start
+    its background threads in the master, which forked workers must not inherit."""
+    version = published(store_dir)
+    if version is None:
+        raise StoreError(
+            f"no published dataset in {store_dir}: run `newskg build --store {store_dir}` first"
+        )
+    if not version.path.is_dir():
+        raise StoreError(
+            f"{store_dir}/current points to {version.path}, which does not exist; "
+            f"rebuild with `newskg build --store {store_dir}`"
+        )
+
+
+# /metrics sums the counters of every worker: prometheus_client's multiprocess mode keeps
+# them in files under this directory, which must be set before the workers import it.
+METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def _prepare_metrics_dir() -> str | None:
+    """A fresh metrics directory for this server (returned, to be removed at exit), or the
+    operator's own (emptied of old counters, kept); set in the environment workers inherit."""
+    own = os.environ.get(METRICS_ENV)
+    if own:
+        os.makedirs(own, exist_ok=True)
+        for name in os.listdir(own):
+            if name.endswith(".db"):  # counters of an earlier run would add up otherwise
+                os.unlink(os.path.join(own, name))
+        return None
+    path = tempfile.mkdtemp(prefix="newskg-metrics-")
+    os.environ[METRICS_ENV] = path
+    return path
+
+
+_LIVE_FILE = re.compile(r"gauge_live\w*_(\d+)\.db")
+
+
+def _forget_dead_workers() -> None:
+    """A dead worker's live gauges (queries in flight) stop counting: its files are marked
+    dead when the next worker starts (Granian has no hook when a worker exits)."""
+    directory = os.environ.get(METRICS_ENV)
+    if not directory:
+        return
+    from prometheus_client import multiprocess
+
+    with contextlib.suppress(OSError):
+        for name in os.listdir(directory):
+            if (match := _LIVE_FILE.fullmatch(name)) and not _alive(int(match[1])):
+                multiprocess.mark_process_dead(int(match[1]), directory)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, as another user's
+    return True
+
+
+def run(config: Mapping[str, Any]) -> None:
+    """Serve until stopped (SIGINT/SIGTERM). ``config`` maps setting keys (``STORE``,
+    ``HOST``, ``PORT``, ``WORKERS`` …) to values; missing ones take their defaults."""
+    resolved = settings.resolve(config)
+    if remote.is_remote(str(resolved["STORE"])):
+        remote.open_published(str(resolved["STORE"]), resolved)  # reachable and published
+    else:
+        check_published(str(resolved["STORE"]))
+    idle_timeout_ms(resolved)
+    check_throttle(resolved)
+    address = claim_address(str(resolved["HOST"]), int(resolved["PORT"]))
+    metrics_dir = _prepare_metrics_dir()
+    # Owner-only, like the store: it holds the ingest token and remote credentials.
+    fd, config_path = tempfile.mkstemp(prefix="newskg-serve-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            json.dump(dict(resolved), file, default=str)
+        os.environ[CONFIG_ENV] = config_path
+        granian_server(resolved).serve()
+    finally:
+        address.close()
+        os.environ.pop(CONFIG_ENV, None)
+        with contextlib.suppress(OSError):
+            os.unlink(config_path)
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m newskg.serve``: the same as ``newskg serve`` without the CLI."""
+    parser = argparse.ArgumentParser(
+        prog="python -m newskg.serve", description=__doc__.splitlines()[0]
+    )
+    for name in ("store", "host", "port", "workers", "query_timeout", "max_rows",
+                 "max_query_bytes", "cors_origins", "cache_dir", "cache_bytes",
+                 "throttle_query_seconds", "throttle_window", "trusted_proxies",
+                 "ingest_token", "ingest_max_bytes", "client_queries", "query_wait",
+                 "idle_timeout", "max_connections", "query_memory"):
+        setting = settings.BY_NAME[name]
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(setting.default),
+                            help=setting.help)
+    args = parser.parse_args(argv)
+    config = {name.upper(): value for name, value in vars(args).items() if value is not None}
+    try:
+        run(config)
+    except StoreError as exc:
+        print(f"newskg serve: {exc}", file=sys.stderr)
+        return 1
+    except ServeError as exc:
+        print(f"newskg serve: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

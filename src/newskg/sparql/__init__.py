@@ -1,0 +1,1 @@
+"""SPARQL without Flask: the lexer, the result writers and the query processes that evaluate queries."""

@@ -1,0 +1,289 @@
+"""A query process: evaluates one SPARQL query at a time for :mod:`newskg.sparql.engine`.
+
+pyoxigraph cannot cancel a running query, so queries run here, in a process of their own that
+the web worker kills when the time limit passes; the CPU is free the moment it dies.
+
+Protocol, one JSON object per line: the engine writes a request on stdin
+``{"store", "query", "default_graphs", "named_graphs", "formats": {"results", "graph"},
+"max_rows", "out"}`` and reads one reply on stdout: ``{"ok": true, "kind", "format", "rows",
+"size", "inline" | "spilled"}`` or ``{"ok": false, "error": "syntax" | "not_acceptable" |
+"too_many_rows" | "service" | "sandbox" | "evaluation", "message"}``. An ``inline``
+answer's ``size`` bytes follow the reply line on stdout; a larger one (over the limit given
+as the first argument) is ``spilled`` to the file ``out``, which this process creates and
+the engine removes.
+
+Before it reads a request the process gives up the network (:mod:`newskg.sparql.sandbox`): a query
+that reaches a SERVICE fails with EPERM (``"service"``). Where that cannot be arranged it
+answers every request ``"sandbox"`` unless started with ``--allow-unsandboxed``. With
+``--memory N`` its private memory is capped a little above N (RLIMIT_DATA, a backstop: the
+engine stops it at N).
+
+This module must stay light to start: it imports pyoxigraph and nothing of Flask.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import json
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+import pyoxigraph
+
+from newskg.sparql import sandbox
+from newskg.sparql.lexer import keywords, query_form
+from newskg.sparql.solutions import writer
+
+RDFS_LABEL = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+NKG_EVIDENCE = pyoxigraph.NamedNode("https://w3id.org/newskg/ontology#evidence")
+# Oxigraph's parser and evaluator recurse once per nesting level: a few thousand brackets (or
+# a long chain of UNIONs or &&s) overflow the main thread's 8 MiB stack and crash the
+# process. Queries run on a thread with this much stack instead, which covers anything under
+# the default query size limit; it is address space, backed by memory only as deep as used.
+STACK_BYTES = 512 * 1024 * 1024
+# RLIMIT_DATA counts the query thread's reserved stack and the interpreter's own heap too: the
+# ceiling is the bound plus those, so the engine's watchdog, not an abort, is what stops a
+# query that grows past the bound.
+DATA_MARGIN = STACK_BYTES + 256 * 1024 * 1024
+# A connection the seccomp filter refused, as pyoxigraph reports it (EPERM, from the HTTP
+# client that a SERVICE uses; nothing else in a query process is refused with EPERM).
+REFUSED = "(os error 1)"
+EVALUATION_ERRORS = (OSError, RuntimeError, ValueError)
+
+
+class TooManyRows(Exception):
+    pass
+
+
+class Spool:
+    """The answer's bytes: in memory up to ``limit``, then in the file ``path`` (created
+    only then, readable by this user alone)."""
+
+    def __init__(self, path: str, limit: int) -> None:
+        self.path = path
+        self.limit = limit
+        self.memory: io.BytesIO | None = io.BytesIO()
+        self.file: IO[bytes] | None = None
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.memory is not None:
+            if self.size <= self.limit:
+                return self.memory.write(data)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            self.file = os.fdopen(fd, "wb")
+            self.file.write(self.memory.getbuffer())
+            self.memory = None
+        assert self.file is not None
+        return self.file.write(data)
+
+    def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+
+    def finish(self) -> bytes | None:
+        """The answer when it stayed in memory; None when it is in the file."""
+        if self.file is not None:
+            self.file.close()
+            return None
+        assert self.memory is not None
+        return self.memory.getvalue()
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            os.unlink(self.path)
+
+
+def _capped(items: Iterable[Any], max_rows: int) -> Iterator[Any]:
+    for count, item in enumerate(items, 1):
+        if count > max_rows:
+            raise TooManyRows
+        yield item
+
+
+class Evaluator:
+    """Keeps the last store opened (a version is read-only and never changes)."""
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.store: pyoxigraph.Store | None = None
+
+    def open(self, path: str) -> pyoxigraph.Store:
+        if path != self.path or self.store is None:
+            self.store = None  # close the old version before opening the new one
+            self.store = pyoxigraph.Store.read_only(path)
+            self.path = path
+        return self.store
+
+    def run(self, request: dict[str, Any], inline_max: int
+            ) -> tuple[dict[str, Any], bytes | None]:
+        """The reply, and the answer's bytes when they go inline."""
+        store = self.open(request["store"])
+        query = request["query"]
+        kwargs: dict[str, Any] = {}
+        if request["default_graphs"]:
+            kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in request["default_graphs"]]
+        elif "FROM" not in keywords(query):
+            # The union is the default dataset; a query's own FROM / FROM NAMED must win
+            # over it, and pyoxigraph would let the union flag override them.
+            kwargs["use_default_graph_as_union"] = True
+        if request["named_graphs"]:
+            kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request["named_graphs"]]
+        try:
+            results = store.query(query, **kwargs)
+        except SyntaxError as exc:
+            return {"ok": False, "error": "syntax", "message": str(exc)}, None
+        except EVALUATION_ERRORS as exc:
+            return _failed(query, exc)
+        kind = ("graph" if isinstance(results, pyoxigraph.QueryTriples) else
+                "boolean" if isinstance(results, pyoxigraph.QueryBoolean) else "solutions")
+        name = request["formats"]["graph" if kind == "graph" else "results"]
+        if name is None:
+            return {"ok": False, "error": "not_acceptable", "kind": kind}, None
+        max_rows = request["max_rows"]
+        describe = kind == "graph" and query_form(query) == "DESCRIBE"
+        out = Spool(request["out"], inline_max)
+        try:
+            rows = self.write(store, results, kind, name, out, max_rows, describe)
+            inline = out.finish()
+        except TooManyRows:
+            out.discard()
+            return {"ok": False, "error": "too_many_rows",
+                    "message": f"the answer has more than {max_rows} rows"}, None
+        except EVALUATION_ERRORS as exc:
+            out.discard()
+            return _failed(query, exc)
+        reply = {"ok": True, "kind": kind, "format": name, "rows": rows, "size": out.size}
+        reply["inline" if inline is not None else "spilled"] = True
+        return reply, inline
+
+    def write(self, store: pyoxigraph.Store, results: Any, kind: str, name: str,
+              out: IO[bytes], max_rows: int, describe: bool) -> int:
+        from newskg.formats import by_name
+
+        if kind == "boolean":
+            results.serialize(out, by_name(name).oxigraph)
+            return 1
+        if kind == "graph":
+            triples = list(_capped(results, max_rows))
+            if describe:
+                triples = _with_context(store, triples, max_rows)
+            pyoxigraph.serialize(triples, out, by_name(name).oxigraph)
+            return len(triples)
+        variables = [v.value for v in results.variables]
+        rows = writer(name, out, variables)
+        for solution in _capped(results, max_rows):
+            rows.row(tuple(solution))  # in the order of the variables; by name is slower
+        rows.close()
+        return rows.rows
+
+
+def _with_context(store: pyoxigraph.Store, triples: list[Any], max_rows: int) -> list[Any]:
+    """A useful DESCRIBE: the resources' own triples, plus the labels and types of what they
+    link to, plus their evidence spans (offsets and exact words), so a description can be
+    read and checked without a second query."""
+    seen = set(triples)
+    extra: list[Any] = []
+
+    def add(subject: Any, predicate: Any | None) -> None:
+        for quad in store.quads_for_pattern(subject, predicate, None, None):
+            triple = pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
+            if triple not in seen:
+                seen.add(triple)
+                extra.append(triple)
+
+    described = {t.subject for t in triples}
+    for triple in triples:
+        linked = triple.object
+        if isinstance(linked, pyoxigraph.NamedNode) and linked not in described:
+            add(linked, RDFS_LABEL)
+            add(linked, RDF_TYPE)
+        if triple.predicate == NKG_EVIDENCE and isinstance(linked, pyoxigraph.NamedNode):
+            add(linked, None)
+    if len(triples) + len(extra) > max_rows:
+        raise TooManyRows
+    return triples + extra
+
+
+def _failed(query: str, exc: Exception) -> tuple[dict[str, Any], None]:
+    """A refused connection, or any failure of a query that names SERVICE (its name lookup,
+    refused too, or its URL), is ``"service"``; the engine still tells a damaged store
+    first. Anything else is ``"evaluation"``."""
+    message = str(exc)
+    refused = REFUSED in message or sandbox.names_service(query)
+    return {"ok": False, "error": "service" if refused else "evaluation",
+            "message": message}, None
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed when the web worker that started us dies, even mid-query."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere, end of stdin still stops us between queries
+
+
+def main(inline_max: int, refusal: str | None = None) -> None:
+    """Answer requests until stdin ends; every one with ``refusal`` when it is given."""
+    evaluator = Evaluator()
+    out = sys.stdout.buffer
+    for line in sys.stdin.buffer:
+        inline: bytes | None = None
+        try:
+            if refusal is not None:
+                reply = {"ok": False, "error": "sandbox", "message": refusal}
+            else:
+                reply, inline = evaluator.run(json.loads(line), inline_max)
+        except Exception as exc:  # noqa: BLE001 - report, keep serving the next query
+            reply = {"ok": False, "error": "evaluation", "message": f"{type(exc).__name__}: {exc}"}
+        # One write for the reply and a small answer: the engine reads them together.
+        out.write(json.dumps(reply).encode() + b"\n" + (inline or b""))
+        out.flush()
+
+
+def confine(memory: int, allow_unsandboxed: bool) -> str | None:
+    """Give up the network and cap memory; None, or why queries must be refused."""
+    if memory > 0:
+        sandbox.limit_memory(memory + DATA_MARGIN)
+    try:
+        sandbox.deny_network()
+    except sandbox.SandboxUnavailable as exc:
+        if allow_unsandboxed:
+            print(f"query process: running WITH network access: {exc}", file=sys.stderr)
+            return None
+        return (f"the query process could not be cut off from the network: {exc}; it runs "
+                f"no query rather than one that could reach other hosts. To fix: {sandbox.FIX}")
+    return None
+
+
+def start() -> None:
+    """The process: set up in the main thread (the sandbox first, before any request is
+    read or any thread started), answer queries on a thread with a deep stack."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    args = sys.argv[1:]
+    inline_max = int(args[0]) if args and args[0].isdigit() else 0
+    memory = int(args[args.index("--memory") + 1]) if "--memory" in args else 0
+    refusal = confine(memory, "--allow-unsandboxed" in args)
+    try:
+        threading.stack_size(STACK_BYTES)
+        serving = threading.Thread(target=main, args=(inline_max, refusal), name="queries")
+        serving.start()
+    except (RuntimeError, ValueError):  # no such stack here (strict overcommit): as before
+        threading.stack_size(0)
+        main(inline_max, refusal)
+        return
+    serving.join()
+
+
+if __name__ == "__main__":
+    start()

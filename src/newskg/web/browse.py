@@ -1,0 +1,214 @@
+"""Lists per class (paged, sortable) and the label search, built once per dataset version.
+
+Both read small in-memory tables computed from the published store at the first request
+after a publish (:meth:`newskg.backends.local.PublishedStore.cached`): one row per resource with its
+label, date and counts for the lists; every ``rdfs:label`` and ``skos:altLabel`` folded
+(case and accents) for the search.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import pyoxigraph
+from flask import Blueprint, render_template, request
+
+from newskg.backends.local import published_store
+from newskg.extraction.iris import NKG, SCHEMA
+from newskg.web.http.errors import APIError
+from newskg.web.http.numbers import page_arg
+from newskg.web.views import describe as d
+
+bp = Blueprint("browse", __name__)
+
+SEARCH_LIMIT = 50
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One list page: which class, which columns, which sorts (the first is the default)."""
+
+    slug: str
+    cls: str
+    title: str
+    sorts: tuple[str, ...]
+    query: str
+
+
+_ENTITY = """SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?count) WHERE {{
+  ?s a <{cls}> OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }}
+  OPTIONAL {{ ?s <""" + str(NKG.mentionedIn) + """> ?a }} }} GROUP BY ?s"""
+
+LISTINGS = {item.slug: item for item in (
+    Listing("actors", str(NKG.Actor), "Actors", ("label", "count"), _ENTITY),
+    Listing("organizations", str(NKG.Organization), "Organizations", ("label", "count"), _ENTITY),
+    Listing("places", str(NKG.Place), "Places", ("label", "count"), _ENTITY),
+    Listing("events", str(NKG.Event), "Events", ("date", "label"), """
+SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?dt) AS ?date) (SAMPLE(?tl) AS ?detail)
+       (COUNT(DISTINCT ?x) AS ?count) WHERE {{
+  ?s a <{cls}> OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }}
+  OPTIONAL {{ ?s <""" + str(NKG.date) + """> ?dt }}
+  OPTIONAL {{ ?s <""" + str(NKG.eventType) + """> ?t .
+             ?t <http://www.w3.org/2000/01/rdf-schema#label> ?tl }}
+  OPTIONAL {{ ?s <""" + str(NKG.participant) + """>|<""" + str(NKG.agent) + """>|<"""
+    + str(NKG.target) + """> ?x }} }} GROUP BY ?s"""),
+    Listing("statements", str(NKG.Statement), "Statements", ("label", "detail"), """
+SELECT ?s (SAMPLE(?q) AS ?label) (SAMPLE(?sl) AS ?detail) (SAMPLE(?ad) AS ?date) WHERE {{
+  ?s a <{cls}> OPTIONAL {{ ?s <""" + str(NKG.quote) + """> ?q }}
+  OPTIONAL {{ ?s <""" + str(NKG.speaker) + """>/<http://www.w3.org/2000/01/rdf-schema#label> ?sl }}
+  OPTIONAL {{ ?s <""" + str(NKG.article) + """>/<""" + str(SCHEMA.datePublished) + """> ?ad }}
+}} GROUP BY ?s"""),
+    Listing("memberships", str(NKG.Membership), "Memberships", ("label", "detail"), """
+SELECT ?s (SAMPLE(?ml) AS ?label) (SAMPLE(?detail0) AS ?detail) WHERE {{
+  ?s a <{cls}> OPTIONAL {{ ?s <""" + str(NKG.member) + """>/<""" + LABEL + """> ?ml }}
+  OPTIONAL {{ ?s <""" + str(NKG.role) + """> ?r ;
+                 <""" + str(NKG.organization) + """>/<""" + LABEL + """> ?ol
+             BIND(CONCAT(?r, ", ", ?ol) AS ?detail0) }} }} GROUP BY ?s"""),
+    Listing("articles", str(NKG.Article), "Articles", ("date", "label"), """
+SELECT ?s (SAMPLE(?h) AS ?label) (SAMPLE(?dt) AS ?date) (SAMPLE(?p) AS ?detail)
+       (COUNT(DISTINCT ?f) AS ?count) WHERE {{
+  ?s a <{cls}> OPTIONAL {{ ?s <""" + str(SCHEMA.headline) + """> ?h }}
+  OPTIONAL {{ ?s <""" + str(SCHEMA.datePublished) + """> ?dt }}
+  OPTIONAL {{ ?s <""" + str(SCHEMA.publisher) + """> ?p }}
+  OPTIONAL {{ ?f <""" + str(NKG.article) + """> ?s }} }} GROUP BY ?s"""),
+)}
+
+
+@dataclass(frozen=True)
+class Row:
+    iri: str
+    label: str
+    date: str
+    detail: str
+    count: int
+
+
+def _rows(store: pyoxigraph.Store, listing: Listing) -> list[Row]:
+    rows = []
+    for solution in store.query(listing.query.format(cls=listing.cls),
+                                use_default_graph_as_union=True):
+        def get(name: str, solution: pyoxigraph.QuerySolution = solution) -> str:
+            try:
+                term = solution[name]
+            except KeyError:
+                return ""
+            return term.value if term is not None else ""
+
+        rows.append(Row(get("s"), get("label") or d.compact(get("s")), get("date"),
+                        get("detail"), int(get("count") or 0)))
+    return rows
+
+
+def rows(listing: Listing) -> list[Row]:
+    return published_store().cached("list:" + listing.slug, lambda s: _rows(s, listing))
+
+
+def sort_rows(items: list[Row], key: str, descending: bool) -> list[Row]:
+    """Sorted by ``key`` (label, date, detail or count); empty values always last."""
+    def value(row: Row) -> str | int:
+        got = getattr(row, key)
+        return got.casefold() if isinstance(got, str) else got
+
+    present = [r for r in items if getattr(r, key) not in ("", None)]
+    missing = [r for r in items if getattr(r, key) in ("", None)]
+    present.sort(key=lambda r: (value(r), r.label.casefold(), r.iri), reverse=descending)
+    missing.sort(key=lambda r: (r.label.casefold(), r.iri))
+    return present + missing
+
+
+@bp.route("/<any(" + ", ".join(LISTINGS) + "):slug>")
+def listing(slug: str) -> str:
+    """``/actors``, ``/events`` …: ``?sort=label|date|detail|count&order=asc|desc&page=N``."""
+    spec = LISTINGS[slug]
+    sort = request.args.get("sort", spec.sorts[0])
+    if sort not in (*spec.sorts, "label"):
+        raise APIError(400, f"cannot sort {slug} by {sort!r}",
+                       f"Use sort={' or sort='.join(dict.fromkeys((*spec.sorts, 'label')))}.")
+    default_order = "desc" if sort in ("count",) or (slug == "articles" and sort == "date") \
+        else "asc"
+    order = request.args.get("order", default_order)
+    if order not in ("asc", "desc"):
+        raise APIError(400, f"unknown order {order!r}", "Use order=asc or order=desc.")
+    page = page_arg()
+    ctx = d.context()
+    everything = sort_rows(rows(spec), sort, order == "desc")
+    shown = everything[(page - 1) * d.PAGE_SIZE: page * d.PAGE_SIZE]
+    return render_template(
+        "list.html", spec=spec, rows=[(row, ctx.href(row.iri)) for row in shown],
+        total=len(everything), page=page, pages=d.pages(len(everything)), sort=sort,
+        order=order)
+
+
+# -- search ----------------------------------------------------------------------------------
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: ``"Zoë  ÅSE"`` -> ``"zoe ase"``.
+
+    >>> fold("Zoë  ÅSE")
+    'zoe ase'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+@dataclass(frozen=True)
+class Entry:
+    folded: str
+    label: str  # the label that matched
+    iri: str
+    name: str  # the resource's rdfs:label
+    cls: str
+
+
+def build_index(store: pyoxigraph.Store) -> list[Entry]:
+    """Every rdfs:label and skos:altLabel of a typed resource outside the ontology."""
+    entries: dict[tuple[str, str], Entry] = {}
+    for row in store.query(f"""
+            SELECT ?s ?l ?name (SAMPLE(?c) AS ?cls) WHERE {{
+              ?s <{d.RDFS}label>|<{d.SKOS}altLabel> ?l ; <{d.RDFS}label> ?name ; a ?c
+              FILTER(!STRSTARTS(STR(?s), "{NKG}") && !STRSTARTS(STR(?c), "{d.SKOS}"))
+            }} GROUP BY ?s ?l ?name""", use_default_graph_as_union=True):
+        label = row["l"].value
+        key = (row["s"].value, label)
+        entries.setdefault(key, Entry(fold(label), label, row["s"].value, row["name"].value,
+                                      row["cls"].value))
+    return sorted(entries.values(), key=lambda e: (e.folded, e.iri))
+
+
+def search(index: list[Entry], query: str, limit: int = SEARCH_LIMIT) -> list[Entry]:
+    """Best match per resource: whole label starts with the query, then a word of it does,
+    then the query appears anywhere; shorter labels first within each."""
+    needle = fold(query)
+    if not needle:
+        return []
+    best: dict[str, tuple[tuple[int, int, str], Entry]] = {}
+    for entry in index:
+        text = entry.folded
+        if text.startswith(needle):
+            rank = 0
+        elif (" " + needle) in (" " + text) or ("-" + needle) in text:
+            rank = 1
+        elif needle in text:
+            rank = 2
+        else:
+            continue
+        key = (rank, len(text), entry.name.casefold())
+        if entry.iri not in best or key < best[entry.iri][0]:
+            best[entry.iri] = (key, entry)
+    return [entry for _, entry in sorted(best.values(), key=lambda item: item[0])][:limit]
+
+
+@bp.route("/search")
+def search_page() -> str:
+    """Entities by any of their labels: ``/search?q=sol`` (case and accents ignored)."""
+    query = request.args.get("q", "")
+    ctx = d.context()
+    found = []
+    if query.strip():
+        index = published_store().cached("search_index", build_index)
+        found = [(entry, ctx.href(entry.iri), ctx.label(entry.cls))
+                 for entry in search(index, query)]
+    return render_template("search.html", query=query, found=found)

@@ -1,0 +1,109 @@
+"""Point lookups answered in the web worker itself, without a round trip to a query process.
+
+The query processes of :mod:`newskg.sparql.engine` exist because pyoxigraph cannot stop a query;
+a point lookup (one triple pattern with a bound subject, see
+:func:`newskg.sparql.lexer.point_lookup`) needs no stopping: each stored triple of the subject
+gives one solution, and the lane asks for at most ``LANE_ROWS + 1`` of them (a LIMIT it
+adds, or the query's own when that is smaller) after skipping at most ``LANE_ROWS``
+(OFFSET), so its work is bounded whatever the data. Such a query costs less than the pipe
+round trip it would otherwise need, and it is the commonest query a public endpoint gets (a
+linked-data browser, YASGUI's autocompletion, a client walking the graph). pyoxigraph
+writes the answer itself, and the rows are counted in its bytes.
+
+Everything else is the engine's: a lookup with more than ``LANE_ROWS`` rows (or a LIMIT
+or OFFSET above it), an answer over ``INLINE_MAX`` bytes, a dataset given by the request
+(``default-graph-uri``/``named-graph-uri``), a remote store, or a text the parser refuses
+(the engine words the error). Lane answers are not put in the answer cache: making one
+again costs less than a cache write.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph
+
+from newskg.formats import Format
+from newskg.sparql.engine import INLINE_MAX, Answer, DatasetSpec, NotAcceptable, too_many_rows
+from newskg.sparql.lexer import lookup_modifiers, point_lookup
+from newskg.sparql.sandbox import names_service
+from newskg.web.http import metrics
+
+LANE_ROWS = 1000  # a lookup with more rows than this goes to a query process
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Bounded(io.BytesIO):
+    """Memory for an answer of at most ``INLINE_MAX`` bytes."""
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > INLINE_MAX:
+            raise _TooLarge
+        return super().write(data)
+
+
+def eligible(query: str, dataset: DatasetSpec) -> bool:
+    """Whether ``query`` on ``dataset`` may be tried here, on a local store (see the module
+    docstring). This web worker has the network, unlike a query process: a text naming
+    SERVICE anywhere goes to a query process, whatever the lexer made of it."""
+    return (not dataset.default_graphs and not dataset.named_graphs
+            and point_lookup(query) and not names_service(query))
+
+
+def execute(store: pyoxigraph.Store, query: str, *, results_format: Format | None,
+            max_rows: int) -> Answer | None:
+    """The answer made here from ``store``, or None when the engine must make it. Raises what
+    :func:`newskg.sparql.engine.execute` raises: 422 past ``max_rows``, ``NotAcceptable``. The
+    caller counts the time it takes as query time (throttling)."""
+    cap = min(max_rows, LANE_ROWS)
+    asked = lookup_modifiers(query)
+    if asked is None:
+        return None  # not a point lookup: nothing bounds its work here
+    if asked.get("OFFSET", 0) > LANE_ROWS:
+        return None  # skipping that many rows is work too
+    if "LIMIT" not in asked:
+        query += f"\nLIMIT {cap + 1}"  # on a line of its own: the text may end in a comment
+    elif asked["LIMIT"] > cap + 1:
+        return None
+    try:
+        # A point lookup has no FROM: its default graph is the union, as the engine's is.
+        results = store.query(query, use_default_graph_as_union=True)
+    except SyntaxError:
+        return None
+    boolean = isinstance(results, pyoxigraph.QueryBoolean)
+    kind = "boolean" if boolean else "solutions"
+    if results_format is None:
+        raise NotAcceptable(kind)
+    body = _Bounded()
+    try:
+        results.serialize(body, results_format.oxigraph)
+    except _TooLarge:
+        return None
+    data = body.getvalue()
+    rows = 1 if boolean else count_rows(results_format.name, data)
+    if rows > cap:
+        if max_rows > LANE_ROWS:
+            return None
+        raise too_many_rows(max_rows)
+    metrics.FAST_LANE.inc()
+    return Answer(kind, results_format, io.BytesIO(data), len(data), rows)
+
+
+def count_rows(format_name: str, data: bytes) -> int:
+    """The solutions in a SELECT answer as pyoxigraph writes it.
+
+    >>> count_rows("tsv", b'?s\\n<http://e/a>\\n<http://e/b>\\n')
+    2
+    """
+    if format_name == "xml":
+        return data.count(b"<result>")  # markup in values is escaped
+    if format_name == "tsv":
+        return data.count(b"\n") - 1  # line breaks in values are escaped
+    if format_name == "csv":  # values may hold quoted line breaks
+        return sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8"), newline=""))) - 1
+    return len(json.loads(data)["results"]["bindings"])
