@@ -52,8 +52,10 @@ NKG = "https://w3id.org/newskg/ontology#"
 OK = {200, 206, 304}
 MIX = (("query", 4), ("page", 4), ("dump", 2))  # kind, weight
 Say = Callable[[str], None]
-ADDED_PARAGRAPH = ('\n\n"We will publish every figure tomorrow," said Maria Lindqvist, a '
-                   "spokeswoman for the Nordic Statistics Office, in Stockholm on Monday.\n")
+ADDED_PARAGRAPH = (
+    '\n\n"We will publish every figure tomorrow," said Maria Lindqvist, a '
+    "spokeswoman for the Nordic Statistics Office, in Stockholm on Monday.\n"
+)
 
 
 @dataclass
@@ -87,6 +89,7 @@ class Figures:
 
 
 # --- processes ---------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -127,9 +130,23 @@ def rss_mib(root: int) -> float:
 
 def build(articles: Path, store: Path) -> str:
     """``newskg build``; the published version."""
-    done = subprocess.run([PYTHON, "-m", "newskg.cli", "build", "--articles", str(articles),
-                           "--store", str(store), "--quiet"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=900)
+    done = subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "newskg.cli",
+            "build",
+            "--articles",
+            str(articles),
+            "--store",
+            str(store),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if done.returncode not in (0, 1):
         raise RuntimeError(f"newskg build failed ({done.returncode}):\n{done.stderr}")
     match = re.search(r"published version (\S+):", done.stdout)
@@ -158,11 +175,28 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSKG_")}
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [PYTHON, "-m", "newskg.serve", "--store", str(store), "--host", "127.0.0.1",
-                 "--port", str(self.port), "--workers", str(workers),
-                 "--cache-dir", str(work / "cache"), *extra],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                [
+                    PYTHON,
+                    "-m",
+                    "newskg.serve",
+                    "--store",
+                    str(store),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(workers),
+                    "--cache-dir",
+                    str(work / "cache"),
+                    *extra,
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -186,8 +220,7 @@ class Server:
                 self.process.wait()
 
 
-def get(base: str, path: str, headers: dict[str, str] | None = None
-        ) -> tuple[int, Message, bytes]:
+def get(base: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=60)
     try:
@@ -200,6 +233,7 @@ def get(base: str, path: str, headers: dict[str, str] | None = None
 
 # --- what clients ask --------------------------------------------------------------------------
 
+
 @dataclass
 class Targets:
     queries: list[str]
@@ -208,18 +242,43 @@ class Targets:
 
 
 def discover(base: str) -> Targets:
-    queries = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "src" / "newskg" / "queries").glob("*.rq"))]
-    select = (f"SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ <{NKG}Actor> <{NKG}Organization> "
-              f"<{NKG}Place> <{NKG}Event> <{NKG}Statement> <{NKG}Article> }} ?s a ?c }}")
-    status, _, body = get(base, "/sparql?query=" + urllib.parse.quote(select),
-                          {"Accept": "application/sparql-results+json"})
+    queries = [
+        p.read_text(encoding="utf-8")
+        for p in sorted((ROOT / "src" / "newskg" / "queries").glob("*.rq"))
+    ]
+    select = (
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ <{NKG}Actor> <{NKG}Organization> "
+        f"<{NKG}Place> <{NKG}Event> <{NKG}Statement> <{NKG}Article> }} ?s a ?c }}"
+    )
+    status, _, body = get(
+        base,
+        "/sparql?query=" + urllib.parse.quote(select),
+        {"Accept": "application/sparql-results+json"},
+    )
     assert status == 200, body
-    paths = ["/id/" + b["s"]["value"].split("/id/", 1)[1]
-             for b in json.loads(body)["results"]["bindings"] if "/id/" in b["s"]["value"]]
-    pages = [(p, "text/html") for p in ("/", "/actors", "/organizations", "/places", "/events",
-                                        "/statements", "/memberships", "/articles?sort=date",
-                                        "/search?q=al", "/ontology", "/.well-known/void",
-                                        "/dumps/", "/sparql")]
+    paths = [
+        "/id/" + b["s"]["value"].split("/id/", 1)[1]
+        for b in json.loads(body)["results"]["bindings"]
+        if "/id/" in b["s"]["value"]
+    ]
+    pages = [
+        (p, "text/html")
+        for p in (
+            "/",
+            "/actors",
+            "/organizations",
+            "/places",
+            "/events",
+            "/statements",
+            "/memberships",
+            "/articles?sort=date",
+            "/search?q=al",
+            "/ontology",
+            "/.well-known/void",
+            "/dumps/",
+            "/sparql",
+        )
+    ]
     pages += [(p, "text/html") for p in paths] + [(p, "text/turtle") for p in paths]
     status, _, sums = get(base, "/dumps/SHA256SUMS")
     assert status == 200, sums
@@ -235,8 +294,17 @@ def discover(base: str) -> Targets:
 class Client(threading.Thread):
     """One client: its own keep-alive connection, requests until the run ends."""
 
-    def __init__(self, n: int, base: str, targets: Targets, start: float, stop: threading.Event,
-                 budget: list[int], samples: list[Sample], lock: threading.Lock) -> None:
+    def __init__(
+        self,
+        n: int,
+        base: str,
+        targets: Targets,
+        start: float,
+        stop: threading.Event,
+        budget: list[int],
+        samples: list[Sample],
+        lock: threading.Lock,
+    ) -> None:
         super().__init__(name=f"client-{n}", daemon=True)
         self.n, self.targets, self.start_time, self.stop = n, targets, start, stop
         self.host, port = base.removeprefix("http://").split(":")
@@ -265,7 +333,8 @@ class Client(threading.Thread):
             text += f"\n# client {self.n} request {count}"
         path = "/sparql?query=" + urllib.parse.quote(text)
         status, _, body, seconds, started = self.request(
-            path, {"Accept": "application/sparql-results+json"})
+            path, {"Accept": "application/sparql-results+json"}
+        )
         # A query stopped at the time limit is a documented answer, not a failure.
         note = "timeout" if status == 503 and b"time limit" in body else ""
         return Sample("query", status, seconds, started, note)
@@ -280,28 +349,34 @@ class Client(threading.Thread):
         first = self.random.randrange(size)
         last = min(size - 1, first + self.random.randrange(1, 256 * 1024))
         status, headers, body, seconds, started = self.request(
-            path, {"Range": f"bytes={first}-{last}"})
+            path, {"Range": f"bytes={first}-{last}"}
+        )
         note = ""
         if status == 206 and len(body) != last - first + 1:
             status, note = -206, f"{len(body)} bytes for a range of {last - first + 1}"
         return Sample("dump", status, seconds, started, note)
 
-    def request(self, path: str, headers: dict[str, str]
-                ) -> tuple[int, Message, bytes, float, float]:
+    def request(
+        self, path: str, headers: dict[str, str]
+    ) -> tuple[int, Message, bytes, float, float]:
         started = time.monotonic()
         for attempt in (1, 2):
             try:
                 if self.connection is None:
-                    self.connection = http.client.HTTPConnection(self.host, self.port,
-                                                                 timeout=120)
+                    self.connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
                 self.connection.request("GET", path, headers=headers)
                 response = self.connection.getresponse()
                 body = response.read()
                 if response.getheader("Connection", "").lower() == "close":
                     self.connection.close()
                     self.connection = None
-                return (response.status, response.headers, body,
-                        time.monotonic() - started, started - self.start_time)
+                return (
+                    response.status,
+                    response.headers,
+                    body,
+                    time.monotonic() - started,
+                    started - self.start_time,
+                )
             except (http.client.HTTPException, OSError):
                 if self.connection is not None:
                     self.connection.close()
@@ -315,14 +390,21 @@ class Client(threading.Thread):
 
 # --- the run -----------------------------------------------------------------------------------
 
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def run(clients: int = 32, seconds: float = 60, publish_at: float = 15,
-        max_requests: int = 100_000, workers: int = 2, work: Path | None = None,
-        echo: bool = True) -> Figures:
+def run(
+    clients: int = 32,
+    seconds: float = 60,
+    publish_at: float = 15,
+    max_requests: int = 100_000,
+    workers: int = 2,
+    work: Path | None = None,
+    echo: bool = True,
+) -> Figures:
     """The whole load test (see the module docstring); returns its figures."""
     own = work is None
     work = Path(tempfile.mkdtemp(prefix="newskg-load-")) if work is None else work
@@ -333,11 +415,16 @@ def run(clients: int = 32, seconds: float = 60, publish_at: float = 15,
         changed = changed_articles(work)
         # One address plays all the clients: no per-client bound; queries queue for a query
         # process up to the time limit, as a load of many real clients would.
-        server = Server(store, work, workers, ["--throttle-query-seconds", "0",
-                                               "--client-queries", "0", "--query-wait", "30"])
+        server = Server(
+            store,
+            work,
+            workers,
+            ["--throttle-query-seconds", "0", "--client-queries", "0", "--query-wait", "30"],
+        )
         try:
-            return _drive(server, store, changed, old_version, clients, seconds, publish_at,
-                          max_requests, say)
+            return _drive(
+                server, store, changed, old_version, clients, seconds, publish_at, max_requests, say
+            )
         finally:
             server.stop()
     finally:
@@ -345,19 +432,31 @@ def run(clients: int = 32, seconds: float = 60, publish_at: float = 15,
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _drive(server: Server, store: Path, changed: Path, old_version: str, clients: int,
-           seconds: float, publish_at: float, max_requests: int, say: Say) -> Figures:
+def _drive(
+    server: Server,
+    store: Path,
+    changed: Path,
+    old_version: str,
+    clients: int,
+    seconds: float,
+    publish_at: float,
+    max_requests: int,
+    say: Say,
+) -> Figures:
     targets = discover(server.base)
     probe = "/sparql?query=" + urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     etag_before = get(server.base, probe)[1].get("ETag")
-    say(f"{len(targets.queries)} queries, {len(targets.pages)} pages, {len(targets.dumps)} "
-        f"dumps; {clients} clients for {seconds:g} s; publishing at {publish_at:g} s")
+    say(
+        f"{len(targets.queries)} queries, {len(targets.pages)} pages, {len(targets.dumps)} "
+        f"dumps; {clients} clients for {seconds:g} s; publishing at {publish_at:g} s"
+    )
     samples: list[Sample] = []
     lock, stop = threading.Lock(), threading.Event()
     budget = [max_requests]
     start = time.monotonic()
-    threads = [Client(n, server.base, targets, start, stop, budget, samples, lock)
-               for n in range(clients)]
+    threads = [
+        Client(n, server.base, targets, start, stop, budget, samples, lock) for n in range(clients)
+    ]
     for thread in threads:
         thread.start()
     rss: dict[str, float] = {}
@@ -372,8 +471,11 @@ def _drive(server: Server, store: Path, changed: Path, old_version: str, clients
         while time.monotonic() - start < seconds + 600:
             try:
                 status, _, body = get(server.base, "/healthz")
-                if status == 200 and "new_version" in events and \
-                        json.loads(body)["version"] == events["new_version"]:
+                if (
+                    status == 200
+                    and "new_version" in events
+                    and json.loads(body)["version"] == events["new_version"]
+                ):
                     events["switched_at"] = time.monotonic() - start
                     return
             except OSError:
@@ -401,13 +503,21 @@ def _drive(server: Server, store: Path, changed: Path, old_version: str, clients
         publisher.join(timeout=600)
     watcher.join(timeout=10)
     etag_after = get(server.base, probe)[1].get("ETag")
-    return _figures(samples, clients, duration, rss, old_version, events,
-                    etag_before != etag_after, say)
+    return _figures(
+        samples, clients, duration, rss, old_version, events, etag_before != etag_after, say
+    )
 
 
-def _figures(samples: list[Sample], clients: int, duration: float, rss: dict[str, float],
-             old_version: str, events: dict[str, float | str], etag_changed: bool,
-             say: Say) -> Figures:
+def _figures(
+    samples: list[Sample],
+    clients: int,
+    duration: float,
+    rss: dict[str, float],
+    old_version: str,
+    events: dict[str, float | str],
+    etag_changed: bool,
+    say: Say,
+) -> Figures:
     statuses = Counter(str(s.status) for s in samples)
     failed = [s for s in samples if s.status not in OK and s.note != "timeout"]
     failures = Counter("connection error" if s.status == 0 else str(s.status) for s in failed)
@@ -415,22 +525,32 @@ def _figures(samples: list[Sample], clients: int, duration: float, rss: dict[str
     per_kind = {}
     for kind, _ in MIX:
         mine = [s.seconds for s in samples if s.kind == kind and s.status in OK]
-        per_kind[kind] = {"requests": sum(1 for s in samples if s.kind == kind),
-                          "median_ms": 1000 * statistics.median(mine) if mine else 0.0,
-                          "p99_ms": 1000 * percentile(mine, 0.99)}
+        per_kind[kind] = {
+            "requests": sum(1 for s in samples if s.kind == kind),
+            "median_ms": 1000 * statistics.median(mine) if mine else 0.0,
+            "p99_ms": 1000 * percentile(mine, 0.99),
+        }
     figures = Figures(
-        clients=clients, seconds=round(duration, 1), requests=len(samples),
-        failures=dict(failures), statuses=dict(statuses), per_kind=per_kind,
+        clients=clients,
+        seconds=round(duration, 1),
+        requests=len(samples),
+        failures=dict(failures),
+        statuses=dict(statuses),
+        per_kind=per_kind,
         throughput=len(samples) / duration,
         median_ms=1000 * statistics.median(latencies) if latencies else 0.0,
-        p99_ms=1000 * percentile(latencies, 0.99), rss_mib=rss, old_version=old_version,
+        p99_ms=1000 * percentile(latencies, 0.99),
+        rss_mib=rss,
+        old_version=old_version,
         new_version=str(events.get("new_version", "")),
         published_at=events.get("published_at"),  # type: ignore[arg-type]
         switched_at=events.get("switched_at"),  # type: ignore[arg-type]
         etag_changed=etag_changed,
         timeouts_503=sum(1 for s in samples if s.note == "timeout"),
-        failure_examples=[f"{s.kind} {s.status} at {s.started:.1f} s {s.note}"
-                          for s in failed[:10]])
+        failure_examples=[
+            f"{s.kind} {s.status} at {s.started:.1f} s {s.note}" for s in failed[:10]
+        ],
+    )
     say(table(figures))
     return figures
 
@@ -440,18 +560,30 @@ def table(f: Figures) -> str:
     failures = ", ".join(f"{k}: {v}" for k, v in f.failures.items()) or "none"
     rows = [
         ("clients / duration", f"{f.clients} / {f.seconds:g} s"),
-        ("requests", f"{f.requests} (by status: "
-                     f"{', '.join(f'{k} {v}' for k, v in sorted(f.statuses.items()))})"),
+        (
+            "requests",
+            f"{f.requests} (by status: "
+            f"{', '.join(f'{k} {v}' for k, v in sorted(f.statuses.items()))})",
+        ),
         ("failures", failures),
         ("503 at the time limit", str(f.timeouts_503)),
         ("throughput", f"{f.throughput:.0f} req/s"),
         ("latency median / p99", f"{f.median_ms:.0f} ms / {f.p99_ms:.0f} ms"),
-        *((f"  {kind}", f"{v['requests']:.0f} requests, median {v['median_ms']:.0f} ms, "
-                        f"p99 {v['p99_ms']:.0f} ms") for kind, v in f.per_kind.items()),
+        *(
+            (
+                f"  {kind}",
+                f"{v['requests']:.0f} requests, median {v['median_ms']:.0f} ms, "
+                f"p99 {v['p99_ms']:.0f} ms",
+            )
+            for kind, v in f.per_kind.items()
+        ),
         ("RSS of all server processes (MiB)", rss),
-        ("publish", f"{f.old_version} -> {f.new_version}: built by "
-                    f"{f.published_at or 0:.1f} s, served by {f.switched_at or 0:.1f} s; "
-                    f"ETag changed: {f.etag_changed}"),
+        (
+            "publish",
+            f"{f.old_version} -> {f.new_version}: built by "
+            f"{f.published_at or 0:.1f} s, served by {f.switched_at or 0:.1f} s; "
+            f"ETag changed: {f.etag_changed}",
+        ),
     ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)

@@ -24,7 +24,8 @@
    distinct point lookups, each first run once untimed on both sides (warm caches on both),
    then timed in this process (``Store.query`` + JSON serialisation), then sent one at a
    time, back to back over one keep-alive connection.
-   newskg answers those in its web worker (``src/newskg/web/http/fast_lane.py``); the same lookups with
+   newskg answers those in its web worker (``src/newskg/web/http/fast_lane.py``); the same lookups
+   with
    ``ORDER BY`` are measured too, since they take a query process as other queries do.
 
 ``--only-queries`` skips the servers: it times each example query in-process on the scaled
@@ -84,8 +85,11 @@ def build_scaled(work: Path, copies: int) -> tuple[Path, list[str]]:
         print(f"reusing the scaled store in {target}")
         return target, json.loads(entities_file.read_text())
     corpus = work / "corpus"
-    subprocess.run([BIN / "newskg", "build", "--articles", ROOT / "articles", "--store", corpus,
-                    "--quiet"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [BIN / "newskg", "build", "--articles", ROOT / "articles", "--store", corpus, "--quiet"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     _, source = store.open_published(corpus)
     quads = list(source)
     ids = re.compile(r"^(http://localhost:8000/(?:id|graph)/.+)$")
@@ -99,18 +103,30 @@ def build_scaled(work: Path, copies: int) -> tuple[Path, list[str]]:
     entities: list[str] = []
     with nquads.open("wb") as out:
         for k in range(copies):
-            renamed = [pyoxigraph.Quad(rename(q.subject, k), rename(q.predicate, k),
-                                       rename(q.object, k), rename(q.graph_name, k))
-                       for q in quads]
+            renamed = [
+                pyoxigraph.Quad(
+                    rename(q.subject, k),
+                    rename(q.predicate, k),
+                    rename(q.object, k),
+                    rename(q.graph_name, k),
+                )
+                for q in quads
+            ]
             pyoxigraph.serialize(renamed, out, pyoxigraph.RdfFormat.N_QUADS)
-            entities += [q.subject.value for q in renamed
-                         if q.predicate.value.endswith("#type") and "/id/" in q.subject.value
-                         and "/span/" not in q.subject.value]
+            entities += [
+                q.subject.value
+                for q in renamed
+                if q.predicate.value.endswith("#type")
+                and "/id/" in q.subject.value
+                and "/span/" not in q.subject.value
+            ]
     with store.writing(target) as writer:
         writer.store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
         triples = len(writer.store)
-        version = writer.finish(f"{copies:08x}", {"triples": triples, "copies": copies,
-                                                  "base_iri": "http://localhost:8000/"})
+        version = writer.finish(
+            f"{copies:08x}",
+            {"triples": triples, "copies": copies, "base_iri": "http://localhost:8000/"},
+        )
     store.publish(target, version)
     nquads.unlink()
     entities_file.write_text(json.dumps(sorted(set(entities))))
@@ -119,7 +135,10 @@ def build_scaled(work: Path, copies: int) -> tuple[Path, list[str]]:
 
 
 def example_queries() -> dict[str, str]:
-    return {p.stem: p.read_text("utf-8") for p in sorted((ROOT / "src" / "newskg" / "queries").glob("*.rq"))}
+    return {
+        p.stem: p.read_text("utf-8")
+        for p in sorted((ROOT / "src" / "newskg" / "queries").glob("*.rq"))
+    }
 
 
 def lookup(iri: str) -> str:
@@ -128,8 +147,17 @@ def lookup(iri: str) -> str:
 
 # --- the mix ---------------------------------------------------------------------------------
 
-def mix(examples: list[str], entities: list[str], repeat: bool, client: int, clients: int,
-        lookups: int, rounds: int, seed: int) -> list[str]:
+
+def mix(
+    examples: list[str],
+    entities: list[str],
+    repeat: bool,
+    client: int,
+    clients: int,
+    lookups: int,
+    rounds: int,
+    seed: int,
+) -> list[str]:
     """One client's queries: ``rounds`` times round the examples (starting at the client's
     own), each followed by ``lookups`` point lookups. Never repeating: each example made
     unique by a comment, each lookup a resource no earlier request asked for (clients draw
@@ -154,8 +182,9 @@ def mix(examples: list[str], entities: list[str], repeat: bool, client: int, cli
     return queries
 
 
-def client(port: int, path: str, queries: list[str], seconds: float,
-           out: multiprocessing.Queue) -> None:
+def client(
+    port: int, path: str, queries: list[str], seconds: float, out: multiprocessing.Queue
+) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT)
     latencies, failures = [], 0
     deadline = time.monotonic() + seconds
@@ -165,8 +194,12 @@ def client(port: int, path: str, queries: list[str], seconds: float,
         i += 1
         started = time.perf_counter()
         try:
-            connection.request("POST", path, body, {
-                "Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT})
+            connection.request(
+                "POST",
+                path,
+                body,
+                {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
+            )
             response = connection.getresponse()
             response.read()
             ok = response.status == 200
@@ -195,15 +228,18 @@ def cpu_seconds(group: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def drive(port: int, path: str, queries_per_client: list[list[str]], seconds: float,
-          group: int) -> dict[str, float]:
+def drive(
+    port: int, path: str, queries_per_client: list[list[str]], seconds: float, group: int
+) -> dict[str, float]:
     """Run every client for ``seconds``; throughput counts every answered request over the
     time until the last client's last answer (a long query may end after the deadline).
     Also counts the server's CPU seconds: on a shared machine, requests per CPU second
     compare the servers' work where wall-clock throughput also measures the neighbours."""
     out: multiprocessing.Queue = multiprocessing.Queue()
-    procs = [multiprocessing.Process(target=client, args=(port, path, q, seconds, out))
-             for q in queries_per_client]
+    procs = [
+        multiprocessing.Process(target=client, args=(port, path, q, seconds, out))
+        for q in queries_per_client
+    ]
     cpu = cpu_seconds(group)
     started = time.monotonic()
     for p in procs:
@@ -214,17 +250,26 @@ def drive(port: int, path: str, queries_per_client: list[list[str]], seconds: fl
     for p in procs:
         p.join()
     if any(wrapped for _, _, wrapped in results):
-        print("  warning: a client ran out of queries and started over (a cache could "
-              "answer the repeats); raise the mix size", flush=True)
+        print(
+            "  warning: a client ran out of queries and started over (a cache could "
+            "answer the repeats); raise the mix size",
+            flush=True,
+        )
     latencies = sorted(x for lat, _, _ in results for x in lat)
-    return {"requests": len(latencies), "seconds": elapsed, "rps": len(latencies) / elapsed,
-            "cpu_seconds": cpu, "per_cpu_second": len(latencies) / max(cpu, 1e-9),
-            "median_ms": 1000 * statistics.median(latencies),
-            "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
-            "failures": sum(f for _, f, _ in results)}
+    return {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "rps": len(latencies) / elapsed,
+        "cpu_seconds": cpu,
+        "per_cpu_second": len(latencies) / max(cpu, 1e-9),
+        "median_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
+        "failures": sum(f for _, f, _ in results),
+    }
 
 
 # --- servers ---------------------------------------------------------------------------------
+
 
 def wait(port: int, path: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
@@ -244,8 +289,12 @@ def wait(port: int, path: str, process: subprocess.Popen[bytes]) -> None:
 def ask(port: int, path: str, query: str) -> int | None:
     """The number of rows a server answers ``query`` with (None: not a 200)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT)
-    connection.request("POST", path, urllib.parse.urlencode({"query": query}), {
-        "Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT})
+    connection.request(
+        "POST",
+        path,
+        urllib.parse.urlencode({"query": query}),
+        {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT},
+    )
     response = connection.getresponse()
     body = response.read()
     connection.close()
@@ -254,8 +303,9 @@ def ask(port: int, path: str, query: str) -> int | None:
     return len(json.loads(body)["results"]["bindings"])
 
 
-def check_answers(ports: dict[str, int], paths: dict[str, str], queries: dict[str, str]
-                  ) -> list[str]:
+def check_answers(
+    ports: dict[str, int], paths: dict[str, str], queries: dict[str, str]
+) -> list[str]:
     """Ask both servers every query; the names of those whose row counts differ."""
     differ = []
     for name, query in queries.items():
@@ -301,14 +351,17 @@ def overhead(port: int, store_path: Path, queries: list[str], path: str = "/spar
             inside(query)
             ask(query + "\n# warm-up")
         local_times = [inside(query) for query in queries]
-        differences = [ask(query + "\n# overhead") - spent
-                       for query, spent in zip(queries, local_times, strict=True)]
+        differences = [
+            ask(query + "\n# overhead") - spent
+            for query, spent in zip(queries, local_times, strict=True)
+        ]
     finally:
         connection.close()
     return 1000 * statistics.median(differences)
 
 
 # --- in-process timing of the examples -------------------------------------------------------
+
 
 def _time_one(path: str, query: str, out: multiprocessing.Queue) -> None:
     store = pyoxigraph.Store.read_only(path)
@@ -321,8 +374,9 @@ def _time_one(path: str, query: str, out: multiprocessing.Queue) -> None:
     out.put((time.perf_counter() - started, time.process_time() - cpu, rows))
 
 
-def time_examples(path: Path, examples: dict[str, str], timeout: float
-                  ) -> dict[str, tuple[float, float, int] | None]:
+def time_examples(
+    path: Path, examples: dict[str, str], timeout: float
+) -> dict[str, tuple[float, float, int] | None]:
     """(wall s, CPU s, rows) per example, each in a fresh process; None past ``timeout``."""
     timings: dict[str, tuple[float, float, int] | None] = {}
     for name, query in examples.items():
@@ -337,12 +391,20 @@ def time_examples(path: Path, examples: dict[str, str], timeout: float
         else:
             timings[name] = out.get()
         shown = timings[name]
-        print(f"  {name:<32} " + (f"{shown[0]:7.2f} s wall {shown[1]:7.2f} s CPU {shown[2]:7d} rows"
-                                  if shown else f"> {timeout:g} s"), flush=True)
+        print(
+            f"  {name:<32} "
+            + (
+                f"{shown[0]:7.2f} s wall {shown[1]:7.2f} s CPU {shown[2]:7d} rows"
+                if shown
+                else f"> {timeout:g} s"
+            ),
+            flush=True,
+        )
     return timings
 
 
 # --- main ------------------------------------------------------------------------------------
+
 
 def machine() -> str:
     model = "unknown CPU"
@@ -358,19 +420,35 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--copies", type=int, default=760,
-                        help="copies of the corpus graph (760: over a million distinct triples)")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=760,
+        help="copies of the corpus graph (760: over a million distinct triples)",
+    )
     parser.add_argument("--seconds", type=float, default=120, help="duration of each phase")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
-    parser.add_argument("--lookups", type=int, default=4,
-                        help="point lookups after each example query in the mix")
-    parser.add_argument("--query-timeout", type=float, default=600,
-                        help="newskg's time limit: high, so that both servers answer everything")
+    parser.add_argument(
+        "--lookups", type=int, default=4, help="point lookups after each example query in the mix"
+    )
+    parser.add_argument(
+        "--query-timeout",
+        type=float,
+        default=600,
+        help="newskg's time limit: high, so that both servers answer everything",
+    )
     parser.add_argument("--keep", type=Path, help="work directory to keep (default: temporary)")
-    parser.add_argument("--only-queries", action="store_true",
-                        help="only time each example query in-process on the scaled store")
-    parser.add_argument("--query-limit", type=float, default=120,
-                        help="--only-queries: give up on an example after this many seconds")
+    parser.add_argument(
+        "--only-queries",
+        action="store_true",
+        help="only time each example query in-process on the scaled store",
+    )
+    parser.add_argument(
+        "--query-limit",
+        type=float,
+        default=120,
+        help="--only-queries: give up on an example after this many seconds",
+    )
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="newskg-bench-"))
@@ -388,35 +466,68 @@ def main() -> None:
             timings = time_examples(version.path, examples, args.query_limit)
             print(markdown_queries(timings, quads, args.query_limit))
             return
-        figures, agree, overheads = run_servers(args, store_dir, version.path, examples,
-                                                entities)
+        figures, agree, overheads = run_servers(args, store_dir, version.path, examples, entities)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     for kind, by_server in overheads.items():
-        print(f"\nmedian overhead per request vs in-process pyoxigraph, {kind}: " + ", ".join(
-            f"{name} {ms:.2f} ms" for name, ms in by_server.items()))
+        print(
+            f"\nmedian overhead per request vs in-process pyoxigraph, {kind}: "
+            + ", ".join(f"{name} {ms:.2f} ms" for name, ms in by_server.items())
+        )
     print(markdown_summary(figures, args, quads, len(examples), agree, overheads))
     print(json.dumps({"figures": figures, "overhead_ms": overheads}))
 
 
-def run_servers(args: argparse.Namespace, store_dir: Path, version_path: Path,
-                examples: dict[str, str], entities: list[str]
-                ) -> tuple[dict[str, dict[str, dict[str, float]]], str,
-                           dict[str, dict[str, float]]]:
+def run_servers(
+    args: argparse.Namespace,
+    store_dir: Path,
+    version_path: Path,
+    examples: dict[str, str],
+    entities: list[str],
+) -> tuple[dict[str, dict[str, dict[str, float]]], str, dict[str, dict[str, float]]]:
     ports = {"newskg": free_port(), "oxigraph": free_port()}
     cache_dir = tempfile.mkdtemp(prefix="newskg-bench-cache-")
     servers = {
         "newskg": subprocess.Popen(
-            [BIN / "newskg", "serve", "--store", store_dir, "--port", str(ports["newskg"]),
-             "--workers", "2", "--query-timeout", str(args.query_timeout),
-             "--cache-dir", cache_dir, "--throttle-query-seconds", "0",
-             "--client-queries", "0", "--query-wait", str(args.query_timeout)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True),
+            [
+                BIN / "newskg",
+                "serve",
+                "--store",
+                store_dir,
+                "--port",
+                str(ports["newskg"]),
+                "--workers",
+                "2",
+                "--query-timeout",
+                str(args.query_timeout),
+                "--cache-dir",
+                cache_dir,
+                "--throttle-query-seconds",
+                "0",
+                "--client-queries",
+                "0",
+                "--query-wait",
+                str(args.query_timeout),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        ),
         "oxigraph": subprocess.Popen(
-            [BIN / "oxigraph", "serve-read-only", "--location", version_path,
-             "--bind", f"127.0.0.1:{ports['oxigraph']}", "--union-default-graph"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True),
+            [
+                BIN / "oxigraph",
+                "serve-read-only",
+                "--location",
+                version_path,
+                "--bind",
+                f"127.0.0.1:{ports['oxigraph']}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        ),
     }
     paths = {"newskg": "/sparql", "oxigraph": "/query"}
     try:
@@ -437,27 +548,46 @@ def run_servers(args: argparse.Namespace, store_dir: Path, version_path: Path,
         rounds = 600
         for label, repeat in (("repeating", True), ("never repeating", False)):
             figures[label] = {}
-            per_client = [mix(list(examples.values()), entities, repeat, c, args.clients,
-                              args.lookups, rounds, seed=1000 * (not repeat) + 17)
-                          for c in range(args.clients)]
+            per_client = [
+                mix(
+                    list(examples.values()),
+                    entities,
+                    repeat,
+                    c,
+                    args.clients,
+                    args.lookups,
+                    rounds,
+                    seed=1000 * (not repeat) + 17,
+                )
+                for c in range(args.clients)
+            ]
             for name in servers:  # the same queries for both servers
                 print(f"{label}: {name} …", flush=True)
-                figures[label][name] = f = drive(ports[name], paths[name], per_client,
-                                                 args.seconds, servers[name].pid)
-                print(f"  {f['requests']} requests in {f['seconds']:.1f} s: {f['rps']:.1f} "
-                      f"req/s, median {f['median_ms']:.2f} ms, p99 {f['p99_ms']:.1f} ms, "
-                      f"{f['failures']:.0f} failed; server CPU {f['cpu_seconds']:.1f} s",
-                      flush=True)
+                figures[label][name] = f = drive(
+                    ports[name], paths[name], per_client, args.seconds, servers[name].pid
+                )
+                print(
+                    f"  {f['requests']} requests in {f['seconds']:.1f} s: {f['rps']:.1f} "
+                    f"req/s, median {f['median_ms']:.2f} ms, p99 {f['p99_ms']:.1f} ms, "
+                    f"{f['failures']:.0f} failed; server CPU {f['cpu_seconds']:.1f} s",
+                    flush=True,
+                )
         # Per-request overhead is what the lookups measure; on a query that runs for seconds
         # it is lost in the noise. newskg answers point lookups in the web worker; the same
         # lookups sorted (ORDER BY) go through a query process, as every other query does.
         iris = random.Random(99).sample(entities, 300)
-        samples = {"point lookups": [lookup(iri) for iri in iris],
-                   "the same sorted, through a query process": [
-                       lookup(iri) + " ORDER BY ?p ?o" for iri in iris]}
-        overheads = {kind: {name: overhead(ports[name], version_path, sample, paths[name])
-                            for name in servers}
-                     for kind, sample in samples.items()}
+        samples = {
+            "point lookups": [lookup(iri) for iri in iris],
+            "the same sorted, through a query process": [
+                lookup(iri) + " ORDER BY ?p ?o" for iri in iris
+            ],
+        }
+        overheads = {
+            kind: {
+                name: overhead(ports[name], version_path, sample, paths[name]) for name in servers
+            }
+            for kind, sample in samples.items()
+        }
     finally:
         for process in servers.values():
             os.killpg(process.pid, signal.SIGTERM)
@@ -466,9 +596,14 @@ def run_servers(args: argparse.Namespace, store_dir: Path, version_path: Path,
     return figures, agree, overheads
 
 
-def markdown_summary(figures: dict[str, dict[str, dict[str, float]]],
-                     args: argparse.Namespace, quads: int, examples: int, agree: str,
-                     overheads: dict[str, dict[str, float]]) -> str:
+def markdown_summary(
+    figures: dict[str, dict[str, dict[str, float]]],
+    args: argparse.Namespace,
+    quads: int,
+    examples: int,
+    agree: str,
+    overheads: dict[str, dict[str, float]],
+) -> str:
     lines = [
         "",
         f"{quads:,} quads; {machine()}; {args.clients} clients, {args.seconds:g} s per "
@@ -481,25 +616,39 @@ def markdown_summary(figures: dict[str, dict[str, dict[str, float]]],
     ]
     for label, by_server in figures.items():
         new, oxi = by_server["newskg"], by_server["oxigraph"]
-        ratio = (f"{new['rps'] / oxi['rps']:.2f}x "
-                 f"({new['per_cpu_second'] / oxi['per_cpu_second']:.2f}x) |")
+        ratio = (
+            f"{new['rps'] / oxi['rps']:.2f}x "
+            f"({new['per_cpu_second'] / oxi['per_cpu_second']:.2f}x) |"
+        )
         for name, f in by_server.items():
-            lines.append(f"| {label} | {name} | {f['requests']:,} | {f['rps']:,.1f} | "
-                         f"{f['median_ms']:,.2f} | {f['p99_ms']:,.1f} | {f['failures']:.0f} | "
-                         f"{f['cpu_seconds']:,.1f} | {f['per_cpu_second']:,.1f} | "
-                         + (ratio if name == "newskg" else "|"))
+            lines.append(
+                f"| {label} | {name} | {f['requests']:,} | {f['rps']:,.1f} | "
+                f"{f['median_ms']:,.2f} | {f['p99_ms']:,.1f} | {f['failures']:.0f} | "
+                f"{f['cpu_seconds']:,.1f} | {f['per_cpu_second']:,.1f} | "
+                + (ratio if name == "newskg" else "|")
+            )
     lines.append("")
-    lines.append("Median overhead per request vs in-process pyoxigraph (300 distinct "
-                 "resources, one request at a time over one keep-alive connection): " + "; ".join(
-                     f"{kind}: " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in by.items())
-                     for kind, by in overheads.items()))
+    lines.append(
+        "Median overhead per request vs in-process pyoxigraph (300 distinct "
+        "resources, one request at a time over one keep-alive connection): "
+        + "; ".join(
+            f"{kind}: " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in by.items())
+            for kind, by in overheads.items()
+        )
+    )
     return "\n".join(lines)
 
 
-def markdown_queries(timings: dict[str, tuple[float, float, int] | None], quads: int,
-                     limit: float) -> str:
-    lines = ["", f"In-process on {quads:,} quads ({machine()}):", "",
-             "| example | rows | wall s | CPU s |", "| --- | ---: | ---: | ---: |"]
+def markdown_queries(
+    timings: dict[str, tuple[float, float, int] | None], quads: int, limit: float
+) -> str:
+    lines = [
+        "",
+        f"In-process on {quads:,} quads ({machine()}):",
+        "",
+        "| example | rows | wall s | CPU s |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     for name, timing in timings.items():
         if timing is None:
             lines.append(f"| `{name}` | | > {limit:g} | |")

@@ -39,6 +39,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from newskg.backends.versions import Version, publish, writing
 from newskg.web import create_app
 
+# Fixtures of helper modules that several test folders use.
+pytest_plugins = ["tests.ops.proxy"]
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini.trig"
 
@@ -47,8 +50,10 @@ PublishVersion = Callable[..., Version]
 
 def publish_mini(store_dir: Path, trig: str | bytes | Path = MINI, extra: str = "") -> Version:
     """Build a version from TriG (a file, or its text) plus ``extra`` TriG, and publish it."""
-    data = trig.read_bytes() if isinstance(trig, Path) else (
-        trig.encode("utf-8") if isinstance(trig, str) else trig
+    data = (
+        trig.read_bytes()
+        if isinstance(trig, Path)
+        else (trig.encode("utf-8") if isinstance(trig, str) else trig)
     )
     data += extra.encode("utf-8")
     quads = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TRIG))
@@ -109,13 +114,28 @@ def running_server(*args: str | Path, workdir: Path) -> Iterator[str]:
     log_path = workdir / f"server-{port}.log"
     # Settings come from the command line only: NEWSKG_* (or a metrics directory) in the
     # caller's environment must not point the server somewhere else.
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("NEWSKG_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("NEWSKG_") and k != "PROMETHEUS_MULTIPROC_DIR"
+    }
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", *map(str, args), "--host", "127.0.0.1", "--port", str(port),
-             "--cache-dir", str(workdir / f"cache-{port}")],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                *map(str, args),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--cache-dir",
+                str(workdir / f"cache-{port}"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: master and workers stop together
         )
     base = f"http://127.0.0.1:{port}"
@@ -181,8 +201,22 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> CorpusBuild:
     """``newskg build`` of articles/ into a fresh store, once for the whole run."""
     store = tmp_path_factory.mktemp("corpus") / "store"
     result = subprocess.run(
-        [sys.executable, "-m", "newskg.cli", "build", "--articles", ROOT / "articles",
-         "--store", store, "--quiet"], capture_output=True, text=True, cwd=ROOT, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "newskg.cli",
+            "build",
+            "--articles",
+            ROOT / "articles",
+            "--store",
+            store,
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return CorpusBuild(store, result.stdout, result.stderr)
 

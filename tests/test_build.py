@@ -31,8 +31,14 @@ pytestmark = pytest.mark.slow
 
 
 def newskg(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*NEWSKG, *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, check=check, timeout=600)
+    return subprocess.run(
+        [*NEWSKG, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=check,
+        timeout=600,
+    )
 
 
 def build(articles: Path, store_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -87,9 +93,12 @@ def test_one_named_graph_per_article_and_a_union(corpus_store: Path) -> None:
         "https://w3id.org/newskg/ontology",
     }
     # No triple is stored in two graphs, so counts over the union are not inflated.
-    duplicated = select(corpus_store, """
+    duplicated = select(
+        corpus_store,
+        """
         SELECT ?s ?p ?o WHERE { GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 { ?s ?p ?o }
-                                FILTER(STR(?g1) < STR(?g2)) } LIMIT 5""")
+                                FILTER(STR(?g1) < STR(?g2)) } LIMIT 5""",
+    )
     assert duplicated == []
     # Without GRAPH, a query sees both articles at once.
     rows = select(corpus_store, f"SELECT ?a {{ ?a a <{NKG}Article> }}")
@@ -98,38 +107,53 @@ def test_one_named_graph_per_article_and_a_union(corpus_store: Path) -> None:
 
 def test_evidence_invariant(corpus_store: Path) -> None:
     """text[begin:end] == anchorOf for every span node, and every fact has evidence."""
-    rows = select(corpus_store, f"""
+    rows = select(
+        corpus_store,
+        f"""
         SELECT ?span ?begin ?end ?anchor ?text WHERE {{
           ?span <{NIF}beginIndex> ?begin ; <{NIF}endIndex> ?end ; <{NIF}anchorOf> ?anchor ;
                 <{NIF}referenceContext> ?article .
           ?article <{NIF}isString> ?text .
-        }}""")
+        }}""",
+    )
     assert len(rows) > 50
     for row in rows:
-        assert row["text"][int(row["begin"]):int(row["end"])] == row["anchor"], row["span"]
-    missing = select(corpus_store, f"""
+        assert row["text"][int(row["begin"]) : int(row["end"])] == row["anchor"], row["span"]
+    missing = select(
+        corpus_store,
+        f"""
         SELECT ?fact WHERE {{
           VALUES ?class {{ <{NKG}Statement> <{NKG}Event> <{NKG}Membership> }}
-          ?fact a ?class FILTER NOT EXISTS {{ ?fact <{NKG}evidence> ?e }} }}""")
+          ?fact a ?class FILTER NOT EXISTS {{ ?fact <{NKG}evidence> ?e }} }}""",
+    )
     assert missing == []
 
 
 def test_same_entity_in_two_articles_is_one_iri(corpus_store: Path) -> None:
-    rows = select(corpus_store, f"""
+    rows = select(
+        corpus_store,
+        f"""
         SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?e <{NKG}mentionedIn> ?a }}
-        GROUP BY ?e HAVING (COUNT(DISTINCT ?a) > 1)""")
+        GROUP BY ?e HAVING (COUNT(DISTINCT ?a) > 1)""",
+    )
     shared = {row["e"] for row in rows}
     assert "http://localhost:8000/id/place/iran" in shared, shared
     # The man killed in 000 and profiled as a predecessor in 004 is one actor in both.
-    soleimani = select(corpus_store, """
+    soleimani = select(
+        corpus_store,
+        """
         SELECT DISTINCT ?e WHERE { ?e a <https://w3id.org/newskg/ontology#Actor> ;
           <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel>
-          ?name FILTER(CONTAINS(?name, "Soleimani")) }""")
+          ?name FILTER(CONTAINS(?name, "Soleimani")) }""",
+    )
     assert len(soleimani) == 1 and soleimani[0]["e"] in shared, soleimani
-    labels = select(corpus_store, """
+    labels = select(
+        corpus_store,
+        """
         SELECT ?e (COUNT(DISTINCT ?l) AS ?n)
         WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }
-        GROUP BY ?e HAVING (COUNT(DISTINCT ?l) > 1)""")
+        GROUP BY ?e HAVING (COUNT(DISTINCT ?l) > 1)""",
+    )
     assert labels == [], "an entity has more than one rdfs:label across articles"
 
 
@@ -163,10 +187,16 @@ def test_broken_articles_are_reported_and_the_rest_publish(tmp_path: Path) -> No
     (articles / "meta.meta.json").write_text('{"published": ')
     result = build(articles, tmp_path / "store")
     assert result.returncode == 1
-    for name, reason in [("empty.txt", "empty article"), ("binary.txt", "binary file"),
-                         ("latin1.txt", "not UTF-8"), ("meta.meta.json", "invalid JSON")]:
+    for name, reason in [
+        ("empty.txt", "empty article"),
+        ("binary.txt", "binary file"),
+        ("latin1.txt", "not UTF-8"),
+        ("meta.meta.json", "invalid JSON"),
+    ]:
         assert any(name in line and reason in line for line in result.stderr.splitlines()), (
-            name, result.stderr)
+            name,
+            result.stderr,
+        )
     assert "6 articles read, 2 published, 4 rejected" in result.stdout
     summary = store.published(tmp_path / "store").summary()  # type: ignore[union-attr]
     assert sorted(summary["published"]) == ["000_15d2d29b220b0ea0", "004_aab24eeb803ce905"]
@@ -192,7 +222,10 @@ def test_build_killed_midway_leaves_the_published_version(tmp_path: Path) -> Non
     count_before = len(store.open_published(store_dir)[1])
     process = subprocess.Popen(
         [*NEWSKG, "build", "--articles", ARTICLES, "--store", store_dir, "--quiet"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     # The new version's directory exists from the start of the build to its very end.
     while not list((store_dir / "versions").glob(".tmp-*")):
@@ -221,8 +254,9 @@ def test_a_second_concurrent_build_is_refused(tmp_path: Path) -> None:
 def test_extract_prints_one_article(fmt: str) -> None:
     result = newskg("extract", ARTICLES / "000_15d2d29b220b0ea0.txt", "--format", fmt)
     assert result.returncode == 0, result.stderr
-    graph = Graph().parse(data=result.stdout,
-                          format={"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt])
+    graph = Graph().parse(
+        data=result.stdout, format={"turtle": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt]
+    )
     articles = list(graph.subjects(predicate=None, object=None, unique=True))
     assert any(str(s).endswith("/id/article/000_15d2d29b220b0ea0") for s in articles)
 
@@ -242,12 +276,15 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
     assert newskg("validate", "--store", tmp_path / "nothing").returncode == 2
 
 
-def test_serve_answers_a_query_over_http(corpus_store: Path,
-                                         start_server: Callable[..., str]) -> None:
+def test_serve_answers_a_query_over_http(
+    corpus_store: Path, start_server: Callable[..., str]
+) -> None:
     base = start_server("newskg.cli", "serve", "--store", corpus_store, "--workers", "2")
     query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{NKG}Actor> }}"
-    request = urllib.request.Request(base + "/sparql?" + urllib.parse.urlencode({"query": query}),
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        base + "/sparql?" + urllib.parse.urlencode({"query": query}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         answer = json.load(response)
         assert response.headers["Content-Type"].startswith("application/sparql-results+json")

@@ -39,15 +39,29 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store_dir = tmp_path_factory.mktemp("linked") / "store"
     result = subprocess.run(
-        [sys.executable, "-m", "newskg.cli", "build", "--articles", ROOT / "articles",
-         "--store", store_dir, "--base-iri", BASE, "--quiet"],
-        capture_output=True, text=True, cwd=ROOT, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "newskg.cli",
+            "build",
+            "--articles",
+            ROOT / "articles",
+            "--store",
+            store_dir,
+            "--base-iri",
+            BASE,
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     return store_dir
 
 
-def get(url: str, accept: str | None = None, **headers: str
-        ) -> tuple[int, Message, bytes]:
+def get(url: str, accept: str | None = None, **headers: str) -> tuple[int, Message, bytes]:
     """Status, headers (looked up by name in any case, as HTTP wants) and body."""
     if accept:
         headers["Accept"] = accept
@@ -77,10 +91,10 @@ def minted(store_dir: Path) -> tuple[set[str], set[str]]:
 
 def construct(store_dir: Path, iri: str) -> Graph:
     data = opened(store_dir)
-    triples = data.query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}",
-                         use_default_graph_as_union=True)
-    return Graph().parse(data=triples.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES),
-                         format="nt")
+    triples = data.query(
+        f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}", use_default_graph_as_union=True
+    )
+    return Graph().parse(data=triples.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
 
 
 def some_actor(store_dir: Path) -> str:
@@ -88,32 +102,46 @@ def some_actor(store_dir: Path) -> str:
     rows = opened(store_dir).query(
         "SELECT ?a (COUNT(?x) AS ?n) WHERE { ?a a <https://w3id.org/newskg/ontology#Actor> ; "
         "<https://w3id.org/newskg/ontology#mentionedIn> ?x } GROUP BY ?a ORDER BY DESC(?n) ?a "
-        "LIMIT 1", use_default_graph_as_union=True)
+        "LIMIT 1",
+        use_default_graph_as_union=True,
+    )
     return next(iter(rows))["a"].value
 
 
 def test_every_minted_iri_resolves_in_html_and_turtle(
-        corpus: Path, start_server: Callable[..., str]) -> None:
+    corpus: Path, start_server: Callable[..., str]
+) -> None:
     server = start_server("newskg.serve", "--store", corpus, "--workers", "2")
     iris, graphs = minted(corpus)
     assert f"{BASE}graph/entities" in graphs and len(graphs) == 3
-    kinds = {iri[len(BASE):].split("/")[1] for iri in iris}
-    assert {"actor", "organization", "place", "event", "statement", "membership",
-            "article", "span"} <= kinds
+    kinds = {iri[len(BASE) :].split("/")[1] for iri in iris}
+    assert {
+        "actor",
+        "organization",
+        "place",
+        "event",
+        "statement",
+        "membership",
+        "article",
+        "span",
+    } <= kinds
     for iri in sorted(iris | graphs):
-        url = server + "/" + iri[len(BASE):]
+        url = server + "/" + iri[len(BASE) :]
         status, headers, body = get(url, "text/html")
         assert status == 200 and headers["Content-Type"].startswith("text/html"), url
         assert b"<h1" in body
         status, headers, body = get(url, "text/turtle")
         assert status == 200 and headers["Content-Type"].startswith("text/turtle"), url
-        assert headers["Content-Location"] == "/" + iri[len(BASE):] + ".ttl"
+        assert headers["Content-Location"] == "/" + iri[len(BASE) :] + ".ttl"
         served = Graph().parse(data=body, format="turtle")
         if iri in graphs:
             expected = Dataset()
-            expected.parse(data=opened(corpus).dump(
-                format=pyoxigraph.RdfFormat.N_TRIPLES,
-                from_graph=pyoxigraph.NamedNode(iri)), format="nt")
+            expected.parse(
+                data=opened(corpus).dump(
+                    format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(iri)
+                ),
+                format="nt",
+            )
             assert isomorphic(served, expected.default_graph), iri
         else:
             assert len(served) > 0 or iri.startswith(BASE + "id/")
@@ -121,10 +149,11 @@ def test_every_minted_iri_resolves_in_html_and_turtle(
 
 
 def test_content_negotiation_for_every_type_and_suffix(
-        corpus: Path, start_server: Callable[..., str]) -> None:
+    corpus: Path, start_server: Callable[..., str]
+) -> None:
     server = start_server("newskg.serve", "--store", corpus, "--workers", "2")
     iri = some_actor(corpus)
-    path = "/" + iri[len(BASE):]
+    path = "/" + iri[len(BASE) :]
     expected = construct(corpus, iri)
     for fmt in RDF_FORMATS:
         status, headers, body = get(server + path, fmt.media_type)
@@ -133,12 +162,12 @@ def test_content_negotiation_for_every_type_and_suffix(
         assert "Accept" in headers["Vary"]
         link = headers["Link"]
         for other in RDF_FORMATS:
-            assert f'<{path}.{other.extension}>; rel="alternate"; type="{other.media_type}"' \
-                in link
+            assert f'<{path}.{other.extension}>; rel="alternate"; type="{other.media_type}"' in link
         parsed = Dataset() if fmt.holds_quads else Graph()
         parsed.parse(data=body, format=fmt.rdflib)
-        graph = parsed.default_graph if isinstance(parsed, Dataset) and fmt.name != "jsonld" \
-            else parsed
+        graph = (
+            parsed.default_graph if isinstance(parsed, Dataset) and fmt.name != "jsonld" else parsed
+        )
         if isinstance(parsed, Dataset) and fmt.name == "jsonld":
             graph = Graph()
             for s, p, o, _ in parsed.quads():
@@ -156,8 +185,11 @@ def test_content_negotiation_for_every_type_and_suffix(
     assert get(server + "/graph/no-such-graph.ttl")[0] == 404
     assert get(server + path, "application/pdf")[0] == 406
     status, headers, body = get(server + "/ontology", "text/turtle")
-    assert status == 200 and (URIRef("https://w3id.org/newskg/ontology#Actor"), None, None) \
-        in Graph().parse(data=body, format="turtle")
+    assert status == 200 and (
+        URIRef("https://w3id.org/newskg/ontology#Actor"),
+        None,
+        None,
+    ) in Graph().parse(data=body, format="turtle")
     status, headers, body = get(server + "/ontology")
     assert status == 200 and b'id="Actor"' in body and b'id="event-attack"' in body
 
@@ -172,8 +204,7 @@ def test_dumps_are_isomorphic_to_the_store(corpus: Path) -> None:
         sha, name = line.split("  ")
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == sha, name
     expected = Dataset()
-    expected.parse(data=opened(corpus).dump(format=pyoxigraph.RdfFormat.N_QUADS),
-                   format="nquads")
+    expected.parse(data=opened(corpus).dump(format=pyoxigraph.RdfFormat.N_QUADS), format="nquads")
     union = Graph()
     for s, p, o, _ in expected.quads():
         union.add((s, p, o))
@@ -187,8 +218,10 @@ def test_dumps_are_isomorphic_to_the_store(corpus: Path) -> None:
             names = {str(g.identifier) for g in got.graphs() if len(g)}
             assert names == {str(g.identifier) for g in expected.graphs() if len(g)}, ext
             for name in names:
-                assert isomorphic(got.graph(URIRef(name)), expected.graph(URIRef(name))), \
-                    (ext, name)
+                assert isomorphic(got.graph(URIRef(name)), expected.graph(URIRef(name))), (
+                    ext,
+                    name,
+                )
         else:
             assert isomorphic(Graph().parse(data=data, format=fmt.rdflib), union), ext
     ontology = Graph().parse(folder / f"newskg-{version.id}-ontology.ttl", format="turtle")
@@ -196,12 +229,14 @@ def test_dumps_are_isomorphic_to_the_store(corpus: Path) -> None:
     Graph().parse(folder / f"newskg-{version.id}-shapes.ttl", format="turtle")
     inside = Graph().parse(folder / f"newskg-{version.id}-void.ttl", format="turtle")
     dumps = set(inside.objects(None, VOID.dataDump))
-    assert {str(u) for u in dumps} == {f"{BASE}dumps/newskg-{version.id}.{e}.gz"
-                                       for e in ("nq", "trig", "ttl", "nt")}
+    assert {str(u) for u in dumps} == {
+        f"{BASE}dumps/newskg-{version.id}.{e}.gz" for e in ("nq", "trig", "ttl", "nt")
+    }
 
 
 def test_void_matches_the_files_and_downloads_resume(
-        corpus: Path, start_server: Callable[..., str]) -> None:
+    corpus: Path, start_server: Callable[..., str]
+) -> None:
     server = start_server("newskg.serve", "--store", corpus, "--workers", "2")
     status, headers, body = get(server + "/.well-known/void", "text/turtle")
     assert status == 200
@@ -212,15 +247,21 @@ def test_void_matches_the_files_and_downloads_resume(
     assert void.value(dataset, VOID.triples) == Literal(len(data))
     assert str(void.value(dataset, VOID.sparqlEndpoint)) == server + "/sparql"
     assert str(void.value(dataset, VOID.uriSpace)) == BASE + "id/"
-    assert str(void.value(dataset, URIRef("http://purl.org/dc/terms/license"))) == \
-        "https://creativecommons.org/licenses/by/4.0/"
-    classes = {str(void.value(p, VOID["class"])): int(void.value(p, VOID.entities))
-               for p in void.objects(dataset, VOID.classPartition)}
+    assert (
+        str(void.value(dataset, URIRef("http://purl.org/dc/terms/license")))
+        == "https://creativecommons.org/licenses/by/4.0/"
+    )
+    classes = {
+        str(void.value(p, VOID["class"])): int(void.value(p, VOID.entities))
+        for p in void.objects(dataset, VOID.classPartition)
+    }
     summary = store.published(corpus).summary()  # type: ignore[union-attr]
     for name, count in summary["counts"].items():
         assert classes["https://w3id.org/newskg/ontology#" + name] == count
-    properties = {str(void.value(p, VOID.property)): int(void.value(p, VOID.triples))
-                  for p in void.objects(dataset, VOID.propertyPartition)}
+    properties = {
+        str(void.value(p, VOID.property)): int(void.value(p, VOID.triples))
+        for p in void.objects(dataset, VOID.propertyPartition)
+    }
     assert sum(properties.values()) == len(data)
     assert list(void.objects(dataset, VOID.exampleResource))
     dumps = list(void.objects(dataset, VOID.dataDump))
@@ -230,13 +271,14 @@ def test_void_matches_the_files_and_downloads_resume(
         assert url.startswith(server + "/dumps/")
         status, headers, content = get(url)
         assert status == 200
-        assert int(void.value(dist, DCAT.byteSize)) == len(content) == \
-            int(headers["Content-Length"])
+        assert (
+            int(void.value(dist, DCAT.byteSize)) == len(content) == int(headers["Content-Length"])
+        )
         checksum = void.value(dist, SPDX.checksum)
-        assert str(void.value(checksum, SPDX.checksumValue)) == \
-            hashlib.sha256(content).hexdigest()
+        assert str(void.value(checksum, SPDX.checksumValue)) == hashlib.sha256(content).hexdigest()
         assert str(void.value(dist, DCAT.mediaType)).startswith(
-            "https://www.iana.org/assignments/media-types/")
+            "https://www.iana.org/assignments/media-types/"
+        )
         if dist in dumps:
             # Resume halfway: bytes=N- gives the rest, and the pieces make the file.
             half = len(content) // 2

@@ -94,8 +94,7 @@ def test_prose_is_body(path: Path, prose: str) -> None:
 )
 def test_update_label(tmp_path: Path, line: str, body: str | None) -> None:
     path = tmp_path / "a.txt"
-    path.write_text(f"A headline about a minister\n\n{line}\n\nThe story goes on here.\n",
-                    "utf-8")
+    path.write_text(f"A headline about a minister\n\n{line}\n\nThe story goes on here.\n", "utf-8")
     article = read_article(path)
     texts = [span.of(article.text) for span in article.body]
     assert texts == ([body] if body else []) + ["The story goes on here."]
@@ -115,12 +114,24 @@ def test_hard_wrapped_lines_join() -> None:
 
 def test_sidecar_supplies_what_the_text_does_not(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("A headline\n\nSomeone did something.\n", "utf-8")
-    (tmp_path / "a.meta.json").write_text(json.dumps({
-        "url": "https://example.org/a", "publisher": "Example News",
-        "published": "2021-03-04", "authors": ["Ann Author"]}), "utf-8")
+    (tmp_path / "a.meta.json").write_text(
+        json.dumps(
+            {
+                "url": "https://example.org/a",
+                "publisher": "Example News",
+                "published": "2021-03-04",
+                "authors": ["Ann Author"],
+            }
+        ),
+        "utf-8",
+    )
     article = read_article(tmp_path / "a.txt")
     assert (article.url, article.publisher, article.date_published, article.authors) == (
-        "https://example.org/a", "Example News", "2021-03-04", ["Ann Author"])
+        "https://example.org/a",
+        "Example News",
+        "2021-03-04",
+        ["Ann Author"],
+    )
     assert article.reference_date == "2021-03-04"
 
 
@@ -175,13 +186,17 @@ def test_invalid_sidecar_values(tmp_path: Path, meta: dict[str, object], reason:
         read_article(tmp_path / "a.txt")
 
 
-@pytest.mark.parametrize(("limit", "make"), [
-    ("MAX_PARAGRAPH_CHARS", lambda n: "Headline\n\n" + "Word. " * (n // 6) + "x" * (n % 6)),
-    ("MAX_SENTENCE_CHARS", lambda n: "Headline\n\n" + "x" * n + "."),
-    ("MAX_HEADLINE_CHARS", lambda n: "H" * n + "\n\nA sentence."),
-])
-def test_size_limits_take_the_limit_and_refuse_one_more(tmp_path: Path, limit: str,
-                                                         make: object) -> None:
+@pytest.mark.parametrize(
+    ("limit", "make"),
+    [
+        ("MAX_PARAGRAPH_CHARS", lambda n: "Headline\n\n" + "Word. " * (n // 6) + "x" * (n % 6)),
+        ("MAX_SENTENCE_CHARS", lambda n: "Headline\n\n" + "x" * n + "."),
+        ("MAX_HEADLINE_CHARS", lambda n: "H" * n + "\n\nA sentence."),
+    ],
+)
+def test_size_limits_take_the_limit_and_refuse_one_more(
+    tmp_path: Path, limit: str, make: object
+) -> None:
     from newskg.extraction import limits
 
     size = getattr(limits, limit)

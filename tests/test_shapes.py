@@ -2,7 +2,8 @@
 
 * every case folder in tests/shapes/cases/ (data.ttl + expected.txt, see its README.md)
   conforms or fails with exactly the expected messages;
-* every nkg: term the shapes, the ontology or newskg.extraction.graph uses is declared in the ontology
+* every nkg: term the shapes, the ontology or newskg.extraction.graph uses is declared in the
+ontology
   with rdfs:label and rdfs:comment; the event type scheme is exactly ``EVENT_TYPES``;
 * a hand-built Extraction written by ``newskg.extraction.graph.to_graph`` conforms.
 """

@@ -42,9 +42,16 @@ def setting_option(name: str, *flags: str) -> Callable[[Callable[..., Any]], Cal
     table, so the CLI and the server agree on every name."""
     setting = BY_NAME[name]
     flag = flags or ("--" + name.replace("_", "-"),)
-    return click.option(*flag, name, default=setting.default, envvar=setting.env,
-                        show_default=True, show_envvar=True, help=setting.help,
-                        type=type(setting.default))
+    return click.option(
+        *flag,
+        name,
+        default=setting.default,
+        envvar=setting.env,
+        show_default=True,
+        show_envvar=True,
+        help=setting.help,
+        type=type(setting.default),
+    )
 
 
 def fail(message: str) -> None:
@@ -56,21 +63,38 @@ def fail(message: str) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Log what each step does.")
 def main(verbose: bool) -> None:
     """newskg: news articles -> a validated, published knowledge graph."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
-JOBS_OPTION = click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
-                           help="Extraction processes (each loads the model once).")
-JSON_OPTION = click.option("--json", "as_json", is_flag=True,
-                           help="Print the report as JSON on stdout (the ingest API reads it).")
+JOBS_OPTION = click.option(
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Extraction processes (each loads the model once).",
+)
+JSON_OPTION = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the report as JSON on stdout (the ingest API reads it).",
+)
 QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 
 
 def progress_bar(total: int, quiet: bool) -> Any:
     """A progress bar on stderr (hidden when quiet or not a terminal) and its update function."""
-    bar = click.progressbar(length=max(total, 1) * 4, label="building", file=sys.stderr,
-                            show_pos=False, item_show_func=lambda s: s and Path(s).name)
+    bar = click.progressbar(
+        length=max(total, 1) * 4,
+        label="building",
+        file=sys.stderr,
+        show_pos=False,
+        item_show_func=lambda s: s and Path(s).name,
+    )
     if quiet or not sys.stderr.isatty():
         bar.is_hidden = True
     return bar, lambda stage, source: bar.update(1, f"{stage} {source}")
@@ -86,8 +110,13 @@ def publish_failed(exc: Exception, as_json: bool) -> None:
     exit_if_push_failed(exc, as_json)
     message = f"{exc}\nnothing was published; the served version is unchanged"
     if as_json:
-        kind = ("locked" if isinstance(exc, StoreLocked) else "store"
-                if isinstance(exc, StoreError) else "error")
+        kind = (
+            "locked"
+            if isinstance(exc, StoreLocked)
+            else "store"
+            if isinstance(exc, StoreError)
+            else "error"
+        )
         report: dict[str, Any] = {"version": None, "new_version": False, "rejected": []}
         if isinstance(exc, BuildError):
             report = exc.result.report()
@@ -97,8 +126,7 @@ def publish_failed(exc: Exception, as_json: bool) -> None:
         report["error"] = {"kind": kind, "message": message}
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
         for rejected in report["rejected"]:
-            click.secho(f"rejected {rejected['file']}: {rejected['reason']}", fg="yellow",
-                        err=True)
+            click.secho(f"rejected {rejected['file']}: {rejected['reason']}", fg="yellow", err=True)
     elif isinstance(exc, BuildError):
         for rejected in exc.result.rejected:
             click.secho(f"rejected {rejected}", fg="yellow", err=True)
@@ -129,8 +157,12 @@ def published(result: Any, store: str, as_json: bool, line: str) -> None:
         if result.pushed is not None:
             click.echo(str(result.pushed))
     if result.dump_error:
-        click.secho(f"published, but the dumps failed: {result.dump_error}\n"
-                    f"retry with `newskg dump --store {store}`", fg="yellow", err=True)
+        click.secho(
+            f"published, but the dumps failed: {result.dump_error}\n"
+            f"retry with `newskg dump --store {store}`",
+            fg="yellow",
+            err=True,
+        )
     sys.exit(EXIT_VIOLATIONS if result.rejected or result.dump_error else EXIT_OK)
 
 
@@ -147,11 +179,21 @@ def counts_text(result: Any) -> str:
 @JOBS_OPTION
 @JSON_OPTION
 @QUIET_OPTION
-@click.option("--prune", is_flag=True,
-              help="Withdraw published articles that are not in ARTICLES (listed) instead "
-                   "of keeping them.")
-def build(articles: str, store: str, base_iri: str, keep_versions: int, jobs: int,
-          as_json: bool, quiet: bool, prune: bool) -> None:
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Withdraw published articles that are not in ARTICLES (listed) instead of keeping them.",
+)
+def build(
+    articles: str,
+    store: str,
+    base_iri: str,
+    keep_versions: int,
+    jobs: int,
+    as_json: bool,
+    quiet: bool,
+    prune: bool,
+) -> None:
     """Read every article of ARTICLES, extract, validate and publish a new store version.
 
     Published articles that are not in ARTICLES (sent by `newskg add` or the ingest API) are
@@ -177,39 +219,63 @@ def build(articles: str, store: str, base_iri: str, keep_versions: int, jobs: in
     bar, progress = progress_bar(total, quiet)
     try:
         with bar:
-            result = run_build(articles, store, base_iri, keep=keep_versions, jobs=jobs,
-                               progress=progress, prune=prune)
+            result = run_build(
+                articles,
+                store,
+                base_iri,
+                keep=keep_versions,
+                jobs=jobs,
+                progress=progress,
+                prune=prune,
+            )
     except (BuildError, StoreError, ArticleError, ValueError) as exc:
         publish_failed(exc, as_json)
     assert result.version is not None
-    line = (f"published version {result.version.id}: {result.read} articles read, "
-            f"{len(result.published)} published, {len(result.rejected)} rejected; "
-            f"{len(result.added)} added, {len(result.replaced)} replaced, "
-            f"{len(result.unchanged)} unchanged, {len(result.kept)} kept, "
-            f"{len(result.removed)} withdrawn; " + counts_text(result))
+    line = (
+        f"published version {result.version.id}: {result.read} articles read, "
+        f"{len(result.published)} published, {len(result.rejected)} rejected; "
+        f"{len(result.added)} added, {len(result.replaced)} replaced, "
+        f"{len(result.unchanged)} unchanged, {len(result.kept)} kept, "
+        f"{len(result.removed)} withdrawn; " + counts_text(result)
+    )
     if result.kept:
-        line += (f"\nkept {len(result.kept)} published articles not in {articles} (--prune "
-                 f"withdraws them): {', '.join(result.kept)}")
+        line += (
+            f"\nkept {len(result.kept)} published articles not in {articles} (--prune "
+            f"withdraws them): {', '.join(result.kept)}"
+        )
     if result.removed:
         line += f"\nwithdrew {len(result.removed)} articles: {', '.join(result.removed)}"
     published(result, store, as_json, line)
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @setting_option("store")
 @setting_option("base_iri")
 @setting_option("keep_versions")
 @JOBS_OPTION
 @JSON_OPTION
 @QUIET_OPTION
-@click.option("--lock-wait", default=0.0, show_default=True, type=click.FloatRange(0),
-              help="Seconds to wait for another build or add to finish (after extracting, "
-                   "which runs without the lock) before failing.")
+@click.option(
+    "--lock-wait",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds to wait for another build or add to finish (after extracting, "
+    "which runs without the lock) before failing.",
+)
 @click.pass_context
-def add(ctx: click.Context, files: tuple[Path, ...], store: str, base_iri: str,
-        keep_versions: int, jobs: int, as_json: bool, quiet: bool, lock_wait: float) -> None:
+def add(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    store: str,
+    base_iri: str,
+    keep_versions: int,
+    jobs: int,
+    as_json: bool,
+    quiet: bool,
+    lock_wait: float,
+) -> None:
     """Publish FILES (articles, each with its optional NAME.meta.json) into the published
     version: new ones are added, one named like a published article replaces it.
 
@@ -229,18 +295,29 @@ def add(ctx: click.Context, files: tuple[Path, ...], store: str, base_iri: str,
     bar, progress = progress_bar(len(files), quiet)
     try:
         with bar:
-            result = run_add(list(files), store, base_iri if explicit else None,
-                             keep=keep_versions, jobs=jobs, progress=progress, wait=lock_wait)
+            result = run_add(
+                list(files),
+                store,
+                base_iri if explicit else None,
+                keep=keep_versions,
+                jobs=jobs,
+                progress=progress,
+                wait=lock_wait,
+            )
     except (BuildError, StoreError, ValueError) as exc:
         publish_failed(exc, as_json)
     assert result.version is not None
     if not result.changed:
-        line = (f"nothing to change: the published version {result.version.id} already holds "
-                f"{', '.join(result.unchanged) or 'these articles'} as sent")
+        line = (
+            f"nothing to change: the published version {result.version.id} already holds "
+            f"{', '.join(result.unchanged) or 'these articles'} as sent"
+        )
     else:
-        line = (f"published version {result.version.id}: {len(result.added)} added, "
-                f"{len(result.replaced)} replaced, {len(result.rejected)} rejected; "
-                f"{len(result.published)} articles, " + counts_text(result))
+        line = (
+            f"published version {result.version.id}: {len(result.added)} added, "
+            f"{len(result.replaced)} replaced, {len(result.rejected)} rejected; "
+            f"{len(result.published)} articles, " + counts_text(result)
+        )
     published(result, store, as_json, line)
 
 
@@ -265,9 +342,13 @@ def remove(article_ids: tuple[str, ...], store: str, keep_versions: int, as_json
     except (BuildError, StoreError) as exc:
         publish_failed(exc, as_json)
     assert result.version is not None
-    published(result, store, as_json,
-              f"published version {result.version.id}: {len(result.removed)} removed; "
-              f"{len(result.published)} articles, " + counts_text(result))
+    published(
+        result,
+        store,
+        as_json,
+        f"published version {result.version.id}: {len(result.removed)} removed; "
+        f"{len(result.published)} articles, " + counts_text(result),
+    )
 
 
 @main.command()
@@ -294,8 +375,10 @@ def versions(store: str, as_json: bool) -> None:
     click.echo(f"  {'version':<32} {'articles':>8} {'triples':>9}  created")
     for row in rows:
         mark = "*" if row["published"] else " "
-        click.echo(f"{mark} {row['version']:<32} {row['articles']:>8} "
-                   f"{row['triples'] if row['triples'] is not None else '?':>9}  {row['created']}")
+        click.echo(
+            f"{mark} {row['version']:<32} {row['articles']:>8} "
+            f"{row['triples'] if row['triples'] is not None else '?':>9}  {row['created']}"
+        )
 
 
 @main.command()
@@ -318,9 +401,13 @@ def rollback(version: str, store: str, keep_versions: int) -> None:
         exit_if_push_failed(exc)
         fail(f"{exc}\nnothing was published; the served version is unchanged")
     assert result.version is not None
-    published(result, store, False,
-              f"published version {result.version.id} again: {len(result.published)} articles, "
-              f"{result.triples} triples")
+    published(
+        result,
+        store,
+        False,
+        f"published version {result.version.id} again: {len(result.published)} articles, "
+        f"{result.triples} triples",
+    )
 
 
 @main.command()
@@ -347,10 +434,15 @@ def verify(store: str, as_json: bool) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "-f", "fmt", default="turtle", show_default=True,
-              type=click.Choice(formats.names("graph", "dataset")
-                                + ["ttl", "nt", "nq", "json-ld", "xml"]),
-              help="Serialisation of the printed graph.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    default="turtle",
+    show_default=True,
+    type=click.Choice(formats.names("graph", "dataset") + ["ttl", "nt", "nq", "json-ld", "xml"]),
+    help="Serialisation of the printed graph.",
+)
 @setting_option("base_iri")
 def extract(file: Path, fmt: str, base_iri: str) -> None:
     """Print the graph of one article FILE without storing it."""
@@ -432,10 +524,20 @@ def serve(**options: Any) -> None:
 
 @main.command("eval")
 @setting_option("articles")
-@click.option("--gold", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory of gold files, one <article stem>.json per article scored.")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1),
-              help="Extraction processes (each loads the model once).")
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of gold files, one <article stem>.json per article scored.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Extraction processes (each loads the model once).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--overall-only", is_flag=True, help="Print only the micro-averaged totals.")
 def evaluate(articles: str, gold: Path, jobs: int, as_json: bool, overall_only: bool) -> None:
@@ -464,9 +566,12 @@ def evaluate(articles: str, gold: Path, jobs: int, as_json: bool, overall_only: 
 
 @main.command()
 @setting_option("store")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Directory to write into [default: STORE/dumps/<version>/, pruned with "
-                   "the version].")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory to write into [default: STORE/dumps/<version>/, pruned with the version].",
+)
 def dump(store: str, out: Path | None) -> None:
     """Write the published version as gzipped N-Quads, TriG, Turtle and N-Triples, plus the
     ontology, the shapes, a VoID description and SHA256SUMS (served under /dumps/).

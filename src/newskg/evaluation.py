@@ -51,8 +51,18 @@ from typing import Any
 
 from newskg.extraction.model import Entity, Extraction
 
-LAYERS = ("persons", "organizations", "places", "quotes", "quote speakers", "events",
-          "event participants", "memberships", "wikidata links", "metadata")
+LAYERS = (
+    "persons",
+    "organizations",
+    "places",
+    "quotes",
+    "quote speakers",
+    "events",
+    "event participants",
+    "memberships",
+    "wikidata links",
+    "metadata",
+)
 ENTITY_LAYERS = {"persons": "actor", "organizations": "organization", "places": "place"}
 QUOTE_COVERAGE = 0.8
 
@@ -74,6 +84,7 @@ class GoldError(Exception):
 
 
 # --- folding --------------------------------------------------------------------------------
+
 
 def fold(text: str | None) -> str:
     """Case, accents, punctuation and whitespace folded; a leading "the" dropped.
@@ -103,6 +114,7 @@ def words(text: str) -> list[str]:
 
 
 # --- scores ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Score:
@@ -136,8 +148,16 @@ class Score:
     def as_dict(self) -> dict[str, Any]:
         def r(x: float | None) -> float | None:
             return None if x is None else round(x, 4)
-        return {"tp": self.tp, "found": self.found, "system": self.system, "gold": self.gold,
-                "precision": r(self.precision), "recall": r(self.recall), "f1": r(self.f1)}
+
+        return {
+            "tp": self.tp,
+            "found": self.found,
+            "system": self.system,
+            "gold": self.gold,
+            "precision": r(self.precision),
+            "recall": r(self.recall),
+            "f1": r(self.f1),
+        }
 
 
 @dataclass
@@ -185,14 +205,21 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         def one(a: ArticleScore) -> dict[str, Any]:
             acc = a.speaker_accuracy
-            return {"layers": {k: v.as_dict() for k, v in a.layers.items()},
-                    "speaker_accuracy": None if acc is None else round(acc, 4),
-                    "found_quotes": a.found_quotes, "right_speakers": a.right_speakers,
-                    "notes": a.notes}
-        return {"overall": one(self.total()),
-                "articles": {a.article: one(a) for a in self.articles},
-                "missing_gold": self.missing_gold,
-                "targets": TARGETS, "failed_targets": self.failed_targets()}
+            return {
+                "layers": {k: v.as_dict() for k, v in a.layers.items()},
+                "speaker_accuracy": None if acc is None else round(acc, 4),
+                "found_quotes": a.found_quotes,
+                "right_speakers": a.right_speakers,
+                "notes": a.notes,
+            }
+
+        return {
+            "overall": one(self.total()),
+            "articles": {a.article: one(a) for a in self.articles},
+            "missing_gold": self.missing_gold,
+            "targets": TARGETS,
+            "failed_targets": self.failed_targets(),
+        }
 
     def text(self, per_article: bool = True) -> str:
         lines = []
@@ -203,11 +230,15 @@ class Report:
                 s = art.layers[layer]
                 if not s.system and not s.gold:
                     continue
-                lines.append(f"{layer:<20} {_pct(s.precision)} {_pct(s.recall)} {_pct(s.f1)}"
-                             f"   {s.tp:>3}/{s.system:<5}  {s.found:>3}/{s.gold}")
+                lines.append(
+                    f"{layer:<20} {_pct(s.precision)} {_pct(s.recall)} {_pct(s.f1)}"
+                    f"   {s.tp:>3}/{s.system:<5}  {s.found:>3}/{s.gold}"
+                )
             acc = art.speaker_accuracy
-            lines.append(f"{'speaker accuracy':<20} {_pct(acc)}"
-                         f"   {art.right_speakers}/{art.found_quotes} found quotes")
+            lines.append(
+                f"{'speaker accuracy':<20} {_pct(acc)}"
+                f"   {art.right_speakers}/{art.found_quotes} found quotes"
+            )
             lines.extend(f"   - {note}" for note in art.notes)
         if self.missing_gold:
             lines.append("no gold file for: " + ", ".join(self.missing_gold))
@@ -222,8 +253,8 @@ def _pct(x: float | None) -> str:
 
 # --- matching -------------------------------------------------------------------------------
 
-def max_matching(n_left: int, n_right: int, edge: Callable[[int, int], bool]
-                 ) -> dict[int, int]:
+
+def max_matching(n_left: int, n_right: int, edge: Callable[[int, int], bool]) -> dict[int, int]:
     """Maximum bipartite matching (left index -> right index), deterministic (augmenting
     paths tried in index order)."""
     adj = [[j for j in range(n_right) if edge(i, j)] for i in range(n_left)]
@@ -291,8 +322,11 @@ class ArticleScorer:
                 if isinstance(item, str):
                     item = {"name": item}
                 names = {fold(item.get("name"))} | {fold(a) for a in item.get("aliases") or []}
-                self.gold_entities.append(GoldEntity(layer, names - {""}, item.get("name") or "",
-                                                     item.get("wikidata") or None))
+                self.gold_entities.append(
+                    GoldEntity(
+                        layer, names - {""}, item.get("name") or "", item.get("wikidata") or None
+                    )
+                )
         self.paired: dict[str, GoldEntity] = {}  # system entity key -> its gold entity
 
     # entities -----------------------------------------------------------------------------
@@ -301,8 +335,12 @@ class ArticleScorer:
         for layer, kind in ENTITY_LAYERS.items():
             system = [e for e in self.x.entities if e.kind == kind]
             gold = [g for g in self.gold_entities if g.layer == layer]
-            pairs = max_matching(len(system), len(gold),
-                                 lambda i, j: bool(_names(system[i]) & gold[j].names))  # noqa: B023
+            # The matcher runs before the loop moves on: binding late is safe here.
+            pairs = max_matching(
+                len(system),
+                len(gold),
+                lambda i, j: bool(_names(system[i]) & gold[j].names),  # noqa: B023
+            )
             score = self.result.layers[layer]
             score.system, score.gold = len(system), len(gold)
             score.tp = score.found = len(pairs)
@@ -326,7 +364,8 @@ class ArticleScorer:
                             wd.found += 1
                         else:
                             self.result.notes.append(
-                                f"wikidata: {e.label!r} linked {e.wikidata}, gold {g.wikidata}")
+                                f"wikidata: {e.label!r} linked {e.wikidata}, gold {g.wikidata}"
+                            )
             wd.gold += sum(1 for j, g in enumerate(gold) if g.wikidata and j not in pairs.values())
 
     def gold_entity(self, name: str | None) -> GoldEntity | None:
@@ -363,16 +402,25 @@ class ArticleScorer:
             sm = SequenceMatcher(None, a, b, autojunk=False)
             return sum(block.size for block in sm.get_matching_blocks())
 
-        whole = {(i, j) for i in range(len(system)) for j in range(len(gold))
-                 if covered(g_words[j], s_words[i]) >= QUOTE_COVERAGE * len(g_words[j])}
+        whole = {
+            (i, j)
+            for i in range(len(system))
+            for j in range(len(gold))
+            if covered(g_words[j], s_words[i]) >= QUOTE_COVERAGE * len(g_words[j])
+        }
         pairs = max_matching(len(system), len(gold), lambda i, j: (i, j) in whole)
         # Pieces: system quotes mostly inside one gold quote that together cover it.
         pieces: dict[int, list[int]] = {}
         for j in range(len(gold)):
             if j in pairs.values():
                 continue
-            inside = [i for i in range(len(system)) if i not in pairs and s_words[i]
-                      and covered(s_words[i], g_words[j]) >= QUOTE_COVERAGE * len(s_words[i])]
+            inside = [
+                i
+                for i in range(len(system))
+                if i not in pairs
+                and s_words[i]
+                and covered(s_words[i], g_words[j]) >= QUOTE_COVERAGE * len(s_words[i])
+            ]
             union = " ".join(" ".join(s_words[i]) for i in inside).split()
             if inside and covered(g_words[j], union) >= QUOTE_COVERAGE * len(g_words[j]):
                 pieces[j] = inside
@@ -384,15 +432,17 @@ class ArticleScorer:
         score.found = score.tp = len(pairs) + len(pieces)
         speakers = self.result.layers["quote speakers"]
         speakers.gold = sum(1 for q in gold if q.get("speaker"))
-        speakers.system = (sum(1 for i, s in enumerate(system)
-                               if s.speaker and i not in used_pieces) + len(pieces))
+        speakers.system = sum(
+            1 for i, s in enumerate(system) if s.speaker and i not in used_pieces
+        ) + len(pieces)
         found = [(j, [i]) for i, j in pairs.items()] + list(pieces.items())
         self.result.found_quotes += len(found)
         for j, ids in sorted(found):
             gold_speaker = gold[j].get("speaker")
             said = [system[i].speaker for i in ids]
-            right = all(self.refers(s, gold_speaker) for s in said) if gold_speaker else not any(
-                said)
+            right = (
+                all(self.refers(s, gold_speaker) for s in said) if gold_speaker else not any(said)
+            )
             if right:
                 self.result.right_speakers += 1
                 if gold_speaker:
@@ -400,8 +450,10 @@ class ArticleScorer:
                     speakers.found += 1
             else:
                 labels = [self.x.entity(s).label if s else None for s in said]
-                self.result.notes.append(f"quote speaker: {gold[j]['text'][:40]!r}… said by "
-                                         f"{labels}, gold {gold_speaker!r}")
+                self.result.notes.append(
+                    f"quote speaker: {gold[j]['text'][:40]!r}… said by "
+                    f"{labels}, gold {gold_speaker!r}"
+                )
         for j, q in enumerate(gold):
             if j not in pairs.values() and j not in pieces:
                 self.result.notes.append(f"quotes: missed {q['text'][:50]!r}")
@@ -416,16 +468,20 @@ class ArticleScorer:
         system = self.x.events
 
         def args(ev: dict[str, Any]) -> list[tuple[str, str]]:
-            return [(p.get("name") or "", p.get("role") or "participant")
-                    for p in ev.get("participants") or []]
+            return [
+                (p.get("name") or "", p.get("role") or "participant")
+                for p in ev.get("participants") or []
+            ]
 
         def edge(i: int, j: int) -> bool:
             s, g = system[i], gold[j]
             if fold(s.type) != fold(g.get("type")):
                 return False
             if not args(g):  # unnamed actors only: the same date, or the same place
-                return bool((g.get("date") and s.date == g.get("date"))
-                            or (g.get("place") and self.refers(s.place, g.get("place"))))
+                return bool(
+                    (g.get("date") and s.date == g.get("date"))
+                    or (g.get("place") and self.refers(s.place, g.get("place")))
+                )
             return any(self.refers(a.entity, name) for a in s.arguments for name, _ in args(g))
 
         pairs = max_matching(len(system), len(gold), edge)
@@ -438,10 +494,13 @@ class ArticleScorer:
         for i, j in pairs.items():
             gold_args = args(gold[j])
             taken = max_matching(
-                len(system[i].arguments), len(gold_args),
-                lambda a, b: (self.refers(system[i].arguments[a].entity,  # noqa: B023
-                                          gold_args[b][0])  # noqa: B023
-                              and system[i].arguments[a].role == gold_args[b][1]))  # noqa: B023
+                len(system[i].arguments),
+                len(gold_args),
+                lambda a, b: (
+                    self.refers(system[i].arguments[a].entity, gold_args[b][0])  # noqa: B023
+                    and system[i].arguments[a].role == gold_args[b][1]  # noqa: B023
+                ),
+            )
             part.tp += len(taken)
             part.found += len(taken)
         for j, g in enumerate(gold):
@@ -461,8 +520,11 @@ class ArticleScorer:
             s, g = system[i], gold[j]
             a, b = fold(s.role), fold(g.get("role"))
             role_ok = not b or a == b or (a and (a in b or b in a))
-            return bool(role_ok and self.refers(s.member, g.get("person"))
-                        and self.refers(s.organization, g.get("organization")))
+            return bool(
+                role_ok
+                and self.refers(s.member, g.get("person"))
+                and self.refers(s.organization, g.get("organization"))
+            )
 
         pairs = max_matching(len(system), len(gold), edge)
         score = self.result.layers["memberships"]
@@ -470,13 +532,16 @@ class ArticleScorer:
         score.tp = score.found = len(pairs)
         for j, g in enumerate(gold):
             if j not in pairs.values():
-                self.result.notes.append(f"memberships: missed {g.get('person')} "
-                                         f"/ {g.get('role')} / {g.get('organization')}")
+                self.result.notes.append(
+                    f"memberships: missed {g.get('person')} "
+                    f"/ {g.get('role')} / {g.get('organization')}"
+                )
         for i, m in enumerate(system):
             if i not in pairs:
                 self.result.notes.append(
                     f"memberships: spurious {self.x.entity(m.member).label} / {m.role} / "
-                    f"{self.x.entity(m.organization).label}")
+                    f"{self.x.entity(m.organization).label}"
+                )
 
     # article metadata ---------------------------------------------------------------------
 
@@ -484,8 +549,12 @@ class ArticleScorer:
         gold = self.gold.get("article") or {}
         art = self.x.article
         score = self.result.layers["metadata"]
-        system_values = {"headline": art.headline, "published": art.date_published,
-                         "author": art.authors, "publisher": art.publisher}
+        system_values = {
+            "headline": art.headline,
+            "published": art.date_published,
+            "author": art.authors,
+            "publisher": art.publisher,
+        }
         for key, have in system_values.items():
             want = gold.get(key)
             if want in (None, "", []):
@@ -499,8 +568,9 @@ class ArticleScorer:
                 score.tp += 1
                 score.found += 1
             else:
-                self.result.notes.append(f"metadata: {key} {sorted(have_set)} "
-                                         f"vs gold {sorted(want_set)}")
+                self.result.notes.append(
+                    f"metadata: {key} {sorted(have_set)} vs gold {sorted(want_set)}"
+                )
 
     def score(self) -> ArticleScore:
         self.entities()

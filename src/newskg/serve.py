@@ -70,10 +70,15 @@ def granian_server(config: Mapping[str, Any]) -> Any:
 
     workers = int(config["WORKERS"])
     return Granian(
-        "newskg.serve:worker_app", factory=True, interface=Interfaces.WSGI,
-        address=str(config["HOST"]).strip("[]"), port=int(config["PORT"]),
-        workers=workers, blocking_threads=THREADS,
-        http=HTTPModes.http1, websockets=False,
+        "newskg.serve:worker_app",
+        factory=True,
+        interface=Interfaces.WSGI,
+        address=str(config["HOST"]).strip("[]"),
+        port=int(config["PORT"]),
+        workers=workers,
+        blocking_threads=THREADS,
+        http=HTTPModes.http1,
+        websockets=False,
         # Granian's header-read timeout also closes a kept-alive connection that sends no
         # next request (measured: idle, half-sent headers and never-used connections alike).
         http1_settings=HTTP1Settings(header_read_timeout=idle_timeout_ms(config)),
@@ -91,8 +96,9 @@ def idle_timeout_ms(config: Mapping[str, Any]) -> int:
     """``IDLE_TIMEOUT`` in milliseconds, within what Granian accepts (1 ms to 60 s)."""
     seconds = float(config["IDLE_TIMEOUT"])
     if not 0 < seconds <= 60:
-        raise ServeError(f"--idle-timeout must be more than 0 and at most 60 seconds, "
-                         f"got {seconds:g}")
+        raise ServeError(
+            f"--idle-timeout must be more than 0 and at most 60 seconds, got {seconds:g}"
+        )
     return max(1, round(seconds * 1000))
 
 
@@ -120,8 +126,10 @@ def claim_address(host: str, port: int) -> contextlib.ExitStack:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         stack.close()
-        raise ServeError(f"another newskg serve is already serving {host}:{port}; stop it "
-                         f"or choose another --port") from None
+        raise ServeError(
+            f"another newskg serve is already serving {host}:{port}; stop it "
+            f"or choose another --port"
+        ) from None
     except OSError as exc:  # no lock file here (another user's directory …): the probe decides
         print(f"newskg serve: no lock file for {host}:{port} ({exc})", file=sys.stderr)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -131,8 +139,10 @@ def claim_address(host: str, port: int) -> contextlib.ExitStack:
             probe.bind((host, port))
     except OSError as exc:
         stack.close()
-        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (another "
-                         f"server listens there?); stop it or choose another --port") from None
+        raise ServeError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc} (another "
+            f"server listens there?); stop it or choose another --port"
+        ) from None
     return stack
 
 
@@ -141,9 +151,12 @@ def check_throttle(config: Mapping[str, Any]) -> None:
     from newskg.web.http.throttle import ThrottleUnavailable, open_budgets
 
     try:
-        open_budgets(str(config.get("CACHE_DIR") or "") or None,
-                     float(config["THROTTLE_QUERY_SECONDS"]), float(config["THROTTLE_WINDOW"]),
-                     int(config["CLIENT_QUERIES"]))
+        open_budgets(
+            str(config.get("CACHE_DIR") or "") or None,
+            float(config["THROTTLE_QUERY_SECONDS"]),
+            float(config["THROTTLE_WINDOW"]),
+            int(config["CLIENT_QUERIES"]),
+        )
     except (ThrottleUnavailable, ValueError) as exc:
         raise ServeError(str(exc)) from exc
 
@@ -245,14 +258,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m newskg.serve", description=__doc__.splitlines()[0]
     )
-    for name in ("store", "host", "port", "workers", "query_timeout", "max_rows",
-                 "max_query_bytes", "cors_origins", "cache_dir", "cache_bytes",
-                 "throttle_query_seconds", "throttle_window", "trusted_proxies",
-                 "ingest_token", "ingest_max_bytes", "client_queries", "query_wait",
-                 "idle_timeout", "max_connections", "query_memory"):
+    for name in (
+        "store",
+        "host",
+        "port",
+        "workers",
+        "query_timeout",
+        "max_rows",
+        "max_query_bytes",
+        "cors_origins",
+        "cache_dir",
+        "cache_bytes",
+        "throttle_query_seconds",
+        "throttle_window",
+        "trusted_proxies",
+        "ingest_token",
+        "ingest_max_bytes",
+        "client_queries",
+        "query_wait",
+        "idle_timeout",
+        "max_connections",
+        "query_memory",
+    ):
         setting = settings.BY_NAME[name]
-        parser.add_argument(f"--{name.replace('_', '-')}", type=type(setting.default),
-                            help=setting.help)
+        parser.add_argument(
+            f"--{name.replace('_', '-')}", type=type(setting.default), help=setting.help
+        )
     args = parser.parse_args(argv)
     config = {name.upper(): value for name, value in vars(args).items() if value is not None}
     try:

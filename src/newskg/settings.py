@@ -44,9 +44,12 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("store", "var/store",
-            "Directory of the versioned store (built by `newskg build`), or a triple store "
-            "`sparql+http(s)://…` (see Running on an existing triple store)."),
+    Setting(
+        "store",
+        "var/store",
+        "Directory of the versioned store (built by `newskg build`), or a triple store "
+        "`sparql+http(s)://…` (see Running on an existing triple store).",
+    ),
     Setting("articles", "articles", "Directory of article files (*.txt, optional *.meta.json)."),
     Setting(
         "base_iri",
@@ -57,74 +60,131 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port `newskg serve` listens on."),
     Setting("workers", 2, "Server worker processes, each reading the store read-only."),
     Setting("keep_versions", 3, "How many published store versions a build keeps."),
-    Setting("ingest_token", "",
-            "Secret bearer token of the ingest API (`POST /api/articles`, `GET /api/versions`); "
-            "empty: the API is off. Prefer the environment variable to the command line."),
-    Setting("ingest_max_bytes", 6291456,
-            "Largest ingest API request body, in bytes (larger is 413): one article of at "
-            "most 5 MiB plus its sidecar."),
-    Setting("query_timeout", 30.0,
-            "Seconds a SPARQL query may run before it is stopped (answered 503)."),
-    Setting("query_memory", 2147483648,
-            "Most private memory, in bytes, one query process may use; a query that needs "
-            "more is stopped and answered 503 (0: no bound). 2 GiB: the default 2 workers x 2 "
-            "query processes can use 8 GiB at worst, a third of a 24 GiB machine."),
-    Setting("allow_unsandboxed_queries", False,
-            "Run SPARQL queries even where query processes cannot be denied network access "
-            "(no seccomp: not Linux, or no libseccomp2). Off: such a server answers every "
-            "query 503. Set it in the environment (`=1`); never for a public endpoint."),
-    Setting("max_rows", 100000,
-            "Most rows (solutions or triples) one SPARQL answer may have; more is 422."),
-    Setting("max_query_bytes", 102400,
-            "Largest SPARQL query text accepted, in bytes (larger is 413)."),
-    Setting("cors_origins", "*",
-            "Origins allowed to call the server from browsers (CORS): `*`, a space-separated "
-            "list, or empty to send no CORS headers."),
-    Setting("cache_dir", "",
-            "Directory of the SPARQL answer cache shared by all workers (empty: "
-            "`newskg-cache-<uid>` under the system temporary directory)."),
-    Setting("cache_bytes", 268435456,
-            "Most bytes the SPARQL answer cache keeps on disk (least recently used go first; "
-            "0 turns it off)."),
-    Setting("throttle_query_seconds", 120.0,
-            "Seconds of SPARQL query time each client may use per `--throttle-window`; a "
-            "client over it is answered 429 with Retry-After until its share recovers (0 "
-            "turns throttling off)."),
-    Setting("throttle_window", 60.0,
-            "Seconds over which `--throttle-query-seconds` is counted (a client's spent time "
-            "drains at budget/window per second)."),
-    Setting("trusted_proxies", "",
-            "Addresses or networks (space-separated, e.g. `10.0.0.0/8`) of reverse proxies "
-            "whose `X-Forwarded-For` names the client for throttling; empty: the client is "
-            "the connection's address."),
-    Setting("client_queries", 2,
-            "SPARQL queries (and request bodies being received) one client may have in flight "
-            "at once across all workers; one more is 429 with Retry-After (0: no bound)."),
-    Setting("query_wait", 1.0,
-            "Most seconds a query waits for a free query process; then 503 with Retry-After "
-            "(\"all query processes are busy\"), so waiting never holds the server's threads."),
-    Setting("idle_timeout", 10.0,
-            "Seconds a connection may stay idle (kept alive between requests, or sending its "
-            "request line and headers) before it is closed (at most 60)."),
-    Setting("max_connections", 16384,
-            "Open connections the server accepts (shared by its workers); more wait in the "
-            "kernel's backlog. Per-client connection limits need a proxy or firewall in front "
-            "(see The HTTP server)."),
-    Setting("remote_user", "",
-            "User for a remote `--store` (sparql+http://…), sent as the URL's `auth=` says "
-            "(basic or digest). Set it in the environment, not on a command line."),
-    Setting("remote_password", "",
-            "Password of `--remote-user` for a remote store (environment only: a command line "
-            "is visible to every user)."),
-    Setting("remote_token", "",
-            "Bearer token for a remote store, instead of user and password (environment only)."),
+    Setting(
+        "ingest_token",
+        "",
+        "Secret bearer token of the ingest API (`POST /api/articles`, `GET /api/versions`); "
+        "empty: the API is off. Prefer the environment variable to the command line.",
+    ),
+    Setting(
+        "ingest_max_bytes",
+        6291456,
+        "Largest ingest API request body, in bytes (larger is 413): one article of at "
+        "most 5 MiB plus its sidecar.",
+    ),
+    Setting(
+        "query_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped (answered 503)."
+    ),
+    Setting(
+        "query_memory",
+        2147483648,
+        "Most private memory, in bytes, one query process may use; a query that needs "
+        "more is stopped and answered 503 (0: no bound). 2 GiB: the default 2 workers x 2 "
+        "query processes can use 8 GiB at worst, a third of a 24 GiB machine.",
+    ),
+    Setting(
+        "allow_unsandboxed_queries",
+        False,
+        "Run SPARQL queries even where query processes cannot be denied network access "
+        "(no seccomp: not Linux, or no libseccomp2). Off: such a server answers every "
+        "query 503. Set it in the environment (`=1`); never for a public endpoint.",
+    ),
+    Setting(
+        "max_rows",
+        100000,
+        "Most rows (solutions or triples) one SPARQL answer may have; more is 422.",
+    ),
+    Setting(
+        "max_query_bytes", 102400, "Largest SPARQL query text accepted, in bytes (larger is 413)."
+    ),
+    Setting(
+        "cors_origins",
+        "*",
+        "Origins allowed to call the server from browsers (CORS): `*`, a space-separated "
+        "list, or empty to send no CORS headers.",
+    ),
+    Setting(
+        "cache_dir",
+        "",
+        "Directory of the SPARQL answer cache shared by all workers (empty: "
+        "`newskg-cache-<uid>` under the system temporary directory).",
+    ),
+    Setting(
+        "cache_bytes",
+        268435456,
+        "Most bytes the SPARQL answer cache keeps on disk (least recently used go first; "
+        "0 turns it off).",
+    ),
+    Setting(
+        "throttle_query_seconds",
+        120.0,
+        "Seconds of SPARQL query time each client may use per `--throttle-window`; a "
+        "client over it is answered 429 with Retry-After until its share recovers (0 "
+        "turns throttling off).",
+    ),
+    Setting(
+        "throttle_window",
+        60.0,
+        "Seconds over which `--throttle-query-seconds` is counted (a client's spent time "
+        "drains at budget/window per second).",
+    ),
+    Setting(
+        "trusted_proxies",
+        "",
+        "Addresses or networks (space-separated, e.g. `10.0.0.0/8`) of reverse proxies "
+        "whose `X-Forwarded-For` names the client for throttling; empty: the client is "
+        "the connection's address.",
+    ),
+    Setting(
+        "client_queries",
+        2,
+        "SPARQL queries (and request bodies being received) one client may have in flight "
+        "at once across all workers; one more is 429 with Retry-After (0: no bound).",
+    ),
+    Setting(
+        "query_wait",
+        1.0,
+        "Most seconds a query waits for a free query process; then 503 with Retry-After "
+        '("all query processes are busy"), so waiting never holds the server\'s threads.',
+    ),
+    Setting(
+        "idle_timeout",
+        10.0,
+        "Seconds a connection may stay idle (kept alive between requests, or sending its "
+        "request line and headers) before it is closed (at most 60).",
+    ),
+    Setting(
+        "max_connections",
+        16384,
+        "Open connections the server accepts (shared by its workers); more wait in the "
+        "kernel's backlog. Per-client connection limits need a proxy or firewall in front "
+        "(see The HTTP server).",
+    ),
+    Setting(
+        "remote_user",
+        "",
+        "User for a remote `--store` (sparql+http://…), sent as the URL's `auth=` says "
+        "(basic or digest). Set it in the environment, not on a command line.",
+    ),
+    Setting(
+        "remote_password",
+        "",
+        "Password of `--remote-user` for a remote store (environment only: a command line "
+        "is visible to every user).",
+    ),
+    Setting(
+        "remote_token",
+        "",
+        "Bearer token for a remote store, instead of user and password (environment only).",
+    ),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def resolve(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
-            ) -> dict[str, Any]:
+def resolve(
+    config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Defaults, overridden by ``NEWSKG_*`` environment variables, overridden by ``config``.
 
     >>> resolve({"PORT": "8080"}, environ={})["PORT"]

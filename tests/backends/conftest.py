@@ -38,8 +38,19 @@ def running_oxigraph(workdir: Path) -> Iterator[str]:
     log_path = workdir / f"oxigraph-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [OXIGRAPH, "serve", "--location", location, "--bind", f"127.0.0.1:{port}",
-             "--timeout-s", str(REMOTE_TIMEOUT_S)], stdout=log, stderr=subprocess.STDOUT)
+            [
+                OXIGRAPH,
+                "serve",
+                "--location",
+                location,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout-s",
+                str(REMOTE_TIMEOUT_S),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 20
@@ -67,8 +78,14 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def run_newskg(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """``python -m newskg.cli ARGS`` with settings from the arguments only."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSKG_")}
-    return subprocess.run([sys.executable, "-m", "newskg.cli", *map(str, args)], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "newskg.cli", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +101,12 @@ def store_url(remote: str, staging: Path, **params: str) -> str:
 
 def remote_graph(remote: str, iri: str) -> Graph | None:
     """A graph of the remote, read with the Graph Store Protocol (None: 404)."""
-    response = requests.get(remote + "store", params={"graph": iri},
-                            headers={"Accept": "application/n-triples"}, timeout=30)
+    response = requests.get(
+        remote + "store",
+        params={"graph": iri},
+        headers={"Accept": "application/n-triples"},
+        timeout=30,
+    )
     if response.status_code == 404:
         return None
     response.raise_for_status()
@@ -93,9 +114,12 @@ def remote_graph(remote: str, iri: str) -> Graph | None:
 
 
 def remote_graph_names(remote: str) -> set[str]:
-    response = requests.post(remote + "query", data={
-        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
-        headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    response = requests.post(
+        remote + "query",
+        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
     response.raise_for_status()
     return {b["g"]["value"] for b in response.json()["results"]["bindings"]}
 

@@ -78,19 +78,28 @@ def _iri(value: str):  # noqa: ANN202 - an rdflib URIRef
     return URIRef(value)
 
 
-def test_build_pushes_every_graph_then_the_marker(first: tuple[str, str], oxigraph: str,
-                                                   staging: Path) -> None:
+def test_build_pushes_every_graph_then_the_marker(
+    first: tuple[str, str], oxigraph: str, staging: Path
+) -> None:
     version_id, output = first
-    assert f"pushed version {version_id} to {oxigraph}: 4 graphs sent, 0 unchanged, " \
-           "0 deleted" in output
+    assert (
+        f"pushed version {version_id} to {oxigraph}: 4 graphs sent, 0 unchanged, "
+        "0 deleted" in output
+    )
     remote_holds(oxigraph, staging)
     record = json.loads((staging / remote.PUSHED).read_text())
     assert record["version"] == version_id and record["pending"] == []
 
 
 def test_a_new_version_is_followed_by_the_remote_and_a_running_server(
-        first: tuple[str, str], newskg: Newskg, store: str, oxigraph: str, staging: Path,
-        tmp_path: Path, start_server: StartServer) -> None:
+    first: tuple[str, str],
+    newskg: Newskg,
+    store: str,
+    oxigraph: str,
+    staging: Path,
+    tmp_path: Path,
+    start_server: StartServer,
+) -> None:
     server = start_server("newskg.cli", "serve", "--store", store, "--workers", "1")
     assert requests.get(server + "/healthz", timeout=10).json()["version"] == first[0]
     kept = sorted(ARTICLES.glob("*.txt"))[0]
@@ -119,12 +128,15 @@ def test_a_new_version_is_followed_by_the_remote_and_a_running_server(
 def test_push_sends_nothing_when_the_remote_is_up_to_date(newskg: Newskg, store: str) -> None:
     result = newskg("push", "--store", store)
     assert result.returncode == 0, result.stderr
-    assert ": 0 graphs sent, 4 unchanged, 0 deleted" in result.stdout \
+    assert (
+        ": 0 graphs sent, 4 unchanged, 0 deleted" in result.stdout
         or ": 0 graphs sent, 3 unchanged, 0 deleted" in result.stdout
+    )
 
 
-def test_push_repairs_a_remote_that_lost_graphs(newskg: Newskg, store: str, oxigraph: str,
-                                                staging: Path) -> None:
+def test_push_repairs_a_remote_that_lost_graphs(
+    newskg: Newskg, store: str, oxigraph: str, staging: Path
+) -> None:
     for graph in (MARKER, "http://localhost:8000/graph/entities"):
         requests.delete(oxigraph + "store", params={"graph": graph}, timeout=10)
 
@@ -139,8 +151,8 @@ def test_push_repairs_a_remote_that_lost_graphs(newskg: Newskg, store: str, oxig
 
 
 def test_a_failed_push_exits_3_and_the_next_push_completes(
-        first: tuple[str, str], newskg: Newskg, store: str, oxigraph: str, staging: Path,
-        tmp_path: Path) -> None:
+    first: tuple[str, str], newskg: Newskg, store: str, oxigraph: str, staging: Path, tmp_path: Path
+) -> None:
     before = published(staging)
     broken = store_url(oxigraph, staging, gsp="no-such-endpoint")
 
@@ -158,8 +170,9 @@ def test_a_failed_push_exits_3_and_the_next_push_completes(
     remote_holds(oxigraph, staging)
 
 
-def test_dump_reads_the_remote(newskg: Newskg, store: str, oxigraph: str, staging: Path,
-                               tmp_path: Path) -> None:
+def test_dump_reads_the_remote(
+    newskg: Newskg, store: str, oxigraph: str, staging: Path, tmp_path: Path
+) -> None:
     result = newskg("dump", "--store", store, "--out", tmp_path / "dumps")
 
     assert result.returncode == 0, result.stderr
@@ -191,19 +204,38 @@ def test_an_unreachable_remote_fails_before_building(newskg: Newskg, tmp_path: P
 # --- the store URL and credentials (no remote needed) ---------------------------------------
 
 URLS = [  # (store setting, query endpoint, GSP endpoint, union parameter)
-    ("sparql+http://127.0.0.1:7878", "http://127.0.0.1:7878/query",
-     "http://127.0.0.1:7878/store", "union-default-graph"),
-    ("sparql+https://fuseki.example:3030/ds?query=sparql&gsp=data&union=",
-     "https://fuseki.example:3030/ds/sparql", "https://fuseki.example:3030/ds/data", ""),
-    ("sparql+http://graphdb:7200/?query=/repositories/news&"
-     "gsp=/repositories/news/rdf-graphs/service&union=",
-     "http://graphdb:7200/repositories/news",
-     "http://graphdb:7200/repositories/news/rdf-graphs/service", ""),
-    ("sparql+https://virtuoso.example/?query=sparql-auth&gsp=sparql-graph-crud-auth&union=&"
-     "auth=digest", "https://virtuoso.example/sparql-auth",
-     "https://virtuoso.example/sparql-graph-crud-auth", ""),
-    ("sparql+https://neptune.example:8182/?query=sparql&gsp=sparql/gsp/&union=",
-     "https://neptune.example:8182/sparql", "https://neptune.example:8182/sparql/gsp/", ""),
+    (
+        "sparql+http://127.0.0.1:7878",
+        "http://127.0.0.1:7878/query",
+        "http://127.0.0.1:7878/store",
+        "union-default-graph",
+    ),
+    (
+        "sparql+https://fuseki.example:3030/ds?query=sparql&gsp=data&union=",
+        "https://fuseki.example:3030/ds/sparql",
+        "https://fuseki.example:3030/ds/data",
+        "",
+    ),
+    (
+        "sparql+http://graphdb:7200/?query=/repositories/news&"
+        "gsp=/repositories/news/rdf-graphs/service&union=",
+        "http://graphdb:7200/repositories/news",
+        "http://graphdb:7200/repositories/news/rdf-graphs/service",
+        "",
+    ),
+    (
+        "sparql+https://virtuoso.example/?query=sparql-auth&gsp=sparql-graph-crud-auth&union=&"
+        "auth=digest",
+        "https://virtuoso.example/sparql-auth",
+        "https://virtuoso.example/sparql-graph-crud-auth",
+        "",
+    ),
+    (
+        "sparql+https://neptune.example:8182/?query=sparql&gsp=sparql/gsp/&union=",
+        "https://neptune.example:8182/sparql",
+        "https://neptune.example:8182/sparql/gsp/",
+        "",
+    ),
 ]
 
 
@@ -258,15 +290,18 @@ def recorder() -> Iterator[tuple[str, list[str | None]]]:
 
 CREDENTIALS = [  # (settings, Authorization header sent)
     ({}, None),
-    ({"REMOTE_USER": "newskg", "REMOTE_PASSWORD": "s3cret"},
-     "Basic " + base64.b64encode(b"newskg:s3cret").decode()),
+    (
+        {"REMOTE_USER": "newskg", "REMOTE_PASSWORD": "s3cret"},
+        "Basic " + base64.b64encode(b"newskg:s3cret").decode(),
+    ),
     ({"REMOTE_TOKEN": "t0ken"}, "Bearer t0ken"),
 ]
 
 
 @pytest.mark.parametrize(("config", "header"), CREDENTIALS)
-def test_credentials_come_from_the_settings(recorder: tuple[str, list[str | None]],
-                                            config: dict[str, str], header: str | None) -> None:
+def test_credentials_come_from_the_settings(
+    recorder: tuple[str, list[str | None]], config: dict[str, str], header: str | None
+) -> None:
     url, seen = recorder
     client = remote.connect(url, config)
     assert client.published() is None

@@ -52,8 +52,12 @@ ENTITIES = "http://localhost:8000/graph/entities"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, oxigraph: str, newskg: Newskg,
-           corpus_build: CorpusBuild) -> Iterator[tuple[str, str, Path]]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory,
+    oxigraph: str,
+    newskg: Newskg,
+    corpus_build: CorpusBuild,
+) -> Iterator[tuple[str, str, Path]]:
     """(server URL, store setting, staging directory): the session's corpus build, taken as
     a staging directory and pushed to the remote (test_publish.py builds into one itself),
     served from the remote by Granian."""
@@ -63,8 +67,17 @@ def served(tmp_path_factory: pytest.TempPathFactory, oxigraph: str, newskg: News
     store = store_url(oxigraph, staging)
     result = newskg("push", "--store", store)
     assert result.returncode == 0, result.stdout + result.stderr
-    with running_server("newskg.cli", "serve", "--store", store, "--workers", "1",
-                        "--max-rows", str(MAX_ROWS), workdir=workdir) as url:
+    with running_server(
+        "newskg.cli",
+        "serve",
+        "--store",
+        store,
+        "--workers",
+        "1",
+        "--max-rows",
+        str(MAX_ROWS),
+        workdir=workdir,
+    ) as url:
         yield url, store, staging
 
 
@@ -76,15 +89,18 @@ def server(served: tuple[str, str, Path]) -> str:
 @pytest.fixture(scope="module")
 def local(served: tuple[str, str, Path]) -> FlaskClient:
     """The same version served from the local staging directory, the reference."""
-    app = create_app({"STORE": str(served[2]), "TESTING": True, "CACHE_BYTES": 0,
-                      "MAX_ROWS": MAX_ROWS})
+    app = create_app(
+        {"STORE": str(served[2]), "TESTING": True, "CACHE_BYTES": 0, "MAX_ROWS": MAX_ROWS}
+    )
     return app.test_client()
 
 
-def ask_both(server: str, local: FlaskClient, query: str, fmt: str, **params: str
-             ) -> tuple[requests.Response, bytes]:
-    remote = requests.post(server + "/sparql", data={"query": query, "format": fmt, **params},
-                           timeout=30)
+def ask_both(
+    server: str, local: FlaskClient, query: str, fmt: str, **params: str
+) -> tuple[requests.Response, bytes]:
+    remote = requests.post(
+        server + "/sparql", data={"query": query, "format": fmt, **params}, timeout=30
+    )
     reference = local.post("/sparql", data={"query": query, "format": fmt, **params})
     assert reference.status_code == 200, reference.get_data(as_text=True)
     assert remote.status_code == 200, remote.text
@@ -115,8 +131,7 @@ SELECTS = [
     "SELECT ?actor ?label WHERE { ?actor a nkg:Actor ; rdfs:label ?label }",
     "SELECT ?quote ?who WHERE { ?s a nkg:Statement ; nkg:quote ?quote ; "
     "nkg:speaker/rdfs:label ?who }",
-    "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a nkg:Event ; nkg:eventType ?type } "
-    "GROUP BY ?type",
+    "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a nkg:Event ; nkg:eventType ?type } GROUP BY ?type",
     "SELECT ?article ?date ?author WHERE { ?article a nkg:Article . "
     "OPTIONAL { ?article schema:datePublished ?date } "
     "OPTIONAL { ?article schema:author ?author } }",
@@ -127,8 +142,7 @@ SELECTS = [
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "tsv", "csv"])
 @pytest.mark.parametrize("query", SELECTS)
-def test_select_answers_as_locally(server: str, local: FlaskClient, query: str, fmt: str
-                                   ) -> None:
+def test_select_answers_as_locally(server: str, local: FlaskClient, query: str, fmt: str) -> None:
     remote, reference = ask_both(server, local, PREFIXES + query, fmt)
     assert rows(remote.content, fmt) == rows(reference, fmt)
     assert sum(rows(reference, fmt).values()) > 0
@@ -145,8 +159,13 @@ def test_a_sparql_client_reads_the_proxied_endpoint(server: str, local: FlaskCli
 
 def test_the_dataset_parameters_are_passed_on(server: str, local: FlaskClient) -> None:
     query = "SELECT ?s ?label WHERE { ?s rdfs:label ?label }"
-    remote, reference = ask_both(server, local, PREFIXES + query, "json",
-                                 **{"default-graph-uri": "https://w3id.org/newskg/ontology"})
+    remote, reference = ask_both(
+        server,
+        local,
+        PREFIXES + query,
+        "json",
+        **{"default-graph-uri": "https://w3id.org/newskg/ontology"},
+    )
     assert rows(remote.content, "json") == rows(reference, "json")
 
 
@@ -155,8 +174,9 @@ ASKS = [("ASK { ?a a nkg:Actor }", "True"), ("ASK { ?a a nkg:Unicorn }", "False"
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 @pytest.mark.parametrize(("query", "answer"), ASKS)
-def test_ask_answers_as_locally(server: str, local: FlaskClient, query: str, answer: str,
-                                fmt: str) -> None:
+def test_ask_answers_as_locally(
+    server: str, local: FlaskClient, query: str, answer: str, fmt: str
+) -> None:
     remote, reference = ask_both(server, local, PREFIXES + query, fmt)
     assert rows(remote.content, fmt) == rows(reference, fmt) == Counter({(answer,): 1})
 
@@ -170,8 +190,9 @@ GRAPH_QUERIES = [
 
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples", "rdfxml", "jsonld", "nquads", "trig"])
 @pytest.mark.parametrize("query", GRAPH_QUERIES)
-def test_construct_and_describe_answer_as_locally(server: str, local: FlaskClient, query: str,
-                                                  fmt: str) -> None:
+def test_construct_and_describe_answer_as_locally(
+    server: str, local: FlaskClient, query: str, fmt: str
+) -> None:
     remote, reference = ask_both(server, local, PREFIXES + query, fmt)
     expected = graph(reference, fmt)
     assert len(expected) > 0
@@ -179,9 +200,12 @@ def test_construct_and_describe_answer_as_locally(server: str, local: FlaskClien
 
 
 def test_content_negotiation_picks_the_format(server: str) -> None:
-    response = requests.get(server + "/sparql", params={"query": PREFIXES + SELECTS[0]},
-                            headers={"Accept": "text/tab-separated-values, */*;q=0.1"},
-                            timeout=30)
+    response = requests.get(
+        server + "/sparql",
+        params={"query": PREFIXES + SELECTS[0]},
+        headers={"Accept": "text/tab-separated-values, */*;q=0.1"},
+        timeout=30,
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/tab-separated-values")
     assert "Accept" in response.headers["Vary"]
@@ -210,49 +234,69 @@ REFUSED = [  # (query with {url} for the listener, status)
 
 @pytest.mark.parametrize(("template", "status"), REFUSED)
 def test_service_and_load_are_refused_before_anything_is_sent(
-        server: str, listener: tuple[str, socket.socket], template: str, status: int) -> None:
+    server: str, listener: tuple[str, socket.socket], template: str, status: int
+) -> None:
     url, sock = listener
-    response = requests.post(server + "/sparql", data={"query": template.format(url=url)},
-                             headers={"Accept": "application/json"}, timeout=30)
+    response = requests.post(
+        server + "/sparql",
+        data={"query": template.format(url=url)},
+        headers={"Accept": "application/json"},
+        timeout=30,
+    )
     assert response.status_code == status
     assert response.json()["error"]["status"] == status
     with pytest.raises(TimeoutError):
         sock.accept()  # nobody, neither newskg nor the triple store, came knocking
 
 
-UPDATE = "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> " \
-         "<http://example.org/p> \"planted\" } }"
+UPDATE = (
+    "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> "
+    '<http://example.org/p> "planted" } }'
+)
 
 
 @pytest.mark.parametrize("how", ["query", "update", "body"])
 def test_updates_are_refused(server: str, oxigraph: str, how: str) -> None:
     if how == "body":
-        response = requests.post(server + "/sparql", data=UPDATE.encode(), timeout=30,
-                                 headers={"Content-Type": "application/sparql-update"})
+        response = requests.post(
+            server + "/sparql",
+            data=UPDATE.encode(),
+            timeout=30,
+            headers={"Content-Type": "application/sparql-update"},
+        )
     else:
         response = requests.post(server + "/sparql", data={how: UPDATE}, timeout=30)
     assert response.status_code == 403
-    check = requests.post(oxigraph + "query", data={
-        "query": 'ASK { GRAPH ?g { ?s ?p "planted" } }'},
-        headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    check = requests.post(
+        oxigraph + "query",
+        data={"query": 'ASK { GRAPH ?g { ?s ?p "planted" } }'},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
     assert check.json()["boolean"] is False
 
 
-@pytest.mark.parametrize("query", ["SELECT * WHERE { ?s ?p ?o }",
-                                   "CONSTRUCT WHERE { ?s ?p ?o }"])
+@pytest.mark.parametrize("query", ["SELECT * WHERE { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }"])
 def test_the_row_cap_is_signalled(server: str, query: str) -> None:
-    response = requests.post(server + "/sparql", data={"query": query}, timeout=30,
-                             headers={"Accept": "application/sparql-results+json, text/turtle"})
+    response = requests.post(
+        server + "/sparql",
+        data={"query": query},
+        timeout=30,
+        headers={"Accept": "application/sparql-results+json, text/turtle"},
+    )
     assert response.status_code == 422
     assert f"more than {MAX_ROWS} rows" in response.json()["error"]["message"]
 
 
 def test_a_syntax_error_is_400_with_its_position(server: str, local: FlaskClient) -> None:
     query = "SELECT ?s WHERE { ?s ?p }"
-    response = requests.post(server + "/sparql", data={"query": query}, timeout=30,
-                             headers={"Accept": "application/json"})
-    reference = local.post("/sparql", data={"query": query},
-                           headers={"Accept": "application/json"})
+    response = requests.post(
+        server + "/sparql",
+        data={"query": query},
+        timeout=30,
+        headers={"Accept": "application/json"},
+    )
+    reference = local.post("/sparql", data={"query": query}, headers={"Accept": "application/json"})
     assert response.status_code == reference.status_code == 400
     assert response.json() == reference.get_json()
 
@@ -261,20 +305,24 @@ def test_health_names_the_pushed_version(served: tuple[str, str, Path]) -> None:
     url, _store, staging = served
     version = published(staging)
     assert version is not None
-    assert requests.get(url + "/healthz", timeout=10).json() == {"status": "ok",
-                                                                 "version": version.id}
+    assert requests.get(url + "/healthz", timeout=10).json() == {
+        "status": "ok",
+        "version": version.id,
+    }
 
 
 def an_actor(local: FlaskClient) -> tuple[str, str]:
-    reference = local.post("/sparql", data={
-        "query": PREFIXES + SELECTS[0] + " ORDER BY ?label LIMIT 1"}).get_json()
+    reference = local.post(
+        "/sparql", data={"query": PREFIXES + SELECTS[0] + " ORDER BY ?label LIMIT 1"}
+    ).get_json()
     row = reference["results"]["bindings"][0]
     return row["actor"]["value"], row["label"]["value"]
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "ntriples", "jsonld"])
-def test_linked_data_documents_come_from_the_remote(server: str, local: FlaskClient,
-                                                    fmt: str) -> None:
+def test_linked_data_documents_come_from_the_remote(
+    server: str, local: FlaskClient, fmt: str
+) -> None:
     iri, _label = an_actor(local)
     path = iri.removeprefix("http://localhost:8000")
     media_type = formats.by_name(fmt).media_type
@@ -286,8 +334,11 @@ def test_linked_data_documents_come_from_the_remote(server: str, local: FlaskCli
 
 def test_pages_come_from_the_remote(server: str, local: FlaskClient) -> None:
     iri, label = an_actor(local)
-    page = requests.get(server + iri.removeprefix("http://localhost:8000"),
-                        headers={"Accept": "text/html"}, timeout=30)
+    page = requests.get(
+        server + iri.removeprefix("http://localhost:8000"),
+        headers={"Accept": "text/html"},
+        timeout=30,
+    )
     assert page.status_code == 200 and label in page.text
     listing = requests.get(server + "/actors", timeout=30)
     assert listing.status_code == 200 and label in listing.text
@@ -313,8 +364,10 @@ def test_dumps_written_by_the_build_are_served(served: tuple[str, str, Path]) ->
 # --- parsing before proxying (no server needed) -----------------------------------------------
 
 VALUES = " ".join(str(i) for i in range(300))
-HEAVY = f"VALUES ?a {{ {VALUES} }} VALUES ?b {{ {VALUES} }} VALUES ?c {{ {VALUES} }} " \
-        "FILTER(?a + ?b + ?c < 0)"
+HEAVY = (
+    f"VALUES ?a {{ {VALUES} }} VALUES ?b {{ {VALUES} }} VALUES ?c {{ {VALUES} }} "
+    "FILTER(?a + ?b + ?c < 0)"
+)
 KINDS = [  # (query, kind): parsed, never evaluated, in the web worker
     (f"SELECT * WHERE {{ {HEAVY} }}", "solutions"),
     (f"PREFIX a: <http://a/> # ASK\nASK {{ {HEAVY} }}", "boolean"),
@@ -330,8 +383,12 @@ def test_queries_are_parsed_not_evaluated_before_proxying(query: str, kind: str)
     assert time.monotonic() - started < 1  # pyoxigraph would take seconds to evaluate it
 
 
-SYNTAX_ERRORS = ["ASK { ?s ?p }", "PREFIX x: <http://x/>\n  ASK { ?s ?p ?o . FILTER( }",
-                 "SELECT ?s WHERE { ?s ?p }", "ASK WHERE { ?s ?p ?o } GROUP BY ?s"]
+SYNTAX_ERRORS = [
+    "ASK { ?s ?p }",
+    "PREFIX x: <http://x/>\n  ASK { ?s ?p ?o . FILTER( }",
+    "SELECT ?s WHERE { ?s ?p }",
+    "ASK WHERE { ?s ?p ?o } GROUP BY ?s",
+]
 
 
 @pytest.mark.parametrize("query", SYNTAX_ERRORS)
@@ -344,23 +401,31 @@ def test_syntax_errors_name_the_position_the_local_engine_names(query: str) -> N
     assert proxied.value.message == f"SPARQL syntax error: {local.value}"
 
 
-def test_a_store_that_goes_away_is_502(corpus_build: CorpusBuild, newskg: Newskg,
-                                       tmp_path: Path) -> None:
+def test_a_store_that_goes_away_is_502(
+    corpus_build: CorpusBuild, newskg: Newskg, tmp_path: Path
+) -> None:
     staging = tmp_path / "staging"
     shutil.copytree(corpus_build.store, staging, symlinks=True)
     with contextlib.ExitStack() as servers:
         with running_oxigraph(tmp_path) as oxigraph:
             store = store_url(oxigraph, staging)
             assert newskg("push", "--store", store).returncode == 0
-            url = servers.enter_context(running_server(
-                "newskg.cli", "serve", "--store", store, "--workers", "1", workdir=tmp_path))
+            url = servers.enter_context(
+                running_server(
+                    "newskg.cli", "serve", "--store", store, "--workers", "1", workdir=tmp_path
+                )
+            )
         # The store is gone; the server runs on and says so (after its next marker poll).
         deadline = time.monotonic() + 10
         while (health := requests.get(url + "/healthz", timeout=10)).status_code == 200:
             assert time.monotonic() < deadline, "the server still says it is healthy"
             time.sleep(0.2)
-        query = requests.post(url + "/sparql", data={"query": "ASK {}"}, timeout=10,
-                              headers={"Accept": "application/json"})
+        query = requests.post(
+            url + "/sparql",
+            data={"query": "ASK {}"},
+            timeout=10,
+            headers={"Accept": "application/json"},
+        )
     assert health.status_code == query.status_code == 502
     assert "cannot reach the triple store" in query.json()["error"]["message"]
 
@@ -371,11 +436,24 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 def test_the_time_limit_answers_503(served: tuple[str, str, Path], tmp_path: Path) -> None:
     _url, store, _staging = served
-    with running_server("newskg.cli", "serve", "--store", store, "--workers", "1",
-                        "--query-timeout", "1", workdir=tmp_path) as url:
+    with running_server(
+        "newskg.cli",
+        "serve",
+        "--store",
+        store,
+        "--workers",
+        "1",
+        "--query-timeout",
+        "1",
+        workdir=tmp_path,
+    ) as url:
         started = time.monotonic()
-        response = requests.post(url + "/sparql", data={"query": SLOW}, timeout=30,
-                                 headers={"Accept": "application/json"})
+        response = requests.post(
+            url + "/sparql",
+            data={"query": SLOW},
+            timeout=30,
+            headers={"Accept": "application/json"},
+        )
         elapsed = time.monotonic() - started
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"

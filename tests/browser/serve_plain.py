@@ -23,8 +23,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--cache-dir", default="")
     args = parser.parse_args(argv)
-    run({"STORE": args.store, "HOST": args.host, "PORT": args.port, "WORKERS": 1,
-         "CACHE_DIR": args.cache_dir, "YASGUI": False})
+    run(
+        {
+            "STORE": args.store,
+            "HOST": args.host,
+            "PORT": args.port,
+            "WORKERS": 1,
+            "CACHE_DIR": args.cache_dir,
+            "YASGUI": False,
+        }
+    )
     return 0
 
 

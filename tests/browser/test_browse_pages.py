@@ -32,21 +32,27 @@ def server(corpus: Path, start_server: Callable[..., str], browser: Any) -> Iter
 def first(store_dir: Path, query: str) -> dict[str, str]:
     _, opened = store.open_published(store_dir)
     row = next(iter(opened.query(query, use_default_graph_as_union=True)))
-    return {str(v)[1:]: row[v].value for v in opened.query(
-        query, use_default_graph_as_union=True).variables}
+    return {
+        str(v)[1:]: row[v].value
+        for v in opened.query(query, use_default_graph_as_union=True).variables
+    }
 
 
 def local(iri: str) -> str:
     return "/" + iri.split("/", 3)[3]
 
 
-def test_resource_page_shows_sources_and_links_navigate(browser: Any, server: str,
-                                                        corpus: Path) -> None:
+def test_resource_page_shows_sources_and_links_navigate(
+    browser: Any, server: str, corpus: Path
+) -> None:
     from selenium.webdriver.common.by import By
 
-    actor = first(corpus, f"""SELECT ?a ?label WHERE {{ ?a a <{NKG}Actor> ;
+    actor = first(
+        corpus,
+        f"""SELECT ?a ?label WHERE {{ ?a a <{NKG}Actor> ;
         <http://www.w3.org/2000/01/rdf-schema#label> ?label .
-        ?f <{NKG}speaker>|<{NKG}member> ?a }} ORDER BY ?a LIMIT 1""")
+        ?f <{NKG}speaker>|<{NKG}member> ?a }} ORDER BY ?a LIMIT 1""",
+    )
     browser.get(server + local(actor["a"]))
     assert browser.find_element(By.ID, "label").text == actor["label"]
     highlighted = browser.find_elements(By.CSS_SELECTOR, "blockquote.snippet mark.hl")
@@ -61,13 +67,17 @@ def test_resource_page_shows_sources_and_links_navigate(browser: Any, server: st
     assert browser.find_elements(By.CSS_SELECTOR, "#article-text a.mark")
 
 
-def test_article_page_highlights_mentions_and_quotes(browser: Any, server: str,
-                                                     corpus: Path) -> None:
+def test_article_page_highlights_mentions_and_quotes(
+    browser: Any, server: str, corpus: Path
+) -> None:
     from selenium.webdriver.common.by import By
 
-    article = first(corpus, f"""SELECT ?a ?h WHERE {{ ?a a <{NKG}Article> ;
+    article = first(
+        corpus,
+        f"""SELECT ?a ?h WHERE {{ ?a a <{NKG}Article> ;
         <http://schema.org/headline> ?h . ?s a <{NKG}Statement> ; <{NKG}article> ?a }}
-        ORDER BY ?a LIMIT 1""")
+        ORDER BY ?a LIMIT 1""",
+    )
     browser.get(server + local(article["a"]))
     assert browser.find_element(By.ID, "label").text == article["h"]
     mentions = browser.find_elements(By.CSS_SELECTOR, "#article-text a.mark.mention")
@@ -86,12 +96,22 @@ def test_pages_read_on_a_phone(browser: Any, server: str, corpus: Path) -> None:
     article = first(corpus, f"SELECT ?a WHERE {{ ?a a <{NKG}Article> }} ORDER BY ?a LIMIT 1")
     event = first(corpus, f"SELECT ?e WHERE {{ ?e a <{NKG}Event> }} ORDER BY ?e LIMIT 1")
     browser.set_window_size(390, 844)
-    for path in ("/", local(article["a"]), local(event["e"]), "/events", "/statements",
-                 "/ontology", "/dumps/", "/.well-known/void", "/search?q=a",
-                 "/graph/entities"):
+    for path in (
+        "/",
+        local(article["a"]),
+        local(event["e"]),
+        "/events",
+        "/statements",
+        "/ontology",
+        "/dumps/",
+        "/.well-known/void",
+        "/search?q=a",
+        "/graph/entities",
+    ):
         browser.get(server + path)
         overflow = browser.execute_script(
-            "return document.documentElement.scrollWidth - window.innerWidth")
+            "return document.documentElement.scrollWidth - window.innerWidth"
+        )
         assert overflow <= 0, f"{path} scrolls sideways on a phone ({overflow} px)"
 
 
@@ -101,13 +121,17 @@ def accented(text: str) -> str:
     return "".join(marks.get(c, c) for c in text.upper())
 
 
-def test_search_finds_an_entity_by_an_accent_folded_prefix(browser: Any, server: str,
-                                                            corpus: Path) -> None:
+def test_search_finds_an_entity_by_an_accent_folded_prefix(
+    browser: Any, server: str, corpus: Path
+) -> None:
     from selenium.webdriver.common.by import By
 
-    place = first(corpus, f"""SELECT ?p ?label WHERE {{ ?p a <{NKG}Place> ;
+    place = first(
+        corpus,
+        f"""SELECT ?p ?label WHERE {{ ?p a <{NKG}Place> ;
         <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(STRLEN(?label) >= 4) }}
-        ORDER BY ?p LIMIT 1""")
+        ORDER BY ?p LIMIT 1""",
+    )
     prefix = accented(place["label"][:4])
     assert unicodedata.normalize("NFKD", prefix) != prefix.lower()
     browser.get(server + "/")

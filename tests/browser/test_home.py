@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_home_page_shows_the_counts_and_leads_to_the_query_form(
-        browser: Any, live_server: str) -> None:
+    browser: Any, live_server: str
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -31,8 +32,9 @@ def test_home_page_shows_the_counts_and_leads_to_the_query_form(
         WebDriverWait(browser, 20).until(replaced(link))
     query = browser.find_element(By.ID, "query")
     query.clear()
-    query.send_keys("SELECT (COUNT(*) AS ?n) WHERE { ?s a "
-                    "<https://w3id.org/newskg/ontology#Statement> }")
+    query.send_keys(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/newskg/ontology#Statement> }"
+    )
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(browser, 20).until(replaced(query))  # the answer has replaced the form
     answer = json.loads(browser.find_element(By.TAG_NAME, "body").text)
@@ -44,7 +46,8 @@ def test_home_page_reads_on_a_phone(browser: Any, live_server: str) -> None:
     try:
         browser.get(live_server + "/")
         overflow = browser.execute_script(
-            "return document.documentElement.scrollWidth - window.innerWidth")
+            "return document.documentElement.scrollWidth - window.innerWidth"
+        )
         assert overflow <= 0, "the home page scrolls sideways on a phone-sized screen"
     finally:
         browser.set_window_size(1280, 900)

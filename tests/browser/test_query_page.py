@@ -30,8 +30,10 @@ WAIT = 20  # seconds
 def yasgui_installed() -> None:
     missing = [name for name in (YASGUI_JS, YASGUI_CSS) if not (ASSETS / name).is_file()]
     if missing:
-        pytest.skip(f"YASGUI is not installed ({', '.join(missing)} missing from "
-                    f"{ASSETS.relative_to(ROOT)}): run `make assets`, which needs npm")
+        pytest.skip(
+            f"YASGUI is not installed ({', '.join(missing)} missing from "
+            f"{ASSETS.relative_to(ROOT)}): run `make assets`, which needs npm"
+        )
 
 
 def wait(browser: Any, condition: Callable[[Any], Any], message: str) -> Any:
@@ -42,23 +44,29 @@ def wait(browser: Any, condition: Callable[[Any], Any], message: str) -> Any:
 
 def open_query_page(browser: Any, url: str) -> None:
     browser.get(url)
-    wait(browser, lambda b: b.execute_script(
-        "return document.documentElement.dataset.yasgui === 'ready'"),
-        "YASGUI did not start on the query page")
+    wait(
+        browser,
+        lambda b: b.execute_script("return document.documentElement.dataset.yasgui === 'ready'"),
+        "YASGUI did not start on the query page",
+    )
 
 
 def requested_urls(browser: Any) -> list[str]:
     """The page's own URL and every resource it fetched (scripts, styles, queries ...)."""
     return browser.execute_script(
-        "return [location.href].concat("
-        "performance.getEntriesByType('resource').map(e => e.name))")
+        "return [location.href].concat(performance.getEntriesByType('resource').map(e => e.name))"
+    )
 
 
 def assert_all_local(browser: Any, base: str) -> None:
     host = urllib.parse.urlsplit(base).netloc
     urls = requested_urls(browser)
-    outside = [u for u in urls if urllib.parse.urlsplit(u).netloc != host
-               and not u.startswith(("data:", "blob:", "about:"))]
+    outside = [
+        u
+        for u in urls
+        if urllib.parse.urlsplit(u).netloc != host
+        and not u.startswith(("data:", "blob:", "about:"))
+    ]
     assert not outside, f"the query page fetched from elsewhere: {outside}"
     assert urllib.parse.urlsplit(base).hostname == "127.0.0.1"
 
@@ -66,11 +74,13 @@ def assert_all_local(browser: Any, base: str) -> None:
 def result_rows(browser: Any) -> list[list[str]]:
     return browser.execute_script(
         "return [...document.querySelectorAll('.yasr table.dataTable tbody tr')]"
-        ".map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent.trim()))")
+        ".map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent.trim()))"
+    )
 
 
 def test_yasgui_is_served_from_this_server_with_the_endpoint_preset(
-        browser: Any, live_server: str, yasgui_installed: None) -> None:
+    browser: Any, live_server: str, yasgui_installed: None
+) -> None:
     open_query_page(browser, live_server + "/sparql")
     urls = requested_urls(browser)
     for name in (YASGUI_JS, YASGUI_CSS):
@@ -79,14 +89,16 @@ def test_yasgui_is_served_from_this_server_with_the_endpoint_preset(
     endpoint = live_server + "/sparql"
     assert browser.execute_script("return newskgYasgui.getTab().getEndpoint()") == endpoint
     inputs = browser.execute_script(
-        "return [...document.querySelectorAll('#yasgui input')].map(i => i.value)")
+        "return [...document.querySelectorAll('#yasgui input')].map(i => i.value)"
+    )
     assert endpoint in inputs, "the endpoint field shows this server's /sparql"
     # The plain form gave way to YASGUI.
     assert not browser.find_element("id", "query-form").is_displayed()
 
 
 def test_an_example_loads_with_one_click_and_runs_into_a_table(
-        browser: Any, live_server: str, yasgui_installed: None) -> None:
+    browser: Any, live_server: str, yasgui_installed: None
+) -> None:
     from selenium.webdriver.common.by import By
 
     open_query_page(browser, live_server + "/sparql")
@@ -96,27 +108,39 @@ def test_an_example_loads_with_one_click_and_runs_into_a_table(
     assert browser.current_url == live_server + "/sparql", "the click stays on the page"
     browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
     # tests/fixtures/mini.trig: one quote each by Hassan Nasrallah and Esmail Qaani.
-    rows = wait(browser, lambda b: len(result_rows(b)) == 2 and result_rows(b),
-                "no results table with 2 rows")
-    speakers = sorted(next(cell for cell in row if cell.endswith(("Nasrallah", "Qaani")))
-                      for row in rows)
+    rows = wait(
+        browser,
+        lambda b: len(result_rows(b)) == 2 and result_rows(b),
+        "no results table with 2 rows",
+    )
+    speakers = sorted(
+        next(cell for cell in row if cell.endswith(("Nasrallah", "Qaani"))) for row in rows
+    )
     assert speakers == ["Esmail Qaani", "Hassan Nasrallah"]
     assert f"{live_server}/sparql" in requested_urls(browser)  # the query went here
     assert_all_local(browser, live_server)
 
 
-def test_autocompletion_is_local(browser: Any, live_server: str,
-                                 yasgui_installed: None) -> None:
+def test_autocompletion_is_local(browser: Any, live_server: str, yasgui_installed: None) -> None:
     open_query_page(browser, live_server + "/sparql")
 
     def hints(text: str) -> list[str]:
         browser.execute_script(
             "const y = newskgYasgui.getTab().getYasqe(); y.setValue(arguments[0]); y.focus();"
             "y.getDoc().setCursor({line: y.getDoc().lastLine(), ch: 1e6}); y.autocomplete();",
-            text)
-        return wait(browser, lambda b: b.execute_script(
-            "return [...document.querySelectorAll('.CodeMirror-hints li')]"
-            ".map(li => li.textContent)") or False, f"no completion for {text!r}")
+            text,
+        )
+        return wait(
+            browser,
+            lambda b: (
+                b.execute_script(
+                    "return [...document.querySelectorAll('.CodeMirror-hints li')]"
+                    ".map(li => li.textContent)"
+                )
+                or False
+            ),
+            f"no completion for {text!r}",
+        )
 
     prologue = f"PREFIX nkg: <{NKG}>\n"
     assert "nkg:Statement" in hints(prologue + "SELECT * WHERE { ?s a nkg:Sta")
@@ -126,7 +150,8 @@ def test_autocompletion_is_local(browser: Any, live_server: str,
 
 
 def test_without_yasgui_the_plain_form_works(
-        browser: Any, start_server: Callable[..., str], store_dir: Path) -> None:
+    browser: Any, start_server: Callable[..., str], store_dir: Path
+) -> None:
     """A server whose YASGUI is turned off, as on a machine without npm."""
     from selenium.webdriver.common.by import By
 

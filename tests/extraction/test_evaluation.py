@@ -39,16 +39,16 @@ def _x() -> Extraction:
         Entity("paris", "place", "Paris", wikidata="Q90"),
     ]
     sts = [
-        Statement("We will win the cup this year", Span(0, 5), "jane-roe", [Span(0, 9)], .9, "r"),
-        Statement("first half of a long quote", Span(10, 15), "roe", [Span(10, 19)], .9, "r"),
-        Statement("and its second half here", Span(20, 25), "roe", [Span(20, 29)], .9, "r"),
-        Statement("nobody said this", Span(30, 35), None, [Span(30, 39)], .5, "r"),
+        Statement("We will win the cup this year", Span(0, 5), "jane-roe", [Span(0, 9)], 0.9, "r"),
+        Statement("first half of a long quote", Span(10, 15), "roe", [Span(10, 19)], 0.9, "r"),
+        Statement("and its second half here", Span(20, 25), "roe", [Span(20, 29)], 0.9, "r"),
+        Statement("nobody said this", Span(30, 35), None, [Span(30, 39)], 0.5, "r"),
     ]
     evs = [
-        Event("agreement", "deal", [EventArgument("acme", "participant")], [Span(0, 9)], .8, "r"),
-        Event("agreement", "deal", [EventArgument("acme", "agent")], [Span(10, 19)], .8, "r"),
+        Event("agreement", "deal", [EventArgument("acme", "participant")], [Span(0, 9)], 0.8, "r"),
+        Event("agreement", "deal", [EventArgument("acme", "agent")], [Span(10, 19)], 0.8, "r"),
     ]
-    mem = [Membership("jane-roe", "acme", "chief executive", [Span(0, 9)], .9, "r")]
+    mem = [Membership("jane-roe", "acme", "chief executive", [Span(0, 9)], 0.9, "r")]
     return Extraction(art, ents, sts, evs, mem)
 
 
@@ -56,12 +56,23 @@ GOLD_A = {
     "article": {"headline": "H", "published": "2024-01-02", "author": [], "publisher": None},
     "persons": [{"name": "Jane Roe", "aliases": ["Roe"], "wikidata": None}],
     "organizations": [{"name": "ACME Corp.", "aliases": [], "wikidata": "Q1"}],
-    "places": [{"name": "Paris", "aliases": [], "wikidata": "Q90"},
-               {"name": "Lyon", "aliases": [], "wikidata": None}],
-    "quotes": [{"text": "“We will win the cup,” ", "speaker": "Jane Roe"},
-               {"text": "first half of a long quote and its second half here", "speaker": "Roe"}],
-    "events": [{"label": "deal", "type": "agreement", "date": None, "place": None,
-                "participants": [{"name": "ACME Corp", "role": "participant"}]}],
+    "places": [
+        {"name": "Paris", "aliases": [], "wikidata": "Q90"},
+        {"name": "Lyon", "aliases": [], "wikidata": None},
+    ],
+    "quotes": [
+        {"text": "“We will win the cup,” ", "speaker": "Jane Roe"},
+        {"text": "first half of a long quote and its second half here", "speaker": "Roe"},
+    ],
+    "events": [
+        {
+            "label": "deal",
+            "type": "agreement",
+            "date": None,
+            "place": None,
+            "participants": [{"name": "ACME Corp", "role": "participant"}],
+        }
+    ],
     "memberships": [{"person": "Jane Roe", "organization": "Acme Corp", "role": "executive"}],
 }
 
@@ -116,8 +127,13 @@ def test_eval_command_on_cases(tmp_path: Path) -> None:
         if (case / "gold.json").exists():
             shutil.copy(case / "article.txt", articles / f"{case.name}.txt")
             shutil.copy(case / "gold.json", gold / f"{case.name}.json")
-    out = subprocess.run([*NEWSKG, "eval", "--articles", str(articles), "--gold", str(gold),
-                          "--json"], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [*NEWSKG, "eval", "--articles", str(articles), "--gold", str(gold), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     report = json.loads(out.stdout)
     assert set(report["articles"]) == {p.stem for p in gold.iterdir()}
     overall = report["overall"]["layers"]
@@ -125,11 +141,20 @@ def test_eval_command_on_cases(tmp_path: Path) -> None:
     # The cases of other beats (sports, business, regional) guard against over-generation.
     assert overall["organizations"]["precision"] >= 0.9
     assert overall["events"]["precision"] >= 0.7
-    text = subprocess.run([*NEWSKG, "eval", "--articles", str(articles), "--gold", str(gold)],
-                          capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    text = subprocess.run(
+        [*NEWSKG, "eval", "--articles", str(articles), "--gold", str(gold)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
     assert "== overall" in text and "speaker accuracy" in text
-    bad = subprocess.run([*NEWSKG, "eval", "--articles", str(articles), "--gold",
-                          str(tmp_path / "none")], capture_output=True, text=True, cwd=ROOT)
+    bad = subprocess.run(
+        [*NEWSKG, "eval", "--articles", str(articles), "--gold", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert bad.returncode == 2 and "not a directory" in bad.stderr
 
 
@@ -144,26 +169,39 @@ NOT_YET: set[tuple[str, str]] = set()
 def corpus_report() -> dict:
     if not GOLD.is_dir() or not any(GOLD.glob("*.json")):
         pytest.skip("tests/gold/*.json missing: the corpus gold files are not there")
-    out = subprocess.run([*NEWSKG, "eval", "--articles", str(ROOT / "articles"), "--gold",
-                          str(GOLD), "--json"], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [*NEWSKG, "eval", "--articles", str(ROOT / "articles"), "--gold", str(GOLD), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
 
-TARGET_CASES = [(layer, measure, minimum) for layer, wanted in TARGETS.items()
-                for measure, minimum in wanted.items()]
+TARGET_CASES = [
+    (layer, measure, minimum)
+    for layer, wanted in TARGETS.items()
+    for measure, minimum in wanted.items()
+]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("layer", "measure", "minimum"),
-    [pytest.param(*c, marks=pytest.mark.xfail(strict=True, reason="below target"))
-     if c[:2] in NOT_YET else c for c in TARGET_CASES],
-    ids=[f"{layer}-{measure}" for layer, measure, _ in TARGET_CASES])
+    [
+        pytest.param(*c, marks=pytest.mark.xfail(strict=True, reason="below target"))
+        if c[:2] in NOT_YET
+        else c
+        for c in TARGET_CASES
+    ],
+    ids=[f"{layer}-{measure}" for layer, measure, _ in TARGET_CASES],
+)
 def test_corpus_targets(corpus_report: dict, layer: str, measure: str, minimum: float) -> None:
     overall = corpus_report["overall"]
-    got = (overall["speaker_accuracy"] if measure == "accuracy"
-           else overall["layers"][layer][measure])
+    got = (
+        overall["speaker_accuracy"] if measure == "accuracy" else overall["layers"][layer][measure]
+    )
     if got is None:
         pytest.skip(f"no {layer} in the corpus gold")
     assert got >= minimum, f"{layer} {measure} {got} < {minimum}"

@@ -36,9 +36,14 @@ def case_article(directory: Path) -> ArticleText:
         if m.start() > len(lines[0]) + len(lines[1]) + 1:
             body.append(Span(m.start(), m.end()))
     return ArticleText(
-        id=directory.name, source=str(directory / "article.txt"), text=text,
-        headline=headline, headline_span=Span(0, len(headline)),
-        date_published=date_line, reference_date=date_line, body=body,
+        id=directory.name,
+        source=str(directory / "article.txt"),
+        text=text,
+        headline=headline,
+        headline_span=Span(0, len(headline)),
+        date_published=date_line,
+        reference_date=date_line,
+        body=body,
     )
 
 
@@ -59,8 +64,11 @@ def matches(graph: Graph, pattern: Graph) -> bool:
 
 def _missing(graph: Graph, pattern: Graph) -> list[str]:
     """Ground triples of ``pattern`` absent from ``graph`` (for a readable failure)."""
-    return [f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in pattern
-            if not any(isinstance(t, BNode) for t in (s, p, o)) and (s, p, o) not in graph]
+    return [
+        f"{s.n3()} {p.n3()} {o.n3()}"
+        for s, p, o in pattern
+        if not any(isinstance(t, BNode) for t in (s, p, o)) and (s, p, o) not in graph
+    ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -69,8 +77,8 @@ def test_case(case: Path) -> None:
     graph = to_graph(extraction, Iris(BASE))
     expected = Graph().parse(case / "expected.ttl", format="turtle")
     assert len(expected) > 0
-    assert matches(graph, expected), (
-        f"missing: {_missing(graph, expected)}\n" + graph.serialize(format="turtle")
+    assert matches(graph, expected), f"missing: {_missing(graph, expected)}\n" + graph.serialize(
+        format="turtle"
     )
     for unexpected in sorted(case.glob("unexpected*.ttl")):
         assert not matches(graph, Graph().parse(unexpected, format="turtle")), unexpected.name
@@ -87,7 +95,7 @@ def check_evidence(x: Extraction, graph: Graph) -> None:
         assert e.mentions and len(e.label) > 0
     for st in x.statements:
         assert st.quote == text[st.quote_span.begin : st.quote_span.end]
-        assert st.quote and st.quote[0] not in "\"\u201c\u201d" and st.quote[-1] not in "\"\u201d"
+        assert st.quote and st.quote[0] not in '"\u201c\u201d' and st.quote[-1] not in '"\u201d'
         spans += st.evidence
         assert any(ev.contains(st.quote_span) for ev in st.evidence)
     for ev in x.events:
@@ -148,8 +156,12 @@ def test_corpus_000_entities_and_memberships(corpus) -> None:
 def test_corpus_000_killing_of_soleimani(corpus) -> None:
     x = corpus["000_15d2d29b220b0ea0"]
     soleimani = _by_label(x, "Qassem Soleimani")
-    killing = [e for e in x.events if e.type in {"killing", "attack"}
-               and any(a.entity == soleimani.key and a.role == "target" for a in e.arguments)]
+    killing = [
+        e
+        for e in x.events
+        if e.type in {"killing", "attack"}
+        and any(a.entity == soleimani.key and a.role == "target" for a in e.arguments)
+    ]
     assert killing
     dated = [e for e in killing if e.date]
     assert dated and dated[0].date == "2020-01-02"  # "late Thursday night" before Mon Jan 6
@@ -189,22 +201,28 @@ def test_corpus_004_quotes(corpus) -> None:
 
 def test_corpus_004_memberships_and_events(corpus) -> None:
     x = corpus["004_aab24eeb803ce905"]
-    roles = {(x.entity(m.member).label, x.entity(m.organization).label, m.role)
-             for m in x.memberships}
+    roles = {
+        (x.entity(m.member).label, x.entity(m.organization).label, m.role) for m in x.memberships
+    }
     assert ("Arash Azizi", "Clemson University", "historian") in roles
     assert ("Ray Takeyh", "Council on Foreign Relations", "expert") in roles
-    assert any(member == "Hamidreza Azizi" and "German Institute" in org
-               for member, org, _ in roles)
+    assert any(
+        member == "Hamidreza Azizi" and "German Institute" in org for member, org, _ in roles
+    )
     # An expert "on" an organization is not its member.
     assert not any(member == "Ali Alfoneh" for member, _, _ in roles)
     # Qaani leads the Quds Force, but the body only says so through "the Quds Force
     # commander" (no name); his stated membership in the body is in the Guard.
     # (His full name is given only in the byline-title line: naming evidence for "Qaani".)
-    assert any(member in {"Qaani", "Esmail Qaani"} and role == "deputy chief"
-               for member, _, role in roles)
+    assert any(
+        member in {"Qaani", "Esmail Qaani"} and role == "deputy chief" for member, _, role in roles
+    )
     soleimani = _by_label(x, "Soleimani")
-    assert any(e.type == "killing" and any(a.entity == soleimani.key and a.role == "target"
-                                           for a in e.arguments) for e in x.events)
+    assert any(
+        e.type == "killing"
+        and any(a.entity == soleimani.key and a.role == "target" for a in e.arguments)
+        for e in x.events
+    )
 
 
 def test_corpus_invariants_and_determinism(corpus) -> None:
@@ -217,8 +235,9 @@ def test_corpus_invariants_and_determinism(corpus) -> None:
         assert again.events == x.events
         assert again.memberships == x.memberships
         # Nothing comes from outside the body (captions, social posts, bio).
-        assert all(any(b.contains(m) for b in x.article.body)
-                   for e in x.entities for m in e.mentions)
+        assert all(
+            any(b.contains(m) for b in x.article.body) for e in x.entities for m in e.mentions
+        )
 
 
 def test_entity_iris_are_slugs(corpus) -> None:

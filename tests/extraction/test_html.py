@@ -26,8 +26,13 @@ def test_html_page_main_text_and_metadata() -> None:
     assert art.url == "https://gazette.example/sport/rovers-edge-dalton-city"
     text = art.text
     # Navigation, the caption, the "most read" box and the footer are not in the text.
-    for furniture in ("Home", "celebrates his goal", "Most read", "All rights reserved",
-                      "newsletter"):
+    for furniture in (
+        "Home",
+        "celebrates his goal",
+        "Most read",
+        "All rights reserved",
+        "newsletter",
+    ):
         assert furniture not in text
     # The headline line is excluded, the paragraphs are body, offsets index the text.
     assert art.headline_span is not None and art.headline_span.of(text) == art.headline
@@ -38,8 +43,7 @@ def test_html_page_main_text_and_metadata() -> None:
 def test_html_page_extracts_with_offsets_into_main_text() -> None:
     art = read_article(PAGES / "harbor-match.html")
     x = extract(art)
-    quotes = {st.quote: x.entity(st.speaker).label if st.speaker else None
-              for st in x.statements}
+    quotes = {st.quote: x.entity(st.speaker).label if st.speaker else None for st in x.statements}
     assert quotes["We never stopped believing"] == "Anna Fischer"
     for st in x.statements:
         assert art.text[st.quote_span.begin : st.quote_span.end] == st.quote

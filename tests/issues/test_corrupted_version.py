@@ -26,8 +26,12 @@ from tests.ops import synthetic
 from tests.ops.publishing import check_published, newskg
 
 pytestmark = pytest.mark.slow
-ROUTES = ("/", "/articles", "/id/article/story-000",
-          "/sparql?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D")
+ROUTES = (
+    "/",
+    "/articles",
+    "/id/article/story-000",
+    "/sparql?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D",
+)
 
 
 def shared_file(version: store.Version) -> Path:
@@ -61,12 +65,15 @@ def three_versions(tmp_path: Path) -> tuple[Path, Path, list[store.Version]]:
     return folder, store_dir, store.versions(store_dir)
 
 
-def test_a_truncated_shared_file(three_versions: tuple[Path, Path, list[store.Version]],
-                                 start_server: Callable[..., str]) -> None:
+def test_a_truncated_shared_file(
+    three_versions: tuple[Path, Path, list[store.Version]], start_server: Callable[..., str]
+) -> None:
     folder, store_dir, (first, second, third) = three_versions
     url = start_server("newskg.cli", "serve", "--store", store_dir, "--workers", "1")
-    assert requests.get(f"{url}/healthz", timeout=10).json() == {"status": "ok",
-                                                                   "version": third.id}
+    assert requests.get(f"{url}/healthz", timeout=10).json() == {
+        "status": "ok",
+        "version": third.id,
+    }
     damaged = shared_file(third)
     assert (second.path / damaged.name).samefile(damaged)
     with damaged.open("r+b") as handle:
@@ -108,5 +115,9 @@ def test_a_truncated_shared_file(three_versions: tuple[Path, Path, list[store.Ve
     while (health := requests.get(f"{url}/healthz", timeout=10).json())["status"] != "ok":
         assert time.monotonic() < deadline, health
         time.sleep(0.1)
-    assert requests.get(f"{url}/id/article/story-007", timeout=30,
-                        headers={"Accept": "text/turtle"}).status_code == 200
+    assert (
+        requests.get(
+            f"{url}/id/article/story-007", timeout=30, headers={"Accept": "text/turtle"}
+        ).status_code
+        == 200
+    )

@@ -35,17 +35,32 @@ TOKEN = "lock-test-token"
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     tmp = tmp_path_factory.mktemp("lock")
     synthetic.write(tmp / "articles", 0)
-    assert newskg("build", "--articles", tmp / "articles", "--store", tmp / "store",
-                  "-q").returncode == 0
-    with running_server("newskg.cli", "serve", "--store", tmp / "store", "--workers", "2",
-                        "--ingest-token", TOKEN, workdir=tmp) as url:
+    assert (
+        newskg("build", "--articles", tmp / "articles", "--store", tmp / "store", "-q").returncode
+        == 0
+    )
+    with running_server(
+        "newskg.cli",
+        "serve",
+        "--store",
+        tmp / "store",
+        "--workers",
+        "2",
+        "--ingest-token",
+        TOKEN,
+        workdir=tmp,
+    ) as url:
         yield url, tmp / "store"
 
 
 def post(url: str, name: str, text: str, answers: dict[str, requests.Response]) -> None:
     answers[name] = requests.post(
-        f"{url}/api/articles", params={"name": name}, data=text.encode(), timeout=300,
-        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"})
+        f"{url}/api/articles",
+        params={"name": name},
+        data=text.encode(),
+        timeout=300,
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain"},
+    )
 
 
 def large_article() -> str:
@@ -54,14 +69,12 @@ def large_article() -> str:
     return "Council budget round-up\n\n" + "\n\n".join(bodies)
 
 
-def test_extraction_runs_while_another_process_holds_the_lock(served: tuple[str, Path]
-                                                              ) -> None:
+def test_extraction_runs_while_another_process_holds_the_lock(served: tuple[str, Path]) -> None:
     url, store_dir = served
     cache = store_dir / EXTRACTIONS
     before = set(cache.iterdir())
     answers: dict[str, requests.Response] = {}
-    sender = threading.Thread(target=post, args=(url, "held-011", synthetic.article(11),
-                                                 answers))
+    sender = threading.Thread(target=post, args=(url, "held-011", synthetic.article(11), answers))
     with store.build_lock(store_dir):
         sender.start()
         deadline = time.monotonic() + 120

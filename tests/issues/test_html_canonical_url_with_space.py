@@ -29,13 +29,20 @@ the port authority said in a statement.</p>
 """
 
 
-@pytest.mark.parametrize(("url", "kept"), [
-    ("https://gazette.example/news/harbour reopens", "https://gazette.example/news/harbour%20reopens"),
-    ("https://gazette.example/news/a<b>", "https://gazette.example/news/a%3Cb%3E"),
-    ("https:// gazette.example/news", None),
-])
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        (
+            "https://gazette.example/news/harbour reopens",
+            "https://gazette.example/news/harbour%20reopens",
+        ),
+        ("https://gazette.example/news/a<b>", "https://gazette.example/news/a%3Cb%3E"),
+        ("https:// gazette.example/news", None),
+    ],
+)
 def test_the_article_is_kept_and_the_url_fixed_or_dropped(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture, url: str, kept: str | None) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, url: str, kept: str | None
+) -> None:
     path = tmp_path / "harbour.html"
     path.write_text(PAGE.format(url=url), "utf-8")
     with caplog.at_level(logging.WARNING, logger="newskg.extraction.reader"):
@@ -50,13 +57,18 @@ def test_a_build_publishes_it(tmp_path: Path) -> None:
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "harbour.html").write_text(
-        PAGE.format(url="https://gazette.example/news/harbour reopens"), "utf-8")
+        PAGE.format(url="https://gazette.example/news/harbour reopens"), "utf-8"
+    )
     result = newskg("build", "--articles", articles, "--store", tmp_path / "store")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 published" in result.stdout
     from newskg.backends import versions as store
 
     data = store.open_published(tmp_path / "store")[1]
-    urls = [r["u"].value for r in data.query(
-        "SELECT ?u WHERE { ?a <http://schema.org/url> ?u }", use_default_graph_as_union=True)]
+    urls = [
+        r["u"].value
+        for r in data.query(
+            "SELECT ?u WHERE { ?a <http://schema.org/url> ?u }", use_default_graph_as_union=True
+        )
+    ]
     assert urls == ["https://gazette.example/news/harbour%20reopens"]

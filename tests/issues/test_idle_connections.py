@@ -31,12 +31,13 @@ def closed_within(sock: socket.socket, seconds: float) -> bool:
     return True
 
 
-def test_idle_connections_are_closed(start_server: Callable[..., str],
-                                     store_dir: Path) -> None:
-    base = start_server("newskg.serve", "--store", store_dir, "--workers", "1",
-                        "--idle-timeout", "1")
+def test_idle_connections_are_closed(start_server: Callable[..., str], store_dir: Path) -> None:
+    base = start_server(
+        "newskg.serve", "--store", store_dir, "--workers", "1", "--idle-timeout", "1"
+    )
     host, port = base.removeprefix("http://").rsplit(":", 1)
     with ExitStack() as stack:
+
         def connect() -> socket.socket:
             return stack.enter_context(socket.create_connection((host, int(port))))
 
@@ -49,8 +50,9 @@ def test_idle_connections_are_closed(start_server: Callable[..., str],
         assert time.monotonic() - started < 5  # closed after about 1 s, not kept for ever
 
 
-def test_a_thousand_idle_connections_leave_room(start_server: Callable[..., str],
-                                                store_dir: Path) -> None:
+def test_a_thousand_idle_connections_leave_room(
+    start_server: Callable[..., str], store_dir: Path
+) -> None:
     base = start_server("newskg.serve", "--store", store_dir, "--workers", "2")
     host, port = base.removeprefix("http://").rsplit(":", 1)
     with ExitStack() as stack:

@@ -18,12 +18,29 @@ SIZE = 100_000
 # One unit per token class, repeated: digits, names, variables, prefixed names, a ``<``
 # with no ``>``, unterminated strings of each quote, comments, escapes, colons, and mixes.
 UNITS = {
-    "digits": "1", "letters": "a", "variable-marks": "?", "variables": "?a", "dollars": "$1",
-    "prefixed-name-chars": "a.b-c", "name-dots": "a.", "colons": ":", "prefixed-names": "a:",
-    "less-than": "<", "less-than-name": "<a", "single-quote": "'", "double-quote": '"',
-    "long-single-quote": "'''", "long-double-quote": '"""', "escaped-quotes": "'\\'",
-    "escaped-backslashes": '"\\\\', "hash": "#", "backslash": "\\", "uchar": "<\\u0041",
-    "comparison": "(1<'", "unsure-less-than": "(1<'>#", "mixed": "a1:?<'#\\\"",
+    "digits": "1",
+    "letters": "a",
+    "variable-marks": "?",
+    "variables": "?a",
+    "dollars": "$1",
+    "prefixed-name-chars": "a.b-c",
+    "name-dots": "a.",
+    "colons": ":",
+    "prefixed-names": "a:",
+    "less-than": "<",
+    "less-than-name": "<a",
+    "single-quote": "'",
+    "double-quote": '"',
+    "long-single-quote": "'''",
+    "long-double-quote": '"""',
+    "escaped-quotes": "'\\'",
+    "escaped-backslashes": '"\\\\',
+    "hash": "#",
+    "backslash": "\\",
+    "uchar": "<\\u0041",
+    "comparison": "(1<'",
+    "unsure-less-than": "(1<'>#",
+    "mixed": "a1:?<'#\\\"",
     "digits-and-dots": "1.",
 }
 
@@ -43,10 +60,16 @@ def test_the_server_stays_responsive_under_long_runs(live_server: str) -> None:
     quickly (a syntax error; a 429 past the per-client bound, or a 503 when every query
     process is busy: the server's answers to load, not to the lexer), and ``/healthz``
     stays answered meanwhile."""
+
     def post(query: str) -> tuple[int, float]:
         started = time.monotonic()
-        reply = exchange(live_server, "POST", "/sparql",
-                         {"Content-Type": "application/sparql-query"}, query.encode())
+        reply = exchange(
+            live_server,
+            "POST",
+            "/sparql",
+            {"Content-Type": "application/sparql-query"},
+            query.encode(),
+        )
         return reply.status, time.monotonic() - started
 
     with ThreadPoolExecutor(9) as pool:

@@ -23,17 +23,24 @@ from tests.conftest import assert_no_connection
 from tests.ops.raw_http import Reply, exchange
 
 ATTACKS = [
-    pytest.param("SELECT * WHERE {{ BIND(2<'>#' AS ?z) "
-                 "SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}", id="less-than"),
-    pytest.param("SELECT * WHERE {{ BIND(<http://x/\\u0041#> AS ?i) "
-                 "SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}", id="uchar-in-iri"),
-    pytest.param("SELECT*WHERE{{SERVICESILENT<http://127.0.0.1:{port}/x>{{?s ?p ?o}}}}",
-                 id="glued-keyword"),
-    pytest.param("PREFIX ex: <http://127.0.0.1:{port}/> "
-                 "SELECT * WHERE {{ SERVICEex:x {{ ?s ?p ?o }} }}", id="glued-to-a-name"),
+    pytest.param(
+        "SELECT * WHERE {{ BIND(2<'>#' AS ?z) "
+        "SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}",
+        id="less-than",
+    ),
+    pytest.param(
+        "SELECT * WHERE {{ BIND(<http://x/\\u0041#> AS ?i) "
+        "SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}",
+        id="uchar-in-iri",
+    ),
+    pytest.param(
+        "SELECT*WHERE{{SERVICESILENT<http://127.0.0.1:{port}/x>{{?s ?p ?o}}}}", id="glued-keyword"
+    ),
+    pytest.param(
+        "PREFIX ex: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICEex:x {{ ?s ?p ?o }} }}",
+        id="glued-to-a-name",
+    ),
 ]
-
-
 
 
 @pytest.mark.parametrize("template", ATTACKS)
@@ -47,19 +54,27 @@ def test_the_attack_is_valid_sparql(template: str) -> None:
 
 
 @pytest.mark.parametrize("template", ATTACKS)
-def test_service_is_refused_whatever_the_reading(live_server: str, listener,
-                                                 template: str) -> None:
+def test_service_is_refused_whatever_the_reading(live_server: str, listener, template: str) -> None:
     sock, port = listener
     query = template.format(port=port)
     encoded = urllib.parse.quote(query, safe="")
     accept = {"Accept": "application/json"}
     replies: list[Reply] = [
         exchange(live_server, "GET", "/sparql?query=" + encoded, accept),
-        exchange(live_server, "POST", "/sparql",
-                 {**accept, "Content-Type": "application/x-www-form-urlencoded"},
-                 ("query=" + encoded).encode()),
-        exchange(live_server, "POST", "/sparql",
-                 {**accept, "Content-Type": "application/sparql-query"}, query.encode()),
+        exchange(
+            live_server,
+            "POST",
+            "/sparql",
+            {**accept, "Content-Type": "application/x-www-form-urlencoded"},
+            ("query=" + encoded).encode(),
+        ),
+        exchange(
+            live_server,
+            "POST",
+            "/sparql",
+            {**accept, "Content-Type": "application/sparql-query"},
+            query.encode(),
+        ),
     ]
     for reply in replies:
         assert reply.status == 400, reply.body[:500]

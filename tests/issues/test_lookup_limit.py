@@ -21,15 +21,18 @@ def _ask(base: str, query: str, how: str) -> tuple[int, bytes]:
     if how == "get":
         reply = exchange(base, "GET", "/sparql?query=" + urllib.parse.quote(query), AS_JSON)
     else:
-        reply = exchange(base, "POST", "/sparql",
-                         {**AS_JSON, "Content-Type": "application/sparql-query"},
-                         query.encode())
+        reply = exchange(
+            base,
+            "POST",
+            "/sparql",
+            {**AS_JSON, "Content-Type": "application/sparql-query"},
+            query.encode(),
+        )
     return reply.status, reply.body
 
 
 @pytest.mark.parametrize("how", ["get", "direct"])
-def test_huge_limits_and_offsets_are_syntax_errors_not_500(live_server: str, how: str
-                                                           ) -> None:
+def test_huge_limits_and_offsets_are_syntax_errors_not_500(live_server: str, how: str) -> None:
     for number in ("9" * 4301, "1" + "0" * 5000, str(2**64)):
         for modifier in ("LIMIT", "OFFSET"):
             status, body = _ask(live_server, f"{LOOKUP}{modifier} {number}", how)

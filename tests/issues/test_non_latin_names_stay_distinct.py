@@ -5,7 +5,8 @@ Latin letters slugged to ``x``, so both became the one actor ``id/actor/x`` and 
 published as the other's; the same happened across articles and in every script without Latin
 letters (and an all-punctuation name slugged to ``x`` too).
 
-Now an entity's key is its name folded by the one folding of names (``newskg.extraction.gazetteer.fold``:
+Now an entity's key is its name folded by the one folding of names
+(``newskg.extraction.gazetteer.fold``:
 NFKD, Latin and Greek accents dropped, case folded, NFC) with ``-`` for spaces, so an IRI keeps
 the letters of every script and two names that fold apart never share one; a name with no
 letter or digit, or a very long one, adds a hash of the name. Keys that still meet (a name and
@@ -64,8 +65,12 @@ def test_names_of_every_script_keep_their_own_iri(pair: tuple[str, str]) -> None
         assert pyoxigraph.NamedNode(iri).value == iri
         graph = Graph()
         graph.add((URIRef(iri), URIRef(LABEL), URIRef(iri)))
-        parsed = list(pyoxigraph.parse(graph.serialize(format="nt", encoding="utf-8"),
-                                       format=pyoxigraph.RdfFormat.N_TRIPLES))
+        parsed = list(
+            pyoxigraph.parse(
+                graph.serialize(format="nt", encoding="utf-8"),
+                format=pyoxigraph.RdfFormat.N_TRIPLES,
+            )
+        )
         assert parsed[0].subject.value == iri
 
 
@@ -84,7 +89,7 @@ def test_accents_on_latin_and_greek_letters_are_one_name() -> None:
 
 
 def test_a_name_that_is_not_the_gazetteer_entry_does_not_take_its_iri() -> None:
-    """"Anna Berg" is not the gazetteer's "Anna Maria Berg", whose key is ``anna-berg``."""
+    """ "Anna Berg" is not the gazetteer's "Anna Maria Berg", whose key is ``anna-berg``."""
     from newskg.extraction.entities import resolve
     from newskg.extraction.nlp import parse_body
 
@@ -102,7 +107,8 @@ def _quoted(article: str, key: str, label: str, quote: str) -> Extraction:
     return Extraction(
         ArticleText(article, f"{article}.txt", text),
         [Entity(key, "actor", label, mentions=[Span(len(quote) + 9, len(text) - 1)])],
-        statements=[Statement(quote, span, key, [Span(0, len(text))], 0.9, "test")])
+        statements=[Statement(quote, span, key, [Span(0, len(text))], 0.9, "test")],
+    )
 
 
 @pytest.mark.parametrize("order", [0, 1])
@@ -112,8 +118,10 @@ def test_linking_tells_apart_names_that_met_on_one_key(order: int) -> None:
     a = _quoted("a", "x", "Иван Петров", "We will not sign")
     b = _quoted("b", "x", "Сергей Смирнов", "The talks are over")
     link_across([a, b] if order == 0 else [b, a])
-    speaker = {x.article.id: next(e for e in x.entities if e.key == x.statements[0].speaker)
-               for x in (a, b)}
+    speaker = {
+        x.article.id: next(e for e in x.entities if e.key == x.statements[0].speaker)
+        for x in (a, b)
+    }
     assert speaker["a"].label == "Иван Петров" and speaker["b"].label == "Сергей Смирнов"
     assert speaker["a"].key != speaker["b"].key
     assert "--" in speaker["a"].key and "--" in speaker["b"].key
@@ -161,13 +169,15 @@ def test_two_cyrillic_speakers_keep_their_own_quotes(tmp_path: Path) -> None:
     data.load(result.stdout.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
     said = _who_said(data)
     assert {quote: name for quote, (name, _) in said.items()} == {
-        q: n for q, n in SPEAKERS.items() if q in ARTICLES["kazan"]}
+        q: n for q, n in SPEAKERS.items() if q in ARTICLES["kazan"]
+    }
     assert len({iri for _, iri in said.values()}) == 2
 
 
 @pytest.mark.slow
-def test_built_and_served_each_speaker_is_their_own_page(tmp_path: Path,
-                                                         start_server: StartServer) -> None:
+def test_built_and_served_each_speaker_is_their_own_page(
+    tmp_path: Path, start_server: StartServer
+) -> None:
     articles = tmp_path / "articles"
     articles.mkdir()
     for name, text in ARTICLES.items():
@@ -185,8 +195,9 @@ def test_built_and_served_each_speaker_is_their_own_page(tmp_path: Path,
     for name, iri in said.values():
         # The IRI dereferences on the live server (the path percent-encodes the letters).
         path = urllib.parse.urlsplit(iri).path
-        request = urllib.request.Request(base + urllib.parse.quote(path),
-                                         headers={"Accept": "application/n-triples"})
+        request = urllib.request.Request(
+            base + urllib.parse.quote(path), headers={"Accept": "application/n-triples"}
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200
             page = Graph().parse(data=response.read().decode("utf-8"), format="nt")

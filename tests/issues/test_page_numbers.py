@@ -13,11 +13,35 @@ from newskg.web.http.numbers import MAX_PAGE
 from tests.ops.raw_http import exchange
 
 # Every page parameter, on a page of each kind that has one (tests/fixtures/mini.trig).
-PAGED = ["/actors?page=", "/events?page=", "/id/actor/hassan-nasrallah?page=",
-         "/id/actor/hassan-nasrallah?facts=", "/graph/a1?page="]
-REFUSED = [str(2**63 - 1), str(2**63), str(2**64), str(2**64 + 1), "1" + "0" * 4300, "-1",
-           "0", "1e309", " 1", "1 ", "+1", "0x10", "1_0", "1.0", "\u0661\u0662", "\u00b2",
-           "NaN", "inf", "abc", str(MAX_PAGE + 1)]
+PAGED = [
+    "/actors?page=",
+    "/events?page=",
+    "/id/actor/hassan-nasrallah?page=",
+    "/id/actor/hassan-nasrallah?facts=",
+    "/graph/a1?page=",
+]
+REFUSED = [
+    str(2**63 - 1),
+    str(2**63),
+    str(2**64),
+    str(2**64 + 1),
+    "1" + "0" * 4300,
+    "-1",
+    "0",
+    "1e309",
+    " 1",
+    "1 ",
+    "+1",
+    "0x10",
+    "1_0",
+    "1.0",
+    "\u0661\u0662",
+    "\u00b2",
+    "NaN",
+    "inf",
+    "abc",
+    str(MAX_PAGE + 1),
+]
 # The page in HTML (the one representation with pages), an error in JSON.
 ERROR_AS_JSON = {"Accept": "text/html;q=0.5, application/json"}
 SERVED = ["1", "2", "0001", str(MAX_PAGE), ""]

@@ -11,7 +11,8 @@ regex that did the same on any long word, and the quote and event rules that wal
 whole paragraph (its quotes, its sentences) once per quote; and the memory to spaCy parsing
 every paragraph in one batch. Those are now linear (or bounded per batch), and the reader
 rejects, with an ArticleError naming the file, the line and the limit, an article beyond the
-size limits of ``src/newskg/extraction/limits.py`` (paragraph, sentence, headline, prose; about eight
+size limits of ``src/newskg/extraction/limits.py`` (paragraph, sentence, headline, prose; about
+eight
 times the largest of 2,402 real articles). The texts are generated here, never copied.
 """
 
@@ -43,12 +44,14 @@ def sentence(rng: random.Random) -> str:
     """A made-up news sentence with people, organizations, places and quotes."""
     who = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     org = f"{rng.choice(PLACES)} {rng.choice(LAST)} {rng.choice(HEADS)}"
-    return rng.choice([
-        f'"We will not accept this," said {who}, a spokesman for the {org}.',
-        f"{who} of the {org} met officials in {rng.choice(PLACES)} after troops attacked.",
-        f"The {org} said {rng.randint(2, 900)} people were arrested in {rng.choice(PLACES)}.",
-        f"According to {who}, the {org} will hold talks with the {rng.choice(HEADS)}.",
-    ])
+    return rng.choice(
+        [
+            f'"We will not accept this," said {who}, a spokesman for the {org}.',
+            f"{who} of the {org} met officials in {rng.choice(PLACES)} after troops attacked.",
+            f"The {org} said {rng.randint(2, 900)} people were arrested in {rng.choice(PLACES)}.",
+            f"According to {who}, the {org} will hold talks with the {rng.choice(HEADS)}.",
+        ]
+    )
 
 
 def prose(size: int, seed: int = 1) -> str:
@@ -87,8 +90,9 @@ def test_a_990_kb_paragraph_is_rejected_at_once(tmp_path: Path) -> None:
 @pytest.mark.parametrize("spaces", [True, False], ids=["words", "one-word"])
 def test_a_60_kb_capitalised_headline_is_rejected_at_once(tmp_path: Path, spaces: bool) -> None:
     path = tmp_path / "headline.txt"
-    path.write_text(capitalised(60_000, spaces) + "\n\nPolice arrested Anna Berg in Jena.\n",
-                    "utf-8")
+    path.write_text(
+        capitalised(60_000, spaces) + "\n\nPolice arrested Anna Berg in Jena.\n", "utf-8"
+    )
     error = rejected_quickly(path)
     assert "a headline of 60,000 characters; at most 2,000" in error.reason
 
@@ -124,8 +128,12 @@ def _extract_measured(path: Path) -> tuple[float, int, str]:
     out_path, err_path = path.with_suffix(".nt"), path.with_suffix(".err")
     started = time.monotonic()
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        process = subprocess.Popen([sys.executable, "-m", "newskg.cli", "extract", str(path),
-                                    "--format", "nt"], cwd=ROOT, stdout=out, stderr=err)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "newskg.cli", "extract", str(path), "--format", "nt"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+        )
         _, status, usage = os.wait4(process.pid, 0)  # the child's own peak memory
     process.returncode = os.waitstatus_to_exitcode(status)
     assert process.returncode == 0, err_path.read_text()
@@ -150,8 +158,7 @@ def test_a_build_reports_them_and_publishes_the_rest(tmp_path: Path) -> None:
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "huge.txt").write_text("A long story\n\n" + prose(990_000) + "\n", "utf-8")
-    (articles / "shouting.txt").write_text(capitalised(60_000) + "\n\nShort body here.\n",
-                                           "utf-8")
+    (articles / "shouting.txt").write_text(capitalised(60_000) + "\n\nShort body here.\n", "utf-8")
     (articles / "fine.txt").write_text("A fine story\n\n" + prose(2_000) + "\n", "utf-8")
     started = time.monotonic()
     result = newskg("build", "--articles", articles, "--store", tmp_path / "store")

@@ -24,14 +24,15 @@ from newskg.sparql.engine import Engine, Limits, QueryMemoryExceeded
 from tests.conftest import publish_mini
 
 ROWS = 3000  # 9 million solutions in the cross join: well over 200 MB to sort
-RUNAWAY = ("SELECT ?a ?b WHERE { ?x <http://e/p> ?a . ?y <http://e/p> ?b } ORDER BY ?a ?b")
+RUNAWAY = "SELECT ?a ?b WHERE { ?x <http://e/p> ?a . ?y <http://e/p> ?b } ORDER BY ?a ?b"
 BOUND = 200_000_000
 
 
 @pytest.fixture
 def big_store(tmp_path: Path) -> Path:
-    rows = "\n".join(f'<http://e/s{i}> <http://e/p> "value {i} with some padding words" .'
-                     for i in range(ROWS))
+    rows = "\n".join(
+        f'<http://e/s{i}> <http://e/p> "value {i} with some padding words" .' for i in range(ROWS)
+    )
     path = tmp_path / "big-store"
     publish_mini(path, extra="<http://e/g> {\n" + rows + "\n}\n")
     return path
@@ -54,14 +55,19 @@ def _query(base: str, query: str) -> tuple[int, dict[str, str], bytes]:
 
 def _metric(base: str, name: str) -> float:
     text = _get(base + "/metrics")[2].decode()
-    return sum(sample.value for family in text_string_to_metric_families(text)
-               for sample in family.samples if sample.name == name)
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name
+    )
 
 
 @pytest.mark.slow
 def test_runaway_query_is_stopped_at_the_bound(start_server, big_store: Path) -> None:
-    base = start_server("newskg.serve", "--store", big_store, "--workers", "2",
-                        "--query-memory", str(BOUND))
+    base = start_server(
+        "newskg.serve", "--store", big_store, "--workers", "2", "--query-memory", str(BOUND)
+    )
     status, headers, body = _query(base, RUNAWAY)
     assert status == 503, body
     error = json.loads(body)["error"]
@@ -77,16 +83,22 @@ def test_runaway_query_is_stopped_at_the_bound(start_server, big_store: Path) ->
     assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(ROWS)
 
 
-def test_backstop_when_the_watchdog_is_late(big_store: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backstop_when_the_watchdog_is_late(
+    big_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With the watchdog asleep, RLIMIT_DATA makes the allocation fail (the process aborts):
     still the memory bound's 503, not a 500."""
     monkeypatch.setattr(engine_module, "WATCH_SECONDS", 3600.0)
     engine = Engine(1, limits=Limits(memory=50_000_000))
-    request = {"store": str(big_store / "current"), "query": RUNAWAY,
-               "default_graphs": [], "named_graphs": [],
-               "formats": {"results": "json", "graph": None}, "max_rows": 10**9,
-               "out": f"{engine.spool}/0"}
+    request = {
+        "store": str(big_store / "current"),
+        "query": RUNAWAY,
+        "default_graphs": [],
+        "named_graphs": [],
+        "formats": {"results": "json", "graph": None},
+        "max_rows": 10**9,
+        "out": f"{engine.spool}/0",
+    }
     with pytest.raises(QueryMemoryExceeded):
         engine.run(request, 60)
     small = {**request, "query": "ASK { ?s ?p ?o }"}

@@ -61,21 +61,35 @@ print(json.dumps(results))
 
 
 def test_filter_refuses_network_sockets_and_connect() -> None:
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
-    assert results == {"inet": "EPERM", "inet6": "EPERM", "udp": "EPERM", "netlink": "EPERM",
-                       "packet": "EPERM", "unix": "opened", "unix_connect": "EPERM",
-                       "no_new_privs": "1", "denied": True}
+    assert results == {
+        "inet": "EPERM",
+        "inet6": "EPERM",
+        "udp": "EPERM",
+        "netlink": "EPERM",
+        "packet": "EPERM",
+        "unix": "opened",
+        "unix_connect": "EPERM",
+        "no_new_privs": "1",
+        "denied": True,
+    }
 
 
 def test_every_query_process_runs_under_the_filter(store_dir: Path) -> None:
     engine = Engine(1)
-    request = {"store": str(store_dir / "current"), "query": "ASK { ?s ?p ?o }",
-               "default_graphs": [], "named_graphs": [],
-               "formats": {"results": "json", "graph": None}, "max_rows": 10,
-               "out": f"{engine.spool}/0"}
+    request = {
+        "store": str(store_dir / "current"),
+        "query": "ASK { ?s ?p ?o }",
+        "default_graphs": [],
+        "named_graphs": [],
+        "formats": {"results": "json", "graph": None},
+        "max_rows": 10,
+        "out": f"{engine.spool}/0",
+    }
     reply, _ = engine.run(request, 30)
     assert reply["ok"], reply
     (process,) = engine.idle
@@ -84,6 +98,7 @@ def test_every_query_process_runs_under_the_filter(store_dir: Path) -> None:
 
 
 # --- fail closed where the filter cannot be installed --------------------------------------
+
 
 def test_no_libseccomp_means_no_queries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "pyseccomp", None)  # as when libseccomp2 is missing
@@ -96,15 +111,21 @@ def test_no_libseccomp_means_no_queries(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_query_process_without_libseccomp_answers_503(
-        tmp_path: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A real query process whose libseccomp cannot be loaded (a stand-in module raises as
     pyseccomp does then) runs no query; the engine answers 503 naming the fix."""
-    (tmp_path / "pyseccomp.py").write_text(
-        "raise RuntimeError('Unable to find libseccomp')\n")
+    (tmp_path / "pyseccomp.py").write_text("raise RuntimeError('Unable to find libseccomp')\n")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
-    request = {"store": str(store_dir / "current"), "query": "ASK { ?s ?p ?o }",
-               "default_graphs": [], "named_graphs": [],
-               "formats": {"results": "json", "graph": None}, "max_rows": 10, "out": ""}
+    request = {
+        "store": str(store_dir / "current"),
+        "query": "ASK { ?s ?p ?o }",
+        "default_graphs": [],
+        "named_graphs": [],
+        "formats": {"results": "json", "graph": None},
+        "max_rows": 10,
+        "out": "",
+    }
     reply, inline = Engine(1).run(request, 30)
     assert reply["error"] == "sandbox"
     with pytest.raises(APIError) as refused:
@@ -118,7 +139,6 @@ def test_query_process_without_libseccomp_answers_503(
 # --- the attack, replayed against a real server with the endpoint's check switched off -------
 
 
-
 @pytest.fixture
 def unchecked_server(start_server, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A real server whose endpoint does not refuse SERVICE itself (fault injection)."""
@@ -130,15 +150,20 @@ def _send(base: str, how: str, query: str) -> tuple[int, dict]:
     headers = {"Accept": "application/sparql-results+json, text/turtle, application/json"}
     if how == "GET":
         request = urllib.request.Request(
-            base + "/sparql?" + urllib.parse.urlencode({"query": query}), headers=headers)
+            base + "/sparql?" + urllib.parse.urlencode({"query": query}), headers=headers
+        )
     elif how == "form":
         request = urllib.request.Request(
-            base + "/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
-            headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+            base + "/sparql",
+            data=urllib.parse.urlencode({"query": query}).encode(),
+            headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+        )
     else:
         request = urllib.request.Request(
-            base + "/sparql", data=query.encode(),
-            headers={**headers, "Content-Type": "application/sparql-query"})
+            base + "/sparql",
+            data=query.encode(),
+            headers={**headers, "Content-Type": "application/sparql-query"},
+        )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
@@ -172,8 +197,9 @@ def test_service_past_the_check_makes_no_connection(unchecked_server: str, liste
         for how in ("GET", "form", "direct"):
             status, body = _send(unchecked_server, how, query)
             assert status == 400, (how, query, body)
-            assert body["error"]["message"] == ("SERVICE is not allowed: this endpoint never "
-                                                "fetches anything from elsewhere")
+            assert body["error"]["message"] == (
+                "SERVICE is not allowed: this endpoint never fetches anything from elsewhere"
+            )
     # SERVICE SILENT swallows the refusal, as SPARQL says it must: an empty answer, no fetch.
     silent = f"SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}"
     for how in ("GET", "form", "direct"):
@@ -184,12 +210,16 @@ def test_service_past_the_check_makes_no_connection(unchecked_server: str, liste
 
 # --- remote-store mode: the store runs the query, so its text may not name SERVICE ----------
 
-@pytest.mark.parametrize("query", [
-    *(template.format(port=7878) for template in REFUSED),
-    "SELECT * WHERE { S\\u0045RVICE <http://127.0.0.1:7878/x> { ?s ?p ?o } }",
-    "SELECT * WHERE { \\U00000053ervice <http://127.0.0.1:7878/x> { ?s ?p ?o } }",
-    "select * where { ?s ?p ?o SeRvIcE silent <http://127.0.0.1:7878/x> { ?s ?p ?o } }",
-])
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        *(template.format(port=7878) for template in REFUSED),
+        "SELECT * WHERE { S\\u0045RVICE <http://127.0.0.1:7878/x> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\U00000053ervice <http://127.0.0.1:7878/x> { ?s ?p ?o } }",
+        "select * where { ?s ?p ?o SeRvIcE silent <http://127.0.0.1:7878/x> { ?s ?p ?o } }",
+    ],
+)
 def test_remote_mode_refuses_any_service(query: str) -> None:
     from newskg.backends.remote.engine import refuse_service
 
@@ -206,8 +236,9 @@ def test_remote_mode_passes_queries_without_service() -> None:
 
 
 @pytest.mark.slow
-def test_remote_store_is_never_asked_to_fetch(tmp_path: Path, store_dir: Path, listener,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_remote_store_is_never_asked_to_fetch(
+    tmp_path: Path, store_dir: Path, listener, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Served from a real ``oxigraph serve`` (which does fetch SERVICE) with the endpoint's
     check switched off: the query is refused before it is sent, and nobody connects."""
     import shutil
@@ -223,8 +254,9 @@ def test_remote_store_is_never_asked_to_fetch(tmp_path: Path, store_dir: Path, l
         pushed = run_newskg("push", "--store", store)
         assert pushed.returncode == 0, pushed.stdout + pushed.stderr
         monkeypatch.setenv("TESTING_SKIP_SERVICE_CHECK", "1")
-        with running_server("newskg.cli", "serve", "--store", store, "--workers", "1",
-                            workdir=tmp_path) as base:
+        with running_server(
+            "newskg.cli", "serve", "--store", store, "--workers", "1", workdir=tmp_path
+        ) as base:
             for template in REFUSED:
                 for how in ("GET", "form", "direct"):
                     status, body = _send(base, how, template.format(port=port))
@@ -242,6 +274,8 @@ def test_point_lookups_naming_service_go_to_a_query_process() -> None:
     from newskg.web.http.fast_lane import eligible
 
     assert eligible("SELECT ?p ?o WHERE { <http://e/x> ?p ?o }", NO_DATASET)
-    for query in ("SELECT ?p ?o WHERE { <http://e/x> ?p ?o } # SERVICE",
-                  "SELECT ?p ?o WHERE { <http://e/x> ?p <http://e/S\\u0045RVICE> }"):
+    for query in (
+        "SELECT ?p ?o WHERE { <http://e/x> ?p ?o } # SERVICE",
+        "SELECT ?p ?o WHERE { <http://e/x> ?p <http://e/S\\u0045RVICE> }",
+    ):
         assert not eligible(query, NO_DATASET)

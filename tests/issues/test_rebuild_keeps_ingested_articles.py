@@ -26,14 +26,19 @@ from tests.ops.publishing import BASE, check_published, newskg, report
 
 pytestmark = pytest.mark.slow
 TOKEN = "rebuild-test-token"
-ARTICLES = ("SELECT ?a WHERE { ?a a <https://w3id.org/newskg/ontology#Article> }")
+ARTICLES = "SELECT ?a WHERE { ?a a <https://w3id.org/newskg/ontology#Article> }"
 
 
 def served_articles(url: str) -> set[str]:
-    rows = requests.get(f"{url}/sparql", params={"query": ARTICLES}, timeout=30,
-                        headers={"Accept": "application/sparql-results+json"}).json()
-    return {row["a"]["value"].removeprefix(BASE + "id/article/")
-            for row in rows["results"]["bindings"]}
+    rows = requests.get(
+        f"{url}/sparql",
+        params={"query": ARTICLES},
+        timeout=30,
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()
+    return {
+        row["a"]["value"].removeprefix(BASE + "id/article/") for row in rows["results"]["bindings"]
+    }
 
 
 def wait_served(url: str, version: str) -> None:
@@ -44,19 +49,24 @@ def wait_served(url: str, version: str) -> None:
 
 
 def test_a_rebuild_keeps_what_add_and_the_api_published(
-        tmp_path: Path, start_server: Callable[..., str]) -> None:
+    tmp_path: Path, start_server: Callable[..., str]
+) -> None:
     folder, store_dir = tmp_path / "articles", tmp_path / "store"
     for n in (0, 1):
         synthetic.write(folder, n)
     assert newskg("build", "--articles", folder, "--store", store_dir, "-q").returncode == 0
-    url = start_server("newskg.cli", "serve", "--store", store_dir, "--workers", "1",
-                       "--ingest-token", TOKEN)
+    url = start_server(
+        "newskg.cli", "serve", "--store", store_dir, "--workers", "1", "--ingest-token", TOKEN
+    )
     added = newskg("add", synthetic.write(tmp_path / "sent", 7), "--store", store_dir, "-q")
     assert added.returncode == 0, added.stderr
-    posted = requests.post(f"{url}/api/articles", params={"name": "ingested-008"},
-                           data=synthetic.article(8).encode(), timeout=300,
-                           headers={"Authorization": f"Bearer {TOKEN}",
-                                    "Content-Type": "text/plain; charset=utf-8"})
+    posted = requests.post(
+        f"{url}/api/articles",
+        params={"name": "ingested-008"},
+        data=synthetic.article(8).encode(),
+        timeout=300,
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/plain; charset=utf-8"},
+    )
     assert posted.status_code == 201, posted.text
 
     # The build step of `make run`: the folder holds neither ingested article.
@@ -73,11 +83,14 @@ def test_a_rebuild_keeps_what_add_and_the_api_published(
 
     # More publishes than versions kept: the kept articles' sources must all survive.
     for _ in range(3):
-        again = newskg("build", "--articles", folder, "--store", store_dir, "-q",
-                       "--keep-versions", "2")
+        again = newskg(
+            "build", "--articles", folder, "--store", store_dir, "-q", "--keep-versions", "2"
+        )
         assert again.returncode == 0, again.stderr
-        assert ("kept 2 published articles not in" in again.stdout
-                and "ingested-008, story-007" in again.stdout), again.stdout
+        assert (
+            "kept 2 published articles not in" in again.stdout
+            and "ingested-008, story-007" in again.stdout
+        ), again.stdout
     version = store.published(store_dir)
     assert version is not None
     kept = records(version)
@@ -100,8 +113,10 @@ def test_a_kept_article_whose_source_is_gone_fails_the_build(tmp_path: Path) -> 
     folder, store_dir = tmp_path / "articles", tmp_path / "store"
     synthetic.write(folder, 0)
     assert newskg("build", "--articles", folder, "--store", store_dir, "-q").returncode == 0
-    assert newskg("add", synthetic.write(tmp_path / "sent", 7), "--store", store_dir,
-                  "-q").returncode == 0
+    assert (
+        newskg("add", synthetic.write(tmp_path / "sent", 7), "--store", store_dir, "-q").returncode
+        == 0
+    )
     before = store.published(store_dir)
     assert before is not None
     record = records(before)["story-007"]

@@ -17,11 +17,14 @@ from newskg.extraction.reader import ArticleError, read_article
 from tests.ops.publishing import newskg
 
 
-@pytest.mark.parametrize("meta", [
-    '{"headline": "A \\ud800 headline"}',
-    '{"authors": ["Ann Lee", "\\udfff"]}',
-    '{"\\ud800": "x"}',
-])
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '{"headline": "A \\ud800 headline"}',
+        '{"authors": ["Ann Lee", "\\udfff"]}',
+        '{"\\ud800": "x"}',
+    ],
+)
 def test_the_sidecar_is_rejected_with_file_and_reason(tmp_path: Path, meta: str) -> None:
     (tmp_path / "a.txt").write_text("A headline\n\nPolice said it rained.\n", "utf-8")
     (tmp_path / "a.meta.json").write_text(meta, "utf-8")
@@ -38,8 +41,7 @@ def test_a_full_surrogate_pair_is_a_character(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["turtle", "nt"])
-def test_newskg_extract_says_what_is_wrong_without_a_traceback(tmp_path: Path, fmt: str
-                                                                ) -> None:
+def test_newskg_extract_says_what_is_wrong_without_a_traceback(tmp_path: Path, fmt: str) -> None:
     (tmp_path / "a.txt").write_text("A headline\n\nPolice said it rained.\n", "utf-8")
     (tmp_path / "a.meta.json").write_text('{"headline": "\\ud800"}', "utf-8")
     result = newskg("extract", tmp_path / "a.txt", "--format", fmt)

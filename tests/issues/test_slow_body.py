@@ -28,11 +28,14 @@ def trickling(base: str, sources: list[str]) -> Iterator[list[socket.socket]]:
     with ExitStack() as stack:
         connections = []
         for source in sources:
-            sock = stack.enter_context(socket.create_connection(
-                (host, int(port)), timeout=10, source_address=(source, 0)))
-            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n"
-                         b"Content-Type: application/x-www-form-urlencoded\r\n"
-                         b"Content-Length: 1000\r\n\r\nq")
+            sock = stack.enter_context(
+                socket.create_connection((host, int(port)), timeout=10, source_address=(source, 0))
+            )
+            sock.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n"
+                b"Content-Length: 1000\r\n\r\nq"
+            )
             connections.append(sock)
         yield connections
 
@@ -47,8 +50,9 @@ def status_of(sock: socket.socket, timeout: float) -> int | None:
     return int(head.split(b" ")[1]) if head else None
 
 
-def test_one_client_trickling_eight_bodies(start_server: Callable[..., str],
-                                           store_dir: Path) -> None:
+def test_one_client_trickling_eight_bodies(
+    start_server: Callable[..., str], store_dir: Path
+) -> None:
     base = start_server("newskg.serve", "--store", store_dir, "--workers", "2")
     with trickling(base, ["127.0.0.9"] * 8) as connections, HealthProbe(base) as probe:
         time.sleep(3)  # the attack as it runs: bodies trickle, /healthz is asked meanwhile
@@ -58,8 +62,7 @@ def test_one_client_trickling_eight_bodies(start_server: Callable[..., str],
     assert probe.worst < 1.5  # was unanswered for 60 s
 
 
-def test_many_clients_trickling_bodies(start_server: Callable[..., str],
-                                       store_dir: Path) -> None:
+def test_many_clients_trickling_bodies(start_server: Callable[..., str], store_dir: Path) -> None:
     base = start_server("newskg.serve", "--store", store_dir, "--workers", "2")
     sources = [f"127.0.2.{n}" for n in range(1, 13)]
     with trickling(base, sources) as connections, HealthProbe(base) as probe:

@@ -22,12 +22,11 @@ from pathlib import Path
 import pytest
 
 from tests.issues.probe import HealthProbe
-from tests.ops.proxy import (  # noqa: F401
+from tests.ops.proxy import (
     CONNECTIONS,
     HARD_LIMIT,
     REQUEST_TIMEOUT,
     Proxied,
-    behind_proxy,
 )
 from tests.ops.raw_http import exchange
 
@@ -44,9 +43,11 @@ def connect(base: str, source: str) -> socket.socket:
 def post_headers(base: str, source: str) -> socket.socket:
     """A connection from ``source`` that has sent the headers of a form POST of ``BODY``."""
     sock = connect(base, source)
-    sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n"
-                 b"Content-Type: application/x-www-form-urlencoded\r\n"
-                 b"Content-Length: %d\r\n\r\n" % len(BODY))
+    sock.sendall(
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(BODY)
+    )
     return sock
 
 
@@ -74,7 +75,7 @@ def trickle(socks: list[socket.socket]) -> list[bytes]:
         for index, sock in enumerate(socks):
             if not done[index]:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    sock.sendall(BODY[sent:sent + 1])
+                    sock.sendall(BODY[sent : sent + 1])
         time.sleep(1)
         done = [done[index] or answered(sock) for index, sock in enumerate(socks)]
         if all(done):
@@ -93,14 +94,17 @@ def read_all(sock: socket.socket) -> bytes:
 
 
 def test_a_trickled_body_is_cut_off_at_the_deadline(
-        behind_proxy: Callable[..., Proxied], store_dir: Path) -> None:  # noqa: F811
+    behind_proxy: Callable[..., Proxied], store_dir: Path
+) -> None:  # noqa: F811
     proxied = behind_proxy("--store", store_dir, "--workers", "1")
     started = time.monotonic()
     with post_headers(proxied.proxy, "127.0.0.2") as sock:
         [reply] = trickle([sock])
     waited = time.monotonic() - started
-    print(f"body trickled at 1 byte/s: 408 after {waited:.2f} s "
-          f"(timeout http-request {REQUEST_TIMEOUT} s)")
+    print(
+        f"body trickled at 1 byte/s: 408 after {waited:.2f} s "
+        f"(timeout http-request {REQUEST_TIMEOUT} s)"
+    )
     assert reply.startswith(b"HTTP/1.1 408 "), reply
     error = json.loads(reply.partition(b"\r\n\r\n")[2])["error"]
     assert error["status"] == 408 and error["hint"]
@@ -115,22 +119,29 @@ def test_a_trickled_body_is_cut_off_at_the_deadline(
     assert posts_received(proxied.server_log) == []  # newskg never saw it
 
 
-def test_trickled_bodies_never_hold_the_server(behind_proxy: Callable[..., Proxied],  # noqa: F811
-                                               store_dir: Path) -> None:
+def test_trickled_bodies_never_hold_the_server(
+    behind_proxy: Callable[..., Proxied],
+    store_dir: Path,
+) -> None:
     proxied = behind_proxy("--store", store_dir, "--workers", "2")
     with ExitStack() as stack, HealthProbe(proxied.proxy) as probe:
-        trickles = [stack.enter_context(post_headers(proxied.proxy, "127.0.0.2"))
-                    for _ in range(CONNECTIONS)]
+        trickles = [
+            stack.enter_context(post_headers(proxied.proxy, "127.0.0.2"))
+            for _ in range(CONNECTIONS)
+        ]
         replies = trickle(trickles)
-    print(f"/healthz through the proxy, worst latency during {CONNECTIONS} trickles: "
-          f"{probe.worst:.3f} s")
+    print(
+        f"/healthz through the proxy, worst latency during {CONNECTIONS} trickles: "
+        f"{probe.worst:.3f} s"
+    )
     assert all(reply.startswith(b"HTTP/1.1 408 ") for reply in replies), replies
     assert posts_received(proxied.server_log) == []
     assert probe.worst < 1.5  # was unanswered for 60 s on a bare server
 
 
 def test_connections_per_address_are_bounded_idle_ones_included(
-        behind_proxy: Callable[..., Proxied], store_dir: Path) -> None:  # noqa: F811
+    behind_proxy: Callable[..., Proxied], store_dir: Path
+) -> None:  # noqa: F811
     proxied = behind_proxy("--store", store_dir, "--workers", "1")
     attacker, other = "127.0.0.2", "127.0.0.3"
     with ExitStack() as stack:
@@ -162,7 +173,8 @@ def test_connections_per_address_are_bounded_idle_ones_included(
 
 
 def test_idle_connections_are_closed_at_the_deadline(
-        behind_proxy: Callable[..., Proxied], store_dir: Path) -> None:  # noqa: F811
+    behind_proxy: Callable[..., Proxied], store_dir: Path
+) -> None:  # noqa: F811
     proxied = behind_proxy("--store", store_dir, "--workers", "1")
     with connect(proxied.proxy, "127.0.0.2") as idle:
         started = time.monotonic()

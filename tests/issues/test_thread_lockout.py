@@ -24,8 +24,10 @@ from tests.ops.raw_http import Reply, exchange
 
 pytestmark = pytest.mark.slow
 
-SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-        "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }")
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+    "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
+)
 TIMEOUT = 5.0  # s: without the fix, /healthz waited about this long per round
 JSON = {"Accept": "application/json"}
 
@@ -37,12 +39,21 @@ def ask(base: str, query: str, source: str) -> tuple[Reply, float]:
 
 
 def serve(start_server: Callable[..., str], store_dir: Path, *extra: str) -> str:
-    return start_server("newskg.serve", "--store", store_dir, "--workers", "2",
-                        "--query-timeout", str(TIMEOUT), *extra)
+    return start_server(
+        "newskg.serve",
+        "--store",
+        store_dir,
+        "--workers",
+        "2",
+        "--query-timeout",
+        str(TIMEOUT),
+        *extra,
+    )
 
 
 def test_one_client_gets_two_queries_in_flight_and_healthz_answers(
-        start_server: Callable[..., str], store_dir: Path) -> None:
+    start_server: Callable[..., str], store_dir: Path
+) -> None:
     base = serve(start_server, store_dir)
     with HealthProbe(base) as probe, ThreadPoolExecutor(8) as pool:
         replies = list(pool.map(lambda n: ask(base, f"{SLOW} # {n}", "127.0.0.5"), range(8)))
@@ -60,34 +71,42 @@ def test_one_client_gets_two_queries_in_flight_and_healthz_answers(
 
 
 def test_queries_wait_briefly_for_a_process_and_never_past_the_limit(
-        start_server: Callable[..., str], store_dir: Path) -> None:
+    start_server: Callable[..., str], store_dir: Path
+) -> None:
     """Eight clients, four query processes: the queries that find every process busy are
     answered 503 ("busy") within --query-wait instead of holding a thread; none answers
     later than the time limit."""
     base = serve(start_server, store_dir, "--query-wait", "0.5")
     with HealthProbe(base) as probe, ThreadPoolExecutor(8) as pool:
-        replies = list(pool.map(lambda n: ask(base, f"{SLOW} # {n}", f"127.0.1.{n + 1}"),
-                                range(8)))
+        replies = list(pool.map(lambda n: ask(base, f"{SLOW} # {n}", f"127.0.1.{n + 1}"), range(8)))
     messages = [json.loads(reply.body)["error"]["message"] for reply, _ in replies]
     assert all(reply.status == 503 for reply, _ in replies), messages
-    busy = [seconds for (reply, seconds), message in zip(replies, messages, strict=True)
-            if "busy" in message]
+    busy = [
+        seconds
+        for (reply, seconds), message in zip(replies, messages, strict=True)
+        if "busy" in message
+    ]
     seen = [(m[:40], round(s, 2)) for m, (_, s) in zip(messages, replies, strict=True)]
     assert len(busy) >= 4, seen  # 2 workers x 2 query processes ran, the rest waited
     assert all(seconds < TIMEOUT for seconds in busy)
     assert max(seconds for _, seconds in replies) < TIMEOUT + 1.5  # never twice the limit
     text = exchange(base, "GET", "/metrics").body.decode()
-    assert sum(sample.value for family in text_string_to_metric_families(text)
-               for sample in family.samples
-               if sample.name == "newskg_busy_total") == len(busy)
+    assert sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "newskg_busy_total"
+    ) == len(busy)
     print(f"/healthz worst latency during the attack: {probe.worst:.3f} s")
     assert probe.worst < 1.5
 
 
 def test_time_already_running_counts_toward_the_budget(
-        start_server: Callable[..., str], store_dir: Path) -> None:
-    base = serve(start_server, store_dir, "--throttle-query-seconds", "1",
-                 "--throttle-window", "600")
+    start_server: Callable[..., str], store_dir: Path
+) -> None:
+    base = serve(
+        start_server, store_dir, "--throttle-query-seconds", "1", "--throttle-window", "600"
+    )
     client = "127.0.0.6"
     with ThreadPoolExecutor(1) as pool:
         running = pool.submit(ask, base, SLOW, client)

@@ -25,18 +25,24 @@ def unusable_cache(tmp_path: Path) -> Path:
 
 
 def failures(text: str) -> float:
-    return sum(sample.value for family in text_string_to_metric_families(text)
-               for sample in family.samples
-               if sample.name == "newskg_throttle_failures_total")
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "newskg_throttle_failures_total"
+    )
 
 
-def test_queries_are_refused_when_the_bookkeeping_fails(store_dir: Path,
-                                                         tmp_path: Path) -> None:
-    client = create_app({"STORE": str(store_dir), "TESTING": True,
-                         "CACHE_DIR": str(unusable_cache(tmp_path))}).test_client()
+def test_queries_are_refused_when_the_bookkeeping_fails(store_dir: Path, tmp_path: Path) -> None:
+    client = create_app(
+        {"STORE": str(store_dir), "TESTING": True, "CACHE_DIR": str(unusable_cache(tmp_path))}
+    ).test_client()
     before = failures(client.get("/metrics").get_data(as_text=True))
-    reply = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
-                       headers={"Accept": "application/json"})
+    reply = client.get(
+        "/sparql",
+        query_string={"query": "ASK { ?s ?p ?o }"},
+        headers={"Accept": "application/json"},
+    )
     assert reply.status_code == 503
     assert "bookkeeping" in json.loads(reply.data)["error"]["message"]
     assert reply.headers["Retry-After"] == "10"
@@ -44,12 +50,27 @@ def test_queries_are_refused_when_the_bookkeeping_fails(store_dir: Path,
     assert failures(client.get("/metrics").get_data(as_text=True)) > before
 
 
-def test_serve_refuses_to_start_on_an_unusable_throttle_file(store_dir: Path,
-                                                              tmp_path: Path) -> None:
+def test_serve_refuses_to_start_on_an_unusable_throttle_file(
+    store_dir: Path, tmp_path: Path
+) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "newskg.cli", "serve", "--store", str(store_dir),
-         "--port", "0", "--cache-dir", str(unusable_cache(tmp_path))],
-        capture_output=True, text=True, cwd=ROOT, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "newskg.cli",
+            "serve",
+            "--store",
+            str(store_dir),
+            "--port",
+            "0",
+            "--cache-dir",
+            str(unusable_cache(tmp_path)),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "throttle" in result.stderr and "--cache-dir" in result.stderr
 

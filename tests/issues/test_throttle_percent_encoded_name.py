@@ -16,8 +16,10 @@ import pytest
 from newskg.web.endpoint import asks_query
 from tests.ops.raw_http import exchange
 
-SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-        "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }")
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+    "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
+)
 JSON = {"Accept": "application/json"}
 FORM = {**JSON, "Content-Type": "application/x-www-form-urlencoded"}
 DIRECT = {**JSON, "Content-Type": "application/sparql-query"}
@@ -39,10 +41,21 @@ def percent_encoded(query: str) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["percent-encoded name", "form body", "direct POST"])
 def test_every_spelling_is_charged_and_throttled(
-        how: str, start_server: Callable[..., str], store_dir: Path) -> None:
-    base = start_server("newskg.serve", "--store", store_dir, "--workers", "2",
-                        "--query-timeout", "1", "--throttle-query-seconds", "0.5",
-                        "--throttle-window", "600")
+    how: str, start_server: Callable[..., str], store_dir: Path
+) -> None:
+    base = start_server(
+        "newskg.serve",
+        "--store",
+        store_dir,
+        "--workers",
+        "2",
+        "--query-timeout",
+        "1",
+        "--throttle-query-seconds",
+        "0.5",
+        "--throttle-window",
+        "600",
+    )
 
     def send(query: str, source: str) -> int:
         if how == "percent-encoded name":
@@ -53,8 +66,7 @@ def test_every_spelling_is_charged_and_throttled(
         return exchange(base, "POST", "/sparql", DIRECT, query.encode(), source=source).status
 
     assert send(SLOW, "127.0.0.7") == 503  # ran to the time limit: 1 s charged
-    refused = exchange(base, "GET", percent_encoded("ASK {} # again"), JSON,
-                       source="127.0.0.7")
+    refused = exchange(base, "GET", percent_encoded("ASK {} # again"), JSON, source="127.0.0.7")
     assert refused.status == 429, refused.body
     assert "share of query time" in json.loads(refused.body)["error"]["message"]
     assert int(refused.header("Retry-After") or 0) >= 1
@@ -65,7 +77,6 @@ def test_every_spelling_is_charged_and_throttled(
 def test_the_upper_case_name_is_no_query(live_server: str) -> None:
     """``QUERY=`` is not the Protocol's parameter: the endpoint describes itself, runs
     nothing (so there is nothing to throttle)."""
-    reply = exchange(live_server, "GET", "/sparql?QUERY=" + quote(SLOW),
-                     {"Accept": "text/turtle"})
+    reply = exchange(live_server, "GET", "/sparql?QUERY=" + quote(SLOW), {"Accept": "text/turtle"})
     assert reply.status == 200
     assert b"http://www.w3.org/ns/sparql-service-description#" in reply.body

@@ -21,14 +21,32 @@ pytestmark = pytest.mark.slow
 
 def serve(store_dir: Path, port: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "newskg.cli", "serve", "--store", str(store_dir),
-         "--host", "127.0.0.1", "--port", port, "--workers", "1",
-         "--cache-dir", str(tmp_path / "cache-second")],
-        capture_output=True, text=True, cwd=ROOT, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "newskg.cli",
+            "serve",
+            "--store",
+            str(store_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--workers",
+            "1",
+            "--cache-dir",
+            str(tmp_path / "cache-second"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
 
 
-def test_a_second_server_on_the_port_exits_2(start_server: Callable[..., str],
-                                             store_dir: Path, tmp_path: Path) -> None:
+def test_a_second_server_on_the_port_exits_2(
+    start_server: Callable[..., str], store_dir: Path, tmp_path: Path
+) -> None:
     base = start_server("newskg.cli", "serve", "--store", store_dir, "--workers", "1")
     port = base.rsplit(":", 1)[1]
     second = serve(store_dir, port, tmp_path)

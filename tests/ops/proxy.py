@@ -66,19 +66,25 @@ def running_haproxy(upstream: str, workdir: Path) -> Iterator[tuple[str, Path]]:
     """HAProxy (``-db``: foreground, its own process group) in front of ``upstream`` until the
     block ends; yields its base URL and log once it accepts connections."""
     haproxy = shutil.which("haproxy") or next(
-        (path for path in ("/usr/sbin/haproxy", "/sbin/haproxy") if os.access(path, os.X_OK)),
-        None)
+        (path for path in ("/usr/sbin/haproxy", "/sbin/haproxy") if os.access(path, os.X_OK)), None
+    )
     if haproxy is None:
-        pytest.skip("haproxy is not installed (apt-get install haproxy): the "
-                    "deploy/haproxy.cfg tests need a real HAProxy")
+        pytest.skip(
+            "haproxy is not installed (apt-get install haproxy): the "
+            "deploy/haproxy.cfg tests need a real HAProxy"
+        )
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     config = workdir / "haproxy.cfg"
     config.write_text(proxy_config(int(upstream.rsplit(":", 1)[1]), port))
     log = workdir / "haproxy.log"
     with log.open("wb") as output:
-        process = subprocess.Popen([haproxy, "-f", str(config), "-db"], stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [haproxy, "-f", str(config), "-db"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -97,15 +103,17 @@ def running_haproxy(upstream: str, workdir: Path) -> Iterator[tuple[str, Path]]:
 
 
 @pytest.fixture
-def behind_proxy(start_server: Callable[..., str], tmp_path: Path) -> Iterator[
-        Callable[..., Proxied]]:
+def behind_proxy(
+    start_server: Callable[..., str], tmp_path: Path
+) -> Iterator[Callable[..., Proxied]]:
     """``behind_proxy(*serve_args)``: ``newskg serve *serve_args --trusted-proxies 127.0.0.1``
     behind the shipped HAProxy config; both stopped after the test."""
     with ExitStack() as stack:
+
         def start(*args: str | Path) -> Proxied:
             server = start_server("newskg.serve", *args, "--trusted-proxies", "127.0.0.1")
             port = server.rsplit(":", 1)[1]
             proxy, log = stack.enter_context(running_haproxy(server, tmp_path / f"haproxy-{port}"))
             return Proxied(proxy, server, tmp_path / f"server-{port}.log", log)
-        yield start
 
+        yield start

@@ -29,18 +29,24 @@ def build_synthetic(folder: Path, numbers: tuple[int, ...] = (0, 1)) -> Path:
 
     for n in numbers:
         synthetic.write(folder / "articles", n)
-    result = newskg("build", "--articles", folder / "articles", "--store", folder / "store",
-                    "-q")
+    result = newskg("build", "--articles", folder / "articles", "--store", folder / "store", "-q")
     assert result.returncode == 0, result.stderr
     return folder / "store"
 
 
-def newskg(*args: str | Path, timeout: float = 600, cwd: Path = ROOT
-           ) -> subprocess.CompletedProcess[str]:
+def newskg(
+    *args: str | Path, timeout: float = 600, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
     """Run ``newskg ARGS`` (settings only from ARGS, none from NEWSKG_* of the caller)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSKG_")}
-    return subprocess.run([*NEWSKG, *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          env=env, timeout=timeout)
+    return subprocess.run(
+        [*NEWSKG, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
 
 
 def report(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
@@ -68,8 +74,11 @@ def assert_same_graphs(actual: Path, expected: Path) -> None:
 
 
 def article_graphs(store_dir: Path) -> set[str]:
-    return {name.removeprefix(BASE + "graph/") for name in graphs(store_dir)
-            if name.startswith(BASE + "graph/") and name != BASE + "graph/entities"}
+    return {
+        name.removeprefix(BASE + "graph/")
+        for name in graphs(store_dir)
+        if name.startswith(BASE + "graph/") and name != BASE + "graph/entities"
+    }
 
 
 def check_published(store_dir: Path) -> store.Version:
@@ -77,8 +86,11 @@ def check_published(store_dir: Path) -> store.Version:
     summary lists, and conforms to the shapes; returns it."""
     version, opened = store.open_published(store_dir)
     summary = version.summary()
-    names = {q.graph_name.value for q in opened.quads_for_pattern(None, None, None)
-             if isinstance(q.graph_name, pyoxigraph.NamedNode)}
+    names = {
+        q.graph_name.value
+        for q in opened.quads_for_pattern(None, None, None)
+        if isinstance(q.graph_name, pyoxigraph.NamedNode)
+    }
     expected = {BASE + "graph/" + a for a in summary["published"]}
     assert names == expected | {BASE + "graph/entities", ONTOLOGY}, (version.id, names)
     assert len(opened) == summary["triples"], version.id

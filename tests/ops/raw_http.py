@@ -21,8 +21,15 @@ class Reply:
         return self.headers.get(name)
 
 
-def exchange(base: str, method: str, target: bytes | str, headers: dict[str, str] | None = None,
-             body: bytes = b"", source: str | None = None, timeout: float = 60) -> Reply:
+def exchange(
+    base: str,
+    method: str,
+    target: bytes | str,
+    headers: dict[str, str] | None = None,
+    body: bytes = b"",
+    source: str | None = None,
+    timeout: float = 60,
+) -> Reply:
     """Send ``method target`` with ``headers`` and ``body`` (Content-Length added when there
     is a body) to ``base`` (``http://127.0.0.1:PORT``); read the whole reply (the
     connection is closed after it, so the body ends at EOF or at Content-Length)."""
@@ -36,8 +43,9 @@ def exchange(base: str, method: str, target: bytes | str, headers: dict[str, str
     if body or method == "POST":
         lines.append(f"Content-Length: {len(body)}".encode())
     data = b"\r\n".join(lines) + b"\r\n\r\n" + body
-    with socket.create_connection((host, int(port)), timeout=timeout,
-                                  source_address=(source, 0) if source else None) as sock:
+    with socket.create_connection(
+        (host, int(port)), timeout=timeout, source_address=(source, 0) if source else None
+    ) as sock:
         # Refused before the whole request was sent (request line too long …): read why.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             sock.sendall(data)
@@ -58,7 +66,7 @@ def exchange(base: str, method: str, target: bytes | str, headers: dict[str, str
     if "chunked" in message.get("Transfer-Encoding", "").lower():
         rest = _dechunk(rest)
     elif length is not None and length.isdigit() and method != "HEAD":
-        rest = rest[:int(length)]
+        rest = rest[: int(length)]
     return Reply(int(parts[1]), message, rest)
 
 
@@ -70,5 +78,5 @@ def _dechunk(data: bytes) -> bytes:
         if size == 0:
             break
         out += data[:size]
-        data = data[size + 2:]
+        data = data[size + 2 :]
     return bytes(out)

@@ -40,22 +40,41 @@ class Bad:
 GOOD = synthetic.article(20).encode()
 BAD = {
     "empty": Bad({"empty.txt": b""}, "empty.txt", "empty article", True),
-    "binary": Bad({"binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, "binary.txt",
-                  "binary file", True),
-    "latin-1": Bad({"latin1.txt": "Headline\n\nJosé María said so.\n".encode("latin-1")},
-                   "latin1.txt", "not UTF-8", True),
-    "50 MB": Bad({"huge.txt": b"All work and no play. " * (50 * 1024 * 1024 // 22)},
-                 "huge.txt", "larger than an article"),
-    "malformed sidecar": Bad({"meta.txt": GOOD, "meta.meta.json": b'{"published": '},
-                             "meta.meta.json", "invalid JSON", True),
+    "binary": Bad(
+        {"binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"}, "binary.txt", "binary file", True
+    ),
+    "latin-1": Bad(
+        {"latin1.txt": "Headline\n\nJosé María said so.\n".encode("latin-1")},
+        "latin1.txt",
+        "not UTF-8",
+        True,
+    ),
+    "50 MB": Bad(
+        {"huge.txt": b"All work and no play. " * (50 * 1024 * 1024 // 22)},
+        "huge.txt",
+        "larger than an article",
+    ),
+    "malformed sidecar": Bad(
+        {"meta.txt": GOOD, "meta.meta.json": b'{"published": '},
+        "meta.meta.json",
+        "invalid JSON",
+        True,
+    ),
     "sidecar url not an IRI": Bad(
-        {"badurl.txt": GOOD, "badurl.meta.json": json.dumps({"url": "www.example.org/a"})
-         .encode()}, "badurl.meta.json", "not an absolute http(s) URL"),
+        {"badurl.txt": GOOD, "badurl.meta.json": json.dumps({"url": "www.example.org/a"}).encode()},
+        "badurl.meta.json",
+        "not an absolute http(s) URL",
+    ),
     # "same name.txt" and "same-name.txt" are both the article "same-name": the first (in
     # name order) is taken, the second rejected.
-    "duplicate name": Bad({"same name.txt": synthetic.article(21).encode(),
-                           "same-name.txt": synthetic.article(22).encode()},
-                          "same-name.txt", "same article name 'same-name'"),
+    "duplicate name": Bad(
+        {
+            "same name.txt": synthetic.article(21).encode(),
+            "same-name.txt": synthetic.article(22).encode(),
+        },
+        "same-name.txt",
+        "same article name 'same-name'",
+    ),
 }
 GOOD_IDS = {"story-000", "story-001"}
 
@@ -118,8 +137,9 @@ def test_add_rejects_each_and_loses_nothing(published: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("name", [n for n, bad in BAD.items() if n != "duplicate name"])
-def test_add_of_only_a_bad_file_publishes_nothing(published: Path, tmp_path: Path,
-                                                  name: str) -> None:
+def test_add_of_only_a_bad_file_publishes_nothing(
+    published: Path, tmp_path: Path, name: str
+) -> None:
     store_dir = tmp_path / "store"
     shutil.copytree(published, store_dir, symlinks=True)
     bad = BAD[name]

@@ -32,8 +32,13 @@ KILLS = 10  # per command: 20 processes killed in all (runs that finish first do
 
 def cli(*args: str | Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSKG_")}
-    return subprocess.Popen([*NEWSKG, *map(str, args), "--quiet"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [*NEWSKG, *map(str, args), "--quiet"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def timed(*args: str | Path) -> float:
@@ -65,8 +70,10 @@ def test_kill_9_at_random_points(tmp_path: Path) -> None:
     store_dir, build_dir, add_dir = tmp_path / "store", tmp_path / "build", tmp_path / "add"
     for n in range(3):
         synthetic.write(build_dir, n)
-    lifetime = {"build": timed("build", "--articles", build_dir, "--store", store_dir),
-                "add": timed("add", synthetic.write(add_dir, 50), "--store", store_dir)}
+    lifetime = {
+        "build": timed("build", "--articles", build_dir, "--store", store_dir),
+        "add": timed("add", synthetic.write(add_dir, 50), "--store", store_dir),
+    }
     print("lifetimes (s): " + ", ".join(f"{k} {v:.2f}" for k, v in lifetime.items()))
     checked: set[str] = set()
     outcomes: Counter[str] = Counter()
@@ -80,8 +87,7 @@ def test_kill_9_at_random_points(tmp_path: Path) -> None:
             synthetic.write(build_dir, 100 + i)
             # A build keeps the published articles its folder lacks (those added): no --prune.
             after = before | {p.stem for p in build_dir.glob("*.txt")}
-            args: tuple[str | Path, ...] = ("build", "--articles", build_dir, "--store",
-                                            store_dir)
+            args: tuple[str | Path, ...] = ("build", "--articles", build_dir, "--store", store_dir)
         else:
             new = synthetic.write(add_dir, 100 + i)
             after = before | {new.stem}
@@ -92,8 +98,15 @@ def test_kill_9_at_random_points(tmp_path: Path) -> None:
         process.send_signal(signal.SIGKILL)
         code = process.wait(timeout=60)
         now = published_articles(store_dir)
-        state = "completed" if code == 0 else ("killed after publishing" if now == after
-                                               and now != before else "killed before publishing")
+        state = (
+            "completed"
+            if code == 0
+            else (
+                "killed after publishing"
+                if now == after and now != before
+                else "killed before publishing"
+            )
+        )
         outcomes[f"{kind} {state}"] += 1
         kills[kind] += code == -signal.SIGKILL
         assert now in (before, after), f"run {i} ({kind}, {delay:.2f} s): a mix was published"

@@ -45,8 +45,14 @@ ALL_ARTICLES = {**BASE_ARTICLES, "story-000": synthetic.article(0)}
 
 
 def build_store(tmp: Path, articles: dict[str, str]) -> Path:
-    result = newskg("build", "--articles", write_articles(tmp / "articles", articles),
-                    "--store", tmp / "store", "--quiet")
+    result = newskg(
+        "build",
+        "--articles",
+        write_articles(tmp / "articles", articles),
+        "--store",
+        tmp / "store",
+        "--quiet",
+    )
     assert result.returncode == 0, result.stderr
     return tmp / "store"
 
@@ -67,8 +73,9 @@ def copy_store(source: Path, tmp_path: Path) -> Path:
     return target
 
 
-def test_add_gives_the_graphs_of_a_full_build(base_store: Path, full_store: Path,
-                                              tmp_path: Path) -> None:
+def test_add_gives_the_graphs_of_a_full_build(
+    base_store: Path, full_store: Path, tmp_path: Path
+) -> None:
     store_dir = copy_store(base_store, tmp_path)
     new = write_articles(tmp_path / "new", {"story-000": ALL_ARTICLES["story-000"]})
     result = newskg("add", new / "story-000.txt", "--store", store_dir, "--json")
@@ -87,8 +94,9 @@ def test_add_gives_the_graphs_of_a_full_build(base_store: Path, full_store: Path
     assert BASE + "id/actor/kovacs" not in subjects
 
 
-def test_remove_gives_the_graphs_of_a_full_build(base_store: Path, full_store: Path,
-                                                 tmp_path: Path) -> None:
+def test_remove_gives_the_graphs_of_a_full_build(
+    base_store: Path, full_store: Path, tmp_path: Path
+) -> None:
     store_dir = copy_store(full_store, tmp_path)
     result = newskg("remove", "story-000", "--store", store_dir, "--json")
     assert result.returncode == 0, result.stderr
@@ -116,8 +124,13 @@ def test_replacing_an_article(base_store: Path, tmp_path: Path) -> None:
     assert texts == {text}
     # Entities only the old story-001 named are gone: every entity is mentioned somewhere.
     entities = {str(s) for s in stored[BASE + "graph/entities"].subjects()}
-    mentioned = {str(s) for name, g in stored.items() if name.startswith(BASE + "graph/")
-                 for s, p, _ in g if str(p).endswith("#mentionedIn")}
+    mentioned = {
+        str(s)
+        for name, g in stored.items()
+        if name.startswith(BASE + "graph/")
+        for s, p, _ in g
+        if str(p).endswith("#mentionedIn")
+    }
     assert entities == mentioned
 
 
@@ -134,16 +147,19 @@ def test_identical_article_publishes_nothing(base_store: Path, tmp_path: Path) -
     assert len(store.versions(store_dir)) == 1
 
 
-def test_a_rejected_replacement_leaves_the_published_article(base_store: Path,
-                                                             tmp_path: Path) -> None:
+def test_a_rejected_replacement_leaves_the_published_article(
+    base_store: Path, tmp_path: Path
+) -> None:
     """The replacement is rejected (its sidecar URL is not one): the published story-001
     stays, the other new article publishes."""
     store_dir = copy_store(base_store, tmp_path)
-    new = write_articles(tmp_path / "new", {"story-001": synthetic.article(6),
-                                            "story-004": synthetic.article(4)})
+    new = write_articles(
+        tmp_path / "new", {"story-001": synthetic.article(6), "story-004": synthetic.article(4)}
+    )
     (new / "story-001.meta.json").write_text(json.dumps({"url": "www.example.org/x"}))
-    result = newskg("add", new / "story-001.txt", new / "story-004.txt", "--store", store_dir,
-                    "--json")
+    result = newskg(
+        "add", new / "story-001.txt", new / "story-004.txt", "--store", store_dir, "--json"
+    )
     assert result.returncode == 1, result.stderr
     answer = report(result)
     assert answer["added"] == ["story-004"] and answer["replaced"] == []
@@ -158,8 +174,14 @@ def test_a_rejected_replacement_leaves_the_published_article(base_store: Path,
 def test_add_refuses_another_base_iri_and_old_stores(base_store: Path, tmp_path: Path) -> None:
     store_dir = copy_store(base_store, tmp_path)
     new = write_articles(tmp_path / "new", {"story-004": synthetic.article(4)})
-    other = newskg("add", new / "story-004.txt", "--store", store_dir,
-                   "--base-iri", "https://news.example.org/kg/")
+    other = newskg(
+        "add",
+        new / "story-004.txt",
+        "--store",
+        store_dir,
+        "--base-iri",
+        "https://news.example.org/kg/",
+    )
     assert other.returncode == 2
     assert "mints IRIs under http://localhost:8000/" in other.stderr
     # A version published before article records were kept cannot be added to.
@@ -200,25 +222,33 @@ def wait_for_version(base_url: str, version: str, seconds: float = 5) -> float:
     return time.monotonic() - started
 
 
-def test_versions_rollback_and_pruning(base_store: Path, tmp_path: Path,
-                                       start_server: Callable[..., str]) -> None:
+def test_versions_rollback_and_pruning(
+    base_store: Path, tmp_path: Path, start_server: Callable[..., str]
+) -> None:
     store_dir = copy_store(base_store, tmp_path)
     first = store.published(store_dir)
     assert first is not None
     url = start_server("newskg.cli", "serve", "--store", store_dir, "--workers", "1")
     new = write_articles(tmp_path / "new", {"story-000": ALL_ARTICLES["story-000"]})
-    assert newskg("add", new / "story-000.txt", "--store", store_dir,
-                  "--keep-versions", "2").returncode == 0
+    assert (
+        newskg(
+            "add", new / "story-000.txt", "--store", store_dir, "--keep-versions", "2"
+        ).returncode
+        == 0
+    )
     second = store.published(store_dir)
-    assert newskg("remove", "story-001", "--store", store_dir,
-                  "--keep-versions", "2").returncode == 0
+    assert (
+        newskg("remove", "story-001", "--store", store_dir, "--keep-versions", "2").returncode == 0
+    )
     third = store.published(store_dir)
     assert second is not None and third is not None
     # Only two versions kept; the first one's dumps went with it.
     listed = newskg("versions", "--store", store_dir, "--json")
     rows = json.loads(listed.stdout)
     assert [(r["version"], r["published"], r["articles"]) for r in rows] == [
-        (second.id, False, 3), (third.id, True, 2)]
+        (second.id, False, 3),
+        (third.id, True, 2),
+    ]
     assert not (store_dir / "dumps" / first.id).exists()
     table = newskg("versions", "--store", store_dir).stdout
     assert f"* {third.id}" in table and f"  {second.id}" in table
@@ -240,8 +270,9 @@ def test_versions_rollback_and_pruning(base_store: Path, tmp_path: Path,
     assert missing.returncode == 2
     assert "no version" in missing.stderr and second.id in missing.stderr
     # Every kept source belongs to a kept version.
-    kept = {r["source"] for v in store.versions(store_dir)
-            for r in v.summary()["articles"].values()}
+    kept = {
+        r["source"] for v in store.versions(store_dir) for r in v.summary()["articles"].values()
+    }
     assert {p.name for p in (store_dir / "sources").iterdir()} == kept
 
 
@@ -251,8 +282,16 @@ def test_jobs_do_not_change_the_graphs(tmp_path: Path) -> None:
     for n in range(9):
         synthetic.write(articles, n)
     for jobs in ("1", "2"):
-        result = newskg("build", "--articles", articles, "--store", tmp_path / f"store-{jobs}",
-                        "--jobs", jobs, "--quiet")
+        result = newskg(
+            "build",
+            "--articles",
+            articles,
+            "--store",
+            tmp_path / f"store-{jobs}",
+            "--jobs",
+            jobs,
+            "--quiet",
+        )
         assert result.returncode == 0, result.stderr
         assert "9 articles read, 9 published" in result.stdout
     assert_same_graphs(tmp_path / "store-2", tmp_path / "store-1")
@@ -277,8 +316,13 @@ def test_an_add_validates_changed_graphs_against_the_unchanged(tmp_path: Path) -
 
     def built(article_id: str, graph: Graph, unchanged: bool) -> Built:
         source = Source(article_id, article_id + ".txt", "0" * 64, tmp_path / f"{article_id}.txt")
-        return Built(ArticleText(article_id, str(source.path), "text"), graph, source,
-                     graph_digest(graph), unchanged)
+        return Built(
+            ArticleText(article_id, str(source.path), "text"),
+            graph,
+            source,
+            graph_digest(graph),
+            unchanged,
+        )
 
     old, new = built("old", published, True), built("new", sent, False)
     result = BuildResult()
@@ -288,18 +332,25 @@ def test_an_add_validates_changed_graphs_against_the_unchanged(tmp_path: Path) -
     assert "exactly one rdfs:label" in result.rejected[0].reason
 
 
-def test_a_build_reports_added_replaced_unchanged_and_kept(base_store: Path,
-                                                          tmp_path: Path) -> None:
+def test_a_build_reports_added_replaced_unchanged_and_kept(
+    base_store: Path, tmp_path: Path
+) -> None:
     """A build keeps the published articles its folder lacks (see
     tests/issues/test_rebuild_keeps_ingested_articles.py) and says what happened to each."""
     store_dir = copy_store(base_store, tmp_path)
-    folder = write_articles(tmp_path / "folder", {"story-001": synthetic.article(5),
-                                                  "story-000": ALL_ARTICLES["story-000"]})
+    folder = write_articles(
+        tmp_path / "folder",
+        {"story-001": synthetic.article(5), "story-000": ALL_ARTICLES["story-000"]},
+    )
     result = newskg("build", "--articles", folder, "--store", store_dir, "-q", "--json")
     assert result.returncode == 0, result.stderr
     answer = report(result)
     assert (answer["added"], answer["replaced"], answer["kept"], answer["withdrawn"]) == (
-        ["story-000"], ["story-001"], ["later-000"], [])
+        ["story-000"],
+        ["story-001"],
+        ["later-000"],
+        [],
+    )
     assert answer["extracted"] == ["story-000", "story-001"], "the kept one: from the cache"
     check_published(store_dir)
     assert article_graphs(store_dir) == {"later-000", "story-000", "story-001"}

@@ -22,8 +22,9 @@ from tests.ops.publishing import article_graphs, check_published, newskg
 pytestmark = pytest.mark.slow
 TOKEN = "t0ken-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-COUNT_ARTICLES = ("SELECT (COUNT(?a) AS ?n) WHERE "
-                  "{ ?a a <https://w3id.org/newskg/ontology#Article> }")
+COUNT_ARTICLES = (
+    "SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/newskg/ontology#Article> }"
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,21 +34,37 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     articles = tmp / "articles"
     synthetic.write(articles, 1)
     (articles / "later-000.txt").write_text(synthetic.follow_up(0), encoding="utf-8")
-    assert newskg("build", "--articles", articles, "--store", tmp / "store",
-                  "--quiet").returncode == 0
+    assert (
+        newskg("build", "--articles", articles, "--store", tmp / "store", "--quiet").returncode == 0
+    )
     # Three query threads and an upload, all from 127.0.0.1: more than the default 2 in
     # flight per client (--client-queries), which would answer some of them 429.
-    with running_server("newskg.cli", "serve", "--store", tmp / "store", "--workers", "2",
-                        "--ingest-token", TOKEN, "--client-queries", "4",
-                        workdir=tmp) as url:
+    with running_server(
+        "newskg.cli",
+        "serve",
+        "--store",
+        tmp / "store",
+        "--workers",
+        "2",
+        "--ingest-token",
+        TOKEN,
+        "--client-queries",
+        "4",
+        workdir=tmp,
+    ) as url:
         yield url, tmp / "store"
 
 
-def post_text(url: str, name: str, body: bytes, headers: dict[str, str] | None = None
-              ) -> requests.Response:
-    return requests.post(f"{url}/api/articles", params={"name": name}, data=body,
-                         headers={**AUTH, "Content-Type": "text/plain; charset=utf-8",
-                                  **(headers or {})}, timeout=300)
+def post_text(
+    url: str, name: str, body: bytes, headers: dict[str, str] | None = None
+) -> requests.Response:
+    return requests.post(
+        f"{url}/api/articles",
+        params={"name": name},
+        data=body,
+        headers={**AUTH, "Content-Type": "text/plain; charset=utf-8", **(headers or {})},
+        timeout=300,
+    )
 
 
 def served_version(url: str) -> str:
@@ -55,24 +72,39 @@ def served_version(url: str) -> str:
 
 
 def test_api_is_off_without_a_token(client: FlaskClient) -> None:
-    answer = client.post("/api/articles?name=a", data=b"x", headers={
-        **AUTH, "Content-Type": "text/plain", "Accept": "application/json"})
+    answer = client.post(
+        "/api/articles?name=a",
+        data=b"x",
+        headers={**AUTH, "Content-Type": "text/plain", "Accept": "application/json"},
+    )
     assert answer.status_code == 404
     error = answer.get_json()["error"]
     assert "off" in error["message"] and "NEWSKG_INGEST_TOKEN" in error["hint"]
     assert client.get("/api/versions").status_code == 404
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"},
-                                     {"Authorization": f"Basic {TOKEN}"},
-                                     {"Authorization": "Bearer"}])
-def test_requests_without_the_token_are_refused(served: tuple[str, Path],
-                                                headers: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": "Bearer"},
+    ],
+)
+def test_requests_without_the_token_are_refused(
+    served: tuple[str, Path], headers: dict[str, str]
+) -> None:
     url, _ = served
-    for answer in (requests.get(f"{url}/api/versions", headers=headers, timeout=10),
-                   requests.post(f"{url}/api/articles?name=x", data=b"Headline\n\nText.",
-                                 headers={**headers, "Content-Type": "text/plain"},
-                                 timeout=10)):
+    for answer in (
+        requests.get(f"{url}/api/versions", headers=headers, timeout=10),
+        requests.post(
+            f"{url}/api/articles?name=x",
+            data=b"Headline\n\nText.",
+            headers={**headers, "Content-Type": "text/plain"},
+            timeout=10,
+        ),
+    ):
         assert answer.status_code == 401
         assert answer.headers["WWW-Authenticate"].startswith("Bearer")
 
@@ -86,9 +118,12 @@ def test_publishing_through_the_api_while_clients_query(served: tuple[str, Path]
     def query() -> None:
         with requests.Session() as session:
             while not stop.is_set():
-                answer = session.get(f"{url}/sparql", params={"query": COUNT_ARTICLES},
-                                     headers={"Accept": "application/sparql-results+json"},
-                                     timeout=30)
+                answer = session.get(
+                    f"{url}/sparql",
+                    params={"query": COUNT_ARTICLES},
+                    headers={"Accept": "application/sparql-results+json"},
+                    timeout=30,
+                )
                 statuses.append(answer.status_code)
 
     clients = [threading.Thread(target=query) for _ in range(3)]
@@ -112,8 +147,9 @@ def test_publishing_through_the_api_while_clients_query(served: tuple[str, Path]
             thread.join()
     assert statuses and set(statuses) == {200}, statuses
     assert report["version"] != before
-    article = requests.get(f"{url}/id/article/story-000",
-                           headers={"Accept": "text/turtle"}, timeout=10)
+    article = requests.get(
+        f"{url}/id/article/story-000", headers={"Accept": "text/turtle"}, timeout=10
+    )
     assert article.status_code == 200 and synthetic.article(0).splitlines()[0] in article.text
     check_published(store_dir)
     assert article_graphs(store_dir) == {"later-000", "story-001", "story-000"}
@@ -122,14 +158,20 @@ def test_publishing_through_the_api_while_clients_query(served: tuple[str, Path]
 def test_multipart_with_sidecar_and_sending_again(served: tuple[str, Path]) -> None:
     url, store_dir = served
     meta = {"publisher": "Example Gazette", "published": "2024-03-05"}
-    files = {"file": ("story-007.txt", synthetic.article(7).encode(), "text/plain"),
-             "meta": ("story-007.meta.json", json.dumps(meta).encode(), "application/json")}
+    files = {
+        "file": ("story-007.txt", synthetic.article(7).encode(), "text/plain"),
+        "meta": ("story-007.meta.json", json.dumps(meta).encode(), "application/json"),
+    }
     answer = requests.post(f"{url}/api/articles", files=files, headers=AUTH, timeout=300)
     assert answer.status_code == 201, answer.text
     version = answer.json()["version"]
     _, opened = store.open_published(store_dir)
-    publishers = [s["p"].value for s in opened.query(
-        "SELECT ?p WHERE { GRAPH ?g { ?a <http://schema.org/publisher> ?p } }")]
+    publishers = [
+        s["p"].value
+        for s in opened.query(
+            "SELECT ?p WHERE { GRAPH ?g { ?a <http://schema.org/publisher> ?p } }"
+        )
+    ]
     assert publishers == ["Example Gazette"]
     again = requests.post(f"{url}/api/articles", files=files, headers=AUTH, timeout=300)
     assert again.status_code == 200, again.text
@@ -146,15 +188,17 @@ BAD = [
 
 
 @pytest.mark.parametrize(("name", "body", "reason"), BAD, ids=[b[0] for b in BAD])
-def test_rejected_articles_are_422_with_the_report(served: tuple[str, Path], name: str,
-                                                   body: bytes, reason: str) -> None:
+def test_rejected_articles_are_422_with_the_report(
+    served: tuple[str, Path], name: str, body: bytes, reason: str
+) -> None:
     url, store_dir = served
     before = store.published(store_dir)
     answer = post_text(url, name, body, {"Accept": "application/json"})
     assert answer.status_code == 422, answer.text
     payload = answer.json()
-    assert payload["error"]["status"] == 422 and "nothing was published" in payload["error"][
-        "message"]
+    assert (
+        payload["error"]["status"] == 422 and "nothing was published" in payload["error"]["message"]
+    )
     (rejected,) = payload["report"]["rejected"]
     assert rejected["file"] == f"{name}.txt" and reason in rejected["reason"]
     assert store.published(store_dir) == before
@@ -162,8 +206,10 @@ def test_rejected_articles_are_422_with_the_report(served: tuple[str, Path], nam
 
 def test_malformed_sidecar_is_422(served: tuple[str, Path]) -> None:
     url, _ = served
-    files = {"file": ("story-008.txt", synthetic.article(8).encode(), "text/plain"),
-             "meta": ("x.json", b'{"published": ', "application/json")}
+    files = {
+        "file": ("story-008.txt", synthetic.article(8).encode(), "text/plain"),
+        "meta": ("x.json", b'{"published": ', "application/json"),
+    }
     answer = requests.post(f"{url}/api/articles", files=files, headers=AUTH, timeout=300)
     assert answer.status_code == 422, answer.text
     (rejected,) = answer.json()["report"]["rejected"]
@@ -174,28 +220,37 @@ def test_a_held_lock_is_409(served: tuple[str, Path]) -> None:
     """Held longer than the API waits for it (src/newskg/web/api.py LOCK_WAIT) after extracting."""
     url, store_dir = served
     with store.build_lock(store_dir):
-        answer = post_text(url, "story-009", synthetic.article(9).encode(),
-                           {"Accept": "application/json"})
+        answer = post_text(
+            url, "story-009", synthetic.article(9).encode(), {"Accept": "application/json"}
+        )
     assert answer.status_code == 409, answer.text
     assert "another newskg process" in answer.json()["error"]["message"]
     assert answer.headers["Retry-After"]
 
 
-@pytest.mark.parametrize(("params", "content_type", "status"), [
-    ({"name": "../../etc/passwd"}, "text/plain", 400),
-    ({"name": ".hidden"}, "text/plain", 400),
-    ({"name": "a/b"}, "text/plain", 400),
-    ({"name": "x" * 201}, "text/plain", 400),
-    ({}, "text/plain", 400),
-    ({"name": "ok"}, "application/pdf", 415),
-    ({"name": "ok"}, "", 415),
-])
-def test_bad_requests(served: tuple[str, Path], params: dict[str, str], content_type: str,
-                      status: int) -> None:
+@pytest.mark.parametrize(
+    ("params", "content_type", "status"),
+    [
+        ({"name": "../../etc/passwd"}, "text/plain", 400),
+        ({"name": ".hidden"}, "text/plain", 400),
+        ({"name": "a/b"}, "text/plain", 400),
+        ({"name": "x" * 201}, "text/plain", 400),
+        ({}, "text/plain", 400),
+        ({"name": "ok"}, "application/pdf", 415),
+        ({"name": "ok"}, "", 415),
+    ],
+)
+def test_bad_requests(
+    served: tuple[str, Path], params: dict[str, str], content_type: str, status: int
+) -> None:
     url, _ = served
-    answer = requests.post(f"{url}/api/articles", params=params, data=b"Headline\n\nText.\n",
-                           headers={**AUTH, "Content-Type": content_type,
-                                    "Accept": "application/json"}, timeout=30)
+    answer = requests.post(
+        f"{url}/api/articles",
+        params=params,
+        data=b"Headline\n\nText.\n",
+        headers={**AUTH, "Content-Type": content_type, "Accept": "application/json"},
+        timeout=30,
+    )
     assert answer.status_code == status, answer.text
     assert answer.json()["error"]["hint"]
 

@@ -35,12 +35,20 @@ def load_module() -> ModuleType:
 
 def test_load_with_a_publish_midway(tmp_path: Path) -> None:
     load = load_module()
-    f = load.run(clients=CLIENTS, seconds=SECONDS, publish_at=PUBLISH_AT,
-                 max_requests=MAX_REQUESTS, work=tmp_path)
+    f = load.run(
+        clients=CLIENTS,
+        seconds=SECONDS,
+        publish_at=PUBLISH_AT,
+        max_requests=MAX_REQUESTS,
+        work=tmp_path,
+    )
     assert not f.failures, f"failed requests: {f.failures}; e.g. {f.failure_examples}"
     assert f.seconds >= SECONDS and f.requests < MAX_REQUESTS
     assert {kind for kind, v in f.per_kind.items() if v["requests"] > 0} == {
-        "query", "page", "dump"}
+        "query",
+        "page",
+        "dump",
+    }
     assert f.p99_ms > 0
     # The publish: built during the run, served within the server's 1 s check (+ polling).
     assert f.new_version and f.new_version != f.old_version

@@ -32,10 +32,14 @@ from tests.ops.raw_http import Reply, exchange
 pytestmark = pytest.mark.slow
 
 HOST = {"Host": "kg.example.org"}  # what a load balancer passes on: the public name
-ADDED = ('\n\n"The figures will be published on Friday," said Jonas Berg, a spokesman for '
-         "the Baltic Shipping Council, in Riga on Tuesday.\n")
-QUERY = ("SELECT ?s ?label WHERE { ?s a <https://w3id.org/newskg/ontology#Actor> ; "
-         "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s ?label")
+ADDED = (
+    '\n\n"The figures will be published on Friday," said Jonas Berg, a spokesman for '
+    "the Baltic Shipping Council, in Riga on Tuesday.\n"
+)
+QUERY = (
+    "SELECT ?s ?label WHERE { ?s a <https://w3id.org/newskg/ontology#Actor> ; "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s ?label"
+)
 
 
 def ship_script(tmp: Path) -> Path:
@@ -49,8 +53,9 @@ def ship_script(tmp: Path) -> Path:
 
 
 def ship(script: Path, store: Path, replica: Path) -> None:
-    done = subprocess.run(["sh", str(script), str(store), str(replica)], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        ["sh", str(script), str(store), str(replica)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -87,8 +92,7 @@ def same_answers(replicas: list[str], actor: str, dump: str) -> str:
     return answers[0].header("ETag") or ""
 
 
-def test_replicas_serve_shipped_versions_alike(corpus_build: CorpusBuild,
-                                               tmp_path: Path) -> None:
+def test_replicas_serve_shipped_versions_alike(corpus_build: CorpusBuild, tmp_path: Path) -> None:
     script = ship_script(tmp_path)
     primary = tmp_path / "primary"
     shutil.copytree(corpus_build.store, primary, symlinks=True)
@@ -97,15 +101,23 @@ def test_replicas_serve_shipped_versions_alike(corpus_build: CorpusBuild,
     replicas_dirs = [tmp_path / "replica-1", tmp_path / "replica-2"]
     for replica in replicas_dirs:
         ship(script, primary, replica)
-    with running_server("newskg.serve", "--store", replicas_dirs[0], "--workers", "2",
-                        workdir=tmp_path) as one, \
-            running_server("newskg.serve", "--store", replicas_dirs[1], "--workers", "2",
-                           workdir=tmp_path) as two:
+    with (
+        running_server(
+            "newskg.serve", "--store", replicas_dirs[0], "--workers", "2", workdir=tmp_path
+        ) as one,
+        running_server(
+            "newskg.serve", "--store", replicas_dirs[1], "--workers", "2", workdir=tmp_path
+        ) as two,
+    ):
         replicas = [one, two]
         assert [version_of(b) for b in replicas] == [first.id, first.id]
-        actor_iri = json.loads(ask(one, "/sparql?query=" + urllib.parse.quote(QUERY),
-                                   {"Accept": "application/sparql-results+json"}).body
-                               )["results"]["bindings"][0]["s"]["value"]
+        actor_iri = json.loads(
+            ask(
+                one,
+                "/sparql?query=" + urllib.parse.quote(QUERY),
+                {"Accept": "application/sparql-results+json"},
+            ).body
+        )["results"]["bindings"][0]["s"]["value"]
         actor = "/id/" + actor_iri.split("/id/", 1)[1]
         old_dump = "/dumps/" + dumplib.listing(dumplib.dumps_dir(primary, first.id))[0].name
         etag_first = same_answers(replicas, actor, old_dump)
@@ -132,12 +144,26 @@ def test_replicas_serve_shipped_versions_alike(corpus_build: CorpusBuild,
             changed = tmp_path / "articles"
             shutil.copytree(ROOT / "articles", changed)
             first_article = sorted(changed.glob("*.txt"))[0]
-            first_article.write_text(first_article.read_text(encoding="utf-8") + ADDED,
-                                     encoding="utf-8")
+            first_article.write_text(
+                first_article.read_text(encoding="utf-8") + ADDED, encoding="utf-8"
+            )
             done = subprocess.run(
-                [sys.executable, "-m", "newskg.cli", "build", "--articles", changed,
-                 "--store", primary, "--quiet"], cwd=ROOT, capture_output=True, text=True,
-                timeout=600)
+                [
+                    sys.executable,
+                    "-m",
+                    "newskg.cli",
+                    "build",
+                    "--articles",
+                    changed,
+                    "--store",
+                    primary,
+                    "--quiet",
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             assert done.returncode in (0, 1), done.stderr
             second = published(primary)
             assert second is not None and second.id != first.id
@@ -155,8 +181,10 @@ def test_replicas_serve_shipped_versions_alike(corpus_build: CorpusBuild,
             stop.set()
             balancer.join()
         assert served > 0 and not failures, failures
-        print(f"\nboth replicas served {second.id} {max(waits):.2f} s after shipping; "
-              f"{served} requests alternated between them during the switch, none failed")
+        print(
+            f"\nboth replicas served {second.id} {max(waits):.2f} s after shipping; "
+            f"{served} requests alternated between them during the switch, none failed"
+        )
 
         new_dump = "/dumps/" + dumplib.listing(dumplib.dumps_dir(primary, second.id))[0].name
         etag_second = same_answers(replicas, actor, new_dump)

@@ -63,8 +63,12 @@ def unmount(path: Path) -> None:
 def answers(url: str) -> tuple[str, str]:
     """(served version, triple count) — both from the server."""
     version = requests.get(f"{url}/healthz", timeout=10).json()["version"]
-    rows = requests.get(f"{url}/sparql", params={"query": COUNT}, timeout=30,
-                        headers={"Accept": "application/sparql-results+json"}).json()
+    rows = requests.get(
+        f"{url}/sparql",
+        params={"query": COUNT},
+        timeout=30,
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()
     return version, rows["results"]["bindings"][0]["n"]["value"]
 
 
@@ -83,13 +87,24 @@ def test_missing_store_directory(tmp_path: Path) -> None:
     assert not missing.exists(), "add/remove/rollback must not create a store"
 
 
-@pytest.mark.parametrize("args", [("add", "ARTICLE"), ("remove", "story-000"),
-                                  ("rollback", "VERSION"), ("build", "--articles", "ARTICLES")])
-def test_locked_by_another_process(store_copy: StoreCopy, tmp_path: Path,
-                                   args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "ARTICLE"),
+        ("remove", "story-000"),
+        ("rollback", "VERSION"),
+        ("build", "--articles", "ARTICLES"),
+    ],
+)
+def test_locked_by_another_process(
+    store_copy: StoreCopy, tmp_path: Path, args: tuple[str, ...]
+) -> None:
     store_dir, before = store_copy
-    values = {"ARTICLE": str(new_article(tmp_path)), "VERSION": before.id,
-              "ARTICLES": str(new_article(tmp_path).parent)}
+    values = {
+        "ARTICLE": str(new_article(tmp_path)),
+        "VERSION": before.id,
+        "ARTICLES": str(new_article(tmp_path).parent),
+    }
     with store.build_lock(store_dir):
         result = newskg(*[values.get(a, a) for a in args], "--store", store_dir)
     assert result.returncode == 2
@@ -98,8 +113,9 @@ def test_locked_by_another_process(store_copy: StoreCopy, tmp_path: Path,
     assert store.published(store_dir) == before
     if args[0] == "add":
         with store.build_lock(store_dir):
-            answer = report(newskg(*[values.get(a, a) for a in args], "--store", store_dir,
-                                   "--json"))
+            answer = report(
+                newskg(*[values.get(a, a) for a in args], "--store", store_dir, "--json")
+            )
         assert answer["error"]["kind"] == "locked"
 
 
@@ -117,15 +133,19 @@ def read_only_store(built: Path, tmp_path: Path) -> Iterator[Path]:
         unmount(target)
 
 
-def test_read_only_store(read_only_store: Path, tmp_path: Path,
-                         start_server: Callable[..., str]) -> None:
+def test_read_only_store(
+    read_only_store: Path, tmp_path: Path, start_server: Callable[..., str]
+) -> None:
     url = start_server("newskg.cli", "serve", "--store", read_only_store, "--workers", "1")
     before = answers(url)
     version = store.published(read_only_store)
     assert version is not None
-    for args in (("add", new_article(tmp_path)), ("remove", "story-000"),
-                 ("rollback", version.id),
-                 ("build", "--articles", new_article(tmp_path).parent)):
+    for args in (
+        ("add", new_article(tmp_path)),
+        ("remove", "story-000"),
+        ("rollback", version.id),
+        ("build", "--articles", new_article(tmp_path).parent),
+    ):
         result = newskg(*args, "--store", read_only_store)
         assert result.returncode == 2, (args, result.stderr)
         assert "Read-only file system" in result.stderr, result.stderr
@@ -186,8 +206,9 @@ def filled_once_writing(disk: Path) -> Iterator[None]:
 
 
 @pytest.mark.parametrize("when", ["full before", "fills while writing"])
-def test_disk_full(small_disk: Path, tmp_path: Path, when: str,
-                   start_server: Callable[..., str]) -> None:
+def test_disk_full(
+    small_disk: Path, tmp_path: Path, when: str, start_server: Callable[..., str]
+) -> None:
     store_dir = small_disk / "store"
     url = start_server("newskg.cli", "serve", "--store", store_dir, "--workers", "1")
     before = answers(url)
@@ -223,8 +244,10 @@ def test_disk_full(small_disk: Path, tmp_path: Path, when: str,
 # --- damaged versions (newskg verify; tests/issues/test_corrupted_version.py has the live
 # server) ----------------------------------------------------------------------------------
 
-def test_verify_an_intact_store_and_record_missing_checksums(store_copy: StoreCopy,
-        tmp_path: Path) -> None:
+
+def test_verify_an_intact_store_and_record_missing_checksums(
+    store_copy: StoreCopy, tmp_path: Path
+) -> None:
     store_dir, version = store_copy
     result = newskg("verify", "--store", store_dir)
     assert result.returncode == 0, result.stderr
@@ -239,8 +262,9 @@ def test_verify_an_intact_store_and_record_missing_checksums(store_copy: StoreCo
     assert version.summary()["files"] == recorded
 
 
-def test_verify_finds_altered_bytes_and_rollback_refuses(store_copy: StoreCopy,
-        tmp_path: Path) -> None:
+def test_verify_finds_altered_bytes_and_rollback_refuses(
+    store_copy: StoreCopy, tmp_path: Path
+) -> None:
     store_dir, first = store_copy
     rebuilt = newskg("build", "--articles", new_article(tmp_path).parent, "--store", store_dir)
     assert rebuilt.returncode == 0, rebuilt.stderr
@@ -261,8 +285,9 @@ def test_verify_finds_altered_bytes_and_rollback_refuses(store_copy: StoreCopy,
     assert store.published(store_dir) != first
 
 
-def test_an_unreadable_summary_is_never_taken_for_no_articles(store_copy: StoreCopy,
-        tmp_path: Path) -> None:
+def test_an_unreadable_summary_is_never_taken_for_no_articles(
+    store_copy: StoreCopy, tmp_path: Path
+) -> None:
     store_dir, version = store_copy
     version.summary_path.write_text('{"articles": {"story-0')  # cut short
     articles = new_article(tmp_path).parent

@@ -1,4 +1,5 @@
-"""Per-client throttling (src/newskg/web/http/throttle.py) through a real server (Granian) with a small
+"""Per-client throttling (src/newskg/web/http/throttle.py) through a real server (Granian) with a
+small
 budget, and the shared budgets file on its own: what it costs per request, and that charges
 from several processes add up."""
 
@@ -20,32 +21,51 @@ from tests.ops.raw_http import Reply, exchange
 pytestmark = pytest.mark.slow
 
 # Minutes of work on the mini fixture: stopped at the time limit, so it costs exactly that.
-SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-        "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }")
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+    "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
+)
 TIMEOUT = 1.0  # s a query may run
 BUDGET, WINDOW = 0.5, 2.0  # s of query time per window: one slow query exceeds it
 JSON = {"Accept": "application/json"}
 
 
-def ask(base: str, query: str, source: str | None = None,
-        headers: dict[str, str] | None = None) -> Reply:
+def ask(
+    base: str, query: str, source: str | None = None, headers: dict[str, str] | None = None
+) -> Reply:
     from urllib.parse import quote
 
-    return exchange(base, "GET", "/sparql?query=" + quote(query),
-                    {**JSON, **(headers or {})}, source=source)
+    return exchange(
+        base, "GET", "/sparql?query=" + quote(query), {**JSON, **(headers or {})}, source=source
+    )
 
 
 def throttled(base: str) -> float:
     text = exchange(base, "GET", "/metrics").body.decode()
-    return sum(sample.value for family in text_string_to_metric_families(text)
-               for sample in family.samples if sample.name == "newskg_throttled_total")
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "newskg_throttled_total"
+    )
 
 
 def test_a_client_over_its_share_gets_429_while_others_are_served(
-        start_server: Callable[..., str], store_dir: Path) -> None:
-    base = start_server("newskg.serve", "--store", store_dir, "--workers", "2",
-                        "--query-timeout", str(TIMEOUT), "--throttle-query-seconds", str(BUDGET),
-                        "--throttle-window", str(WINDOW))
+    start_server: Callable[..., str], store_dir: Path
+) -> None:
+    base = start_server(
+        "newskg.serve",
+        "--store",
+        store_dir,
+        "--workers",
+        "2",
+        "--query-timeout",
+        str(TIMEOUT),
+        "--throttle-query-seconds",
+        str(BUDGET),
+        "--throttle-window",
+        str(WINDOW),
+    )
     greedy, modest = "127.0.0.2", "127.0.0.3"  # distinct loopback addresses: distinct clients
     first = ask(base, SLOW, source=greedy)
     assert first.status == 503 and "time limit" in first.body.decode()
@@ -68,10 +88,23 @@ def test_a_client_over_its_share_gets_429_while_others_are_served(
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(
-        start_server: Callable[..., str], store_dir: Path) -> None:
-    base = start_server("newskg.serve", "--store", store_dir, "--workers", "1",
-                        "--query-timeout", str(TIMEOUT), "--throttle-query-seconds", str(BUDGET),
-                        "--throttle-window", str(WINDOW), "--trusted-proxies", "127.0.0.1")
+    start_server: Callable[..., str], store_dir: Path
+) -> None:
+    base = start_server(
+        "newskg.serve",
+        "--store",
+        store_dir,
+        "--workers",
+        "1",
+        "--query-timeout",
+        str(TIMEOUT),
+        "--throttle-query-seconds",
+        str(BUDGET),
+        "--throttle-window",
+        str(WINDOW),
+        "--trusted-proxies",
+        "127.0.0.1",
+    )
     proxy = "127.0.0.1"
 
     def via_proxy(client: str, query: str) -> Reply:
@@ -82,15 +115,25 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(
     assert via_proxy("192.0.2.2", "ASK {} # 2").status == 200  # another client, same proxy
     # A client that is not a trusted proxy cannot choose who it is with the header.
     untrusted = "127.0.0.9"
-    assert ask(base, SLOW, source=untrusted,
-               headers={"X-Forwarded-For": "192.0.2.3"}).status == 503
-    assert ask(base, "ASK {} # 3", source=untrusted,
-               headers={"X-Forwarded-For": "192.0.2.4"}).status == 429
+    assert ask(base, SLOW, source=untrusted, headers={"X-Forwarded-For": "192.0.2.3"}).status == 503
+    assert (
+        ask(base, "ASK {} # 3", source=untrusted, headers={"X-Forwarded-For": "192.0.2.4"}).status
+        == 429
+    )
 
 
 def test_throttling_off_never_refuses(start_server: Callable[..., str], store_dir: Path) -> None:
-    base = start_server("newskg.serve", "--store", store_dir, "--workers", "1",
-                        "--query-timeout", str(TIMEOUT), "--throttle-query-seconds", "0")
+    base = start_server(
+        "newskg.serve",
+        "--store",
+        store_dir,
+        "--workers",
+        "1",
+        "--query-timeout",
+        str(TIMEOUT),
+        "--throttle-query-seconds",
+        "0",
+    )
     for n in range(2):
         assert ask(base, f"{SLOW} # {n}").status == 503
     assert ask(base, "ASK {}").status == 200
@@ -128,8 +171,9 @@ def test_charges_from_several_processes_and_threads_add_up(tmp_path: Path) -> No
     path = tmp_path / "throttle.sqlite3"
     Budgets(path, budget=1000, window=1e9).debt("create")
     root = Path(__file__).resolve().parents[2]
-    processes = [subprocess.Popen([sys.executable, "-c", CHARGER, str(path)], cwd=root)
-                 for _ in range(4)]
+    processes = [
+        subprocess.Popen([sys.executable, "-c", CHARGER, str(path)], cwd=root) for _ in range(4)
+    ]
     assert [p.wait(timeout=120) for p in processes] == [0] * 4
     # 4 processes x 2 threads x 200 charges of 1 ms: none lost to a concurrent write.
     assert Budgets(path, budget=1000, window=1e9).debt("shared") == pytest.approx(1.6, abs=1e-6)

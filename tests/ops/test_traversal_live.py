@@ -79,8 +79,7 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def served(corpus_build: CorpusBuild, tmp_path_factory: pytest.TempPathFactory
-           ) -> Iterator[Served]:
+def served(corpus_build: CorpusBuild, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("traversal")
     store = tmp / "data" / "store"
     shutil.copytree(corpus_build.store, store, symlinks=True)
@@ -89,11 +88,14 @@ def served(corpus_build: CorpusBuild, tmp_path_factory: pytest.TempPathFactory
     dumps = dumplib.dumps_dir(store, version.id)
     # A secret at each level a "../" could climb to from the dumps directory.
     outside = tmp / "secret.txt"
-    for place in (outside, tmp / "data" / "secret.txt", store / "secret.txt",
-                  store / "dumps" / "secret.txt"):
+    for place in (
+        outside,
+        tmp / "data" / "secret.txt",
+        store / "secret.txt",
+        store / "dumps" / "secret.txt",
+    ):
         place.write_bytes(SENTINEL)
-    with running_server("newskg.serve", "--store", store, "--workers", "1",
-                        workdir=tmp) as base:
+    with running_server("newskg.serve", "--store", store, "--workers", "1", workdir=tmp) as base:
         yield Served(base, store, dumps, outside)
 
 

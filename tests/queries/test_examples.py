@@ -63,24 +63,27 @@ def matches(value: str | None, expected: Any) -> bool:
 
 
 def row_matches(row: dict[str, str], required: dict[str, Any]) -> bool:
-    return all(matches(row.get(name), wanted)
-               for name, wanted in required.items() if name != "_why")
+    return all(
+        matches(row.get(name), wanted) for name, wanted in required.items() if name != "_why"
+    )
 
 
-def check_answer(name: str, variables: list[str], rows: Rows, expected: dict[str, Any]
-                 ) -> None:
+def check_answer(name: str, variables: list[str], rows: Rows, expected: dict[str, Any]) -> None:
     """Assert ``rows`` satisfy the expected file of example ``name``."""
     assert len(rows) >= expected.get("min_rows", 0), (
-        f"{name}: {len(rows)} rows, expected at least {expected['min_rows']}")
+        f"{name}: {len(rows)} rows, expected at least {expected['min_rows']}"
+    )
     if "max_rows" in expected:
         assert len(rows) <= expected["max_rows"], (
-            f"{name}: {len(rows)} rows, expected at most {expected['max_rows']}")
+            f"{name}: {len(rows)} rows, expected at most {expected['max_rows']}"
+        )
     for required in expected.get("required_rows", []):
         unknown = set(required) - set(variables) - {"_why"}
         assert not unknown, f"{name}: expected file names variables the query lacks: {unknown}"
         assert any(row_matches(row, required) for row in rows), (
             f"{name}: no row matches {required}\n(why: {required.get('_why')})\nrows:\n"
-            + "\n".join(map(str, rows[:30])))
+            + "\n".join(map(str, rows[:30]))
+        )
 
 
 def run_local(store_dir: Path, query: str) -> tuple[list[str], Rows]:
@@ -103,7 +106,8 @@ def test_there_are_examples_and_each_has_its_expectations() -> None:
     assert len(EXAMPLES) >= 12
     expected = {path.stem for path in EXPECTED_DIR.glob("*.json")}
     assert expected == {path.stem for path in EXAMPLES}, (
-        "every queries/NAME.rq needs tests/queries/expected/NAME.json and vice versa")
+        "every queries/NAME.rq needs tests/queries/expected/NAME.json and vice versa"
+    )
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -126,21 +130,26 @@ def test_example_answers_over_the_corpus(path: Path, corpus_store: Path) -> None
     check_answer(path.stem, variables, rows, expected_for(path))
 
 
-def test_examples_through_a_real_server(corpus_store: Path, start_server: Callable[..., str]
-                                        ) -> None:
+def test_examples_through_a_real_server(
+    corpus_store: Path, start_server: Callable[..., str]
+) -> None:
     """Every example POSTed to a real ``newskg serve``: the same answers as in-process."""
     base = start_server("newskg.serve", "--store", corpus_store, "--workers", "2")
     for path in EXAMPLES:
         query = path.read_text("utf-8")
         request = urllib.request.Request(
-            base + "/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
-            headers={"Accept": SRJ}, method="POST")
+            base + "/sparql",
+            data=urllib.parse.urlencode({"query": query}).encode(),
+            headers={"Accept": SRJ},
+            method="POST",
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.headers.get_content_type() == SRJ
             answer = json.load(response)
         variables = answer["head"]["vars"]
-        rows = [{n: b[n]["value"] for n in variables if n in b}
-                for b in answer["results"]["bindings"]]
+        rows = [
+            {n: b[n]["value"] for n in variables if n in b} for b in answer["results"]["bindings"]
+        ]
         check_answer(path.stem, variables, rows, expected_for(path))
         assert len(rows) == len(run_local(corpus_store, query)[1]), path.stem
 
@@ -156,7 +165,10 @@ def test_every_example_is_listed_on_the_query_page(corpus_store: Path) -> None:
         assert f'data-example="{example.name}"' in html
         assert f"/sparql?example={example.name}" in html
         # Following the link (the fallback without JavaScript) fills the form with it.
-        filled = client.get("/sparql", query_string={"example": example.name, "ui": "plain"},
-                            headers={"Accept": "text/html"})
+        filled = client.get(
+            "/sparql",
+            query_string={"example": example.name, "ui": "plain"},
+            headers={"Accept": "text/html"},
+        )
         assert filled.status_code == 200
         assert str(escape(example.query)) in filled.get_data(as_text=True)

@@ -43,10 +43,12 @@ def queries_dir(tmp_path: Path) -> Path:
     return directory
 
 
-def page_app(store_dir: Path, queries_dir: Path, static: Path | None = None, **config: object
-             ) -> Flask:
-    app = create_app({"STORE": str(store_dir), "TESTING": True, "QUERIES_DIR": str(queries_dir),
-                      **config})
+def page_app(
+    store_dir: Path, queries_dir: Path, static: Path | None = None, **config: object
+) -> Flask:
+    app = create_app(
+        {"STORE": str(store_dir), "TESTING": True, "QUERIES_DIR": str(queries_dir), **config}
+    )
     if static is not None:
         app.static_folder = str(static)
     return app
@@ -70,7 +72,9 @@ def page(client: FlaskClient, **args: str) -> str:
 
 def test_header_fields_and_continuation_lines() -> None:
     assert parse_header(EXAMPLE) == {
-        "title": "Quotes & speakers", "description": "Every quote with its speaker, one row each."}
+        "title": "Quotes & speakers",
+        "description": "Every quote with its speaker, one row each.",
+    }
     assert parse_header("SELECT * {}\n# title: too late") == {}
 
 
@@ -96,24 +100,51 @@ def test_examples_load_in_file_name_order(queries_dir: Path) -> None:
 
 def test_completions_are_the_vocabulary_and_the_prefixes() -> None:
     data = completions()
-    for prefix in ("nkg", "schema", "nif", "itsrdf", "skos", "rdfs", "rdf", "xsd", "owl", "wd",
-                   "prov"):
+    for prefix in (
+        "nkg",
+        "schema",
+        "nif",
+        "itsrdf",
+        "skos",
+        "rdfs",
+        "rdf",
+        "xsd",
+        "owl",
+        "wd",
+        "prov",
+    ):
         assert prefix in data["prefixes"]
     assert data["prefixes"] == PREFIXES
-    for name in ("Actor", "Organization", "Place", "Event", "Statement", "Membership",
-                 "Article"):
+    for name in ("Actor", "Organization", "Place", "Event", "Statement", "Membership", "Article"):
         assert NKG + name in data["classes"]
-    for name in ("quote", "speaker", "eventType", "agent", "target", "participant", "date",
-                 "place", "member", "organization", "role", "evidence", "mentionedIn"):
+    for name in (
+        "quote",
+        "speaker",
+        "eventType",
+        "agent",
+        "target",
+        "participant",
+        "date",
+        "place",
+        "member",
+        "organization",
+        "role",
+        "evidence",
+        "mentionedIn",
+    ):
         assert NKG + name in data["properties"]
-    for iri in ("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf",
-                "http://schema.org/headline", "http://www.w3.org/2004/02/skos/core#exactMatch",
-                "http://www.w3.org/2004/02/skos/core#prefLabel"):
+    for iri in (
+        "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf",
+        "http://schema.org/headline",
+        "http://www.w3.org/2004/02/skos/core#exactMatch",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+    ):
         assert iri in data["properties"]
 
 
-def test_without_yasgui_the_page_is_a_plain_form(store_dir: Path, queries_dir: Path,
-                                                 tmp_path: Path) -> None:
+def test_without_yasgui_the_page_is_a_plain_form(
+    store_dir: Path, queries_dir: Path, tmp_path: Path
+) -> None:
     client = page_app(store_dir, queries_dir, static=tmp_path / "empty").test_client()
     html = page(client)
     assert '<form id="query-form" method="post" action="/sparql">' in html
@@ -130,14 +161,16 @@ def test_an_example_link_fills_the_form(store_dir: Path, queries_dir: Path) -> N
     textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", html, re.DOTALL)
     assert textarea is not None
     assert textarea.group(1) == EXAMPLE.replace("&", "&amp;").replace("<", "&lt;").replace(
-        ">", "&gt;")
+        ">", "&gt;"
+    )
     missing = client.get("/sparql", query_string={"example": "nope"}, headers=HTML)
     assert missing.status_code == 404
     assert "nope" in missing.get_data(as_text=True)
 
 
-def test_with_yasgui_the_page_loads_it_from_this_server(store_dir: Path, queries_dir: Path,
-                                                        tmp_path: Path) -> None:
+def test_with_yasgui_the_page_loads_it_from_this_server(
+    store_dir: Path, queries_dir: Path, tmp_path: Path
+) -> None:
     client = page_app(store_dir, queries_dir, static=fake_yasgui(tmp_path)).test_client()
     html = page(client)
     assert f'<script src="/static/{YASGUI_STATIC}/{YASGUI_JS}"></script>' in html
@@ -146,9 +179,11 @@ def test_with_yasgui_the_page_loads_it_from_this_server(store_dir: Path, queries
     # Every resource the page names is on this server: no CDN, nothing absolute.
     for url in re.findall(r'\b(?:src|href)="([^"]*)"', html):
         assert url.startswith(("/", "#")) and not url.startswith("//"), url
-    data = json.loads(re.search(
-        r'<script type="application/json" id="query-page-data">(.*?)</script>', html,
-        re.DOTALL).group(1))
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="query-page-data">(.*?)</script>', html, re.DOTALL
+        ).group(1)
+    )
     assert data["endpoint"] == "/sparql"
     assert data["examples"] == {"quotes": EXAMPLE}
     assert NKG + "Statement" in data["completions"]["classes"]
@@ -158,8 +193,10 @@ def test_with_yasgui_the_page_loads_it_from_this_server(store_dir: Path, queries
     assert "<script" not in page(client, ui="plain")
 
 
-def test_the_yasgui_setting_turns_it_off(store_dir: Path, queries_dir: Path,
-                                         tmp_path: Path) -> None:
-    client = page_app(store_dir, queries_dir, static=fake_yasgui(tmp_path),
-                      YASGUI=False).test_client()
+def test_the_yasgui_setting_turns_it_off(
+    store_dir: Path, queries_dir: Path, tmp_path: Path
+) -> None:
+    client = page_app(
+        store_dir, queries_dir, static=fake_yasgui(tmp_path), YASGUI=False
+    ).test_client()
     assert "<script" not in page(client)

@@ -12,13 +12,14 @@ SRJ = "application/sparql-results+json"
 
 LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 ALL_LABELS = {
-    (ID + "actor/hassan-nasrallah", "Hassan Nasrallah"), (ID + "organization/hezbollah",
-    "Hezbollah"), (ID + "place/beirut", "Beirut"), (ID + "actor/esmail-qaani", "Esmail Qaani"),
+    (ID + "actor/hassan-nasrallah", "Hassan Nasrallah"),
+    (ID + "organization/hezbollah", "Hezbollah"),
+    (ID + "place/beirut", "Beirut"),
+    (ID + "actor/esmail-qaani", "Esmail Qaani"),
     (ID + "organization/irgc", "Islamic Revolutionary Guard Corps"),
 }
 A1_LABELS = {row for row in ALL_LABELS if "qaani" not in row[0] and "irgc" not in row[0]}
-A2_LABELS = {row for row in ALL_LABELS
-             if "hezbollah" not in row[0] and "beirut" not in row[0]}
+A2_LABELS = {row for row in ALL_LABELS if "hezbollah" not in row[0] and "beirut" not in row[0]}
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 MEMBERSHIP = f"""PREFIX nkg: <{NKG}>
 CONSTRUCT {{ ?m nkg:member ?who ; nkg:role ?role }}

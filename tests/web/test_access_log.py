@@ -12,8 +12,10 @@ import pytest
 
 from newskg.web.http.access_log import AccessLog
 
-LINE = re.compile(rb'^(\S+) - - \[(\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000)\] "([^"]*)" (\d{3}|-) '
-                  rb"(\d+|-) (\d+\.\d{3})ms\n$")
+LINE = re.compile(
+    rb'^(\S+) - - \[(\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000)\] "([^"]*)" (\d{3}|-) '
+    rb"(\d+|-) (\d+\.\d{3})ms\n$"
+)
 
 
 def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -26,8 +28,13 @@ def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
 def logged(path: str, method: str = "GET") -> bytes:
     read, write = os.pipe()
     try:
-        environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_PROTOCOL": "HTTP/1.1",
-                   "REMOTE_ADDR": "192.0.2.7", "QUERY_STRING": "query=secret"}
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "192.0.2.7",
+            "QUERY_STRING": "query=secret",
+        }
         with contextlib.suppress(RuntimeError):  # the app's, passed on after the line
             AccessLog(app, write)(environ, lambda status, headers, *exc: None)
         return os.read(read, 65536)
@@ -47,8 +54,9 @@ def test_the_query_string_is_not_logged() -> None:
     assert b"secret" not in logged("/sparql")
 
 
-@pytest.mark.parametrize("path", ["/id/\nforged 200", '/id/"quoted"', "/id/\x1b[31mred",
-                                  "/id/caf\xc3\xa9"])  # WSGI strings: bytes as Latin-1
+@pytest.mark.parametrize(
+    "path", ["/id/\nforged 200", '/id/"quoted"', "/id/\x1b[31mred", "/id/caf\xc3\xa9"]
+)  # WSGI strings: bytes as Latin-1
 def test_paths_cannot_forge_lines(path: str) -> None:
     line = logged(path)
     assert LINE.match(line) is not None and line.count(b"\n") == 1

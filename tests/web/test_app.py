@@ -18,9 +18,12 @@ ID = "http://localhost:8000/id/"
 PREFIXES = f"PREFIX nkg: <{NKG}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 SRJ = "application/sparql-results+json"
 
-ACTORS_QUERY = PREFIXES + """
+ACTORS_QUERY = (
+    PREFIXES
+    + """
 SELECT ?actor ?label WHERE { ?actor a nkg:Actor ; rdfs:label ?label } ORDER BY ?label
 """
+)
 EXPECTED_ACTORS = [
     (ID + "actor/esmail-qaani", "Esmail Qaani"),
     (ID + "actor/hassan-nasrallah", "Hassan Nasrallah"),
@@ -40,6 +43,7 @@ def error(response) -> dict:
 
 # --- SPARQL ---------------------------------------------------------------------------------
 
+
 def test_select_spans_the_union_of_named_graphs(client: FlaskClient) -> None:
     # Qaani is only in graph a2, Nasrallah in both: the default graph is their union, and
     # DISTINCT-free results still show Nasrallah's label twice (once per graph) ...
@@ -48,49 +52,66 @@ def test_select_spans_the_union_of_named_graphs(client: FlaskClient) -> None:
     assert response.mimetype == SRJ
     assert sorted(set(bindings(response))) == EXPECTED_ACTORS
     # ... and the data is really in two named graphs, not the default graph.
-    graphs = client.get("/sparql", query_string={
-        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"})
+    graphs = client.get(
+        "/sparql",
+        query_string={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"},
+    )
     assert bindings(graphs) == [
-        ("http://localhost:8000/graph/a1",), ("http://localhost:8000/graph/a2",)]
+        ("http://localhost:8000/graph/a1",),
+        ("http://localhost:8000/graph/a2",),
+    ]
 
 
 @pytest.mark.parametrize("how", ["form", "body"])
 def test_select_by_post(client: FlaskClient, how: str) -> None:
-    query = PREFIXES + "SELECT DISTINCT ?actor ?label WHERE { ?actor a nkg:Actor ; " \
+    query = (
+        PREFIXES + "SELECT DISTINCT ?actor ?label WHERE { ?actor a nkg:Actor ; "
         "rdfs:label ?label } ORDER BY ?label"
+    )
     if how == "form":
         response = client.post("/sparql", data={"query": query})
     else:
-        response = client.post("/sparql", data=query.encode(),
-                               content_type="application/sparql-query; charset=utf-8")
+        response = client.post(
+            "/sparql", data=query.encode(), content_type="application/sparql-query; charset=utf-8"
+        )
     assert response.status_code == 200, response.data
     assert bindings(response) == EXPECTED_ACTORS
 
 
 def test_ask(client: FlaskClient) -> None:
-    yes = client.get("/sparql", query_string={
-        "query": PREFIXES + f"ASK {{ <{ID}actor/esmail-qaani> a nkg:Actor }}"})
-    no = client.get("/sparql", query_string={
-        "query": PREFIXES + f"ASK {{ <{ID}actor/esmail-qaani> a nkg:Place }}"})
+    yes = client.get(
+        "/sparql",
+        query_string={"query": PREFIXES + f"ASK {{ <{ID}actor/esmail-qaani> a nkg:Actor }}"},
+    )
+    no = client.get(
+        "/sparql",
+        query_string={"query": PREFIXES + f"ASK {{ <{ID}actor/esmail-qaani> a nkg:Place }}"},
+    )
     assert yes.mimetype == no.mimetype == SRJ
     assert json.loads(yes.data)["boolean"] is True
     assert json.loads(no.data)["boolean"] is False
 
 
 def test_construct_answers_turtle(client: FlaskClient) -> None:
-    query = PREFIXES + """
+    query = (
+        PREFIXES
+        + """
     CONSTRUCT { ?m nkg:member ?who ; nkg:organization ?org ; nkg:role ?role }
     WHERE { ?m a nkg:Membership ; nkg:member ?who ; nkg:organization ?org ; nkg:role ?role }
     """
+    )
     response = client.get("/sparql", query_string={"query": query})
     assert response.status_code == 200
     assert response.mimetype == "text/turtle"
     got = rdflib.Graph().parse(data=response.data, format="turtle")
-    expected = rdflib.Graph().parse(format="turtle", data=f"""
+    expected = rdflib.Graph().parse(
+        format="turtle",
+        data=f"""
         @prefix nkg: <{NKG}> .
         <{ID}membership/a1-5b1e07c4a9d2> nkg:member <{ID}actor/hassan-nasrallah> ;
             nkg:organization <{ID}organization/hezbollah> ; nkg:role "secretary-general" .
-    """)
+    """,
+    )
     assert isomorphic(got, expected)
 
 
@@ -98,13 +119,13 @@ def test_describe_answers_turtle(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": f"DESCRIBE <{ID}place/beirut>"})
     assert response.mimetype == "text/turtle"
     got = rdflib.Graph().parse(data=response.data, format="turtle")
-    assert (rdflib.URIRef(ID + "place/beirut"), rdflib.RDFS.label,
-            rdflib.Literal("Beirut")) in got
+    assert (rdflib.URIRef(ID + "place/beirut"), rdflib.RDFS.label, rdflib.Literal("Beirut")) in got
 
 
 def test_syntax_error_is_400_with_the_parsers_message(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"},
-                          headers={"Accept": SRJ})
+    response = client.get(
+        "/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"}, headers={"Accept": SRJ}
+    )
     assert response.status_code == 400
     body = error(response)
     assert body["status"] == 400 and body["title"] == "Bad Request"
@@ -112,20 +133,24 @@ def test_syntax_error_is_400_with_the_parsers_message(client: FlaskClient) -> No
     assert body["hint"]
 
 
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
-    "PREFIX ex: <http://e/>\nDELETE WHERE { ?s ex:p ?o }",
-    "# a comment\nDROP ALL",
-    "LOAD <http://example.org/data.ttl>",
-    "CLEAR GRAPH <http://localhost:8000/graph/a1>",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+        "PREFIX ex: <http://e/>\nDELETE WHERE { ?s ex:p ?o }",
+        "# a comment\nDROP ALL",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR GRAPH <http://localhost:8000/graph/a1>",
+    ],
+)
 def test_update_is_403(client: FlaskClient, update: str) -> None:
     response = client.post("/sparql", data={"query": update}, headers={"Accept": SRJ})
     assert response.status_code == 403
     assert "read-only" in error(response)["message"]
     # and the data is untouched
-    count = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) "
-                                                "WHERE { GRAPH ?g { ?s ?p ?o } }"})
+    count = client.get(
+        "/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"}
+    )
     assert bindings(count) == [("45",)]
 
 
@@ -136,23 +161,29 @@ def test_update_parameter_is_403(client: FlaskClient) -> None:
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "select * where { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?s ?p ?o . SERVICE ?ep { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "select * where { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o . SERVICE ?ep { ?s ?p ?o } }",
+    ],
+)
 def test_service_is_400_and_never_fetched(client: FlaskClient, query: str) -> None:
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": SRJ})
     assert response.status_code == 400
     assert "SERVICE" in error(response)["message"]
 
 
-@pytest.mark.parametrize("query", [
-    'SELECT ?service WHERE { ?service ?p "SERVICE" } LIMIT 1',
-    "PREFIX service: <http://e/>\nSELECT * WHERE { ?s service:p ?o } LIMIT 1",
-    "SELECT * WHERE { <http://e/SERVICE> ?p ?o } # SERVICE in a comment",
-    "SELECT * WHERE { ?s ?p ?o FILTER(?o = 'a SERVICE b'@en) } LIMIT 1",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?service WHERE { ?service ?p "SERVICE" } LIMIT 1',
+        "PREFIX service: <http://e/>\nSELECT * WHERE { ?s service:p ?o } LIMIT 1",
+        "SELECT * WHERE { <http://e/SERVICE> ?p ?o } # SERVICE in a comment",
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o = 'a SERVICE b'@en) } LIMIT 1",
+    ],
+)
 def test_service_lookalikes_are_allowed(client: FlaskClient, query: str) -> None:
     response = client.get("/sparql", query_string={"query": query})
     assert response.status_code == 200, response.data
@@ -165,8 +196,12 @@ def test_missing_query_on_post_is_400(client: FlaskClient) -> None:
 
 
 def test_unsupported_body_type_is_415(client: FlaskClient) -> None:
-    response = client.post("/sparql", data="SELECT * {}", content_type="text/plain",
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        "/sparql",
+        data="SELECT * {}",
+        content_type="text/plain",
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code == 415
 
 
@@ -178,6 +213,7 @@ def test_browser_get_without_query_gets_a_form(client: FlaskClient) -> None:
 
 
 # --- error shape ----------------------------------------------------------------------------
+
 
 def test_404_as_json(client: FlaskClient) -> None:
     response = client.get("/nowhere", headers={"Accept": "application/json"})
@@ -209,9 +245,12 @@ def test_405_names_allowed_methods(client: FlaskClient) -> None:
 
 
 def test_413_for_huge_body(client: FlaskClient) -> None:
-    response = client.post("/sparql", data=b"#" * (2 * 1024 * 1024),
-                           content_type="application/sparql-query",
-                           headers={"Accept": "application/json"})
+    response = client.post(
+        "/sparql",
+        data=b"#" * (2 * 1024 * 1024),
+        content_type="application/sparql-query",
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code == 413
     assert error(response)["status"] == 413
 
@@ -242,14 +281,22 @@ def test_503_when_nothing_is_published(tmp_path: Path) -> None:
 
 # --- pages ----------------------------------------------------------------------------------
 
+
 def test_home_page_counts(client: FlaskClient, store_dir: Path) -> None:
     response = client.get("/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert published(store_dir).id in page
     assert '<td class="num" id="triples">45</td>' in page
-    expected = {"Actor": 2, "Organization": 2, "Place": 1, "Event": 1, "Statement": 2,
-                "Membership": 1, "Article": 2}
+    expected = {
+        "Actor": 2,
+        "Organization": 2,
+        "Place": 1,
+        "Event": 1,
+        "Statement": 2,
+        "Membership": 1,
+        "Article": 2,
+    }
     for name, count in expected.items():
         assert f'id="count-{name}">{count}</td>' in page, name
     assert 'href="/sparql"' in page
@@ -265,7 +312,8 @@ def test_new_version_is_picked_up(store_dir: Path, publish_version) -> None:
     app = create_app({"STORE": str(store_dir), "TESTING": True, "STORE_CHECK_INTERVAL": 0})
     client = app.test_client()
     first = client.get("/healthz").json["version"]
-    version = publish_version(store_dir, extra=(
-        f"<http://localhost:8000/graph/a3> {{ <{ID}actor/x> a <{NKG}Actor> }}\n"))
+    version = publish_version(
+        store_dir, extra=(f"<http://localhost:8000/graph/a3> {{ <{ID}actor/x> a <{NKG}Actor> }}\n")
+    )
     assert client.get("/healthz").json["version"] == version.id != first
     assert 'id="count-Actor">3</td>' in client.get("/").get_data(as_text=True)

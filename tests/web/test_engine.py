@@ -32,8 +32,10 @@ EVIDENCE = f"""
 }}
 """
 # Six-way cross product of every triple: ~10^10 solutions, i.e. minutes of work.
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-           "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }")
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+    "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
+)
 
 
 @pytest.fixture
@@ -49,13 +51,25 @@ def version_path(store_dir: Path, publish_version) -> Path:  # type: ignore[no-u
     return store.published(store_dir).path  # type: ignore[union-attr]
 
 
-def run(engine: Engine, path: Path, query: str, fmt: str = "json", graph: str = "turtle",
-        timeout: float = 10, max_rows: int = 1000, dataset: DatasetSpec | None = None
-        ) -> bytes:
-    answer = engine.execute(path, query, dataset or DatasetSpec(),
-                            results_format=formats.by_name(fmt),
-                            graph_format=formats.by_name(graph), timeout=timeout,
-                            max_rows=max_rows)
+def run(
+    engine: Engine,
+    path: Path,
+    query: str,
+    fmt: str = "json",
+    graph: str = "turtle",
+    timeout: float = 10,
+    max_rows: int = 1000,
+    dataset: DatasetSpec | None = None,
+) -> bytes:
+    answer = engine.execute(
+        path,
+        query,
+        dataset or DatasetSpec(),
+        results_format=formats.by_name(fmt),
+        graph_format=formats.by_name(graph),
+        timeout=timeout,
+        max_rows=max_rows,
+    )
     with answer.body:
         data = answer.body.read()
     assert len(data) == answer.size
@@ -78,8 +92,9 @@ def test_select_in_every_results_format(engine: Engine, version_path: Path, fmt:
         lines = data.decode().split("\r\n")
         assert lines[0] == "s,label"
         got = {tuple(line.split(",", 1)) for line in lines[1:] if line}
-        want = {(s.strip("<>"), label.split('"')[1]) for s, label in in_process(version_path,
-                                                                                 SELECT)}
+        want = {
+            (s.strip("<>"), label.split('"')[1]) for s, label in in_process(version_path, SELECT)
+        }
         assert got == want
         return
     parsed = pyoxigraph.parse_query_results(io.BytesIO(data), formats.by_name(fmt).oxigraph)
@@ -92,22 +107,23 @@ def test_select_in_every_results_format(engine: Engine, version_path: Path, fmt:
 
 def test_ask_and_construct(engine: Engine, version_path: Path) -> None:
     assert b"true" in run(engine, version_path, f"ASK {{ ?s a <{NKG}Actor> }}")
-    construct = (f"CONSTRUCT {{ ?s <{RDFS_LABEL}> ?l }} "
-                 f"WHERE {{ ?s a <{NKG}Actor> ; <{RDFS_LABEL}> ?l }}")
+    construct = (
+        f"CONSTRUCT {{ ?s <{RDFS_LABEL}> ?l }} WHERE {{ ?s a <{NKG}Actor> ; <{RDFS_LABEL}> ?l }}"
+    )
     got = Graph().parse(data=run(engine, version_path, construct, graph="ntriples"), format="nt")
     want = Graph()
-    want.add((URIRef(ID + "actor/hassan-nasrallah"), URIRef(RDFS_LABEL),
-              Literal("Hassan Nasrallah")))
-    want.add((URIRef(ID + "actor/esmail-qaani"), URIRef(RDFS_LABEL),
-              Literal("Esmail Qaani")))
+    want.add(
+        (URIRef(ID + "actor/hassan-nasrallah"), URIRef(RDFS_LABEL), Literal("Hassan Nasrallah"))
+    )
+    want.add((URIRef(ID + "actor/esmail-qaani"), URIRef(RDFS_LABEL), Literal("Esmail Qaani")))
     assert isomorphic(got, want)
 
 
 def test_describe_adds_labels_of_linked_resources_and_evidence(
-        engine: Engine, version_path: Path) -> None:
+    engine: Engine, version_path: Path
+) -> None:
     statement = f"<{ID}statement/a1-0f3a9c2b7d10>"
-    graph = Graph().parse(data=run(engine, version_path, f"DESCRIBE {statement}"),
-                          format="turtle")
+    graph = Graph().parse(data=run(engine, version_path, f"DESCRIBE {statement}"), format="turtle")
     speaker = URIRef(ID + "actor/hassan-nasrallah")
     assert (speaker, URIRef(RDFS_LABEL), None) in graph  # the label of what it links to
     span = URIRef(ID + "span/a1/0-10")
@@ -132,15 +148,27 @@ def test_row_cap_is_an_error_not_a_truncation(engine: Engine, version_path: Path
     with pytest.raises(APIError) as info:
         run(engine, version_path, "SELECT * WHERE { ?s ?p ?o }", max_rows=5)
     assert info.value.status == 422 and "more than 5 rows" in info.value.message
-    assert len(run(engine, version_path, "SELECT * WHERE { ?s ?p ?o } LIMIT 5",
-                   max_rows=5).split(b'"s":')) == 6
+    assert (
+        len(
+            run(engine, version_path, "SELECT * WHERE { ?s ?p ?o } LIMIT 5", max_rows=5).split(
+                b'"s":'
+            )
+        )
+        == 6
+    )
 
 
 def test_not_acceptable_kind(engine: Engine, version_path: Path) -> None:
     with pytest.raises(NotAcceptable) as info:
-        engine.execute(version_path, "CONSTRUCT WHERE { ?s ?p ?o }", DatasetSpec(),
-                       results_format=formats.by_name("json"), graph_format=None, timeout=10,
-                       max_rows=100)
+        engine.execute(
+            version_path,
+            "CONSTRUCT WHERE { ?s ?p ?o }",
+            DatasetSpec(),
+            results_format=formats.by_name("json"),
+            graph_format=None,
+            timeout=10,
+            max_rows=100,
+        )
     assert info.value.kind == "graph"
 
 
@@ -155,7 +183,11 @@ def query_processes() -> set[int]:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(stat[1]) == os.getpid() and b"newskg.sparql.query_worker" in cmdline and stat[0] != "Z":
+        if (
+            int(stat[1]) == os.getpid()
+            and b"newskg.sparql.query_worker" in cmdline
+            and stat[0] != "Z"
+        ):
             pids.add(int(entry.name))
     return pids
 
@@ -187,8 +219,7 @@ def test_runaway_query_is_stopped_and_its_cpu_freed(engine: Engine, version_path
     assert b"true" in run(engine, version_path, "ASK { ?s ?p ?o }", timeout=5)
 
 
-def test_other_queries_are_answered_while_one_runs_away(engine: Engine, version_path: Path
-                                                        ) -> None:
+def test_other_queries_are_answered_while_one_runs_away(engine: Engine, version_path: Path) -> None:
     errors: list[BaseException] = []
 
     def runaway() -> None:
@@ -212,7 +243,13 @@ def test_engine_lives_on_the_app(app: Flask, version_path: Path) -> None:
 
     with app.app_context():
         assert get_engine() is get_engine()
-        answer = execute(version_path, "ASK {}", results_format=formats.by_name("json"),
-                         graph_format=None, timeout=5, max_rows=10)
+        answer = execute(
+            version_path,
+            "ASK {}",
+            results_format=formats.by_name("json"),
+            graph_format=None,
+            timeout=5,
+            max_rows=10,
+        )
         with answer.body:
             assert b"true" in answer.body.read()

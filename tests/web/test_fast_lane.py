@@ -1,4 +1,5 @@
-"""The fast lane (:mod:`newskg.web.http.fast_lane`) through the test client: point lookups answered in
+"""The fast lane (:mod:`newskg.web.http.fast_lane`) through the test client: point lookups answered
+in
 the web worker send the engine's very bytes, are counted by ``newskg_fast_lane_total`` and
 not by the answer cache, keep the row cap, ETags and throttling, and leave to the engine
 what it must answer (a dataset given by the request, more than ``LANE_ROWS`` rows, an answer
@@ -32,9 +33,12 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 NASRALLAH = f"<{ID}actor/hassan-nasrallah>"
 # Nasrallah is in both graphs of mini.trig: over their union each triple comes twice.
 LOOKUP = f"SELECT ?p ?o WHERE {{ {NASRALLAH} ?p ?o }}"
-NASRALLAH_ROWS = {(RDF_TYPE, NKG + "Actor"), (RDFS_LABEL, "Hassan Nasrallah"),
-                  (NKG + "mentionedIn", ID + "article/a1"),
-                  (NKG + "mentionedIn", ID + "article/a2")}
+NASRALLAH_ROWS = {
+    (RDF_TYPE, NKG + "Actor"),
+    (RDFS_LABEL, "Hassan Nasrallah"),
+    (NKG + "mentionedIn", ID + "article/a1"),
+    (NKG + "mentionedIn", ID + "article/a2"),
+}
 # A subject with every kind of term a results writer must get right: language tags,
 # non-ASCII text, typed literals, a blank node, and text CSV/TSV/XML must escape.
 RICH = f"<{ID}place/rich>"
@@ -68,8 +72,9 @@ def engine() -> Iterator[Engine]:
 
 
 def make_app(store_dir: Path, tmp_path: Path, **config: object) -> Flask:
-    return create_app({"STORE": str(store_dir), "TESTING": True,
-                       "CACHE_DIR": str(tmp_path / "cache"), **config})
+    return create_app(
+        {"STORE": str(store_dir), "TESTING": True, "CACHE_DIR": str(tmp_path / "cache"), **config}
+    )
 
 
 def get(client: FlaskClient, headers: dict[str, str] | None = None, **params):
@@ -90,34 +95,54 @@ def error(response) -> dict:
 
 def metric(client: FlaskClient, name: str) -> float:
     text = client.get("/metrics").get_data(as_text=True)
-    return sum(sample.value for family in text_string_to_metric_families(text)
-               for sample in family.samples if sample.name == name)
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name
+    )
 
 
 def counters(client: FlaskClient) -> tuple[float, float, float]:
     """(lane answers, cache hits, cache misses) so far."""
-    return (metric(client, "newskg_fast_lane_total"), metric(client, "newskg_cache_hits_total"),
-            metric(client, "newskg_cache_misses_total"))
+    return (
+        metric(client, "newskg_fast_lane_total"),
+        metric(client, "newskg_cache_hits_total"),
+        metric(client, "newskg_cache_misses_total"),
+    )
 
 
 def engine_bytes(engine: Engine, store_dir: Path, query: str, fmt: str) -> bytes:
     version = published(store_dir)
     assert version is not None
-    answer = engine.execute(version.path, query, DatasetSpec(),
-                            results_format=formats.by_name(fmt), graph_format=None,
-                            timeout=10, max_rows=100_000)
+    answer = engine.execute(
+        version.path,
+        query,
+        DatasetSpec(),
+        results_format=formats.by_name(fmt),
+        graph_format=None,
+        timeout=10,
+        max_rows=100_000,
+    )
     with answer.body:
         return answer.body.read()
 
 
 # --- the lane's bytes are the engine's ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
-@pytest.mark.parametrize("query", [LOOKUP, RICH_LOOKUP, ASK_LOOKUP],
-                         ids=["duplicates", "every-term-kind", "ask"])
-def test_lane_sends_the_engines_bytes(client: FlaskClient, engine: Engine, store_dir: Path,
-                                      monkeypatch: pytest.MonkeyPatch, query: str,
-                                      fmt: str) -> None:
+@pytest.mark.parametrize(
+    "query", [LOOKUP, RICH_LOOKUP, ASK_LOOKUP], ids=["duplicates", "every-term-kind", "ask"]
+)
+def test_lane_sends_the_engines_bytes(
+    client: FlaskClient,
+    engine: Engine,
+    store_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str,
+    fmt: str,
+) -> None:
     """Same query, same format: the lane's body and Content-Type are the engine's.
 
     The engine's answer comes two ways: straight from a query process (``Engine.execute``,
@@ -150,6 +175,7 @@ def test_lane_answer_is_right(client: FlaskClient) -> None:
 
 # --- metrics and the answer cache ---------------------------------------------------------------
 
+
 def test_lane_is_counted_and_bypasses_the_cache(client: FlaskClient, tmp_path: Path) -> None:
     """Each lookup moves the lane counter only, twice the same text included (it is made
     again, not cached); a query that is no lookup still goes through the cache."""
@@ -176,8 +202,10 @@ def test_dataset_parameters_go_to_the_engine(client: FlaskClient) -> None:
 
 # --- the row cap --------------------------------------------------------------------------------
 
-def test_lane_signals_the_row_cap(store_dir: Path, tmp_path: Path,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_lane_signals_the_row_cap(
+    store_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """MAX_ROWS under LANE_ROWS and a lookup over it: the lane itself answers 422 (the cache,
     which the engine's way goes through, is not asked), in the engine's words (the one error
     shape), never a truncated answer."""
@@ -197,12 +225,16 @@ def test_lane_signals_the_row_cap(store_dir: Path, tmp_path: Path,
 
 BIG_ROWS = 1100
 BIG = f"<{ID}thing/big>"
-BIG_TRIG = "<http://localhost:8000/graph/big> {\n" + "".join(
-    f'{BIG} <{NKG}tag> "tag {n}" .\n' for n in range(BIG_ROWS)) + "}\n"
+BIG_TRIG = (
+    "<http://localhost:8000/graph/big> {\n"
+    + "".join(f'{BIG} <{NKG}tag> "tag {n}" .\n' for n in range(BIG_ROWS))
+    + "}\n"
+)
 
 
-def test_more_than_lane_rows_is_the_engines(store_dir: Path, tmp_path: Path,
-                                            publish_version) -> None:  # type: ignore[no-untyped-def]
+def test_more_than_lane_rows_is_the_engines(
+    store_dir: Path, tmp_path: Path, publish_version
+) -> None:  # type: ignore[no-untyped-def]
     """A subject with more than LANE_ROWS triples and MAX_ROWS above that: the answer is
     whole, and it came from the engine (lane counter still, one cache miss)."""
     assert fast_lane.LANE_ROWS < BIG_ROWS
@@ -214,13 +246,19 @@ def test_more_than_lane_rows_is_the_engines(store_dir: Path, tmp_path: Path,
     assert counters(client) == (lane, hits, misses + 1)
 
 
-@pytest.mark.parametrize(("modifiers", "expected", "by_lane"), [
-    ("LIMIT 10", 10, True), ("OFFSET 990", BIG_ROWS - 990, True),
-    ("LIMIT 5 OFFSET 1000", 5, True), ("LIMIT 2000", BIG_ROWS, False),
-    ("OFFSET 1050 LIMIT 20", 20, False)])
-def test_limit_and_offset_bound_the_lanes_work(store_dir: Path, tmp_path: Path, publish_version,
-                                               modifiers: str, expected: int, by_lane: bool
-                                               ) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("modifiers", "expected", "by_lane"),
+    [
+        ("LIMIT 10", 10, True),
+        ("OFFSET 990", BIG_ROWS - 990, True),
+        ("LIMIT 5 OFFSET 1000", 5, True),
+        ("LIMIT 2000", BIG_ROWS, False),
+        ("OFFSET 1050 LIMIT 20", 20, False),
+    ],
+)
+def test_limit_and_offset_bound_the_lanes_work(
+    store_dir: Path, tmp_path: Path, publish_version, modifiers: str, expected: int, by_lane: bool
+) -> None:  # type: ignore[no-untyped-def]
     """The lane reads at most LANE_ROWS + 1 rows after skipping at most LANE_ROWS: a LIMIT or
     OFFSET over that is the engine's. Either way the rows are those asked for."""
     publish_version(store_dir, extra=BIG_TRIG)
@@ -231,8 +269,9 @@ def test_limit_and_offset_bound_the_lanes_work(store_dir: Path, tmp_path: Path, 
     assert counters(client)[0::2] == ((lane + 1, misses) if by_lane else (lane, misses + 1))
 
 
-def test_answer_too_large_for_memory_is_the_engines(store_dir: Path, tmp_path: Path,
-                                                    publish_version) -> None:  # type: ignore[no-untyped-def]
+def test_answer_too_large_for_memory_is_the_engines(
+    store_dir: Path, tmp_path: Path, publish_version
+) -> None:  # type: ignore[no-untyped-def]
     """One row can outgrow the lane's memory (INLINE_MAX): the engine answers it in full."""
     text = "x" * (1024 * 1024 + 10)
     publish_version(store_dir, extra=f'<{ID}g/huge> {{ <{ID}thing/huge> <{NKG}text> "{text}" }}')
@@ -244,6 +283,7 @@ def test_answer_too_large_for_memory_is_the_engines(store_dir: Path, tmp_path: P
 
 
 # --- syntax errors, HTTP caching, throttling ----------------------------------------------------
+
 
 def test_broken_lookup_gets_the_engines_400(client: FlaskClient) -> None:
     """The lexer accepts ``LIMIT 1 0``; the parser does not, and the engine words the 400
@@ -264,8 +304,10 @@ def test_etag_and_304_for_a_lane_answer(client: FlaskClient) -> None:
     lane = metric(client, "newskg_fast_lane_total")
     again = get(client, {"If-None-Match": etag}, query=LOOKUP)
     assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
-    assert get(client, {"If-Modified-Since": first.headers["Last-Modified"]},
-               query=LOOKUP).status_code == 304
+    assert (
+        get(client, {"If-Modified-Since": first.headers["Last-Modified"]}, query=LOOKUP).status_code
+        == 304
+    )
     assert metric(client, "newskg_fast_lane_total") == lane
     other = get(client, {"If-None-Match": etag}, query=LOOKUP, format="tsv")
     assert other.status_code == 200 and other.headers["ETag"] != etag
@@ -274,8 +316,9 @@ def test_etag_and_304_for_a_lane_answer(client: FlaskClient) -> None:
 def test_lane_time_is_charged_to_the_client(store_dir: Path, tmp_path: Path) -> None:
     """A budget of a nanosecond that drains at 1e-18 s/s: the first lookup is let through
     (no debt yet) and its lane time alone (no query process ran) makes the next one 429."""
-    client = make_app(store_dir, tmp_path, THROTTLE_QUERY_SECONDS=1e-9,
-                      THROTTLE_WINDOW=1e9).test_client()
+    client = make_app(
+        store_dir, tmp_path, THROTTLE_QUERY_SECONDS=1e-9, THROTTLE_WINDOW=1e9
+    ).test_client()
     lane = metric(client, "newskg_fast_lane_total")
     assert get(client, query=LOOKUP).status_code == 200
     assert metric(client, "newskg_fast_lane_total") == lane + 1
@@ -300,8 +343,7 @@ def test_lane_time_is_recorded_for_the_throttle(store_dir: Path, tmp_path: Path)
     assert 0 < first < second < 1
 
 
-def test_a_percent_encoded_name_is_charged_on_both_paths(store_dir: Path,
-                                                         tmp_path: Path) -> None:
+def test_a_percent_encoded_name_is_charged_on_both_paths(store_dir: Path, tmp_path: Path) -> None:
     """``%71uery=`` is ``query=``: the lane answers it and charges it, and so does the
     endpoint when a stray parameter sends it through Flask (issue 11's throttle bypass)."""
     from urllib.parse import quote
@@ -321,8 +363,10 @@ def test_text_hidden_from_the_lexer_is_not_the_lanes(client: FlaskClient) -> Non
     """``e:x\\#`` is one prefixed name to the parser (an escaped ``#``); a lexer that ends the
     name at the backslash reads the rest of the line as a comment and takes this path and
     join for a point lookup, which the lane would then run with no time limit."""
-    query = (f"PREFIX e: <http://e/>\nSELECT * WHERE {{ <{ID}place/beirut> "
-             f"e:x\\#|^<{NKG}place>/<{NKG}participant> ?who . ?who ?p\n?o }}")
+    query = (
+        f"PREFIX e: <http://e/>\nSELECT * WHERE {{ <{ID}place/beirut> "
+        f"e:x\\#|^<{NKG}place>/<{NKG}participant> ?who . ?who ?p\n?o }}"
+    )
     lane, _, misses = counters(client)
     response = get(client, query=query)
     assert response.status_code == 200, response.data
@@ -331,16 +375,19 @@ def test_text_hidden_from_the_lexer_is_not_the_lanes(client: FlaskClient) -> Non
     assert counters(client)[0::2] == (lane, misses + 1)
 
 
-@pytest.mark.parametrize(("method", "accept", "fmt", "origins"), [
-    ("GET", "application/sparql-results+json", None, "*"),
-    ("GET", "text/csv, */*;q=0.1", None, "*"),
-    ("GET", None, "tsv", "https://a.example https://b.example"),
-    ("POST form", "application/sparql-results+xml", None, "*"),
-    ("POST direct", "text/tab-separated-values", None, ""),
-])
-def test_wsgi_path_answers_as_the_endpoint_does(store_dir: Path, tmp_path: Path, method: str,
-                                                accept: str | None, fmt: str | None,
-                                                origins: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "accept", "fmt", "origins"),
+    [
+        ("GET", "application/sparql-results+json", None, "*"),
+        ("GET", "text/csv, */*;q=0.1", None, "*"),
+        ("GET", None, "tsv", "https://a.example https://b.example"),
+        ("POST form", "application/sparql-results+xml", None, "*"),
+        ("POST direct", "text/tab-separated-values", None, ""),
+    ],
+)
+def test_wsgi_path_answers_as_the_endpoint_does(
+    store_dir: Path, tmp_path: Path, method: str, accept: str | None, fmt: str | None, origins: str
+) -> None:
     """newskg.web.http.lane answers a point lookup before Flask; the same lookup with a stray
     parameter goes through Flask and the endpoint. Status, headers and body are the same."""
     app = make_app(store_dir, tmp_path, CORS_ORIGINS=origins)
@@ -357,14 +404,22 @@ def test_wsgi_path_answers_as_the_endpoint_does(store_dir: Path, tmp_path: Path,
             return client.get("/sparql", query_string={**params, **extra}, headers=headers)
         if method == "POST form":
             return client.post("/sparql", data={**params, **extra}, headers=headers)
-        return client.post("/sparql", query_string=extra, data=LOOKUP.encode(),
-                           headers={**headers, "Content-Type": "application/sparql-query"})
+        return client.post(
+            "/sparql",
+            query_string=extra,
+            data=LOOKUP.encode(),
+            headers={**headers, "Content-Type": "application/sparql-query"},
+        )
 
     def answered() -> float:  # /sparql requests answered 200, as /metrics counts them
         text = client.get("/metrics").get_data(as_text=True)
-        return sum(sample.value for family in text_string_to_metric_families(text)
-                   for sample in family.samples if sample.name == "newskg_http_requests_total"
-                   and sample.labels == {"endpoint": "/sparql", "status": "200"})
+        return sum(
+            sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if sample.name == "newskg_http_requests_total"
+            and sample.labels == {"endpoint": "/sparql", "status": "200"}
+        )
 
     lane, before = metric(client, "newskg_fast_lane_total"), answered()
     through.clear()
@@ -377,4 +432,5 @@ def test_wsgi_path_answers_as_the_endpoint_does(store_dir: Path, tmp_path: Path,
     assert direct.status_code == through_flask.status_code == 200
     assert direct.data == through_flask.data
     assert {k.lower(): v for k, v in direct.headers} == {
-        k.lower(): v for k, v in through_flask.headers}
+        k.lower(): v for k, v in through_flask.headers
+    }

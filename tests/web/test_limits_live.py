@@ -16,8 +16,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 # Six-way cross product of the fixture's 45 quads: ~8 * 10^9 solutions, minutes of work.
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-           "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }")
+RUNAWAY = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+    "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
+)
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -52,10 +54,12 @@ def cpu_seconds(pids: set[int]) -> float:
     return total / TICKS
 
 
-def get(base: str, query: str, accept: str = "application/sparql-results+json",
-        timeout: float = 60) -> tuple[int, bytes]:
+def get(
+    base: str, query: str, accept: str = "application/sparql-results+json", timeout: float = 60
+) -> tuple[int, bytes]:
     request = urllib.request.Request(
-        f"{base}/sparql?{urllib.parse.urlencode({'query': query})}", headers={"Accept": accept})
+        f"{base}/sparql?{urllib.parse.urlencode({'query': query})}", headers={"Accept": accept}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
@@ -64,9 +68,11 @@ def get(base: str, query: str, accept: str = "application/sparql-results+json",
 
 
 def test_time_limit_frees_the_cpu_and_others_are_served(
-        start_server: Callable[..., str], store_dir: Path) -> None:
-    base = start_server("newskg.serve", "--store", store_dir, "--workers", "2",
-                        "--query-timeout", "3")
+    start_server: Callable[..., str], store_dir: Path
+) -> None:
+    base = start_server(
+        "newskg.serve", "--store", store_dir, "--workers", "2", "--query-timeout", "3"
+    )
     outcome: dict[str, object] = {}
 
     def runaway() -> None:
@@ -101,19 +107,28 @@ def peak_rss_kib(pid: int) -> int:
 
 
 def test_a_million_rows_stream_without_sitting_in_memory(
-        start_server: Callable[..., str], store_dir: Path) -> None:
-    base = start_server("newskg.serve", "--store", store_dir, "--workers", "1",
-                        "--max-rows", "2000000")
+    start_server: Callable[..., str], store_dir: Path
+) -> None:
+    base = start_server(
+        "newskg.serve", "--store", store_dir, "--workers", "1", "--max-rows", "2000000"
+    )
     assert get(base, "ASK {}")[0] == 200
-    workers = [pid for pid, cmd in server_processes(store_dir).items()
-               if "query_worker" not in cmd and pid != min(server_processes(store_dir))]
+    workers = [
+        pid
+        for pid, cmd in server_processes(store_dir).items()
+        if "query_worker" not in cmd and pid != min(server_processes(store_dir))
+    ]
     peak_before = {pid: peak_rss_kib(pid) for pid in workers}
     # 100 strings of about 40 characters: a million rows of three make over 100 MiB of TSV.
     values = " ".join(f'"value {i:03d} of a hundred, long enough to add up"' for i in range(100))
-    query = (f"SELECT ?a ?b ?c WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} "
-             f"VALUES ?c {{ {values} }} }}")
-    request = urllib.request.Request(f"{base}/sparql?{urllib.parse.urlencode({'query': query})}",
-                                     headers={"Accept": "text/tab-separated-values"})
+    query = (
+        f"SELECT ?a ?b ?c WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} "
+        f"VALUES ?c {{ {values} }} }}"
+    )
+    request = urllib.request.Request(
+        f"{base}/sparql?{urllib.parse.urlencode({'query': query})}",
+        headers={"Accept": "text/tab-separated-values"},
+    )
     lines = size = 0
     with urllib.request.urlopen(request, timeout=120) as response:
         assert response.status == 200

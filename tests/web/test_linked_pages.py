@@ -27,15 +27,18 @@ def parse(body: bytes, fmt: formats.Format) -> Graph:
 
 
 @pytest.mark.parametrize("fmt", RDF_FORMATS, ids=lambda f: f.name)
-def test_every_rdf_format_by_accept_suffix_and_parameter(client: FlaskClient,
-                                                         fmt: formats.Format) -> None:
+def test_every_rdf_format_by_accept_suffix_and_parameter(
+    client: FlaskClient, fmt: formats.Format
+) -> None:
     by_accept = client.get(ACTOR, headers={"Accept": fmt.media_type})
     assert by_accept.status_code == 200
     assert by_accept.mimetype == fmt.media_type
     assert by_accept.headers["Content-Location"] == f"{ACTOR}.{fmt.extension}"
     assert "Accept" in by_accept.headers["Vary"]
-    assert f'<{ACTOR}.{fmt.extension}>; rel="alternate"; type="{fmt.media_type}"' in \
-        by_accept.headers["Link"]
+    assert (
+        f'<{ACTOR}.{fmt.extension}>; rel="alternate"; type="{fmt.media_type}"'
+        in by_accept.headers["Link"]
+    )
     by_suffix = client.get(f"{ACTOR}.{fmt.extension}")
     by_param = client.get(f"{ACTOR}?format={fmt.name}")
     assert by_suffix.data == by_accept.data == by_param.data
@@ -45,8 +48,7 @@ def test_every_rdf_format_by_accept_suffix_and_parameter(client: FlaskClient,
 
 
 def test_html_by_default_and_for_browsers(client: FlaskClient) -> None:
-    for headers in ({}, {"Accept": "*/*"},
-                    {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}):
+    for headers in ({}, {"Accept": "*/*"}, {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}):
         response = client.get(ACTOR, headers=headers)
         assert response.status_code == 200 and response.mimetype == "text/html"
     page = client.get(ACTOR).get_data(as_text=True)
@@ -71,7 +73,8 @@ def test_named_graph_resolves(client: FlaskClient) -> None:
     assert page.status_code == 200 and "Nasrallah speaks in Beirut" in page.get_data(as_text=True)
     turtle = client.get("/graph/a1.ttl")
     assert (URIRef("http://localhost:8000/id/article/a1"), None, None) in parse(
-        turtle.data, formats.by_name("turtle"))
+        turtle.data, formats.by_name("turtle")
+    )
     quads = client.get("/graph/a1", headers={"Accept": "application/n-quads"})
     assert b"<http://localhost:8000/graph/a1>" in quads.data
 
@@ -85,9 +88,10 @@ def test_request_root_replaces_the_base(client: FlaskClient) -> None:
 
 def test_ontology_documents_every_term(client: FlaskClient) -> None:
     page = client.get("/ontology").get_data(as_text=True)
-    graph = parse(client.get("/ontology", headers={"Accept": "text/turtle"}).data,
-                  formats.by_name("turtle"))
-    terms = {str(s)[len(NKG):] for s in graph.subjects() if str(s).startswith(NKG)}
+    graph = parse(
+        client.get("/ontology", headers={"Accept": "text/turtle"}).data, formats.by_name("turtle")
+    )
+    terms = {str(s)[len(NKG) :] for s in graph.subjects() if str(s).startswith(NKG)}
     assert {"Actor", "mentionedIn", "event-meeting", "EventTypeScheme"} <= terms
     for term in terms:
         assert f'id="{term}"' in page, term
@@ -107,13 +111,17 @@ def test_lists_are_sorted_and_paged(client: FlaskClient) -> None:
     assert client.get("/actors?sort=nonsense").status_code == 400
 
 
-def test_search_folds_case_and_accents(client: FlaskClient, store_dir: Path,
-                                       publish_version) -> None:  # type: ignore[no-untyped-def]
-    publish_version(store_dir, extra="""
+def test_search_folds_case_and_accents(
+    client: FlaskClient, store_dir: Path, publish_version
+) -> None:  # type: ignore[no-untyped-def]
+    publish_version(
+        store_dir,
+        extra="""
         <http://localhost:8000/graph/entities> {
           <http://localhost:8000/id/actor/zoe-perez> a <https://w3id.org/newskg/ontology#Actor> ;
             <http://www.w3.org/2000/01/rdf-schema#label> "Zoë Pérez" ;
-            <http://www.w3.org/2004/02/skos/core#altLabel> "Señora Pérez" . }""")
+            <http://www.w3.org/2004/02/skos/core#altLabel> "Señora Pérez" . }""",
+    )
     for query in ("zoe", "ZOË P", "perez", "senora", "ére"):
         page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
         assert "/id/actor/zoe-perez" in page, query
@@ -136,11 +144,13 @@ class _Balance(HTMLParser):
 
 def test_highlight_overlapping_spans_is_well_formed_and_escaped() -> None:
     text = 'He said "<script>alert(1)</script> & more" in Beirut.'
-    marks = [Mark(0, 2, "mention", "/a?x=1&y=2", 'A "quoted" title'),
-             Mark(3, 40, "quote", "/s", "quote"),
-             Mark(8, 30, "evidence", "/e", "ev"),  # nested in the quote
-             Mark(25, 52, "evidence", "/f", "ev2"),  # overlaps both
-             Mark(46, 52, "mention", "/b", "Beirut")]
+    marks = [
+        Mark(0, 2, "mention", "/a?x=1&y=2", 'A "quoted" title'),
+        Mark(3, 40, "quote", "/s", "quote"),
+        Mark(8, 30, "evidence", "/e", "ev"),  # nested in the quote
+        Mark(25, 52, "evidence", "/f", "ev2"),  # overlaps both
+        Mark(46, 52, "mention", "/b", "Beirut"),
+    ]
     html = str(highlight(text, marks, [Note(40, "speaker", "/a", "— He")]))
     assert "<script>" not in html and "&lt;script&gt;" in html
     balance = _Balance()
@@ -173,10 +183,18 @@ def test_dumps_are_listed_and_resumable(client: FlaskClient, store_dir: Path) ->
     assert rest.status_code == 206
     assert rest.headers["Content-Range"] == f"bytes 100-{nquads.size - 1}/{nquads.size}"
     assert whole.data[:100] + rest.data == whole.data
-    assert client.get(f"/dumps/{nquads.name}",
-                      headers={"Range": f"bytes={nquads.size + 10}-"}).status_code == 416
-    assert client.get(f"/dumps/{nquads.name}",
-                      headers={"If-None-Match": whole.headers["ETag"]}).status_code == 304
+    assert (
+        client.get(
+            f"/dumps/{nquads.name}", headers={"Range": f"bytes={nquads.size + 10}-"}
+        ).status_code
+        == 416
+    )
+    assert (
+        client.get(
+            f"/dumps/{nquads.name}", headers={"If-None-Match": whole.headers["ETag"]}
+        ).status_code
+        == 304
+    )
     assert gzip.decompress(whole.data).count(b"\n") == 45  # mini.trig's quads
     for bad in ("../current", "..%2F..%2Fcurrent", "%2e%2e/versions", "SHA256SUMS.bak"):
         assert client.get("/dumps/" + bad).status_code == 404, bad

@@ -32,8 +32,10 @@ COUNT_ACTORS = f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a <{NKG}Actor> }}
 
 def post_form(url: str, query: str) -> dict:
     request = urllib.request.Request(
-        url, data=urllib.parse.urlencode({"query": query}).encode(),
-        headers={"Accept": "application/sparql-results+json"}, method="POST",
+        url,
+        data=urllib.parse.urlencode({"query": query}).encode(),
+        headers={"Accept": "application/sparql-results+json"},
+        method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.headers.get_content_type() == "application/sparql-results+json"
@@ -45,8 +47,9 @@ def test_sparqlwrapper_select(live_server: str) -> None:
     client.setQuery(ACTORS)
     client.setReturnFormat(JSON)
     result = client.query().convert()
-    assert [(b["actor"]["value"], b["label"]["value"])
-            for b in result["results"]["bindings"]] == EXPECTED
+    assert [
+        (b["actor"]["value"], b["label"]["value"]) for b in result["results"]["bindings"]
+    ] == EXPECTED
 
 
 def test_rdflib_sparqlstore(live_server: str) -> None:
@@ -58,8 +61,9 @@ def test_rdflib_sparqlstore(live_server: str) -> None:
 
 def test_post_form_with_urllib(live_server: str) -> None:
     result = post_form(live_server + "/sparql", ACTORS)
-    assert [(b["actor"]["value"], b["label"]["value"])
-            for b in result["results"]["bindings"]] == EXPECTED
+    assert [
+        (b["actor"]["value"], b["label"]["value"]) for b in result["results"]["bindings"]
+    ] == EXPECTED
 
 
 def test_errors_over_http(live_server: str) -> None:
@@ -73,15 +77,18 @@ def test_errors_over_http(live_server: str) -> None:
     assert json.load(caught.value)["error"]["status"] == 400
 
 
-def test_new_version_is_served_without_restart(live_server: str, store_dir: Path,
-                                               publish_version) -> None:
+def test_new_version_is_served_without_restart(
+    live_server: str, store_dir: Path, publish_version
+) -> None:
     def actors() -> int:
         result = post_form(live_server + "/sparql", COUNT_ACTORS)
         return int(result["results"]["bindings"][0]["n"]["value"])
 
     assert actors() == 2
-    publish_version(store_dir, extra=(
-        f"<http://localhost:8000/graph/a3> {{ <{ID}actor/new> a <{NKG}Actor> }}\n"))
+    publish_version(
+        store_dir,
+        extra=(f"<http://localhost:8000/graph/a3> {{ <{ID}actor/new> a <{NKG}Actor> }}\n"),
+    )
     # Each worker re-reads `current` at most once a second, so a request may see the old
     # version for up to a second after the publish; after that every worker, whichever takes
     # the request, serves the new one.

@@ -24,32 +24,40 @@ def test_no_header_accepts_anything() -> None:
 
 
 def test_q_values_are_parsed_clamped_and_bad_ones_ignored() -> None:
-    ranges = parse_accept('text/turtle;q=0.5, application/rdf+xml;Q=2, text/csv;q=x, '
-                          'bogus, */json, application/ld+json;profile="a,b";q=0.3')
+    ranges = parse_accept(
+        "text/turtle;q=0.5, application/rdf+xml;Q=2, text/csv;q=x, "
+        'bogus, */json, application/ld+json;profile="a,b";q=0.3'
+    )
     assert [(r.type, r.subtype, r.q) for r in ranges] == [
-        ("text", "turtle", 0.5), ("application", "rdf+xml", 1.0), ("text", "csv", 0.0),
-        ("application", "ld+json", 0.3)]
+        ("text", "turtle", 0.5),
+        ("application", "rdf+xml", 1.0),
+        ("text", "csv", 0.0),
+        ("application", "ld+json", 0.3),
+    ]
 
 
-@pytest.mark.parametrize(("accept", "results", "graph"), [
-    (None, "json", "turtle"),  # no Accept: the server's defaults
-    ("*/*", "json", "turtle"),
-    ("application/*", "json", "ntriples"),  # first application/* of each kind
-    ("text/*", "csv", "turtle"),
-    ("application/sparql-results+xml", "xml", None),
-    ("application/sparql-results+xml, */*;q=0.1", "xml", "turtle"),
-    ("text/turtle;q=0.5, application/rdf+xml", None, "rdfxml"),
-    ("application/n-triples, text/turtle", None, "ntriples"),  # equal q: the client's order
-    ("text/tab-separated-values;q=0.9, text/csv;q=0.8", "tsv", None),
-    # the most specific range decides a type's q: text/csv is refused though text/* is fine
-    ("text/*;q=0.9, text/csv;q=0", "tsv", "turtle"),
-    ("*/*;q=0.1, text/turtle;q=0", "json", "ntriples"),
-    ("application/json", "json", None),  # a common alias of SPARQL JSON results
-    ("text/plain", None, "ntriples"),  # N-Triples' registered alias
-    ("image/png", None, None),
-    # a browser: HTML first, then */*: the server's defaults, not XML
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "json", "turtle"),
-])
+@pytest.mark.parametrize(
+    ("accept", "results", "graph"),
+    [
+        (None, "json", "turtle"),  # no Accept: the server's defaults
+        ("*/*", "json", "turtle"),
+        ("application/*", "json", "ntriples"),  # first application/* of each kind
+        ("text/*", "csv", "turtle"),
+        ("application/sparql-results+xml", "xml", None),
+        ("application/sparql-results+xml, */*;q=0.1", "xml", "turtle"),
+        ("text/turtle;q=0.5, application/rdf+xml", None, "rdfxml"),
+        ("application/n-triples, text/turtle", None, "ntriples"),  # equal q: the client's order
+        ("text/tab-separated-values;q=0.9, text/csv;q=0.8", "tsv", None),
+        # the most specific range decides a type's q: text/csv is refused though text/* is fine
+        ("text/*;q=0.9, text/csv;q=0", "tsv", "turtle"),
+        ("*/*;q=0.1, text/turtle;q=0", "json", "ntriples"),
+        ("application/json", "json", None),  # a common alias of SPARQL JSON results
+        ("text/plain", None, "ntriples"),  # N-Triples' registered alias
+        ("image/png", None, None),
+        # a browser: HTML first, then */*: the server's defaults, not XML
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "json", "turtle"),
+    ],
+)
 def test_choose(accept: str | None, results: str | None, graph: str | None) -> None:
     chosen_results = choose(accept, RESULT_FORMATS)
     chosen_graph = choose(accept, GRAPH_FORMATS)
@@ -71,22 +79,25 @@ def test_best_match_over_plain_media_types() -> None:
     assert best_match(ranges, []) is None
 
 
-@pytest.mark.parametrize(("value", "results", "graph"), [
-    ("json", "json", "jsonld"),
-    ("xml", "xml", "rdfxml"),
-    ("csv", "csv", None),
-    ("TSV", "tsv", None),
-    ("turtle", None, "turtle"),
-    ("ttl", None, "turtle"),
-    ("ntriples", None, "ntriples"),
-    ("nt", None, "ntriples"),
-    ("nquads", None, "nquads"),
-    ("trig", None, "trig"),
-    ("jsonld", None, "jsonld"),
-    ("json-ld", None, "jsonld"),
-    ("rdfxml", None, "rdfxml"),
-    ("application/sparql-results+json", "json", None),
-])
+@pytest.mark.parametrize(
+    ("value", "results", "graph"),
+    [
+        ("json", "json", "jsonld"),
+        ("xml", "xml", "rdfxml"),
+        ("csv", "csv", None),
+        ("TSV", "tsv", None),
+        ("turtle", None, "turtle"),
+        ("ttl", None, "turtle"),
+        ("ntriples", None, "ntriples"),
+        ("nt", None, "ntriples"),
+        ("nquads", None, "nquads"),
+        ("trig", None, "trig"),
+        ("jsonld", None, "jsonld"),
+        ("json-ld", None, "jsonld"),
+        ("rdfxml", None, "rdfxml"),
+        ("application/sparql-results+json", "json", None),
+    ],
+)
 def test_format_parameter(value: str, results: str | None, graph: str | None) -> None:
     found_results = by_format_param(value, RESULT_FORMATS)
     found_graph = by_format_param(value, GRAPH_FORMATS)

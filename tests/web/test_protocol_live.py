@@ -53,14 +53,16 @@ MEMBERSHIP_GRAPH = rdflib.Graph().parse(format="turtle", data=MEMBERSHIP_TTL)
 
 # --- one real server for the module ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One real server (Granian, 2 workers) on the mini dataset, shared by this module."""
     tmp = tmp_path_factory.mktemp("protocol")
     store_dir = tmp / "store"
     publish_mini(store_dir)
-    with running_server("newskg.serve", "--store", store_dir, "--workers", "2",
-                        workdir=tmp) as base:
+    with running_server(
+        "newskg.serve", "--store", store_dir, "--workers", "2", workdir=tmp
+    ) as base:
         yield base
 
 
@@ -82,8 +84,13 @@ class Reply:
         return {tuple(str(row[v]) for v in result.vars) for row in result}
 
 
-def http(url: str, *, method: str = "GET", data: bytes | None = None,
-         headers: dict[str, str] | None = None) -> Reply:
+def http(
+    url: str,
+    *,
+    method: str = "GET",
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> Reply:
     """One request; any status is returned, not raised."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
@@ -123,6 +130,7 @@ AS_JSON = {"Accept": "application/json"}
 
 # --- query operations ----------------------------------------------------------------------------
 
+
 def test_query_get(server: str) -> None:
     reply = http(query_url(server, {"query": LABELS}), headers={"Accept": SRJ})
     assert reply.media_type == SRJ
@@ -131,79 +139,146 @@ def test_query_get(server: str) -> None:
 
 
 def test_query_post_form(server: str) -> None:
-    assert http(server + "/sparql", method="POST", data=form({"query": LABELS}),
-                headers=FORM).rows() == ALL_LABELS
+    assert (
+        http(server + "/sparql", method="POST", data=form({"query": LABELS}), headers=FORM).rows()
+        == ALL_LABELS
+    )
 
 
 def test_query_post_direct(server: str) -> None:
-    assert http(server + "/sparql", method="POST", data=LABELS.encode(),
-                headers=DIRECT).rows() == ALL_LABELS
+    assert (
+        http(server + "/sparql", method="POST", data=LABELS.encode(), headers=DIRECT).rows()
+        == ALL_LABELS
+    )
 
 
 def test_query_dataset_default_graphs(server: str) -> None:
     get = http(query_url(server, [("query", LABELS), ("default-graph-uri", G1)]))
     assert get.rows() == A1_LABELS
-    direct = http(query_url(server, {"default-graph-uri": G2}), method="POST",
-                  data=LABELS.encode(), headers=DIRECT)
+    direct = http(
+        query_url(server, {"default-graph-uri": G2}),
+        method="POST",
+        data=LABELS.encode(),
+        headers=DIRECT,
+    )
     assert direct.rows() == A2_LABELS
-    posted = http(server + "/sparql", method="POST", headers=FORM, data=form(
-        [("query", LABELS), ("default-graph-uri", G1), ("default-graph-uri", G2)]))
+    posted = http(
+        server + "/sparql",
+        method="POST",
+        headers=FORM,
+        data=form([("query", LABELS), ("default-graph-uri", G1), ("default-graph-uri", G2)]),
+    )
     assert posted.rows() == ALL_LABELS
 
 
 def test_query_dataset_named_graphs(server: str) -> None:
     get = http(query_url(server, [("query", GRAPHS), ("named-graph-uri", G2)]))
     assert get.rows() == {(G2,)}
-    direct = http(query_url(server, {"named-graph-uri": G1}), method="POST",
-                  data=GRAPHS.encode(), headers=DIRECT)
+    direct = http(
+        query_url(server, {"named-graph-uri": G1}),
+        method="POST",
+        data=GRAPHS.encode(),
+        headers=DIRECT,
+    )
     assert direct.rows() == {(G1,)}
 
 
 def test_query_dataset_full_and_multiple_dataset(server: str) -> None:
     # query_dataset_full: both parameters; query_multiple_dataset: they override FROM.
-    query = f"SELECT ?s ?label FROM <{G2}> FROM NAMED <{G2}> WHERE " \
+    query = (
+        f"SELECT ?s ?label FROM <{G2}> FROM NAMED <{G2}> WHERE "
         "{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
-    reply = http(query_url(server, [("query", query), ("default-graph-uri", G1),
-                                    ("named-graph-uri", G1)]))
+    )
+    reply = http(
+        query_url(server, [("query", query), ("default-graph-uri", G1), ("named-graph-uri", G1)])
+    )
     assert reply.rows() == A1_LABELS
     named = f"SELECT DISTINCT ?g FROM NAMED <{G2}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
-    reply = http(query_url(server, [("query", named), ("default-graph-uri", G2),
-                                    ("named-graph-uri", G1)]))
+    reply = http(
+        query_url(server, [("query", named), ("default-graph-uri", G2), ("named-graph-uri", G1)])
+    )
     assert reply.rows() == {(G1,)}
 
 
 # --- every malformed request's 4xx -------------------------------------------------------------
 
+
 def test_bad_requests(server: str) -> None:
     ask = "ASK {}"
     cases: list[tuple[str, int, Reply]] = [
-        ("bad_query_method", 405,
-         http(query_url(server, {"query": ask}), method="PUT", headers=AS_JSON)),
-        ("bad_multiple_queries", 400, http(query_url(
-            server, [("query", ask), ("query", "SELECT * {}")]), headers=AS_JSON)),
-        ("bad_query_wrong_media_type", 415, http(
-            server + "/sparql", method="POST", data=ask.encode(),
-            headers={**AS_JSON, "Content-Type": "text/plain"})),
+        (
+            "bad_query_method",
+            405,
+            http(query_url(server, {"query": ask}), method="PUT", headers=AS_JSON),
+        ),
+        (
+            "bad_multiple_queries",
+            400,
+            http(query_url(server, [("query", ask), ("query", "SELECT * {}")]), headers=AS_JSON),
+        ),
+        (
+            "bad_query_wrong_media_type",
+            415,
+            http(
+                server + "/sparql",
+                method="POST",
+                data=ask.encode(),
+                headers={**AS_JSON, "Content-Type": "text/plain"},
+            ),
+        ),
         ("bad_query_missing_form_type", 415, raw_post(server, b"query=ASK%20%7B%7D")),
         ("bad_query_missing_direct_type", 415, raw_post(server, ask.encode())),
-        ("bad_query_non_utf8", 415, http(
-            server + "/sparql", method="POST", data=ask.encode("utf-16"),
-            headers={**AS_JSON, "Content-Type": "application/sparql-query; charset=UTF-16"})),
-        ("bad_query_non_utf8 (bytes)", 400, http(
-            server + "/sparql", method="POST", data='ASK { ?s ?p "\xe9" }'.encode("latin-1"),
-            headers={**AS_JSON, **DIRECT})),
+        (
+            "bad_query_non_utf8",
+            415,
+            http(
+                server + "/sparql",
+                method="POST",
+                data=ask.encode("utf-16"),
+                headers={**AS_JSON, "Content-Type": "application/sparql-query; charset=UTF-16"},
+            ),
+        ),
+        (
+            "bad_query_non_utf8 (bytes)",
+            400,
+            http(
+                server + "/sparql",
+                method="POST",
+                data='ASK { ?s ?p "\xe9" }'.encode("latin-1"),
+                headers={**AS_JSON, **DIRECT},
+            ),
+        ),
         ("bad_query_syntax", 400, http(query_url(server, {"query": "ASK {"}), headers=AS_JSON)),
-        ("bad_update_get", 403, http(query_url(server, {"update": "CLEAR ALL"}),
-                                     headers=AS_JSON)),
-        ("update sent as a query", 403, http(
-            query_url(server, {"query": "INSERT DATA { <http://e/a> <http://e/b> 1 }"}),
-            headers=AS_JSON)),
-        ("update by POST", 403, http(
-            server + "/sparql", method="POST", data=b"CLEAR ALL",
-            headers={**AS_JSON, "Content-Type": "application/sparql-update"})),
+        ("bad_update_get", 403, http(query_url(server, {"update": "CLEAR ALL"}), headers=AS_JSON)),
+        (
+            "update sent as a query",
+            403,
+            http(
+                query_url(server, {"query": "INSERT DATA { <http://e/a> <http://e/b> 1 }"}),
+                headers=AS_JSON,
+            ),
+        ),
+        (
+            "update by POST",
+            403,
+            http(
+                server + "/sparql",
+                method="POST",
+                data=b"CLEAR ALL",
+                headers={**AS_JSON, "Content-Type": "application/sparql-update"},
+            ),
+        ),
         ("no query", 400, http(server + "/sparql", method="POST", data=b"", headers=AS_JSON)),
-        ("too large", 413, http(server + "/sparql", method="POST", headers={**AS_JSON, **FORM},
-                                data=form({"query": "ASK {}" + " " * 200_000}))),
+        (
+            "too large",
+            413,
+            http(
+                server + "/sparql",
+                method="POST",
+                headers={**AS_JSON, **FORM},
+                data=form({"query": "ASK {}" + " " * 200_000}),
+            ),
+        ),
     ]
     for name, status, reply in cases:
         assert reply.status == status, (name, reply.body)
@@ -218,10 +293,16 @@ def test_bad_requests(server: str) -> None:
 
 # --- result formats parsed back ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("media_type", "fmt"), [
-    (SRJ, "json"), ("application/sparql-results+xml", "xml"), ("text/csv", "csv"),
-    ("text/tab-separated-values", "tsv"),
-])
+
+@pytest.mark.parametrize(
+    ("media_type", "fmt"),
+    [
+        (SRJ, "json"),
+        ("application/sparql-results+xml", "xml"),
+        ("text/csv", "csv"),
+        ("text/tab-separated-values", "tsv"),
+    ],
+)
 def test_select_formats(server: str, media_type: str, fmt: str) -> None:
     by_accept = http(query_url(server, {"query": LABELS}), headers={"Accept": media_type})
     assert by_accept.media_type == media_type
@@ -231,14 +312,22 @@ def test_select_formats(server: str, media_type: str, fmt: str) -> None:
     assert by_parameter.media_type == media_type and by_parameter.rows(fmt) == ALL_LABELS
 
 
-@pytest.mark.parametrize(("media_type", "fmt", "rdflib_format"), [
-    ("text/turtle", "turtle", "turtle"), ("application/n-triples", "ntriples", "nt"),
-    ("application/n-quads", "nquads", "nquads"), ("application/trig", "trig", "trig"),
-    ("application/ld+json", "jsonld", "json-ld"), ("application/rdf+xml", "rdfxml", "xml"),
-])
+@pytest.mark.parametrize(
+    ("media_type", "fmt", "rdflib_format"),
+    [
+        ("text/turtle", "turtle", "turtle"),
+        ("application/n-triples", "ntriples", "nt"),
+        ("application/n-quads", "nquads", "nquads"),
+        ("application/trig", "trig", "trig"),
+        ("application/ld+json", "jsonld", "json-ld"),
+        ("application/rdf+xml", "rdfxml", "xml"),
+    ],
+)
 def test_construct_formats(server: str, media_type: str, fmt: str, rdflib_format: str) -> None:
-    for reply in (http(query_url(server, {"query": MEMBERSHIP}), headers={"Accept": media_type}),
-                  http(query_url(server, {"query": MEMBERSHIP, "format": fmt}))):
+    for reply in (
+        http(query_url(server, {"query": MEMBERSHIP}), headers={"Accept": media_type}),
+        http(query_url(server, {"query": MEMBERSHIP, "format": fmt})),
+    ):
         assert reply.status == 200 and reply.media_type == media_type
         if rdflib_format in ("nquads", "trig"):
             dataset = rdflib.Dataset()
@@ -255,15 +344,19 @@ def test_406(server: str) -> None:
     text = reply.body.decode()
     for media_type in (SRJ, "application/sparql-results+xml", "text/csv"):
         assert media_type in text
-    graph = http(query_url(server, {"query": MEMBERSHIP}),
-                 headers={"Accept": "application/sparql-results+json, application/json"})
+    graph = http(
+        query_url(server, {"query": MEMBERSHIP}),
+        headers={"Accept": "application/sparql-results+json, application/json"},
+    )
     assert graph.status == 406 and "text/turtle" in graph.error()["message"]
 
 
 # --- Service Description -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("accept", "fmt"), [("text/turtle", "turtle"),
-                                             ("application/ld+json", "json-ld")])
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"), [("text/turtle", "turtle"), ("application/ld+json", "json-ld")]
+)
 def test_service_description(server: str, accept: str, fmt: str) -> None:
     url = server + "/sparql"
     reply = http(url, headers={"Accept": accept})
@@ -275,43 +368,55 @@ def test_service_description(server: str, accept: str, fmt: str) -> None:
     assert (None, SD.feature, SD.BasicFederatedQuery) not in graph
     assert set(graph.objects(None, SD.name)) == {rdflib.URIRef(G1), rdflib.URIRef(G2)}
     assert rdflib.URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV") in set(
-        graph.objects(service, SD.resultFormat))
+        graph.objects(service, SD.resultFormat)
+    )
 
 
 def test_browser_gets_the_query_page(server: str) -> None:
-    reply = http(server + "/sparql", headers={
-        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    reply = http(
+        server + "/sparql",
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+    )
     assert reply.status == 200 and reply.media_type == "text/html"
 
 
 # --- CORS, HTTP caching, the answer cache and /metrics -------------------------------------------
 
+
 def test_cors_preflight_and_headers(server: str) -> None:
-    preflight = http(server + "/sparql", method="OPTIONS", headers={
-        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type,accept"})
+    preflight = http(
+        server + "/sparql",
+        method="OPTIONS",
+        headers={
+            "Origin": "https://yasgui.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,accept",
+        },
+    )
     assert preflight.status == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
     assert int(preflight.headers["Access-Control-Max-Age"]) > 0
-    reply = http(query_url(server, {"query": LABELS}),
-                 headers={"Origin": "https://yasgui.example"})
+    reply = http(query_url(server, {"query": LABELS}), headers={"Origin": "https://yasgui.example"})
     assert reply.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def metric(server: str, name: str) -> float:
     text = http(server + "/metrics").body.decode()
-    return sum(sample.value for family in text_string_to_metric_families(text)
-               for sample in family.samples if sample.name == name)
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name
+    )
 
 
 def test_304_on_if_none_match(server: str) -> None:
     url = query_url(server, {"query": LABELS + " # etag"})
     first = http(url)
     etag = first.headers["ETag"]
-    assert etag and first.headers["Last-Modified"] and "max-age" in first.headers[
-        "Cache-Control"]
+    assert etag and first.headers["Last-Modified"] and "max-age" in first.headers["Cache-Control"]
     # whichever worker answers, the same request has the same ETag and revalidates
     for _ in range(4):
         again = http(url, headers={"If-None-Match": etag})
@@ -345,13 +450,15 @@ def test_metrics_sum_all_workers(server: str) -> None:
 
 # --- real SPARQL clients -------------------------------------------------------------------------
 
+
 def test_sparqlwrapper_json_xml_csv(server: str) -> None:
     client = SPARQLWrapper(server + "/sparql")
     client.setQuery(LABELS)
     client.setReturnFormat(JSON)
     result = client.query().convert()
-    assert {(b["s"]["value"], b["label"]["value"])
-            for b in result["results"]["bindings"]} == ALL_LABELS
+    assert {
+        (b["s"]["value"], b["label"]["value"]) for b in result["results"]["bindings"]
+    } == ALL_LABELS
     client.setReturnFormat(XML)
     document = client.query().convert()
     assert isinstance(document, xml.dom.minidom.Document)
@@ -387,46 +494,61 @@ def test_rdflib_sparqlstore(server: str) -> None:
 # --- nothing ever leaves the server --------------------------------------------------------------
 
 
-
-
-
-@pytest.mark.parametrize("template", [
-    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-    "select * where {{ service <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-    # An escaped "#" in a prefixed name is part of the name, not a comment hiding the rest
-    # of the line from the server's checks (the parser would run this SERVICE).
-    "PREFIX e: <http://e/>\nSELECT * WHERE {{ ?s ?p e:x\\# . "
-    "SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }}\n}}",
-    # After an operand in an expression "<" is less-than, and an IRI may hold \u escapes:
-    # neither starts an IRI or a comment that would hide the SERVICE (issue 11).
-    "SELECT * WHERE {{ BIND(2<'>#' AS ?z) SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}",
-    "SELECT * WHERE {{ BIND(<http://x/\\u0041#> AS ?i) "
-    "SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        "select * where {{ service <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        # An escaped "#" in a prefixed name is part of the name, not a comment hiding the rest
+        # of the line from the server's checks (the parser would run this SERVICE).
+        "PREFIX e: <http://e/>\nSELECT * WHERE {{ ?s ?p e:x\\# . "
+        "SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }}\n}}",
+        # After an operand in an expression "<" is less-than, and an IRI may hold \u escapes:
+        # neither starts an IRI or a comment that would hide the SERVICE (issue 11).
+        "SELECT * WHERE {{ BIND(2<'>#' AS ?z) "
+        "SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ BIND(<http://x/\\u0041#> AS ?i) "
+        "SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}",
+    ],
+)
 def test_service_is_refused_and_never_fetched(server: str, listener, template: str) -> None:
     sock, port = listener
     query = template.format(port=port)
-    for reply in (http(query_url(server, {"query": query}), headers=AS_JSON),
-                  http(server + "/sparql", method="POST", data=query.encode(),
-                       headers={**AS_JSON, **DIRECT})):
+    for reply in (
+        http(query_url(server, {"query": query}), headers=AS_JSON),
+        http(server + "/sparql", method="POST", data=query.encode(), headers={**AS_JSON, **DIRECT}),
+    ):
         assert reply.status == 400
         assert "SERVICE" in reply.error()["message"]
     assert_no_connection(sock)
 
 
-@pytest.mark.parametrize("template", [
-    "LOAD <http://127.0.0.1:{port}/data.ttl>",
-    "load silent <http://127.0.0.1:{port}/data.ttl> into graph <http://e/g>",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "LOAD <http://127.0.0.1:{port}/data.ttl>",
+        "load silent <http://127.0.0.1:{port}/data.ttl> into graph <http://e/g>",
+    ],
+)
 def test_load_is_refused_and_never_fetched(server: str, listener, template: str) -> None:
     sock, port = listener
     query = template.format(port=port)
-    for reply in (http(query_url(server, {"query": query}), headers=AS_JSON),
-                  http(server + "/sparql", method="POST", data=form({"update": query}),
-                       headers={**AS_JSON, **FORM}),
-                  http(server + "/sparql", method="POST", data=query.encode(), headers={
-                      **AS_JSON, "Content-Type": "application/sparql-update"})):
+    for reply in (
+        http(query_url(server, {"query": query}), headers=AS_JSON),
+        http(
+            server + "/sparql",
+            method="POST",
+            data=form({"update": query}),
+            headers={**AS_JSON, **FORM},
+        ),
+        http(
+            server + "/sparql",
+            method="POST",
+            data=query.encode(),
+            headers={**AS_JSON, "Content-Type": "application/sparql-update"},
+        ),
+    ):
         assert reply.status == 403
         assert "newskg build" in reply.error()["message"]
     assert_no_connection(sock)
@@ -435,10 +557,13 @@ def test_load_is_refused_and_never_fetched(server: str, listener, template: str)
 def test_time_limit_over_http(start_server, store_dir: Path) -> None:
     """The engine's time limit through a real server: 503 in the error shape, counted in
     /metrics, and the server answers the next query at once."""
-    base = start_server("newskg.serve", "--store", store_dir, "--workers", "2",
-                        "--query-timeout", "1")
-    runaway = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
-               "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }")
+    base = start_server(
+        "newskg.serve", "--store", store_dir, "--workers", "2", "--query-timeout", "1"
+    )
+    runaway = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+        "?j ?k ?l . ?m ?n0 ?o . ?p ?q ?r }"
+    )
     started = time.monotonic()
     reply = http(query_url(base, {"query": runaway}), headers=AS_JSON)
     assert reply.status == 503 and "time limit" in reply.error()["message"]

@@ -17,8 +17,9 @@ from newskg import serve
 from tests.web.test_limits_live import server_processes
 
 
-def test_dead_workers_live_gauges_are_forgotten(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dead_workers_live_gauges_are_forgotten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A worker's in-flight gauge file outlives it; the next worker to start marks it dead
     (prometheus_client removes it), and leaves the living ones alone."""
     monkeypatch.setenv(serve.METRICS_ENV, str(tmp_path))
@@ -31,7 +32,8 @@ def test_dead_workers_live_gauges_are_forgotten(tmp_path: Path,
     (tmp_path / f"counter_{dead}.db").write_bytes(b"")  # counters are summed, never dropped
     serve._forget_dead_workers()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [f"gauge_livesum_{os.getpid()}.db", f"counter_{dead}.db"])
+        [f"gauge_livesum_{os.getpid()}.db", f"counter_{dead}.db"]
+    )
 
 
 def healthy(base: str) -> bool:
@@ -45,8 +47,9 @@ def healthy(base: str) -> bool:
 def workers(store_dir: Path) -> set[int]:
     """The web workers: the server's processes but its main one and the query processes."""
     processes = server_processes(store_dir)
-    return {pid for pid, cmd in processes.items()
-            if "query_worker" not in cmd and pid != min(processes)}
+    return {
+        pid for pid, cmd in processes.items() if "query_worker" not in cmd and pid != min(processes)
+    }
 
 
 def test_a_killed_worker_is_replaced(start_server, store_dir: Path, tmp_path: Path) -> None:

@@ -1,1 +1,2 @@
-"""Where the dataset lives: the versioned store on disk, served locally or pushed to a triple store."""
+"""Where the dataset lives: the versioned store on disk, served locally or pushed to a triple
+store."""

@@ -48,8 +48,9 @@ _NOT_PUBLISHED = "no published dataset: run newskg build"
 class PublishedStore:
     """The read-only store of the published version of one store directory."""
 
-    def __init__(self, store_dir: str | os.PathLike[str], check_interval: float = CHECK_INTERVAL
-                 ) -> None:
+    def __init__(
+        self, store_dir: str | os.PathLike[str], check_interval: float = CHECK_INTERVAL
+    ) -> None:
         self.store_dir = Path(store_dir)
         self.check_interval = check_interval
         self._lock = threading.Lock()  # each worker serves requests from several threads
@@ -69,11 +70,13 @@ class PublishedStore:
                 self._refresh()
             if (self._store is None or self._version is None) and self._damaged:
                 raise APIError(
-                    503, f"the published version {self._damaged['version']} is damaged and "
-                         "no kept version is intact",
+                    503,
+                    f"the published version {self._damaged['version']} is damaged and "
+                    "no kept version is intact",
                     f"`newskg verify --store {self.store_dir}` lists the damage; `newskg build` "
                     "writes a new version from the articles and the kept sources.",
-                    headers={"Retry-After": "10"})
+                    headers={"Retry-After": "10"},
+                )
             if self._store is None or self._version is None:
                 raise APIError(
                     503,
@@ -102,8 +105,11 @@ class PublishedStore:
         except FileNotFoundError:
             target = None
         except OSError as exc:
-            raise APIError(503, f"the store's `current` link is unusable: {exc}",
-                           "Rebuild the store with `newskg build`.") from exc
+            raise APIError(
+                503,
+                f"the store's `current` link is unusable: {exc}",
+                "Rebuild the store with `newskg build`.",
+            ) from exc
         if target == self._target and (self._store is not None or self._damaged):
             return  # a damaged version is not tried again until `current` moves
         if target is None:
@@ -118,9 +124,12 @@ class PublishedStore:
             # and try again at the next check.
             if self._store is not None:
                 return
-            raise APIError(503, f"cannot open dataset version {version.id}",
-                           "Try again shortly; if it persists, rebuild with `newskg build`.",
-                           headers={"Retry-After": "5"})
+            raise APIError(
+                503,
+                f"cannot open dataset version {version.id}",
+                "Try again shortly; if it persists, rebuild with `newskg build`.",
+                headers={"Retry-After": "5"},
+            )
         try:
             store = open_version(version)
         except DamagedVersion as exc:
@@ -136,8 +145,13 @@ class PublishedStore:
         """Stop serving ``version``: keep the version served so far if it is another one,
         else fall back to the newest intact kept version (called under the lock)."""
         self._damaged = {"version": version.id, "problem": problem}
-        log.error("version %s of %s is damaged and is not served: %s; `newskg verify` says "
-                  "what can restore it", version.id, self.store_dir, problem)
+        log.error(
+            "version %s of %s is damaged and is not served: %s; `newskg verify` says "
+            "what can restore it",
+            version.id,
+            self.store_dir,
+            problem,
+        )
         if self._version is not None and self._version.id != version.id:
             log.warning("still serving version %s", self._version.id)
             return
@@ -178,9 +192,12 @@ class PublishedStore:
         ``degraded``, the damaged version and why."""
         if not self._damaged:
             return {}
-        return {"status": "degraded", "damaged": self._damaged,
-                "hint": "The published version is damaged and is not served; "
-                        "`newskg verify` says what can restore it."}
+        return {
+            "status": "degraded",
+            "damaged": self._damaged,
+            "hint": "The published version is damaged and is not served; "
+            "`newskg verify` says what can restore it.",
+        }
 
 
 def init_app(app: Flask) -> None:
@@ -197,7 +214,8 @@ def init_app(app: Flask) -> None:
 
 
 class StorageFailure(RuntimeError):
-    """A query process met a storage error (src/newskg/sparql/engine.py raises it with its message)."""
+    """A query process met a storage error (src/newskg/sparql/engine.py raises it with its
+    message)."""
 
 
 def is_storage_failure(message: str) -> bool:
@@ -214,14 +232,18 @@ def _storage_error(exc: Exception) -> Any:
     # A client that hung up or a missing file is no sign of a damaged store: only RocksDB's
     # own errors are worth re-checking the served version for.
     storage = not isinstance(exc, ConnectionError | FileNotFoundError) and (
-        isinstance(exc, OSError) or is_storage_failure(str(exc)))
+        isinstance(exc, OSError) or is_storage_failure(str(exc))
+    )
     if storage and published_store().check_after_error():
         served = published_store().served
         return error_response(
-            503, "the dataset version being served turned out to be damaged",
+            503,
+            "the dataset version being served turned out to be damaged",
             f"Retry: this server now serves {served.id if served else 'no version'}.",
-            {"Retry-After": "1"})
+            {"Retry-After": "1"},
+        )
     return _handle_unexpected(exc)
+
 
 def published_store() -> PublishedStore:
     """The current app's :class:`PublishedStore`."""

@@ -15,7 +15,8 @@ Layout of a store directory::
 A version's summary is written before its directory gets its final name, so a version
 directory always has its summary, and it records the size and SHA-256 of each of the version's
 files (``files``), so damage found later (a truncated or altered file) is named precisely:
-:func:`open_version` checks the sizes before opening, ``newskg verify`` (src/newskg/publishing/verify.py)
+:func:`open_version` checks the sizes before opening, ``newskg verify``
+(src/newskg/publishing/verify.py)
 the checksums. Versions made by ``add``/``remove`` share their unchanged files with the
 version they started from by hard link: damage to one such file damages every version that
 links it. Publishing renames a fresh symlink over ``current``: a
@@ -111,7 +112,8 @@ def published(store_dir: str | os.PathLike[str]) -> Version | None:
         return None
     except OSError as exc:
         raise StoreError(
-            f"{link} is not a symlink to a version ({exc}); rebuild the store") from exc
+            f"{link} is not a symlink to a version ({exc}); rebuild the store"
+        ) from exc
     path = (link.parent / target).resolve()
     return Version(path.name, path)
 
@@ -136,14 +138,16 @@ def list_versions(store_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
     rows = []
     for version in versions(root):
         summary = version.summary()
-        rows.append({
-            "version": version.id,
-            "published": current is not None and current.id == version.id,
-            "articles": len(summary.get("published", [])),
-            "triples": summary.get("triples"),
-            "created": summary.get("created") or _created_from_id(version.id),
-            "base_iri": summary.get("base_iri"),
-        })
+        rows.append(
+            {
+                "version": version.id,
+                "published": current is not None and current.id == version.id,
+                "articles": len(summary.get("published", [])),
+                "triples": summary.get("triples"),
+                "created": summary.get("created") or _created_from_id(version.id),
+                "base_iri": summary.get("base_iri"),
+            }
+        )
     return rows
 
 
@@ -162,16 +166,20 @@ def find_version(store_dir: str | os.PathLike[str], version_id: str) -> Version:
         if version.id == version_id:
             return version
     names = ", ".join(v.id for v in kept) or "none"
-    raise StoreError(f"no version {version_id!r} in {root} (kept: {names}); "
-                     f"`newskg versions --store {root}` lists them")
+    raise StoreError(
+        f"no version {version_id!r} in {root} (kept: {names}); "
+        f"`newskg versions --store {root}` lists them"
+    )
 
 
 def require_store(store_dir: str | os.PathLike[str]) -> Path:
     """``store_dir`` as a Path, or a StoreError when there is no such directory."""
     root = Path(store_dir)
     if not root.is_dir():
-        raise StoreError(f"no store directory {root}: build one with "
-                         f"`newskg build --store {root}` (or check --store / NEWSKG_STORE)")
+        raise StoreError(
+            f"no store directory {root}: build one with "
+            f"`newskg build --store {root}` (or check --store / NEWSKG_STORE)"
+        )
     return root
 
 
@@ -201,9 +209,11 @@ class DamagedVersion(StoreError):
 
 def file_manifest(path: Path) -> dict[str, dict[str, Any]]:
     """Size and SHA-256 of each data file of the store directory ``path``."""
-    return {item.name: {"size": item.stat().st_size, "sha256": file_digest(item)}
-            for item in sorted(path.iterdir())
-            if item.is_file() and not _NOT_DATA.match(item.name)}
+    return {
+        item.name: {"size": item.stat().st_size, "sha256": file_digest(item)}
+        for item in sorted(path.iterdir())
+        if item.is_file() and not _NOT_DATA.match(item.name)
+    }
 
 
 def file_problems(version: Version, digests: bool = False) -> list[str]:
@@ -250,8 +260,9 @@ class StoreLocked(StoreError):
 
 
 @contextlib.contextmanager
-def build_lock(store_dir: str | os.PathLike[str], create: bool = True, wait: float = 0
-               ) -> Iterator[None]:
+def build_lock(
+    store_dir: str | os.PathLike[str], create: bool = True, wait: float = 0
+) -> Iterator[None]:
     """Hold the store's build lock; fail if another build holds it (at once, or after
     ``wait`` seconds of trying). Without ``create`` a missing store directory is an error
     instead of being made."""
@@ -260,8 +271,10 @@ def build_lock(store_dir: str | os.PathLike[str], create: bool = True, wait: flo
         root.mkdir(parents=True, exist_ok=True)
         handle = open(root / ".lock", "a+")  # noqa: SIM115 - held for the whole block
     except OSError as exc:
-        raise StoreError(f"cannot use store directory {root}: {exc.strerror or exc}; newskg "
-                         "must be able to create and write files there") from exc
+        raise StoreError(
+            f"cannot use store directory {root}: {exc.strerror or exc}; newskg "
+            "must be able to create and write files there"
+        ) from exc
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -299,19 +312,24 @@ class VersionWriter:
                 try:
                     opened = open_version(base, digests=True)
                 except DamagedVersion as exc:
-                    raise DamagedVersion(base, (
-                        f"{exc.problem}; nothing can be added to or removed from it. "
-                        f"`newskg verify --store {store_dir}` lists the intact versions to "
-                        "roll back to; `newskg build --articles DIR` writes a new version from "
-                        "DIR and the kept sources of the published articles")) from exc
+                    raise DamagedVersion(
+                        base,
+                        (
+                            f"{exc.problem}; nothing can be added to or removed from it. "
+                            f"`newskg verify --store {store_dir}` lists the intact versions to "
+                            "roll back to; `newskg build --articles DIR` writes a new version from "
+                            "DIR and the kept sources of the published articles"
+                        ),
+                    ) from exc
                 opened.backup(str(self.tmp_path))
             self.store = pyoxigraph.Store(str(self.tmp_path))
         except BaseException:
             shutil.rmtree(self.tmp_path, ignore_errors=True)
             raise
 
-    def finish(self, content_digest: str, summary: dict[str, Any], optimize: bool = True
-               ) -> Version:
+    def finish(
+        self, content_digest: str, summary: dict[str, Any], optimize: bool = True
+    ) -> Version:
         """Flush, write the summary (with the version name and creation time added), then
         move the store into place under its version name; the version is complete but not
         yet published. ``optimize`` compacts the store (worth it for a full build; an
@@ -323,9 +341,12 @@ class VersionWriter:
         version_id = new_version_id(content_digest)
         final_path = self.store_dir / VERSIONS / version_id
         version = Version(version_id, final_path)
-        summary = {**summary, "version": version_id,
-                   "created": datetime.now(UTC).isoformat(timespec="seconds"),
-                   "files": file_manifest(self.tmp_path)}
+        summary = {
+            **summary,
+            "version": version_id,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "files": file_manifest(self.tmp_path),
+        }
         write_atomically(version.summary_path, json.dumps(summary, indent=2, sort_keys=True))
         os.rename(self.tmp_path, final_path)
         self.finished = version
@@ -333,8 +354,13 @@ class VersionWriter:
 
 
 @contextlib.contextmanager
-def writing(store_dir: str | os.PathLike[str], *, from_published: bool = False,
-            create: bool = True, wait: float = 0) -> Iterator[VersionWriter]:
+def writing(
+    store_dir: str | os.PathLike[str],
+    *,
+    from_published: bool = False,
+    create: bool = True,
+    wait: float = 0,
+) -> Iterator[VersionWriter]:
     """Build a new version under the build lock; on any error (or Ctrl-C), or when the block
     ends without :meth:`VersionWriter.finish`, it is deleted.
 
@@ -398,8 +424,9 @@ def publish(store_dir: str | os.PathLike[str], version: Version, keep: int = 3) 
         return
     # The oldest go first, but damaged ones before any intact one: an intact version is what
     # a server falls back to and what `rollback` can restore.
-    others = sorted((v for v in kept if v.id != version.id),
-                    key=lambda v: (not file_problems(v), v.id))
+    others = sorted(
+        (v for v in kept if v.id != version.id), key=lambda v: (not file_problems(v), v.id)
+    )
     for old in others[:excess]:
         # Renamed out of the versions first, so a kill midway never leaves a half-deleted
         # directory that looks like a version (the next build sweeps the rest).
@@ -409,7 +436,8 @@ def publish(store_dir: str | os.PathLike[str], version: Version, keep: int = 3) 
         with contextlib.suppress(FileNotFoundError):
             old.summary_path.unlink()
         shutil.rmtree(doomed, ignore_errors=True)
-        # Its dumps (src/newskg/publishing/dumps.py writes them to STORE/dumps/<version>/) go with it.
+        # Its dumps (src/newskg/publishing/dumps.py writes them to STORE/dumps/<version>/) go with
+        # it.
         shutil.rmtree(root / DUMPS / old.id, ignore_errors=True)
 
 

@@ -40,9 +40,10 @@ def _match(table: dict[tuple[str, ...], str], doc: Doc, i: int) -> int:
     return 0
 
 
-def state_bodies(doc: Doc, lex: Lexicon, is_country: Callable[[str], bool]
-                 ) -> list[tuple[int, int]]:
-    """"<country adjective|country> <state body>" ranges ("the Kenyan foreign ministry
+def state_bodies(
+    doc: Doc, lex: Lexicon, is_country: Callable[[str], bool]
+) -> list[tuple[int, int]]:
+    """ "<country adjective|country> <state body>" ranges ("the Kenyan foreign ministry
     spokesman" names the ministry too)."""
     found = []
     i = 0
@@ -52,7 +53,8 @@ def state_bodies(doc: Doc, lex: Lexicon, is_country: Callable[[str], bool]
             continue
         words = [t.text for t in doc[i : i + 4]]
         n = lex.demonym_length(words) or next(
-            (k for k in (3, 2, 1) if k <= len(words) and is_country(" ".join(words[:k]))), 0)
+            (k for k in (3, 2, 1) if k <= len(words) and is_country(" ".join(words[:k]))), 0
+        )
         if not n:
             i += 1
             continue
@@ -73,15 +75,20 @@ def _led_prefix(tok: Token) -> bool:
 
 
 def led_collectives(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
-    """"<Name>-led [adjective] <collective head>" ranges."""
+    """ "<Name>-led [adjective] <collective head>" ranges."""
     found = []
     for i, tok in enumerate(doc):
         start = None
         if _led_prefix(tok):
             start = i
-        elif (tok.lower_ == "led" and i >= 2 and doc[i - 1].text in {"-", "\u2010"}
-              and doc[i - 2].text[:1].isupper() and not doc[i - 2].whitespace_
-              and not doc[i - 1].whitespace_):
+        elif (
+            tok.lower_ == "led"
+            and i >= 2
+            and doc[i - 1].text in {"-", "\u2010"}
+            and doc[i - 2].text[:1].isupper()
+            and not doc[i - 2].whitespace_
+            and not doc[i - 1].whitespace_
+        ):
             start = i - 2
         if start is None:
             continue
@@ -94,16 +101,27 @@ def led_collectives(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
 
 
 def _collective(doc: Doc, lex: Lexicon, head: Token) -> tuple[int, int] | None:
-    """"the <noun> <head>" or "the <head> of <noun>" around ``head`` (lower case, singular)."""
+    """ "the <noun> <head>" or "the <head> of <noun>" around ``head`` (lower case, singular)."""
     if head.lower_ not in lex.collective_heads or head.tag_ != "NN" or not head.is_lower:
         return None
     i = head.i
-    if (i >= 2 and doc[i - 1].dep_ == "compound" and doc[i - 1].tag_ == "NN"
-            and doc[i - 1].is_lower and doc[i - 2].lower_ == "the"):
+    if (
+        i >= 2
+        and doc[i - 1].dep_ == "compound"
+        and doc[i - 1].tag_ == "NN"
+        and doc[i - 1].is_lower
+        and doc[i - 2].lower_ == "the"
+    ):
         return i - 1, i + 1
-    if (i >= 1 and doc[i - 1].lower_ == "the" and i + 2 < len(doc) and doc[i + 1].lower_ == "of"
-            and doc[i + 2].tag_ == "NN" and doc[i + 2].is_lower
-            and not (i + 3 < len(doc) and doc[i + 3].pos_ in {"NOUN", "PROPN"})):
+    if (
+        i >= 1
+        and doc[i - 1].lower_ == "the"
+        and i + 2 < len(doc)
+        and doc[i + 1].lower_ == "of"
+        and doc[i + 2].tag_ == "NN"
+        and doc[i + 2].is_lower
+        and not (i + 3 < len(doc) and doc[i + 3].pos_ in {"NOUN", "PROPN"})
+    ):
         return i, i + 3
     return None
 
@@ -116,17 +134,25 @@ def named_collectives(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         if rng is None:
             continue
         start, end = rng
-        led = any(c.dep_ == "acl" and c.lemma_.lower() in LEADING_VERBS
-                  and any(g.dep_ == "agent" for g in c.children) for c in tok.children)
+        led = any(
+            c.dep_ == "acl"
+            and c.lemma_.lower() in LEADING_VERBS
+            and any(g.dep_ == "agent" for g in c.children)
+            for c in tok.children
+        )
         before = doc[max(0, start - 5) : start - 1]  # up to "the"
         after = doc[end : end + 2]
-        quoted = (any(t.text in QUOTES for t in before[-2:])
-                  and any(t.text in QUOTES or t.text == "," and end + 1 < len(doc)
-                          and doc[end + 1].text in QUOTES for t in after))
+        quoted = any(t.text in QUOTES for t in before[-2:]) and any(
+            t.text in QUOTES or t.text == "," and end + 1 < len(doc) and doc[end + 1].text in QUOTES
+            for t in after
+        )
         words = [t.lower_ for t in before]
-        cue = (any(t.lemma_.lower() in NAMING_VERBS for t in before)
-               or "so-called" in words or ("so" in words and "called" in words)
-               or ("known" in words and "as" in words))
+        cue = (
+            any(t.lemma_.lower() in NAMING_VERBS for t in before)
+            or "so-called" in words
+            or ("so" in words and "called" in words)
+            or ("known" in words and "as" in words)
+        )
         if led or (quoted and cue):
             found.append((start, end))
     return found
@@ -140,17 +166,21 @@ def proper_orgs(doc: Doc, lex: Lexicon, covered: set[int]) -> list[tuple[int, in
         if tok.text not in lex.org_heads or tok.pos_ != "PROPN" or tok.i in covered:
             continue
         start = tok.i
-        while (start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper()
-               and start - 1 not in covered and not doc[start - 1].is_sent_start):
+        while (
+            start > 0
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].text[:1].isupper()
+            and start - 1 not in covered
+            and not doc[start - 1].is_sent_start
+        ):
             start -= 1
         if start < tok.i and not (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
             found.append((start, tok.i + 1))
     return found
 
 
-def bare_heads(doc: Doc, heads: set[tuple[str, ...]], covered: set[int]
-               ) -> list[tuple[int, int]]:
-    """"the <head>" / "<head> <noun>" for the state-body heads named once in the article."""
+def bare_heads(doc: Doc, heads: set[tuple[str, ...]], covered: set[int]) -> list[tuple[int, int]]:
+    """ "the <head>" / "<head> <noun>" for the state-body heads named once in the article."""
     found = []
     for tok in doc:
         if tok.i in covered or not tok.is_lower:
@@ -163,8 +193,9 @@ def bare_heads(doc: Doc, heads: set[tuple[str, ...]], covered: set[int]
             if any(i in covered for i in range(tok.i, end)):
                 continue
             det = tok.i > 0 and doc[tok.i - 1].lower_ == "the"
-            modifier = last.dep_ == "compound" and (tok.i == 0 or doc[tok.i - 1].pos_ not in {
-                "ADJ", "PROPN", "NOUN", "DET"})
+            modifier = last.dep_ == "compound" and (
+                tok.i == 0 or doc[tok.i - 1].pos_ not in {"ADJ", "PROPN", "NOUN", "DET"}
+            )
             if det or modifier:
                 found.append((tok.i, end))
     return found

@@ -53,8 +53,11 @@ def keep_apart(extractions: list[Extraction]) -> None:
         for extraction in extractions:
             for entity in list(extraction.entities):
                 name = fold(entity.label)
-                if (entity.kind, entity.key) == (kind, key) and not entity.wikidata and (
-                        name != keeper):
+                if (
+                    (entity.kind, entity.key) == (kind, key)
+                    and not entity.wikidata
+                    and (name != keeper)
+                ):
                     rekey(extraction, entity, f"{key}--{digest(name)[:8]}", entity.label, None)
 
 
@@ -101,8 +104,9 @@ def _merge_plural_organizations(extractions: list[Extraction]) -> None:
                     rekey(extraction, entity, winner, target.label, target.wikidata)
 
 
-def rekey(extraction: Extraction, entity: Entity, key: str, label: str,
-          wikidata: str | None) -> None:
+def rekey(
+    extraction: Extraction, entity: Entity, key: str, label: str, wikidata: str | None
+) -> None:
     """Give ``entity`` a new key and canonical label (its own label becomes an alias), merging
     it into an entity of this article that already has that key, and repoint every fact."""
     old = entity.key

@@ -61,8 +61,11 @@ _YEAR = re.compile(r"^(?:in\s+|since\s+|by\s+|the\s+|of\s+)?(\d{4})$")
 
 
 def _month(word: str) -> int:
-    return MONTHS[word.lower().rstrip(".")[:4] if word.lower().startswith("sept") else
-                  word.lower().rstrip(".")[:3]]
+    return MONTHS[
+        word.lower().rstrip(".")[:4]
+        if word.lower().startswith("sept")
+        else word.lower().rstrip(".")[:3]
+    ]
 
 
 def _ref(reference: str | None) -> date | None:

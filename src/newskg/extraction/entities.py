@@ -37,15 +37,60 @@ from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import ArticleText, Entity, Span
 from newskg.extraction.nlp import Para, SpanSet
 
-KIND_OF_LABEL = {"PERSON": "actor", "ORG": "organization", "GPE": "place", "LOC": "place",
-                 "FAC": "place", "BODY": "organization"}
-NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "da", "di", "del", "van", "von", "der",
-                  "den", "la", "le", "du", "dos", "das", "ben", "y", "bint", "al-"}
+KIND_OF_LABEL = {
+    "PERSON": "actor",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "BODY": "organization",
+}
+NAME_PARTICLES = {
+    "al",
+    "el",
+    "bin",
+    "ibn",
+    "abu",
+    "de",
+    "da",
+    "di",
+    "del",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "du",
+    "dos",
+    "das",
+    "ben",
+    "y",
+    "bint",
+    "al-",
+}
 POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
 QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
-MONTHS_DAYS = {"january", "february", "march", "april", "june", "july", "august", "september",
-               "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
-               "friday", "saturday", "sunday"}
+MONTHS_DAYS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
 MAX_GAZ_TOKENS = 8
 PORTFOLIO_TITLES = {"secretary", "minister"}
 
@@ -151,9 +196,13 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
     # ... or one word naming a portfolio before a bare "Secretary" / "Minister": "Commerce
     # Secretary Jane Roe" names an office, not an organization (but "Northfield Union
     # Secretary General" names both).
-    if (end - start == 1 and end < len(doc) and doc[end].lower_ in PORTFOLIO_TITLES
-            and doc[end].text[:1].isupper()
-            and lex.title_length([t.text for t in doc[end : end + 4]]) == 1):
+    if (
+        end - start == 1
+        and end < len(doc)
+        and doc[end].lower_ in PORTFOLIO_TITLES
+        and doc[end].text[:1].isupper()
+        and lex.title_length([t.text for t in doc[end : end + 4]]) == 1
+    ):
         return []
     # Possessive chains inside one entity: "the Riverside League's Youth Wing".
     parts, part_start = [], start
@@ -216,8 +265,11 @@ def _gaz_mentions(paras: list[Para], gaz: Gazetteer, lex: Lexicon) -> list[Menti
         i = 0
         while i < len(doc):
             hit = None
-            if doc[i].text[:1].isupper() and fold(doc[i].text).split()[:1] and (
-                    fold(doc[i].text).split()[0] in firsts):
+            if (
+                doc[i].text[:1].isupper()
+                and fold(doc[i].text).split()[:1]
+                and (fold(doc[i].text).split()[0] in firsts)
+            ):
                 for n in range(min(MAX_GAZ_TOKENS, len(doc) - i), 0, -1):
                     if doc[i + n - 1].is_punct and doc[i + n - 1].text != ".":
                         continue
@@ -239,8 +291,9 @@ def _gaz_mentions(paras: list[Para], gaz: Gazetteer, lex: Lexicon) -> list[Menti
     return found
 
 
-def _body_mentions(paras: list[Para], found: list[Mention], gaz: Gazetteer, lex: Lexicon
-                   ) -> list[Mention]:
+def _body_mentions(
+    paras: list[Para], found: list[Mention], gaz: Gazetteer, lex: Lexicon
+) -> list[Mention]:
     """Organizations named by description (:mod:`newskg.extraction.bodies`), labelled "BODY"."""
 
     def is_country(name: str) -> bool:
@@ -251,10 +304,12 @@ def _body_mentions(paras: list[Para], found: list[Mention], gaz: Gazetteer, lex:
     for para in paras:
         doc = para.doc
         mine = {i for p, i in covered if p == para.index}
-        for start, end in (bodies.state_bodies(doc, lex, is_country)
-                           + bodies.led_collectives(doc, lex)
-                           + bodies.named_collectives(doc, lex)
-                           + bodies.proper_orgs(doc, lex, mine)):
+        for start, end in (
+            bodies.state_bodies(doc, lex, is_country)
+            + bodies.led_collectives(doc, lex)
+            + bodies.named_collectives(doc, lex)
+            + bodies.proper_orgs(doc, lex, mine)
+        ):
             ranges.append((para, start, end))
     made = [_body(para, start, end) for para, start, end in ranges]
     # A bare head ("the parliament") is the one state body of the article with that head.
@@ -314,8 +369,11 @@ def _vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         doc = paras[m.para].doc
         if (
-            m.label == "PERSON" and len(m.words) == 1 and m.text.endswith("s")
-            and m.start > 0 and doc[m.start - 1].lower_ == "the"
+            m.label == "PERSON"
+            and len(m.words) == 1
+            and m.text.endswith("s")
+            and m.start > 0
+            and doc[m.start - 1].lower_ == "the"
         ):
             votes[fold(m.text)]["organization"] += 3
     # Names with a human cue (title before, role apposition, "and other officials") are persons.
@@ -326,8 +384,12 @@ def _vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         doc = paras[m.para].doc
         head = doc[m.end - 1]
-        if (m.label == "PERSON" and len(m.words) == 1 and head.dep_ == "pobj"
-                and head.head.lower_ in {"in", "near", "across", "outside", "inside"}):
+        if (
+            m.label == "PERSON"
+            and len(m.words) == 1
+            and head.dep_ == "pobj"
+            and head.head.lower_ in {"in", "near", "across", "outside", "inside"}
+        ):
             votes[fold(m.text)]["place"] += 2
     # A place-named side in a sports sentence is a team (not a country, not in the gazetteer).
     for m in mentions:
@@ -335,8 +397,7 @@ def _vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             votes[fold(m.text)]["organization"] += 100
     # Full person names decide their surnames and partial names.
     full_names = {
-        m.words for m in mentions
-        if len(m.words) > 1 and _best(votes[fold(m.text)]) == "actor"
+        m.words for m in mentions if len(m.words) > 1 and _best(votes[fold(m.text)]) == "actor"
     }
     endings = {f[k:] for f in full_names for k in range(1, len(f))}
     for m in mentions:
@@ -353,25 +414,34 @@ _SCORE = re.compile(r"\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b")
 
 
 def _team_cue(m: Mention, para: Para) -> bool:
-    """"Dalton City manager X", "beat Dalton City 2-1", "a 2-1 defeat to Lyon", "joined the
+    """ "Dalton City manager X", "beat Dalton City 2-1", "a 2-1 defeat to Lyon", "joined the
     club from Porto": the words of ``team_cues.txt`` around a place-named mention."""
     cues = lexicon().team_cues
     doc = para.doc
     head = doc[m.end - 1]
-    if m.end < len(doc) and doc[m.end].lower_ in cues.get("role", ()) and (
-            head.head == doc[m.end] or head.dep_ == "compound"):
+    if (
+        m.end < len(doc)
+        and doc[m.end].lower_ in cues.get("role", ())
+        and (head.head == doc[m.end] or head.dep_ == "compound")
+    ):
         return True
     gov = head.head
-    if head.dep_ == "pobj" and gov.lower_ == "from" and (
-            gov.head.lemma_.lower() in cues.get("transfer", ())):
+    if (
+        head.dep_ == "pobj"
+        and gov.lower_ == "from"
+        and (gov.head.lemma_.lower() in cues.get("transfer", ()))
+    ):
         return True
     if not _SCORE.search(head.sent.text):
         return False
     contests = cues.get("contest", ())
     if head.dep_ in {"nsubj", "dobj"} and gov.lemma_.lower() in contests:
         return True
-    return (head.dep_ == "pobj" and gov.lower_ in {"to", "against", "over", "with"}
-            and gov.head.lemma_.lower() in contests)
+    return (
+        head.dep_ == "pobj"
+        and gov.lower_ in {"to", "against", "over", "with"}
+        and gov.head.lemma_.lower() in contests
+    )
 
 
 def _human_cue(m: Mention, para: Para) -> bool:
@@ -387,8 +457,12 @@ def _human_cue(m: Mention, para: Para) -> bool:
         rest = words[1:]
         if rest[:1] and rest[0] in {"a", "an", "the"}:
             rest = rest[1:]
-        if lex.role_at(rest) and (len(rest) > 1 and rest[1] in {"of", "at", "for", "with"}
-                                  or len(rest) > 2 and rest[2] in {"of", "at", "for", "with"}):
+        if lex.role_at(rest) and (
+            len(rest) > 1
+            and rest[1] in {"of", "at", "for", "with"}
+            or len(rest) > 2
+            and rest[2] in {"of", "at", "for", "with"}
+        ):
             return True
     if words[:2] == ["and", "other"]:
         for t in after[2:6]:
@@ -440,17 +514,23 @@ def _rescan(mentions: list[Mention], paras: list[Para], lex: Lexicon) -> list[Me
                 if any((para.index, j) in taken for j in range(i, i + n)):
                     continue
                 # Whole names only: not part of a longer capitalised name.
-                if i + n < len(toks) and toks[i + n][:1].isupper() and not para.doc[
-                    i + n
-                ].is_sent_start:
+                if (
+                    i + n < len(toks)
+                    and toks[i + n][:1].isupper()
+                    and not para.doc[i + n].is_sent_start
+                ):
                     continue
-                if i > 0 and toks[i - 1][:1].isupper() and not para.doc[i].is_sent_start and (
-                    not lex.is_title([toks[i - 1]])
+                if (
+                    i > 0
+                    and toks[i - 1][:1].isupper()
+                    and not para.doc[i].is_sent_start
+                    and (not lex.is_title([toks[i - 1]]))
                 ):
                     continue
                 span, text = _text(para, i, i + n)
-                mention = Mention(para.index, i, i + n, span, text, "SCAN", gaz=model.gaz,
-                                  kind=model.kind)
+                mention = Mention(
+                    para.index, i, i + n, span, text, "SCAN", gaz=model.gaz, kind=model.kind
+                )
                 added.append(mention)
                 taken.update((para.index, j) for j in range(i, i + n))
     return sorted(mentions + added, key=lambda m: m.span)
@@ -557,8 +637,11 @@ def _group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[M
         idx = by_kind.get(kind, [])
         cores: dict[tuple[str, ...], int] = {}
         for i in idx:
-            core = _org_core(mentions[i].words) if kind == "organization" else tuple(
-                w.lower() for w in mentions[i].words)
+            core = (
+                _org_core(mentions[i].words)
+                if kind == "organization"
+                else tuple(w.lower() for w in mentions[i].words)
+            )
             if core in cores:
                 groups.union(cores[core], i)
             else:
@@ -574,8 +657,9 @@ def _group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[M
                     m.prefixed = True
             # A single word that ends (or starts) exactly one longer name of the same kind.
             if len(m.words) == 1 and kind == "organization":
-                longer = {groups.find(cores[c]) for c in cores
-                          if len(c) > 1 and core[-1] in (c[-1], c[0])}
+                longer = {
+                    groups.find(cores[c]) for c in cores if len(c) > 1 and core[-1] in (c[-1], c[0])
+                }
                 if len(longer) == 1:
                     groups.union(longer.pop(), i)
         # Abbreviations.
@@ -602,8 +686,9 @@ def _group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[M
     return [sorted(c, key=lambda m: m.span) for _, c in sorted(clusters.items())]
 
 
-def _disambiguate(m: Mention, candidates: list[int], mentions: list[Mention], paras: list[Para],
-                  groups: _Groups) -> int:
+def _disambiguate(
+    m: Mention, candidates: list[int], mentions: list[Mention], paras: list[Para], groups: _Groups
+) -> int:
     """Pick the full name an ambiguous partial name refers to."""
     doc = paras[m.para].doc
     context = ""
@@ -612,14 +697,19 @@ def _disambiguate(m: Mention, candidates: list[int], mentions: list[Mention], pa
         if context.lower() == "the" and m.end + 2 < len(doc):
             context = doc[m.end + 2].text
     if context:
-        matching = {groups.find(j) for j in candidates
-                    if re.search(r"\b" + re.escape(context) + r"\b",
-                                 _sentence_text(paras, mentions[j]))}
+        matching = {
+            groups.find(j)
+            for j in candidates
+            if re.search(r"\b" + re.escape(context) + r"\b", _sentence_text(paras, mentions[j]))
+        }
         if len(matching) == 1:
             return matching.pop()
     before = [j for j in candidates if mentions[j].span < m.span]
-    pick = max(before, key=lambda j: mentions[j].span) if before else min(
-        candidates, key=lambda j: mentions[j].span)
+    pick = (
+        max(before, key=lambda j: mentions[j].span)
+        if before
+        else min(candidates, key=lambda j: mentions[j].span)
+    )
     return groups.find(pick)
 
 
@@ -635,8 +725,9 @@ def _label_for(cluster: list[Mention], gaz: Gazetteer) -> tuple[str, GazEntry | 
             candidate = gaz.lookup(m.text, kind)
             if candidate is None:
                 continue
-            single_alias = (kind == "actor" and len(m.words) == 1
-                            and fold(m.text) != fold(candidate.label))
+            single_alias = (
+                kind == "actor" and len(m.words) == 1 and fold(m.text) != fold(candidate.label)
+            )
             if not single_alias:
                 entry = candidate
                 break
@@ -651,7 +742,7 @@ def _label_for(cluster: list[Mention], gaz: Gazetteer) -> tuple[str, GazEntry | 
 
         def part(t: str) -> bool:  # "Rovers" of "Harbor Rovers": the longer name labels
             w = tuple(t.split())
-            return any(len(n) > len(w) and w in (n[: len(w)], n[-len(w):]) for n in names)
+            return any(len(n) > len(w) and w in (n[: len(w)], n[-len(w) :]) for n in names)
 
         label = sorted(
             counts,
@@ -661,8 +752,14 @@ def _label_for(cluster: list[Mention], gaz: Gazetteer) -> tuple[str, GazEntry | 
 
 
 #: Excluded regions whose names may complete a surname-only body mention (never facts).
-NAMING_REGIONS = ("headline", "caption", "title and byline", "headline and byline",
-                  "page title", "page-title")
+NAMING_REGIONS = (
+    "headline",
+    "caption",
+    "title and byline",
+    "headline and byline",
+    "page title",
+    "page-title",
+)
 _CAP_WORD = re.compile(r"[A-Z][\w'\u2019.-]*")
 _WORD_CHAR = re.compile(r"\w")
 
@@ -670,8 +767,9 @@ _WORD_CHAR = re.compile(r"\w")
 def naming_texts(article: ArticleText) -> list[str]:
     """Headline, photo captions and byline-title lines: naming evidence only."""
     texts = [article.headline or ""]
-    texts += [span.of(article.text) for span, reason in article.excluded
-              if reason in NAMING_REGIONS]
+    texts += [
+        span.of(article.text) for span, reason in article.excluded if reason in NAMING_REGIONS
+    ]
     return [t for t in texts if t]
 
 
@@ -690,14 +788,19 @@ def full_name_from(texts: list[str], surname: str, lex: Lexicon) -> str | None:
     for text in texts:
         words = text.split()
         for k, word in enumerate(words):
-            rest = word[len(surname):]
+            rest = word[len(surname) :]
             if not word.startswith(surname) or (rest and _WORD_CHAR.match(rest)):
                 continue
             given = []
-            for before in reversed(words[max(0, k - 3):k]):
-                if (not _CAP_WORD.fullmatch(before) or lex.is_title([before])
-                        or before.isupper() or before.endswith(("'s", "\u2019s"))
-                        or before.lower() in lex.not_names or before.lower() in MONTHS_DAYS):
+            for before in reversed(words[max(0, k - 3) : k]):
+                if (
+                    not _CAP_WORD.fullmatch(before)
+                    or lex.is_title([before])
+                    or before.isupper()
+                    or before.endswith(("'s", "\u2019s"))
+                    or before.lower() in lex.not_names
+                    or before.lower() in MONTHS_DAYS
+                ):
                     break
                 given.insert(0, before)
             if 1 <= len(given) <= 2:
@@ -705,15 +808,20 @@ def full_name_from(texts: list[str], surname: str, lex: Lexicon) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _complete_from_naming(cluster: list[Mention], label: str, article: ArticleText,
-                          lex: Lexicon) -> str:
+def _complete_from_naming(
+    cluster: list[Mention], label: str, article: ArticleText, lex: Lexicon
+) -> str:
     if len(label.split()) != 1 or cluster[0].kind != "actor":
         return label
     return full_name_from(naming_texts(article), label, lex) or label
 
 
-def resolve(article: ArticleText, paras: list[Para], gaz: Gazetteer | None = None,
-            lex: Lexicon | None = None) -> Resolution:
+def resolve(
+    article: ArticleText,
+    paras: list[Para],
+    gaz: Gazetteer | None = None,
+    lex: Lexicon | None = None,
+) -> Resolution:
     """Resolve the named entities of ``article`` (already parsed into ``paras``)."""
     gaz = load_gazetteer() if gaz is None else gaz
     lex = lexicon() if lex is None else lex
@@ -725,8 +833,13 @@ def resolve(article: ArticleText, paras: list[Para], gaz: Gazetteer | None = Non
     # Single-word actor gazetteer aliases ("surname") count only if the full name appears.
     full_keys = {m.gaz.key for m in mentions if m.gaz and len(m.words) > 1}
     headline = fold(article.headline or "")
-    full_keys |= {e.key for e in gaz.entries if e.kind == "actor" and len(e.label.split()) > 1
-                  and re.search(r"\b" + re.escape(fold(e.label)) + r"\b", headline)}
+    full_keys |= {
+        e.key
+        for e in gaz.entries
+        if e.kind == "actor"
+        and len(e.label.split()) > 1
+        and re.search(r"\b" + re.escape(fold(e.label)) + r"\b", headline)
+    }
     for m in mentions:
         if m.gaz and m.gaz.kind == "actor" and len(m.words) == 1 and m.gaz.key not in full_keys:
             m.gaz = None
@@ -756,14 +869,16 @@ def resolve(article: ArticleText, paras: list[Para], gaz: Gazetteer | None = Non
         used[key] = ident
         for m in cluster:
             m.key = key
-        entities.append(Entity(
-            key=key,
-            kind=kind,  # type: ignore[arg-type]
-            label=label,
-            alt_labels={m.text for m in cluster if m.text != label},
-            wikidata=entry.wikidata if entry else None,
-            mentions=sorted({m.span for m in cluster}),
-        ))
+        entities.append(
+            Entity(
+                key=key,
+                kind=kind,  # type: ignore[arg-type]
+                label=label,
+                alt_labels={m.text for m in cluster if m.text != label},
+                wikidata=entry.wikidata if entry else None,
+                mentions=sorted({m.span for m in cluster}),
+            )
+        )
     entities.sort(key=lambda e: (e.mentions[0], e.key))
     resolution = Resolution(entities, sorted(mentions, key=lambda m: m.span))
     resolution.index()
@@ -809,12 +924,14 @@ def in_quotes(para: Para) -> SpanSet:
     found = para.cache.get("quoted")
     if not isinstance(found, SpanSet):
         found = para.cache["quoted"] = SpanSet(
-            Span(b, e) for b, e, _, _ in quote_regions(para.text, para.begin))
+            Span(b, e) for b, e, _, _ in quote_regions(para.text, para.begin)
+        )
     return found
 
 
-def resolve_pronouns(paras: list[Para], res: Resolution, lex: Lexicon | None = None
-                     ) -> dict[tuple[int, int], str]:
+def resolve_pronouns(
+    paras: list[Para], res: Resolution, lex: Lexicon | None = None
+) -> dict[tuple[int, int], str]:
     """(paragraph, token index) -> actor key for third-person singular pronouns outside quotes:
     the last person who was a grammatical subject, else the last person mentioned."""
     lex = lexicon() if lex is None else lex

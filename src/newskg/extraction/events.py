@@ -1,4 +1,5 @@
-"""Events of the closed types from trigger words (``src/newskg/extraction/data/event_triggers.tsv``).
+"""Events of the closed types from trigger words
+(``src/newskg/extraction/data/event_triggers.tsv``).
 
 Precision first. A trigger becomes an event only when:
 
@@ -60,12 +61,36 @@ ANNOUNCING = {"say", "announce", "declare", "pledge", "vow", "promise", "confirm
 #: Subjects that stand for someone else: the clause's governor ("it will withdraw").
 STAND_INS = {"it", "they", "which", "who", "that"}
 #: Quantities whose "of" phrase is the real object ("tens of thousands of fighters").
-QUANTITIES = {"ten", "hundred", "thousand", "million", "dozen", "score", "number", "group",
-              "unit", "contingent", "battalion", "wave"}
+QUANTITIES = {
+    "ten",
+    "hundred",
+    "thousand",
+    "million",
+    "dozen",
+    "score",
+    "number",
+    "group",
+    "unit",
+    "contingent",
+    "battalion",
+    "wave",
+}
 SPEECH_PREPS = {"in", "during"}
 #: Verbs whose object noun names the event their subject does ("launched an attack").
-SUPPORT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "hold", "give", "deliver",
-                 "issue", "make", "sign", "unleash"}
+SUPPORT_VERBS = {
+    "launch",
+    "carry",
+    "conduct",
+    "stage",
+    "mount",
+    "hold",
+    "give",
+    "deliver",
+    "issue",
+    "make",
+    "sign",
+    "unleash",
+}
 #: Subjects by which a speaker speaks of itself ("said it would", "said he will").
 SELF_REFERENCES = {"it", "he", "she", "they", "we", "i"}
 VIOLENCE = {"attack", "killing", "death"}
@@ -102,9 +127,14 @@ class _Found:
 
 
 class EventFinder:
-    def __init__(self, article: ArticleText, paras: list[Para], res: Resolution,
-                 lex: Lexicon | None = None,
-                 pronouns: dict[tuple[int, int], str] | None = None) -> None:
+    def __init__(
+        self,
+        article: ArticleText,
+        paras: list[Para],
+        res: Resolution,
+        lex: Lexicon | None = None,
+        pronouns: dict[tuple[int, int], str] | None = None,
+    ) -> None:
         self.pronouns = pronouns or {}
         self.article = article
         self.paras = paras
@@ -115,8 +145,9 @@ class EventFinder:
         for phrase, kind in self.lex.triggers.items():
             self.by_first.setdefault(phrase[0], []).append((phrase, kind))
         # statement words do not make another statement hypothetical ("tweeted a threat")
-        self.speech_words = {p[0] for p, k in self.lex.triggers.items()
-                             if k == "statement" and len(p) == 1}
+        self.speech_words = {
+            p[0] for p, k in self.lex.triggers.items() if k == "statement" and len(p) == 1
+        }
         self.lemmas: dict[int, set[str]] = {}  # id(Event) -> trigger lemmas merged into it
 
     # --- triggers ------------------------------------------------------------------------
@@ -129,8 +160,10 @@ class EventFinder:
             hit = None
             first = {doc[i].lemma_.lower(), doc[i].lower_}
             for phrase, kind in self.by_first.get(doc[i].lower_, []) + [
-                    c for c in self.by_first.get(doc[i].lemma_.lower(), [])
-                    if doc[i].lemma_.lower() != doc[i].lower_]:
+                c
+                for c in self.by_first.get(doc[i].lemma_.lower(), [])
+                if doc[i].lemma_.lower() != doc[i].lower_
+            ]:
                 if phrase[0] not in first:
                     continue
                 toks = list(doc[i : i + len(phrase)])
@@ -165,29 +198,39 @@ class EventFinder:
             if self.blocked(head, kind):
                 continue
             gov = head.head
-            if (head.dep_ == "xcomp" and gov.pos_ == "VERB"
-                    and self.lex.event_type(gov.lemma_) == kind):
+            if (
+                head.dep_ == "xcomp"
+                and gov.pos_ == "VERB"
+                and self.lex.event_type(gov.lemma_) == kind
+            ):
                 continue  # "agreed to acquire X": one event, the governing trigger's
             found.append((kind, toks, phrase))
         # A trigger noun that is the subject of a trigger verb, or the object of one of its
         # own type, is that verb's event: "a drone strike killed X", "signed an agreement".
-        verbs = {(toks[0].i if toks[0].pos_ == "VERB" else -1): kind
-                 for kind, toks, _ in found}
+        verbs = {(toks[0].i if toks[0].pos_ == "VERB" else -1): kind for kind, toks, _ in found}
+
         def absorbed(kind: str, noun: Token) -> bool:
             verb = verbs.get(noun.head.i) if noun.head.i != noun.i else None
             if verb is None or noun.dep_ not in {"nsubj", "nsubjpass", "dobj"}:
                 return False
             return verb == kind or (noun.dep_ != "dobj" and {verb, kind} <= VIOLENCE)
 
-        return [(kind, toks, phrase) for kind, toks, phrase in found
-                if toks[0].pos_ == "VERB" or not absorbed(kind, toks[-1])]
+        return [
+            (kind, toks, phrase)
+            for kind, toks, phrase in found
+            if toks[0].pos_ == "VERB" or not absorbed(kind, toks[-1])
+        ]
 
     @staticmethod
     def named(head: Token) -> bool:
         """A trigger word closing a capitalised name: "the 1998 Harvest Revolution"."""
         doc = head.doc
-        return (head.pos_ == "PROPN" and head.text[:1].isupper() and not head.is_sent_start
-                and not (head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN"))
+        return (
+            head.pos_ == "PROPN"
+            and head.text[:1].isupper()
+            and not head.is_sent_start
+            and not (head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN")
+        )
 
     def object_fits(self, para: Para, verb: Token, wanted: frozenset[str]) -> bool:
         objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
@@ -200,10 +243,19 @@ class EventFinder:
                 objects = [before]
         for obj in objects:
             if obj.lemma_.lower() in QUANTITIES:
-                obj = next((g for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
-                            for g in c.children if g.dep_ == "pobj"), obj)
-            compound = " ".join(c.lemma_.lower() for c in obj.children
-                                if c.dep_ == "compound" and c.pos_ == "NOUN")
+                obj = next(
+                    (
+                        g
+                        for c in obj.children
+                        if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in c.children
+                        if g.dep_ == "pobj"
+                    ),
+                    obj,
+                )
+            compound = " ".join(
+                c.lemma_.lower() for c in obj.children if c.dep_ == "compound" and c.pos_ == "NOUN"
+            )
             if compound:  # "aircraft carriers" may be wanted, "its sales force" is no force
                 if f"{compound} {obj.lemma_.lower()}" in wanted:
                     return True
@@ -217,17 +269,23 @@ class EventFinder:
 
     def announced(self, head: Token) -> bool:
         """A future trigger in the complement of a verb of announcing."""
-        return (head.dep_ in {"ccomp", "xcomp"} and head.head.lemma_.lower() in ANNOUNCING
-                and any(c.dep_ == "aux" and c.lower_ in FUTURE for c in head.children))
+        return (
+            head.dep_ in {"ccomp", "xcomp"}
+            and head.head.lemma_.lower() in ANNOUNCING
+            and any(c.dep_ == "aux" and c.lower_ in FUTURE for c in head.children)
+        )
 
     def announcements(self, para: Para) -> list[Token]:
-        """"X said it would ...": a speaker announcing its own future action (its decision),
+        """ "X said it would ...": a speaker announcing its own future action (its decision),
         not "X said Y would ..." (a forecast about someone else). Outside quotes."""
         quoted = in_quotes(para)
         found = []
         for verb in para.doc:
-            if verb.lemma_.lower() != "say" or verb.pos_ != "VERB" or quoted.contains(
-                    para.tok_span(verb)):
+            if (
+                verb.lemma_.lower() != "say"
+                or verb.pos_ != "VERB"
+                or quoted.contains(para.tok_span(verb))
+            ):
                 continue
             if any(c.dep_ == "neg" for c in verb.children):
                 continue
@@ -236,13 +294,17 @@ class EventFinder:
                 continue
             for comp in verb.children:
                 if comp.dep_ != "ccomp" or not any(
-                        c.dep_ == "aux" and c.lower_ in FUTURE for c in comp.children):
+                    c.dep_ == "aux" and c.lower_ in FUTURE for c in comp.children
+                ):
                     continue
                 if quoted.contains(para.tok_span(comp)):
                     continue  # a quote ("'We will win,' she said") is a quote, not an event
                 subject = next((c for c in comp.children if c.dep_ == "nsubj"), None)
-                if subject is None or subject.lower_ in SELF_REFERENCES or (
-                        self.entities(para, subject)[:1] == self.entities(para, speaker)[:1]):
+                if (
+                    subject is None
+                    or subject.lower_ in SELF_REFERENCES
+                    or (self.entities(para, subject)[:1] == self.entities(para, speaker)[:1])
+                ):
                     found.append(verb)
                     break
         return found
@@ -267,8 +329,11 @@ class EventFinder:
             if lemma in self.lex.blockers and lemma not in ignore:
                 return True
             if node.pos_ in {"VERB", "AUX"}:
-                return any(c.dep_ == "neg" or c.lemma_.lower() in self.lex.blockers
-                           for c in node.children if c.dep_ in {"neg", "aux", "mark"})
+                return any(
+                    c.dep_ == "neg" or c.lemma_.lower() in self.lex.blockers
+                    for c in node.children
+                    if c.dep_ in {"neg", "aux", "mark"}
+                )
         return False
 
     # --- arguments -----------------------------------------------------------------------
@@ -276,12 +341,11 @@ class EventFinder:
     def entities(self, para: Para, tok: Token) -> list[tuple[str, Token]]:
         """Entity keys for ``tok`` and its conjuncts (a relative pronoun stands for the noun
         its clause describes)."""
-        if (tok.lower_ in {"which", "who", "that"} and tok.head.dep_ == "relcl"):
+        if tok.lower_ in {"which", "who", "that"} and tok.head.dep_ == "relcl":
             tok = tok.head.head
         found = []
         for t in [tok, *tok.conjuncts]:
-            key = self.res.key_at(para.index, t, ARG_KINDS) or self.pronouns.get(
-                (para.index, t.i))
+            key = self.res.key_at(para.index, t, ARG_KINDS) or self.pronouns.get((para.index, t.i))
             if key and key not in [k for k, _ in found]:
                 found.append((key, t))
         return found
@@ -298,8 +362,7 @@ class EventFinder:
         m = self.res.mention_at(para.index, tok.i)
         return set(range(m.start, m.end)) if m else {tok.i}
 
-    def add(self, ev: _Found, role: str, para: Para, tok: Token, via: list[Token] = ()
-            ) -> None:
+    def add(self, ev: _Found, role: str, para: Para, tok: Token, via: list[Token] = ()) -> None:
         if ev.type in PARTICIPANT_TYPES or ev.all_participants:
             role = "participant"
         found = self.entities(para, tok)
@@ -308,11 +371,16 @@ class EventFinder:
             found = [(key, tok)] if key else []
         if not found and role != "agent" and tok.pos_ == "NOUN":
             # "struck Hamas targets", "talks with a Hamas delegation": the named owner
-            found = [kt for c in tok.children if c.dep_ in {"compound", "poss"}
-                     for kt in self.entities(para, c)][:1]
+            found = [
+                kt
+                for c in tok.children
+                if c.dep_ in {"compound", "poss"}
+                for kt in self.entities(para, c)
+            ][:1]
         for key, t in found:
-            bucket = {"agent": ev.agents, "target": ev.targets,
-                      "participant": ev.participants}[role]
+            bucket = {"agent": ev.agents, "target": ev.targets, "participant": ev.participants}[
+                role
+            ]
             if key not in ev.agents + ev.targets + ev.participants:
                 bucket.append(key)
                 ev.label_toks |= self.mention_toks(para, t) | {v.i for v in via}
@@ -344,15 +412,18 @@ class EventFinder:
                         for grand in child.children:
                             if grand.dep_ in {"compound", "poss", "nmod", "amod"}:
                                 self.add(ev, "agent", para, grand)
-                        ev.label_toks |= {t.i for t in child.subtree
-                                          if t.dep_ == "compound" or t == child}
+                        ev.label_toks |= {
+                            t.i for t in child.subtree if t.dep_ == "compound" or t == child
+                        }
                 elif dep in {"dobj", "nsubjpass"}:
                     self.add(ev, "target", para, child)
                 elif dep == "agent":
                     for pobj in child.children:
                         self.add(ev, "agent", para, pobj, [child])
-                elif dep == "prep" and (child.lower_ in {"on", "against"} or (
-                        child.lower_ == "at" and ev.type == "attack")):
+                elif dep == "prep" and (
+                    child.lower_ in {"on", "against"}
+                    or (child.lower_ == "at" and ev.type == "attack")
+                ):
                     for pobj in child.children:
                         self.add(ev, "target", para, pobj, [child])
                 elif dep == "prep" and child.lower_ == "with":
@@ -368,19 +439,27 @@ class EventFinder:
             else:
                 if dep == "poss" or (dep in {"compound", "nmod", "amod"} and child.i < head.i):
                     has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
-                    role = "target" if (ev.type in {"killing", "death", "funeral"}
-                                        and not has_of) else "agent"
+                    role = (
+                        "target"
+                        if (ev.type in {"killing", "death", "funeral"} and not has_of)
+                        else "agent"
+                    )
                     self.add(ev, role, para, child)
-                elif dep == "prep" and (child.lower_ in {"on", "against"} or (
-                        child.lower_ == "of" and ev.type in OF_TARGET_TYPES) or (
-                        child.lower_ == "for" and ev.type == "funeral")):
+                elif dep == "prep" and (
+                    child.lower_ in {"on", "against"}
+                    or (child.lower_ == "of" and ev.type in OF_TARGET_TYPES)
+                    or (child.lower_ == "for" and ev.type == "funeral")
+                ):
                     for pobj in child.children:
                         self.add(ev, "target", para, pobj, [child])
                 elif dep == "prep" and child.lower_ == "by":
                     for pobj in child.children:
                         self.add(ev, "agent", para, pobj, [child])
-                elif dep == "prep" and child.lower_ in {"for", "with", "between"} and (
-                        ev.type in PARTICIPANT_TYPES or ev.all_participants):
+                elif (
+                    dep == "prep"
+                    and child.lower_ in {"for", "with", "between"}
+                    and (ev.type in PARTICIPANT_TYPES or ev.all_participants)
+                ):
                     for pobj in child.children:
                         self.add(ev, "participant", para, pobj, [child])
         if ev.agents:
@@ -396,8 +475,12 @@ class EventFinder:
             subject = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
             if subject is not None:
                 self.add(ev, "agent", para, subject)
-        elif (ev.type == "statement" and head.dep_ == "pobj"
-              and head.head.lower_ in SPEECH_PREPS and head.head.head.pos_ == "VERB"):
+        elif (
+            ev.type == "statement"
+            and head.dep_ == "pobj"
+            and head.head.lower_ in SPEECH_PREPS
+            and head.head.head.pos_ == "VERB"
+        ):
             # "In a televised speech, X presented ...", "she said in a 2019 interview"
             verb = head.head.head
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -411,22 +494,27 @@ class EventFinder:
         if head.dep_ == "dobj" and head.head.lemma_.lower() in SUPPORT_VERBS:
             # "launched an attack on October 7": the support verb's dates are the event's
             support = head.head
-            subtree += [t for c in support.children if c.dep_ == "prep" and c.i > head.i
-                        for t in c.subtree]
+            subtree += [
+                t for c in support.children if c.dep_ == "prep" and c.i > head.i for t in c.subtree
+            ]
         for tok in subtree:
             if tok.dep_ == "pobj" and tok.head.lower_ in {"in", "at"}:
                 key = self.res.key_at(para.index, tok, ("place",))
                 if key and key not in args and ev.place is None:
                     ev.place = key
-        if ev.place is None and head.dep_ == "relcl" and any(
-                c.lower_ == "where" for c in head.children):
+        if (
+            ev.place is None
+            and head.dep_ == "relcl"
+            and any(c.lower_ == "where" for c in head.children)
+        ):
             key = self.res.key_at(para.index, head.head, ("place",))  # "Yemen, where ..."
             if key and key not in args:
                 ev.place = key
         ref = self.article.reference_date
         # the subject's own words date the subject, not the event
-        subjects = {t.i for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}
-                    for t in c.subtree}
+        subjects = {
+            t.i for c in head.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree
+        }
         indices = {t.i for t in subtree} - subjects
         for ent in head.sent.ents:
             if ent.label_ not in {"DATE", "TIME"} or ent.start not in indices:
@@ -443,8 +531,13 @@ class EventFinder:
     def by_strike(self, verb: Token) -> bool:
         """Is the verb's subject (or "by" agent) an attack noun ("airstrikes killed ...")?"""
         for child in verb.children:
-            nouns = [child] if child.dep_ == "nsubj" else [
-                g for g in child.children if g.dep_ == "pobj"] if child.dep_ == "agent" else []
+            nouns = (
+                [child]
+                if child.dep_ == "nsubj"
+                else [g for g in child.children if g.dep_ == "pobj"]
+                if child.dep_ == "agent"
+                else []
+            )
             if any(self.lex.event_type(n.lemma_) == "attack" for n in nouns):
                 return True
         return False
@@ -458,8 +551,7 @@ class EventFinder:
         if head.pos_ == "PROPN":
             return True
         if head.pos_ == "NOUN":
-            return any(c.lower_ == "the" or c.dep_ == "poss" or c.like_num
-                       for c in head.children)
+            return any(c.lower_ == "the" or c.dep_ == "poss" or c.like_num for c in head.children)
         return head.tag_ in {"VBD", "VBN"}
 
     def label(self, ev: _Found) -> str:
@@ -481,9 +573,13 @@ class EventFinder:
         for para in self.paras:
             for kind, toks, phrase in self.triggers(para):
                 options = self.lex.trigger_options.get(phrase, {})
-                ev = _Found(kind, toks, para,
-                            all_participants="participant" in options.get("roles", ()),
-                            sort=min(options.get("sort", {""})))
+                ev = _Found(
+                    kind,
+                    toks,
+                    para,
+                    all_participants="participant" in options.get("roles", ()),
+                    sort=min(options.get("sort", {""})),
+                )
                 self.arguments(ev)
                 if ev.head.tag_ == "VBG" and not ev.agents:
                     continue  # "attacking X" with no one doing it: habitual/generic
@@ -506,15 +602,20 @@ class EventFinder:
 
     def merge_into(self, events: list[Event], ev: _Found) -> None:
         sent = ev.para.sent_span(ev.head.sent)
-        args = ([EventArgument(k, "agent") for k in ev.agents]
-                + [EventArgument(k, "target") for k in ev.targets]
-                + [EventArgument(k, "participant") for k in ev.participants])
+        args = (
+            [EventArgument(k, "agent") for k in ev.agents]
+            + [EventArgument(k, "target") for k in ev.targets]
+            + [EventArgument(k, "participant") for k in ev.participants]
+        )
         main = ev.targets[:1] or ev.participants[:1] or ev.agents[:1]
         for other in events:
             if other.type != ev.type:
                 continue
-            if ev.type == "statement" and sent not in other.evidence and not (
-                    ev.lemma in self.lemmas.get(id(other), set()) and ev.agents):
+            if (
+                ev.type == "statement"
+                and sent not in other.evidence
+                and not (ev.lemma in self.lemmas.get(id(other), set()) and ev.agents)
+            ):
                 continue  # each reported speech act is its own event
             if ev.type == "other" and ev.lemma not in self.lemmas.get(id(other), set()):
                 continue  # "other" lumps kinds together: a war is not a capture
@@ -544,8 +645,9 @@ class EventFinder:
         else:
             confidence = 0.8 if len(args) > 1 else 0.7
             rule = "event/trigger-verb" if ev.head.pos_ == "VERB" else "event/trigger-noun"
-        event = Event(ev.type, self.label(ev), args, [sent], confidence, rule,
-                      date=ev.date, place=ev.place)
+        event = Event(
+            ev.type, self.label(ev), args, [sent], confidence, rule, date=ev.date, place=ev.place
+        )
         self.lemmas[id(event)] = {ev.lemma}
         events.append(event)
 
@@ -571,8 +673,9 @@ def merge_killings(events: list[Event]) -> list[Event]:
             kept.append(ev)
             continue
         victims = {a.entity for a in ev.arguments if a.role != "agent"}
-        same = [k for k in killings
-                if victims & {a.entity for a in k.arguments if a.role == "target"}]
+        same = [
+            k for k in killings if victims & {a.entity for a in k.arguments if a.role == "target"}
+        ]
         if len(same) != 1:
             kept.append(ev)
             continue
@@ -586,8 +689,12 @@ def merge_killings(events: list[Event]) -> list[Event]:
     return kept
 
 
-def find_events(article: ArticleText, paras: list[Para], res: Resolution,
-                pronouns: dict[tuple[int, int], str] | None = None) -> list[Event]:
+def find_events(
+    article: ArticleText,
+    paras: list[Para],
+    res: Resolution,
+    pronouns: dict[tuple[int, int], str] | None = None,
+) -> list[Event]:
     return EventFinder(article, paras, res, pronouns=pronouns).find()
 
 

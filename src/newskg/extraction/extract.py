@@ -52,8 +52,9 @@ def _load_model() -> None:
     get_nlp()
 
 
-def extract_parallel(articles: list[ArticleText], jobs: int = 1, chunk: int = 8
-                     ) -> list[Extraction]:
+def extract_parallel(
+    articles: list[ArticleText], jobs: int = 1, chunk: int = 8
+) -> list[Extraction]:
     """:func:`extract_many` over ``jobs`` processes (each loads the model once), results in
     input order, so the output is the same whatever ``jobs`` is."""
     if jobs <= 1 or len(articles) <= chunk:
@@ -63,8 +64,7 @@ def extract_parallel(articles: list[ArticleText], jobs: int = 1, chunk: int = 8
 
     chunks = [articles[i : i + chunk] for i in range(0, len(articles), chunk)]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                             initializer=_load_model) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_load_model) as pool:
         return [x for part in pool.map(_extract_chunk, chunks) for x in part]
 
 

@@ -28,9 +28,27 @@ KINDS = ("actor", "organization", "place")
 
 
 #: Latin letters that are not a base letter plus an accent, spelt as news in English does.
-_LATIN_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
-                                "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae",
-                                "œ": "oe", "Œ": "Oe", "ı": "i", "ħ": "h", "Ħ": "H"})
+_LATIN_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "H",
+    }
+)
 
 
 @lru_cache(maxsize=1 << 16)  # pure, and called for every mention of every name
@@ -39,7 +57,8 @@ def fold(name: str) -> str:
     leading "the".
 
     The one folding of names in newskg: matching (gazetteer, grouping, kinds) and entity IRIs
-    (:func:`newskg.extraction.iris.entity_key`) both use it, so two names are one entity exactly when
+    (:func:`newskg.extraction.iris.entity_key`) both use it, so two names are one entity exactly
+    when
     they fold alike. Accents on Latin and Greek letters go ("José" is "Jose": English news
     spells a name both ways); letters of every script stay, with their own marks (a
     Devanagari vowel sign or a Cyrillic "й" is part of the word, and dropping it would merge
@@ -64,8 +83,11 @@ def fold(name: str) -> str:
     # Any other punctuation or symbol separates words: "Ernst & Young" is "Ernst Young", so a
     # folded name is words (letters, digits and marks) and one space, and reads back from
     # the key it gives (:func:`newskg.extraction.iris.entity_key`).
-    text = " ".join("".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " "
-                            for ch in text).split())
+    text = " ".join(
+        "".join(
+            ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in text
+        ).split()
+    )
     return re.sub(r"^the ", "", text)
 
 

@@ -196,8 +196,11 @@ def split_descriptions(graph: Graph) -> tuple[Graph, Graph]:
     entities = {s for cls in ENTITY_CLASS.values() for s in graph.subjects(RDF.type, cls)}
     descriptions, rest = bind_prefixes(Graph()), bind_prefixes(Graph())
     for triple in graph:
-        target = descriptions if (triple[0] in entities
-                                  and triple[1] in DESCRIPTION_PREDICATES) else rest
+        target = (
+            descriptions
+            if (triple[0] in entities and triple[1] in DESCRIPTION_PREDICATES)
+            else rest
+        )
         target.add(triple)
     return descriptions, rest
 

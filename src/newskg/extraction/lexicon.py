@@ -1,4 +1,5 @@
-"""General-knowledge word lists the extractors use, loaded once from ``src/newskg/extraction/data/``.
+"""General-knowledge word lists the extractors use, loaded once from
+``src/newskg/extraction/data/``.
 
 Every list is plain text (one entry a line, ``#`` comments) or a TSV, so that the knowledge
 is data, reviewable and extendable without touching code. Nothing here is article-specific.
@@ -23,7 +24,8 @@ DATA = Path(__file__).parent / "data"
 
 
 def read_lines(name: str) -> list[str]:
-    """Non-empty, non-comment lines of ``src/newskg/extraction/data/{name}`` (empty if the file is missing)."""
+    """Non-empty, non-comment lines of ``src/newskg/extraction/data/{name}`` (empty if the file is
+    missing)."""
     path = DATA / name
     if not path.exists():
         return []
@@ -60,8 +62,7 @@ class Lexicon:
     #: "role" | "contest" | "transfer" -> lemmas that make a place-named side a team
     team_cues: dict[str, frozenset[str]] = field(default_factory=dict)
     #: trigger -> options of its third column ("obj" lemmas or @kinds, "roles")
-    trigger_options: dict[tuple[str, ...], dict[str, frozenset[str]]] = field(
-        default_factory=dict)
+    trigger_options: dict[tuple[str, ...], dict[str, frozenset[str]]] = field(default_factory=dict)
 
     @staticmethod
     def _match(table: dict[tuple[str, ...], str], words: Sequence[str]) -> int:
@@ -135,7 +136,8 @@ def lexicon() -> Lexicon:
                 name, _, values = opt.partition("=")
                 # "_" stands for a space inside a value ("aircraft_carrier")
                 options.setdefault(words, {})[name] = frozenset(
-                    v.replace("_", " ") for v in values.lower().split("|"))
+                    v.replace("_", " ") for v in values.lower().split("|")
+                )
     return Lexicon(
         titles=_phrases(read_lines("titles.txt")),
         roles=_phrases(read_lines("roles.txt")),

@@ -33,18 +33,29 @@ def beyond(art: ArticleText) -> tuple[str, int | None] | None:
     for span in art.body:
         size = span.end - span.begin
         if size > MAX_PARAGRAPH_CHARS:
-            return (f"a paragraph of {size:,} characters; at most {MAX_PARAGRAPH_CHARS:,} (a "
-                    "news paragraph has a few hundred): put each paragraph on its own line",
-                    text.count("\n", 0, span.begin) + 1)
+            return (
+                f"a paragraph of {size:,} characters; at most {MAX_PARAGRAPH_CHARS:,} (a "
+                "news paragraph has a few hundred): put each paragraph on its own line",
+                text.count("\n", 0, span.begin) + 1,
+            )
         for m in _SENTENCE.finditer(text, span.begin, span.end):
             if len(m.group()) > MAX_SENTENCE_CHARS:
-                return (f"a sentence of {len(m.group()):,} characters (no . ! ? or …); at "
-                        f"most {MAX_SENTENCE_CHARS:,}", text.count("\n", 0, m.start()) + 1)
+                return (
+                    f"a sentence of {len(m.group()):,} characters (no . ! ? or …); at "
+                    f"most {MAX_SENTENCE_CHARS:,}",
+                    text.count("\n", 0, m.start()) + 1,
+                )
     if art.headline and len(art.headline) > MAX_HEADLINE_CHARS:
-        return (f"a headline of {len(art.headline):,} characters; at most "
-                f"{MAX_HEADLINE_CHARS:,}: is the first line the headline?", None)
+        return (
+            f"a headline of {len(art.headline):,} characters; at most "
+            f"{MAX_HEADLINE_CHARS:,}: is the first line the headline?",
+            None,
+        )
     prose = sum(span.end - span.begin for span in art.body)
     if prose > MAX_PROSE_CHARS:
-        return (f"{prose:,} characters of prose; at most {MAX_PROSE_CHARS:,} (a long read has "
-                "about 60,000): split it into articles", None)
+        return (
+            f"{prose:,} characters of prose; at most {MAX_PROSE_CHARS:,} (a long read has "
+            "about 60,000): split it into articles",
+            None,
+        )
     return None

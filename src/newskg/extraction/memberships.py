@@ -42,8 +42,9 @@ class MembershipFinder:
         key = self.res.key_at(para.index, tok)
         return self.res.kinds.get(key) if key else None
 
-    def add(self, member: str, org: str, role: str, para: Para, tok: Token,
-            confidence: float, rule: str) -> None:
+    def add(
+        self, member: str, org: str, role: str, para: Para, tok: Token, confidence: float, rule: str
+    ) -> None:
         sent = para.sent_span(tok.sent)
         ident = (member, org, role)
         if ident in self.found:
@@ -71,7 +72,8 @@ class MembershipFinder:
         while i < min(len(doc), start + MAX_SCAN):
             tok = doc[i]
             if tok.text in {";", ".", "(", ")", "\u2014", "\u2013"} or (
-                    stop_at_verb and tok.pos_ in {"VERB", "AUX"} and tok.tag_ != "VBG"):
+                stop_at_verb and tok.pos_ in {"VERB", "AUX"} and tok.tag_ != "VBG"
+            ):
                 return None
             if tok.lower_ in {"said", "says"}:
                 return None
@@ -130,8 +132,15 @@ class MembershipFinder:
                 before -= 1
             org = self.res.mention_at(para.index, before) if before >= 0 else None
             if org is not None and self.res.kinds.get(org.key or "") == "organization":
-                self.add(person.key or "", org.key or "", role, para, doc[j], 0.9,
-                         "membership/org-title-person")
+                self.add(
+                    person.key or "",
+                    org.key or "",
+                    role,
+                    para,
+                    doc[j],
+                    0.9,
+                    "membership/org-title-person",
+                )
             return
 
     def apposition(self, para: Para, person: Mention) -> None:
@@ -148,8 +157,15 @@ class MembershipFinder:
         role, after = found
         org = self.org_after(para, after)
         if org is not None:
-            self.add(person.key or "", org.key or "", role, para, doc[person.start], 0.85,
-                     "membership/apposition")
+            self.add(
+                person.key or "",
+                org.key or "",
+                role,
+                para,
+                doc[person.start],
+                0.85,
+                "membership/apposition",
+            )
 
     def predicate(self, para: Para, role_tok: Token, role: str) -> None:
         """PERSON became ROLE of ORG / PERSON ... as ROLE of ORG."""
@@ -196,8 +212,9 @@ class MembershipFinder:
                     if role and len(role.split()) == n:
                         self.predicate(para, tok, role)
                         break
-        return sorted(self.found.values(),
-                      key=lambda m: (m.evidence[0], m.member, m.organization, m.role))
+        return sorted(
+            self.found.values(), key=lambda m: (m.evidence[0], m.member, m.organization, m.role)
+        )
 
 
 def find_memberships(paras: list[Para], res: Resolution) -> list[Membership]:

@@ -117,7 +117,8 @@ def _texts(article: ArticleText) -> list[str]:
 
 #: Characters spaCy parses in one batch. Its working memory grows with the batch, not the
 #: text: 150 paragraphs of 2 KB in one batch peaked at 1 GB, in batches of 8 at 230 MB. With
-#: paragraphs capped (``newskg.extraction.reader.MAX_PARAGRAPH_CHARS``) this bounds the peak whatever
+#: paragraphs capped (``newskg.extraction.reader.MAX_PARAGRAPH_CHARS``) this bounds the peak
+# whatever
 #: the article; real paragraphs are a few hundred characters, so a batch still holds ~100.
 BATCH_CHARS = 50_000
 
@@ -145,9 +146,9 @@ def parse_body(article: ArticleText) -> list[Para]:
     return [Para(i, span, doc) for i, (span, doc) in enumerate(pairs)]
 
 
-def parse_many(articles: Iterable[ArticleText], batch_size: int = 64) -> Iterator[
-    tuple[ArticleText, list[Para]]
-]:
+def parse_many(
+    articles: Iterable[ArticleText], batch_size: int = 64
+) -> Iterator[tuple[ArticleText, list[Para]]]:
     """Parse the body paragraphs of many articles in one ``nlp.pipe`` stream (batched),
     yielding each article with its paragraphs, in input order."""
     articles = iter(articles)

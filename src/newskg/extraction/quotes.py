@@ -65,8 +65,9 @@ def _regions(paras: list[Para]) -> list[_Region]:
             if e - b < 2:
                 continue
             before = para.text[: max(0, begin - 1 - para.begin)].rstrip()
-            whole = not opened or not before or before[-1] in ".!?:\u2022" or _sent_start(
-                para, begin)
+            whole = (
+                not opened or not before or before[-1] in ".!?:\u2022" or _sent_start(para, begin)
+            )
             found.append(_Region(para, Span(b, e), whole))
     return found
 
@@ -85,8 +86,10 @@ def _frame(region: _Region) -> list[SpacySpan]:
     if not inside:
         return []
     lo, hi = inside[0], inside[-1]
-    if hi + 1 < len(sents) and len(sents[hi + 1]) <= 14 and any(
-        t.lemma_.lower() in lexicon().speech_verbs for t in sents[hi + 1]
+    if (
+        hi + 1 < len(sents)
+        and len(sents[hi + 1]) <= 14
+        and any(t.lemma_.lower() in lexicon().speech_verbs for t in sents[hi + 1])
     ):
         hi += 1
     if lo > 0 and sents[lo - 1].text.rstrip().endswith(":"):
@@ -99,8 +102,13 @@ def _outside(para: Para, tok: Token, quoted: SpanSet) -> bool:
 
 
 class QuoteFinder:
-    def __init__(self, paras: list[Para], res: Resolution, pronouns: dict[tuple[int, int], str],
-                 lex: Lexicon | None = None) -> None:
+    def __init__(
+        self,
+        paras: list[Para],
+        res: Resolution,
+        pronouns: dict[tuple[int, int], str],
+        lex: Lexicon | None = None,
+    ) -> None:
         self.paras = paras
         self.res = res
         self.pronouns = pronouns
@@ -137,8 +145,9 @@ class QuoteFinder:
             return self.verb_speaker(para, verb.head)
         return None, False
 
-    def according_to(self, para: Para, frame: list[SpacySpan], quoted: SpanSet
-                     ) -> tuple[Token, str | None] | None:
+    def according_to(
+        self, para: Para, frame: list[SpacySpan], quoted: SpanSet
+    ) -> tuple[Token, str | None] | None:
         for sent in frame:
             toks = list(sent)
             for i, tok in enumerate(toks):
@@ -187,28 +196,37 @@ class QuoteFinder:
                         self.last_org = st.speaker
         return statements
 
-    def _one(self, region: _Region, statements: list[Statement], last: dict[int, Statement]
-             ) -> Statement | None:
+    def _one(
+        self, region: _Region, statements: list[Statement], last: dict[int, Statement]
+    ) -> Statement | None:
         para = region.para
         quoted = SpanSet([*in_quotes(para), region.span])
         frame = _frame(region)
         if not frame:
             return None
         evidence = Span(para.sent_span(frame[0]).begin, para.sent_span(frame[-1]).end)
-        evidence = Span(min(evidence.begin, region.span.begin), max(evidence.end,
-                                                                     region.span.end))
+        evidence = Span(min(evidence.begin, region.span.begin), max(evidence.end, region.span.end))
         text = para.text
         quote = text[region.span.begin - para.begin : region.span.end - para.begin]
 
         def make(speaker: str | None, confidence: float, rule: str) -> Statement:
             return Statement(quote, region.span, speaker, [evidence], confidence, rule)
 
-        verbs = [t for s in frame for t in s
-                 if t.lemma_.lower() in self.lex.speech_verbs and t.pos_ in {"VERB", "AUX"}
-                 and _outside(para, t, quoted)]
+        verbs = [
+            t
+            for s in frame
+            for t in s
+            if t.lemma_.lower() in self.lex.speech_verbs
+            and t.pos_ in {"VERB", "AUX"}
+            and _outside(para, t, quoted)
+        ]
         if verbs:
-            verbs.sort(key=lambda v: min(abs(para.tok_span(v).begin - region.span.end),
-                                         abs(para.tok_span(v).end - region.span.begin)))
+            verbs.sort(
+                key=lambda v: min(
+                    abs(para.tok_span(v).begin - region.span.end),
+                    abs(para.tok_span(v).end - region.span.begin),
+                )
+            )
             for verb in verbs:
                 if not region.whole and not self.governs(para, region, verb):
                     continue
@@ -231,6 +249,7 @@ class QuoteFinder:
         return None
 
 
-def find_statements(paras: list[Para], res: Resolution, pronouns: dict[tuple[int, int], str]
-                    ) -> list[Statement]:
+def find_statements(
+    paras: list[Para], res: Resolution, pronouns: dict[tuple[int, int], str]
+) -> list[Statement]:
     return sorted(QuoteFinder(paras, res, pronouns).find(), key=lambda s: s.quote_span)

@@ -48,8 +48,9 @@ log = logging.getLogger(__name__)
 class ArticleError(Exception):
     """An article that cannot be read: says which file, where, and why."""
 
-    def __init__(self, path: str | Path, reason: str, line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self, path: str | Path, reason: str, line: int | None = None, column: int | None = None
+    ) -> None:
         self.path, self.reason, self.line, self.column = str(path), reason, line, column
         where = self.path + (f":{line}" if line else "") + (f":{column}" if column else "")
         super().__init__(f"{where}: {reason}")
@@ -62,11 +63,13 @@ class ArticleError(Exception):
         'line 3: too long'
         """
         where = (f"line {self.line}" if self.line else "") + (
-            f", column {self.column}" if self.line and self.column else "")
+            f", column {self.column}" if self.line and self.column else ""
+        )
         return f"{where}: {self.reason}" if where else self.reason
 
 
 # --- furniture rules -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -132,8 +135,12 @@ def blocks(text: str) -> list[Span]:
             continue
         span = Span(m.start() + lead, m.start() + lead + len(body))
         prev = spans[-1] if spans else None
-        if (prev and body[:1].islower() and not _SENTENCE_END.search(prev.of(text))
-                and text[prev.end:span.begin].count("\n") == 1):
+        if (
+            prev
+            and body[:1].islower()
+            and not _SENTENCE_END.search(prev.of(text))
+            and text[prev.end : span.begin].count("\n") == 1
+        ):
             spans[-1] = Span(prev.begin, span.end)
         else:
             spans.append(span)
@@ -149,8 +156,9 @@ def _fold(s: str) -> str:
 def _byline(block: str) -> tuple[str, list[str]] | None:
     """("Title | By A and B", …) -> ("Title", ["A", "B"]); "By A" -> ("", ["A"])."""
     name = r"[A-Z][\w.'’-]*"
-    m = re.match(rf"^(?:(.*?)\s*[|–—-]\s*)?by\s+({name}(?:[ ,]+(?:and\s+)?{name}){{0,8}})\s*$",
-                 block, re.I)
+    m = re.match(
+        rf"^(?:(.*?)\s*[|–—-]\s*)?by\s+({name}(?:[ ,]+(?:and\s+)?{name}){{0,8}})\s*$", block, re.I
+    )
     if not m or not m.group(2)[:1].isupper():
         return None
     names = [n.strip() for n in re.split(r",\s*|\s+and\s+", m.group(2)) if n.strip()]
@@ -158,6 +166,7 @@ def _byline(block: str) -> tuple[str, list[str]] | None:
 
 
 # --- the reader ------------------------------------------------------------------------------
+
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or an ArticleError for a missing, unreadable or oversized file."""
@@ -180,8 +189,13 @@ def decode(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ArticleError(path, f"not UTF-8 ({exc.reason} at byte {exc.start}); "
-                                 "convert it, e.g. iconv -f cp1252 -t utf-8", line, column) from exc
+        raise ArticleError(
+            path,
+            f"not UTF-8 ({exc.reason} at byte {exc.start}); "
+            "convert it, e.g. iconv -f cp1252 -t utf-8",
+            line,
+            column,
+        ) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ArticleError(path, "empty article")
@@ -200,30 +214,40 @@ def read_meta(path: Path) -> dict[str, object]:
     except UnicodeDecodeError as exc:
         raise ArticleError(meta_path, "not UTF-8") from exc
     if not isinstance(meta, dict):
-        raise ArticleError(meta_path,
-                           "expected a JSON object with keys " + ", ".join(sorted(META_KEYS)))
+        raise ArticleError(
+            meta_path, "expected a JSON object with keys " + ", ".join(sorted(META_KEYS))
+        )
     for key, value in meta.items():
         for text in [key, *(value if isinstance(value, list) else [value])]:
             if isinstance(text, str) and not _is_unicode(text):
-                raise ArticleError(meta_path, f"{key!r} holds a lone surrogate (an escape such "
-                                              "as \\ud800 that is not a character); write the "
-                                              "character itself or its full surrogate pair")
+                raise ArticleError(
+                    meta_path,
+                    f"{key!r} holds a lone surrogate (an escape such "
+                    "as \\ud800 that is not a character); write the "
+                    "character itself or its full surrogate pair",
+                )
     unknown = set(meta) - META_KEYS
     if unknown:
-        raise ArticleError(meta_path,
-                           f"unknown keys {sorted(unknown)}; allowed: {sorted(META_KEYS)}")
+        raise ArticleError(
+            meta_path, f"unknown keys {sorted(unknown)}; allowed: {sorted(META_KEYS)}"
+        )
     if "published" in meta:
         try:
             date.fromisoformat(str(meta["published"]))
         except ValueError as exc:
             raise ArticleError(
-                meta_path, f"published {meta['published']!r} is not YYYY-MM-DD") from exc
+                meta_path, f"published {meta['published']!r} is not YYYY-MM-DD"
+            ) from exc
     if "url" in meta and not _WEB_URL.match(str(meta["url"])):
-        raise ArticleError(meta_path, f"url {meta['url']!r} is not an absolute http(s) URL; "
-                                      "give it as https://host/path (spaces and <>\"{}|\\^` "
-                                      "percent-encoded)")
-    if "authors" in meta and not (isinstance(meta["authors"], list)
-                                  and all(isinstance(a, str) for a in meta["authors"])):
+        raise ArticleError(
+            meta_path,
+            f"url {meta['url']!r} is not an absolute http(s) URL; "
+            'give it as https://host/path (spaces and <>"{}|\\^` '
+            "percent-encoded)",
+        )
+    if "authors" in meta and not (
+        isinstance(meta["authors"], list) and all(isinstance(a, str) for a in meta["authors"])
+    ):
         raise ArticleError(meta_path, "authors must be a list of names")
     return meta
 
@@ -246,8 +270,11 @@ def web_url(url: str, path: Path) -> str | None:
         return url
     url = url.strip()
     if _WEB_HOST.match(url):
-        fixed = re.sub(r'[\s<>"{}|\\^`]', lambda m: "".join(
-            f"%{b:02X}" for b in m.group().encode("utf-8")), url)
+        fixed = re.sub(
+            r'[\s<>"{}|\\^`]',
+            lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")),
+            url,
+        )
         log.warning("%s: canonical URL %r percent-encoded as %s", path, url, fixed)
         return fixed
     log.warning("%s: canonical URL %r is not an absolute http(s) URL; left out", path, url)
@@ -322,8 +349,9 @@ def read_html(path: Path) -> tuple[str, dict[str, object]]:
         raise ArticleError(path, "empty article")
     import trafilatura
 
-    doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_precision=True)
+    doc = trafilatura.bare_extraction(
+        raw, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+    )
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -343,8 +371,11 @@ def read_html(path: Path) -> tuple[str, dict[str, object]]:
     for key, value in page.items():
         for item in value if isinstance(value, list) else [value]:
             if not _is_unicode(str(item)):
-                raise ArticleError(path, f"the page's {key} holds a lone surrogate (a "
-                                         "character reference such as &#xD800;)")
+                raise ArticleError(
+                    path,
+                    f"the page's {key} holds a lone surrogate (a "
+                    "character reference such as &#xD800;)",
+                )
     return text, page
 
 
@@ -399,7 +430,7 @@ def _mark_furniture(text: str, spans: list[Span], excluded: dict[Span, str]) -> 
             if rule.action == "with-prev" and index > 0:
                 excluded.setdefault(spans[index - 1], rule.reason)
             elif rule.action == "rest":
-                for later in spans[index + 1:]:
+                for later in spans[index + 1 :]:
                     excluded.setdefault(later, rule.reason)
                 return
             elif rule.action == "teaser":
@@ -423,8 +454,9 @@ def _cut_label(text: str, span: Span, end: int) -> Span | None:
     return rest
 
 
-def _mark_teaser(text: str, spans: list[Span], start: int, excluded: dict[Span, str],
-                 reason: str) -> None:
+def _mark_teaser(
+    text: str, spans: list[Span], start: int, excluded: dict[Span, str], reason: str
+) -> None:
     credits = [r.pattern for r in furniture_rules() if r.reason == "caption"]
     window = spans[start + 1 : start + 7]
     for offset, span in enumerate(window):
@@ -459,5 +491,8 @@ def article_paths(directory: str | Path) -> list[Path]:
     root = Path(directory)
     if not root.is_dir():
         raise ArticleError(root, "not a directory of articles")
-    return sorted(p for p in root.iterdir()
-                  if p.is_file() and p.suffix in ARTICLE_SUFFIXES and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in root.iterdir()
+        if p.is_file() and p.suffix in ARTICLE_SUFFIXES and not p.name.startswith(".")
+    )

@@ -1,1 +1,2 @@
-"""Publishing: article files -> extraction -> RDF -> SHACL -> a new store version, with its dumps and VoID."""
+"""Publishing: article files -> extraction -> RDF -> SHACL -> a new store version, with its dumps
+and VoID."""

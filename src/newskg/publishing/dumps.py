@@ -71,9 +71,15 @@ class DumpFile:
     title: str
 
     def distribution(self, url_prefix: str) -> voidlib.Distribution:
-        return voidlib.Distribution(url_prefix + self.name, self.format.media_type, self.size,
-                                    self.sha256, self.compressed, self.title,
-                                    data_dump=self.compressed)
+        return voidlib.Distribution(
+            url_prefix + self.name,
+            self.format.media_type,
+            self.size,
+            self.sha256,
+            self.compressed,
+            self.title,
+            data_dump=self.compressed,
+        )
 
 
 def dumps_dir(store_dir: str | os.PathLike[str], version_id: str) -> Path:
@@ -85,14 +91,15 @@ def describe_file(name: str) -> tuple[formats.Format, bool, str]:
     """(format, gzip-compressed, title) of a dump file, from its name and the registry."""
     stem, compressed = (name[:-3], True) if name.endswith(".gz") else (name, False)
     fmt = formats.by_extension(stem.rsplit(".", 1)[-1])
-    for suffix, title in (("-ontology", "the newskg ontology"), ("-shapes", "the SHACL shapes"),
-                          ("-void", "VoID and DCAT description")):
+    for suffix, title in (
+        ("-ontology", "the newskg ontology"),
+        ("-shapes", "the SHACL shapes"),
+        ("-void", "VoID and DCAT description"),
+    ):
         if stem.rsplit(".", 1)[0].endswith(suffix):
             return fmt, compressed, title
     what = "every named graph" if fmt.holds_quads else "the union of all graphs"
     return fmt, compressed, f"{what}, {fmt.name}"
-
-
 
 
 def listing(directory: Path) -> list[DumpFile]:
@@ -129,8 +136,9 @@ def _write(path: Path, compressed: bool, writer: Callable[[IO[bytes]], None]) ->
     os.replace(part, path)
 
 
-def write_dumps(store_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None = None
-                ) -> list[DumpFile]:
+def write_dumps(
+    store_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None = None
+) -> list[DumpFile]:
     """Dump the published version of ``store_dir`` into ``out`` (default
     :func:`dumps_dir`); returns the files written, ``SHA256SUMS`` excluded."""
     try:  # a local store directory, or a triple store (sparql+http://…, newskg/remote/)
@@ -144,18 +152,19 @@ def write_dumps(store_dir: str | os.PathLike[str], out: str | os.PathLike[str] |
         target.mkdir(parents=True, exist_ok=True)
         (target / SUMS).unlink(missing_ok=True)
         written = _dump_all(opened, version.id, base, target)
-        (target / SUMS).write_text("".join(f"{f.sha256}  {f.name}\n" for f in written),
-                                   encoding="utf-8")
+        (target / SUMS).write_text(
+            "".join(f"{f.sha256}  {f.name}\n" for f in written), encoding="utf-8"
+        )
     except OSError as exc:
         raise DumpError(f"cannot write the dumps into {target}: {exc}") from exc
     except remote.RemoteError as exc:
-        raise DumpError(f"reading version {version.id} from the triple store failed: {exc}"
-                        ) from exc
+        raise DumpError(
+            f"reading version {version.id} from the triple store failed: {exc}"
+        ) from exc
     return written
 
 
-def _dump_all(opened: pyoxigraph.Store, version_id: str, base: str, target: Path
-              ) -> list[DumpFile]:
+def _dump_all(opened: pyoxigraph.Store, version_id: str, base: str, target: Path) -> list[DumpFile]:
     prefix = f"newskg-{version_id}"
     names: list[str] = []
 
@@ -167,38 +176,61 @@ def _dump_all(opened: pyoxigraph.Store, version_id: str, base: str, target: Path
         fmt = formats.by_name(fmt_name)
         rdf_format = fmt.oxigraph
         if fmt.holds_quads:
+
             def whole(out: IO[bytes], f: pyoxigraph.RdfFormat = rdf_format) -> None:
                 opened.dump(out, f, prefixes=PREFIXES)
+
             add(f"{prefix}.{fmt.extension}.gz", True, whole)
         else:
+
             def union(out: IO[bytes], f: pyoxigraph.RdfFormat = rdf_format) -> None:
                 triples = (quad.triple for quad in opened)
                 if f == pyoxigraph.RdfFormat.TURTLE:
                     pyoxigraph.serialize(triples, out, f, prefixes=PREFIXES)
                 else:
                     pyoxigraph.serialize(triples, out, f)
+
             add(f"{prefix}.{fmt.extension}.gz", True, union)
     turtle = formats.by_name("turtle")
-    add(f"{prefix}-ontology.{turtle.extension}", False, lambda out: opened.dump(
-        out, pyoxigraph.RdfFormat.TURTLE, from_graph=pyoxigraph.NamedNode(str(NKG_ONTOLOGY)),
-        prefixes=PREFIXES))
-    add(f"{prefix}-shapes.{turtle.extension}", False,
-        lambda out: out.write(validation.SHAPES_PATH.read_bytes()))
+    add(
+        f"{prefix}-ontology.{turtle.extension}",
+        False,
+        lambda out: opened.dump(
+            out,
+            pyoxigraph.RdfFormat.TURTLE,
+            from_graph=pyoxigraph.NamedNode(str(NKG_ONTOLOGY)),
+            prefixes=PREFIXES,
+        ),
+    )
+    add(
+        f"{prefix}-shapes.{turtle.extension}",
+        False,
+        lambda out: out.write(validation.SHAPES_PATH.read_bytes()),
+    )
     files = [_file(target, name) for name in names]
     stats = voidlib.statistics(opened, base)
-    graph = voidlib.describe(stats, base=base, root=base, version=version_id,
-                             dumps=[f.distribution(base + "dumps/") for f in files])
+    graph = voidlib.describe(
+        stats,
+        base=base,
+        root=base,
+        version=version_id,
+        dumps=[f.distribution(base + "dumps/") for f in files],
+    )
     void_name = f"{prefix}-void.{turtle.extension}"
-    _write(target / void_name, False,
-           lambda out: out.write(graph.serialize(format="turtle", encoding="utf-8")))
+    _write(
+        target / void_name,
+        False,
+        lambda out: out.write(graph.serialize(format="turtle", encoding="utf-8")),
+    )
     return [*files, _file(target, void_name)]
 
 
 def _file(target: Path, name: str) -> DumpFile:
     path = target / name
     fmt, compressed, title = describe_file(name)
-    return DumpFile(name, path, path.stat().st_size, store.file_digest(path), fmt, compressed,
-                    title)
+    return DumpFile(
+        name, path, path.stat().st_size, store.file_digest(path), fmt, compressed, title
+    )
 
 
 def prune(store_dir: str | os.PathLike[str], keep: set[str]) -> None:

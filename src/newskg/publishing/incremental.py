@@ -79,8 +79,11 @@ def source_digest(path: Path) -> str:
     different inputs give the same stream)."""
     h = hashlib.sha256(b"newskg-source-1\0")
     sidecar = sidecar_of(path)
-    parts = [path.name.encode(), path.read_bytes(),
-             sidecar.read_bytes() if sidecar.is_file() else b""]
+    parts = [
+        path.name.encode(),
+        path.read_bytes(),
+        sidecar.read_bytes() if sidecar.is_file() else b"",
+    ]
     for part in parts:
         h.update(len(part).to_bytes(8, "big"))
         h.update(part)
@@ -157,7 +160,8 @@ class Archive:
         if not path.is_file():
             raise store.StoreError(
                 f"the kept source of article {article_id!r} ({path}) is missing; rebuild the "
-                "store from the article files with `newskg build`")
+                "store from the article files with `newskg build`"
+            )
         return Source(article_id, record.file, record.source, path)
 
     def keep(self, source: Source) -> None:
@@ -184,8 +188,7 @@ class Archive:
         if any("unreadable" in version.summary() for version in kept):
             log.warning("not pruning %s: a kept version's summary cannot be read", self.sources)
             return
-        digests = {record.source for version in kept
-                   for record in records(version).values()}
+        digests = {record.source for version in kept for record in records(version).values()}
         keys = {f"{cache_key(d)}.pickle" for d in digests}
         if self.sources.is_dir():
             for path in self.sources.iterdir():
@@ -212,8 +215,9 @@ def has_records(version: store.Version) -> bool:
     return "articles" in version.summary()
 
 
-def published_records(store_dir: str | os.PathLike[str], prune: bool = False
-                      ) -> dict[str, ArticleRecord]:
+def published_records(
+    store_dir: str | os.PathLike[str], prune: bool = False
+) -> dict[str, ArticleRecord]:
     """The articles of the published version ({} when nothing is published), which a build
     keeps unless it prunes. A summary that cannot be read is an error (the articles would be
     withdrawn unseen) unless ``prune`` says they may go."""
@@ -225,10 +229,14 @@ def published_records(store_dir: str | os.PathLike[str], prune: bool = False
         raise store.StoreError(
             f"cannot tell which articles the published version {current.id} holds "
             f"({summary['unreadable']}), so a build could withdraw some unseen; build with "
-            "--prune to publish only the articles of the folder")
+            "--prune to publish only the articles of the folder"
+        )
     if not has_records(current) and not prune:
-        log.warning("version %s lists no articles (made before newskg kept sources): a build "
-                    "keeps none of them", current.id)
+        log.warning(
+            "version %s lists no articles (made before newskg kept sources): a build "
+            "keeps none of them",
+            current.id,
+        )
     return records(current)
 
 
@@ -240,14 +248,20 @@ def id_collision(article_id: str, file: str, previous: dict[str, ArticleRecord])
     before = previous.get(article_id)
     if before is None or Path(before.file).stem == Path(file).stem:
         return None
-    return (f"its article id {article_id!r} is that of the published {before.file} (a "
-            "different file: ids keep only ASCII letters, digits, '.', '_' and '-' of the "
-            f"name); rename one of them, or withdraw {before.file} first with "
-            f"`newskg remove {article_id}`")
+    return (
+        f"its article id {article_id!r} is that of the published {before.file} (a "
+        "different file: ids keep only ASCII letters, digits, '.', '_' and '-' of the "
+        f"name); rename one of them, or withdraw {before.file} first with "
+        f"`newskg remove {article_id}`"
+    )
 
 
-def missing_sources(archive: Archive, previous: dict[str, ArticleRecord], ids: set[str]
-                    ) -> list[str]:
+def missing_sources(
+    archive: Archive, previous: dict[str, ArticleRecord], ids: set[str]
+) -> list[str]:
     """Those of ``ids`` (published articles) whose kept source is missing, as 'id (file)'."""
-    return [f"{i} ({previous[i].file})" for i in sorted(ids)
-            if not (archive.sources / previous[i].source / previous[i].file).is_file()]
+    return [
+        f"{i} ({previous[i].file})"
+        for i in sorted(ids)
+        if not (archive.sources / previous[i].source / previous[i].file).is_file()
+    ]

@@ -3,7 +3,8 @@
 :func:`build` makes a version from a directory of articles (keeping the published articles
 it lacks, unless it prunes them); :func:`add` and :func:`remove` make one from the published
 version with some articles added, replaced or withdrawn;
-:func:`newskg.publishing.verify.rollback` publishes a kept version again. All of them publish under the
+:func:`newskg.publishing.verify.rollback` publishes a kept version again. All of them publish under
+the
 store's build lock (``add`` extracts the articles sent before it takes the lock).
 
 Each article is read, extracted (or its extraction taken from the cache, see
@@ -13,7 +14,8 @@ publish. Entities are linked across *all* the version's articles and their label
 all of them, so an article added later keeps shared entities consistent. The graphs are then
 validated together, written into a new store version (for ``add``/``remove`` a hard-linked
 copy of the published one where only the graphs that changed are rewritten) and published by
-an atomic switch (:func:`newskg.backends.versions.publish`), so a failed or interrupted run never touches
+an atomic switch (:func:`newskg.backends.versions.publish`), so a failed or interrupted run never
+touches
 what is being served.
 """
 
@@ -57,8 +59,10 @@ CHUNK = 8  # articles per extraction batch (and per process task with --jobs)
 
 # --- the steps ------------------------------------------------------------------------------
 
-def read_all(paths: Iterable[Path], result: BuildResult, progress: Progress
-             ) -> list[tuple[ArticleText, Source]]:
+
+def read_all(
+    paths: Iterable[Path], result: BuildResult, progress: Progress
+) -> list[tuple[ArticleText, Source]]:
     """Read each file; unreadable ones and second files with an article id already read are
     rejected."""
     articles: list[tuple[ArticleText, Source]] = []
@@ -77,8 +81,12 @@ def read_all(paths: Iterable[Path], result: BuildResult, progress: Progress
             result.rejected.append(Rejected(str(path), f"cannot read: {exc.strerror or exc}"))
             continue
         if article.id in seen:
-            result.rejected.append(Rejected(str(path), f"same article name {article.id!r} as "
-                                                       f"{seen[article.id]}; rename one of them"))
+            result.rejected.append(
+                Rejected(
+                    str(path),
+                    f"same article name {article.id!r} as {seen[article.id]}; rename one of them",
+                )
+            )
             # (no article_id: the first file with that name is the one taken)
             continue
         seen[article.id] = str(path)
@@ -86,10 +94,15 @@ def read_all(paths: Iterable[Path], result: BuildResult, progress: Progress
     return articles
 
 
-def extract_all(pending: Sequence[tuple[Source, ArticleText | None]], archive: Archive,
-                result: BuildResult, progress: Progress, *, jobs: int = 1,
-                rejectable: Callable[[str], bool] = lambda article_id: True,
-                ) -> list[tuple[Source, Extraction]]:
+def extract_all(
+    pending: Sequence[tuple[Source, ArticleText | None]],
+    archive: Archive,
+    result: BuildResult,
+    progress: Progress,
+    *,
+    jobs: int = 1,
+    rejectable: Callable[[str], bool] = lambda article_id: True,
+) -> list[tuple[Source, Extraction]]:
     """The extraction of each source, from the cache or else extracted (in ``jobs``
     processes) and cached. ``pending`` pairs each source with its article when already read
     (else it is read from the source). A failure rejects the article when ``rejectable``
@@ -109,7 +122,8 @@ def extract_all(pending: Sequence[tuple[Source, ArticleText | None]], archive: A
                 raise store.StoreError(
                     f"the kept source of the published article {source.id!r} cannot be read "
                     f"any more: {exc}; withdraw it with `newskg remove {source.id}` (or build "
-                    "with --prune, leaving its file out)") from exc
+                    "with --prune, leaving its file out)"
+                ) from exc
         misses.append((source, article))
     if misses:
         outcomes = _extract_many([article for _, article in misses], jobs)
@@ -120,12 +134,14 @@ def extract_all(pending: Sequence[tuple[Source, ArticleText | None]], archive: A
                 result.extracted.append(source.id)
                 found[source.id] = outcome
                 continue
-            reason = (f"extraction failed ({outcome}); please report it with the article "
-                      "attached")
+            reason = f"extraction failed ({outcome}); please report it with the article attached"
             if not rejectable(source.id):
-                raise BuildError(f"article {source.id!r} of the published version: {reason}; "
-                                 f"withdraw it with `newskg remove {source.id}` (or build "
-                                 "with --prune, leaving its file out)", result)
+                raise BuildError(
+                    f"article {source.id!r} of the published version: {reason}; "
+                    f"withdraw it with `newskg remove {source.id}` (or build "
+                    "with --prune, leaving its file out)",
+                    result,
+                )
             result.rejected.append(Rejected(article.source, reason, source.id))
     return [(source, found[source.id]) for source, _ in pending if source.id in found]
 
@@ -140,8 +156,9 @@ def _extract_many(articles: list[ArticleText], jobs: int) -> list[Extraction | s
 
     # spawn, not fork: each process loads spaCy once itself (forking a loaded model is
     # unsafe with its threads); results come back pickled, in input order.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_load_model) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_load_model
+    ) as pool:
         return [x for part in pool.map(_extract_chunk, chunks) for x in part]
 
 
@@ -176,9 +193,14 @@ def graph_digest(graph: Graph) -> str:
     return h.hexdigest()
 
 
-def to_graphs(extractions: list[tuple[Source, Extraction]], iris: Iris, result: BuildResult,
-              progress: Progress, previous: dict[str, ArticleRecord] | None = None,
-              rejectable: Callable[[str], bool] = lambda article_id: True) -> list[Built]:
+def to_graphs(
+    extractions: list[tuple[Source, Extraction]],
+    iris: Iris,
+    result: BuildResult,
+    progress: Progress,
+    previous: dict[str, ArticleRecord] | None = None,
+    rejectable: Callable[[str], bool] = lambda article_id: True,
+) -> list[Built]:
     """Link entities across all articles, choose their labels, and make each article's graph;
     a graph that differs from the one ``previous`` lists is validated on its own."""
     previous = previous or {}
@@ -203,8 +225,11 @@ def to_graphs(extractions: list[tuple[Source, Extraction]], iris: Iris, result: 
         elif rejectable(source.id):
             result.rejected.append(Rejected(str(source.path), problem, source.id))
         else:
-            raise BuildError(f"article {source.id!r} of the published version no longer "
-                             f"passes once linked with the new articles: {problem}", result)
+            raise BuildError(
+                f"article {source.id!r} of the published version no longer "
+                f"passes once linked with the new articles: {problem}",
+                result,
+            )
     return built
 
 
@@ -212,8 +237,9 @@ def _rdf_problem(graph: Graph) -> str | None:
     """Why the store would refuse the graph (rdflib accepts IRIs Oxigraph does not, such as
     a relative ``schema:url``), or None."""
     try:
-        for _ in pyoxigraph.parse(graph.serialize(format="nt", encoding="utf-8"),
-                                  format=pyoxigraph.RdfFormat.N_TRIPLES):
+        for _ in pyoxigraph.parse(
+            graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES
+        ):
             pass
     except (SyntaxError, ValueError) as exc:
         return f"is not valid RDF ({exc}); check the IRIs its sidecar gives (url)"
@@ -225,9 +251,11 @@ def _shape_problem(graph: Graph, source: str) -> str | None:
     return None if report.conforms else "does not conform to the shapes:\n" + report.text(source)
 
 
-def validate_together(built: list[Built], result: BuildResult,
-                      rejectable: Callable[[str], bool] = lambda article_id: True
-                      ) -> list[Built]:
+def validate_together(
+    built: list[Built],
+    result: BuildResult,
+    rejectable: Callable[[str], bool] = lambda article_id: True,
+) -> list[Built]:
     """Validate the union; (rejectable) articles whose nodes break a shape together are left
     out, once.
 
@@ -247,16 +275,23 @@ def validate_together(built: list[Built], result: BuildResult,
         if report.conforms:
             return built
         focus = {r.focus_node for r in report.results}
-        guilty = [b for b in built if rejectable(b.article.id) and any(
-            str(s) in focus for s in set(b.graph.subjects()))]
+        guilty = [
+            b
+            for b in built
+            if rejectable(b.article.id) and any(str(s) in focus for s in set(b.graph.subjects()))
+        ]
         if attempt or not guilty:
-            raise BuildError("the merged graph does not conform:\n"
-                             + report.text("merged graph"), result)
+            raise BuildError(
+                "the merged graph does not conform:\n" + report.text("merged graph"), result
+            )
         for item in guilty:
-            result.rejected.append(Rejected(str(item.source.path),
-                                            "conflicts with other articles:\n"
-                                            + report.text(str(item.source.path)),
-                                            item.article.id))
+            result.rejected.append(
+                Rejected(
+                    str(item.source.path),
+                    "conflicts with other articles:\n" + report.text(str(item.source.path)),
+                    item.article.id,
+                )
+            )
         built = [b for b in built if b not in guilty]
     return built
 
@@ -269,17 +304,28 @@ def content_digest(built: list[Built]) -> str:
 
 
 def load_graph(target: pyoxigraph.Store, graph: Graph, name: str) -> None:
-    target.load(graph.serialize(format="nt", encoding="utf-8"),
-                format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(str(name)))
+    target.load(
+        graph.serialize(format="nt", encoding="utf-8"),
+        format=pyoxigraph.RdfFormat.N_TRIPLES,
+        to_graph=pyoxigraph.NamedNode(str(name)),
+    )
 
 
 def load_ontology(target: pyoxigraph.Store) -> None:
-    target.load(path=str(validation.ONTOLOGY_PATH), format=pyoxigraph.RdfFormat.TURTLE,
-                to_graph=pyoxigraph.NamedNode(str(NKG_ONTOLOGY)))
+    target.load(
+        path=str(validation.ONTOLOGY_PATH),
+        format=pyoxigraph.RdfFormat.TURTLE,
+        to_graph=pyoxigraph.NamedNode(str(NKG_ONTOLOGY)),
+    )
 
 
-def write_graphs(target: pyoxigraph.Store, iris: Iris, built: list[Built],
-                 previous: dict[str, ArticleRecord], progress: Progress) -> list[str]:
+def write_graphs(
+    target: pyoxigraph.Store,
+    iris: Iris,
+    built: list[Built],
+    previous: dict[str, ArticleRecord],
+    progress: Progress,
+) -> list[str]:
     """Make ``target`` (empty, or a copy of the version ``previous`` describes) hold exactly
     ``built``: only article graphs that changed are rewritten (their ids are returned); the
     shared entities graph and the ontology always are."""
@@ -307,8 +353,17 @@ def write_graphs(target: pyoxigraph.Store, iris: Iris, built: list[Built],
 
 # --- build, add, remove ---------------------------------------------------------------------
 
-def build(articles_dir: str | Path, store_dir: str | Path, base_iri: str, *, keep: int = 3,
-          jobs: int = 1, progress: Progress | None = None, prune: bool = False) -> BuildResult:
+
+def build(
+    articles_dir: str | Path,
+    store_dir: str | Path,
+    base_iri: str,
+    *,
+    keep: int = 3,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    prune: bool = False,
+) -> BuildResult:
     """Publish a new version, written anew, holding the articles of ``articles_dir`` and the
     published articles it does not hold (``result.kept``, from their kept sources: articles
     sent by ``newskg add`` or the ingest API are never withdrawn silently). With ``prune``
@@ -319,14 +374,30 @@ def build(articles_dir: str | Path, store_dir: str | Path, base_iri: str, *, kee
     directory cannot be used.
     """
     paths = article_paths(articles_dir)
-    return _publish(store_dir, paths=paths, remove_ids=(), base_iri=base_iri, keep=keep,
-                    jobs=jobs, progress=progress, incremental=False, prune=prune,
-                    nothing=f"no article of {articles_dir} could be published")
+    return _publish(
+        store_dir,
+        paths=paths,
+        remove_ids=(),
+        base_iri=base_iri,
+        keep=keep,
+        jobs=jobs,
+        progress=progress,
+        incremental=False,
+        prune=prune,
+        nothing=f"no article of {articles_dir} could be published",
+    )
 
 
-def add(paths: Sequence[str | Path], store_dir: str | Path, base_iri: str | None = None, *,
-        keep: int = 3, jobs: int = 1, progress: Progress | None = None, wait: float = 0
-        ) -> BuildResult:
+def add(
+    paths: Sequence[str | Path],
+    store_dir: str | Path,
+    base_iri: str | None = None,
+    *,
+    keep: int = 3,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    wait: float = 0,
+) -> BuildResult:
     """Publish the published version plus ``paths`` (an article with the id of one it holds
     replaces it). Only these are extracted; the others' extractions come from the cache.
 
@@ -337,22 +408,55 @@ def add(paths: Sequence[str | Path], store_dir: str | Path, base_iri: str | None
     before the store's lock is taken (extraction is the slow part), then the lock is waited
     for up to ``wait`` seconds.
     """
-    return _publish(store_dir, paths=[Path(p) for p in paths], remove_ids=(), base_iri=base_iri,
-                    keep=keep, jobs=jobs, progress=progress, incremental=True, wait=wait,
-                    nothing="no article sent could be published")
+    return _publish(
+        store_dir,
+        paths=[Path(p) for p in paths],
+        remove_ids=(),
+        base_iri=base_iri,
+        keep=keep,
+        jobs=jobs,
+        progress=progress,
+        incremental=True,
+        wait=wait,
+        nothing="no article sent could be published",
+    )
 
 
-def remove(article_ids: Sequence[str], store_dir: str | Path, *, keep: int = 3,
-           progress: Progress | None = None) -> BuildResult:
+def remove(
+    article_ids: Sequence[str],
+    store_dir: str | Path,
+    *,
+    keep: int = 3,
+    progress: Progress | None = None,
+) -> BuildResult:
     """Publish the published version without ``article_ids``."""
-    return _publish(store_dir, paths=[], remove_ids=tuple(article_ids), base_iri=None,
-                    keep=keep, jobs=1, progress=progress, incremental=True, nothing="")
+    return _publish(
+        store_dir,
+        paths=[],
+        remove_ids=tuple(article_ids),
+        base_iri=None,
+        keep=keep,
+        jobs=1,
+        progress=progress,
+        incremental=True,
+        nothing="",
+    )
 
 
-def _publish(store_dir: str | Path, *, paths: Sequence[Path], remove_ids: Sequence[str],
-             base_iri: str | None, keep: int, jobs: int, progress: Progress | None,
-             incremental: bool, nothing: str, prune: bool = False, wait: float = 0
-             ) -> BuildResult:
+def _publish(
+    store_dir: str | Path,
+    *,
+    paths: Sequence[Path],
+    remove_ids: Sequence[str],
+    base_iri: str | None,
+    keep: int,
+    jobs: int,
+    progress: Progress | None,
+    incremental: bool,
+    nothing: str,
+    prune: bool = False,
+    wait: float = 0,
+) -> BuildResult:
     started = time.monotonic()
     store_dir = remote.local_store(store_dir, check=True)  # a triple store: build in staging
     progress = progress or (lambda stage, source: None)
@@ -364,17 +468,20 @@ def _publish(store_dir: str | Path, *, paths: Sequence[Path], remove_ids: Sequen
         # holding the lock through it refused every other add (409 through the ingest API).
         store.require_store(store_dir)
         # (checked again under the lock, against what is published then)
-        read = _collisions(read_all(paths, result, progress),
-                           published_records(store_dir, prune=True), result)
+        read = _collisions(
+            read_all(paths, result, progress), published_records(store_dir, prune=True), result
+        )
         read = _extract_early(read, archive, result, progress, jobs)
         if not read:
-            raise BuildError(f"{nothing} ({result.read} read, {len(result.rejected)} rejected)",
-                             result)
+            raise BuildError(
+                f"{nothing} ({result.read} read, {len(result.rejected)} rejected)", result
+            )
     # For a build, the lock and the new version's directory are taken first: a second build
     # fails at once, not after minutes. Whatever happens below leaves the published version
     # alone.
-    with store.writing(store_dir, from_published=incremental, create=not incremental,
-                       wait=wait) as writer:
+    with store.writing(
+        store_dir, from_published=incremental, create=not incremental, wait=wait
+    ) as writer:
         base = writer.base
         if incremental:
             previous = in_store = _previous_articles(base, remove_ids)
@@ -385,11 +492,13 @@ def _publish(store_dir: str | Path, *, paths: Sequence[Path], remove_ids: Sequen
         if not incremental:
             remove_ids = _kept_or_withdrawn(previous, read, archive, prune)
         iris = Iris(_base_iri(base, base_iri))
-        built, sent = _articles(read, previous, in_store, remove_ids, archive, iris, result,
-                                progress, jobs)
+        built, sent = _articles(
+            read, previous, in_store, remove_ids, archive, iris, result, progress, jobs
+        )
         if paths and not {b.article.id for b in built} & sent:
-            raise BuildError(f"{nothing} ({result.read} read, {len(result.rejected)} rejected)",
-                             result)
+            raise BuildError(
+                f"{nothing} ({result.read} read, {len(result.rejected)} rejected)", result
+            )
         _sort_out(result, built, previous, sent, remove_ids, kept=not incremental)
         if incremental and base is not None and not _differs(built, previous):
             result.changed, result.version = False, base
@@ -405,10 +514,14 @@ def _publish(store_dir: str | Path, *, paths: Sequence[Path], remove_ids: Sequen
         result.counts = store.count_classes(writer.store)
         result.triples = len(writer.store)
         result.seconds = time.monotonic() - started
-        summary = {**result.summary(), "base_iri": iris.base,
-                   "articles": {b.article.id: ArticleRecord(b.source.file, b.source.digest,
-                                                            b.digest).as_dict()
-                                for b in sorted(built, key=lambda b: b.article.id)}}
+        summary = {
+            **result.summary(),
+            "base_iri": iris.base,
+            "articles": {
+                b.article.id: ArticleRecord(b.source.file, b.source.digest, b.digest).as_dict()
+                for b in sorted(built, key=lambda b: b.article.id)
+            },
+        }
         version = writer.finish(content_digest(built), summary, optimize=not incremental)
         store.publish(store_dir, version, keep=keep)
         archive.prune()
@@ -418,10 +531,17 @@ def _publish(store_dir: str | Path, *, paths: Sequence[Path], remove_ids: Sequen
     return result
 
 
-def _articles(read: list[tuple[ArticleText, Source]], previous: dict[str, ArticleRecord],
-              in_store: dict[str, ArticleRecord], remove_ids: Sequence[str], archive: Archive,
-              iris: Iris, result: BuildResult, progress: Progress, jobs: int
-              ) -> tuple[list[Built], set[str]]:
+def _articles(
+    read: list[tuple[ArticleText, Source]],
+    previous: dict[str, ArticleRecord],
+    in_store: dict[str, ArticleRecord],
+    remove_ids: Sequence[str],
+    archive: Archive,
+    iris: Iris,
+    result: BuildResult,
+    progress: Progress,
+    jobs: int,
+) -> tuple[list[Built], set[str]]:
     """Extract, link, validate: the version's articles, and the ids of those sent that it
     takes. The published articles (``previous``) not sent and not in ``remove_ids`` are
     kept; ``in_store`` lists the graphs the new version's store already holds. An article
@@ -434,11 +554,14 @@ def _articles(read: list[tuple[ArticleText, Source]], previous: dict[str, Articl
     while True:
         taking = sent - restored
         pending: list[tuple[Source, ArticleText | None]] = [
-            (archive.source(i, previous[i]), None) for i in previous
-            if i not in taking and i not in remove_ids]
+            (archive.source(i, previous[i]), None)
+            for i in previous
+            if i not in taking and i not in remove_ids
+        ]
         pending += [(source, article) for article, source in read if article.id in taking]
-        extractions = extract_all(pending, archive, result, progress, jobs=jobs,
-                                  rejectable=taking.__contains__)
+        extractions = extract_all(
+            pending, archive, result, progress, jobs=jobs, rejectable=taking.__contains__
+        )
         built = to_graphs(extractions, iris, result, progress, in_store, taking.__contains__)
         built = validate_together(built, result, taking.__contains__)
         lost = (taking & previous.keys()) - {b.article.id for b in built}
@@ -450,8 +573,9 @@ def _articles(read: list[tuple[ArticleText, Source]], previous: dict[str, Articl
         restored |= lost
 
 
-def _collisions(read: list[tuple[ArticleText, Source]], previous: dict[str, ArticleRecord],
-                result: BuildResult) -> list[tuple[ArticleText, Source]]:
+def _collisions(
+    read: list[tuple[ArticleText, Source]], previous: dict[str, ArticleRecord], result: BuildResult
+) -> list[tuple[ArticleText, Source]]:
     """``read`` without (rejected) files whose id a published article of another file has."""
     taken = []
     for article, source in read:
@@ -463,19 +587,28 @@ def _collisions(read: list[tuple[ArticleText, Source]], previous: dict[str, Arti
     return taken
 
 
-def _extract_early(read: list[tuple[ArticleText, Source]], archive: Archive,
-                   result: BuildResult, progress: Progress, jobs: int
-                   ) -> list[tuple[ArticleText, Source]]:
+def _extract_early(
+    read: list[tuple[ArticleText, Source]],
+    archive: Archive,
+    result: BuildResult,
+    progress: Progress,
+    jobs: int,
+) -> list[tuple[ArticleText, Source]]:
     """Extract ``read`` into the cache (where :func:`_articles` finds it, under the lock);
     those that fail are rejected and left out."""
-    done = extract_all([(source, article) for article, source in read], archive, result,
-                       progress, jobs=jobs)
+    done = extract_all(
+        [(source, article) for article, source in read], archive, result, progress, jobs=jobs
+    )
     extracted = {source.id for source, _ in done}
     return [(article, source) for article, source in read if article.id in extracted]
 
 
-def _kept_or_withdrawn(previous: dict[str, ArticleRecord], read: list[tuple[ArticleText, Source]],
-                       archive: Archive, prune: bool) -> tuple[str, ...]:
+def _kept_or_withdrawn(
+    previous: dict[str, ArticleRecord],
+    read: list[tuple[ArticleText, Source]],
+    archive: Archive,
+    prune: bool,
+) -> tuple[str, ...]:
     """A build's withdrawn articles: with ``prune`` the published ones it was not given,
     else none (they are kept, so their sources must be there)."""
     absent = previous.keys() - {article.id for article, _ in read}
@@ -483,15 +616,18 @@ def _kept_or_withdrawn(previous: dict[str, ArticleRecord], read: list[tuple[Arti
         return tuple(sorted(absent))
     missing = missing_sources(archive, previous, absent)
     if missing:
-        raise BuildError(f"the published articles {', '.join(missing)} are not among the "
-                         "articles given and their kept sources are missing, so they cannot be "
-                         "kept: put their files among the articles, or build with --prune to "
-                         "withdraw them")
+        raise BuildError(
+            f"the published articles {', '.join(missing)} are not among the "
+            "articles given and their kept sources are missing, so they cannot be "
+            "kept: put their files among the articles, or build with --prune to "
+            "withdraw them"
+        )
     return ()
 
 
-def _previous_articles(base: store.Version | None, remove_ids: Sequence[str]
-                       ) -> dict[str, ArticleRecord]:
+def _previous_articles(
+    base: store.Version | None, remove_ids: Sequence[str]
+) -> dict[str, ArticleRecord]:
     if base is None:
         if remove_ids:
             raise store.StoreError("nothing is published yet, so there is nothing to remove")
@@ -499,29 +635,42 @@ def _previous_articles(base: store.Version | None, remove_ids: Sequence[str]
     if not has_records(base):
         raise store.StoreError(
             f"version {base.id} was published before newskg kept article sources (its summary "
-            "lists no articles); run `newskg build` once, then add or remove")
+            "lists no articles); run `newskg build` once, then add or remove"
+        )
     previous = records(base)
     unknown = [i for i in remove_ids if i not in previous]
     if unknown:
-        raise BuildError(f"no article {', '.join(map(repr, unknown))} in version {base.id}; "
-                         f"it holds {', '.join(sorted(previous)) or 'none'}")
+        raise BuildError(
+            f"no article {', '.join(map(repr, unknown))} in version {base.id}; "
+            f"it holds {', '.join(sorted(previous)) or 'none'}"
+        )
     if remove_ids and not previous.keys() - set(remove_ids):
-        raise BuildError("removing every article would leave nothing to publish; to start "
-                         "over, build from a directory with `newskg build`")
+        raise BuildError(
+            "removing every article would leave nothing to publish; to start "
+            "over, build from a directory with `newskg build`"
+        )
     return previous
 
 
 def _base_iri(base: store.Version | None, asked: str | None) -> str:
     published = base.summary().get("base_iri") if base is not None else None
     if published and asked and Iris(asked).base != Iris(published).base:
-        raise BuildError(f"the published version {base.id} mints IRIs under {published}, "  # type: ignore[union-attr]
-                         f"not {asked}; one version cannot mix both: rebuild everything with "
-                         f"`newskg build --base-iri {asked}`, or leave --base-iri out")
+        raise BuildError(
+            f"the published version {base.id} mints IRIs under {published}, "  # type: ignore[union-attr]
+            f"not {asked}; one version cannot mix both: rebuild everything with "
+            f"`newskg build --base-iri {asked}`, or leave --base-iri out"
+        )
     return published or asked or DEFAULT_BASE
 
 
-def _sort_out(result: BuildResult, built: list[Built], previous: dict[str, ArticleRecord],
-              sent: set[str], remove_ids: Sequence[str], kept: bool = False) -> None:
+def _sort_out(
+    result: BuildResult,
+    built: list[Built],
+    previous: dict[str, ArticleRecord],
+    sent: set[str],
+    remove_ids: Sequence[str],
+    kept: bool = False,
+) -> None:
     """Fill added / replaced / unchanged / removed (and, with ``kept``, kept)."""
     for item in built:
         article_id, before = item.article.id, previous.get(item.article.id)

@@ -1,7 +1,8 @@
 """Damaged versions: ``newskg verify`` and a ``rollback`` that refuses one.
 
 Each version's summary records, when it is published, the size and SHA-256 of every data
-file of its store (``files``, see :mod:`newskg.backends.versions`). :func:`check` compares a kept version
+file of its store (``files``, see :mod:`newskg.backends.versions`). :func:`check` compares a kept
+version
 with that record, opens its store and compares its triple and class counts with the summary.
 Versions made by ``add``/``remove`` share their unchanged files with the version they
 started from by hard link, so one damaged file damages every version that links it: the
@@ -41,16 +42,23 @@ class Check:
         return not self.problems
 
     def as_dict(self) -> dict[str, Any]:
-        return {"version": self.version.id, "published": self.published,
-                "intact": self.intact, "problems": self.problems, "shared": self.shared,
-                "checksums_recorded": self.recorded, "articles": self.articles}
+        return {
+            "version": self.version.id,
+            "published": self.published,
+            "intact": self.intact,
+            "problems": self.problems,
+            "shared": self.shared,
+            "checksums_recorded": self.recorded,
+            "articles": self.articles,
+        }
 
 
 def check(version: store.Version, kept: list[store.Version], published: bool = False) -> Check:
     """Check ``version``'s files against its summary, open it, compare its counts."""
     summary = version.summary()
-    result = Check(version, published, recorded="files" in summary,
-                   articles=len(summary.get("published", [])))
+    result = Check(
+        version, published, recorded="files" in summary, articles=len(summary.get("published", []))
+    )
     result.problems = store.file_problems(version, digests=True)
     for problem in result.problems:
         name = problem.split(":", 1)[0]
@@ -70,11 +78,11 @@ def check(version: store.Version, kept: list[store.Version], published: bool = F
         result.problems.append(f"its store cannot be read ({exc})")
         return result
     if "triples" in summary and triples != summary["triples"]:
-        result.problems.append(f"its store holds {triples} triples, {summary['triples']} "
-                               "recorded")
+        result.problems.append(f"its store holds {triples} triples, {summary['triples']} recorded")
     if summary.get("counts") and counts != summary["counts"]:
-        result.problems.append(f"its class counts {counts} differ from those recorded "
-                               f"{summary['counts']}")
+        result.problems.append(
+            f"its class counts {counts} differ from those recorded {summary['counts']}"
+        )
     return result
 
 
@@ -112,24 +120,35 @@ class Report:
         if current is None or current.intact:
             return []
         root = self.store_dir
-        hints = [f"`newskg rollback {c.version.id} --store {root}` publishes that intact "
-                 f"version again ({c.articles} articles)"
-                 for c in reversed(self.checks) if c.intact]
+        hints = [
+            f"`newskg rollback {c.version.id} --store {root}` publishes that intact "
+            f"version again ({c.articles} articles)"
+            for c in reversed(self.checks)
+            if c.intact
+        ]
         if self.missing_sources:
-            hints.append(f"`newskg build --articles DIR --store {root}` writes a new version, but "
-                         f"the kept sources of {', '.join(self.missing_sources)} are missing: "
-                         "put those files in DIR (or add --prune to withdraw them)")
+            hints.append(
+                f"`newskg build --articles DIR --store {root}` writes a new version, but "
+                f"the kept sources of {', '.join(self.missing_sources)} are missing: "
+                "put those files in DIR (or add --prune to withdraw them)"
+            )
         else:
-            hints.append(f"`newskg build --articles DIR --store {root}` writes a new version "
-                         "from DIR and the kept sources of every published article not in DIR "
-                         "(all present)")
+            hints.append(
+                f"`newskg build --articles DIR --store {root}` writes a new version "
+                "from DIR and the kept sources of every published article not in DIR "
+                "(all present)"
+            )
         return hints
 
     def as_dict(self) -> dict[str, Any]:
-        return {"store": str(self.store_dir), "intact": not self.damaged,
-                "versions": [c.as_dict() for c in self.checks],
-                "missing_sources": self.missing_sources, "recorded_now": self.recorded_now,
-                "restore": self.restore_hints()}
+        return {
+            "store": str(self.store_dir),
+            "intact": not self.damaged,
+            "versions": [c.as_dict() for c in self.checks],
+            "missing_sources": self.missing_sources,
+            "recorded_now": self.recorded_now,
+            "restore": self.restore_hints(),
+        }
 
     def text(self) -> str:
         lines = []
@@ -143,28 +162,36 @@ class Report:
                 continue
             lines.append(f"{mark} {c.version.id}  DAMAGED")
             lines += [f"      {problem}" for problem in c.problems]
-            lines += [f"      {name} is the same file (hard link) as in {', '.join(others)}"
-                      for name, others in c.shared.items()]
+            lines += [
+                f"      {name} is the same file (hard link) as in {', '.join(others)}"
+                for name, others in c.shared.items()
+            ]
         if self.missing_sources:
-            lines.append("kept sources missing for published articles: "
-                         + ", ".join(self.missing_sources))
+            lines.append(
+                "kept sources missing for published articles: " + ", ".join(self.missing_sources)
+            )
         hints = self.restore_hints()
         if hints:
-            lines.append("the published version is damaged (a server serves the newest intact "
-                         "version meanwhile); to restore:")
+            lines.append(
+                "the published version is damaged (a server serves the newest intact "
+                "version meanwhile); to restore:"
+            )
             lines += [f"  - {hint}" for hint in hints]
         return "\n".join(lines)
 
 
 def verify(store_dir: str | os.PathLike[str]) -> Report:
     """Check every kept version; record checksums for intact versions that have none (when
-    the build lock is free). Raises :class:`newskg.backends.versions.StoreError` when there is no store
+    the build lock is free). Raises :class:`newskg.backends.versions.StoreError` when there is no
+    store
     or nothing to check."""
     root = store.require_store(remote.local_store(store_dir))
     kept = store.versions(root)
     if not kept:
-        raise store.StoreError(f"no versions in {root}: nothing to verify; build one with "
-                               f"`newskg build --store {root}`")
+        raise store.StoreError(
+            f"no versions in {root}: nothing to verify; build one with "
+            f"`newskg build --store {root}`"
+        )
     current = store.published(root)
     checks = [check(v, kept, current is not None and v.id == current.id) for v in kept]
     missing: list[str] = []
@@ -185,8 +212,9 @@ def _record_missing(root: Path, checks: list[Check]) -> list[str]:
             for c in todo:
                 summary = c.version.summary()
                 summary["files"] = store.file_manifest(c.version.path)
-                store.write_atomically(c.version.summary_path,
-                                       json.dumps(summary, indent=2, sort_keys=True))
+                store.write_atomically(
+                    c.version.summary_path, json.dumps(summary, indent=2, sort_keys=True)
+                )
                 done.append(c.version.id)
     except (store.StoreLocked, OSError):
         pass  # another build runs (or the store is read-only): record them another time
@@ -194,19 +222,26 @@ def _record_missing(root: Path, checks: list[Check]) -> list[str]:
 
 
 def refuse_damaged(store_dir: Path, version: store.Version) -> Check:
-    """What :func:`check` found about ``version``; raise :class:`newskg.backends.versions.DamagedVersion`
+    """What :func:`check` found about ``version``; raise
+    :class:`newskg.backends.versions.DamagedVersion`
     (naming the intact versions) when it is damaged."""
     kept = store.versions(store_dir)
     found = check(version, kept)
     if found.intact:
         return found
     intact = [v.id for v in reversed(kept) if v.id != version.id and check(v, kept).intact]
-    shared = "".join(f"; {name} is the same file (hard link) as in {', '.join(others)}"
-                     for name, others in found.shared.items())
-    raise store.DamagedVersion(version, "; ".join(found.problems) + shared + (
-        f". Intact versions: {', '.join(intact)}" if intact else ". No kept version is intact")
+    shared = "".join(
+        f"; {name} is the same file (hard link) as in {', '.join(others)}"
+        for name, others in found.shared.items()
+    )
+    raise store.DamagedVersion(
+        version,
+        "; ".join(found.problems)
+        + shared
+        + (f". Intact versions: {', '.join(intact)}" if intact else ". No kept version is intact")
         + f"; `newskg verify --store {store_dir}` says more, and `newskg build` writes a new "
-        "version from the articles and the kept sources")
+        "version from the articles and the kept sources",
+    )
 
 
 def rollback(store_dir: str | Path, version_id: str, *, keep: int = 3) -> BuildResult:
@@ -220,9 +255,11 @@ def rollback(store_dir: str | Path, version_id: str, *, keep: int = 3) -> BuildR
     with store.build_lock(store_dir, create=False):
         version = store.find_version(store_dir, version_id)
         found = refuse_damaged(Path(store_dir), version)
-        result = BuildResult(version=version, triples=found.triples,
-                             published=sorted(records(version)) or
-                             list(version.summary().get("published", [])))
+        result = BuildResult(
+            version=version,
+            triples=found.triples,
+            published=sorted(records(version)) or list(version.summary().get("published", [])),
+        )
         store.publish(store_dir, version, keep=max(keep, 1))
         result.pushed = remote.after_publish(store_dir, version)  # a triple store follows
     if not (dumps_dir(store_dir, version.id) / SUMS).is_file():

@@ -27,8 +27,10 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA = "https://www.iana.org/assignments/media-types/"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 TITLE = "newskg: a knowledge graph of news articles"
-DESCRIPTION = ("People, organizations, places, events, statements and memberships extracted "
-               "from news articles, each fact with the exact source words (NIF offsets).")
+DESCRIPTION = (
+    "People, organizations, places, events, statements and memberships extracted "
+    "from news articles, each fact with the exact source words (NIF offsets)."
+)
 
 
 @dataclass
@@ -65,21 +67,30 @@ def statistics(store: pyoxigraph.Store, base: str) -> Statistics:
     """Compute the VoID figures of ``store`` (full scans: cache the result per version)."""
     stats = Statistics(triples=len(store))
     stats.distinct_subjects = _count(
-        store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
     stats.distinct_objects = _count(
-        store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
     stats.entities = _count(
-        store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-               f"FILTER(STRSTARTS(STR(?s), {_string(base)})) }}")
-    for row in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
-                           "FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c"):
+        store,
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(STRSTARTS(STR(?s), {_string(base)})) }}",
+    )
+    for row in store.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
+        "FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c"
+    ):
         stats.classes[row["c"].value] = int(row["n"].value)
-    for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
-                           "GROUP BY ?p ORDER BY ?p"):
+    for row in store.query(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
+    ):
         stats.properties[row["p"].value] = int(row["n"].value)
     for name in ("Article", "Actor", "Event", "Statement"):
-        for row in store.query(f"SELECT ?s WHERE {{ ?s a <{NKG[name]}> }} ORDER BY ?s LIMIT 1",
-                               use_default_graph_as_union=True):
+        for row in store.query(
+            f"SELECT ?s WHERE {{ ?s a <{NKG[name]}> }} ORDER BY ?s LIMIT 1",
+            use_default_graph_as_union=True,
+        ):
             stats.examples.append(row["s"].value)
     return stats
 
@@ -96,13 +107,20 @@ def modified(version: str) -> datetime | None:
         return None
 
 
-def describe(stats: Statistics, *, base: str, root: str, version: str,
-             dumps: Iterable[Distribution]) -> Graph:
+def describe(
+    stats: Statistics, *, base: str, root: str, version: str, dumps: Iterable[Distribution]
+) -> Graph:
     """The VoID + DCAT description. ``root`` ends with ``/`` and prefixes every URL the
     description gives (SPARQL endpoint, downloads); ``base`` is the data IRIs' base."""
     g = Graph()
-    for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dct", DCTERMS), ("spdx", SPDX),
-                       ("foaf", FOAF), ("nkg", NKG)):
+    for prefix, ns in (
+        ("void", VOID),
+        ("dcat", DCAT),
+        ("dct", DCTERMS),
+        ("spdx", SPDX),
+        ("foaf", FOAF),
+        ("nkg", NKG),
+    ):
         g.bind(prefix, ns)
     ds = URIRef(root + ".well-known/void#dataset")
     g.add((ds, RDF.type, VOID.Dataset))

@@ -1,1 +1,2 @@
-"""SPARQL without Flask: the lexer, the result writers and the query processes that evaluate queries."""
+"""SPARQL without Flask: the lexer, the result writers and the query processes that evaluate
+queries."""

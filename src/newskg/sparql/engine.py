@@ -72,7 +72,6 @@ KEPT_FREE = 2
 WATCH_SECONDS = 0.025
 
 
-
 @dataclass(frozen=True)
 class DatasetSpec:
     """The query's dataset: empty tuples mean the protocol's defaults (the default graph is
@@ -102,10 +101,12 @@ class NotAcceptable(Exception):
 class QueryTimeout(APIError):
     def __init__(self, timeout: float) -> None:
         super().__init__(
-            503, f"the query ran longer than the time limit of {timeout:g} s and was stopped",
+            503,
+            f"the query ran longer than the time limit of {timeout:g} s and was stopped",
             "Make it more selective (bind a subject or a type, add LIMIT), or run it on a "
             "dump on your own machine; nothing was truncated.",
-            headers={"Retry-After": "1"})
+            headers={"Retry-After": "1"},
+        )
 
 
 class QueryProcessesBusy(APIError):
@@ -114,20 +115,25 @@ class QueryProcessesBusy(APIError):
 
     def __init__(self, waited: float) -> None:
         super().__init__(
-            503, f"all query processes are busy (waited {waited:g} s for one); the query was "
-            "not run", "Try again after Retry-After seconds; cheaper queries (bind a subject "
+            503,
+            f"all query processes are busy (waited {waited:g} s for one); the query was not run",
+            "Try again after Retry-After seconds; cheaper queries (bind a subject "
             "or a type, add LIMIT) free the query processes sooner.",
-            headers={"Retry-After": "2"})
+            headers={"Retry-After": "2"},
+        )
 
 
 class QueryMemoryExceeded(APIError):
     def __init__(self, bound: int) -> None:
         super().__init__(
-            503, f"the query needed more than the memory bound of {bound / 2**20:.0f} MiB per "
+            503,
+            f"the query needed more than the memory bound of {bound / 2**20:.0f} MiB per "
             "query and was stopped; nothing was truncated",
             "Make it more selective (bind a subject or a type), add LIMIT (an ORDER BY or "
             "GROUP BY over a large join holds every row in memory), or run it on a dump from "
-            "/dumps/ on your own machine.", headers={"Retry-After": "1"})
+            "/dumps/ on your own machine.",
+            headers={"Retry-After": "1"},
+        )
 
 
 class QueryProcess:
@@ -139,8 +145,17 @@ class QueryProcess:
     def __init__(self, limits: Limits = Limits()) -> None:  # noqa: B008 - frozen: shared
         self.limits = limits
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "newskg.sparql.query_worker", str(INLINE_MAX), *limits.arguments()],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+            [
+                sys.executable,
+                "-m",
+                "newskg.sparql.query_worker",
+                str(INLINE_MAX),
+                *limits.arguments(),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
+        )
         assert self.proc.stdout is not None
         self.fd = self.proc.stdout.fileno()
         self.poller = select.poll()
@@ -151,8 +166,9 @@ class QueryProcess:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def call(self, request: dict[str, Any], deadline: float
-             ) -> tuple[dict[str, Any], bytes | None] | None:
+    def call(
+        self, request: dict[str, Any], deadline: float
+    ) -> tuple[dict[str, Any], bytes | None] | None:
         """Send ``request``; the reply and its inline answer (None when the answer is not
         inline), or None if the deadline passed first."""
         assert self.proc.stdin is not None
@@ -164,7 +180,7 @@ class QueryProcess:
                 return None
             end = self.buffer.find(b"\n")
         reply = json.loads(self.buffer[:end])
-        del self.buffer[:end + 1]
+        del self.buffer[: end + 1]
         if not reply.get("inline"):
             return reply, None
         size = reply["size"]
@@ -204,8 +220,11 @@ class QueryProcess:
         from newskg.web.http import metrics
 
         metrics.QUERY_MEMORY_EXCEEDED.inc()
-        log.warning("query process %d stopped at the memory bound of %d bytes",
-                    self.proc.pid, self.limits.memory)
+        log.warning(
+            "query process %d stopped at the memory bound of %d bytes",
+            self.proc.pid,
+            self.limits.memory,
+        )
         return QueryMemoryExceeded(self.limits.memory)
 
     def kill(self) -> None:
@@ -220,8 +239,13 @@ class QueryProcess:
 class Engine:
     """A pool of query processes for one web worker (created lazily, killed with it)."""
 
-    def __init__(self, size: int, spool_dir: str | None = None, wait: float = 1.0,
-                 limits: Limits = Limits()) -> None:  # noqa: B008 - frozen: shared
+    def __init__(
+        self,
+        size: int,
+        spool_dir: str | None = None,
+        wait: float = 1.0,
+        limits: Limits = Limits(),  # noqa: B008 - frozen: shared
+    ) -> None:
         self.slots = threading.BoundedSemaphore(size)
         self.limits = limits  # each query process's (no network, memory bound)
         self.wait = wait  # most seconds a query waits for a free query process
@@ -258,8 +282,7 @@ class Engine:
         with self.lock:
             self.idle.append(process)
 
-    def run(self, request: dict[str, Any], timeout: float
-            ) -> tuple[dict[str, Any], bytes | None]:
+    def run(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes | None]:
         # One deadline from arrival: waiting for a process is part of the time limit, so
         # the answer (or 503) never comes later than `timeout` after the query arrived.
         deadline = time.monotonic() + timeout
@@ -288,8 +311,9 @@ class Engine:
             except (OSError, ValueError) as exc:
                 process.kill()
                 log.error("query process failed: %s", exc)
-                raise APIError(500, "the query process failed",
-                               "Try again; the server log has the details.") from exc
+                raise APIError(
+                    500, "the query process failed", "Try again; the server log has the details."
+                ) from exc
             if reply is None:
                 process.kill()  # the only way to stop a pyoxigraph query
                 self.timeouts += 1
@@ -300,18 +324,30 @@ class Engine:
             self.slots.release()
             spent(time.monotonic() - started)
 
-    def execute(self, store_path: Path, query: str, dataset: DatasetSpec, *,
-                results_format: Format | None, graph_format: Format | None,
-                timeout: float, max_rows: int) -> Answer:
+    def execute(
+        self,
+        store_path: Path,
+        query: str,
+        dataset: DatasetSpec,
+        *,
+        results_format: Format | None,
+        graph_format: Format | None,
+        timeout: float,
+        max_rows: int,
+    ) -> Answer:
         # Named here, created only by a query process whose answer is too large for the pipe.
         out = f"{self.spool}/{next(self.names)}"
         request = {
-            "store": str(store_path), "query": query,
+            "store": str(store_path),
+            "query": query,
             "default_graphs": list(dataset.default_graphs),
             "named_graphs": list(dataset.named_graphs),
-            "formats": {"results": results_format and results_format.name,
-                        "graph": graph_format and graph_format.name},
-            "max_rows": max_rows, "out": out,
+            "formats": {
+                "results": results_format and results_format.name,
+                "graph": graph_format and graph_format.name,
+            },
+            "max_rows": max_rows,
+            "out": out,
         }
         try:
             reply, inline = self.run(request, timeout)
@@ -345,35 +381,51 @@ def _answer(reply: dict[str, Any], inline: bytes | None, out: str, max_rows: int
     if error == "not_acceptable":
         raise NotAcceptable(reply["kind"])
     if error == "syntax":
-        raise APIError(400, f"SPARQL syntax error: {reply['message']}",
-                       "Check the query near the position given (line:column).")
+        raise APIError(
+            400,
+            f"SPARQL syntax error: {reply['message']}",
+            "Check the query near the position given (line:column).",
+        )
     if error == "too_many_rows":
         raise too_many_rows(max_rows)
     if error == "sandbox":
         log.error("queries refused: %s", reply.get("message"))
-        raise APIError(503, "this server runs no queries: its query processes cannot be cut "
-                       "off from the network here", "The operator can see why in the server "
-                       f"log; to fix: {sandbox.FIX}.")
+        raise APIError(
+            503,
+            "this server runs no queries: its query processes cannot be cut "
+            "off from the network here",
+            f"The operator can see why in the server log; to fix: {sandbox.FIX}.",
+        )
     from newskg.backends.local import StorageFailure, is_storage_failure
 
     if is_storage_failure(str(reply.get("message", ""))):
-        raise StorageFailure(reply["message"])  # src/newskg/backends/local.py: serve an intact version
+        raise StorageFailure(
+            reply["message"]
+        )  # src/newskg/backends/local.py: serve an intact version
     if error == "service":  # a SERVICE failed in the sandbox: nothing left the server
         log.info("SERVICE refused in the query process: %s", reply.get("message"))
-        raise APIError(400, "SERVICE is not allowed: this endpoint never fetches anything "
-                       "from elsewhere", "Remove the SERVICE clause and query the other "
-                       "endpoint directly.")
+        raise APIError(
+            400,
+            "SERVICE is not allowed: this endpoint never fetches anything from elsewhere",
+            "Remove the SERVICE clause and query the other endpoint directly.",
+        )
     log.error("query evaluation failed: %s", reply.get("message"))
-    raise APIError(500, "the query failed while it was evaluated",
-                   "Simplify the query; the server log has the details.")
+    raise APIError(
+        500,
+        "the query failed while it was evaluated",
+        "Simplify the query; the server log has the details.",
+    )
 
 
 def too_many_rows(max_rows: int) -> APIError:
     """422: the answer has more rows than the cap (signalled, never truncated)."""
-    return APIError(422, f"the answer has more than {max_rows} rows; nothing was sent rather "
-                    "than a truncated answer",
-                    f"Page through it with LIMIT {max_rows} and OFFSET, aggregate it, "
-                    "or download a dump from /dumps/.")
+    return APIError(
+        422,
+        f"the answer has more than {max_rows} rows; nothing was sent rather "
+        "than a truncated answer",
+        f"Page through it with LIMIT {max_rows} and OFFSET, aggregate it, "
+        "or download a dump from /dumps/.",
+    )
 
 
 def is_describe(query: str) -> bool:
@@ -394,10 +446,12 @@ def get_engine() -> Engine:
             if engine is None:
                 engine = current_app.extensions[EXTENSION] = Engine(
                     size=int(current_app.config.get("QUERY_PROCESSES", QUERY_PROCESSES)),
-                    limits=Limits(int(current_app.config.get("QUERY_MEMORY", 0)),
-                                  bool(current_app.config.get("ALLOW_UNSANDBOXED_QUERIES",
-                                                              False))),
-                    wait=float(current_app.config.get("QUERY_WAIT", 1.0)))
+                    limits=Limits(
+                        int(current_app.config.get("QUERY_MEMORY", 0)),
+                        bool(current_app.config.get("ALLOW_UNSANDBOXED_QUERIES", False)),
+                    ),
+                    wait=float(current_app.config.get("QUERY_WAIT", 1.0)),
+                )
     return engine
 
 
@@ -407,15 +461,34 @@ _ENGINE_LOCK = threading.Lock()
 NO_DATASET = DatasetSpec()
 
 
-def execute(store_path: Path, query: str, dataset: DatasetSpec = NO_DATASET, *,
-            results_format: Format | None, graph_format: Format | None,
-            timeout: float, max_rows: int) -> Answer:
+def execute(
+    store_path: Path,
+    query: str,
+    dataset: DatasetSpec = NO_DATASET,
+    *,
+    results_format: Format | None,
+    graph_format: Format | None,
+    timeout: float,
+    max_rows: int,
+) -> Answer:
     """Evaluate ``query`` against the store at ``store_path`` (see the module docstring)."""
     from newskg.backends.remote import engine as remote_engine
 
     if remote_engine.serving_remote() is not None:
-        return remote_engine.execute(query, dataset, results_format=results_format,
-                                     graph_format=graph_format, timeout=timeout,
-                                     max_rows=max_rows)
-    return get_engine().execute(store_path, query, dataset, results_format=results_format,
-                                graph_format=graph_format, timeout=timeout, max_rows=max_rows)
+        return remote_engine.execute(
+            query,
+            dataset,
+            results_format=results_format,
+            graph_format=graph_format,
+            timeout=timeout,
+            max_rows=max_rows,
+        )
+    return get_engine().execute(
+        store_path,
+        query,
+        dataset,
+        results_format=results_format,
+        graph_format=graph_format,
+        timeout=timeout,
+        max_rows=max_rows,
+    )

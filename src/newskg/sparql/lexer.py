@@ -34,8 +34,23 @@ from typing import NamedTuple
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 # Keywords the parser may read at the start of a longer word (it matches keywords by
 # prefix, case-insensitively, with no word boundary): ``SELECTDISTINCT``, ``SERVICESILENT``.
-GLUED = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "SERVICE", "INSERT", "DELETE", "LOAD",
-         "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+GLUED = (
+    "SELECT",
+    "ASK",
+    "CONSTRUCT",
+    "DESCRIBE",
+    "SERVICE",
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "DROP",
+    "CREATE",
+    "ADD",
+    "MOVE",
+    "COPY",
+    "WITH",
+)
 U64_MAX = 2**64 - 1  # the largest LIMIT or OFFSET the parser takes
 
 
@@ -49,12 +64,16 @@ _SPACE = re.compile(r"\s+")
 _LINE = re.compile(r"[^\n\r]*")
 _VAR = re.compile(r"[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+")
 _LANGTAG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?")
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*[eE][+-]?[0-9]+|[eE][+-]?[0-9]+|\.[0-9]+"
-                     r"(?:[eE][+-]?[0-9]+)?)?")
+_NUMBER = re.compile(
+    r"[0-9]+(?:\.[0-9]*[eE][+-]?[0-9]+|[eE][+-]?[0-9]+|\.[0-9]+"
+    r"(?:[eE][+-]?[0-9]+)?)?"
+)
 _NAME_RUN = re.compile(r"[\w.\-\u00B7\u0300-\u036F\u203F-\u2040]*")
 _WORD = re.compile(r"[^\W\d][\w\-]*")
-_LOCAL = re.compile(r"(?:[\w.\-:\u00B7\u0300-\u036F\u203F-\u2040]|%[0-9A-Fa-f]{2}"
-                    r"|\\[_~.\-!$&'()*+,;=/?#@%])*")
+_LOCAL = re.compile(
+    r"(?:[\w.\-:\u00B7\u0300-\u036F\u203F-\u2040]|%[0-9A-Fa-f]{2}"
+    r"|\\[_~.\-!$&'()*+,;=/?#@%])*"
+)
 _IRI = re.compile(r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>')
 _ESCAPE = re.compile(r"\\(?:[tbnrf\\\"']|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
 
@@ -137,7 +156,7 @@ class _Scanner:
             if i >= self.run_end:
                 self.run_end = _NAME_RUN.match(q, i).end()  # type: ignore[union-attr]
             colon = self.run_end < len(q) and q[self.run_end] == ":"
-            if not colon or not (q[i].isalpha() or q[i:self.run_end] == "_"):
+            if not colon or not (q[i].isalpha() or q[i : self.run_end] == "_"):
                 m = _WORD.match(q, i)
                 if m is None:  # ``_`` then something else
                     self.other(i)
@@ -148,7 +167,7 @@ class _Scanner:
         else:
             at = i + 1
         end = _LOCAL.match(q, at).end()  # type: ignore[union-attr]
-        while end > at and q[end - 1] == "." and q[end - 2:end] != "\\.":
+        while end > at and q[end - 1] == "." and q[end - 2 : end] != "\\.":
             end -= 1  # a local name does not end with a dot
         return self.emit("pname", end, i)
 
@@ -164,8 +183,12 @@ class _Scanner:
         """Whether the ``(`` at ``i`` opens an expression (FILTER, BIND, a call, a
         projection, an ORDER BY condition…) or a list (a collection, a path, VALUES)."""
         tokens = self.tokens
-        if (len(tokens) >= 2 and tokens[-1].text == "<" == tokens[-2].text
-                and tokens[-1].start == i - 1 and tokens[-2].start == i - 2):
+        if (
+            len(tokens) >= 2
+            and tokens[-1].text == "<" == tokens[-2].text
+            and tokens[-1].start == i - 1
+            and tokens[-2].start == i - 2
+        ):
             return "list"  # ``<<(`` opens a triple term
         if self.frames and self.frames[-1] == "expr":
             return "expr"
@@ -176,8 +199,12 @@ class _Scanner:
         prev = tokens[-1]
         if prev.kind == "word":
             return "list" if prev.text.upper() in _NOT_CALLS else "expr"
-        if (prev.kind in ("iri", "pname") and len(tokens) >= 2 and tokens[-2].kind == "word"
-                and tokens[-2].text.upper() == "FILTER"):
+        if (
+            prev.kind in ("iri", "pname")
+            and len(tokens) >= 2
+            and tokens[-2].kind == "word"
+            and tokens[-2].text.upper() == "FILTER"
+        ):
             return "expr"  # FILTER <f>(…)
         return "list"
 
@@ -205,9 +232,11 @@ class _Scanner:
         if not self.tokens:
             return False
         prev = self.tokens[-1]
-        return (prev.kind in _OPERAND_KINDS
-                or (prev.kind == "other" and prev.text in _OPERAND_ENDS)
-                or (prev.kind == "word" and prev.text.upper() in ("TRUE", "FALSE")))
+        return (
+            prev.kind in _OPERAND_KINDS
+            or (prev.kind == "other" and prev.text in _OPERAND_ENDS)
+            or (prev.kind == "word" and prev.text.upper() in ("TRUE", "FALSE"))
+        )
 
     def string(self, i: int) -> int:
         """A string literal as the parser reads it (its escapes only); an opening quote
@@ -395,7 +424,7 @@ def lookup_modifiers(query: str) -> dict[str, int] | None:
     take("word", "WHERE")
     if take("other", "{") is None or at + 3 > len(tokens):
         return None
-    (skind, stext, _), (pkind, ptext, _), (okind, otext, _) = tokens[at:at + 3]
+    (skind, stext, _), (pkind, ptext, _), (okind, otext, _) = tokens[at : at + 3]
     at += 3
     if not _bound(skind, stext):
         return None

@@ -123,8 +123,7 @@ class Evaluator:
             self.path = path
         return self.store
 
-    def run(self, request: dict[str, Any], inline_max: int
-            ) -> tuple[dict[str, Any], bytes | None]:
+    def run(self, request: dict[str, Any], inline_max: int) -> tuple[dict[str, Any], bytes | None]:
         """The reply, and the answer's bytes when they go inline."""
         store = self.open(request["store"])
         query = request["query"]
@@ -143,8 +142,13 @@ class Evaluator:
             return {"ok": False, "error": "syntax", "message": str(exc)}, None
         except EVALUATION_ERRORS as exc:
             return _failed(query, exc)
-        kind = ("graph" if isinstance(results, pyoxigraph.QueryTriples) else
-                "boolean" if isinstance(results, pyoxigraph.QueryBoolean) else "solutions")
+        kind = (
+            "graph"
+            if isinstance(results, pyoxigraph.QueryTriples)
+            else "boolean"
+            if isinstance(results, pyoxigraph.QueryBoolean)
+            else "solutions"
+        )
         name = request["formats"]["graph" if kind == "graph" else "results"]
         if name is None:
             return {"ok": False, "error": "not_acceptable", "kind": kind}, None
@@ -156,8 +160,11 @@ class Evaluator:
             inline = out.finish()
         except TooManyRows:
             out.discard()
-            return {"ok": False, "error": "too_many_rows",
-                    "message": f"the answer has more than {max_rows} rows"}, None
+            return {
+                "ok": False,
+                "error": "too_many_rows",
+                "message": f"the answer has more than {max_rows} rows",
+            }, None
         except EVALUATION_ERRORS as exc:
             out.discard()
             return _failed(query, exc)
@@ -165,8 +172,16 @@ class Evaluator:
         reply["inline" if inline is not None else "spilled"] = True
         return reply, inline
 
-    def write(self, store: pyoxigraph.Store, results: Any, kind: str, name: str,
-              out: IO[bytes], max_rows: int, describe: bool) -> int:
+    def write(
+        self,
+        store: pyoxigraph.Store,
+        results: Any,
+        kind: str,
+        name: str,
+        out: IO[bytes],
+        max_rows: int,
+        describe: bool,
+    ) -> int:
         from newskg.formats import by_name
 
         if kind == "boolean":
@@ -219,8 +234,7 @@ def _failed(query: str, exc: Exception) -> tuple[dict[str, Any], None]:
     first. Anything else is ``"evaluation"``."""
     message = str(exc)
     refused = REFUSED in message or sandbox.names_service(query)
-    return {"ok": False, "error": "service" if refused else "evaluation",
-            "message": message}, None
+    return {"ok": False, "error": "service" if refused else "evaluation", "message": message}, None
 
 
 def _die_with_parent() -> None:
@@ -260,8 +274,10 @@ def confine(memory: int, allow_unsandboxed: bool) -> str | None:
         if allow_unsandboxed:
             print(f"query process: running WITH network access: {exc}", file=sys.stderr)
             return None
-        return (f"the query process could not be cut off from the network: {exc}; it runs "
-                f"no query rather than one that could reach other hosts. To fix: {sandbox.FIX}")
+        return (
+            f"the query process could not be cut off from the network: {exc}; it runs "
+            f"no query rather than one that could reach other hosts. To fix: {sandbox.FIX}"
+        )
     return None
 
 

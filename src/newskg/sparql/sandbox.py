@@ -32,8 +32,10 @@ DENIED = ("connect", "io_uring_setup")
 # Multiplexes socket()/connect() on some architectures (s390x, ppc64); absent on x86-64.
 MULTIPLEXED = "socketcall"
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-FIX = ("install libseccomp2 (Debian/Ubuntu: `apt-get install libseccomp2`) on Linux, or, only "
-       "for a server that is not public, set --allow-unsandboxed-queries")
+FIX = (
+    "install libseccomp2 (Debian/Ubuntu: `apt-get install libseccomp2`) on Linux, or, only "
+    "for a server that is not public, set --allow-unsandboxed-queries"
+)
 
 
 # SPARQL's codepoint escapes, which a parser decodes anywhere in the query text before it
@@ -46,6 +48,7 @@ def names_service(query: str) -> bool:
     """Whether the word SERVICE appears anywhere in ``query``, in any case, as written or
     with its codepoint escapes decoded. No SERVICE keyword can be written without it, so a
     False is certain whatever parser reads the query; a True may be a word in a string."""
+
     def one(found: re.Match[str]) -> str:
         code = int(found[1] or found[2], 16)
         return chr(code) if code <= 0x10FFFF else found[0]
@@ -112,8 +115,9 @@ class Limits:
 
     def arguments(self) -> list[str]:
         """The query process's command-line options for these limits."""
-        return ((["--memory", str(self.memory)] if self.memory > 0 else [])
-                + (["--allow-unsandboxed"] if self.allow_unsandboxed else []))
+        return (["--memory", str(self.memory)] if self.memory > 0 else []) + (
+            ["--allow-unsandboxed"] if self.allow_unsandboxed else []
+        )
 
 
 def private_memory(pid: int) -> int:

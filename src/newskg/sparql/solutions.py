@@ -58,9 +58,14 @@ def _json_term(term: Term) -> dict[str, Any]:
         elif term.datatype.value != XSD_STRING:
             node["datatype"] = term.datatype.value
         return node
-    return {"type": "triple", "value": {  # RDF 1.2 / RDF-star triple terms
-        "subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
-        "object": _json_term(term.object)}}
+    return {
+        "type": "triple",
+        "value": {  # RDF 1.2 / RDF-star triple terms
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
 
 
 def _json_term_text(term: Term) -> str:
@@ -89,9 +94,11 @@ class JsonWriter(Writer):
         self.keys = [_quoted(v) + ":" for v in self.variables]
 
     def row(self, values: Sequence[Term]) -> None:
-        binding = ",".join(key + _json_term_text(term)
-                           for key, term in zip(self.keys, values, strict=True)
-                           if term is not None)
+        binding = ",".join(
+            key + _json_term_text(term)
+            for key, term in zip(self.keys, values, strict=True)
+            if term is not None
+        )
         self.out.write(((",{" if self.rows else "{") + binding + "}").encode())
         self.rows += 1
 
@@ -115,23 +122,33 @@ def _xml_term(term: Term) -> str:
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return (f"<literal datatype={quoteattr(term.datatype.value)}>"
-                    f"{_text(term.value)}</literal>")
+            return (
+                f"<literal datatype={quoteattr(term.datatype.value)}>{_text(term.value)}</literal>"
+            )
         return f"<literal>{_text(term.value)}</literal>"
-    return (f"<triple><subject>{_xml_term(term.subject)}</subject>"
-            f"<predicate>{_xml_term(term.predicate)}</predicate>"
-            f"<object>{_xml_term(term.object)}</object></triple>")
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject>"
+        f"<predicate>{_xml_term(term.predicate)}</predicate>"
+        f"<object>{_xml_term(term.object)}</object></triple>"
+    )
 
 
 class XmlWriter(Writer):
     def start(self) -> None:
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables)
-        self.out.write(('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                        f"<head>{head}</head><results>").encode())
+        self.out.write(
+            (
+                '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head>{head}</head><results>"
+            ).encode()
+        )
 
     def row(self, values: Sequence[Term]) -> None:
-        cells = "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                        for v, t in zip(self.variables, values, strict=True) if t is not None)
+        cells = "".join(
+            f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+            for v, t in zip(self.variables, values, strict=True)
+            if t is not None
+        )
         self.out.write(f"<result>{cells}</result>".encode())
         self.rows += 1
 
@@ -199,7 +216,11 @@ class TsvWriter(Writer):
 
 
 WRITERS: dict[str, type[Writer]] = {
-    "json": JsonWriter, "xml": XmlWriter, "csv": CsvWriter, "tsv": TsvWriter}
+    "json": JsonWriter,
+    "xml": XmlWriter,
+    "csv": CsvWriter,
+    "tsv": TsvWriter,
+}
 
 
 def writer(format_name: str, out: IO[bytes], variables: list[str]) -> Writer:

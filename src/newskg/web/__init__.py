@@ -1,7 +1,8 @@
 """The newskg web app: a Flask app factory in the style of Flask's tutorial (flaskr).
 
 One blueprint per surface (:mod:`newskg.web.pages`, :mod:`newskg.web.endpoint`), one error shape
-(:mod:`newskg.web.http.errors`) and one shared resource, the published store (:mod:`newskg.backends.local`).
+(:mod:`newskg.web.http.errors`) and one shared resource, the published store
+(:mod:`newskg.backends.local`).
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # sandbox alone keeps a SERVICE off the network. Environment only; never for a real server.
     app.config["TESTING_SKIP_SERVICE_CHECK"] = os.environ.get("TESTING_SKIP_SERVICE_CHECK") == "1"
     if app.config["TESTING_SKIP_SERVICE_CHECK"]:
-        app.logger.warning("TESTING_SKIP_SERVICE_CHECK=1: SERVICE and LOAD are not refused up "
-                           "front (a test's fault injection); unset it for a real server")
+        app.logger.warning(
+            "TESTING_SKIP_SERVICE_CHECK=1: SERVICE and LOAD are not refused up "
+            "front (a test's fault injection); unset it for a real server"
+        )
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         # A query is text; anything this large is a mistake or abuse, answered with 413.
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY

@@ -45,9 +45,11 @@ ADD_SECONDS = 600
 #: only while it writes its version (seconds), a `newskg build` for its whole run.
 LOCK_WAIT = 10
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
-_OFF_HINT = ("Set the ingest_token setting to a secret (environment variable "
-             "NEWSKG_INGEST_TOKEN, or `newskg serve --ingest-token`) and restart the server; "
-             "then send it as `Authorization: Bearer <token>`.")
+_OFF_HINT = (
+    "Set the ingest_token setting to a secret (environment variable "
+    "NEWSKG_INGEST_TOKEN, or `newskg serve --ingest-token`) and restart the server; "
+    "then send it as `Authorization: Bearer <token>`."
+)
 _STATUS = {"locked": 409, "store": 503, "rejected": 422, "error": 422}
 
 
@@ -58,14 +60,21 @@ def _authenticate() -> None:
         raise APIError(404, "the ingest API is off on this server", _OFF_HINT)
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
-        raise APIError(401, "this API needs `Authorization: Bearer <token>`",
-                       "Send the token configured as ingest_token on the server.",
-                       headers={"WWW-Authenticate": 'Bearer realm="newskg"'})
-    if not hmac.compare_digest(given.strip().encode("utf-8", "surrogateescape"),
-                               token.encode("utf-8", "surrogateescape")):
-        raise APIError(401, "wrong bearer token", "Send the token configured as ingest_token "
-                       "on the server.",
-                       headers={"WWW-Authenticate": 'Bearer realm="newskg", error="invalid_token"'})
+        raise APIError(
+            401,
+            "this API needs `Authorization: Bearer <token>`",
+            "Send the token configured as ingest_token on the server.",
+            headers={"WWW-Authenticate": 'Bearer realm="newskg"'},
+        )
+    if not hmac.compare_digest(
+        given.strip().encode("utf-8", "surrogateescape"), token.encode("utf-8", "surrogateescape")
+    ):
+        raise APIError(
+            401,
+            "wrong bearer token",
+            "Send the token configured as ingest_token on the server.",
+            headers={"WWW-Authenticate": 'Bearer realm="newskg", error="invalid_token"'},
+        )
     # Articles are larger than queries: this blueprint's own body limit.
     request.max_content_length = int(current_app.config["INGEST_MAX_BYTES"])
 
@@ -89,8 +98,14 @@ def add_article() -> Response:
         status, report = _run_add(Path(tmp), name)
     if status >= 400:
         error = report.pop("error", {})
-        body = {**error_body(status, error.get("message", "the article was not published"),
-                             _hint(error.get("kind", ""))), "report": report}
+        body = {
+            **error_body(
+                status,
+                error.get("message", "the article was not published"),
+                _hint(error.get("kind", "")),
+            ),
+            "report": report,
+        }
         response = jsonify(body)
         response.status_code = status
         if status in (409, 503):
@@ -99,8 +114,7 @@ def add_article() -> Response:
     response = jsonify(report)
     response.status_code = 201 if report.get("added") else 200
     if report.get("added"):
-        response.headers["Location"] = (request.script_root + "/id/article/"
-                                        + report["added"][0])
+        response.headers["Location"] = request.script_root + "/id/article/" + report["added"][0]
     return response
 
 
@@ -110,9 +124,11 @@ def _receive(folder: Path) -> str:
     if mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise APIError(400, "no `file` part in the multipart body",
-                           "Send the article as the part `file` (and optionally its sidecar "
-                           "as `meta`).")
+            raise APIError(
+                400,
+                "no `file` part in the multipart body",
+                "Send the article as the part `file` (and optionally its sidecar as `meta`).",
+            )
         # Some clients send the client's whole path as the file name: its last part is meant.
         sent = re.split(r"[\\/]", upload.filename or "")[-1]
         name = _file_name(request.args.get("name") or sent)
@@ -125,22 +141,31 @@ def _receive(folder: Path) -> str:
     if mimetype in ("text/plain", "text/html"):
         raw = request.args.get("name", "")
         if not raw:
-            raise APIError(400, "the article needs a name: `?name=<file name>`",
-                           "The name (without .txt) becomes the article's id and IRI; sending "
-                           "the same name again replaces the article.")
+            raise APIError(
+                400,
+                "the article needs a name: `?name=<file name>`",
+                "The name (without .txt) becomes the article's id and IRI; sending "
+                "the same name again replaces the article.",
+            )
         name = _file_name(raw, ".html" if mimetype == "text/html" else ".txt")
         (folder / name).write_bytes(request.get_data(cache=False))
         return name
-    raise APIError(415, f"cannot take an article as {mimetype or 'a body without a type'}",
-                   "Send text/plain (with ?name=) or multipart/form-data with a `file` part.")
+    raise APIError(
+        415,
+        f"cannot take an article as {mimetype or 'a body without a type'}",
+        "Send text/plain (with ?name=) or multipart/form-data with a `file` part.",
+    )
 
 
 def _file_name(raw: str, suffix: str = ".txt") -> str:
     name = raw if raw.lower().endswith(ARTICLE_SUFFIXES) else raw + suffix
     if not _NAME.match(name):
-        raise APIError(400, f"{raw[:200]!r} is not a usable article name",
-                       "Use letters, digits, '.', '_' and '-' only (at most 200), starting "
-                       "with a letter or digit, optionally ending in .txt, .html or .htm.")
+        raise APIError(
+            400,
+            f"{raw[:200]!r} is not a usable article name",
+            "Use letters, digits, '.', '_' and '-' only (at most 200), starting "
+            "with a letter or digit, optionally ending in .txt, .html or .htm.",
+        )
     return name
 
 
@@ -148,24 +173,42 @@ def _run_add(folder: Path, name: str) -> tuple[int, dict[str, Any]]:
     """Run ``newskg add --json`` on ``folder/name``; (HTTP status, report)."""
     config = current_app.config
     setting = str(config["STORE"])
-    command = [sys.executable, "-m", "newskg.cli", "add", name, "--json", "--quiet",
-               "--store", setting if is_remote(setting) else str(Path(setting).resolve()),
-               "--keep-versions", str(config["KEEP_VERSIONS"]), "--lock-wait", str(LOCK_WAIT)]
+    command = [
+        sys.executable,
+        "-m",
+        "newskg.cli",
+        "add",
+        name,
+        "--json",
+        "--quiet",
+        "--store",
+        setting if is_remote(setting) else str(Path(setting).resolve()),
+        "--keep-versions",
+        str(config["KEEP_VERSIONS"]),
+        "--lock-wait",
+        str(LOCK_WAIT),
+    ]
     try:
         # cwd is the upload folder, so the report names the file as the client sent it.
         # The server's environment goes along: the command runs as the operator set it up.
-        done = subprocess.run(command, cwd=folder, capture_output=True, text=True,
-                              timeout=ADD_SECONDS)
+        done = subprocess.run(
+            command, cwd=folder, capture_output=True, text=True, timeout=ADD_SECONDS
+        )
     except subprocess.TimeoutExpired as exc:
-        raise APIError(504, f"publishing took longer than {ADD_SECONDS} s and was stopped; "
-                            "nothing was published",
-                       "Try again later; if it persists, the server log has details.") from exc
+        raise APIError(
+            504,
+            f"publishing took longer than {ADD_SECONDS} s and was stopped; nothing was published",
+            "Try again later; if it persists, the server log has details.",
+        ) from exc
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
         log.error("newskg add exited %s without a report:\n%s", done.returncode, done.stderr)
-        raise APIError(500, "publishing failed unexpectedly; nothing was published",
-                       "The server log has the details.") from None
+        raise APIError(
+            500,
+            "publishing failed unexpectedly; nothing was published",
+            "The server log has the details.",
+        ) from None
     if done.returncode == 2 or report.get("error"):
         kind = report.get("error", {}).get("kind", "error")
         return _STATUS.get(kind, 500), report
@@ -175,7 +218,5 @@ def _run_add(folder: Path, name: str) -> tuple[int, dict[str, Any]]:
 def _hint(kind: str) -> str:
     return {
         "locked": "Another build or add is publishing into this store; retry in a few seconds.",
-        "store": "The store cannot be written (see the message); the served version is "
-                 "unchanged.",
-    }.get(kind, "See report.rejected for each file and reason; fix the article and send it "
-                "again.")
+        "store": "The store cannot be written (see the message); the served version is unchanged.",
+    }.get(kind, "See report.rejected for each file and reason; fix the article and send it again.")

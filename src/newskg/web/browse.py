@@ -37,43 +37,111 @@ class Listing:
     query: str
 
 
-_ENTITY = """SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?count) WHERE {{
+_ENTITY = (
+    """SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?count) WHERE {{
   ?s a <{cls}> OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }}
-  OPTIONAL {{ ?s <""" + str(NKG.mentionedIn) + """> ?a }} }} GROUP BY ?s"""
+  OPTIONAL {{ ?s <"""
+    + str(NKG.mentionedIn)
+    + """> ?a }} }} GROUP BY ?s"""
+)
 
-LISTINGS = {item.slug: item for item in (
-    Listing("actors", str(NKG.Actor), "Actors", ("label", "count"), _ENTITY),
-    Listing("organizations", str(NKG.Organization), "Organizations", ("label", "count"), _ENTITY),
-    Listing("places", str(NKG.Place), "Places", ("label", "count"), _ENTITY),
-    Listing("events", str(NKG.Event), "Events", ("date", "label"), """
+LISTINGS = {
+    item.slug: item
+    for item in (
+        Listing("actors", str(NKG.Actor), "Actors", ("label", "count"), _ENTITY),
+        Listing(
+            "organizations", str(NKG.Organization), "Organizations", ("label", "count"), _ENTITY
+        ),
+        Listing("places", str(NKG.Place), "Places", ("label", "count"), _ENTITY),
+        Listing(
+            "events",
+            str(NKG.Event),
+            "Events",
+            ("date", "label"),
+            """
 SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?dt) AS ?date) (SAMPLE(?tl) AS ?detail)
        (COUNT(DISTINCT ?x) AS ?count) WHERE {{
   ?s a <{cls}> OPTIONAL {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }}
-  OPTIONAL {{ ?s <""" + str(NKG.date) + """> ?dt }}
-  OPTIONAL {{ ?s <""" + str(NKG.eventType) + """> ?t .
+  OPTIONAL {{ ?s <"""
+            + str(NKG.date)
+            + """> ?dt }}
+  OPTIONAL {{ ?s <"""
+            + str(NKG.eventType)
+            + """> ?t .
              ?t <http://www.w3.org/2000/01/rdf-schema#label> ?tl }}
-  OPTIONAL {{ ?s <""" + str(NKG.participant) + """>|<""" + str(NKG.agent) + """>|<"""
-    + str(NKG.target) + """> ?x }} }} GROUP BY ?s"""),
-    Listing("statements", str(NKG.Statement), "Statements", ("label", "detail"), """
+  OPTIONAL {{ ?s <"""
+            + str(NKG.participant)
+            + """>|<"""
+            + str(NKG.agent)
+            + """>|<"""
+            + str(NKG.target)
+            + """> ?x }} }} GROUP BY ?s""",
+        ),
+        Listing(
+            "statements",
+            str(NKG.Statement),
+            "Statements",
+            ("label", "detail"),
+            """
 SELECT ?s (SAMPLE(?q) AS ?label) (SAMPLE(?sl) AS ?detail) (SAMPLE(?ad) AS ?date) WHERE {{
-  ?s a <{cls}> OPTIONAL {{ ?s <""" + str(NKG.quote) + """> ?q }}
-  OPTIONAL {{ ?s <""" + str(NKG.speaker) + """>/<http://www.w3.org/2000/01/rdf-schema#label> ?sl }}
-  OPTIONAL {{ ?s <""" + str(NKG.article) + """>/<""" + str(SCHEMA.datePublished) + """> ?ad }}
-}} GROUP BY ?s"""),
-    Listing("memberships", str(NKG.Membership), "Memberships", ("label", "detail"), """
+  ?s a <{cls}> OPTIONAL {{ ?s <"""
+            + str(NKG.quote)
+            + """> ?q }}
+  OPTIONAL {{ ?s <"""
+            + str(NKG.speaker)
+            + """>/<http://www.w3.org/2000/01/rdf-schema#label> ?sl }}
+  OPTIONAL {{ ?s <"""
+            + str(NKG.article)
+            + """>/<"""
+            + str(SCHEMA.datePublished)
+            + """> ?ad }}
+}} GROUP BY ?s""",
+        ),
+        Listing(
+            "memberships",
+            str(NKG.Membership),
+            "Memberships",
+            ("label", "detail"),
+            """
 SELECT ?s (SAMPLE(?ml) AS ?label) (SAMPLE(?detail0) AS ?detail) WHERE {{
-  ?s a <{cls}> OPTIONAL {{ ?s <""" + str(NKG.member) + """>/<""" + LABEL + """> ?ml }}
-  OPTIONAL {{ ?s <""" + str(NKG.role) + """> ?r ;
-                 <""" + str(NKG.organization) + """>/<""" + LABEL + """> ?ol
-             BIND(CONCAT(?r, ", ", ?ol) AS ?detail0) }} }} GROUP BY ?s"""),
-    Listing("articles", str(NKG.Article), "Articles", ("date", "label"), """
+  ?s a <{cls}> OPTIONAL {{ ?s <"""
+            + str(NKG.member)
+            + """>/<"""
+            + LABEL
+            + """> ?ml }}
+  OPTIONAL {{ ?s <"""
+            + str(NKG.role)
+            + """> ?r ;
+                 <"""
+            + str(NKG.organization)
+            + """>/<"""
+            + LABEL
+            + """> ?ol
+             BIND(CONCAT(?r, ", ", ?ol) AS ?detail0) }} }} GROUP BY ?s""",
+        ),
+        Listing(
+            "articles",
+            str(NKG.Article),
+            "Articles",
+            ("date", "label"),
+            """
 SELECT ?s (SAMPLE(?h) AS ?label) (SAMPLE(?dt) AS ?date) (SAMPLE(?p) AS ?detail)
        (COUNT(DISTINCT ?f) AS ?count) WHERE {{
-  ?s a <{cls}> OPTIONAL {{ ?s <""" + str(SCHEMA.headline) + """> ?h }}
-  OPTIONAL {{ ?s <""" + str(SCHEMA.datePublished) + """> ?dt }}
-  OPTIONAL {{ ?s <""" + str(SCHEMA.publisher) + """> ?p }}
-  OPTIONAL {{ ?f <""" + str(NKG.article) + """> ?s }} }} GROUP BY ?s"""),
-)}
+  ?s a <{cls}> OPTIONAL {{ ?s <"""
+            + str(SCHEMA.headline)
+            + """> ?h }}
+  OPTIONAL {{ ?s <"""
+            + str(SCHEMA.datePublished)
+            + """> ?dt }}
+  OPTIONAL {{ ?s <"""
+            + str(SCHEMA.publisher)
+            + """> ?p }}
+  OPTIONAL {{ ?f <"""
+            + str(NKG.article)
+            + """> ?s }} }} GROUP BY ?s""",
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -87,8 +155,10 @@ class Row:
 
 def _rows(store: pyoxigraph.Store, listing: Listing) -> list[Row]:
     rows = []
-    for solution in store.query(listing.query.format(cls=listing.cls),
-                                use_default_graph_as_union=True):
+    for solution in store.query(
+        listing.query.format(cls=listing.cls), use_default_graph_as_union=True
+    ):
+
         def get(name: str, solution: pyoxigraph.QuerySolution = solution) -> str:
             try:
                 term = solution[name]
@@ -96,8 +166,15 @@ def _rows(store: pyoxigraph.Store, listing: Listing) -> list[Row]:
                 return ""
             return term.value if term is not None else ""
 
-        rows.append(Row(get("s"), get("label") or d.compact(get("s")), get("date"),
-                        get("detail"), int(get("count") or 0)))
+        rows.append(
+            Row(
+                get("s"),
+                get("label") or d.compact(get("s")),
+                get("date"),
+                get("detail"),
+                int(get("count") or 0),
+            )
+        )
     return rows
 
 
@@ -107,6 +184,7 @@ def rows(listing: Listing) -> list[Row]:
 
 def sort_rows(items: list[Row], key: str, descending: bool) -> list[Row]:
     """Sorted by ``key`` (label, date, detail or count); empty values always last."""
+
     def value(row: Row) -> str | int:
         got = getattr(row, key)
         return got.casefold() if isinstance(got, str) else got
@@ -124,24 +202,35 @@ def listing(slug: str) -> str:
     spec = LISTINGS[slug]
     sort = request.args.get("sort", spec.sorts[0])
     if sort not in (*spec.sorts, "label"):
-        raise APIError(400, f"cannot sort {slug} by {sort!r}",
-                       f"Use sort={' or sort='.join(dict.fromkeys((*spec.sorts, 'label')))}.")
-    default_order = "desc" if sort in ("count",) or (slug == "articles" and sort == "date") \
-        else "asc"
+        raise APIError(
+            400,
+            f"cannot sort {slug} by {sort!r}",
+            f"Use sort={' or sort='.join(dict.fromkeys((*spec.sorts, 'label')))}.",
+        )
+    default_order = (
+        "desc" if sort in ("count",) or (slug == "articles" and sort == "date") else "asc"
+    )
     order = request.args.get("order", default_order)
     if order not in ("asc", "desc"):
         raise APIError(400, f"unknown order {order!r}", "Use order=asc or order=desc.")
     page = page_arg()
     ctx = d.context()
     everything = sort_rows(rows(spec), sort, order == "desc")
-    shown = everything[(page - 1) * d.PAGE_SIZE: page * d.PAGE_SIZE]
+    shown = everything[(page - 1) * d.PAGE_SIZE : page * d.PAGE_SIZE]
     return render_template(
-        "list.html", spec=spec, rows=[(row, ctx.href(row.iri)) for row in shown],
-        total=len(everything), page=page, pages=d.pages(len(everything)), sort=sort,
-        order=order)
+        "list.html",
+        spec=spec,
+        rows=[(row, ctx.href(row.iri)) for row in shown],
+        total=len(everything),
+        page=page,
+        pages=d.pages(len(everything)),
+        sort=sort,
+        order=order,
+    )
 
 
 # -- search ----------------------------------------------------------------------------------
+
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: ``"Zoë  ÅSE"`` -> ``"zoe ase"``.
@@ -166,15 +255,19 @@ class Entry:
 def build_index(store: pyoxigraph.Store) -> list[Entry]:
     """Every rdfs:label and skos:altLabel of a typed resource outside the ontology."""
     entries: dict[tuple[str, str], Entry] = {}
-    for row in store.query(f"""
+    for row in store.query(
+        f"""
             SELECT ?s ?l ?name (SAMPLE(?c) AS ?cls) WHERE {{
               ?s <{d.RDFS}label>|<{d.SKOS}altLabel> ?l ; <{d.RDFS}label> ?name ; a ?c
               FILTER(!STRSTARTS(STR(?s), "{NKG}") && !STRSTARTS(STR(?c), "{d.SKOS}"))
-            }} GROUP BY ?s ?l ?name""", use_default_graph_as_union=True):
+            }} GROUP BY ?s ?l ?name""",
+        use_default_graph_as_union=True,
+    ):
         label = row["l"].value
         key = (row["s"].value, label)
-        entries.setdefault(key, Entry(fold(label), label, row["s"].value, row["name"].value,
-                                      row["cls"].value))
+        entries.setdefault(
+            key, Entry(fold(label), label, row["s"].value, row["name"].value, row["cls"].value)
+        )
     return sorted(entries.values(), key=lambda e: (e.folded, e.iri))
 
 
@@ -209,6 +302,7 @@ def search_page() -> str:
     found = []
     if query.strip():
         index = published_store().cached("search_index", build_index)
-        found = [(entry, ctx.href(entry.iri), ctx.label(entry.cls))
-                 for entry in search(index, query)]
+        found = [
+            (entry, ctx.href(entry.iri), ctx.label(entry.cls)) for entry in search(index, query)
+        ]
     return render_template("search.html", query=query, found=found)

@@ -39,8 +39,7 @@ def listing() -> str:
     ctx = d.context()
     files = dumplib.listing(directory(ctx))
     rows = [(f, datetime.fromtimestamp(f.path.stat().st_mtime, UTC)) for f in files]
-    return render_template("dumps.html", rows=rows, version=ctx.version.id,
-                           sums=bool(files))
+    return render_template("dumps.html", rows=rows, version=ctx.version.id, sums=bool(files))
 
 
 @bp.route("/dumps")
@@ -56,11 +55,21 @@ def download(name: str) -> Response:
         return send_file(folder / name, mimetype="text/plain", conditional=True)
     item = _lookup(folder, name)
     if item is None:
-        raise APIError(404, f"no dump named {name!r} for version {ctx.version.id}",
-                       "See /dumps/ for the files of the published version.")
+        raise APIError(
+            404,
+            f"no dump named {name!r} for version {ctx.version.id}",
+            "See /dumps/ for the files of the published version.",
+        )
     mimetype = "application/gzip" if item.compressed else item.format.media_type
-    response = send_file(item.path, mimetype=mimetype, as_attachment=True, download_name=name,
-                         conditional=True, etag=item.sha256, max_age=3600)
+    response = send_file(
+        item.path,
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=name,
+        conditional=True,
+        etag=item.sha256,
+        max_age=3600,
+    )
     response.headers["Digest"] = "sha-256=" + _b64(item.sha256)
     return response
 
@@ -97,8 +106,7 @@ def _b64(hexdigest: str) -> str:
 
 def statistics() -> voidlib.Statistics:
     ctx = d.context()
-    return published_store().cached("void_stats",
-                                    lambda store: voidlib.statistics(store, ctx.base))
+    return published_store().cached("void_stats", lambda store: voidlib.statistics(store, ctx.base))
 
 
 @bp.route("/.well-known/void")
@@ -109,8 +117,13 @@ def void(ext: str | None = None) -> Response:
     ctx = d.context()
     root = root_url()
     files = dumplib.listing(directory(ctx))
-    graph = voidlib.describe(statistics(), base=ctx.base, root=root, version=ctx.version.id,
-                             dumps=[f.distribution(root + "dumps/") for f in files])
+    graph = voidlib.describe(
+        statistics(),
+        base=ctx.base,
+        root=root,
+        version=ctx.version.id,
+        dumps=[f.distribution(root + "dumps/") for f in files],
+    )
     turtle = graph.serialize(format="turtle")
 
     def data(fmt: formats.Format):  # type: ignore[no-untyped-def]
@@ -121,7 +134,6 @@ def void(ext: str | None = None) -> Response:
 
     def html() -> str:
         stats = statistics()
-        return render_template("void.html", turtle=turtle, stats=stats, files=files,
-                               root=root)
+        return render_template("void.html", turtle=turtle, stats=stats, files=files, root=root)
 
     return negotiated(request.script_root + "/.well-known/void", choose(ext), html, data)

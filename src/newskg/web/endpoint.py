@@ -19,7 +19,8 @@ Query operations, as the SPARQL 1.1 Protocol defines them:
   when a browser prefers HTML.
 
 Evaluation goes through :func:`newskg.sparql.engine.execute`, or for a point lookup through
-:mod:`newskg.web.http.fast_lane`; the engine's answers are cached on disk by :mod:`newskg.web.http.cache`,
+:mod:`newskg.web.http.fast_lane`; the engine's answers are cached on disk by
+:mod:`newskg.web.http.cache`,
 and answers are streamed in chunks with Content-Length, with an ETag and
 Last-Modified so a client can revalidate (304) without the query being run again.
 """
@@ -92,11 +93,14 @@ LANE_TRIED = "newskg.lane_tried"
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
-READ_ONLY_HINT = ("Send a SELECT, ASK, CONSTRUCT or DESCRIBE query; the dataset changes only "
-                  "when its operator runs `newskg build`.")
+READ_ONLY_HINT = (
+    "Send a SELECT, ASK, CONSTRUCT or DESCRIBE query; the dataset changes only "
+    "when its operator runs `newskg build`."
+)
 
 
 # --- what the server refuses to run: one place for every check ------------------------------
+
 
 def check_query(query: str) -> None:
     """Refuse, before anything reaches the engine, what this public read-only endpoint never
@@ -136,6 +140,7 @@ def update_refused() -> APIError:
 
 # --- reading the request -------------------------------------------------------------------
 
+
 @dataclass
 class ProtocolRequest:
     """The Protocol's parameters of one request, from the URL and the body together."""
@@ -156,20 +161,29 @@ def _max_query_bytes() -> int:
 
 def _too_large(what: str) -> APIError:
     limit = _max_query_bytes()
-    return APIError(413, f"the {what} is larger than this endpoint accepts ({limit} bytes)",
-                    "Shorten the query (VALUES with fewer rows, fewer UNION branches); "
-                    "large extracts come from the dumps rather than from one query.")
+    return APIError(
+        413,
+        f"the {what} is larger than this endpoint accepts ({limit} bytes)",
+        "Shorten the query (VALUES with fewer rows, fewer UNION branches); "
+        "large extracts come from the dumps rather than from one query.",
+    )
 
 
 def parameters(raw: bytes, where: str) -> list[tuple[str, str]]:
     """``name=value`` pairs of a URL query string or form body, strictly UTF-8: werkzeug
     would replace bad bytes silently, and the Protocol wants them refused."""
     try:
-        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8",
-                         errors="strict", max_num_fields=MAX_FIELDS)
+        return parse_qsl(
+            raw.decode("utf-8"),
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
     except UnicodeDecodeError as exc:
-        raise APIError(400, f"the {where} is not valid UTF-8",
-                       "Percent-encode the query's UTF-8 bytes.") from exc
+        raise APIError(
+            400, f"the {where} is not valid UTF-8", "Percent-encode the query's UTF-8 bytes."
+        ) from exc
     except ValueError as exc:
         raise APIError(400, f"the {where} has too many parameters") from exc
 
@@ -208,16 +222,20 @@ def read_request() -> ProtocolRequest:
         if mimetype == QUERY_TYPE:
             charset = request.mimetype_params.get("charset", "utf-8").lower()
             if charset not in ("utf-8", "utf8"):
-                raise APIError(415, f"the query must be sent as UTF-8, not {charset}",
-                               f"Send Content-Type: {QUERY_TYPE}; charset=utf-8.")
+                raise APIError(
+                    415,
+                    f"the query must be sent as UTF-8, not {charset}",
+                    f"Send Content-Type: {QUERY_TYPE}; charset=utf-8.",
+                )
             if length is not None and length > _max_query_bytes():
                 raise _too_large("query")
             raw = request.get_data(cache=True)
             try:
                 direct = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise APIError(400, "the query is not valid UTF-8",
-                               "Send the query text encoded as UTF-8.") from exc
+                raise APIError(
+                    400, "the query is not valid UTF-8", "Send the query text encoded as UTF-8."
+                ) from exc
         elif mimetype == FORM_TYPE:
             if length is not None and length > _form_limit():
                 raise _too_large("form body")
@@ -225,8 +243,9 @@ def read_request() -> ProtocolRequest:
         elif mimetype or length:
             raise APIError(
                 415,
-                f"unsupported request body type {mimetype!r}" if mimetype else
-                "the request has a body but no Content-Type",
+                f"unsupported request body type {mimetype!r}"
+                if mimetype
+                else "the request has a body but no Content-Type",
                 f"POST the query as {FORM_TYPE} with a query= field, or as the body with "
                 f"Content-Type: {QUERY_TYPE}.",
             )
@@ -251,19 +270,23 @@ def _iri(name: str, value: str) -> str:
     try:
         return pyoxigraph.NamedNode(value.strip()).value
     except ValueError as exc:
-        raise APIError(400, f"{name} {value!r} is not an absolute IRI",
-                       "Give each graph's full IRI, e.g. http://…/graph/….") from exc
+        raise APIError(
+            400,
+            f"{name} {value!r} is not an absolute IRI",
+            "Give each graph's full IRI, e.g. http://…/graph/….",
+        ) from exc
 
 
 def the_query(parsed: ProtocolRequest) -> str:
     """The one query of the request (400 for none or several, 413 when too large)."""
-    how = (f"Send the SPARQL query as ?query=… (GET), as a query= form field, or as an "
-           f"{QUERY_TYPE} body (POST).")
+    how = (
+        f"Send the SPARQL query as ?query=… (GET), as a query= form field, or as an "
+        f"{QUERY_TYPE} body (POST)."
+    )
     if not parsed.queries:
         raise APIError(400, "no query given", how)
     if len(parsed.queries) > 1:
-        raise APIError(400, f"exactly one query is allowed, {len(parsed.queries)} were given",
-                       how)
+        raise APIError(400, f"exactly one query is allowed, {len(parsed.queries)} were given", how)
     query = parsed.queries[0]
     if len(query.encode("utf-8")) > _max_query_bytes():
         raise _too_large("query")
@@ -274,6 +297,7 @@ def the_query(parsed: ProtocolRequest) -> str:
 
 # --- content negotiation -------------------------------------------------------------------
 
+
 def negotiate(format_values: list[str]) -> tuple[Format | None, Format | None]:
     """(format for SELECT/ASK, format for CONSTRUCT/DESCRIBE): ``format=`` when given (a
     registry name or alias, for whichever kind it names), else the Accept header."""
@@ -283,8 +307,9 @@ def negotiate(format_values: list[str]) -> tuple[Format | None, Format | None]:
         value = format_values[0]
         g.asked_format = f"format={value}"
         if not known_format(value):
-            raise APIError(400, f"unknown format {value!r}",
-                           "Use one of: " + ", ".join(formats.names()) + ".")
+            raise APIError(
+                400, f"unknown format {value!r}", "Use one of: " + ", ".join(formats.names()) + "."
+            )
         return by_format_param(value, RESULT_FORMATS), by_format_param(value, GRAPH_FORMATS)
     return by_accept(request.headers.get("Accept"))
 
@@ -304,11 +329,15 @@ def not_acceptable(kind: str | None) -> APIError:
         label = "CONSTRUCT/DESCRIBE" if kind == "graph" else "SELECT/ASK"
         groups = {label: groups[label]}
     offered = "; ".join(
-        f"{label}: " + ", ".join(f.media_type for f in group) for label, group in groups.items())
+        f"{label}: " + ", ".join(f.media_type for f in group) for label, group in groups.items()
+    )
     asked = g.get("asked_format") or f"Accept: {request.headers.get('Accept', '*/*')}"
-    return APIError(406, f"no offered result format matches {asked}; offered: {offered}",
-                    "Send an Accept header with one of the offered media types, or "
-                    "format=" + "|".join(f.name for g in groups.values() for f in g) + ".")
+    return APIError(
+        406,
+        f"no offered result format matches {asked}; offered: {offered}",
+        "Send an Accept header with one of the offered media types, or "
+        "format=" + "|".join(f.name for g in groups.values() for f in g) + ".",
+    )
 
 
 # --- HTTP caching --------------------------------------------------------------------------
@@ -341,8 +370,12 @@ def last_modified(version: Version) -> datetime:
 def validators(etag: str, modified: datetime) -> list[tuple[str, str]]:
     """The caching headers of an answer (as text: werkzeug's typed header properties cost
     more than the rest of a point lookup's handling)."""
-    return [("ETag", f'"{etag}"'), ("Last-Modified", _http_date(modified)),
-            ("Cache-Control", CACHE_CONTROL), ("Vary", "Accept")]
+    return [
+        ("ETag", f'"{etag}"'),
+        ("Last-Modified", _http_date(modified)),
+        ("Cache-Control", CACHE_CONTROL),
+        ("Vary", "Accept"),
+    ]
 
 
 def _validators(response: Response, etag: str, modified: datetime) -> Response:
@@ -375,13 +408,15 @@ def not_modified(etag: str, modified: datetime) -> Response | None:
 
 # --- answering -----------------------------------------------------------------------------
 
+
 def answer_cache() -> AnswerCache:
     """This app's answer cache (created on first use)."""
     cache = current_app.extensions.get(CACHE_EXTENSION)
     if cache is None:
         config = current_app.config
         cache = current_app.extensions[CACHE_EXTENSION] = AnswerCache(
-            config.get("CACHE_DIR") or None, config["STORE"], int(config["CACHE_BYTES"]))
+            config.get("CACHE_DIR") or None, config["STORE"], int(config["CACHE_BYTES"])
+        )
     return cache
 
 
@@ -397,7 +432,7 @@ def stream(body: IO[bytes], size: int, fmt: Format) -> Response:
     """Send an answer file in chunks: a large answer never sits in memory. One already in
     memory (a small answer) goes as it is, in one write."""
     if isinstance(body, io.BytesIO):
-        data = body.getvalue()[body.tell():]
+        data = body.getvalue()[body.tell() :]
         response = Response([data], mimetype=fmt.media_type, direct_passthrough=True)
         response.content_length = len(data)
         return response
@@ -406,23 +441,30 @@ def stream(body: IO[bytes], size: int, fmt: Format) -> Response:
     return response
 
 
-def evaluate(version: Version, query: str, dataset: DatasetSpec,
-             results_format: Format | None, graph_format: Format | None,
-             key: str | None = None) -> Answer | CachedAnswer:
+def evaluate(
+    version: Version,
+    query: str,
+    dataset: DatasetSpec,
+    results_format: Format | None,
+    graph_format: Format | None,
+    key: str | None = None,
+) -> Answer | CachedAnswer:
     """The answer from the fast lane (a point lookup), the cache, or the engine (then
     cached). ``key`` is the request's :func:`request_key` when the caller has it already."""
     config = current_app.config
     max_rows = int(config["MAX_ROWS"])
     try:
-        if (not request.environ.get(LANE_TRIED) and remote_engine.serving_remote() is None
-                and fast_lane.eligible(query, dataset)):
+        if (
+            not request.environ.get(LANE_TRIED)
+            and remote_engine.serving_remote() is None
+            and fast_lane.eligible(query, dataset)
+        ):
             made = _lane(version, query, results_format, max_rows)
             if made is not None:
                 return made
         cache = answer_cache()
         if key is None:
-            key = request_key(version.id, query, dataset, results_format, graph_format,
-                              max_rows)
+            key = request_key(version.id, query, dataset, results_format, graph_format, max_rows)
         if cache.enabled:
             cached = cache.get(version.id, key)
             if cached is not None:
@@ -430,9 +472,15 @@ def evaluate(version: Version, query: str, dataset: DatasetSpec,
                 return cached
             metrics.CACHE_MISSES.inc()
         with throttle.query_slot(), metrics.IN_FLIGHT.track_inprogress():
-            answer = execute(version.path, query, dataset, results_format=results_format,
-                             graph_format=graph_format,
-                             timeout=float(config["QUERY_TIMEOUT"]), max_rows=max_rows)
+            answer = execute(
+                version.path,
+                query,
+                dataset,
+                results_format=results_format,
+                graph_format=graph_format,
+                timeout=float(config["QUERY_TIMEOUT"]),
+                max_rows=max_rows,
+            )
     except NotAcceptable as exc:
         raise not_acceptable(exc.kind) from None
     except APIError as exc:
@@ -442,15 +490,15 @@ def evaluate(version: Version, query: str, dataset: DatasetSpec,
     return cache.put(version.id, key, answer) or answer
 
 
-def _lane(version: Version, query: str, results_format: Format | None, max_rows: int
-          ) -> Answer | None:
+def _lane(
+    version: Version, query: str, results_format: Format | None, max_rows: int
+) -> Answer | None:
     published, store = get_published()
     if published.id != version.id:
         return None  # a new version was published since the request began
     started = time.monotonic()
     try:
-        return fast_lane.execute(store, query, results_format=results_format,
-                                 max_rows=max_rows)
+        return fast_lane.execute(store, query, results_format=results_format, max_rows=max_rows)
     finally:
         spent(time.monotonic() - started)
 
@@ -466,8 +514,14 @@ def run_query(parsed: ProtocolRequest) -> Response:
     version = get_version()
     # The ETag names the answer's bytes: the dataset version and everything that decides
     # them, so a client (or proxy) revalidates with a 304 without the query being run.
-    identity = request_key(version.id, query, dataset, results_format, graph_format,
-                           int(current_app.config["MAX_ROWS"]))
+    identity = request_key(
+        version.id,
+        query,
+        dataset,
+        results_format,
+        graph_format,
+        int(current_app.config["MAX_ROWS"]),
+    )
     etag, modified = identity[:40], last_modified(version)
     unchanged = not_modified(etag, modified)
     if unchanged is not None:
@@ -477,6 +531,7 @@ def run_query(parsed: ProtocolRequest) -> Response:
 
 
 # --- the Service Description and the query page -------------------------------------------
+
 
 def query_page() -> Response:
     """The query page; its context comes from :mod:`newskg.web.query_page` when that exists."""
@@ -497,8 +552,11 @@ def service_description(format_values: list[str]) -> Response:
             raise APIError(400, "give at most one format= parameter")
         fmt = by_format_param(format_values[0], GRAPH_FORMATS)
         if fmt is None:
-            raise APIError(406, f"the service description is RDF, not {format_values[0]!r}",
-                           "Use format=" + "|".join(f.name for f in GRAPH_FORMATS) + ".")
+            raise APIError(
+                406,
+                f"the service description is RDF, not {format_values[0]!r}",
+                "Use format=" + "|".join(f.name for f in GRAPH_FORMATS) + ".",
+            )
     else:
         offers = [t for f in GRAPH_FORMATS for t in media_types(f)] + list(HTML_TYPES)
         chosen = best_match(parse_accept(request.headers.get("Accept")), offers)
@@ -506,10 +564,13 @@ def service_description(format_values: list[str]) -> Response:
             return query_page()
         if chosen is None:
             raise APIError(
-                406, "GET /sparql without a query answers the service description in RDF "
+                406,
+                "GET /sparql without a query answers the service description in RDF "
                 "or the query page in HTML; none of those is acceptable",
-                "Accept one of: " + ", ".join(f.media_type for f in GRAPH_FORMATS)
-                + ", text/html; or send a query.")
+                "Accept one of: "
+                + ", ".join(f.media_type for f in GRAPH_FORMATS)
+                + ", text/html; or send a query.",
+            )
         fmt = next(f for f in GRAPH_FORMATS if chosen in media_types(f))
     version = get_version()
     endpoint = request.url_root + "sparql"
@@ -527,7 +588,11 @@ def service_description(format_values: list[str]) -> Response:
 def endpoint() -> Response:
     """Answer a SPARQL query; without one, describe the service (or show the query page)."""
     parsed = read_request()
-    if (not parsed.queries and request.method in ("GET", "HEAD")
-            and not parsed.default_graphs and not parsed.named_graphs):
+    if (
+        not parsed.queries
+        and request.method in ("GET", "HEAD")
+        and not parsed.default_graphs
+        and not parsed.named_graphs
+    ):
         return service_description(parsed.formats)
     return run_query(parsed)

@@ -82,12 +82,12 @@ def choose(suffix: str | None = None) -> Choice:
     best = request.accept_mimetypes.best_match(_offered())
     if best is None:
         offered = ", ".join(dict.fromkeys([HTML_TYPES[0], *(f.media_type for f in RDF_FORMATS)]))
-        raise APIError(406, f"cannot answer in {request.headers['Accept']!r}",
-                       f"Accept one of: {offered}.")
+        raise APIError(
+            406, f"cannot answer in {request.headers['Accept']!r}", f"Accept one of: {offered}."
+        )
     if best in HTML_TYPES:
         return Choice(None, True)
-    return Choice(next(f for f in RDF_FORMATS if best == f.media_type or best in f.aliases),
-                  True)
+    return Choice(next(f for f in RDF_FORMATS if best == f.media_type or best in f.aliases), True)
 
 
 def suffixes() -> tuple[str, ...]:
@@ -102,8 +102,9 @@ def split_suffix(local: str) -> tuple[str, str | None]:
     return local, None
 
 
-def negotiated(path: str, choice: Choice, html: Callable[[], str],
-               data: Callable[[formats.Format], IO[bytes]]) -> Response:
+def negotiated(
+    path: str, choice: Choice, html: Callable[[], str], data: Callable[[formats.Format], IO[bytes]]
+) -> Response:
     """Answer in the chosen representation with Vary, Link and Content-Location headers."""
     if choice.fmt is None:
         response = Response(html(), mimetype="text/html")
@@ -111,13 +112,13 @@ def negotiated(path: str, choice: Choice, html: Callable[[], str],
         spool = data(choice.fmt)
         size = spool.seek(0, 2)
         spool.seek(0)
-        response = Response(_chunks(spool), mimetype=choice.fmt.media_type,
-                            direct_passthrough=True)
+        response = Response(_chunks(spool), mimetype=choice.fmt.media_type, direct_passthrough=True)
         response.content_length = size
     response.vary.add("Accept")
     links = [f'<{path}.{HTML_SUFFIX}>; rel="alternate"; type="text/html"']
-    links += [f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"'
-              for f in RDF_FORMATS]
+    links += [
+        f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS
+    ]
     response.headers["Link"] = ", ".join(links)
     if choice.negotiated:
         response.headers["Content-Location"] = f"{path}.{choice.extension}"
@@ -136,8 +137,9 @@ def _spool() -> IO[bytes]:
     return tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX)  # noqa: SIM115 - streamed, closed
 
 
-def serialize(items: Iterator[pyoxigraph.Triple] | Iterator[pyoxigraph.Quad],
-              fmt: formats.Format) -> IO[bytes]:
+def serialize(
+    items: Iterator[pyoxigraph.Triple] | Iterator[pyoxigraph.Quad], fmt: formats.Format
+) -> IO[bytes]:
     spool = _spool()
     prefixes = d.PREFIXES if fmt.name in ("turtle", "trig", "rdfxml") else None
     pyoxigraph.serialize(items, spool, fmt.oxigraph, prefixes=prefixes)
@@ -145,6 +147,7 @@ def serialize(items: Iterator[pyoxigraph.Triple] | Iterator[pyoxigraph.Quad],
 
 
 # -- routes ----------------------------------------------------------------------------------
+
 
 @bp.route("/id/<path:rest>")
 def resource(rest: str) -> Response:
@@ -166,16 +169,24 @@ def dereference(local: str) -> Response:
         stem, suffix = split_suffix(local)
         iri = ctx.iri_for_path(stem)
         if suffix is None or not _known(ctx, iri):
-            raise APIError(404, f"this dataset knows nothing about <{ctx.iri_for_path(local)}>",
-                           "Browse from / or search for an entity by name at /search.")
+            raise APIError(
+                404,
+                f"this dataset knows nothing about <{ctx.iri_for_path(local)}>",
+                "Browse from / or search for an entity by name at /search.",
+            )
         local = stem
     choice = choose(suffix)
     path = request.script_root + "/" + local
     if ctx.is_graph(iri):
-        return negotiated(path, choice, lambda: graph_page(ctx, iri),
-                          lambda fmt: graph_data(ctx, iri, fmt))
-    return negotiated(path, choice, lambda: resource_page(ctx, iri),
-                      lambda fmt: serialize(d.triples_of(ctx, iri), fmt))
+        return negotiated(
+            path, choice, lambda: graph_page(ctx, iri), lambda fmt: graph_data(ctx, iri, fmt)
+        )
+    return negotiated(
+        path,
+        choice,
+        lambda: resource_page(ctx, iri),
+        lambda fmt: serialize(d.triples_of(ctx, iri), fmt),
+    )
 
 
 def _known(ctx: d.Context, iri: str) -> bool:
@@ -194,8 +205,11 @@ def ontology() -> Response:
 @bp.route("/ontology.<ext>")
 def ontology_suffixed(ext: str) -> Response:
     if ext not in suffixes():
-        raise APIError(404, f"no ontology document with the suffix .{ext}",
-                       f"Use one of: {', '.join('.' + s for s in suffixes())}.")
+        raise APIError(
+            404,
+            f"no ontology document with the suffix .{ext}",
+            f"Use one of: {', '.join('.' + s for s in suffixes())}.",
+        )
     return ontology_document(ext)
 
 
@@ -207,8 +221,13 @@ def ontology_document(suffix: str | None) -> Response:
 
     def html() -> str:
         doc = ontology_doc.cached_document(ctx.store)
-        return render_template("ontology.html", doc=doc, iri=str(NKG_ONTOLOGY),
-                               namespace=str(NKG), alternates=alternates("/ontology"))
+        return render_template(
+            "ontology.html",
+            doc=doc,
+            iri=str(NKG_ONTOLOGY),
+            namespace=str(NKG),
+            alternates=alternates("/ontology"),
+        )
 
     return negotiated(request.script_root + "/ontology", choose(suffix), html, data)
 
@@ -219,38 +238,67 @@ def alternates(path: str) -> list[tuple[str, str]]:
 
 
 def _local_path(ctx: d.Context, iri: str) -> str:
-    return iri[len(ctx.base):] if iri.startswith(ctx.base) else iri
+    return iri[len(ctx.base) :] if iri.startswith(ctx.base) else iri
 
 
 # -- documents -------------------------------------------------------------------------------
+
 
 def graph_data(ctx: d.Context, iri: str, fmt: formats.Format) -> IO[bytes]:
     name = d.node(iri)
     if fmt.holds_quads:
         return serialize(ctx.store.quads_for_pattern(None, None, None, name), fmt)
     spool = _spool()
-    ctx.store.dump(spool, fmt.oxigraph, from_graph=name,
-                   prefixes=d.PREFIXES if fmt.name != "ntriples" else None)
+    ctx.store.dump(
+        spool,
+        fmt.oxigraph,
+        from_graph=name,
+        prefixes=d.PREFIXES if fmt.name != "ntriples" else None,
+    )
     return spool
 
 
 def graph_page(ctx: d.Context, iri: str) -> str:
     page = page_arg()
-    total = int(next(iter(ctx.store.query(
-        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")))["n"].value)
-    triples = int(next(iter(ctx.store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")))["n"].value)
+    total = int(
+        next(
+            iter(
+                ctx.store.query(
+                    f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+                )
+            )
+        )["n"].value
+    )
+    triples = int(
+        next(
+            iter(
+                ctx.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+            )
+        )["n"].value
+    )
     rows = ctx.store.query(
         f"SELECT DISTINCT ?s WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} ORDER BY ?s "
-        f"LIMIT {d.PAGE_SIZE} OFFSET {(page - 1) * d.PAGE_SIZE}")
+        f"LIMIT {d.PAGE_SIZE} OFFSET {(page - 1) * d.PAGE_SIZE}"
+    )
     subjects = [d.term_value(ctx, row["s"]) for row in rows]
-    articles = [row["a"].value for row in ctx.store.query(
-        f"SELECT ?a WHERE {{ GRAPH <{iri}> {{ ?a a <{NKG.Article}> }} }}")]
+    articles = [
+        row["a"].value
+        for row in ctx.store.query(
+            f"SELECT ?a WHERE {{ GRAPH <{iri}> {{ ?a a <{NKG.Article}> }} }}"
+        )
+    ]
     return render_template(
-        "graph.html", iri=iri, label=d.compact(iri) if not articles else ctx.label(articles[0]),
+        "graph.html",
+        iri=iri,
+        label=d.compact(iri) if not articles else ctx.label(articles[0]),
         articles=[d.Value(ctx.label(a), ctx.href(a), a) for a in articles],
-        subjects=subjects, total=total, triples=triples, page=page, pages=d.pages(total),
-        alternates=alternates("/" + _local_path(ctx, iri)))
+        subjects=subjects,
+        total=total,
+        triples=triples,
+        page=page,
+        pages=d.pages(total),
+        alternates=alternates("/" + _local_path(ctx, iri)),
+    )
 
 
 def resource_page(ctx: d.Context, iri: str) -> str:
@@ -265,13 +313,24 @@ def resource_page(ctx: d.Context, iri: str) -> str:
         own_evidence = [itself]
     skip = {d.RDFS + "label", d.SKOS + "altLabel", d.RDF_TYPE}
     return render_template(
-        "resource.html", iri=iri, label=ctx.label(iri),
+        "resource.html",
+        iri=iri,
+        label=ctx.label(iri),
         types=[d.Value(ctx.label(t), ctx.href(t), t) for t in types],
         aliases=sorted({o.value for o in ctx.objects(iri, d.SKOS + "altLabel")}),
-        wikidata=d.wikidata_links(ctx, iri), properties=d.properties(ctx, iri, skip),
-        evidence=own_evidence, facts=facts, fact_total=fact_total, fact_page=fact_page,
-        fact_pages=d.pages(fact_total), incoming=links, incoming_total=total, page=page,
-        pages=d.pages(total), alternates=alternates("/" + _local_path(ctx, iri)))
+        wikidata=d.wikidata_links(ctx, iri),
+        properties=d.properties(ctx, iri, skip),
+        evidence=own_evidence,
+        facts=facts,
+        fact_total=fact_total,
+        fact_page=fact_page,
+        fact_pages=d.pages(fact_total),
+        incoming=links,
+        incoming_total=total,
+        page=page,
+        pages=d.pages(total),
+        alternates=alternates("/" + _local_path(ctx, iri)),
+    )
 
 
 def _int(term: pyoxigraph.Term) -> int:
@@ -288,8 +347,9 @@ def article_page(ctx: d.Context, iri: str) -> str:
               ?span <{NIF.referenceContext}> {article} ; <{NIF.beginIndex}> ?b ;
                     <{NIF.endIndex}> ?e ; <{ITSRDF.taIdentRef}> ?entity }}"""):
         entity = row["entity"].value
-        marks.append(Mark(_int(row["b"]), _int(row["e"]), "mention", ctx.href(entity),
-                          ctx.label(entity)))
+        marks.append(
+            Mark(_int(row["b"]), _int(row["e"]), "mention", ctx.href(entity), ctx.label(entity))
+        )
     classes = " ".join(f"<{c}>" for c in d.FACT_CLASSES)
     found: dict[str, list[tuple[int, int]]] = {}
     kinds: dict[str, str] = {}
@@ -314,23 +374,38 @@ def article_page(ctx: d.Context, iri: str) -> str:
     listed: dict[str, list[dict[str, object]]] = {kind: [] for kind in d.FACT_CLASSES}
     for fact, spans in sorted(found.items(), key=lambda item: min(item[1])):
         begin = min(spans)[0]
-        row = {"value": d.Value(ctx.label(fact), ctx.href(fact), fact), "anchor": f"o-{begin}",
-               "date": ctx.value(fact, str(NKG.date)), "type": None, "speaker": None}
+        row = {
+            "value": d.Value(ctx.label(fact), ctx.href(fact), fact),
+            "anchor": f"o-{begin}",
+            "date": ctx.value(fact, str(NKG.date)),
+            "type": None,
+            "speaker": None,
+        }
         if event_type := ctx.value(fact, str(NKG.eventType)):
             row["type"] = d.Value(ctx.label(event_type), ctx.href(event_type), event_type)
         if speaker := ctx.value(fact, str(NKG.speaker)):
             row["speaker"] = d.Value(ctx.label(speaker), ctx.href(speaker), speaker)
         listed[kinds[fact]].append(row)
     url = ctx.value(iri, str(SCHEMA.url))
-    graphs = [row["g"].value for row in ctx.store.query(
-        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {article} a <{NKG.Article}> }} }}")]
+    graphs = [
+        row["g"].value
+        for row in ctx.store.query(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {article} a <{NKG.Article}> }} }}"
+        )
+    ]
     return render_template(
-        "article.html", iri=iri, label=ctx.label(iri), text=highlight(text, marks, notes.values()),
+        "article.html",
+        iri=iri,
+        label=ctx.label(iri),
+        text=highlight(text, marks, notes.values()),
         date=ctx.value(iri, str(SCHEMA.datePublished)),
         authors=[o.value for o in ctx.objects(iri, str(SCHEMA.author))],
-        publisher=ctx.value(iri, str(SCHEMA.publisher)), url=url,
+        publisher=ctx.value(iri, str(SCHEMA.publisher)),
+        url=url,
         graphs=[d.Value(d.compact(g), ctx.href(g), g) for g in graphs],
         mentions=sum(m.kind == "mention" for m in marks),
-        events=listed[str(NKG.Event)], statements=listed[str(NKG.Statement)],
+        events=listed[str(NKG.Event)],
+        statements=listed[str(NKG.Statement)],
         memberships=listed[str(NKG.Membership)],
-        alternates=alternates("/" + _local_path(ctx, iri)))
+        alternates=alternates("/" + _local_path(ctx, iri)),
+    )

@@ -45,9 +45,13 @@ class Document:
 
 
 RELATIONS = (
-    ("subclass of", RDFS.subClassOf), ("subproperty of", RDFS.subPropertyOf),
-    ("domain", RDFS.domain), ("range", RDFS.range), ("inverse of", OWL.inverseOf),
-    ("close match", SKOS.closeMatch), ("in scheme", SKOS.inScheme),
+    ("subclass of", RDFS.subClassOf),
+    ("subproperty of", RDFS.subPropertyOf),
+    ("domain", RDFS.domain),
+    ("range", RDFS.range),
+    ("inverse of", OWL.inverseOf),
+    ("close match", SKOS.closeMatch),
+    ("in scheme", SKOS.inScheme),
 )
 
 
@@ -68,37 +72,57 @@ def _links(graph: Graph, value: Node) -> list[Link]:
         return []
     iri = str(value)
     if iri.startswith(str(NKG)):
-        local = iri[len(str(NKG)):]
+        local = iri[len(str(NKG)) :]
         return [Link(_text(graph, value, RDFS.label) or local, "#" + local)]
     return [Link(d.compact(iri), iri)]
 
 
 def _term(graph: Graph, subject: URIRef) -> Term:
-    local = str(subject)[len(str(NKG)):]
+    local = str(subject)[len(str(NKG)) :]
     kinds = sorted(d.compact(str(t)) for t in graph.objects(subject, RDF.type))
     relations = []
     for name, predicate in RELATIONS:
-        links = [link for value in graph.objects(subject, predicate)
-                 for link in _links(graph, value)]
+        links = [
+            link for value in graph.objects(subject, predicate) for link in _links(graph, value)
+        ]
         if links:
             relations.append((name, sorted(links, key=lambda link: link.text.casefold())))
-    return Term(local, str(subject), _text(graph, subject, RDFS.label, SKOS.prefLabel) or local,
-                _text(graph, subject, SKOS.definition, RDFS.comment), kinds, relations)
+    return Term(
+        local,
+        str(subject),
+        _text(graph, subject, RDFS.label, SKOS.prefLabel) or local,
+        _text(graph, subject, SKOS.definition, RDFS.comment),
+        kinds,
+        relations,
+    )
 
 
 def document(graph: Graph) -> Document:
     """Classes, properties and event types of the ontology graph, each sorted by label."""
-    ours = sorted({s for s in graph.subjects() if isinstance(s, URIRef)
-                   and str(s).startswith(str(NKG))}, key=str)
-    sections: dict[str, list[Term]] = {"Classes": [], "Object properties": [],
-                                       "Datatype properties": [], "Event types": [],
-                                       "Other terms": []}
+    ours = sorted(
+        {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(str(NKG))},
+        key=str,
+    )
+    sections: dict[str, list[Term]] = {
+        "Classes": [],
+        "Object properties": [],
+        "Datatype properties": [],
+        "Event types": [],
+        "Other terms": [],
+    }
     for subject in ours:
         types = set(graph.objects(subject, RDF.type))
-        section = ("Classes" if OWL.Class in types else
-                   "Object properties" if OWL.ObjectProperty in types else
-                   "Datatype properties" if OWL.DatatypeProperty in types else
-                   "Event types" if SKOS.Concept in types else "Other terms")
+        section = (
+            "Classes"
+            if OWL.Class in types
+            else "Object properties"
+            if OWL.ObjectProperty in types
+            else "Datatype properties"
+            if OWL.DatatypeProperty in types
+            else "Event types"
+            if SKOS.Concept in types
+            else "Other terms"
+        )
         sections[section].append(_term(graph, subject))
     for terms in sections.values():
         terms.sort(key=lambda t: t.label.casefold())
@@ -109,7 +133,8 @@ def document(graph: Graph) -> Document:
         description=_text(graph, head, URIRef("http://purl.org/dc/terms/description")),
         version=_text(graph, head, OWL.versionInfo),
         license=str(graph.value(head, URIRef("http://purl.org/dc/terms/license")) or ""),
-        sections=[(name, terms) for name, terms in sections.items() if terms])
+        sections=[(name, terms) for name, terms in sections.items() if terms],
+    )
 
 
 def triples(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
@@ -118,8 +143,12 @@ def triples(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
     name = pyoxigraph.NamedNode(str(NKG_ONTOLOGY))
     if store.contains_named_graph(name):
         return [quad.triple for quad in store.quads_for_pattern(None, None, None, name)]
-    return [quad.triple for quad in pyoxigraph.parse(
-        path=str(validation.ONTOLOGY_PATH), format=pyoxigraph.RdfFormat.TURTLE)]
+    return [
+        quad.triple
+        for quad in pyoxigraph.parse(
+            path=str(validation.ONTOLOGY_PATH), format=pyoxigraph.RdfFormat.TURTLE
+        )
+    ]
 
 
 def load(store: pyoxigraph.Store) -> Graph:

@@ -10,6 +10,7 @@ from newskg.backends.versions import count_classes
 
 bp = Blueprint("pages", __name__)
 
+
 def class_counts(store: pyoxigraph.Store) -> list[tuple[str, int]]:
     return list(count_classes(store).items())
 
@@ -28,9 +29,15 @@ def home() -> str:
 
 
 #: The list page of each counted class (src/newskg/web/browse.py).
-LIST_OF = {"Actor": "actors", "Organization": "organizations", "Place": "places",
-           "Event": "events", "Statement": "statements", "Membership": "memberships",
-           "Article": "articles"}
+LIST_OF = {
+    "Actor": "actors",
+    "Organization": "organizations",
+    "Place": "places",
+    "Event": "events",
+    "Statement": "statements",
+    "Membership": "memberships",
+    "Article": "articles",
+}
 LATEST = 5
 
 
@@ -41,8 +48,7 @@ def browse_context() -> dict[str, object]:
 
     ctx = context()
     latest = browse.sort_rows(browse.rows(browse.LISTINGS["articles"]), "date", True)[:LATEST]
-    return {"lists": LIST_OF,
-            "latest": [(row, ctx.href(row.iri)) for row in latest]}
+    return {"lists": LIST_OF, "latest": [(row, ctx.href(row.iri)) for row in latest]}
 
 
 @bp.route("/healthz")

@@ -133,27 +133,32 @@ def completions() -> dict[str, Any]:
         store.load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
     owl, rdfs, rdf = PREFIXES["owl"], PREFIXES["rdfs"], PREFIXES["rdf"]
     sh = "http://www.w3.org/ns/shacl#"
-    classes = _iris(store, f"""
+    classes = _iris(
+        store,
+        f"""
         SELECT ?c WHERE {{
           {{ ?c a <{owl}Class> }} UNION {{ ?c a <{rdfs}Class> }}
           UNION {{ ?shape <{sh}targetClass>|<{sh}class> ?c }}
           UNION {{ ?p <{rdfs}range> ?c FILTER(?c != <{rdfs}Literal>
-                   && !STRSTARTS(STR(?c), "{PREFIXES['xsd']}")) }}
-          UNION {{ ?x a ?c FILTER(STRSTARTS(STR(?c), "{PREFIXES['skos']}")) }}
-        }}""")
-    properties = _iris(store, f"""
+                   && !STRSTARTS(STR(?c), "{PREFIXES["xsd"]}")) }}
+          UNION {{ ?x a ?c FILTER(STRSTARTS(STR(?c), "{PREFIXES["skos"]}")) }}
+        }}""",
+    )
+    properties = _iris(
+        store,
+        f"""
         SELECT ?p WHERE {{
           {{ ?p a <{owl}ObjectProperty> }} UNION {{ ?p a <{owl}DatatypeProperty> }}
           UNION {{ ?shape <{sh}path> ?p }}
           UNION {{ ?x ?p ?y FILTER(!STRSTARTS(STR(?p), "{sh}")
                    && ?p NOT IN (<{rdf}first>, <{rdf}rest>)) }}
-        }}""")
+        }}""",
+    )
     return {"prefixes": dict(PREFIXES), "classes": classes, "properties": properties}
 
 
 def _iris(store: pyoxigraph.Store, query: str) -> list[str]:
-    found = {row[0].value for row in store.query(query)
-             if isinstance(row[0], pyoxigraph.NamedNode)}
+    found = {row[0].value for row in store.query(query) if isinstance(row[0], pyoxigraph.NamedNode)}
     return sorted(found)
 
 
@@ -184,8 +189,11 @@ def query_page_context() -> dict[str, Any]:
     if name is not None:
         selected = next((ex for ex in examples if ex.name == name), None)
         if selected is None:
-            raise APIError(404, f"there is no example query named {name!r}",
-                           "The query page at /sparql lists the examples.")
+            raise APIError(
+                404,
+                f"there is no example query named {name!r}",
+                "The query page at /sparql lists the examples.",
+            )
     endpoint = url_for("sparql.endpoint")
     query = selected.query if selected else DEFAULT_QUERY
     plain = request.args.get("ui") == "plain"

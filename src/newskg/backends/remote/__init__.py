@@ -1,7 +1,8 @@
 """A store on an existing triple store: ``--store sparql+http://host:port/path/``.
 
 Versions are still built, validated and published locally, in a *staging directory* laid out
-as any store directory (:mod:`newskg.backends.versions`); :func:`after_publish`, called by every publish
+as any store directory (:mod:`newskg.backends.versions`); :func:`after_publish`, called by every
+publish
 path right after ``current`` moves, then *pushes* the published version to the remote through
 the SPARQL 1.1 Graph Store HTTP Protocol: each named graph that changed since the last push
 is PUT (N-Triples), graphs the version no longer has are DELETEd, and the version marker
@@ -32,9 +33,11 @@ digest per graph) and, during a push, which graphs are in flux, so an interrupte
 completed by the next one.
 
 The package's modules: :mod:`~newskg.backends.remote.target` (the store URL),
-:mod:`~newskg.backends.remote.client` (HTTP to the remote), :mod:`~newskg.backends.remote.marker` (the version
+:mod:`~newskg.backends.remote.client` (HTTP to the remote), :mod:`~newskg.backends.remote.marker`
+(the version
 marker), :mod:`~newskg.backends.remote.published` (reading the published version),
-:mod:`~newskg.backends.remote.staging` (the staging directory) and :mod:`~newskg.backends.remote.pushing`
+:mod:`~newskg.backends.remote.staging` (the staging directory) and
+:mod:`~newskg.backends.remote.pushing`
 (pushing a version); their public names are importable from ``newskg.backends.remote`` itself.
 """
 
@@ -80,10 +83,44 @@ from newskg.backends.remote.staging import PUSHED, RECORD, local_store
 from newskg.backends.remote.target import PARAMETERS, SCHEMES, Target, is_remote
 
 __all__ = [
-    "ANY_ANSWER", "Body", "CHUNK", "CONNECT_SECONDS", "Client", "DCT", "DEFAULT_BASE",
-    "MARKER_PATH", "MARKER_QUERY", "MARKER_SECONDS", "NTRIPLES", "OWL", "PARAMETERS", "PUSHED",
-    "PUSH_SECONDS", "PushError", "PushReport", "RDF_TYPE", "RECORD", "RESULTS_JSON", "RemoteError",
-    "RemoteStore", "RemoteTimeout", "RemoteVersion", "SCHEMES", "SPOOL_BYTES", "Target", "VOID",
-    "XSD", "after_publish", "connect", "graph_digest", "graph_digests", "is_remote", "local_store",
-    "marker_triples", "open_published", "parse_results", "push", "push_published",
+    "ANY_ANSWER",
+    "Body",
+    "CHUNK",
+    "CONNECT_SECONDS",
+    "Client",
+    "DCT",
+    "DEFAULT_BASE",
+    "MARKER_PATH",
+    "MARKER_QUERY",
+    "MARKER_SECONDS",
+    "NTRIPLES",
+    "OWL",
+    "PARAMETERS",
+    "PUSHED",
+    "PUSH_SECONDS",
+    "PushError",
+    "PushReport",
+    "RDF_TYPE",
+    "RECORD",
+    "RESULTS_JSON",
+    "RemoteError",
+    "RemoteStore",
+    "RemoteTimeout",
+    "RemoteVersion",
+    "SCHEMES",
+    "SPOOL_BYTES",
+    "Target",
+    "VOID",
+    "XSD",
+    "after_publish",
+    "connect",
+    "graph_digest",
+    "graph_digests",
+    "is_remote",
+    "local_store",
+    "marker_triples",
+    "open_published",
+    "parse_results",
+    "push",
+    "push_published",
 ]

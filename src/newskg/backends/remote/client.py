@@ -47,8 +47,15 @@ class Client:
     """HTTP to one remote store: SPARQL queries and Graph Store Protocol requests, each with
     a time limit, errors raised as :class:`RemoteError` that say what to fix."""
 
-    def __init__(self, target: Target, *, user: str = "", password: str = "", token: str = "",
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        target: Target,
+        *,
+        user: str = "",
+        password: str = "",
+        token: str = "",
+        timeout: float = 30.0,
+    ) -> None:
         self.target = target
         self.timeout = timeout
         self.auth: AuthBase | None = None
@@ -68,12 +75,21 @@ class Client:
             session.headers["User-Agent"] = "newskg"
         return session
 
-    def request(self, method: str, url: str, *, what: str, ok: Iterable[int] = (200,),
-                timeout: float | None = None, **kwargs: Any) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        ok: Iterable[int] = (200,),
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
         seconds = self.timeout if timeout is None else timeout
         try:
-            response = self.session.request(method, url, timeout=(CONNECT_SECONDS, seconds),
-                                            **kwargs)
+            response = self.session.request(
+                method, url, timeout=(CONNECT_SECONDS, seconds), **kwargs
+            )
         except requests.Timeout as exc:
             if isinstance(exc, requests.ConnectTimeout):
                 raise _unreachable(url, what, exc) from exc
@@ -88,26 +104,53 @@ class Client:
         return response
 
     # SPARQL Protocol
-    def query(self, query: str, *, union: bool, default_graphs: Iterable[str] = (),
-              named_graphs: Iterable[str] = (), accept: str = ANY_ANSWER,
-              timeout: float | None = None) -> requests.Response:
+    def query(
+        self,
+        query: str,
+        *,
+        union: bool,
+        default_graphs: Iterable[str] = (),
+        named_graphs: Iterable[str] = (),
+        accept: str = ANY_ANSWER,
+        timeout: float | None = None,
+    ) -> requests.Response:
         """POST ``query`` (form-encoded, which every store accepts); the response streams.
         ``union`` asks for the union default graph with the URL's ``union`` parameter."""
         defaults, named = list(default_graphs), list(named_graphs)
-        params = [(self.target.union_param, "")] if (
-            union and self.target.union_param and not defaults) else []
-        data = [("query", query), *(("default-graph-uri", g) for g in defaults),
-                *(("named-graph-uri", g) for g in named)]
-        return self.request("POST", self.target.query_url, what="a SPARQL query", params=params,
-                            data=data, headers={"Accept": accept}, stream=True,
-                            timeout=timeout)
+        params = (
+            [(self.target.union_param, "")]
+            if (union and self.target.union_param and not defaults)
+            else []
+        )
+        data = [
+            ("query", query),
+            *(("default-graph-uri", g) for g in defaults),
+            *(("named-graph-uri", g) for g in named),
+        ]
+        return self.request(
+            "POST",
+            self.target.query_url,
+            what="a SPARQL query",
+            params=params,
+            data=data,
+            headers={"Accept": accept},
+            stream=True,
+            timeout=timeout,
+        )
 
     # Graph Store Protocol
     def get_graph(self, iri: str, out: IO[bytes], timeout: float | None = None) -> bool:
         """Write graph ``iri`` as N-Triples into ``out``; False when the remote lacks it."""
-        response = self.request("GET", self.target.gsp_url, what=f"reading graph <{iri}>",
-                                ok=(200, 404), params={"graph": iri},
-                                headers={"Accept": NTRIPLES}, stream=True, timeout=timeout)
+        response = self.request(
+            "GET",
+            self.target.gsp_url,
+            what=f"reading graph <{iri}>",
+            ok=(200, 404),
+            params={"graph": iri},
+            headers={"Accept": NTRIPLES},
+            stream=True,
+            timeout=timeout,
+        )
         with response:
             if response.status_code == 404:
                 return False
@@ -118,22 +161,39 @@ class Client:
         return True
 
     def put_graph(self, iri: str, body: IO[bytes] | bytes) -> None:
-        self.request("PUT", self.target.gsp_url, what=f"writing graph <{iri}>",
-                     ok=(200, 201, 204), params={"graph": iri}, data=body,
-                     headers={"Content-Type": NTRIPLES}, timeout=PUSH_SECONDS).close()
+        self.request(
+            "PUT",
+            self.target.gsp_url,
+            what=f"writing graph <{iri}>",
+            ok=(200, 201, 204),
+            params={"graph": iri},
+            data=body,
+            headers={"Content-Type": NTRIPLES},
+            timeout=PUSH_SECONDS,
+        ).close()
 
     def delete_graph(self, iri: str) -> None:
-        self.request("DELETE", self.target.gsp_url, what=f"deleting graph <{iri}>",
-                     ok=(200, 202, 204, 404), params={"graph": iri},
-                     timeout=PUSH_SECONDS).close()
+        self.request(
+            "DELETE",
+            self.target.gsp_url,
+            what=f"deleting graph <{iri}>",
+            ok=(200, 202, 204, 404),
+            params={"graph": iri},
+            timeout=PUSH_SECONDS,
+        ).close()
 
     # the version marker
     def published(self) -> RemoteVersion | None:
         """The version the remote's marker names, or None when it has none."""
-        response = self.query(MARKER_QUERY, union=False, accept=RESULTS_JSON,
-                              timeout=min(self.timeout, MARKER_SECONDS))
-        rows = list(parse_results(response, RESULTS_JSON, time.monotonic() + MARKER_SECONDS,
-                                  MARKER_SECONDS))
+        response = self.query(
+            MARKER_QUERY,
+            union=False,
+            accept=RESULTS_JSON,
+            timeout=min(self.timeout, MARKER_SECONDS),
+        )
+        rows = list(
+            parse_results(response, RESULTS_JSON, time.monotonic() + MARKER_SECONDS, MARKER_SECONDS)
+        )
         if not rows:
             return None
         row = rows[0]
@@ -143,10 +203,14 @@ class Client:
             stamp = None
         version = row["version"].value
         triples = row["triples"]
-        return RemoteVersion(version, self.target.staging / store.VERSIONS / version,
-                             base_iri=row["base"].value, modified=stamp,
-                             marker=row["g"].value,
-                             triples=int(triples.value) if triples is not None else 0)
+        return RemoteVersion(
+            version,
+            self.target.staging / store.VERSIONS / version,
+            base_iri=row["base"].value,
+            modified=stamp,
+            marker=row["g"].value,
+            triples=int(triples.value) if triples is not None else 0,
+        )
 
     def marker_parts(self, marker: str) -> list[str]:
         """The graphs a marker lists (``dct:hasPart``), sorted."""
@@ -154,9 +218,11 @@ class Client:
             if not self.get_graph(marker, spool):
                 return []
             spool.seek(0)
-            return sorted(quad.object.value for quad in pyoxigraph.parse(
-                spool, pyoxigraph.RdfFormat.N_TRIPLES)
-                if quad.predicate.value == DCT + "hasPart")
+            return sorted(
+                quad.object.value
+                for quad in pyoxigraph.parse(spool, pyoxigraph.RdfFormat.N_TRIPLES)
+                if quad.predicate.value == DCT + "hasPart"
+            )
 
 
 def _reason(exc: BaseException) -> str:
@@ -170,9 +236,11 @@ def _reason(exc: BaseException) -> str:
 
 
 def _unreachable(url: str, what: str, exc: Exception) -> RemoteError:
-    return RemoteError(f"cannot reach the triple store at {url} ({what}): {_reason(exc)}",
-                       "Check that it is running and that the store URL and its query= / gsp= "
-                       "parameters name its endpoints.")
+    return RemoteError(
+        f"cannot reach the triple store at {url} ({what}): {_reason(exc)}",
+        "Check that it is running and that the store URL and its query= / gsp= "
+        "parameters name its endpoints.",
+    )
 
 
 def _refused(response: requests.Response, what: str) -> RemoteError:
@@ -183,16 +251,23 @@ def _refused(response: requests.Response, what: str) -> RemoteError:
         text = ""
     said = f"the triple store answered {what} with HTTP {status}" + (f": {text}" if text else "")
     if status in (401, 403):
-        return RemoteError(said, "Set NEWSKG_REMOTE_USER and NEWSKG_REMOTE_PASSWORD (add "
-                                 "auth=digest to the store URL for Virtuoso) or "
-                                 "NEWSKG_REMOTE_TOKEN; writing needs a user allowed to update "
-                                 "(Virtuoso: the SPARQL_UPDATE role).")
+        return RemoteError(
+            said,
+            "Set NEWSKG_REMOTE_USER and NEWSKG_REMOTE_PASSWORD (add "
+            "auth=digest to the store URL for Virtuoso) or "
+            "NEWSKG_REMOTE_TOKEN; writing needs a user allowed to update "
+            "(Virtuoso: the SPARQL_UPDATE role).",
+        )
     if status in (404, 405):
-        return RemoteError(said, "Check the store URL's query= and gsp= parameters: they must "
-                                 "name the store's SPARQL and Graph Store Protocol endpoints.")
+        return RemoteError(
+            said,
+            "Check the store URL's query= and gsp= parameters: they must "
+            "name the store's SPARQL and Graph Store Protocol endpoints.",
+        )
     if status == 400:
-        return RemoteError(said, "The triple store refused the request; the message above is "
-                                 "its own.", status=400)
+        return RemoteError(
+            said, "The triple store refused the request; the message above is its own.", status=400
+        )
     return RemoteError(said, "See the triple store's log.")
 
 
@@ -221,9 +296,11 @@ class Body(io.RawIOBase):
         except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
             raise RemoteTimeout(self.seconds) from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise RemoteError(f"the connection to the triple store broke while reading its "
-                              f"answer: {exc}", "Try again; see the triple store's log.") from exc
-        buffer[:len(data)] = data
+            raise RemoteError(
+                f"the connection to the triple store broke while reading its answer: {exc}",
+                "Try again; see the triple store's log.",
+            ) from exc
+        buffer[: len(data)] = data
         return len(data)
 
 
@@ -242,8 +319,9 @@ def _media_type(response: requests.Response) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
-def parse_results(response: requests.Response, expected: str, deadline: float, seconds: float
-                  ) -> Any:
+def parse_results(
+    response: requests.Response, expected: str, deadline: float, seconds: float
+) -> Any:
     """The response parsed by pyoxigraph: ``QuerySolutions`` / ``QueryBoolean`` for a
     results format, an iterator of ``Triple`` for an RDF one."""
     media_type = _media_type(response) or expected
@@ -255,14 +333,17 @@ def parse_results(response: requests.Response, expected: str, deadline: float, s
             return pyoxigraph.parse_query_results(body, results_format)
     except SyntaxError as exc:
         body.close()
-        raise RemoteError(f"the triple store's answer is not valid {media_type} ({exc})",
-                          "It may have stopped the query at its own time limit; see its "
-                          "log.") from exc
+        raise RemoteError(
+            f"the triple store's answer is not valid {media_type} ({exc})",
+            "It may have stopped the query at its own time limit; see its log.",
+        ) from exc
     if rdf_format is None:
         body.close()
-        raise RemoteError(f"the triple store answered with {media_type!r}, which newskg cannot "
-                          "read", "Configure it to answer SPARQL JSON results and N-Triples "
-                          "(every SPARQL 1.1 store can).")
+        raise RemoteError(
+            f"the triple store answered with {media_type!r}, which newskg cannot read",
+            "Configure it to answer SPARQL JSON results and N-Triples "
+            "(every SPARQL 1.1 store can).",
+        )
     return (quad.triple for quad in pyoxigraph.parse(body, rdf_format))
 
 
@@ -270,6 +351,10 @@ def connect(store_setting: str, config: Mapping[str, Any] | None = None) -> Clie
     """A client for a remote store URL; credentials and the time limit from ``config`` (a
     resolved settings mapping), else from the environment and the defaults."""
     values = settings.resolve(config)
-    return Client(Target.parse(store_setting), user=str(values["REMOTE_USER"]),
-                  password=str(values["REMOTE_PASSWORD"]), token=str(values["REMOTE_TOKEN"]),
-                  timeout=float(values["QUERY_TIMEOUT"]))
+    return Client(
+        Target.parse(store_setting),
+        user=str(values["REMOTE_USER"]),
+        password=str(values["REMOTE_PASSWORD"]),
+        token=str(values["REMOTE_TOKEN"]),
+        timeout=float(values["QUERY_TIMEOUT"]),
+    )

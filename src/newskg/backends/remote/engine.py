@@ -53,7 +53,9 @@ from newskg.sparql.solutions import writer
 from newskg.web.http.errors import APIError, error_response
 
 log = logging.getLogger(__name__)
-STORE_EXTENSION = "newskg.backends.versions"  # the key newskg.backends.local keeps the published store under
+STORE_EXTENSION = (
+    "newskg.backends.versions"  # the key newskg.backends.local keeps the published store under
+)
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 NKG_EVIDENCE = "https://w3id.org/newskg/ontology#evidence"
@@ -69,8 +71,7 @@ _parsing: ThreadPoolExecutor | None = None
 class RemotePublishedStore:
     """The version a remote store's marker names, and a :class:`RemoteStore` to read it."""
 
-    def __init__(self, store_setting: str, config: dict[str, Any], check_interval: float
-                 ) -> None:
+    def __init__(self, store_setting: str, config: dict[str, Any], check_interval: float) -> None:
         self.client = remote.connect(store_setting, config)
         self.store_setting = store_setting
         # Dumps written by `newskg build` / `newskg dump` for this remote live here.
@@ -99,9 +100,12 @@ class RemotePublishedStore:
                 raise self._failure
             if self._version is None or self._store is None:
                 raise APIError(
-                    503, "no published dataset: the triple store holds no newskg version",
+                    503,
+                    "no published dataset: the triple store holds no newskg version",
                     f"Publish one with `newskg build --store {self.store_setting}`; this "
-                    "server picks it up by itself.", headers={"Retry-After": "10"})
+                    "server picks it up by itself.",
+                    headers={"Retry-After": "10"},
+                )
             return self._version, self._store
 
     def _refresh(self) -> None:
@@ -127,7 +131,8 @@ def init_app(app: Flask, check_interval: float) -> None:
     if _parsing is None:
         _parsing = _deep_stack_thread()
     app.extensions[STORE_EXTENSION] = RemotePublishedStore(
-        str(app.config["STORE"]), dict(app.config), check_interval)
+        str(app.config["STORE"]), dict(app.config), check_interval
+    )
     app.register_error_handler(RemoteError, _handle_remote_error)
 
 
@@ -176,6 +181,7 @@ def serving_remote() -> RemotePublishedStore | None:
 
 # --- queries -----------------------------------------------------------------------------------
 
+
 class TooManyRows(Exception):
     pass
 
@@ -184,15 +190,17 @@ def query_kind(query: str) -> Kind:
     """What the query answers, from parsing it locally: the same 400 (line and column) as
     the local engine. pyoxigraph evaluates an ASK at once, even on an empty store, and this
     process cannot be stopped, so an ASK is parsed as the CONSTRUCT with the same pattern."""
-    form, start = next(((w, i) for w, i in words(query) if w not in {"PREFIX", "BASE"}),
-                       (None, 0))
-    text = query if form != "ASK" else query[:start] + ASK_AS + query[start + 3:]
+    form, start = next(((w, i) for w, i in words(query) if w not in {"PREFIX", "BASE"}), (None, 0))
+    text = query if form != "ASK" else query[:start] + ASK_AS + query[start + 3 :]
     try:
         kind = _parsed_kind(text)
     except SyntaxError as exc:
         message = str(exc) if form != "ASK" else _unshift(str(exc), query, start)
-        raise APIError(400, f"SPARQL syntax error: {message}",
-                       "Check the query near the position given (line:column).") from exc
+        raise APIError(
+            400,
+            f"SPARQL syntax error: {message}",
+            "Check the query near the position given (line:column).",
+        ) from exc
     return "boolean" if form == "ASK" else kind
 
 
@@ -210,7 +218,7 @@ def _unshift(message: str, query: str, start: int) -> str:
     ask_column = start - (query.rfind("\n", 0, start) + 1)
     if line == ask_line and column > ask_column + 3:
         column -= len(ASK_AS) - 3
-    return f"error at {line}:{column}:" + message[found.end():]
+    return f"error at {line}:{column}:" + message[found.end() :]
 
 
 def refuse_service(query: str) -> None:
@@ -221,15 +229,25 @@ def refuse_service(query: str) -> None:
     or an IRI is refused too; the README says so). The store must refuse SERVICE as well."""
     if names_service(query):
         raise APIError(
-            400, "SERVICE is not allowed: this endpoint never fetches anything from "
+            400,
+            "SERVICE is not allowed: this endpoint never fetches anything from "
             "elsewhere (on this server no query may contain the word SERVICE, even in a "
-            "string or an IRI)", "Remove the SERVICE clause and query the other endpoint "
+            "string or an IRI)",
+            "Remove the SERVICE clause and query the other endpoint "
             "directly; to match text containing that word, use a regular expression such as "
-            "\"servic[e]\".")
+            '"servic[e]".',
+        )
 
 
-def execute(query: str, dataset: DatasetSpec, *, results_format: Format | None,
-            graph_format: Format | None, timeout: float, max_rows: int) -> Answer:
+def execute(
+    query: str,
+    dataset: DatasetSpec,
+    *,
+    results_format: Format | None,
+    graph_format: Format | None,
+    timeout: float,
+    max_rows: int,
+) -> Answer:
     """Answer ``query`` from the remote store (see the module docstring); raises as
     :func:`newskg.sparql.engine.execute` does."""
     published = serving_remote()
@@ -246,8 +264,15 @@ def execute(query: str, dataset: DatasetSpec, *, results_format: Format | None,
         spent(time.monotonic() - started)  # charged to the client, as local query time is
 
 
-def _proxy(published: RemotePublishedStore, query: str, dataset: DatasetSpec, kind: Kind,
-           fmt: Format, timeout: float, max_rows: int) -> Answer:
+def _proxy(
+    published: RemotePublishedStore,
+    query: str,
+    dataset: DatasetSpec,
+    kind: Kind,
+    fmt: Format,
+    timeout: float,
+    max_rows: int,
+) -> Answer:
     deadline = time.monotonic() + timeout
     # The union is the default dataset; the query's own FROM wins over it, as locally.
     union = not dataset.default_graphs and "FROM" not in keywords(query)
@@ -256,14 +281,26 @@ def _proxy(published: RemotePublishedStore, query: str, dataset: DatasetSpec, ki
     os.unlink(path)  # gone when the response closes the file
     try:
         response = published.client.query(
-            query, union=union, default_graphs=dataset.default_graphs,
+            query,
+            union=union,
+            default_graphs=dataset.default_graphs,
             named_graphs=dataset.named_graphs,
-            accept=remote.NTRIPLES if kind == "graph" else remote.RESULTS_JSON, timeout=timeout)
+            accept=remote.NTRIPLES if kind == "graph" else remote.RESULTS_JSON,
+            timeout=timeout,
+        )
         with response:
             body = remote.Body(response, deadline, timeout)
-            rows = _write(kind, fmt, body, out, max_rows, published,
-                          describe=kind == "graph" and is_describe(query), deadline=deadline,
-                          timeout=timeout)
+            rows = _write(
+                kind,
+                fmt,
+                body,
+                out,
+                max_rows,
+                published,
+                describe=kind == "graph" and is_describe(query),
+                deadline=deadline,
+                timeout=timeout,
+            )
     except TooManyRows:
         out.close()
         raise too_many_rows(max_rows) from None
@@ -275,9 +312,11 @@ def _proxy(published: RemotePublishedStore, query: str, dataset: DatasetSpec, ki
         if time.monotonic() >= deadline:
             raise _api_error(remote.RemoteTimeout(timeout)) from exc
         log.warning("unreadable answer from the triple store: %s", exc)
-        raise APIError(502, f"the triple store's answer could not be read ({exc})",
-                       "It may have stopped the query at its own time limit; see its log."
-                       ) from exc
+        raise APIError(
+            502,
+            f"the triple store's answer could not be read ({exc})",
+            "It may have stopped the query at its own time limit; see its log.",
+        ) from exc
     except BaseException:
         out.close()
         raise
@@ -310,9 +349,18 @@ def _rdf_format(body: remote.Body) -> pyoxigraph.RdfFormat:
     return named or pyoxigraph.RdfFormat.N_TRIPLES
 
 
-def _write(kind: Kind, fmt: Format, body: remote.Body, out: IO[bytes], max_rows: int,
-           published: RemotePublishedStore, *, describe: bool, deadline: float,
-           timeout: float) -> int:
+def _write(
+    kind: Kind,
+    fmt: Format,
+    body: remote.Body,
+    out: IO[bytes],
+    max_rows: int,
+    published: RemotePublishedStore,
+    *,
+    describe: bool,
+    deadline: float,
+    timeout: float,
+) -> int:
     """Re-serialise the remote's answer into ``fmt``, counting rows; returns the count."""
     if kind == "boolean":
         answer = pyoxigraph.parse_query_results(body, _results_format(body))
@@ -326,8 +374,7 @@ def _write(kind: Kind, fmt: Format, body: remote.Body, out: IO[bytes], max_rows:
             rows.row([solution[v] for v in variables])
         rows.close()
         return rows.rows
-    triples = [quad.triple for quad in _capped(
-        pyoxigraph.parse(body, _rdf_format(body)), max_rows)]
+    triples = [quad.triple for quad in _capped(pyoxigraph.parse(body, _rdf_format(body)), max_rows)]
     if describe:
         triples += _context(published.client, triples, deadline, timeout)
         if len(triples) > max_rows:
@@ -336,22 +383,34 @@ def _write(kind: Kind, fmt: Format, body: remote.Body, out: IO[bytes], max_rows:
     return len(triples)
 
 
-def _context(client: remote.Client, triples: list[pyoxigraph.Triple], deadline: float,
-             timeout: float) -> list[pyoxigraph.Triple]:
+def _context(
+    client: remote.Client, triples: list[pyoxigraph.Triple], deadline: float, timeout: float
+) -> list[pyoxigraph.Triple]:
     """What a local DESCRIBE adds (see newskg.sparql.query_worker): the labels and types of what the
     described resources link to, and their evidence spans whole; a few batched queries."""
     described = {t.subject for t in triples}
-    linked = list(dict.fromkeys(
-        t.object for t in triples
-        if isinstance(t.object, pyoxigraph.NamedNode) and t.object not in described))
-    spans = list(dict.fromkeys(
-        t.object for t in triples
-        if t.predicate.value == NKG_EVIDENCE and isinstance(t.object, pyoxigraph.NamedNode)))
+    linked = list(
+        dict.fromkeys(
+            t.object
+            for t in triples
+            if isinstance(t.object, pyoxigraph.NamedNode) and t.object not in described
+        )
+    )
+    spans = list(
+        dict.fromkeys(
+            t.object
+            for t in triples
+            if t.predicate.value == NKG_EVIDENCE and isinstance(t.object, pyoxigraph.NamedNode)
+        )
+    )
     queries = [
         f"CONSTRUCT {{ ?x <{RDFS_LABEL}> ?l . ?x a ?t }} WHERE {{ VALUES ?x {{ {values} }} "
-        f"{{ ?x <{RDFS_LABEL}> ?l }} UNION {{ ?x a ?t }} }}" for values in _chunks(linked)
-    ] + [f"CONSTRUCT {{ ?e ?p ?o }} WHERE {{ VALUES ?e {{ {values} }} ?e ?p ?o }}"
-         for values in _chunks(spans)]
+        f"{{ ?x <{RDFS_LABEL}> ?l }} UNION {{ ?x a ?t }} }}"
+        for values in _chunks(linked)
+    ] + [
+        f"CONSTRUCT {{ ?e ?p ?o }} WHERE {{ VALUES ?e {{ {values} }} ?e ?p ?o }}"
+        for values in _chunks(spans)
+    ]
     seen = set(triples)
     extra: list[pyoxigraph.Triple] = []
     for text in queries:
@@ -368,6 +427,7 @@ def _context(client: remote.Client, triples: list[pyoxigraph.Triple], deadline: 
 
 
 def _chunks(nodes: list[pyoxigraph.NamedNode]) -> list[str]:
-    return [" ".join(str(n) for n in nodes[i:i + VALUES_PER_QUERY])
-            for i in range(0, len(nodes), VALUES_PER_QUERY)]
-
+    return [
+        " ".join(str(n) for n in nodes[i : i + VALUES_PER_QUERY])
+        for i in range(0, len(nodes), VALUES_PER_QUERY)
+    ]

@@ -23,7 +23,9 @@ class RemoteTimeout(RemoteError):
             f"the triple store did not answer within the time limit of {seconds:g} s; newskg "
             "stopped waiting, but the triple store may still be running the query",
             "Make the query more selective (bind a subject or a type, add LIMIT), or run it "
-            "on a dump on your own machine; nothing was truncated.", status=503)
+            "on a dump on your own machine; nothing was truncated.",
+            status=503,
+        )
         self.seconds = seconds
 
 

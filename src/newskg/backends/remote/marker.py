@@ -43,20 +43,30 @@ class RemoteVersion(store.Version):
     triples: int = 0
 
     def summary(self) -> dict[str, Any]:
-        return {"version": self.id, "base_iri": self.base_iri, "marker": self.marker,
-                "triples": self.triples,
-                "modified": self.modified.isoformat() if self.modified else None}
+        return {
+            "version": self.id,
+            "base_iri": self.base_iri,
+            "marker": self.marker,
+            "triples": self.triples,
+            "modified": self.modified.isoformat() if self.modified else None,
+        }
 
 
-def marker_triples(marker: str, version_id: str, base: str, graphs: Iterable[str],
-                   triples: int) -> bytes:
+def marker_triples(
+    marker: str, version_id: str, base: str, graphs: Iterable[str], triples: int
+) -> bytes:
     """The version marker graph, as N-Triples."""
     m = pyoxigraph.NamedNode(marker)
     stamp = version_time(version_id) or datetime.now(UTC)
 
     def about(predicate: str, value: str, datatype: str | None = None) -> pyoxigraph.Triple:
-        term: Any = pyoxigraph.NamedNode(value) if datatype == "iri" else pyoxigraph.Literal(
-            value, datatype=pyoxigraph.NamedNode(datatype) if datatype else None)
+        term: Any = (
+            pyoxigraph.NamedNode(value)
+            if datatype == "iri"
+            else pyoxigraph.Literal(
+                value, datatype=pyoxigraph.NamedNode(datatype) if datatype else None
+            )
+        )
         return pyoxigraph.Triple(m, pyoxigraph.NamedNode(predicate), term)
 
     items = [

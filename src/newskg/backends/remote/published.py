@@ -53,27 +53,48 @@ class RemoteStore:
         self.version = version
         self._graphs: list[str] | None = None
 
-    def query(self, query: str, *, use_default_graph_as_union: bool = False,
-              default_graph: Any = None, named_graphs: Any = None, **_ignored: Any) -> Any:
+    def query(
+        self,
+        query: str,
+        *,
+        use_default_graph_as_union: bool = False,
+        default_graph: Any = None,
+        named_graphs: Any = None,
+        **_ignored: Any,
+    ) -> Any:
         seconds = self.client.timeout
-        response = self.client.query(query, union=use_default_graph_as_union,
-                                     default_graphs=_names(default_graph),
-                                     named_graphs=_names(named_graphs))
+        response = self.client.query(
+            query,
+            union=use_default_graph_as_union,
+            default_graphs=_names(default_graph),
+            named_graphs=_names(named_graphs),
+        )
         return parse_results(response, RESULTS_JSON, time.monotonic() + seconds, seconds)
 
-    def quads_for_pattern(self, subject: Any, predicate: Any, object: Any,  # noqa: A002
-                          graph_name: Any = None) -> Iterator[pyoxigraph.Quad]:
+    def quads_for_pattern(
+        self,
+        subject: Any,
+        predicate: Any,
+        object: Any,  # noqa: A002
+        graph_name: Any = None,
+    ) -> Iterator[pyoxigraph.Quad]:
         terms = (subject, predicate, object)
-        if any(isinstance(t, pyoxigraph.BlankNode) for t in (*terms, graph_name)) or \
-                isinstance(graph_name, pyoxigraph.DefaultGraph):
+        if any(isinstance(t, pyoxigraph.BlankNode) for t in (*terms, graph_name)) or isinstance(
+            graph_name, pyoxigraph.DefaultGraph
+        ):
             return  # newskg keeps nothing in the default graph; see the class docstring
-        pattern = " ".join(str(term) if term is not None else f"?{name}"
-                           for term, name in zip(terms, "spo", strict=True))
+        pattern = " ".join(
+            str(term) if term is not None else f"?{name}"
+            for term, name in zip(terms, "spo", strict=True)
+        )
         graph = str(graph_name) if graph_name is not None else "?g"
         for row in self.query(f"SELECT * WHERE {{ GRAPH {graph} {{ {pattern} }} }}"):
-            yield pyoxigraph.Quad(subject or row["s"], predicate or row["p"],
-                                  object if object is not None else row["o"],
-                                  graph_name or row["g"])
+            yield pyoxigraph.Quad(
+                subject or row["s"],
+                predicate or row["p"],
+                object if object is not None else row["o"],
+                graph_name or row["g"],
+            )
 
     def contains_named_graph(self, graph_name: Any) -> bool:
         if not isinstance(graph_name, pyoxigraph.NamedNode):
@@ -90,8 +111,10 @@ class RemoteStore:
         return (pyoxigraph.NamedNode(g) for g in self.graphs())
 
     def __len__(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                          f"FILTER(?g != <{self.version.marker}>) }}")
+        rows = self.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(?g != <{self.version.marker}>) }}"
+        )
         return int(next(iter(rows))["n"].value)
 
     def graph_quads(self, graph: str) -> Iterator[pyoxigraph.Quad]:
@@ -108,9 +131,15 @@ class RemoteStore:
         for graph in self.graphs():
             yield from self.graph_quads(graph)
 
-    def dump(self, output: IO[bytes] | None = None, format: Any = None,  # noqa: A002
-             *, from_graph: Any = None, prefixes: dict[str, str] | None = None,
-             **_ignored: Any) -> bytes | None:
+    def dump(
+        self,
+        output: IO[bytes] | None = None,
+        format: Any = None,  # noqa: A002
+        *,
+        from_graph: Any = None,
+        prefixes: dict[str, str] | None = None,
+        **_ignored: Any,
+    ) -> bytes | None:
         if from_graph is not None:
             quads: Iterator[Any] = self.graph_quads(_names(from_graph)[0])
             if not format.supports_datasets:
@@ -118,13 +147,15 @@ class RemoteStore:
         elif format.supports_datasets:
             quads = iter(self)
         else:
-            raise ValueError(f"{format} holds one graph: give from_graph to dump a remote "
-                             "store in it")
+            raise ValueError(
+                f"{format} holds one graph: give from_graph to dump a remote store in it"
+            )
         return pyoxigraph.serialize(quads, output, format, prefixes=prefixes)
 
 
-def open_published(store_setting: str | os.PathLike[str],
-                   config: Mapping[str, Any] | None = None) -> tuple[store.Version, Any]:
+def open_published(
+    store_setting: str | os.PathLike[str], config: Mapping[str, Any] | None = None
+) -> tuple[store.Version, Any]:
     """The published version and a store to read it, local (``pyoxigraph.Store``) or remote
     (:class:`RemoteStore`)."""
     if not is_remote(store_setting):
@@ -132,6 +163,9 @@ def open_published(store_setting: str | os.PathLike[str],
     client = connect(str(store_setting), config)
     version = client.published()
     if version is None:
-        raise RemoteError(f"the triple store at {client.target.base} holds no newskg version",
-                          f"Publish one with `newskg build --store {store_setting}`.", status=503)
+        raise RemoteError(
+            f"the triple store at {client.target.base} holds no newskg version",
+            f"Publish one with `newskg build --store {store_setting}`.",
+            status=503,
+        )
     return version, RemoteStore(client, version)

@@ -26,8 +26,11 @@ from newskg.backends.remote.target import is_remote
 log = logging.getLogger(__name__)
 
 
-def after_publish(store_dir: str | os.PathLike[str], version: store.Version,
-                  config: Mapping[str, Any] | None = None) -> PushReport | None:
+def after_publish(
+    store_dir: str | os.PathLike[str],
+    version: store.Version,
+    config: Mapping[str, Any] | None = None,
+) -> PushReport | None:
     """Call right after publishing ``version`` in ``store_dir``: pushes it when ``store_dir``
     is a remote store URL or the staging directory of one; does nothing for a local store.
     Raises :class:`PushError` when the push fails (the local version stays published)."""
@@ -52,9 +55,11 @@ class PushReport:
 
     def __str__(self) -> str:
         sent = len(self.sent)
-        return (f"pushed version {self.version} to {self.store}: {sent} "
-                f"graph{'' if sent == 1 else 's'} sent, {self.unchanged} unchanged, "
-                f"{len(self.deleted)} deleted ({self.seconds:.1f} s)")
+        return (
+            f"pushed version {self.version} to {self.store}: {sent} "
+            f"graph{'' if sent == 1 else 's'} sent, {self.unchanged} unchanged, "
+            f"{len(self.deleted)} deleted ({self.seconds:.1f} s)"
+        )
 
 
 def graph_digests(local: pyoxigraph.Store) -> dict[str, str]:
@@ -67,8 +72,9 @@ def graph_digest(local: pyoxigraph.Store, graph: pyoxigraph.NamedNode) -> str:
     a graph with blank nodes is canonicalised first, their labels differ from load to load."""
     digest = hashlib.sha256()
     for quad in local.quads_for_pattern(None, None, None, graph):
-        if isinstance(quad.subject, pyoxigraph.BlankNode) or \
-                isinstance(quad.object, pyoxigraph.BlankNode):
+        if isinstance(quad.subject, pyoxigraph.BlankNode) or isinstance(
+            quad.object, pyoxigraph.BlankNode
+        ):
             return _canonical_digest(local, graph)
         digest.update(str(quad.triple).encode("utf-8") + b"\n")
     return digest.hexdigest()
@@ -98,13 +104,16 @@ def push(client: Client, staging: Path, version: store.Version) -> PushReport:
     try:
         local = pyoxigraph.Store.read_only(str(version.path))
     except OSError as exc:
-        raise PushError(f"cannot open version {version.id} in {staging}: {exc}",
-                        "Rebuild with `newskg build`.") from exc
+        raise PushError(
+            f"cannot open version {version.id} in {staging}: {exc}", "Rebuild with `newskg build`."
+        ) from exc
     digests = graph_digests(local)
     if marker in digests:
-        raise PushError(f"version {version.id} has a graph named {marker}, which is where newskg "
-                        "keeps its version marker on the triple store",
-                        "Rename the article whose file is named 'version'.")
+        raise PushError(
+            f"version {version.id} has a graph named {marker}, which is where newskg "
+            "keeps its version marker on the triple store",
+            "Rename the article whose file is named 'version'.",
+        )
     record_path = staging / PUSHED
     record = read_json(record_path)
     same_store = record.get("store") == client.target.base
@@ -112,32 +121,39 @@ def push(client: Client, staging: Path, version: store.Version) -> PushReport:
         remote_version = client.published()
         previous: dict[str, str] = {}
         in_flux = set(record.get("pending", [])) if same_store else set()
-        if same_store and remote_version is not None and \
-                remote_version.id == record.get("version"):
+        if same_store and remote_version is not None and remote_version.id == record.get("version"):
             previous = dict(record.get("graphs", {}))
         else:  # what the remote holds is unknown: send every graph, delete what may be there
             if remote_version is not None:
                 in_flux |= set(client.marker_parts(remote_version.marker))
             if same_store:
                 in_flux |= set(record.get("graphs", {}))
-        report.sent = sorted(g for g, d in digests.items()
-                             if previous.get(g) != d or g in in_flux)
+        report.sent = sorted(g for g, d in digests.items() if previous.get(g) != d or g in in_flux)
         report.deleted = sorted((set(previous) | in_flux) - set(digests) - {marker})
         report.unchanged = len(digests) - len(report.sent)
-        if remote_version is not None and remote_version.id == version.id and \
-                not report.sent and not report.deleted:
+        if (
+            remote_version is not None
+            and remote_version.id == version.id
+            and not report.sent
+            and not report.deleted
+        ):
             report.seconds = time.monotonic() - started
             return report  # the remote holds this version already
         # Written before anything is sent: an interrupted push leaves these to the next one.
-        write_json(record_path, {
-            "store": client.target.base,
-            "version": record.get("version") if same_store else None,
-            "graphs": record.get("graphs", {}) if same_store else {},
-            "pending": sorted(in_flux | set(report.sent) | set(report.deleted))})
+        write_json(
+            record_path,
+            {
+                "store": client.target.base,
+                "version": record.get("version") if same_store else None,
+                "graphs": record.get("graphs", {}) if same_store else {},
+                "pending": sorted(in_flux | set(report.sent) | set(report.deleted)),
+            },
+        )
         for graph in report.sent:
             with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as body:
-                local.dump(body, pyoxigraph.RdfFormat.N_TRIPLES,
-                           from_graph=pyoxigraph.NamedNode(graph))
+                local.dump(
+                    body, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph)
+                )
                 body.seek(0)
                 client.put_graph(graph, body)
         for graph in report.deleted:
@@ -149,9 +165,12 @@ def push(client: Client, staging: Path, version: store.Version) -> PushReport:
             (exc.hint + " " if exc.hint else "") + "The version is published locally; "
             "until a push succeeds the triple store may hold a mix of graphs of two versions, "
             f"while its marker names the old one. Retry with `newskg push --store "
-            f"{client.target.store}`.") from exc
-    write_json(record_path, {"store": client.target.base, "version": version.id,
-                             "graphs": digests, "pending": []})
+            f"{client.target.store}`.",
+        ) from exc
+    write_json(
+        record_path,
+        {"store": client.target.base, "version": version.id, "graphs": digests, "pending": []},
+    )
     report.seconds = time.monotonic() - started
     log.info("%s", report)
     return report
@@ -160,11 +179,15 @@ def push(client: Client, staging: Path, version: store.Version) -> PushReport:
 def push_published(store_setting: str, config: Mapping[str, Any] | None = None) -> PushReport:
     """``newskg push``: push the version published in a remote store's staging directory."""
     if not is_remote(store_setting):
-        raise RemoteError(f"{store_setting} is a local store; only a remote store "
-                          "(sparql+http://…) is pushed to", status=400)
+        raise RemoteError(
+            f"{store_setting} is a local store; only a remote store (sparql+http://…) is pushed to",
+            status=400,
+        )
     staging = local_store(store_setting)
     version = store.published(staging)
     if version is None:
-        raise RemoteError(f"nothing is published in the staging directory {staging}",
-                          f"Run `newskg build --store {store_setting}` first.")
+        raise RemoteError(
+            f"nothing is published in the staging directory {staging}",
+            f"Run `newskg build --store {store_setting}` first.",
+        )
     return push(connect(store_setting, config), Path(staging), version)

@@ -16,8 +16,9 @@ RECORD = "remote.json"  # in a staging directory: the remote store its versions 
 PUSHED = "pushed.json"  # what the remote holds (version, graph digests) and what is in flux
 
 
-def local_store(store_setting: str | os.PathLike[str], *, check: bool = False
-                ) -> str | os.PathLike[str]:
+def local_store(
+    store_setting: str | os.PathLike[str], *, check: bool = False
+) -> str | os.PathLike[str]:
     """The directory versions are built and published in: the setting itself for a local
     store; for a remote one its staging directory, created, which records the remote so that
     :func:`after_publish` knows where to push. With ``check`` the remote must answer first
@@ -33,8 +34,10 @@ def local_store(store_setting: str | os.PathLike[str], *, check: bool = False
         if read_json(record).get("store") != target.store:
             write_json(record, {"store": target.store})
     except OSError as exc:
-        raise RemoteError(f"cannot use the staging directory {target.staging}: {exc}",
-                          "Give a writable one with staging=DIR in the store URL.") from exc
+        raise RemoteError(
+            f"cannot use the staging directory {target.staging}: {exc}",
+            "Give a writable one with staging=DIR in the store URL.",
+        ) from exc
     return str(target.staging)
 
 

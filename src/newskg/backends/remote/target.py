@@ -13,14 +13,18 @@ from newskg.backends.remote.errors import RemoteError
 
 SCHEMES = {"sparql+http": "http", "sparql+https": "https"}
 #: The store URL's own parameters and their defaults (Oxigraph server's endpoints).
-PARAMETERS = {"query": "query", "gsp": "store", "union": "union-default-graph", "auth": "basic",
-              "staging": ""}
+PARAMETERS = {
+    "query": "query",
+    "gsp": "store",
+    "union": "union-default-graph",
+    "auth": "basic",
+    "staging": "",
+}
 
 
 def is_remote(store_setting: str | os.PathLike[str]) -> bool:
     """Whether a ``--store`` value names a remote triple store (``sparql+http(s)://…``)."""
-    return isinstance(store_setting, str) and \
-        store_setting.split("://", 1)[0].lower() in SCHEMES
+    return isinstance(store_setting, str) and store_setting.split("://", 1)[0].lower() in SCHEMES
 
 
 @dataclass(frozen=True)
@@ -39,15 +43,18 @@ class Target:
     def parse(cls, store_setting: str) -> Target:
         parts = urlsplit(store_setting)
         scheme = SCHEMES.get(parts.scheme.lower())
-        how = ("Give sparql+http://HOST:PORT/PATH/ (or sparql+https://…), e.g. "
-               "sparql+http://127.0.0.1:7878/ for an Oxigraph server.")
+        how = (
+            "Give sparql+http://HOST:PORT/PATH/ (or sparql+https://…), e.g. "
+            "sparql+http://127.0.0.1:7878/ for an Oxigraph server."
+        )
         if scheme is None or not parts.hostname:
             raise RemoteError(f"{store_setting!r} is not a remote store URL", how)
         if parts.username or parts.password:
             raise RemoteError(
-                "credentials do not go in the store URL (it is logged and shown in process "
-                "lists)", "Set NEWSKG_REMOTE_USER and NEWSKG_REMOTE_PASSWORD, or "
-                "NEWSKG_REMOTE_TOKEN, instead.")
+                "credentials do not go in the store URL (it is logged and shown in process lists)",
+                "Set NEWSKG_REMOTE_USER and NEWSKG_REMOTE_PASSWORD, or "
+                "NEWSKG_REMOTE_TOKEN, instead.",
+            )
         try:
             port = parts.port
         except ValueError as exc:
@@ -55,17 +62,27 @@ class Target:
         options = dict(PARAMETERS)
         for name, value in parse_qsl(parts.query, keep_blank_values=True):
             if name not in options:
-                raise RemoteError(f"unknown parameter {name!r} in the store URL",
-                                  f"Use {', '.join(PARAMETERS)} (see the README, 'Running "
-                                  "on an existing triple store').")
+                raise RemoteError(
+                    f"unknown parameter {name!r} in the store URL",
+                    f"Use {', '.join(PARAMETERS)} (see the README, 'Running "
+                    "on an existing triple store').",
+                )
             options[name] = value
         if options["auth"] not in ("basic", "digest"):
-            raise RemoteError(f"auth={options['auth']} in the store URL is not known",
-                              "Use auth=basic (the default) or auth=digest (Virtuoso).")
+            raise RemoteError(
+                f"auth={options['auth']} in the store URL is not known",
+                "Use auth=basic (the default) or auth=digest (Virtuoso).",
+            )
         path = parts.path if parts.path.endswith("/") else parts.path + "/"
         base = urlunsplit((scheme, parts.netloc, path, "", ""))
-        slug = re.sub(r"[^A-Za-z0-9.]+", "-",
-                      f"{parts.hostname}-{port or ''}-{path}").strip("-")
+        slug = re.sub(r"[^A-Za-z0-9.]+", "-", f"{parts.hostname}-{port or ''}-{path}").strip("-")
         staging = Path(options["staging"]) if options["staging"] else Path("var/staging") / slug
-        return cls(store_setting, base, urljoin(base, options["query"]),
-                   urljoin(base, options["gsp"]), options["union"], options["auth"], staging)
+        return cls(
+            store_setting,
+            base,
+            urljoin(base, options["query"]),
+            urljoin(base, options["gsp"]),
+            options["union"],
+            options["auth"],
+            staging,
+        )

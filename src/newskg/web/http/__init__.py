@@ -1,1 +1,2 @@
-"""HTTP plumbing shared by every surface: bodies, budgets, CORS, logs, errors, negotiation, cache, metrics."""
+"""HTTP plumbing shared by every surface: bodies, budgets, CORS, logs, errors, negotiation, cache,
+metrics."""

@@ -44,13 +44,11 @@ class AccessLog:
     def _now(self) -> bytes:
         second = int(time.time())
         if second != self._second:  # formatted once a second, not once a request
-            self._stamp = time.strftime("[%d/%b/%Y:%H:%M:%S +0000]",
-                                        time.gmtime(second)).encode()
+            self._stamp = time.strftime("[%d/%b/%Y:%H:%M:%S +0000]", time.gmtime(second)).encode()
             self._second = second
         return self._stamp
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse
-                 ) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         seen = ["-", "-"]  # status, Content-Length
 
@@ -65,10 +63,14 @@ class AccessLog:
             return self.app(environ, capture)
         finally:
             line = b'%s - - %s "%s %s %s" %s %s %.3fms\n' % (
-                _escaped(environ.get("REMOTE_ADDR") or "-"), self._now(),
+                _escaped(environ.get("REMOTE_ADDR") or "-"),
+                self._now(),
                 _escaped(environ.get("REQUEST_METHOD", "-")),
                 _escaped(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")),
-                _escaped(environ.get("SERVER_PROTOCOL", "-")), seen[0].encode(),
-                seen[1].encode(), 1000 * (time.perf_counter() - started))
+                _escaped(environ.get("SERVER_PROTOCOL", "-")),
+                seen[0].encode(),
+                seen[1].encode(),
+                1000 * (time.perf_counter() - started),
+            )
             with contextlib.suppress(OSError):  # a closed or full log must not fail a request
                 os.write(self.fd, line)

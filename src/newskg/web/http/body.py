@@ -66,8 +66,7 @@ class BoundedBody:
         self.proxies = config["TRUSTED_PROXY_NETWORKS"]
         self.free = threading.BoundedSemaphore(READERS)
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse
-                 ) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         length = environ.get("CONTENT_LENGTH", "")
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         wanted = int(length) if length.isdigit() else (self.largest + 1 if chunked else 0)
@@ -86,12 +85,16 @@ class BoundedBody:
         """The body (at most ``wanted`` bytes), or APIError 429/503."""
         if not self.free.acquire(timeout=READER_WAIT):
             metrics.BUSY.inc()
-            raise APIError(503, "the server is receiving as many request bodies as it can; "
-                           "this one was not read", "Try again after Retry-After seconds.",
-                           headers={"Retry-After": "2"})
+            raise APIError(
+                503,
+                "the server is receiving as many request bodies as it can; this one was not read",
+                "Try again after Retry-After seconds.",
+                headers={"Retry-After": "2"},
+            )
         try:
-            with throttle.in_flight(self.budgets, throttle.requester(environ, self.proxies),
-                                    self.per_client):
+            with throttle.in_flight(
+                self.budgets, throttle.requester(environ, self.proxies), self.per_client
+            ):
                 return self._read(environ["wsgi.input"], wanted)
         finally:
             self.free.release()

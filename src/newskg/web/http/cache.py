@@ -68,24 +68,40 @@ def default_root() -> Path:
     return Path(tempfile.gettempdir()) / f"newskg-cache-{os.getuid()}"
 
 
-def request_key(version: str, query: str, dataset: DatasetSpec, results_format: Format | None,
-                graph_format: Format | None, max_rows: int) -> str:
+def request_key(
+    version: str,
+    query: str,
+    dataset: DatasetSpec,
+    results_format: Format | None,
+    graph_format: Format | None,
+    max_rows: int,
+) -> str:
     """The identity of an answer: everything that decides its bytes (also used for ETags)."""
-    identity = json.dumps([
-        version, query, list(dataset.default_graphs), list(dataset.named_graphs),
-        results_format and results_format.name, graph_format and graph_format.name, max_rows,
-    ], ensure_ascii=False)
+    identity = json.dumps(
+        [
+            version,
+            query,
+            list(dataset.default_graphs),
+            list(dataset.named_graphs),
+            results_format and results_format.name,
+            graph_format and graph_format.name,
+            max_rows,
+        ],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
 class AnswerCache:
     """The answers of one store directory, bounded by ``max_bytes`` on disk."""
 
-    def __init__(self, root: str | os.PathLike[str] | None, store_dir: str | os.PathLike[str],
-                 max_bytes: int) -> None:
+    def __init__(
+        self, root: str | os.PathLike[str] | None, store_dir: str | os.PathLike[str], max_bytes: int
+    ) -> None:
         base = Path(root) if root else default_root()
-        store_digest = hashlib.sha256(
-            str(Path(store_dir).resolve()).encode("utf-8")).hexdigest()[:16]
+        store_digest = hashlib.sha256(str(Path(store_dir).resolve()).encode("utf-8")).hexdigest()[
+            :16
+        ]
         self.base = base
         self.root = base / store_digest
         self.max_bytes = max_bytes
@@ -103,8 +119,7 @@ class AnswerCache:
             self.base.mkdir(mode=0o700, parents=True, exist_ok=True)
             info = os.lstat(self.base)
             if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-                log.warning("answer cache disabled: %s is not a directory of this user",
-                            self.base)
+                log.warning("answer cache disabled: %s is not a directory of this user", self.base)
                 return False
             self.root.mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
@@ -131,9 +146,14 @@ class AnswerCache:
             header = body.readline(4096)
             if not header.startswith(MAGIC):
                 raise ValueError("not a cache entry")
-            meta = json.loads(header[len(MAGIC):])
-            entry = CachedAnswer(formats.by_name(meta["format"]), meta["kind"],
-                                 int(meta["rows"]), body, size - len(header))
+            meta = json.loads(header[len(MAGIC) :])
+            entry = CachedAnswer(
+                formats.by_name(meta["format"]),
+                meta["kind"],
+                int(meta["rows"]),
+                body,
+                size - len(header),
+            )
         except (OSError, ValueError, KeyError) as exc:
             body.close()
             log.warning("dropping unreadable answer cache entry %s: %s", path, exc)
@@ -153,9 +173,13 @@ class AnswerCache:
         if version != self._version:
             self._new_version(version)
         directory = f"{self._prefix}{version}"
-        header = MAGIC + json.dumps(
-            {"format": answer.format.name, "kind": answer.kind, "rows": answer.rows}
-        ).encode("utf-8") + b"\n"
+        header = (
+            MAGIC
+            + json.dumps(
+                {"format": answer.format.name, "kind": answer.kind, "rows": answer.rows}
+            ).encode("utf-8")
+            + b"\n"
+        )
         tmp_name = f"{directory}{os.sep}.tmp-{os.getpid()}-{next(self._names)}"
         try:
             try:

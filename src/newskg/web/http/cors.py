@@ -34,12 +34,19 @@ def allowed_origin(origins: frozenset[str], origin: str | None) -> str | None:
     return origin if origin in origins else None
 
 
-def response_headers(origins: frozenset[str], origin: str | None
-                     ) -> tuple[list[tuple[str, str]], bool]:
+def response_headers(
+    origins: frozenset[str], origin: str | None
+) -> tuple[list[tuple[str, str]], bool]:
     """The CORS headers of an answer to ``origin``, and whether it must vary by Origin."""
     allowed = allowed_origin(origins, origin)
-    headers = [] if allowed is None else [("Access-Control-Allow-Origin", allowed),
-                                          ("Access-Control-Expose-Headers", EXPOSE_HEADERS)]
+    headers = (
+        []
+        if allowed is None
+        else [
+            ("Access-Control-Allow-Origin", allowed),
+            ("Access-Control-Expose-Headers", EXPOSE_HEADERS),
+        ]
+    )
     return headers, bool(origins) and "*" not in origins
 
 
@@ -59,8 +66,9 @@ def _preflight() -> Response | None:
 
 
 def _add_headers(response: Response) -> Response:
-    headers, vary = response_headers(current_app.extensions[EXTENSION],
-                                     request.headers.get("Origin"))
+    headers, vary = response_headers(
+        current_app.extensions[EXTENSION], request.headers.get("Origin")
+    )
     if vary:
         response.vary.add("Origin")  # the answer's headers depend on who asks
     for name, value in headers:

@@ -41,8 +41,13 @@ _RENDERINGS: dict[str, str] = {
 class APIError(Exception):
     """An error a view reports to the client: HTTP status, what went wrong, how to fix it."""
 
-    def __init__(self, status: int, message: str, hint: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        hint: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -58,8 +63,9 @@ def error_body(status: int, message: str, hint: str | None = None) -> dict[str, 
     return {"error": body}
 
 
-def error_response(status: int, message: str, hint: str | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int, message: str, hint: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
     """Render the error shape in the representation the request prefers."""
     body = error_body(status, message, hint)
     chosen = best_match(parse_accept(request.headers.get("Accept")), list(_RENDERINGS))

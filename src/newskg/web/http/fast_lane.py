@@ -51,12 +51,17 @@ def eligible(query: str, dataset: DatasetSpec) -> bool:
     """Whether ``query`` on ``dataset`` may be tried here, on a local store (see the module
     docstring). This web worker has the network, unlike a query process: a text naming
     SERVICE anywhere goes to a query process, whatever the lexer made of it."""
-    return (not dataset.default_graphs and not dataset.named_graphs
-            and point_lookup(query) and not names_service(query))
+    return (
+        not dataset.default_graphs
+        and not dataset.named_graphs
+        and point_lookup(query)
+        and not names_service(query)
+    )
 
 
-def execute(store: pyoxigraph.Store, query: str, *, results_format: Format | None,
-            max_rows: int) -> Answer | None:
+def execute(
+    store: pyoxigraph.Store, query: str, *, results_format: Format | None, max_rows: int
+) -> Answer | None:
     """The answer made here from ``store``, or None when the engine must make it. Raises what
     :func:`newskg.sparql.engine.execute` raises: 422 past ``max_rows``, ``NotAcceptable``. The
     caller counts the time it takes as query time (throttling)."""

@@ -62,10 +62,11 @@ class Lane:
         # A larger body is the endpoint's to refuse (413): a form's query is percent-encoded.
         self.max_body = min(3 * self.max_query_bytes, int(config["MAX_CONTENT_LENGTH"]))
 
-    def __call__(self, environ: dict[str, Any], start_response: StartResponse
-                 ) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == ENDPOINT and environ.get("REQUEST_METHOD") in (
-                "GET", "POST"):
+            "GET",
+            "POST",
+        ):
             started = time.perf_counter()
             try:
                 answered = self._answer(environ)
@@ -115,8 +116,9 @@ class Lane:
             return None  # nothing published: the endpoint's 503
         started = time.monotonic()
         try:
-            answer = fast_lane.execute(store, query, results_format=results_format,
-                                       max_rows=self.max_rows)
+            answer = fast_lane.execute(
+                store, query, results_format=results_format, max_rows=self.max_rows
+            )
         except (APIError, NotAcceptable):
             return None  # the row cap: the endpoint raises it again, in the error shape
         finally:
@@ -125,11 +127,14 @@ class Lane:
         if answer is None:
             environ[LANE_TRIED] = True  # an engine's case: the endpoint need not try again
             return None
-        etag = request_key(version.id, query, NO_DATASET, results_format, graph_format,
-                           self.max_rows)[:40]
-        headers = [("Content-Type", get_content_type(answer.format.media_type, "utf-8")),
-                   ("Content-Length", str(answer.size)),
-                   *validators(etag, last_modified(version))]
+        etag = request_key(
+            version.id, query, NO_DATASET, results_format, graph_format, self.max_rows
+        )[:40]
+        headers = [
+            ("Content-Type", get_content_type(answer.format.media_type, "utf-8")),
+            ("Content-Length", str(answer.size)),
+            *validators(etag, last_modified(version)),
+        ]
         extra, vary_origin = cors.response_headers(self.origins, environ.get("HTTP_ORIGIN"))
         if vary_origin:
             headers = [(n, "Accept, Origin" if n == "Vary" else v) for n, v in headers]
@@ -152,7 +157,10 @@ class Lane:
             if mimetype == FORM_TYPE:
                 pairs += parameters(body, "form body")
             elif mimetype == QUERY_TYPE and options.strip().lower() in (
-                    "", "charset=utf-8", "charset=utf8"):
+                "",
+                "charset=utf-8",
+                "charset=utf8",
+            ):
                 try:
                     direct = body.decode("utf-8")
                 except UnicodeDecodeError:
@@ -165,8 +173,11 @@ class Lane:
         formats = [value for name, value in pairs if name == "format"]
         if direct is not None:
             queries.append(direct)
-        if (len(queries) != 1 or len(formats) > 1
-                or len(queries[0].encode("utf-8")) > self.max_query_bytes):
+        if (
+            len(queries) != 1
+            or len(formats) > 1
+            or len(queries[0].encode("utf-8")) > self.max_query_bytes
+        ):
             return None
         return queries[0], formats[0] if formats else None
 

@@ -26,35 +26,50 @@ from prometheus_client import (
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
-REQUESTS = Counter("newskg_http_requests_total", "HTTP requests answered, by endpoint and status.",
-                   ["endpoint", "status"])
+REQUESTS = Counter(
+    "newskg_http_requests_total",
+    "HTTP requests answered, by endpoint and status.",
+    ["endpoint", "status"],
+)
 LATENCY = Histogram(
     "newskg_http_request_duration_seconds",
     "Time from request to response headers (streamed bodies not included), by endpoint.",
     ["endpoint"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
-QUERY_TIMEOUTS = Counter("newskg_query_timeouts_total",
-                         "SPARQL queries stopped at the time limit.")
+QUERY_TIMEOUTS = Counter("newskg_query_timeouts_total", "SPARQL queries stopped at the time limit.")
 CACHE_HITS = Counter("newskg_cache_hits_total", "SPARQL answers served from the answer cache.")
-CACHE_MISSES = Counter("newskg_cache_misses_total",
-                       "SPARQL answers that had to be evaluated (not in the answer cache).")
-FAST_LANE = Counter("newskg_fast_lane_total",
-                    "SPARQL point lookups answered in the web worker, without a query process.")
-THROTTLED = Counter("newskg_throttled_total",
-                    "SPARQL queries refused with 429: the client used its share of query time.")
+CACHE_MISSES = Counter(
+    "newskg_cache_misses_total",
+    "SPARQL answers that had to be evaluated (not in the answer cache).",
+)
+FAST_LANE = Counter(
+    "newskg_fast_lane_total",
+    "SPARQL point lookups answered in the web worker, without a query process.",
+)
+THROTTLED = Counter(
+    "newskg_throttled_total",
+    "SPARQL queries refused with 429: the client used its share of query time.",
+)
 THROTTLE_FAILURES = Counter(
     "newskg_throttle_failures_total",
     "Failures of the throttle's bookkeeping file (a full or unusable cache disk): queries are "
-    "refused (503) while it fails.")
-BUSY = Counter("newskg_busy_total",
-               "Requests answered 503 at once because every query process (or body reader) "
-               "of the worker was busy.")
+    "refused (503) while it fails.",
+)
+BUSY = Counter(
+    "newskg_busy_total",
+    "Requests answered 503 at once because every query process (or body reader) "
+    "of the worker was busy.",
+)
 QUERY_MEMORY_EXCEEDED = Counter(
     "newskg_query_memory_exceeded_total",
-    "SPARQL queries stopped at the memory bound of a query process (`--query-memory`).")
-IN_FLIGHT = Gauge("newskg_queries_in_flight", "SPARQL queries being evaluated right now.",
-                  multiprocess_mode="livesum")
+    "SPARQL queries stopped at the memory bound of a query process (`--query-memory`).",
+)
+IN_FLIGHT = Gauge(
+    "newskg_queries_in_flight",
+    "SPARQL queries being evaluated right now.",
+    multiprocess_mode="livesum",
+)
 
 bp = Blueprint("metrics", __name__)
 
@@ -66,8 +81,11 @@ def metrics() -> Response:
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
-    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST,
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        generate_latest(registry),
+        content_type=CONTENT_TYPE_LATEST,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _start() -> None:
@@ -85,8 +103,9 @@ def _finish(response: Response) -> Response:
     started = g.pop("metrics_started", None)
     # The route pattern, not the path, so a scan of random URLs adds no label values.
     endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
-    count(endpoint, response.status_code,
-          None if started is None else time.perf_counter() - started)
+    count(
+        endpoint, response.status_code, None if started is None else time.perf_counter() - started
+    )
     return response
 
 

@@ -30,7 +30,8 @@ from newskg.formats import Format
 # too: its triples are written in the default graph).
 RESULT_FORMATS: tuple[Format, ...] = tuple(f for f in formats.FORMATS if f.kind == "results")
 GRAPH_FORMATS: tuple[Format, ...] = tuple(
-    f for f in formats.FORMATS if f.kind in ("graph", "dataset"))
+    f for f in formats.FORMATS if f.kind in ("graph", "dataset")
+)
 
 # One element of an Accept list: a media range, then parameters (q among them). Commas inside
 # quoted parameter values do not split elements.
@@ -66,8 +67,12 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     for order, match in enumerate(_ELEMENT.finditer(header)):
         media, *params = (part.strip() for part in match.group().split(";"))
         kind, slash, sub = media.lower().partition("/")
-        if not slash or not _TOKEN.match(kind) or not _TOKEN.match(sub) or (
-                kind == "*" and sub != "*"):
+        if (
+            not slash
+            or not _TOKEN.match(kind)
+            or not _TOKEN.match(sub)
+            or (kind == "*" and sub != "*")
+        ):
             continue
         q = 1.0
         for param in params:
@@ -109,8 +114,9 @@ def media_types(fmt: Format) -> list[str]:
     return [fmt.media_type, *(a for a in fmt.aliases if "/" in a)]
 
 
-def choose(accept: str | Sequence[MediaRange] | None, candidates: Sequence[Format]
-           ) -> Format | None:
+def choose(
+    accept: str | Sequence[MediaRange] | None, candidates: Sequence[Format]
+) -> Format | None:
     """The candidate format the client prefers by its Accept header, or None.
 
     A format's own media type matches ranges as usual; its aliases (``application/x-turtle``,

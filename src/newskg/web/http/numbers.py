@@ -28,13 +28,19 @@ MAX_PAGE = 10**9
 def parse_int(raw: str, *, name: str, low: int, high: int) -> int:
     """``raw`` as an int in ``low..high``; APIError 400 naming the parameter otherwise."""
     digits = raw.lstrip("0") or ("0" if raw else "")
-    if (not raw.isascii() or not raw.isdigit() or len(digits) > len(str(high))
-            or not low <= int(digits) <= high):
+    if (
+        not raw.isascii()
+        or not raw.isdigit()
+        or len(digits) > len(str(high))
+        or not low <= int(digits) <= high
+    ):
         shown = raw if len(raw) <= 10 else raw[:10] + "…"
-        raise APIError(400, f"{name} must be a whole number from {low} to {high}, "
-                            f"not {shown!r}",
-                       f"Send {name}={low} or another whole number up to {high}, in ASCII "
-                       "digits, or leave it out.")
+        raise APIError(
+            400,
+            f"{name} must be a whole number from {low} to {high}, not {shown!r}",
+            f"Send {name}={low} or another whole number up to {high}, in ASCII "
+            "digits, or leave it out.",
+        )
     return int(digits)
 
 

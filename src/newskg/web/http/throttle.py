@@ -88,9 +88,10 @@ def parse_networks(value: str) -> tuple[Network, ...]:
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError as exc:
-            raise ValueError(f"trusted_proxies: {item!r} is not an IP address or network "
-                             f"(give addresses like 10.0.0.5 or networks like 10.0.0.0/8)"
-                             ) from exc
+            raise ValueError(
+                f"trusted_proxies: {item!r} is not an IP address or network "
+                f"(give addresses like 10.0.0.5 or networks like 10.0.0.0/8)"
+            ) from exc
     return tuple(networks)
 
 
@@ -102,8 +103,7 @@ def _trusted(address: str, proxies: tuple[Network, ...]) -> bool:
     return any(ip in network for network in proxies)
 
 
-def client_address(remote: str | None, forwarded: str | None,
-                   proxies: tuple[Network, ...]) -> str:
+def client_address(remote: str | None, forwarded: str | None, proxies: tuple[Network, ...]) -> str:
     """Who is asking: ``remote`` (the connection's address) unless it is a trusted proxy;
     then the right-most ``X-Forwarded-For`` entry that is not a trusted proxy.
 
@@ -155,10 +155,10 @@ class Budgets:
         time its queries in flight have run so far."""
         now = time.time() if now is None else now
         db = self._db()
-        running = db.execute("SELECT total(max(0.0, ? - started)) FROM inflight "
-                             "WHERE client = ?", (now, client)).fetchone()[0]
-        row = db.execute("SELECT seconds, at FROM debt WHERE client = ?",
-                         (client,)).fetchone()
+        running = db.execute(
+            "SELECT total(max(0.0, ? - started)) FROM inflight WHERE client = ?", (now, client)
+        ).fetchone()[0]
+        row = db.execute("SELECT seconds, at FROM debt WHERE client = ?", (client,)).fetchone()
         if row is None:
             return running
         seconds, at = row
@@ -179,8 +179,7 @@ class Budgets:
             return
         now = time.time() if now is None else now
         db = self._db()
-        db.execute(_CHARGE, {"client": client, "seconds": seconds, "now": now,
-                             "rate": self.rate})
+        db.execute(_CHARGE, {"client": client, "seconds": seconds, "now": now, "rate": self.rate})
         if random.randrange(PRUNE_ONE_IN) == 0:
             db.execute("DELETE FROM debt WHERE seconds <= (? - at) * ?", (now, self.rate))
 
@@ -192,16 +191,17 @@ class Budgets:
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
-            rows = db.execute("SELECT id, pid FROM inflight WHERE client = ?",
-                              (client,)).fetchall()
+            rows = db.execute("SELECT id, pid FROM inflight WHERE client = ?", (client,)).fetchall()
             dead = [(row_id,) for row_id, pid in rows if not _alive(pid)]
             if dead:  # a worker died mid-query (killed, crashed): its rows count no more
                 db.executemany("DELETE FROM inflight WHERE id = ?", dead)
             if len(rows) - len(dead) >= limit:
                 db.execute("COMMIT")
                 return None
-            row_id = db.execute("INSERT INTO inflight (client, pid, started) VALUES (?, ?, ?)",
-                                (client, os.getpid(), now)).lastrowid
+            row_id = db.execute(
+                "INSERT INTO inflight (client, pid, started) VALUES (?, ?, ?)",
+                (client, os.getpid(), now),
+            ).lastrowid
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -213,8 +213,11 @@ class Budgets:
         self._db().execute("DELETE FROM inflight WHERE id = ?", (row_id,))
 
     def in_flight(self, client: str) -> int:
-        return self._db().execute("SELECT count(*) FROM inflight WHERE client = ?",
-                                  (client,)).fetchone()[0]
+        return (
+            self._db()
+            .execute("SELECT count(*) FROM inflight WHERE client = ?", (client,))
+            .fetchone()[0]
+        )
 
 
 def _alive(pid: int) -> bool:
@@ -240,8 +243,9 @@ def budgets_path(cache_dir: str | None) -> Path:
     return cache.with_name(cache.name + "-throttle") / FILENAME
 
 
-def open_budgets(cache_dir: str | None, budget: float, window: float,
-                 client_queries: int = 0) -> Budgets | None:
+def open_budgets(
+    cache_dir: str | None, budget: float, window: float, client_queries: int = 0
+) -> Budgets | None:
     """The shared budgets file, or None when throttling is off (no budget and no bound on
     queries in flight). Raises :class:`ThrottleUnavailable` when the file cannot be used."""
     if budget <= 0 and client_queries <= 0:
@@ -254,20 +258,23 @@ def open_budgets(cache_dir: str | None, budget: float, window: float,
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.lstat(base)
         if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-            raise ThrottleUnavailable(f"{base} is not a directory of this user; remove it or "
-                                      f"choose another --cache-dir")
+            raise ThrottleUnavailable(
+                f"{base} is not a directory of this user; remove it or choose another --cache-dir"
+            )
         budgets = Budgets(path, max(0.0, budget), window)
         budgets.debt("")  # creates the file and tables now, so a problem shows at start-up
     except (OSError, sqlite3.Error) as exc:
         raise ThrottleUnavailable(
             f"cannot use the throttle's file {path}: {exc}; free space there or choose "
             f"another --cache-dir (or turn throttling off: --throttle-query-seconds 0 "
-            f"--client-queries 0)") from exc
+            f"--client-queries 0)"
+        ) from exc
     return budgets
 
 
 def _metrics() -> Any:
-    """:mod:`newskg.web.http.metrics`, imported when first counted: ``newskg serve`` checks the budgets
+    """:mod:`newskg.web.http.metrics`, imported when first counted: ``newskg serve`` checks the
+    budgets
     file before it forks its workers, and prometheus_client must first be imported in the
     workers, after ``PROMETHEUS_MULTIPROC_DIR`` is set (see newskg.serve)."""
     from newskg.web.http import metrics
@@ -278,8 +285,10 @@ def _metrics() -> Any:
 # --- the Flask side ----------------------------------------------------------------------------
 
 THROTTLED_ENDPOINTS = frozenset({"sparql.endpoint"})
-HINT = ("Wait for Retry-After seconds; make queries cheaper (bind a subject or a type, add "
-        "LIMIT) or download a dump from /dumps/ for heavy analysis.")
+HINT = (
+    "Wait for Retry-After seconds; make queries cheaper (bind a subject or a type, add "
+    "LIMIT) or download a dump from /dumps/ for heavy analysis."
+)
 
 
 def _is_query() -> bool:
@@ -289,17 +298,21 @@ def _is_query() -> bool:
     from newskg.web.endpoint import asks_query
 
     return request.endpoint in THROTTLED_ENDPOINTS and asks_query(
-        request.method, request.query_string)
+        request.method, request.query_string
+    )
 
 
 def unavailable(exc: Exception) -> APIError:
     """503 when the bookkeeping fails: fail closed (logged loudly and counted)."""
     _metrics().THROTTLE_FAILURES.inc()
     log.error("throttle bookkeeping failed, query refused: %s", exc)
-    return APIError(503, "the server cannot do its per-client bookkeeping of query time "
-                    "right now, so it runs no queries (pages and dumps are served)",
-                    "Try again later; the operator is told (server log, "
-                    "newskg_throttle_failures_total).", headers={"Retry-After": "10"})
+    return APIError(
+        503,
+        "the server cannot do its per-client bookkeeping of query time "
+        "right now, so it runs no queries (pages and dumps are served)",
+        "Try again later; the operator is told (server log, newskg_throttle_failures_total).",
+        headers={"Retry-After": "10"},
+    )
 
 
 def over_budget(budgets: Budgets, client: str) -> int | None:
@@ -318,17 +331,18 @@ def charge(budgets: Budgets, client: str, seconds: float) -> None:
         budgets.charge(client, seconds)
     except sqlite3.Error as exc:
         _metrics().THROTTLE_FAILURES.inc()
-        log.error("throttle charge failed (%.3f s for %s not counted): %s",
-                  seconds, client, exc)
+        log.error("throttle charge failed (%.3f s for %s not counted): %s", seconds, client, exc)
 
 
 def too_many_in_flight(limit: int) -> APIError:
     _metrics().THROTTLED.inc()
     return APIError(
-        429, f"this client has {limit} queries (or request bodies) in flight already, the "
+        429,
+        f"this client has {limit} queries (or request bodies) in flight already, the "
         f"most one client may have at once",
-        "Wait for an answer before sending the next query; Retry-After says when to try "
-        "again.", headers={"Retry-After": "1"})
+        "Wait for an answer before sending the next query; Retry-After says when to try again.",
+        headers={"Retry-After": "1"},
+    )
 
 
 @contextlib.contextmanager
@@ -357,14 +371,16 @@ def in_flight(budgets: Budgets | None, client: str | None, limit: int) -> Iterat
 def query_slot() -> contextlib.AbstractContextManager[None]:
     """The current request's place in flight while its query runs in the engine (see
     :func:`in_flight`); the client was identified by :func:`_check`."""
-    return in_flight(current_app.extensions.get(EXTENSION), g.get("throttle_client"),
-                     int(current_app.config.get("CLIENT_QUERIES", 0)))
+    return in_flight(
+        current_app.extensions.get(EXTENSION),
+        g.get("throttle_client"),
+        int(current_app.config.get("CLIENT_QUERIES", 0)),
+    )
 
 
 def requester(environ: dict[str, Any], proxies: tuple[Network, ...]) -> str:
     """The client of a WSGI request (see :func:`client_address`)."""
-    return client_address(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"),
-                          proxies)
+    return client_address(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"), proxies)
 
 
 def _check() -> None:
@@ -379,8 +395,10 @@ def _check() -> None:
         raise APIError(
             429,
             f"this client used its share of query time ({budgets.budget:g} s of query "
-            f"time per {budgets.window:g} s); try again in {wait} s", HINT,
-            headers={"Retry-After": str(wait)})
+            f"time per {budgets.window:g} s); try again in {wait} s",
+            HINT,
+            headers={"Retry-After": str(wait)},
+        )
 
 
 def _charge(_exc: BaseException | None) -> None:
@@ -405,8 +423,9 @@ def init_app(app: Flask) -> None:
     except ThrottleUnavailable as exc:
         _metrics().THROTTLE_FAILURES.inc()
         log.error("throttle: %s; queries are refused until it is fixed", exc)
-        budgets = Budgets(budgets_path(config.get("CACHE_DIR") or None), max(0.0, budget),
-                          window)  # each use fails again: 503, until the file works
+        budgets = Budgets(
+            budgets_path(config.get("CACHE_DIR") or None), max(0.0, budget), window
+        )  # each use fails again: 503, until the file works
     if budgets is not None:
         app.extensions[EXTENSION] = budgets
     app.before_request(_check)

@@ -1,1 +1,2 @@
-"""What pages show, read from the published store: descriptions, marked-up text, the service description."""
+"""What pages show, read from the published store: descriptions, marked-up text, the service
+description."""

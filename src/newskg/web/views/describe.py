@@ -26,10 +26,18 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 WIKIDATA = "http://www.wikidata.org/entity/"
 FACT_CLASSES = (str(NKG.Statement), str(NKG.Event), str(NKG.Membership))
 PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": RDFS, "skos": SKOS,
-    "xsd": XSD, "owl": "http://www.w3.org/2002/07/owl#", "nkg": str(NKG),
-    "schema": str(SCHEMA), "nif": str(NIF), "itsrdf": str(ITSRDF), "wd": WIKIDATA,
-    "dct": "http://purl.org/dc/terms/", "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "xsd": XSD,
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "nkg": str(NKG),
+    "schema": str(SCHEMA),
+    "nif": str(NIF),
+    "itsrdf": str(ITSRDF),
+    "wd": WIKIDATA,
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
 }
 PAGE_SIZE = 50
 SENTENCE_REACH = 300  # characters searched either side of a span for the sentence's ends
@@ -62,13 +70,14 @@ class Context:
         return found[0].value if found else None
 
     def types(self, iri: str) -> list[str]:
-        return [t.value for t in self.objects(iri, RDF_TYPE)
-                if isinstance(t, pyoxigraph.NamedNode)]
+        return [t.value for t in self.objects(iri, RDF_TYPE) if isinstance(t, pyoxigraph.NamedNode)]
 
     def exists(self, iri: str) -> bool:
         n = node(iri)
-        return (next(self.store.quads_for_pattern(n, None, None, None), None) is not None
-                or next(self.store.quads_for_pattern(None, None, n, None), None) is not None)
+        return (
+            next(self.store.quads_for_pattern(n, None, None, None), None) is not None
+            or next(self.store.quads_for_pattern(None, None, n, None), None) is not None
+        )
 
     def is_graph(self, iri: str) -> bool:
         return self.store.contains_named_graph(node(iri))
@@ -108,11 +117,11 @@ class Context:
         """Where a link to ``iri`` goes: local pages for our data and ontology, else itself."""
         root = request.script_root + "/"
         if iri.startswith(self.base):
-            return root + iri[len(self.base):]
+            return root + iri[len(self.base) :]
         if iri == str(NKG_ONTOLOGY):
             return url_for("linked.ontology")
         if iri.startswith(str(NKG)):
-            return url_for("linked.ontology") + "#" + iri[len(str(NKG)):]
+            return url_for("linked.ontology") + "#" + iri[len(str(NKG)) :]
         return iri
 
     def local(self, iri: str) -> bool:
@@ -137,7 +146,7 @@ def compact(iri: str) -> str:
     """``nkg:Actor`` for known namespaces, else the last path segment (or the IRI)."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     tail = re.split(r"[/#]", iri.rstrip("/"))[-1]
     return tail or iri
 
@@ -148,6 +157,7 @@ def shorten(text: str, limit: int) -> str:
 
 
 # -- evidence ------------------------------------------------------------------------------
+
 
 @dataclass
 class Snippet:
@@ -163,8 +173,9 @@ class Snippet:
     after: str
 
 
-def sentence_bounds(text: str, begin: int, end: int, reach: int = SENTENCE_REACH
-                    ) -> tuple[int, int]:
+def sentence_bounds(
+    text: str, begin: int, end: int, reach: int = SENTENCE_REACH
+) -> tuple[int, int]:
     """The start and end of the sentence(s) around ``text[begin:end]``.
 
     >>> text = "First one. Then he said: hello there. Last."
@@ -176,7 +187,7 @@ def sentence_bounds(text: str, begin: int, end: int, reach: int = SENTENCE_REACH
     start = low
     for match in re.finditer(r"[.!?][\"”’')]?\s+|\n", text[low:begin]):
         start = low + match.end()
-    match = re.search(r"[.!?][\"”’')]?(?=\s|$)|\n", text[end:end + reach])
+    match = re.search(r"[.!?][\"”’')]?(?=\s|$)|\n", text[end : end + reach])
     stop = end + match.end() if match else min(len(text), end + reach)
     if match and text[end:stop] == "\n":
         stop = end
@@ -191,8 +202,16 @@ def snippet(ctx: Context, span: str) -> Snippet | None:
         return None
     text, b, e = ctx.text(article), int(begin), int(end)
     s, t = sentence_bounds(text, b, e)
-    return Snippet(article, ctx.label(article), f"{ctx.href(article)}#o-{b}", b, e,
-                   text[s:b].lstrip(), text[b:e], text[e:t].rstrip())
+    return Snippet(
+        article,
+        ctx.label(article),
+        f"{ctx.href(article)}#o-{b}",
+        b,
+        e,
+        text[s:b].lstrip(),
+        text[b:e],
+        text[e:t].rstrip(),
+    )
 
 
 def evidence(ctx: Context, fact: str) -> list[Snippet]:
@@ -203,6 +222,7 @@ def evidence(ctx: Context, fact: str) -> list[Snippet]:
 
 
 # -- properties and links ------------------------------------------------------------------
+
 
 @dataclass
 class Value:
@@ -224,8 +244,9 @@ def term_value(ctx: Context, term: pyoxigraph.Term) -> Value:
     if isinstance(term, pyoxigraph.NamedNode):
         return Value(ctx.label(term.value), ctx.href(term.value), term.value)
     if isinstance(term, pyoxigraph.Literal):
-        note = term.language or ("" if term.datatype.value == XSD + "string"
-                                 else compact(term.datatype.value))
+        note = term.language or (
+            "" if term.datatype.value == XSD + "string" else compact(term.datatype.value)
+        )
         return Value(term.value, note=note)
     return Value(str(term))
 
@@ -237,10 +258,15 @@ def properties(ctx: Context, iri: str, skip: Iterable[str] = ()) -> list[Propert
     for quad in ctx.store.quads_for_pattern(node(iri), None, None, None):
         if quad.predicate.value not in skipped:
             grouped.setdefault(quad.predicate.value, {}).setdefault(quad.object, None)
-    result = [Property(p, predicate_label(ctx, p), ctx.href(p),
-                       sorted((term_value(ctx, o) for o in objects),
-                              key=lambda v: v.text.casefold()))
-              for p, objects in grouped.items()]
+    result = [
+        Property(
+            p,
+            predicate_label(ctx, p),
+            ctx.href(p),
+            sorted((term_value(ctx, o) for o in objects), key=lambda v: v.text.casefold()),
+        )
+        for p, objects in grouped.items()
+    ]
     return sorted(result, key=lambda p: (p.iri != RDF_TYPE, p.label.casefold()))
 
 
@@ -255,44 +281,61 @@ class Incoming:
     snippets: list[Snippet] = field(default_factory=list)
 
 
-def paged(ctx: Context, variables: str, where: str, order: str, page: int, size: int
-          ) -> tuple[Any, int]:
+def paged(
+    ctx: Context, variables: str, where: str, order: str, page: int, size: int
+) -> tuple[Any, int]:
     """One page of ``SELECT DISTINCT variables WHERE { where }`` in ``order``, and how many
     distinct rows there are in all."""
-    total = int(next(iter(ctx.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT {variables} WHERE {{ {where} }} }}"
-    )))["n"].value)
-    rows = ctx.query(f"SELECT DISTINCT {variables} WHERE {{ {where} }} ORDER BY {order} "
-                     f"LIMIT {size} OFFSET {max(page - 1, 0) * size}")
+    total = int(
+        next(
+            iter(
+                ctx.query(
+                    "SELECT (COUNT(*) AS ?n) WHERE { "
+                    f"SELECT DISTINCT {variables} WHERE {{ {where} }} }}"
+                )
+            )
+        )["n"].value
+    )
+    rows = ctx.query(
+        f"SELECT DISTINCT {variables} WHERE {{ {where} }} ORDER BY {order} "
+        f"LIMIT {size} OFFSET {max(page - 1, 0) * size}"
+    )
     return rows, total
 
 
-def incoming(ctx: Context, iri: str, page: int, size: int = PAGE_SIZE
-             ) -> tuple[list[Incoming], int]:
+def incoming(
+    ctx: Context, iri: str, page: int, size: int = PAGE_SIZE
+) -> tuple[list[Incoming], int]:
     """One page of the (subject, predicate) pairs linking to ``iri``, and how many in all."""
     rows, total = paged(ctx, "?s ?p", f"?s ?p <{iri}>", "?p ?s", page, size)
     links = []
     for row in rows:
         subject, predicate = row["s"], row["p"].value
         value = term_value(ctx, subject)
-        links.append(Incoming(value, Property(predicate, predicate_label(ctx, predicate),
-                                              ctx.href(predicate), [])))
+        links.append(
+            Incoming(
+                value, Property(predicate, predicate_label(ctx, predicate), ctx.href(predicate), [])
+            )
+        )
     return links, total
 
 
-def facts_about(ctx: Context, iri: str, page: int, size: int = PAGE_SIZE
-                ) -> tuple[list[Incoming], int]:
+def facts_about(
+    ctx: Context, iri: str, page: int, size: int = PAGE_SIZE
+) -> tuple[list[Incoming], int]:
     """Statements, events and memberships that link to ``iri``, each with its sentences."""
-    where = (f"?f ?p <{iri}> . ?f a ?c . "
-             f"VALUES ?c {{ {' '.join(f'<{c}>' for c in FACT_CLASSES)} }}")
+    where = f"?f ?p <{iri}> . ?f a ?c . VALUES ?c {{ {' '.join(f'<{c}>' for c in FACT_CLASSES)} }}"
     rows, total = paged(ctx, "?f ?p", where, "?f ?p", page, size)
     facts = []
     for row in rows:
         fact, predicate = row["f"].value, row["p"].value
-        facts.append(Incoming(term_value(ctx, row["f"]),
-                              Property(predicate, predicate_label(ctx, predicate),
-                                       ctx.href(predicate), []),
-                              evidence(ctx, fact)))
+        facts.append(
+            Incoming(
+                term_value(ctx, row["f"]),
+                Property(predicate, predicate_label(ctx, predicate), ctx.href(predicate), []),
+                evidence(ctx, fact),
+            )
+        )
     return facts, total
 
 
@@ -301,8 +344,7 @@ def pages(total: int, size: int = PAGE_SIZE) -> int:
 
 
 def wikidata_links(ctx: Context, iri: str) -> list[str]:
-    return [o.value for o in ctx.objects(iri, SKOS + "exactMatch")
-            if o.value.startswith(WIKIDATA)]
+    return [o.value for o in ctx.objects(iri, SKOS + "exactMatch") if o.value.startswith(WIKIDATA)]
 
 
 def triples_of(ctx: Context, iri: str) -> Iterator[pyoxigraph.Triple]:

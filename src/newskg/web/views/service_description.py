@@ -21,8 +21,12 @@ VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCTERMS_TITLE = NamedNode("http://purl.org/dc/terms/title")
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-PREFIXES = {"sd": SD, "void": VOID, "dcterms": "http://purl.org/dc/terms/",
-            "formats": "http://www.w3.org/ns/formats/"}
+PREFIXES = {
+    "sd": SD,
+    "void": VOID,
+    "dcterms": "http://purl.org/dc/terms/",
+    "formats": "http://www.w3.org/ns/formats/",
+}
 
 # W3C's IRIs for media formats (https://www.w3.org/ns/formats/), by registry name.
 FORMAT_IRIS = {
@@ -39,8 +43,9 @@ FORMAT_IRIS = {
 }
 
 _GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-_UNION_COUNT = ("SELECT (COUNT(*) AS ?n) WHERE { "
-                "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+_UNION_COUNT = (
+    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,7 @@ class DatasetStats:
 def dataset_stats(store: pyoxigraph.Store) -> DatasetStats:
     """Graph names and sizes of a published version (a full scan: cache it per version)."""
     graphs = sorted(
-        (solution["g"].value, int(solution["n"].value))
-        for solution in store.query(_GRAPH_COUNTS)
+        (solution["g"].value, int(solution["n"].value)) for solution in store.query(_GRAPH_COUNTS)
     )
     union = next(iter(store.query(_UNION_COUNT)))
     return DatasetStats(int(union["n"].value), tuple(graphs))

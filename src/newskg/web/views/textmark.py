@@ -74,13 +74,14 @@ def highlight(text: str, marks: Iterable[Mark], notes: Iterable[Note] = ()) -> M
         classes = " ".join(sorted({m.kind for m in active}))
         others = sorted({m.title for m in active if m.title} - {link.title})
         titles = "; ".join([link.title, *others] if link.title else others)  # the link's first
-        out.append(f'<a class="mark {classes}" href="{escape(link.href)}" '
-                   f'title="{escape(titles)}">{piece}</a>')
+        out.append(
+            f'<a class="mark {classes}" href="{escape(link.href)}" '
+            f'title="{escape(titles)}">{piece}</a>'
+        )
     for note in notes_at.get(size, []):
         out.append(_note(note))
     return Markup("".join(out))
 
 
 def _note(note: Note) -> str:
-    return (f'<a class="note {escape(note.kind)}" href="{escape(note.href)}">'
-            f'{escape(note.text)}</a>')
+    return f'<a class="note {escape(note.kind)}" href="{escape(note.href)}">{escape(note.text)}</a>'
