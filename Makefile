@@ -27,6 +27,8 @@ test: $(STAMP) assets lint
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The virtualenv, from the hash-pinned lock (spaCy's model included), then newskg itself.
 $(STAMP): requirements.lock pyproject.toml

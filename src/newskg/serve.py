@@ -29,15 +29,11 @@ from typing import TYPE_CHECKING, Any
 from newskg import settings
 from newskg.backends import remote
 from newskg.backends.versions import StoreError, published
+from newskg.settings import WEB_THREADS as THREADS
 
 if TYPE_CHECKING:
     from newskg.web.http.access_log import AccessLog
 
-# Per worker. Queries wait for a query process on these threads (newskg.sparql.engine keeps 2 free
-# for everything else); a thread waiting on a semaphore costs no CPU. Measured with 32 clients
-# sending queries to 2 workers: 8 threads shed a third of the queries as "busy" (503), 16 a
-# quarter, 32 none, with 25% more answers per second than 16.
-THREADS = 32
 CONFIG_ENV = "NEWSKG_SERVE_CONFIG"  # path of the settings file the workers read
 GRACEFUL_SECONDS = 10  # a stopping worker finishes its requests for this long, then is killed
 

@@ -50,7 +50,7 @@ from flask import current_app, g, has_request_context
 
 from newskg import formats
 from newskg.formats import Format
-from newskg.serve import THREADS as WEB_THREADS
+from newskg.settings import WEB_THREADS
 from newskg.sparql import sandbox
 from newskg.sparql.sandbox import Limits, private_memory
 from newskg.web.http.errors import APIError
