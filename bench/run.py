@@ -23,16 +23,15 @@
 5. Measures each server's median overhead per request against in-process pyoxigraph: 300
    distinct point lookups, each first run once untimed on both sides (warm caches on both),
    then timed in this process (``Store.query`` + JSON serialisation), then sent one at a
-   time, back to back over one keep-alive connection.
-   newskg answers those in its web worker (``src/newskg/web/http/fast_lane.py``); the same lookups
-   with
-   ``ORDER BY`` are measured too, since they take a query process as other queries do.
+   time, back to back over one keep-alive connection. newskg's endpoint answers those in its
+   web worker (``src/newskg/sparql/lookup.py``); the same lookups with ``ORDER BY`` are
+   measured too, since they take a query process as other queries do.
 
 ``--only-queries`` skips the servers: it times each example query in-process on the scaled
 store (each in a fresh process, so one does not warm the next's caches more than the disk
 cache does), wall and CPU seconds, with its row count.
 
-Ends with a Markdown summary to paste into the README. Not a test.
+Ends with a Markdown summary to paste into docs/performance.md. Not a test.
 """
 
 from __future__ import annotations

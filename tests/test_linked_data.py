@@ -24,7 +24,7 @@ from rdflib.compare import isomorphic
 from newskg import formats
 from newskg.backends import versions as store
 from newskg.publishing.dumps import SUMS, dumps_dir
-from newskg.web.linkeddata import RDF_FORMATS
+from newskg.web.representations import RDF_FORMATS
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newskg.extraction.reader import ArticleError, blocks, read_article
+from newskg.extraction.furniture import blocks
+from newskg.extraction.reader import ArticleError, read_article
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 ANALYSIS = ARTICLES / "000_15d2d29b220b0ea0.txt"

@@ -21,7 +21,6 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, SH
 
 from newskg.extraction.graph import canonical_labels, to_graph
-from newskg.extraction.iris import NKG, NKG_ONTOLOGY, Iris, event_type_iri
 from newskg.extraction.model import (
     EVENT_TYPES,
     ArticleText,
@@ -36,6 +35,7 @@ from newskg.extraction.model import (
 )
 from newskg.publishing import validation
 from newskg.publishing.validation import ONTOLOGY_PATH, SHAPES_PATH, Report, load_shapes, validate
+from newskg.vocab import NKG, NKG_ONTOLOGY, Iris, event_type_iri
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "shapes" / "cases"
@@ -299,7 +299,7 @@ def test_validate_file_formats(tmp_path: Path, extension: str) -> None:
     graph = to_graph(full_extraction(), Iris(BASE))
     data = _dataset({"a1": graph}) if fmt.holds_quads else graph
     path = tmp_path / f"a1.{extension}"
-    data.serialize(path, format=fmt.rdflib)
+    data.serialize(path, format=fmt.rdflib, encoding="utf-8")  # N-Triples is UTF-8 only
     report = validation.validate_file(path)
     assert report.conforms, report.text(path.name)
 

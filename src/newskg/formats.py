@@ -16,6 +16,8 @@ from typing import Literal
 
 import pyoxigraph
 
+from newskg.errors import NewskgError
+
 Kind = Literal["graph", "dataset", "results"]
 
 
@@ -30,9 +32,33 @@ class Format:
 
     @property
     def oxigraph(self) -> pyoxigraph.RdfFormat | pyoxigraph.QueryResultsFormat:
-        if self.kind == "results":
-            return pyoxigraph.QueryResultsFormat.from_media_type(self.media_type)
-        return pyoxigraph.RdfFormat.from_media_type(self.media_type)
+        """pyoxigraph's format of either kind (see :attr:`rdf_format`, :attr:`results_format`
+        where the kind is known)."""
+        return self.results_format if self.kind == "results" else self.rdf_format
+
+    @property
+    def rdf_format(self) -> pyoxigraph.RdfFormat:
+        """pyoxigraph's format of a graph or dataset format (triples or quads)."""
+        found = (
+            None
+            if self.kind == "results"
+            else pyoxigraph.RdfFormat.from_media_type(self.media_type)
+        )
+        if found is None:
+            raise UnknownFormat(f"{self.name} is not an RDF format pyoxigraph reads or writes")
+        return found
+
+    @property
+    def results_format(self) -> pyoxigraph.QueryResultsFormat:
+        """pyoxigraph's format of a SELECT/ASK results format."""
+        found = (
+            pyoxigraph.QueryResultsFormat.from_media_type(self.media_type)
+            if self.kind == "results"
+            else None
+        )
+        if found is None:
+            raise UnknownFormat(f"{self.name} is not a SPARQL results format pyoxigraph writes")
+        return found
 
     @property
     def holds_quads(self) -> bool:
@@ -60,7 +86,7 @@ FORMATS: tuple[Format, ...] = (
 )
 
 
-class UnknownFormat(ValueError):
+class UnknownFormat(NewskgError, ValueError):
     """No registered format has that name, media type or extension."""
 
 

@@ -1,4 +1,5 @@
-"""Serve the published store with Granian: ``newskg serve`` or ``python -m newskg.serve``.
+"""Serve the published store with Granian: ``newskg serve`` or ``python -m newskg.serve`` (the
+same click command, :mod:`newskg.cli.serving`).
 
 Granian (an HTTP server written in Rust: parsing and keep-alive cost a fraction of a
 pure-Python server's) forks WORKERS processes; each builds its own app with
@@ -12,7 +13,6 @@ environ.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import fcntl
 import json
@@ -23,12 +23,12 @@ import shutil
 import socket
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from newskg import settings
-from newskg.backends import remote
-from newskg.backends.versions import StoreError, published
+from newskg.backends import backend_for
+from newskg.errors import NewskgError
 from newskg.settings import WEB_THREADS as THREADS
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def idle_timeout_ms(config: Mapping[str, Any]) -> int:
     return max(1, round(seconds * 1000))
 
 
-class ServeError(Exception):
+class ServeError(NewskgError):
     """The server cannot start as configured (the message says why and what to do)."""
 
 
@@ -144,7 +144,7 @@ def claim_address(host: str, port: int) -> contextlib.ExitStack:
 
 def check_throttle(config: Mapping[str, Any]) -> None:
     """Fail at start-up, not per query, when the throttle's file cannot be used."""
-    from newskg.web.http.throttle import ThrottleUnavailable, open_budgets
+    from newskg.web.http.budgets import ThrottleUnavailable, open_budgets
 
     try:
         open_budgets(
@@ -155,23 +155,6 @@ def check_throttle(config: Mapping[str, Any]) -> None:
         )
     except (ThrottleUnavailable, ValueError) as exc:
         raise ServeError(str(exc)) from exc
-
-
-def check_published(store_dir: str) -> None:
-    """Fail before starting the server when there is nothing to serve.
-
-    Only the ``current`` link is checked: opening RocksDB here, before the fork, would start
-    its background threads in the master, which forked workers must not inherit."""
-    version = published(store_dir)
-    if version is None:
-        raise StoreError(
-            f"no published dataset in {store_dir}: run `newskg build --store {store_dir}` first"
-        )
-    if not version.path.is_dir():
-        raise StoreError(
-            f"{store_dir}/current points to {version.path}, which does not exist; "
-            f"rebuild with `newskg build --store {store_dir}`"
-        )
 
 
 # /metrics sums the counters of every worker: prometheus_client's multiprocess mode keeps
@@ -225,10 +208,8 @@ def run(config: Mapping[str, Any]) -> None:
     """Serve until stopped (SIGINT/SIGTERM). ``config`` maps setting keys (``STORE``,
     ``HOST``, ``PORT``, ``WORKERS`` …) to values; missing ones take their defaults."""
     resolved = settings.resolve(config)
-    if remote.is_remote(str(resolved["STORE"])):
-        remote.open_published(str(resolved["STORE"]), resolved)  # reachable and published
-    else:
-        check_published(str(resolved["STORE"]))
+    # Fail before starting when there is nothing to serve (a StoreError says why).
+    backend_for(str(resolved["STORE"])).check_servable(resolved)
     idle_timeout_ms(resolved)
     check_throttle(resolved)
     address = claim_address(str(resolved["HOST"]), int(resolved["PORT"]))
@@ -249,49 +230,9 @@ def run(config: Mapping[str, Any]) -> None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m newskg.serve``: the same as ``newskg serve`` without the CLI."""
-    parser = argparse.ArgumentParser(
-        prog="python -m newskg.serve", description=__doc__.splitlines()[0]
-    )
-    for name in (
-        "store",
-        "host",
-        "port",
-        "workers",
-        "query_timeout",
-        "max_rows",
-        "max_query_bytes",
-        "cors_origins",
-        "cache_dir",
-        "cache_bytes",
-        "throttle_query_seconds",
-        "throttle_window",
-        "trusted_proxies",
-        "ingest_token",
-        "ingest_max_bytes",
-        "client_queries",
-        "query_wait",
-        "idle_timeout",
-        "max_connections",
-        "query_memory",
-    ):
-        setting = settings.BY_NAME[name]
-        parser.add_argument(
-            f"--{name.replace('_', '-')}", type=type(setting.default), help=setting.help
-        )
-    args = parser.parse_args(argv)
-    config = {name.upper(): value for name, value in vars(args).items() if value is not None}
-    try:
-        run(config)
-    except StoreError as exc:
-        print(f"newskg serve: {exc}", file=sys.stderr)
-        return 1
-    except ServeError as exc:
-        print(f"newskg serve: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    # ``python -m newskg.serve`` is ``newskg serve``: the same click command, options and
+    # exit codes (newskg.cli.serving).
+    from newskg.cli.serving import serve
+
+    serve(prog_name="python -m newskg.serve")

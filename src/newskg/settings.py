@@ -1,6 +1,6 @@
 """Every setting newskg has, declared once: name, default, help.
 
-The CLI options, ``create_app(config)`` and the README's settings table all read this table.
+The CLI options, ``create_app(config)`` and docs/settings.md all read this table.
 A setting can be given on the command line, in the ``config`` mapping passed to
 ``create_app`` (upper-case name), or as an environment variable ``NEWSKG_<NAME>`` read once
 at start-up (never inside a request).
@@ -211,7 +211,7 @@ def resolve(
 
 
 def markdown_table() -> str:
-    """The settings as the README's Markdown table (a test keeps the README in step)."""
+    """The settings as a Markdown table: docs/generate.py writes it into docs/settings.md."""
     rows = ["| setting | environment | default | what it does |", "| --- | --- | --- | --- |"]
     for s in SETTINGS:
         rows.append(f"| `--{s.name.replace('_', '-')}` | `{s.env}` | `{s.default}` | {s.help} |")

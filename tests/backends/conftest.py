@@ -24,7 +24,7 @@ from rdflib.compare import isomorphic
 from tests.conftest import ROOT, free_port
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-#: The remote's own time limit: it stops a query the web server gave up on (see README).
+#: The remote's own time limit: it stops a query the web server gave up on (see docs/backends.md).
 REMOTE_TIMEOUT_S = 5
 Newskg = Callable[..., subprocess.CompletedProcess[str]]
 

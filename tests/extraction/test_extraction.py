@@ -16,8 +16,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from newskg.extraction.extract import extract, extract_many
 from newskg.extraction.graph import to_graph
-from newskg.extraction.iris import NIF, Iris
 from newskg.extraction.model import ArticleText, Extraction, Span
+from newskg.extraction.reader import read_article
+from newskg.vocab import NIF, Iris
 
 HERE = Path(__file__).parent
 CASES = sorted(p for p in (HERE / "cases").iterdir() if (p / "article.txt").exists())
@@ -122,8 +123,7 @@ CORPUS_FILES = ["000_15d2d29b220b0ea0.txt", "004_aab24eeb803ce905.txt"]
 
 @pytest.fixture(scope="module")
 def corpus() -> dict[str, Extraction]:
-    reader = pytest.importorskip("newskg.extraction.reader")
-    articles = [reader.read_article(CORPUS / name) for name in CORPUS_FILES]
+    articles = [read_article(CORPUS / name) for name in CORPUS_FILES]
     return {x.article.id: x for x in extract_many(articles)}
 
 

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("trafilatura")
-
 from newskg.extraction.extract import extract
 from newskg.extraction.graph import to_graph
-from newskg.extraction.iris import Iris
 from newskg.extraction.reader import ArticleError, article_paths, read_article
+from newskg.vocab import Iris
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
 

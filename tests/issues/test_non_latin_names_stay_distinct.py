@@ -6,7 +6,7 @@ published as the other's; the same happened across articles and in every script 
 letters (and an all-punctuation name slugged to ``x`` too).
 
 Now an entity's key is its name folded by the one folding of names
-(``newskg.extraction.gazetteer.fold``:
+(``newskg.text.fold``:
 NFKD, Latin and Greek accents dropped, case folded, NFC) with ``-`` for spaces, so an IRI keeps
 the letters of every script and two names that fold apart never share one; a name with no
 letter or digit, or a very long one, adds a hash of the name. Keys that still meet (a name and
@@ -28,9 +28,10 @@ import pytest
 from rdflib import Graph, URIRef
 
 from newskg.extraction.crossdoc import link_across
-from newskg.extraction.gazetteer import GazEntry, Gazetteer, fold
-from newskg.extraction.iris import Iris, entity_key
+from newskg.extraction.gazetteer import GazEntry, Gazetteer
 from newskg.extraction.model import ArticleText, Entity, Extraction, Span, Statement
+from newskg.text import fold
+from newskg.vocab import Iris, entity_key
 from tests.conftest import StartServer
 from tests.ops.publishing import newskg
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from newskg.extraction import limits, reader
+from newskg.extraction import furniture, limits
 from newskg.extraction.entities import full_name_from
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.reader import ArticleError, read_article
@@ -118,7 +118,7 @@ def test_the_regexes_over_whole_texts_are_linear() -> None:
     from newskg.extraction.model import ArticleText
 
     article = ArticleText("a", "a.txt", capitalised(1_000_000, spaces=False) + " ed@wsj.com")
-    reader._find_publisher(article, [])
+    furniture.find_publisher(article, [])
     assert article.publisher == "The Wall Street Journal"
     assert time.monotonic() - started < 5  # minutes before
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from newskg.sparql import engine as engine_module
+from newskg.sparql import query_process
 from newskg.sparql.engine import Engine, Limits, QueryMemoryExceeded
 from tests.conftest import publish_mini
 
@@ -88,7 +88,7 @@ def test_backstop_when_the_watchdog_is_late(
 ) -> None:
     """With the watchdog asleep, RLIMIT_DATA makes the allocation fail (the process aborts):
     still the memory bound's 503, not a 500."""
-    monkeypatch.setattr(engine_module, "WATCH_SECONDS", 3600.0)
+    monkeypatch.setattr(query_process, "WATCH_SECONDS", 3600.0)
     engine = Engine(1, limits=Limits(memory=50_000_000))
     request = {
         "store": str(big_store / "current"),

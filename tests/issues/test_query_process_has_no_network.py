@@ -271,7 +271,7 @@ def test_point_lookups_naming_service_go_to_a_query_process() -> None:
     """The fast lane evaluates in the web worker, which has the network: a lookup-shaped
     text that names SERVICE anywhere is never tried there, whatever the lexer read."""
     from newskg.sparql.engine import NO_DATASET
-    from newskg.web.http.fast_lane import eligible
+    from newskg.sparql.lookup import eligible
 
     assert eligible("SELECT ?p ?o WHERE { <http://e/x> ?p ?o }", NO_DATASET)
     for query in (

@@ -14,7 +14,7 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 
 from newskg.web import create_app
-from newskg.web.http.throttle import Budgets
+from newskg.web.http.budgets import Budgets
 from tests.conftest import ROOT
 
 

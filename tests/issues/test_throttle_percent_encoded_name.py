@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import pytest
 
-from newskg.web.endpoint import asks_query
+from newskg.web.sparql_request import asks_query
 from tests.ops.raw_http import exchange
 
 SLOW = (

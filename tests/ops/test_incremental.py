@@ -305,8 +305,9 @@ def test_an_add_validates_changed_graphs_against_the_unchanged(tmp_path: Path) -
     from rdflib.namespace import RDFS
 
     from newskg.extraction.model import ArticleText
+    from newskg.publishing.graphs import graph_digest, validate_together
     from newskg.publishing.incremental import Source
-    from newskg.publishing.pipeline import BuildResult, Built, graph_digest, validate_together
+    from newskg.publishing.results import BuildResult, Built
 
     case = Path(__file__).resolve().parent.parent / "shapes" / "cases" / "ok-full-article"
     published = Graph().parse(case / "data.ttl")

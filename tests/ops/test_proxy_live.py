@@ -1,4 +1,4 @@
-"""``deploy/haproxy.cfg`` (the reverse proxy the README prescribes for what Granian cannot bound)
+"""``deploy/haproxy.cfg`` (the proxy docs/operations.md prescribes for what Granian cannot bound)
 run for real in front of a live server: big answers stream through it whole, the throttle
 sees each client behind it, idle connections stay with HAProxy, bodies up to the buffer pass
 and larger ones are refused in newskg's error shape. Slow bodies and connections per address:

@@ -1,7 +1,8 @@
-"""Several replicas: the README's procedure ("Running several replicas"), run as written.
+"""Several replicas: the procedure of docs/operations.md ("Running several replicas"), run as
+written.
 
 Two replica store directories get the published version of a built store through the
-README's ``ship-version`` script; two ``newskg serve`` processes serve them; requests
+shipped script ``deploy/ship-version.sh``; two ``newskg serve`` processes serve them; requests
 alternate between them as a load balancer would send them. A new version is built and
 shipped to both while requests keep coming: none fails, both serve the new version within
 a second or two, and for each version both replicas answer with identical ETags and
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -42,14 +42,7 @@ QUERY = (
 )
 
 
-def ship_script(tmp: Path) -> Path:
-    """The README's ship-version script, as a file."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    found = re.search(r"```sh\n(#!/bin/sh\n# ship-version .*?)```", readme, re.DOTALL)
-    assert found, "README.md has no ship-version script (section Running several replicas)"
-    script = tmp / "ship-version"
-    script.write_text(found.group(1))
-    return script
+SHIP_VERSION = ROOT / "deploy" / "ship-version.sh"  # the script docs/operations.md prescribes
 
 
 def ship(script: Path, store: Path, replica: Path) -> None:
@@ -93,7 +86,7 @@ def same_answers(replicas: list[str], actor: str, dump: str) -> str:
 
 
 def test_replicas_serve_shipped_versions_alike(corpus_build: CorpusBuild, tmp_path: Path) -> None:
-    script = ship_script(tmp_path)
+    script = SHIP_VERSION
     primary = tmp_path / "primary"
     shutil.copytree(corpus_build.store, primary, symlinks=True)
     first = published(primary)

@@ -1,9 +1,8 @@
-"""The fast lane (:mod:`newskg.web.http.fast_lane`) through the test client: point lookups answered
-in
-the web worker send the engine's very bytes, are counted by ``newskg_fast_lane_total`` and
-not by the answer cache, keep the row cap, ETags and throttling, and leave to the engine
-what it must answer (a dataset given by the request, more than ``LANE_ROWS`` rows, an answer
-too large for memory, a syntax error)."""
+"""Point lookups answered in the web worker (:mod:`newskg.sparql.lookup`, "the fast lane"),
+through the test client: they send the engine's very bytes, are counted by
+``newskg_fast_lane_total`` and not by the answer cache, keep the row cap, ETags and
+throttling, and leave to the engine what it must answer (a dataset given by the request,
+more than ``LANE_ROWS`` rows, an answer too large for memory, a syntax error)."""
 
 from __future__ import annotations
 
@@ -14,17 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask, request
+from flask import Flask
 from flask.testing import FlaskClient
 from prometheus_client.parser import text_string_to_metric_families
 from rdflib.query import Result
 
 from newskg import formats
 from newskg.backends.versions import published
+from newskg.sparql import lookup
 from newskg.sparql.engine import DatasetSpec, Engine
 from newskg.sparql.lexer import point_lookup
 from newskg.web import create_app
-from newskg.web.http import fast_lane, throttle
+from newskg.web.http import throttle
 from tests.web.mini import G1, ID, LABELS, NKG
 
 JSON = {"Accept": "application/json"}
@@ -156,7 +156,7 @@ def test_lane_sends_the_engines_bytes(
     assert metric(client, "newskg_fast_lane_total") == lane_before + 1
     assert lane.data == engine_bytes(engine, store_dir, query, fmt)
 
-    monkeypatch.setattr(fast_lane, "eligible", lambda *args: False)
+    monkeypatch.setattr(lookup, "eligible", lambda *args: False)
     engine_answer = get(client, query=query, format=fmt)
     assert metric(client, "newskg_fast_lane_total") == lane_before + 1  # not the lane
     assert engine_answer.data == lane.data
@@ -219,7 +219,7 @@ def test_lane_signals_the_row_cap(
     assert "more than 5 rows" in shape["message"] and "LIMIT 5" in shape["hint"]
     assert len(rows(get(client, query=LOOKUP + " LIMIT 5"))) == 5
 
-    monkeypatch.setattr(fast_lane, "eligible", lambda *args: False)
+    monkeypatch.setattr(lookup, "eligible", lambda *args: False)
     assert get(client, JSON, query=LOOKUP).data == capped.data  # the engine says the same
 
 
@@ -237,7 +237,7 @@ def test_more_than_lane_rows_is_the_engines(
 ) -> None:  # type: ignore[no-untyped-def]
     """A subject with more than LANE_ROWS triples and MAX_ROWS above that: the answer is
     whole, and it came from the engine (lane counter still, one cache miss)."""
-    assert fast_lane.LANE_ROWS < BIG_ROWS
+    assert lookup.LANE_ROWS < BIG_ROWS
     publish_version(store_dir, extra=BIG_TRIG)
     client = make_app(store_dir, tmp_path).test_client()  # MAX_ROWS: 100000 by default
     lane, hits, misses = counters(client)
@@ -328,24 +328,23 @@ def test_lane_time_is_charged_to_the_client(store_dir: Path, tmp_path: Path) -> 
 
 
 def test_lane_time_is_recorded_for_the_throttle(store_dir: Path, tmp_path: Path) -> None:
-    """What newskg.web.http.throttle keeps: the client's debt grows by the lane's time, on the WSGI
-    path (newskg.web.http.lane) and on the endpoint's (a stray parameter sends a lookup through
-    Flask)."""
+    """What newskg.web.http.throttle keeps: the client's debt grows by the lane's time, for a
+    plain lookup and for one with a parameter the endpoint ignores."""
     app = make_app(store_dir, tmp_path, THROTTLE_QUERY_SECONDS=60.0, THROTTLE_WINDOW=1e9)
     budgets = app.extensions[throttle.EXTENSION]
     client = app.test_client()
     lane = metric(client, "newskg_fast_lane_total")
     assert get(client, query=LOOKUP).status_code == 200
     first = budgets.debt("127.0.0.1")
-    assert get(client, query=LOOKUP, stray="1").status_code == 200  # through Flask
+    assert get(client, query=LOOKUP, stray="1").status_code == 200
     second = budgets.debt("127.0.0.1")
     assert metric(client, "newskg_fast_lane_total") == lane + 2
     assert 0 < first < second < 1
 
 
-def test_a_percent_encoded_name_is_charged_on_both_paths(store_dir: Path, tmp_path: Path) -> None:
-    """``%71uery=`` is ``query=``: the lane answers it and charges it, and so does the
-    endpoint when a stray parameter sends it through Flask (issue 11's throttle bypass)."""
+def test_a_percent_encoded_name_is_charged(store_dir: Path, tmp_path: Path) -> None:
+    """``%71uery=`` is ``query=``: the lane answers it and charges it, with a stray parameter
+    too (issue 11's throttle bypass)."""
     from urllib.parse import quote
 
     app = make_app(store_dir, tmp_path, THROTTLE_QUERY_SECONDS=60.0, THROTTLE_WINDOW=1e9)
@@ -373,64 +372,3 @@ def test_text_hidden_from_the_lexer_is_not_the_lanes(client: FlaskClient) -> Non
     who = {row["who"]["value"] for row in json.loads(response.data)["results"]["bindings"]}
     assert who == {ID + "actor/esmail-qaani", ID + "actor/hassan-nasrallah"}
     assert counters(client)[0::2] == (lane, misses + 1)
-
-
-@pytest.mark.parametrize(
-    ("method", "accept", "fmt", "origins"),
-    [
-        ("GET", "application/sparql-results+json", None, "*"),
-        ("GET", "text/csv, */*;q=0.1", None, "*"),
-        ("GET", None, "tsv", "https://a.example https://b.example"),
-        ("POST form", "application/sparql-results+xml", None, "*"),
-        ("POST direct", "text/tab-separated-values", None, ""),
-    ],
-)
-def test_wsgi_path_answers_as_the_endpoint_does(
-    store_dir: Path, tmp_path: Path, method: str, accept: str | None, fmt: str | None, origins: str
-) -> None:
-    """newskg.web.http.lane answers a point lookup before Flask; the same lookup with a stray
-    parameter goes through Flask and the endpoint. Status, headers and body are the same."""
-    app = make_app(store_dir, tmp_path, CORS_ORIGINS=origins)
-    through: list[str] = []  # requests Flask saw (the WSGI path falls back to it silently)
-    app.before_request(lambda: through.append(request.query_string.decode()) and None)
-    client = app.test_client()
-    headers = {"Origin": "https://a.example"}
-    if accept:
-        headers["Accept"] = accept
-    params = {"query": LOOKUP, **({"format": fmt} if fmt else {})}
-
-    def send(extra: dict[str, str]):  # type: ignore[no-untyped-def]
-        if method == "GET":
-            return client.get("/sparql", query_string={**params, **extra}, headers=headers)
-        if method == "POST form":
-            return client.post("/sparql", data={**params, **extra}, headers=headers)
-        return client.post(
-            "/sparql",
-            query_string=extra,
-            data=LOOKUP.encode(),
-            headers={**headers, "Content-Type": "application/sparql-query"},
-        )
-
-    def answered() -> float:  # /sparql requests answered 200, as /metrics counts them
-        text = client.get("/metrics").get_data(as_text=True)
-        return sum(
-            sample.value
-            for family in text_string_to_metric_families(text)
-            for sample in family.samples
-            if sample.name == "newskg_http_requests_total"
-            and sample.labels == {"endpoint": "/sparql", "status": "200"}
-        )
-
-    lane, before = metric(client, "newskg_fast_lane_total"), answered()
-    through.clear()
-    direct = send({})
-    assert through == [], "the lookup was not answered on the WSGI path"
-    through_flask = send({"stray": "1"})
-    assert len(through) == 1
-    assert metric(client, "newskg_fast_lane_total") == lane + 2
-    assert answered() == before + 2
-    assert direct.status_code == through_flask.status_code == 200
-    assert direct.data == through_flask.data
-    assert {k.lower(): v for k, v in direct.headers} == {
-        k.lower(): v for k, v in through_flask.headers
-    }

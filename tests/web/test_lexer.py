@@ -1,5 +1,5 @@
 """``newskg.sparql.lexer.point_lookup``: which texts the fast lane
-(:mod:`newskg.web.http.fast_lane`) may try.
+(:mod:`newskg.sparql.lookup`) may try.
 
 A point lookup is a SELECT or ASK of exactly one triple pattern whose subject is an IRI or a
 prefixed name, optionally with LIMIT/OFFSET, and nothing else. Everything the lexer accepts

@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 
 from newskg import formats
 from newskg.publishing.dumps import write_dumps
-from newskg.web.linkeddata import RDF_FORMATS
+from newskg.web.representations import RDF_FORMATS
 from newskg.web.views.textmark import Mark, Note, highlight
 
 ACTOR = "/id/actor/hassan-nasrallah"
@@ -174,28 +174,25 @@ def test_dumps_are_listed_and_resumable(client: FlaskClient, store_dir: Path) ->
     for item in files:
         assert item.name in listing and item.sha256 in listing
     nquads = next(f for f in files if f.name.endswith(".nq.gz"))
-    whole = client.get(f"/dumps/{nquads.name}")
-    assert whole.status_code == 200 and len(whole.data) == nquads.size
+    # Each response is closed (``with``): a file response the test does not read to the end
+    # keeps its file open until then, as a server's WSGI close() would.
+    with client.get(f"/dumps/{nquads.name}") as whole:
+        assert whole.status_code == 200 and len(whole.data) == nquads.size
     assert hashlib.sha256(whole.data).hexdigest() == nquads.sha256
     assert whole.headers["ETag"].strip('"') == nquads.sha256
     assert "Last-Modified" in whole.headers and whole.headers["Accept-Ranges"] == "bytes"
-    rest = client.get(f"/dumps/{nquads.name}", headers={"Range": "bytes=100-"})
-    assert rest.status_code == 206
-    assert rest.headers["Content-Range"] == f"bytes 100-{nquads.size - 1}/{nquads.size}"
-    assert whole.data[:100] + rest.data == whole.data
-    assert (
-        client.get(
-            f"/dumps/{nquads.name}", headers={"Range": f"bytes={nquads.size + 10}-"}
-        ).status_code
-        == 416
-    )
-    assert (
-        client.get(
-            f"/dumps/{nquads.name}", headers={"If-None-Match": whole.headers["ETag"]}
-        ).status_code
-        == 304
-    )
+    with client.get(f"/dumps/{nquads.name}", headers={"Range": "bytes=100-"}) as rest:
+        assert rest.status_code == 206
+        assert rest.headers["Content-Range"] == f"bytes 100-{nquads.size - 1}/{nquads.size}"
+        assert whole.data[:100] + rest.data == whole.data
+    beyond = {"Range": f"bytes={nquads.size + 10}-"}
+    with client.get(f"/dumps/{nquads.name}", headers=beyond) as response:
+        assert response.status_code == 416
+    etag = {"If-None-Match": whole.headers["ETag"]}
+    with client.get(f"/dumps/{nquads.name}", headers=etag) as response:
+        assert response.status_code == 304
     assert gzip.decompress(whole.data).count(b"\n") == 45  # mini.trig's quads
     for bad in ("../current", "..%2F..%2Fcurrent", "%2e%2e/versions", "SHA256SUMS.bak"):
         assert client.get("/dumps/" + bad).status_code == 404, bad
-    assert client.get("/dumps/SHA256SUMS").status_code == 200
+    with client.get("/dumps/SHA256SUMS") as response:
+        assert response.status_code == 200

@@ -1,5 +1,5 @@
 """Organizations the tagger misses because news names them by description, found by rules
-over the parse and the word lists of ``mappers/data`` (never by naming an entity):
+over the parse and the word lists of ``src/newskg/extraction/data`` (never by naming an entity):
 
 * *state bodies*: a country adjective or a country's name and a state-body head noun
   (``demonyms.tsv``, ``state_bodies.txt``): "the Kenyan parliament", "the French government",

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from newskg.extraction.gazetteer import fold
-from newskg.extraction.iris import digest, slugify
 from newskg.extraction.model import Entity, Extraction
+from newskg.text import fold
+from newskg.vocab import digest, slugify
 
 
 def link_across(extractions: list[Extraction]) -> None:

@@ -8,12 +8,12 @@ evidence and a confidence in [0, 1] (checked by :func:`check`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from newskg.extraction.entities import resolve, resolve_pronouns
 from newskg.extraction.events import find_events
 from newskg.extraction.memberships import find_memberships
-from newskg.extraction.model import ArticleText, Extraction
+from newskg.extraction.model import ArticleText, Extraction, Span
 from newskg.extraction.nlp import Para, parse_body, parse_many
 from newskg.extraction.quotes import find_statements
 
@@ -37,35 +37,10 @@ def extract(article: ArticleText) -> Extraction:
 
 
 def extract_many(articles: Iterable[ArticleText]) -> Iterator[Extraction]:
-    """Like :func:`extract` for many articles, parsing their paragraphs in batches."""
+    """Like :func:`extract` for many articles, parsing their paragraphs in batches (over
+    several processes: :func:`newskg.extraction.pool.extract_each`)."""
     for article, paras in parse_many(articles):
         yield _extract(article, paras)
-
-
-def _extract_chunk(articles: list[ArticleText]) -> list[Extraction]:
-    return list(extract_many(articles))
-
-
-def _load_model() -> None:
-    from newskg.extraction.nlp import get_nlp
-
-    get_nlp()
-
-
-def extract_parallel(
-    articles: list[ArticleText], jobs: int = 1, chunk: int = 8
-) -> list[Extraction]:
-    """:func:`extract_many` over ``jobs`` processes (each loads the model once), results in
-    input order, so the output is the same whatever ``jobs`` is."""
-    if jobs <= 1 or len(articles) <= chunk:
-        return list(extract_many(articles))
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = [articles[i : i + chunk] for i in range(0, len(articles), chunk)]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_load_model) as pool:
-        return [x for part in pool.map(_extract_chunk, chunks) for x in part]
 
 
 def check(x: Extraction) -> None:
@@ -75,7 +50,9 @@ def check(x: Extraction) -> None:
         raise ValueError(f"{x.article.id}: duplicate entity keys")
     text = x.article.text
 
-    def fact(what: str, refs: list[str | None], evidence: list, confidence: float) -> None:
+    def fact(
+        what: str, refs: Sequence[str | None], evidence: Sequence[Span], confidence: float
+    ) -> None:
         for ref in refs:
             if ref is not None and ref not in keys:
                 raise ValueError(f"{x.article.id}: {what} refers to unknown entity {ref}")
@@ -92,6 +69,6 @@ def check(x: Extraction) -> None:
             raise ValueError(f"{x.article.id}: quote text does not match its span")
         fact("statement", [st.speaker], st.evidence, st.confidence)
     for ev in x.events:
-        fact("event", [a.entity for a in ev.arguments] + [ev.place], ev.evidence, ev.confidence)
+        fact("event", [*(a.entity for a in ev.arguments), ev.place], ev.evidence, ev.confidence)
     for m in x.memberships:
         fact("membership", [m.member, m.organization], m.evidence, m.confidence)

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
-from newskg.extraction.iris import ITSRDF, NIF, NKG, SCHEMA, WD, Iris, event_type_iri
 from newskg.extraction.model import Extraction, Span
+from newskg.vocab import ITSRDF, NIF, NKG, SCHEMA, WD, Iris, event_type_iri, prefixes
 
 ENTITY_CLASS = {"actor": NKG.Actor, "organization": NKG.Organization, "place": NKG.Place}
 
@@ -31,14 +31,7 @@ def date_literal(value: str) -> Literal:
 
 
 def bind_prefixes(graph: Graph) -> Graph:
-    for prefix, namespace in (
-        ("nkg", NKG),
-        ("schema", SCHEMA),
-        ("nif", NIF),
-        ("itsrdf", ITSRDF),
-        ("wd", WD),
-        ("skos", SKOS),
-    ):
+    for prefix, namespace in prefixes("nkg", "schema", "nif", "itsrdf", "wd", "skos").items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
 

@@ -1,5 +1,5 @@
 """General-knowledge word lists the extractors use, loaded once from
-``src/newskg/extraction/data/``.
+``src/newskg/extraction/data/`` (through :mod:`newskg.extraction.datafiles`).
 
 Every list is plain text (one entry a line, ``#`` comments) or a TSV, so that the knowledge
 is data, reviewable and extendable without touching code. Nothing here is article-specific.
@@ -20,21 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
-
-
-def read_lines(name: str) -> list[str]:
-    """Non-empty, non-comment lines of ``src/newskg/extraction/data/{name}`` (empty if the file is
-    missing)."""
-    path = DATA / name
-    if not path.exists():
-        return []
-    lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            lines.append(line)
-    return lines
+from newskg.extraction import datafiles
+from newskg.extraction.datafiles import DATA
 
 
 def _phrases(lines: list[str]) -> dict[tuple[str, ...], str]:
@@ -122,22 +109,28 @@ def _by_first(table: dict[tuple[str, ...], str]) -> dict[str, list[tuple[str, ..
     return cached[1]
 
 
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
+@lru_cache(maxsize=2)
+def lexicon(data: Path = DATA) -> Lexicon:
+    """The word lists in ``data`` (a :class:`~newskg.extraction.datafiles.DataFileError` when
+    a file is missing or a line is malformed)."""
+
+    def read_lines(name: str) -> list[str]:
+        return datafiles.words(data / name)
+
     triggers: dict[tuple[str, ...], str] = {}
     options: dict[tuple[str, ...], dict[str, frozenset[str]]] = {}
-    for line in read_lines("event_triggers.tsv"):
-        phrase, _, rest = line.partition("\t")
-        kind, _, opts = rest.partition("\t")
-        if kind.strip():
-            words = tuple(phrase.lower().split())
-            triggers[words] = kind.strip()
-            for opt in opts.split():
-                name, _, values = opt.partition("=")
-                # "_" stands for a space inside a value ("aircraft_carrier")
-                options.setdefault(words, {})[name] = frozenset(
-                    v.replace("_", " ") for v in values.lower().split("|")
-                )
+    for row in datafiles.rows(data / "event_triggers.tsv", ("trigger", "type", "options"), 2):
+        phrase, kind, opts = (*row.cells, "")[:3]
+        if not kind.strip():
+            row.fail("the event type is empty", "give one of the closed list of event types")
+        words = tuple(phrase.lower().split())
+        triggers[words] = kind.strip()
+        for opt in opts.split():
+            name, _, values = opt.partition("=")
+            # "_" stands for a space inside a value ("aircraft_carrier")
+            options.setdefault(words, {})[name] = frozenset(
+                v.replace("_", " ") for v in values.lower().split("|")
+            )
     return Lexicon(
         titles=_phrases(read_lines("titles.txt")),
         roles=_phrases(read_lines("roles.txt")),
@@ -151,25 +144,25 @@ def lexicon() -> Lexicon:
         blockers=frozenset(w.lower() for w in read_lines("event_blockers.txt")),
         not_names=frozenset(w.lower() for w in read_lines("not_names.txt")),
         not_entity_heads=frozenset(w.lower() for w in read_lines("not_entity_heads.txt")),
-        demonyms=_demonyms(read_lines("demonyms.tsv")),
+        demonyms=_demonyms(datafiles.rows(data / "demonyms.tsv", ("adjective", "place key"), 1)),
         state_bodies=_phrases(read_lines("state_bodies.txt")),
         collective_heads=frozenset(w.lower() for w in read_lines("collective_heads.txt")),
         org_heads=frozenset(read_lines("org_heads.txt")),
-        team_cues=_cues(read_lines("team_cues.txt")),
+        team_cues=_cues(datafiles.rows(data / "team_cues.txt", ("cue", "word"))),
     )
 
 
-def _cues(lines: list[str]) -> dict[str, frozenset[str]]:
+def _cues(rows: list[datafiles.Row]) -> dict[str, frozenset[str]]:
     table: dict[str, set[str]] = {}
-    for line in lines:
-        kind, _, word = line.partition("\t")
+    for row in rows:
+        kind, word = row.cells
         table.setdefault(kind.strip(), set()).add(word.strip().lower())
     return {k: frozenset(v) for k, v in table.items()}
 
 
-def _demonyms(lines: list[str]) -> dict[tuple[str, ...], str]:
+def _demonyms(rows: list[datafiles.Row]) -> dict[tuple[str, ...], str]:
     table = {}
-    for line in lines:
-        adjective, _, key = line.partition("\t")
+    for row in rows:
+        adjective, key = (*row.cells, "")[:2]
         table[tuple(adjective.lower().split())] = key.strip()
     return dict(sorted(table.items(), key=lambda kv: -len(kv[0])))

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from newskg.extraction.entities import POSSESSIVE, Mention, Resolution
+from newskg.extraction.entities import Resolution
 from newskg.extraction.lexicon import Lexicon, lexicon
+from newskg.extraction.mentions import POSSESSIVE, Mention
 from newskg.extraction.model import Membership, Span
 from newskg.extraction.nlp import Para
 

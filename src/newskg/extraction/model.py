@@ -1,4 +1,4 @@
-"""What the mappers produce: plain data, free of RDF, in the order the pipeline fills it.
+"""What extraction produces: plain data, free of RDF, in the order the pipeline fills it.
 
 reader -> :class:`ArticleText` (the text as received, its metadata, which regions are prose)
 extract -> :class:`Extraction` (entities, statements, events, memberships, each with evidence)
@@ -138,7 +138,7 @@ class Membership:
 
 @dataclass
 class Extraction:
-    """Everything the mappers found in one article."""
+    """Everything extraction found in one article."""
 
     article: ArticleText
     entities: list[Entity] = field(default_factory=list)

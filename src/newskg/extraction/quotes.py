@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from newskg.extraction.entities import Resolution, in_quotes, quote_regions
+from newskg.extraction.entities import Resolution
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import Span, Statement
 from newskg.extraction.nlp import Para, SpanSet
+from newskg.extraction.quoted import in_quotes, quote_regions
 
 SPEAKER_KINDS = ("actor", "organization")
 TRIM = " \t\n\u00a0,"

@@ -5,7 +5,8 @@ The whole file (decoded as UTF-8, line ends normalised to ``\\n``) becomes
 reader received. Instead each text block is either *body* (prose that extraction reads) or
 *excluded* with a reason: captions, newsletter prompts, video-player text, related links,
 social posts, the author's bio. What counts as furniture is data
-(``src/newskg/extraction/data/boilerplate.tsv``), not code.
+(``src/newskg/extraction/data/boilerplate.tsv``), not code, applied by
+:mod:`newskg.extraction.furniture`.
 
 An ``.html``/``.htm`` page is reduced to its main text by trafilatura (navigation, asides,
 captions and footers left out); that text becomes ``ArticleText.text`` (so offsets index into
@@ -22,17 +23,23 @@ from __future__ import annotations
 import json
 import logging
 import re
-import unicodedata
-from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
+from newskg.errors import NewskgError
 from newskg.extraction import limits
-from newskg.extraction.dates import find_dates
+from newskg.extraction.furniture import (
+    blocks,
+    date_line,
+    find_headline,
+    find_publisher,
+    latest_date,
+    mark_furniture,
+    publishers,
+)
 from newskg.extraction.model import ArticleText, Span
+from newskg.text import TEXT, fold
 
-DATA = Path(__file__).resolve().parent / "data"
 HTML_SUFFIXES = (".html", ".htm")
 ARTICLE_SUFFIXES = (".txt", *HTML_SUFFIXES)
 META_SUFFIX = ".meta.json"
@@ -45,7 +52,7 @@ MAX_BYTES = 5 * 1024 * 1024  # a news article is a few dozen KiB; larger is not 
 log = logging.getLogger(__name__)
 
 
-class ArticleError(Exception):
+class ArticleError(NewskgError):
     """An article that cannot be read: says which file, where, and why."""
 
     def __init__(
@@ -66,103 +73,6 @@ class ArticleError(Exception):
             f", column {self.column}" if self.line and self.column else ""
         )
         return f"{where}: {self.reason}" if where else self.reason
-
-
-# --- furniture rules -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rule:
-    reason: str
-    action: str  # block | with-prev | rest | teaser | label
-    pattern: re.Pattern[str]
-
-
-@lru_cache(maxsize=1)
-def furniture_rules() -> tuple[Rule, ...]:
-    rules = []
-    for number, line in enumerate((DATA / "boilerplate.tsv").read_text("utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        try:
-            reason, action, regex = line.split("\t", 2)
-            rules.append(Rule(reason, action, re.compile(regex, re.IGNORECASE)))
-        except (ValueError, re.error) as exc:
-            raise ArticleError(DATA / "boilerplate.tsv", f"bad rule: {exc}", number) from exc
-    return tuple(rules)
-
-
-@lru_cache(maxsize=1)
-def publishers() -> dict[str, str]:
-    table = {}
-    for line in (DATA / "publishers.tsv").read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            key, name = line.split("\t", 1)
-            table[key.strip().lower()] = name.strip()
-    return table
-
-
-# --- dates -----------------------------------------------------------------------------------
-
-_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*"
-
-
-def date_line(block: str) -> date | None:
-    """The date of a line that is nothing but a date ("Monday, February 05, 2024")."""
-    stripped = re.sub(rf"^\s*{_WEEKDAY}", "", block.strip(), flags=re.I)
-    dates = find_dates(stripped)
-    if len(dates) == 1 and len(stripped) - (dates[0][1].end - dates[0][1].begin) <= 2:
-        return dates[0][0]
-    return None
-
-
-# --- blocks ----------------------------------------------------------------------------------
-
-_MARKER = re.compile(r"^[\s>•*·■▪●◦‣–—-]*(?:\.\s?\.\s?\.\s*)?")  # bullets, quote marks, ". . ."
-_SENTENCE_END = re.compile(r"[.!?:;\"”’)…]\s*$")
-
-
-def blocks(text: str) -> list[Span]:
-    """Text blocks: paragraphs, one per line, with a hard-wrapped line joined to the next when
-    it does not end a sentence and the next starts in lower case. Leading list markers and
-    quote-bar characters are left outside the span."""
-    spans: list[Span] = []
-    for m in re.finditer(r"[^\n]+", text):
-        line = m.group()
-        lead = len(_MARKER.match(line).group())  # type: ignore[union-attr]
-        body = line[lead:].rstrip()
-        if not any(ch.isalnum() for ch in body):
-            continue
-        span = Span(m.start() + lead, m.start() + lead + len(body))
-        prev = spans[-1] if spans else None
-        if (
-            prev
-            and body[:1].islower()
-            and not _SENTENCE_END.search(prev.of(text))
-            and text[prev.end : span.begin].count("\n") == 1
-        ):
-            spans[-1] = Span(prev.begin, span.end)
-        else:
-            spans.append(span)
-    return spans
-
-
-def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s)
-    s = s.translate(str.maketrans("‘’“”", "''\"\""))
-    return re.sub(r"\s+", " ", s).strip().lower()
-
-
-def _byline(block: str) -> tuple[str, list[str]] | None:
-    """("Title | By A and B", …) -> ("Title", ["A", "B"]); "By A" -> ("", ["A"])."""
-    name = r"[A-Z][\w.'’-]*"
-    m = re.match(
-        rf"^(?:(.*?)\s*[|–—-]\s*)?by\s+({name}(?:[ ,]+(?:and\s+)?{name}){{0,8}})\s*$", block, re.I
-    )
-    if not m or not m.group(2)[:1].isupper():
-        return None
-    names = [n.strip() for n in re.split(r",\s*|\s+and\s+", m.group(2)) if n.strip()]
-    return (m.group(1) or "").strip(), names
 
 
 # --- the reader ------------------------------------------------------------------------------
@@ -304,7 +214,7 @@ def read_article(path: str | Path) -> ArticleText:
     if page.get("headline"):
         art.headline = str(page["headline"])
         for span in spans[:3]:
-            if _fold(span.of(text)) == _fold(art.headline):
+            if fold(span.of(text), TEXT) == fold(art.headline, TEXT):
                 art.headline, art.headline_span = span.of(text), span
                 excluded[span] = "headline"
                 break
@@ -317,8 +227,8 @@ def read_article(path: str | Path) -> ArticleText:
             excluded[span] = "date line"
 
     if not page.get("headline"):
-        _find_headline(art, spans, excluded)
-    _mark_furniture(text, spans, excluded)
+        find_headline(art, spans, excluded)
+    mark_furniture(text, spans, excluded)
     for key in ("url", "publisher", "authors"):
         if page.get(key):
             setattr(art, key, page[key])
@@ -329,15 +239,16 @@ def read_article(path: str | Path) -> ArticleText:
         art.url = str(meta.get("url") or "") or art.url
         art.publisher = str(meta.get("publisher") or "") or art.publisher
         art.date_published = str(meta.get("published") or "") or art.date_published
-        art.authors = list(meta.get("authors") or []) or art.authors  # type: ignore[arg-type]
+        authors = meta.get("authors")  # a list of names (read_meta checked it)
+        art.authors = list(authors) if isinstance(authors, list) and authors else art.authors
         art.headline = str(meta.get("headline") or "") or art.headline
     art.excluded = sorted(excluded.items())
     art.body = [s for s in spans if s not in excluded]
     beyond = limits.beyond(art)
     if beyond:
         raise ArticleError(path, *beyond)
-    _find_publisher(art, spans)  # (after the limits: it reads the whole text)
-    art.reference_date = art.date_published or _latest_date(text)
+    find_publisher(art, spans)  # (after the limits: it reads the whole text)
+    art.reference_date = art.date_published or latest_date(text)
     return art
 
 
@@ -352,9 +263,10 @@ def read_html(path: Path) -> tuple[str, dict[str, object]]:
     doc = trafilatura.bare_extraction(
         raw, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
-    text = (getattr(doc, "text", None) or "") if doc is not None else ""
+    # None when trafilatura finds no text (a dict only if asked for one: never here)
+    text = (doc.text or "") if doc is not None and not isinstance(doc, dict) else ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if doc is None or isinstance(doc, dict) or not text.strip():
         raise ArticleError(path, "no article text found in the HTML page")
     page: dict[str, object] = {}
     if doc.title:
@@ -377,113 +289,6 @@ def read_html(path: Path) -> tuple[str, dict[str, object]]:
                     "character reference such as &#xD800;)",
                 )
     return text, page
-
-
-def _find_headline(art: ArticleText, spans: list[Span], excluded: dict[Span, str]) -> None:
-    """The headline is the page title a scraped page repeats ("Title - Publisher"), else the
-    first block that is not a date line; a "Title | By Name" block yields the byline too."""
-    text = art.text
-    folded = {_fold(s.of(text)): s for s in spans}
-    candidates = [s for s in spans if s not in excluded]
-    chosen: Span | None = None
-    for span in spans:
-        m = re.match(r"^(.{12,}?)\s+[-|–—]\s+([^-|–—]{2,40})$", span.of(text))
-        if m and _fold(m.group(1)) in folded and folded[_fold(m.group(1))] != span:
-            chosen = folded[_fold(m.group(1))]
-            excluded[span] = "page title"
-            name = publishers().get(m.group(2).strip().lower())
-            art.publisher = art.publisher or name
-    for span in candidates[:3]:
-        byline = _byline(span.of(text))
-        if byline:
-            art.authors = art.authors or byline[1]
-            excluded[span] = "byline" if not byline[0] else "title and byline"
-            if chosen is None and byline[0]:
-                chosen = Span(span.begin, span.begin + len(byline[0]))
-                excluded[span] = "headline and byline"
-    if chosen is None:
-        chosen = next((s for s in candidates if s not in excluded), None)
-    if chosen is not None:
-        art.headline = chosen.of(text)
-        art.headline_span = chosen
-        excluded.setdefault(chosen, "headline")
-
-
-def _mark_furniture(text: str, spans: list[Span], excluded: dict[Span, str]) -> None:
-    rules = furniture_rules()
-    index = 0
-    while index < len(spans):
-        span = spans[index]
-        block = span.of(text)
-        for rule in rules:
-            found = rule.pattern.search(block)
-            if not found:
-                continue
-            if rule.action == "label":
-                rest = _cut_label(text, span, found.end())
-                if rest is not None:
-                    # The label is furniture; what it introduces is the article's prose.
-                    excluded.setdefault(Span(span.begin, rest.begin), rule.reason)
-                    spans[index] = rest
-                    break
-            excluded.setdefault(span, rule.reason)
-            if rule.action == "with-prev" and index > 0:
-                excluded.setdefault(spans[index - 1], rule.reason)
-            elif rule.action == "rest":
-                for later in spans[index + 1 :]:
-                    excluded.setdefault(later, rule.reason)
-                return
-            elif rule.action == "teaser":
-                _mark_teaser(text, spans, index, excluded, rule.reason)
-            break
-        index += 1
-
-
-def _cut_label(text: str, span: Span, end: int) -> Span | None:
-    """The block after a leading label ("UPDATE: ...") when that rest is prose: not empty,
-    not a date, not furniture itself; else None (the whole block is furniture)."""
-    begin = span.begin + end
-    while begin < span.end and text[begin].isspace():
-        begin += 1
-    rest = Span(begin, span.end)
-    words = rest.of(text)
-    if not any(ch.isalpha() for ch in words) or date_line(words):
-        return None
-    if any(r.action != "label" and r.pattern.search(words) for r in furniture_rules()):
-        return None
-    return rest
-
-
-def _mark_teaser(
-    text: str, spans: list[Span], start: int, excluded: dict[Span, str], reason: str
-) -> None:
-    credits = [r.pattern for r in furniture_rules() if r.reason == "caption"]
-    window = spans[start + 1 : start + 7]
-    for offset, span in enumerate(window):
-        if any(credit.search(span.of(text)) for credit in credits):
-            for inside in window[: offset + 1]:
-                excluded.setdefault(inside, reason)
-            return
-
-
-def _find_publisher(art: ArticleText, spans: list[Span]) -> None:
-    """A publisher named by a staff e-mail domain ("Write to … at x@wsj.com")."""
-    if art.publisher:
-        return
-    # The lookbehind starts a match only where an address can start: without it a long run
-    # of word characters with no "@" is scanned again from each of its positions (quadratic).
-    for m in re.finditer(r"(?<![\w.+-])[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", art.text):
-        name = publishers().get(m.group(1).lower())
-        if name:
-            art.publisher = name
-            return
-
-
-def _latest_date(text: str) -> str | None:
-    """Failing a date line, relative dates resolve against the latest full date the text
-    states (photo captions usually carry the day of the events)."""
-    dates = [d for d, _ in find_dates(text)]
-    return max(dates).isoformat() if dates else None
 
 
 def article_paths(directory: str | Path) -> list[Path]:

@@ -26,37 +26,29 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 import pyoxigraph
 
 from newskg import formats
-from newskg.backends import remote
+from newskg.backends import backend_for
 from newskg.backends import versions as store
-from newskg.extraction.iris import ITSRDF, NIF, NKG, NKG_ONTOLOGY, SCHEMA
+from newskg.errors import NewskgError
 from newskg.publishing import validation
 from newskg.publishing import void as voidlib
+from newskg.vocab import NKG_ONTOLOGY, prefixes
 
 DUMPS = store.DUMPS
 SUMS = "SHA256SUMS"
 CHUNK = 1024 * 1024
 #: Formats of the full dumps: the two dataset formats keep the named graphs.
 FULL_DUMPS = ("nquads", "trig", "turtle", "ntriples")
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "nkg": str(NKG),
-    "schema": str(SCHEMA),
-    "nif": str(NIF),
-    "itsrdf": str(ITSRDF),
-}
+#: The prefixes of the Turtle and TriG dumps.
+PREFIXES = prefixes("rdf", "rdfs", "xsd", "skos", "owl", "nkg", "schema", "nif", "itsrdf")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-class DumpError(Exception):
+class DumpError(NewskgError):
     """The dumps could not be written; the message says why."""
 
 
@@ -122,13 +114,13 @@ def listing(directory: Path) -> list[DumpFile]:
     return files
 
 
-def _write(path: Path, compressed: bool, writer: Callable[[IO[bytes]], None]) -> None:
+def _write(path: Path, compressed: bool, writer: Callable[[IO[bytes]], object]) -> None:
     part = path.with_name(path.name + ".part")
     with part.open("wb") as raw:
         if compressed:
             # mtime=0 and no file name inside: the same data gives the same bytes.
             with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
-                writer(zipped)
+                writer(cast(IO[bytes], zipped))  # a GzipFile is a binary file
         else:
             writer(raw)
         raw.flush()
@@ -141,9 +133,10 @@ def write_dumps(
 ) -> list[DumpFile]:
     """Dump the published version of ``store_dir`` into ``out`` (default
     :func:`dumps_dir`); returns the files written, ``SHA256SUMS`` excluded."""
-    try:  # a local store directory, or a triple store (sparql+http://…, newskg/remote/)
-        version, opened = remote.open_published(store_dir)
-        local = remote.local_store(store_dir)
+    backend = backend_for(store_dir)  # a store directory, or a triple store (sparql+http://…)
+    try:
+        version, opened = backend.open_published()
+        local = backend.store_dir()
     except store.StoreError as exc:
         raise DumpError(str(exc)) from exc
     base = version.summary().get("base_iri") or "http://localhost:8000/"
@@ -157,10 +150,8 @@ def write_dumps(
         )
     except OSError as exc:
         raise DumpError(f"cannot write the dumps into {target}: {exc}") from exc
-    except remote.RemoteError as exc:
-        raise DumpError(
-            f"reading version {version.id} from the triple store failed: {exc}"
-        ) from exc
+    except store.StoreError as exc:  # the triple store failed while it was read
+        raise DumpError(f"reading version {version.id} from {backend.where} failed: {exc}") from exc
     return written
 
 
@@ -168,13 +159,13 @@ def _dump_all(opened: pyoxigraph.Store, version_id: str, base: str, target: Path
     prefix = f"newskg-{version_id}"
     names: list[str] = []
 
-    def add(name: str, compressed: bool, writer: Callable[[IO[bytes]], None]) -> None:
+    def add(name: str, compressed: bool, writer: Callable[[IO[bytes]], object]) -> None:
         _write(target / name, compressed, writer)
         names.append(name)
 
     for fmt_name in FULL_DUMPS:
         fmt = formats.by_name(fmt_name)
-        rdf_format = fmt.oxigraph
+        rdf_format = fmt.rdf_format
         if fmt.holds_quads:
 
             def whole(out: IO[bytes], f: pyoxigraph.RdfFormat = rdf_format) -> None:

@@ -9,8 +9,9 @@ from typing import Any
 
 from rdflib import Graph
 
-from newskg.backends import remote
+from newskg.backends import PushReport
 from newskg.backends import versions as store
+from newskg.errors import NewskgError
 from newskg.extraction.model import ArticleText
 from newskg.publishing.incremental import Source
 
@@ -55,7 +56,7 @@ class BuildResult:
     extracted: list[str] = field(default_factory=list)  # ids extracted (the rest: cache)
     rewritten: list[str] = field(default_factory=list)  # ids whose named graph was (re)written
     changed: bool = True  # False: nothing to change, no new version (``version`` is current)
-    pushed: remote.PushReport | None = None  # a triple store's push (newskg/remote/)
+    pushed: PushReport | None = None  # a triple store's push (Backend.after_publish)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -88,7 +89,7 @@ class BuildResult:
         }
 
 
-class BuildError(Exception):
+class BuildError(NewskgError):
     """Nothing was published; the previously published version is untouched. ``result``
     holds what was found so far (the rejected articles)."""
 

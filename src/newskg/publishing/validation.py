@@ -30,6 +30,7 @@ from rdflib.query import Result as SPARQLResult
 from rdflib.term import Node
 
 from newskg import formats
+from newskg.errors import NewskgError
 
 # The package's own folder: the ontology and shapes are package data beside the code.
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,7 +92,7 @@ class _QueryCachingGraph(Graph):
     for a corpus with thousands of spans). Preparing it once makes the whole run fast.
     """
 
-    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> SPARQLResult:  # type: ignore[override]
+    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> SPARQLResult:
         if isinstance(query_object, str):
             query_object = _prepared(query_object)
         return super().query(query_object, *args, **kwargs)
@@ -164,7 +165,7 @@ def validate(data: Graph | Dataset, focus: Iterable[Node] | None = None) -> Repo
         allow_infos=True,
         abort_on_first=False,
         inplace=True,
-        focus_nodes=None if focus is None else list(focus),
+        focus_nodes=None if focus is None else [str(node) for node in focus],
     )
     return Report(conforms=bool(conforms), results=_results(results_graph, shapes))
 
@@ -195,28 +196,33 @@ def _reason(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+class RDFFileError(NewskgError, ValueError):
+    """An RDF file that cannot be read or parsed: names the file, and the line and column
+    where known. A ``ValueError`` too, as :func:`parse_file` has always raised."""
+
+
 def parse_file(path: str | Path) -> Graph | Dataset:
     """Parse an RDF file, choosing the syntax by its extension (``newskg.formats``).
 
     Quad formats (TriG, N-Quads, JSON-LD) give a :class:`~rdflib.Dataset`, others a Graph.
-    Raises ``ValueError`` naming the file, and the line and column where known.
+    Raises :class:`RDFFileError` naming the file, and the line and column where known.
     """
     path = Path(path)
     try:
         fmt = formats.by_extension(path.suffix)
     except formats.UnknownFormat as exc:
-        raise ValueError(f"{path}: cannot tell the RDF syntax from the extension: {exc}") from exc
+        raise RDFFileError(f"{path}: cannot tell the RDF syntax from the extension: {exc}") from exc
     if fmt.rdflib is None:
-        raise ValueError(f"{path}: {fmt.name} is a query-results format, not RDF")
+        raise RDFFileError(f"{path}: {fmt.name} is a query-results format, not RDF")
     target: Graph | Dataset = Dataset() if fmt.holds_quads else Graph()
     try:
         target.parse(path, format=fmt.rdflib)
     except OSError as exc:
-        raise ValueError(f"{path}: cannot read: {exc}") from exc
+        raise RDFFileError(f"{path}: cannot read: {exc}") from exc
     except Exception as exc:  # rdflib raises many types (BadSyntax, ParseError, SAX, JSON)
         position = _position(exc)
         where = f"{path}:{' ' + position + ':' if position else ''}"
-        raise ValueError(f"{where} invalid {fmt.name}: {_reason(exc)}") from exc
+        raise RDFFileError(f"{where} invalid {fmt.name}: {_reason(exc)}") from exc
     return target
 
 

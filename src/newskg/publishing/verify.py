@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newskg.backends import remote
+from newskg.backends import backend_for
 from newskg.backends import versions as store
 from newskg.publishing.incremental import Archive, missing_sources, records
 from newskg.publishing.results import BuildResult
@@ -185,7 +185,7 @@ def verify(store_dir: str | os.PathLike[str]) -> Report:
     the build lock is free). Raises :class:`newskg.backends.versions.StoreError` when there is no
     store
     or nothing to check."""
-    root = store.require_store(remote.local_store(store_dir))
+    root = store.require_store(backend_for(store_dir).store_dir())
     kept = store.versions(root)
     if not kept:
         raise store.StoreError(
@@ -251,17 +251,18 @@ def rollback(store_dir: str | Path, version_id: str, *, keep: int = 3) -> BuildR
     from newskg.publishing.dumps import SUMS, dumps_dir
     from newskg.publishing.pipeline import write_dumps
 
-    store_dir = remote.local_store(store_dir)  # a triple store: its staging directory
-    with store.build_lock(store_dir, create=False):
-        version = store.find_version(store_dir, version_id)
-        found = refuse_damaged(Path(store_dir), version)
+    backend = backend_for(store_dir)
+    root = backend.store_dir()  # a triple store: its staging directory
+    with store.build_lock(root, create=False):
+        version = store.find_version(root, version_id)
+        found = refuse_damaged(Path(root), version)
         result = BuildResult(
             version=version,
             triples=found.triples,
             published=sorted(records(version)) or list(version.summary().get("published", [])),
         )
-        store.publish(store_dir, version, keep=max(keep, 1))
-        result.pushed = remote.after_publish(store_dir, version)  # a triple store follows
-    if not (dumps_dir(store_dir, version.id) / SUMS).is_file():
-        result.dumps, result.dump_error = write_dumps(store_dir, version)
+        store.publish(root, version, keep=max(keep, 1))
+        result.pushed = backend.after_publish(version)  # a triple store follows
+    if not (dumps_dir(root, version.id) / SUMS).is_file():
+        result.dumps, result.dump_error = write_dumps(Path(root), version)
     return result

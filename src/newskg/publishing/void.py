@@ -20,10 +20,10 @@ import pyoxigraph
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from newskg.extraction.iris import NKG, NKG_ONTOLOGY
+from newskg.vocab import NKG, NKG_ONTOLOGY, PREFIXES, prefixes
 
-VOID = Namespace("http://rdfs.org/ns/void#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
+VOID = Namespace(PREFIXES["void"])
+SPDX = Namespace(PREFIXES["spdx"])
 IANA = "https://www.iana.org/assignments/media-types/"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 TITLE = "newskg: a knowledge graph of news articles"
@@ -59,8 +59,16 @@ class Distribution:
     data_dump: bool = True  # a dump of the dataset itself (not the ontology or the shapes)
 
 
+def _select(store: pyoxigraph.Store, query: str, union: bool = False) -> pyoxigraph.QuerySolutions:
+    """The solutions of a SELECT ``query`` (typed: ``Store.query`` may also answer ASK or
+    CONSTRUCT); ``union``: the default graph is the union of all graphs."""
+    solutions = store.query(query, use_default_graph_as_union=union)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions), query
+    return solutions
+
+
 def _count(store: pyoxigraph.Store, query: str) -> int:
-    return int(next(iter(store.query(query)))["n"].value)
+    return int(next(iter(_select(store, query)))["n"].value)
 
 
 def statistics(store: pyoxigraph.Store, base: str) -> Statistics:
@@ -77,19 +85,21 @@ def statistics(store: pyoxigraph.Store, base: str) -> Statistics:
         "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
         f"FILTER(STRSTARTS(STR(?s), {_string(base)})) }}",
     )
-    for row in store.query(
+    for row in _select(
+        store,
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } "
-        "FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c"
+        "FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c",
     ):
         stats.classes[row["c"].value] = int(row["n"].value)
-    for row in store.query(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
+    for row in _select(
+        store, "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
     ):
         stats.properties[row["p"].value] = int(row["n"].value)
     for name in ("Article", "Actor", "Event", "Statement"):
-        for row in store.query(
+        for row in _select(
+            store,
             f"SELECT ?s WHERE {{ ?s a <{NKG[name]}> }} ORDER BY ?s LIMIT 1",
-            use_default_graph_as_union=True,
+            union=True,
         ):
             stats.examples.append(row["s"].value)
     return stats
@@ -113,14 +123,7 @@ def describe(
     """The VoID + DCAT description. ``root`` ends with ``/`` and prefixes every URL the
     description gives (SPARQL endpoint, downloads); ``base`` is the data IRIs' base."""
     g = Graph()
-    for prefix, ns in (
-        ("void", VOID),
-        ("dcat", DCAT),
-        ("dct", DCTERMS),
-        ("spdx", SPDX),
-        ("foaf", FOAF),
-        ("nkg", NKG),
-    ):
+    for prefix, ns in prefixes("void", "dcat", "dct", "spdx", "foaf", "nkg").items():
         g.bind(prefix, ns)
     ds = URIRef(root + ".well-known/void#dataset")
     g.add((ds, RDF.type, VOID.Dataset))

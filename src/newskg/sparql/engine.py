@@ -1,7 +1,7 @@
-"""Query evaluation: the one place a SPARQL query meets the store, with a real time limit.
+"""Query evaluation on a local store, with a real time limit: the pool of query processes.
 
 pyoxigraph 0.5 cannot cancel a query. So each web worker keeps a small pool of query
-processes (:mod:`newskg.sparql.query_worker`); a query runs in one of them, and when the time limit
+processes (:mod:`newskg.sparql.query_process`); a query runs in one of them, and when the time limit
 passes the engine kills that process (the CPU is free at once), starts a fresh one for the
 next query and answers 503. The web worker's threads keep serving other clients meanwhile.
 
@@ -22,6 +22,10 @@ next query and answers 503. The web worker's threads keep serving other clients 
   :mod:`newskg.sparql.sandbox`): while the engine waits for a reply it reads the process's private
   memory every ``WATCH_SECONDS`` and kills it past the bound (503, counted in /metrics); a
   SERVICE the sandbox refused is 400.
+
+A point lookup is answered without a query process (:mod:`newskg.sparql.lookup`), and a store
+on a remote triple store answers its queries itself (:mod:`newskg.backends.remote.engine`):
+the app's published store (:mod:`newskg.backends.published`) says which runs a query.
 """
 
 from __future__ import annotations
@@ -29,73 +33,57 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
-import json
 import logging
-import math
 import os
-import select
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import weakref
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 
 from newskg import formats
 from newskg.formats import Format
 from newskg.settings import WEB_THREADS
 from newskg.sparql import sandbox
-from newskg.sparql.sandbox import Limits, private_memory
+from newskg.sparql.answers import (
+    NO_DATASET,
+    Answer,
+    DatasetSpec,
+    NotAcceptable,
+    spent,
+    too_many_rows,
+)
+from newskg.sparql.query_process import QueryMemoryExceeded, QueryProcess
+from newskg.sparql.sandbox import Limits
 from newskg.web.http.errors import APIError
 
-Kind = Literal["solutions", "boolean", "graph"]
+__all__ = [
+    "NO_DATASET",
+    "Answer",
+    "DatasetSpec",
+    "Engine",
+    "Limits",
+    "NotAcceptable",
+    "QueryMemoryExceeded",
+    "QueryProcessesBusy",
+    "QueryTimeout",
+    "StorageFailure",
+    "execute",
+    "get_engine",
+]
 log = logging.getLogger(__name__)
 EXTENSION = "newskg.engine"
-INLINE_MAX = 1024 * 1024  # larger answers go through a spool file, not the pipe
 # Query processes per web worker (QUERY_PROCESSES overrides). Queries are CPU-bound: with the
 # default 2 workers, 4 of them keep 2 cores busy; 8 (4 each) made concurrent analytical
 # queries contend and did 10-15% less work per CPU second at a million triples.
 QUERY_PROCESSES = 2
-READ_CHUNK = 1024 * 1024
 # Web threads a worker keeps for everything but queries waiting for a query process
 # (pages, /healthz, point lookups): the threads not running or keeping these may wait.
 KEPT_FREE = 2
-# How often a busy query process's memory is read. A runaway ORDER BY grows at up to
-# 0.8 GB/s, so it overshoots the bound by at most ~20 MB before it is stopped.
-WATCH_SECONDS = 0.025
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """The query's dataset: empty tuples mean the protocol's defaults (the default graph is
-    the union of all graphs; every named graph is available to GRAPH)."""
-
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-
-
-@dataclass
-class Answer:
-    kind: Kind
-    format: Format
-    body: IO[bytes]
-    size: int
-    rows: int  # solutions or triples (1 for a boolean)
-
-
-class NotAcceptable(Exception):
-    """The query's result kind has no format the client accepts."""
-
-    def __init__(self, kind: Kind) -> None:
-        super().__init__(kind)
-        self.kind = kind
 
 
 class QueryTimeout(APIError):
@@ -121,119 +109,6 @@ class QueryProcessesBusy(APIError):
             "or a type, add LIMIT) free the query processes sooner.",
             headers={"Retry-After": "2"},
         )
-
-
-class QueryMemoryExceeded(APIError):
-    def __init__(self, bound: int) -> None:
-        super().__init__(
-            503,
-            f"the query needed more than the memory bound of {bound / 2**20:.0f} MiB per "
-            "query and was stopped; nothing was truncated",
-            "Make it more selective (bind a subject or a type), add LIMIT (an ORDER BY or "
-            "GROUP BY over a large join holds every row in memory), or run it on a dump from "
-            "/dumps/ on your own machine.",
-            headers={"Retry-After": "1"},
-        )
-
-
-class QueryProcess:
-    """One ``python -m newskg.sparql.query_worker`` child and its pipes.
-
-    A request is one JSON line; the reply is one JSON line, followed by ``size`` bytes of
-    answer when it says ``"inline": true`` (see :mod:`newskg.sparql.query_worker`)."""
-
-    def __init__(self, limits: Limits = Limits()) -> None:  # noqa: B008 - frozen: shared
-        self.limits = limits
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "newskg.sparql.query_worker",
-                str(INLINE_MAX),
-                *limits.arguments(),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            close_fds=True,
-        )
-        assert self.proc.stdout is not None
-        self.fd = self.proc.stdout.fileno()
-        self.poller = select.poll()
-        self.poller.register(self.fd, select.POLLIN)
-        self.buffer = bytearray()
-
-    @property
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def call(
-        self, request: dict[str, Any], deadline: float
-    ) -> tuple[dict[str, Any], bytes | None] | None:
-        """Send ``request``; the reply and its inline answer (None when the answer is not
-        inline), or None if the deadline passed first."""
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(request).encode() + b"\n")
-        self.proc.stdin.flush()
-        end = self.buffer.find(b"\n")
-        while end < 0:
-            if not self._read(deadline):
-                return None
-            end = self.buffer.find(b"\n")
-        reply = json.loads(self.buffer[:end])
-        del self.buffer[: end + 1]
-        if not reply.get("inline"):
-            return reply, None
-        size = reply["size"]
-        while len(self.buffer) < size:
-            if not self._read(deadline):
-                return None
-        body = bytes(self.buffer[:size])
-        del self.buffer[:size]
-        return reply, body
-
-    def _read(self, deadline: float) -> bool:
-        """Append what the process wrote; False when the deadline passed first. Raises
-        :class:`QueryMemoryExceeded` (the process killed) when it grows past its bound."""
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            if self.limits.memory > 0:
-                left = min(left, WATCH_SECONDS)
-            if self.poller.poll(math.ceil(left * 1000)):
-                break
-            if self.limits.memory > 0 and private_memory(self.proc.pid) > self.limits.memory:
-                self.kill()
-                raise self._memory_exceeded()
-        chunk = os.read(self.fd, READ_CHUNK)
-        if not chunk:
-            # Past RLIMIT_DATA (the backstop, when the watchdog was late) an allocation fails
-            # and the process aborts: that is the bound too, not a server failure.
-            self.kill()
-            if self.limits.memory > 0 and self.proc.returncode == -signal.SIGABRT:
-                raise self._memory_exceeded()
-            raise OSError("query process exited")
-        self.buffer += chunk
-        return True
-
-    def _memory_exceeded(self) -> QueryMemoryExceeded:
-        from newskg.web.http import metrics
-
-        metrics.QUERY_MEMORY_EXCEEDED.inc()
-        log.warning(
-            "query process %d stopped at the memory bound of %d bytes",
-            self.proc.pid,
-            self.limits.memory,
-        )
-        return QueryMemoryExceeded(self.limits.memory)
-
-    def kill(self) -> None:
-        if self.alive:
-            self.proc.kill()
-        self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            if pipe is not None:
-                pipe.close()
 
 
 class Engine:
@@ -362,13 +237,6 @@ class Engine:
                 os.unlink(out)  # an open answer file lives on until the response closes it
 
 
-def spent(seconds: float) -> None:
-    """Add query time to the request's ``g.query_seconds`` (newskg.web.http.throttle charges it to
-    the client when the request ends)."""
-    if has_request_context():
-        g.query_seconds = g.get("query_seconds", 0.0) + seconds
-
-
 def _answer(reply: dict[str, Any], inline: bytes | None, out: str, max_rows: int) -> Answer:
     if reply["ok"]:
         fmt = formats.by_name(reply["format"])
@@ -396,12 +264,9 @@ def _answer(reply: dict[str, Any], inline: bytes | None, out: str, max_rows: int
             "off from the network here",
             f"The operator can see why in the server log; to fix: {sandbox.FIX}.",
         )
-    from newskg.backends.local import StorageFailure, is_storage_failure
-
     if is_storage_failure(str(reply.get("message", ""))):
-        raise StorageFailure(
-            reply["message"]
-        )  # src/newskg/backends/local.py: serve an intact version
+        # newskg.backends.local_published answers it: another, intact version is served
+        raise StorageFailure(reply["message"])
     if error == "service":  # a SERVICE failed in the sandbox: nothing left the server
         log.info("SERVICE refused in the query process: %s", reply.get("message"))
         raise APIError(
@@ -415,24 +280,6 @@ def _answer(reply: dict[str, Any], inline: bytes | None, out: str, max_rows: int
         "the query failed while it was evaluated",
         "Simplify the query; the server log has the details.",
     )
-
-
-def too_many_rows(max_rows: int) -> APIError:
-    """422: the answer has more rows than the cap (signalled, never truncated)."""
-    return APIError(
-        422,
-        f"the answer has more than {max_rows} rows; nothing was sent rather "
-        "than a truncated answer",
-        f"Page through it with LIMIT {max_rows} and OFFSET, aggregate it, "
-        "or download a dump from /dumps/.",
-    )
-
-
-def is_describe(query: str) -> bool:
-    """Whether the query form is DESCRIBE (its first keyword after the prologue)."""
-    from newskg.sparql.lexer import query_form
-
-    return query_form(query) == "DESCRIBE"
 
 
 def get_engine() -> Engine:
@@ -458,7 +305,13 @@ def get_engine() -> Engine:
 _ENGINE_LOCK = threading.Lock()
 
 
-NO_DATASET = DatasetSpec()
+class StorageFailure(RuntimeError):
+    """A query process met a storage error: the version it read may be damaged."""
+
+
+def is_storage_failure(message: str) -> bool:
+    """Whether an error message is RocksDB's for damaged or unreadable files."""
+    return message.removeprefix("RuntimeError: ").startswith(("Corruption", "IO error"))
 
 
 def execute(
@@ -471,18 +324,8 @@ def execute(
     timeout: float,
     max_rows: int,
 ) -> Answer:
-    """Evaluate ``query`` against the store at ``store_path`` (see the module docstring)."""
-    from newskg.backends.remote import engine as remote_engine
-
-    if remote_engine.serving_remote() is not None:
-        return remote_engine.execute(
-            query,
-            dataset,
-            results_format=results_format,
-            graph_format=graph_format,
-            timeout=timeout,
-            max_rows=max_rows,
-        )
+    """Evaluate ``query`` against the store at ``store_path`` in one of this app's query
+    processes (see the module docstring)."""
     return get_engine().execute(
         store_path,
         query,

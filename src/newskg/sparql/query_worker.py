@@ -30,18 +30,15 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph
 
 from newskg.sparql import sandbox
+from newskg.sparql.describe import TooManyRows, capped, from_store, with_context
 from newskg.sparql.lexer import keywords, query_form
 from newskg.sparql.solutions import writer
 
-RDFS_LABEL = pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-RDF_TYPE = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-NKG_EVIDENCE = pyoxigraph.NamedNode("https://w3id.org/newskg/ontology#evidence")
 # Oxigraph's parser and evaluator recurse once per nesting level: a few thousand brackets (or
 # a long chain of UNIONs or &&s) overflow the main thread's 8 MiB stack and crash the
 # process. Queries run on a thread with this much stack instead, which covers anything under
@@ -55,10 +52,6 @@ DATA_MARGIN = STACK_BYTES + 256 * 1024 * 1024
 # client that a SERVICE uses; nothing else in a query process is refused with EPERM).
 REFUSED = "(os error 1)"
 EVALUATION_ERRORS = (OSError, RuntimeError, ValueError)
-
-
-class TooManyRows(Exception):
-    pass
 
 
 class Spool:
@@ -100,13 +93,6 @@ class Spool:
         if self.file is not None:
             self.file.close()
             os.unlink(self.path)
-
-
-def _capped(items: Iterable[Any], max_rows: int) -> Iterator[Any]:
-    for count, item in enumerate(items, 1):
-        if count > max_rows:
-            raise TooManyRows
-        yield item
 
 
 class Evaluator:
@@ -156,7 +142,9 @@ class Evaluator:
         describe = kind == "graph" and query_form(query) == "DESCRIBE"
         out = Spool(request["out"], inline_max)
         try:
-            rows = self.write(store, results, kind, name, out, max_rows, describe)
+            # Spool has the write() and flush() that pyoxigraph and the writers call.
+            stream = cast(IO[bytes], out)
+            rows = self.write(store, results, kind, name, stream, max_rows, describe)
             inline = out.finish()
         except TooManyRows:
             out.discard()
@@ -185,47 +173,20 @@ class Evaluator:
         from newskg.formats import by_name
 
         if kind == "boolean":
-            results.serialize(out, by_name(name).oxigraph)
+            results.serialize(out, by_name(name).results_format)
             return 1
         if kind == "graph":
-            triples = list(_capped(results, max_rows))
+            triples = list(capped(results, max_rows))
             if describe:
-                triples = _with_context(store, triples, max_rows)
-            pyoxigraph.serialize(triples, out, by_name(name).oxigraph)
+                triples = with_context(triples, from_store(store), max_rows)
+            pyoxigraph.serialize(triples, out, by_name(name).rdf_format)
             return len(triples)
         variables = [v.value for v in results.variables]
         rows = writer(name, out, variables)
-        for solution in _capped(results, max_rows):
+        for solution in capped(results, max_rows):
             rows.row(tuple(solution))  # in the order of the variables; by name is slower
         rows.close()
         return rows.rows
-
-
-def _with_context(store: pyoxigraph.Store, triples: list[Any], max_rows: int) -> list[Any]:
-    """A useful DESCRIBE: the resources' own triples, plus the labels and types of what they
-    link to, plus their evidence spans (offsets and exact words), so a description can be
-    read and checked without a second query."""
-    seen = set(triples)
-    extra: list[Any] = []
-
-    def add(subject: Any, predicate: Any | None) -> None:
-        for quad in store.quads_for_pattern(subject, predicate, None, None):
-            triple = pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
-            if triple not in seen:
-                seen.add(triple)
-                extra.append(triple)
-
-    described = {t.subject for t in triples}
-    for triple in triples:
-        linked = triple.object
-        if isinstance(linked, pyoxigraph.NamedNode) and linked not in described:
-            add(linked, RDFS_LABEL)
-            add(linked, RDF_TYPE)
-        if triple.predicate == NKG_EVIDENCE and isinstance(linked, pyoxigraph.NamedNode):
-            add(linked, None)
-    if len(triples) + len(extra) > max_rows:
-        raise TooManyRows
-    return triples + extra
 
 
 def _failed(query: str, exc: Exception) -> tuple[dict[str, Any], None]:

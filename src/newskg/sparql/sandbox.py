@@ -27,6 +27,8 @@ import socket
 import sys
 from dataclasses import dataclass
 
+from newskg.errors import NewskgError
+
 # The kernel answers these with EPERM in a query process (socket() only for non-AF_UNIX).
 DENIED = ("connect", "io_uring_setup")
 # Multiplexes socket()/connect() on some architectures (s390x, ppc64); absent on x86-64.
@@ -56,7 +58,7 @@ def names_service(query: str) -> bool:
     return bool(_SERVICE.search(query) or _SERVICE.search(_CODEPOINT.sub(one, query)))
 
 
-class SandboxUnavailable(Exception):
+class SandboxUnavailable(NewskgError):
     """The network could not be taken away from this process; the message says why."""
 
 

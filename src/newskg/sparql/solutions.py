@@ -26,7 +26,21 @@ import pyoxigraph
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-Term = Any  # a pyoxigraph NamedNode, BlankNode, Literal or Triple, or None when unbound
+#: An RDF term as pyoxigraph gives it (its stubs name no union for it).
+RdfTerm = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
+# A value of a solution, or None when the variable is unbound. Any, not ``RdfTerm | None``:
+# the JSON writer dispatches on ``type(term) is …`` (the hot path of every answer), which
+# mypy does not narrow on.
+Term = Any
+
+
+def select(store: pyoxigraph.Store, query: str, **options: Any) -> pyoxigraph.QuerySolutions:
+    """The solutions of the SELECT ``query`` on ``store`` (``options`` as ``Store.query``
+    takes them): ``Store.query`` is typed for every query form, this for the one."""
+    results = store.query(query, **options)
+    if not isinstance(results, pyoxigraph.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[:100]!r}")
+    return results
 
 
 class Writer:

@@ -2,7 +2,7 @@
 
 One blueprint per surface (:mod:`newskg.web.pages`, :mod:`newskg.web.endpoint`), one error shape
 (:mod:`newskg.web.http.errors`) and one shared resource, the published store
-(:mod:`newskg.backends.local`).
+(:mod:`newskg.backends.published`, of whichever backend the ``STORE`` setting names).
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # (which import each other) never see a half-initialised package.
     from flask import Flask
 
-    from newskg.backends import local as store
+    from newskg.backends import backend_for, published
     from newskg.web import endpoint as sparql
     from newskg.web import pages
-    from newskg.web.http import cors, errors, metrics, throttle
+    from newskg.web.http import body, cors, errors, metrics, throttle
+    from newskg.web.sparql_request import asks_query
 
     app = Flask(__name__)
     app.config.update(settings.resolve(config))
@@ -48,8 +49,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     metrics.init_app(app)  # first, so its timer starts before a CORS preflight answers
     cors.init_app(app)
-    store.init_app(app)
-    throttle.init_app(app)  # after CORS: preflights are answered, never throttled
+    published.init_app(app, backend_for(app.config["STORE"]))
+    throttle.init_app(app, asks_query)  # after CORS: preflights are never throttled
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
     from newskg.web import api, browse, dumps, linkeddata
@@ -58,7 +59,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(browse.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(api.bp)  # /api/…: off (404) unless INGEST_TOKEN is set
-    from newskg.web.http import lane
-
-    lane.install(app)  # point lookups answered before Flask's request machinery
+    # Outermost: request bodies are received under bounds before any layer reads them.
+    body.install(app)
     return app

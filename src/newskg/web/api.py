@@ -29,7 +29,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from newskg.backends.remote import is_remote, local_store
+from newskg.backends import backend_for
 from newskg.backends.versions import StoreError, list_versions
 from newskg.extraction.reader import ARTICLE_SUFFIXES, META_SUFFIX
 from newskg.web.http.errors import APIError, error_body
@@ -83,8 +83,8 @@ def _authenticate() -> None:
 def versions() -> Response:
     """The kept versions, oldest first (as ``newskg versions --json``)."""
     try:
-        # A triple store's versions are those of its staging directory (newskg/remote/).
-        rows = list_versions(local_store(current_app.config["STORE"]))
+        # A triple store's versions are those of its staging directory.
+        rows = list_versions(backend_for(current_app.config["STORE"]).store_dir())
     except StoreError as exc:
         raise APIError(503, str(exc)) from exc
     return jsonify({"versions": rows})
@@ -172,7 +172,6 @@ def _file_name(raw: str, suffix: str = ".txt") -> str:
 def _run_add(folder: Path, name: str) -> tuple[int, dict[str, Any]]:
     """Run ``newskg add --json`` on ``folder/name``; (HTTP status, report)."""
     config = current_app.config
-    setting = str(config["STORE"])
     command = [
         sys.executable,
         "-m",
@@ -182,7 +181,7 @@ def _run_add(folder: Path, name: str) -> tuple[int, dict[str, Any]]:
         "--json",
         "--quiet",
         "--store",
-        setting if is_remote(setting) else str(Path(setting).resolve()),
+        backend_for(config["STORE"]).portable_setting(),
         "--keep-versions",
         str(config["KEEP_VERSIONS"]),
         "--lock-wait",

@@ -1,21 +1,22 @@
 """Lists per class (paged, sortable) and the label search, built once per dataset version.
 
 Both read small in-memory tables computed from the published store at the first request
-after a publish (:meth:`newskg.backends.local.PublishedStore.cached`): one row per resource with its
-label, date and counts for the lists; every ``rdfs:label`` and ``skos:altLabel`` folded
-(case and accents) for the search.
+after a publish (:meth:`newskg.backends.published.PublishedStore.cached`): one row per
+resource with its label, date and counts for the lists; every ``rdfs:label`` and
+``skos:altLabel`` folded (case and accents) for the search.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import pyoxigraph
 from flask import Blueprint, render_template, request
 
-from newskg.backends.local import published_store
-from newskg.extraction.iris import NKG, SCHEMA
+from newskg.backends.published import published_store
+from newskg.sparql.solutions import select
+from newskg.text import SEARCH, fold
+from newskg.vocab import NKG, SCHEMA
 from newskg.web.http.errors import APIError
 from newskg.web.http.numbers import page_arg
 from newskg.web.views import describe as d
@@ -155,8 +156,8 @@ class Row:
 
 def _rows(store: pyoxigraph.Store, listing: Listing) -> list[Row]:
     rows = []
-    for solution in store.query(
-        listing.query.format(cls=listing.cls), use_default_graph_as_union=True
+    for solution in select(
+        store, listing.query.format(cls=listing.cls), use_default_graph_as_union=True
     ):
 
         def get(name: str, solution: pyoxigraph.QuerySolution = solution) -> str:
@@ -232,17 +233,6 @@ def listing(slug: str) -> str:
 # -- search ----------------------------------------------------------------------------------
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``"Zoë  ÅSE"`` -> ``"zoe ase"``.
-
-    >>> fold("Zoë  ÅSE")
-    'zoe ase'
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
-
-
 @dataclass(frozen=True)
 class Entry:
     folded: str
@@ -255,7 +245,8 @@ class Entry:
 def build_index(store: pyoxigraph.Store) -> list[Entry]:
     """Every rdfs:label and skos:altLabel of a typed resource outside the ontology."""
     entries: dict[tuple[str, str], Entry] = {}
-    for row in store.query(
+    for row in select(
+        store,
         f"""
             SELECT ?s ?l ?name (SAMPLE(?c) AS ?cls) WHERE {{
               ?s <{d.RDFS}label>|<{d.SKOS}altLabel> ?l ; <{d.RDFS}label> ?name ; a ?c
@@ -265,8 +256,9 @@ def build_index(store: pyoxigraph.Store) -> list[Entry]:
     ):
         label = row["l"].value
         key = (row["s"].value, label)
+        folded = fold(label, SEARCH)
         entries.setdefault(
-            key, Entry(fold(label), label, row["s"].value, row["name"].value, row["cls"].value)
+            key, Entry(folded, label, row["s"].value, row["name"].value, row["cls"].value)
         )
     return sorted(entries.values(), key=lambda e: (e.folded, e.iri))
 
@@ -274,7 +266,7 @@ def build_index(store: pyoxigraph.Store) -> list[Entry]:
 def search(index: list[Entry], query: str, limit: int = SEARCH_LIMIT) -> list[Entry]:
     """Best match per resource: whole label starts with the query, then a word of it does,
     then the query appears anywhere; shorter labels first within each."""
-    needle = fold(query)
+    needle = fold(query, SEARCH)
     if not needle:
         return []
     best: dict[str, tuple[tuple[int, int, str], Entry]] = {}

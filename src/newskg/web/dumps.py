@@ -16,11 +16,11 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template, request, send_file
 
 from newskg import formats
-from newskg.backends.local import published_store
+from newskg.backends.published import published_store
 from newskg.publishing import dumps as dumplib
 from newskg.publishing import void as voidlib
 from newskg.web.http.errors import APIError
-from newskg.web.linkeddata import choose, negotiated, serialize
+from newskg.web.representations import choose, negotiated, serialize
 from newskg.web.views import describe as d
 
 bp = Blueprint("dumps", __name__)
@@ -126,10 +126,10 @@ def void(ext: str | None = None) -> Response:
     )
     turtle = graph.serialize(format="turtle")
 
-    def data(fmt: formats.Format):  # type: ignore[no-untyped-def]
+    def data(fmt: formats.Format):
         from pyoxigraph import parse
 
-        triples = parse(turtle.encode("utf-8"), format=formats.by_name("turtle").oxigraph)
+        triples = parse(turtle.encode("utf-8"), format=formats.by_name("turtle").rdf_format)
         return serialize(iter(triples), fmt)
 
     def html() -> str:

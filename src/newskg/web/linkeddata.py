@@ -1,11 +1,8 @@
 """Dereferenceable IRIs: ``/id/…``, ``/graph/…`` and ``/ontology`` answer people and machines.
 
-Strategy (W3C "Cool URIs for the Semantic Web", content negotiation): the IRI itself answers
-200 with HTML for browsers or RDF for clients, chosen by ``Accept``, by an explicit suffix
-(``.html``, or a registered extension from :mod:`newskg.formats`: ``.ttl``, ``.jsonld``,
-``.nt``, ``.rdf``, ``.nq``, ``.trig``) or by ``?format=``. A negotiated answer names the
-document it sent in ``Content-Location`` (``/id/actor/x.ttl``); every answer carries
-``Vary: Accept`` and ``Link: <…>; rel="alternate"; type="…"`` for each representation.
+Strategy (W3C "Cool URIs for the Semantic Web"): the IRI itself answers 200 with HTML for
+browsers or RDF for clients, chosen by ``Accept``, by an explicit suffix (``/id/actor/x.ttl``)
+or by ``?format=`` (:mod:`newskg.web.representations` chooses and sends the representation).
 
 A request path is mapped to the stored IRI by replacing the request's root with the
 version's base IRI, so the site works on any host and port whatever base it was built with.
@@ -13,138 +10,30 @@ version's base IRI, so the site works on any host and port whatever base it was 
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import IO
 
 import pyoxigraph
 from flask import Blueprint, Response, render_template, request
 
 from newskg import formats
-from newskg.extraction.iris import ITSRDF, NIF, NKG, NKG_ONTOLOGY, SCHEMA
+from newskg.sparql.solutions import select
+from newskg.vocab import ITSRDF, NIF, NKG, NKG_ONTOLOGY, SCHEMA
 from newskg.web import ontology_doc
 from newskg.web.http.errors import APIError
 from newskg.web.http.numbers import page_arg
+from newskg.web.representations import (
+    alternates,
+    choose,
+    negotiated,
+    serialize,
+    split_suffix,
+    spool,
+    suffixes,
+)
 from newskg.web.views import describe as d
 from newskg.web.views.textmark import Mark, Note, highlight
 
 bp = Blueprint("linked", __name__)
-
-#: What an IRI can be served as besides HTML: every RDF format of the registry.
-RDF_FORMATS = tuple(f for f in formats.FORMATS if f.kind in ("graph", "dataset"))
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-HTML_SUFFIX = "html"
-CHUNK = 64 * 1024
-SPOOL_MAX = 8 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The representation to send: ``fmt`` None means HTML."""
-
-    fmt: formats.Format | None
-    negotiated: bool  # chosen by Accept (then Content-Location names the document)
-
-    @property
-    def extension(self) -> str:
-        return self.fmt.extension if self.fmt else HTML_SUFFIX
-
-
-def _lookup(name: str) -> formats.Format | None:
-    """A registered RDF format by name, alias, extension or media type; None for HTML."""
-    if name.strip().lower() in (HTML_SUFFIX, *HTML_TYPES):
-        return None
-    for find in (formats.by_name, formats.by_extension, formats.by_media_type):
-        try:
-            fmt = find(name)
-        except formats.UnknownFormat:
-            continue
-        if fmt in RDF_FORMATS:
-            return fmt
-    offered = ", ".join([HTML_SUFFIX, *(f.extension for f in RDF_FORMATS)])
-    raise APIError(400, f"unknown format {name!r}", f"Use one of: {offered}.")
-
-
-def _offered() -> list[str]:
-    types = [*HTML_TYPES, *(f.media_type for f in RDF_FORMATS)]
-    return types + [a for f in RDF_FORMATS for a in f.aliases if "/" in a]
-
-
-def choose(suffix: str | None = None) -> Choice:
-    """The representation a request asks for: ``?format=``, then the suffix, then Accept
-    (HTML when there is no Accept header; 406 when nothing offered is acceptable)."""
-    explicit = request.args.get("format") or suffix
-    if explicit:
-        return Choice(_lookup(explicit), False)
-    if not request.headers.get("Accept", "").strip():
-        return Choice(None, True)
-    best = request.accept_mimetypes.best_match(_offered())
-    if best is None:
-        offered = ", ".join(dict.fromkeys([HTML_TYPES[0], *(f.media_type for f in RDF_FORMATS)]))
-        raise APIError(
-            406, f"cannot answer in {request.headers['Accept']!r}", f"Accept one of: {offered}."
-        )
-    if best in HTML_TYPES:
-        return Choice(None, True)
-    return Choice(next(f for f in RDF_FORMATS if best == f.media_type or best in f.aliases), True)
-
-
-def suffixes() -> tuple[str, ...]:
-    return (HTML_SUFFIX, *(f.extension for f in RDF_FORMATS))
-
-
-def split_suffix(local: str) -> tuple[str, str | None]:
-    """``id/actor/x.ttl`` -> (``id/actor/x``, ``ttl``); no registered suffix -> (local, None)."""
-    head, dot, ext = local.rpartition(".")
-    if dot and "/" not in ext and ext in suffixes() and head:
-        return head, ext
-    return local, None
-
-
-def negotiated(
-    path: str, choice: Choice, html: Callable[[], str], data: Callable[[formats.Format], IO[bytes]]
-) -> Response:
-    """Answer in the chosen representation with Vary, Link and Content-Location headers."""
-    if choice.fmt is None:
-        response = Response(html(), mimetype="text/html")
-    else:
-        spool = data(choice.fmt)
-        size = spool.seek(0, 2)
-        spool.seek(0)
-        response = Response(_chunks(spool), mimetype=choice.fmt.media_type, direct_passthrough=True)
-        response.content_length = size
-    response.vary.add("Accept")
-    links = [f'<{path}.{HTML_SUFFIX}>; rel="alternate"; type="text/html"']
-    links += [
-        f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS
-    ]
-    response.headers["Link"] = ", ".join(links)
-    if choice.negotiated:
-        response.headers["Content-Location"] = f"{path}.{choice.extension}"
-    return response
-
-
-def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
-    try:
-        while chunk := spool.read(CHUNK):
-            yield chunk
-    finally:
-        spool.close()
-
-
-def _spool() -> IO[bytes]:
-    return tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX)  # noqa: SIM115 - streamed, closed
-
-
-def serialize(
-    items: Iterator[pyoxigraph.Triple] | Iterator[pyoxigraph.Quad], fmt: formats.Format
-) -> IO[bytes]:
-    spool = _spool()
-    prefixes = d.PREFIXES if fmt.name in ("turtle", "trig", "rdfxml") else None
-    pyoxigraph.serialize(items, spool, fmt.oxigraph, prefixes=prefixes)
-    return spool
-
 
 # -- routes ----------------------------------------------------------------------------------
 
@@ -232,11 +121,6 @@ def ontology_document(suffix: str | None) -> Response:
     return negotiated(request.script_root + "/ontology", choose(suffix), html, data)
 
 
-def alternates(path: str) -> list[tuple[str, str]]:
-    """(label, href) of every RDF representation, for the pages' download links."""
-    return [(f.name, f"{request.script_root}{path}.{f.extension}") for f in RDF_FORMATS]
-
-
 def _local_path(ctx: d.Context, iri: str) -> str:
     return iri[len(ctx.base) :] if iri.startswith(ctx.base) else iri
 
@@ -248,43 +132,36 @@ def graph_data(ctx: d.Context, iri: str, fmt: formats.Format) -> IO[bytes]:
     name = d.node(iri)
     if fmt.holds_quads:
         return serialize(ctx.store.quads_for_pattern(None, None, None, name), fmt)
-    spool = _spool()
+    out = spool()
     ctx.store.dump(
-        spool,
-        fmt.oxigraph,
+        out,
+        fmt.rdf_format,
         from_graph=name,
         prefixes=d.PREFIXES if fmt.name != "ntriples" else None,
     )
-    return spool
+    return out
+
+
+def _number(ctx: d.Context, query: str) -> int:
+    """The ``?n`` of a SELECT of one row (a count)."""
+    return int(next(iter(select(ctx.store, query)))["n"].value)
 
 
 def graph_page(ctx: d.Context, iri: str) -> str:
     page = page_arg()
-    total = int(
-        next(
-            iter(
-                ctx.store.query(
-                    f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
-                )
-            )
-        )["n"].value
-    )
-    triples = int(
-        next(
-            iter(
-                ctx.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
-            )
-        )["n"].value
-    )
-    rows = ctx.store.query(
+    where = f"WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    total = _number(ctx, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {where}")
+    triples = _number(ctx, f"SELECT (COUNT(*) AS ?n) {where}")
+    rows = select(
+        ctx.store,
         f"SELECT DISTINCT ?s WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} ORDER BY ?s "
-        f"LIMIT {d.PAGE_SIZE} OFFSET {(page - 1) * d.PAGE_SIZE}"
+        f"LIMIT {d.PAGE_SIZE} OFFSET {(page - 1) * d.PAGE_SIZE}",
     )
     subjects = [d.term_value(ctx, row["s"]) for row in rows]
     articles = [
         row["a"].value
-        for row in ctx.store.query(
-            f"SELECT ?a WHERE {{ GRAPH <{iri}> {{ ?a a <{NKG.Article}> }} }}"
+        for row in select(
+            ctx.store, f"SELECT ?a WHERE {{ GRAPH <{iri}> {{ ?a a <{NKG.Article}> }} }}"
         )
     ]
     return render_template(
@@ -333,7 +210,7 @@ def resource_page(ctx: d.Context, iri: str) -> str:
     )
 
 
-def _int(term: pyoxigraph.Term) -> int:
+def _int(term: pyoxigraph.Literal) -> int:
     return int(term.value)
 
 
@@ -389,8 +266,8 @@ def article_page(ctx: d.Context, iri: str) -> str:
     url = ctx.value(iri, str(SCHEMA.url))
     graphs = [
         row["g"].value
-        for row in ctx.store.query(
-            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {article} a <{NKG.Article}> }} }}"
+        for row in select(
+            ctx.store, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {article} a <{NKG.Article}> }} }}"
         )
     ]
     return render_template(

@@ -13,9 +13,9 @@ from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from newskg.backends.local import published_store
-from newskg.extraction.iris import NKG, NKG_ONTOLOGY
+from newskg.backends.published import published_store
 from newskg.publishing import validation
+from newskg.vocab import NKG, NKG_ONTOLOGY
 from newskg.web.views import describe as d
 
 

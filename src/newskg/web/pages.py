@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph
 from flask import Blueprint, Response, jsonify, render_template
 
-from newskg.backends.local import get_published, published_store
+from newskg.backends.published import get_published, published_store
 from newskg.backends.versions import count_classes
 
 bp = Blueprint("pages", __name__)
@@ -57,7 +59,7 @@ def healthz() -> Response:
     otherwise, so a load balancer keeps traffic away from a server with nothing to serve.
     When the published version is damaged and an older intact one is served instead, still
     200 (it answers, and every server of the store would say the same) but with status
-    ``degraded``, the damaged version and why (src/newskg/backends/local.py)."""
+    ``degraded``, the damaged version and why (:mod:`newskg.backends.local_published`)."""
     version, _store = get_published()
-    health = getattr(published_store(), "health", dict)()  # a triple store has none
+    health: dict[str, Any] = published_store().health()
     return jsonify({"status": "ok", "version": version.id, **health})

@@ -26,7 +26,10 @@ from typing import Any
 import pyoxigraph
 from flask import current_app, request, url_for
 
+from newskg.errors import NewskgError
 from newskg.publishing.validation import ONTOLOGY_PATH, ROOT, SHAPES_PATH
+from newskg.sparql.solutions import select
+from newskg.vocab import prefixes
 from newskg.web.http.errors import APIError
 
 QUERIES_DIR = ROOT / "queries"
@@ -38,19 +41,9 @@ PAGE_SCRIPT = "sparql-page.js"
 
 # The prefixes newskg data is written with, offered by the prefix autocompleter (and the
 # only ones it offers: YASGUI's bundled list would suggest hundreds of unrelated ones).
-PREFIXES: dict[str, str] = {
-    "nkg": "https://w3id.org/newskg/ontology#",
-    "schema": "http://schema.org/",
-    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-    "itsrdf": "http://www.w3.org/2005/11/its/rdf#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "wd": "http://www.wikidata.org/entity/",
-    "prov": "http://www.w3.org/ns/prov#",
-}
+PREFIXES: dict[str, str] = prefixes(
+    "nkg", "schema", "nif", "itsrdf", "skos", "rdfs", "rdf", "xsd", "owl", "wd", "prov"
+)
 
 DEFAULT_QUERY = """\
 PREFIX nkg: <https://w3id.org/newskg/ontology#>
@@ -76,7 +69,7 @@ class Example:
     query: str
 
 
-class ExampleError(ValueError):
+class ExampleError(NewskgError, ValueError):
     """An example file without a title or description, or with an unusable name."""
 
 
@@ -158,7 +151,9 @@ def completions() -> dict[str, Any]:
 
 
 def _iris(store: pyoxigraph.Store, query: str) -> list[str]:
-    found = {row[0].value for row in store.query(query) if isinstance(row[0], pyoxigraph.NamedNode)}
+    found = {
+        row[0].value for row in select(store, query) if isinstance(row[0], pyoxigraph.NamedNode)
+    }
     return sorted(found)
 
 

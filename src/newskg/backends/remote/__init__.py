@@ -1,14 +1,14 @@
 """A store on an existing triple store: ``--store sparql+http://host:port/path/``.
 
 Versions are still built, validated and published locally, in a *staging directory* laid out
-as any store directory (:mod:`newskg.backends.versions`); :func:`after_publish`, called by every
-publish
-path right after ``current`` moves, then *pushes* the published version to the remote through
-the SPARQL 1.1 Graph Store HTTP Protocol: each named graph that changed since the last push
-is PUT (N-Triples), graphs the version no longer has are DELETEd, and the version marker
-``{base}graph/version`` is PUT last. Readers (``newskg serve``, ``newskg dump``) find the
-version in that marker and read through :class:`RemoteStore`, which offers the methods of
-``pyoxigraph.Store`` newskg's readers use, returning real pyoxigraph objects.
+as any store directory (:mod:`newskg.backends.versions`); right after ``current`` moves, the
+backend (:class:`~newskg.backends.remote.backend.RemoteBackend`, whose ``after_publish`` every
+publish path calls) *pushes* the published version to the remote through the SPARQL 1.1 Graph
+Store HTTP Protocol: each named graph that changed since the last push is PUT (N-Triples),
+graphs the version no longer has are DELETEd, and the version marker ``{base}graph/version``
+is PUT last. Readers (``newskg serve``, ``newskg dump``) find the version in that marker and
+read through :class:`RemoteStore`, which offers the methods of ``pyoxigraph.Store`` newskg's
+readers use, returning real pyoxigraph objects.
 
 The store URL names the remote; its query parameters (never sent to the remote) say how to
 reach it::
@@ -32,13 +32,15 @@ marker changes last. ``STAGING/pushed.json`` records what the remote holds (the 
 digest per graph) and, during a push, which graphs are in flux, so an interrupted push is
 completed by the next one.
 
-The package's modules: :mod:`~newskg.backends.remote.target` (the store URL),
-:mod:`~newskg.backends.remote.client` (HTTP to the remote), :mod:`~newskg.backends.remote.marker`
-(the version
-marker), :mod:`~newskg.backends.remote.published` (reading the published version),
-:mod:`~newskg.backends.remote.staging` (the staging directory) and
-:mod:`~newskg.backends.remote.pushing`
-(pushing a version); their public names are importable from ``newskg.backends.remote`` itself.
+The package's modules: :mod:`~newskg.backends.remote.backend` (the backend),
+:mod:`~newskg.backends.remote.target` (the store URL), :mod:`~newskg.backends.remote.client`
+(HTTP to the remote), :mod:`~newskg.backends.remote.marker` (the version marker),
+:mod:`~newskg.backends.remote.published` (reading the published version),
+:mod:`~newskg.backends.remote.staging` (the staging directory),
+:mod:`~newskg.backends.remote.pushing` (pushing a version), and for a web server
+:mod:`~newskg.backends.remote.served` (the published store it serves) and
+:mod:`~newskg.backends.remote.engine` (queries answered by the remote). The public names of
+the first ones are importable from ``newskg.backends.remote`` itself.
 """
 
 from __future__ import annotations
@@ -70,16 +72,9 @@ from newskg.backends.remote.marker import (
     RemoteVersion,
     marker_triples,
 )
-from newskg.backends.remote.published import RemoteStore, open_published
-from newskg.backends.remote.pushing import (
-    PushReport,
-    after_publish,
-    graph_digest,
-    graph_digests,
-    push,
-    push_published,
-)
-from newskg.backends.remote.staging import PUSHED, RECORD, local_store
+from newskg.backends.remote.published import RemoteStore
+from newskg.backends.remote.pushing import graph_digest, graph_digests, push, push_recorded
+from newskg.backends.remote.staging import PUSHED, RECORD, staging_dir
 from newskg.backends.remote.target import PARAMETERS, SCHEMES, Target, is_remote
 
 __all__ = [
@@ -99,7 +94,6 @@ __all__ = [
     "PUSHED",
     "PUSH_SECONDS",
     "PushError",
-    "PushReport",
     "RDF_TYPE",
     "RECORD",
     "RESULTS_JSON",
@@ -112,15 +106,13 @@ __all__ = [
     "Target",
     "VOID",
     "XSD",
-    "after_publish",
     "connect",
     "graph_digest",
     "graph_digests",
     "is_remote",
-    "local_store",
     "marker_triples",
-    "open_published",
     "parse_results",
     "push",
-    "push_published",
+    "push_recorded",
+    "staging_dir",
 ]

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph
 import requests
@@ -284,6 +284,11 @@ class Body(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    @property
+    def file(self) -> IO[bytes]:
+        """This body as the binary file pyoxigraph's parsers take (a raw stream reads as one)."""
+        return cast(IO[bytes], self)
+
     def readinto(self, buffer: Any) -> int:
         left = self.deadline - time.monotonic()
         if left <= 0:
@@ -304,15 +309,40 @@ class Body(io.RawIOBase):
         return len(data)
 
 
-def _spool(response: requests.Response, deadline: float, seconds: float) -> IO[bytes]:
-    """The whole body in a spooled file (memory while small), positioned at 0."""
-    spool = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 - the caller owns it
-    with response:
-        reader = Body(response, deadline, seconds)
-        while chunk := reader.read(CHUNK):
-            spool.write(chunk)
-    spool.seek(0)
-    return spool
+class Spooled(io.RawIOBase):
+    """The whole body in a spooled file (memory while small), read from the start. pyoxigraph
+    parses lazily and keeps what it reads from: the spool is closed when this is, which
+    happens when the parsed results are dropped, so no file is left open unnoticed."""
+
+    def __init__(self, response: requests.Response, deadline: float, seconds: float) -> None:
+        self.spool = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 - closed by close()
+        try:
+            with response:
+                reader = Body(response, deadline, seconds)
+                while chunk := reader.read(CHUNK):
+                    self.spool.write(chunk)
+        except BaseException:
+            self.close()
+            raise
+        self.spool.seek(0)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.spool.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.spool.close()
+        super().close()
+
+    @property
+    def file(self) -> IO[bytes]:
+        """This body as the binary file pyoxigraph's parsers take."""
+        return cast(IO[bytes], self)
 
 
 def _media_type(response: requests.Response) -> str:
@@ -325,12 +355,12 @@ def parse_results(
     """The response parsed by pyoxigraph: ``QuerySolutions`` / ``QueryBoolean`` for a
     results format, an iterator of ``Triple`` for an RDF one."""
     media_type = _media_type(response) or expected
-    body = _spool(response, deadline, seconds)
+    body = Spooled(response, deadline, seconds)
     results_format = pyoxigraph.QueryResultsFormat.from_media_type(media_type)
     rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type)
     try:
         if results_format is not None:
-            return pyoxigraph.parse_query_results(body, results_format)
+            return pyoxigraph.parse_query_results(body.file, results_format)
     except SyntaxError as exc:
         body.close()
         raise RemoteError(
@@ -344,7 +374,7 @@ def parse_results(
             "Configure it to answer SPARQL JSON results and N-Triples "
             "(every SPARQL 1.1 store can).",
         )
-    return (quad.triple for quad in pyoxigraph.parse(body, rdf_format))
+    return (quad.triple for quad in pyoxigraph.parse(body.file, rdf_format))
 
 
 def connect(store_setting: str, config: Mapping[str, Any] | None = None) -> Client:

@@ -1,21 +1,16 @@
-"""Serving a store that lives on an existing triple store (``--store sparql+http://…``).
+"""Queries answered by a remote triple store (``--store sparql+http://…``), with the local
+rules: :func:`execute`, in place of the query processes of :mod:`newskg.sparql.engine`.
 
-Two parts, each standing in for its local counterpart:
-
-- :class:`RemotePublishedStore`, in place of :class:`newskg.backends.local.PublishedStore`: the
-  published version is the one the remote's version marker names (read at most once per
-  ``STORE_CHECK_INTERVAL``), and the store handed to the pages, VoID and dumps is a
-  :class:`newskg.backends.remote.RemoteStore`. Values derived from a version are cached per version.
-- :func:`execute`, in place of the query process pool of :mod:`newskg.sparql.engine`: the query is
-  proxied to the remote with the local rules. :mod:`newskg.web.endpoint` has already refused
-  SERVICE, LOAD and updates before this is reached; here no sandbox can stop the remote's own
-  SERVICE, so a query whose text names SERVICE anywhere is refused too
-  (:func:`refuse_service`); the query is parsed here first (the same
-  400 with line and column as locally, and its kind); the time limit is the proxied request's
-  deadline (503; the remote may go on running the query, so give it its own time limit); the
-  remote answers SPARQL JSON results or N-Triples, which are re-serialised into the format
-  the client negotiated while the rows are counted (more than ``MAX_ROWS`` is 422, never a
-  truncated answer) into an unlinked temporary file, as the local engine does.
+:mod:`newskg.web.endpoint` has already refused SERVICE, LOAD and updates before this is
+reached; here no sandbox can stop the remote's own SERVICE, so a query whose text names
+SERVICE anywhere is refused too (:func:`refuse_service`); the query is parsed here first (the
+same 400 with line and column as locally, and its kind: :func:`query_kind`); the time limit
+is the proxied request's deadline (503; the remote may go on running the query, so give it
+its own time limit); the remote answers SPARQL JSON results or N-Triples, which are
+re-serialised into the format the client negotiated while the rows are counted (more than
+``MAX_ROWS`` is 422, never a truncated answer) into an unlinked temporary file, as the local
+engine does. A DESCRIBE gets the same context as locally (:mod:`newskg.sparql.describe`),
+fetched in a few batched queries.
 """
 
 from __future__ import annotations
@@ -26,39 +21,32 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pyoxigraph
-from flask import Flask, Response, current_app
 
-from newskg.backends import remote
-from newskg.backends.remote import RemoteError, RemoteStore, RemoteVersion
+from newskg.backends.remote.client import NTRIPLES, RESULTS_JSON, Body, Client
+from newskg.backends.remote.errors import RemoteError, RemoteTimeout
 from newskg.formats import Format
-from newskg.sparql.engine import (
+from newskg.sparql.answers import (
     Answer,
     DatasetSpec,
     Kind,
     NotAcceptable,
-    is_describe,
     spent,
     too_many_rows,
 )
-from newskg.sparql.lexer import keywords, words
+from newskg.sparql.describe import RDFS_LABEL, TooManyRows, Wanted, capped, with_context
+from newskg.sparql.lexer import keywords, query_form, words
 from newskg.sparql.query_worker import STACK_BYTES
 from newskg.sparql.sandbox import names_service
 from newskg.sparql.solutions import writer
-from newskg.web.http.errors import APIError, error_response
+from newskg.web.http.errors import APIError
 
 log = logging.getLogger(__name__)
-STORE_EXTENSION = (
-    "newskg.backends.versions"  # the key newskg.backends.local keeps the published store under
-)
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-NKG_EVIDENCE = "https://w3id.org/newskg/ontology#evidence"
 VALUES_PER_QUERY = 200  # IRIs per DESCRIBE context query: keeps each query text small
 
 _PARSER = pyoxigraph.Store()  # empty: parsing a query here evaluates nothing of substance
@@ -68,79 +56,11 @@ _PARSER = pyoxigraph.Store()  # empty: parsing a query here evaluates nothing of
 _parsing: ThreadPoolExecutor | None = None
 
 
-class RemotePublishedStore:
-    """The version a remote store's marker names, and a :class:`RemoteStore` to read it."""
-
-    def __init__(self, store_setting: str, config: dict[str, Any], check_interval: float) -> None:
-        self.client = remote.connect(store_setting, config)
-        self.store_setting = store_setting
-        # Dumps written by `newskg build` / `newskg dump` for this remote live here.
-        self.store_dir = Path(self.client.target.staging)
-        self.check_interval = check_interval
-        self._lock = threading.Lock()
-        self._checked_at = float("-inf")
-        self._version: RemoteVersion | None = None
-        self._store: RemoteStore | None = None
-        self._cache: dict[tuple[str, str], Any] = {}
-        self._failure: RemoteError | None = None  # the last marker poll's, until the next
-
-    def get(self) -> tuple[RemoteVersion, RemoteStore]:
-        """The published version and its store; 503 when the remote holds none, 502 while
-        it cannot be reached (so `/healthz` tells a load balancer to look elsewhere)."""
-        now = time.monotonic()
-        with self._lock:
-            if now - self._checked_at >= self.check_interval or self._store is None:
-                self._checked_at = now
-                self._failure = None
-                try:
-                    self._refresh()
-                except RemoteError as exc:
-                    self._failure = exc
-            if self._failure is not None:
-                raise self._failure
-            if self._version is None or self._store is None:
-                raise APIError(
-                    503,
-                    "no published dataset: the triple store holds no newskg version",
-                    f"Publish one with `newskg build --store {self.store_setting}`; this "
-                    "server picks it up by itself.",
-                    headers={"Retry-After": "10"},
-                )
-            return self._version, self._store
-
-    def _refresh(self) -> None:
-        version = self.client.published()
-        if version is None:
-            self._version, self._store = None, None
-        elif self._version is None or version.id != self._version.id:
-            self._version, self._store = version, RemoteStore(self.client, version)
-            self._cache = {}
-
-    def cached(self, key: str, compute: Callable[[Any], Any]) -> Any:
-        """``compute(store)`` once per published version (see PublishedStore.cached)."""
-        version, store = self.get()
-        slot = (version.id, key)
-        if slot not in self._cache:
-            self._cache[slot] = compute(store)
-        return self._cache[slot]
-
-
-def init_app(app: Flask, check_interval: float) -> None:
-    """Serve ``app.config["STORE"]``, a remote store; its errors answer in the one shape."""
+def start_parsing() -> None:
+    """Make the parsing thread (once per process) before queries come."""
     global _parsing
     if _parsing is None:
         _parsing = _deep_stack_thread()
-    app.extensions[STORE_EXTENSION] = RemotePublishedStore(
-        str(app.config["STORE"]), dict(app.config), check_interval
-    )
-    app.register_error_handler(RemoteError, _handle_remote_error)
-
-
-def _handle_remote_error(exc: RemoteError) -> Response:
-    if exc.status >= 500:
-        log.warning("triple store: %s", exc)
-    headers = {"Retry-After": "1"} if exc.status == 503 else None
-    return error_response(exc.status, exc.message, exc.hint, headers)
 
 
 def _deep_stack_thread() -> ThreadPoolExecutor | None:
@@ -171,19 +91,6 @@ def _kind_of(text: str) -> Kind:
     # pyoxigraph's results must die on the thread that made them: only the kind leaves it.
     results = _PARSER.query(text)
     return "graph" if isinstance(results, pyoxigraph.QueryTriples) else "solutions"
-
-
-def serving_remote() -> RemotePublishedStore | None:
-    """This app's remote store, or None when it serves a local store directory."""
-    published = current_app.extensions.get(STORE_EXTENSION)
-    return published if isinstance(published, RemotePublishedStore) else None
-
-
-# --- queries -----------------------------------------------------------------------------------
-
-
-class TooManyRows(Exception):
-    pass
 
 
 def query_kind(query: str) -> Kind:
@@ -226,7 +133,7 @@ def refuse_service(query: str) -> None:
     escapes are decoded, in any case. The remote store runs the query with its own parser
     and nothing here can take its network away, so no second reading of the grammar is
     trusted: a SERVICE keyword cannot be written without these letters (a word in a string
-    or an IRI is refused too; the README says so). The store must refuse SERVICE as well."""
+    or an IRI is refused too; docs/backends.md says so). The store must refuse SERVICE as well."""
     if names_service(query):
         raise APIError(
             400,
@@ -240,6 +147,7 @@ def refuse_service(query: str) -> None:
 
 
 def execute(
+    client: Client,
     query: str,
     dataset: DatasetSpec,
     *,
@@ -248,10 +156,8 @@ def execute(
     timeout: float,
     max_rows: int,
 ) -> Answer:
-    """Answer ``query`` from the remote store (see the module docstring); raises as
-    :func:`newskg.sparql.engine.execute` does."""
-    published = serving_remote()
-    assert published is not None
+    """Answer ``query`` from the remote store ``client`` reaches (see the module docstring);
+    raises as :func:`newskg.sparql.engine.execute` does."""
     refuse_service(query)
     kind = query_kind(query)
     fmt = graph_format if kind == "graph" else results_format
@@ -259,13 +165,13 @@ def execute(
         raise NotAcceptable(kind)
     started = time.monotonic()
     try:
-        return _proxy(published, query, dataset, kind, fmt, timeout, max_rows)
+        return _proxy(client, query, dataset, kind, fmt, timeout, max_rows)
     finally:
         spent(time.monotonic() - started)  # charged to the client, as local query time is
 
 
 def _proxy(
-    published: RemotePublishedStore,
+    client: Client,
     query: str,
     dataset: DatasetSpec,
     kind: Kind,
@@ -280,24 +186,24 @@ def _proxy(
     out = os.fdopen(fd, "w+b")
     os.unlink(path)  # gone when the response closes the file
     try:
-        response = published.client.query(
+        response = client.query(
             query,
             union=union,
             default_graphs=dataset.default_graphs,
             named_graphs=dataset.named_graphs,
-            accept=remote.NTRIPLES if kind == "graph" else remote.RESULTS_JSON,
+            accept=NTRIPLES if kind == "graph" else RESULTS_JSON,
             timeout=timeout,
         )
         with response:
-            body = remote.Body(response, deadline, timeout)
+            body = Body(response, deadline, timeout)
             rows = _write(
                 kind,
                 fmt,
                 body,
                 out,
                 max_rows,
-                published,
-                describe=kind == "graph" and is_describe(query),
+                client,
+                describe=kind == "graph" and query_form(query) == "DESCRIBE",
                 deadline=deadline,
                 timeout=timeout,
             )
@@ -310,7 +216,7 @@ def _proxy(
     except SyntaxError as exc:  # the remote's answer broke off or is not what it says
         out.close()
         if time.monotonic() >= deadline:
-            raise _api_error(remote.RemoteTimeout(timeout)) from exc
+            raise _api_error(RemoteTimeout(timeout)) from exc
         log.warning("unreadable answer from the triple store: %s", exc)
         raise APIError(
             502,
@@ -330,20 +236,13 @@ def _api_error(exc: RemoteError) -> APIError:
     return APIError(exc.status, exc.message, exc.hint, headers=headers)
 
 
-def _capped(items: Iterable[Any], max_rows: int) -> Iterable[Any]:
-    for count, item in enumerate(items, 1):
-        if count > max_rows:
-            raise TooManyRows
-        yield item
-
-
-def _results_format(body: remote.Body) -> pyoxigraph.QueryResultsFormat:
+def _results_format(body: Body) -> pyoxigraph.QueryResultsFormat:
     """The remote was asked for SPARQL JSON; a store that sends XML or TSV is read too."""
     named = pyoxigraph.QueryResultsFormat.from_media_type(body.media_type)
     return named or pyoxigraph.QueryResultsFormat.JSON
 
 
-def _rdf_format(body: remote.Body) -> pyoxigraph.RdfFormat:
+def _rdf_format(body: Body) -> pyoxigraph.RdfFormat:
     """The remote was asked for N-Triples; one that sends Turtle or RDF/XML is read too."""
     named = pyoxigraph.RdfFormat.from_media_type(body.media_type)
     return named or pyoxigraph.RdfFormat.N_TRIPLES
@@ -352,10 +251,10 @@ def _rdf_format(body: remote.Body) -> pyoxigraph.RdfFormat:
 def _write(
     kind: Kind,
     fmt: Format,
-    body: remote.Body,
+    body: Body,
     out: IO[bytes],
     max_rows: int,
-    published: RemotePublishedStore,
+    client: Client,
     *,
     describe: bool,
     deadline: float,
@@ -363,67 +262,55 @@ def _write(
 ) -> int:
     """Re-serialise the remote's answer into ``fmt``, counting rows; returns the count."""
     if kind == "boolean":
-        answer = pyoxigraph.parse_query_results(body, _results_format(body))
-        answer.serialize(out, fmt.oxigraph)
+        answer = pyoxigraph.parse_query_results(body.file, _results_format(body))
+        answer.serialize(out, fmt.results_format)
         return 1
     if kind == "solutions":
-        solutions = pyoxigraph.parse_query_results(body, _results_format(body))
+        solutions = pyoxigraph.parse_query_results(body.file, _results_format(body))
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise SyntaxError("the triple store answered a boolean to a SELECT")
         variables = [v.value for v in solutions.variables]
         rows = writer(fmt.name, out, variables)
-        for solution in _capped(solutions, max_rows):
+        for solution in capped(solutions, max_rows):
             rows.row([solution[v] for v in variables])
         rows.close()
         return rows.rows
-    triples = [quad.triple for quad in _capped(pyoxigraph.parse(body, _rdf_format(body)), max_rows)]
+    parsed = pyoxigraph.parse(body.file, _rdf_format(body))
+    triples = [quad.triple for quad in capped(parsed, max_rows)]
     if describe:
-        triples += _context(published.client, triples, deadline, timeout)
-        if len(triples) > max_rows:
-            raise TooManyRows
-    pyoxigraph.serialize(triples, out, fmt.oxigraph)
+        triples = with_context(triples, _fetching(client, deadline, timeout), max_rows)
+    pyoxigraph.serialize(triples, out, fmt.rdf_format)
     return len(triples)
 
 
-def _context(
-    client: remote.Client, triples: list[pyoxigraph.Triple], deadline: float, timeout: float
-) -> list[pyoxigraph.Triple]:
-    """What a local DESCRIBE adds (see newskg.sparql.query_worker): the labels and types of what the
-    described resources link to, and their evidence spans whole; a few batched queries."""
-    described = {t.subject for t in triples}
-    linked = list(
-        dict.fromkeys(
-            t.object
-            for t in triples
-            if isinstance(t.object, pyoxigraph.NamedNode) and t.object not in described
-        )
-    )
-    spans = list(
-        dict.fromkeys(
-            t.object
-            for t in triples
-            if t.predicate.value == NKG_EVIDENCE and isinstance(t.object, pyoxigraph.NamedNode)
-        )
-    )
-    queries = [
-        f"CONSTRUCT {{ ?x <{RDFS_LABEL}> ?l . ?x a ?t }} WHERE {{ VALUES ?x {{ {values} }} "
-        f"{{ ?x <{RDFS_LABEL}> ?l }} UNION {{ ?x a ?t }} }}"
-        for values in _chunks(linked)
-    ] + [
-        f"CONSTRUCT {{ ?e ?p ?o }} WHERE {{ VALUES ?e {{ {values} }} ?e ?p ?o }}"
-        for values in _chunks(spans)
-    ]
-    seen = set(triples)
-    extra: list[pyoxigraph.Triple] = []
-    for text in queries:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise remote.RemoteTimeout(timeout)
-        with client.query(text, union=True, accept=remote.NTRIPLES, timeout=left) as response:
-            body = remote.Body(response, deadline, timeout)
-            for quad in pyoxigraph.parse(body, _rdf_format(body)):
-                if quad.triple not in seen:
-                    seen.add(quad.triple)
-                    extra.append(quad.triple)
-    return extra
+def _fetching(
+    client: Client, deadline: float, timeout: float
+) -> Callable[[Wanted], Iterator[pyoxigraph.Triple]]:
+    """A DESCRIBE's ``fetch`` (:func:`newskg.sparql.describe.with_context`) from the remote: the
+    labels and types of the linked resources, then the evidence spans whole, each in batches
+    of ``VALUES_PER_QUERY`` IRIs, within the query's deadline."""
+
+    def fetch(asked: Wanted) -> Iterator[pyoxigraph.Triple]:
+        linked = list(dict.fromkeys(node for node, predicate in asked if predicate is not None))
+        spans = list(dict.fromkeys(node for node, predicate in asked if predicate is None))
+        queries = [
+            f"CONSTRUCT {{ ?x {RDFS_LABEL} ?l . ?x a ?t }} WHERE {{ VALUES ?x {{ {values} }} "
+            f"{{ ?x {RDFS_LABEL} ?l }} UNION {{ ?x a ?t }} }}"
+            for values in _chunks(linked)
+        ] + [
+            f"CONSTRUCT {{ ?e ?p ?o }} WHERE {{ VALUES ?e {{ {values} }} ?e ?p ?o }}"
+            for values in _chunks(spans)
+        ]
+        for text in queries:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise RemoteTimeout(timeout)
+            with client.query(text, union=True, accept=NTRIPLES, timeout=left) as response:
+                body = Body(response, deadline, timeout)
+                for quad in pyoxigraph.parse(body.file, _rdf_format(body)):
+                    yield quad.triple
+
+    return fetch
 
 
 def _chunks(nodes: list[pyoxigraph.NamedNode]) -> list[str]:

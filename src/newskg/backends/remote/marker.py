@@ -42,6 +42,10 @@ class RemoteVersion(store.Version):
     marker: str = ""
     triples: int = 0
 
+    def modified_time(self) -> datetime | None:
+        """What the marker says: a machine that only serves has no files of it to look at."""
+        return self.modified.replace(microsecond=0) if self.modified else None
+
     def summary(self) -> dict[str, Any]:
         return {
             "version": self.id,
@@ -77,4 +81,4 @@ def marker_triples(
         about(VOID + "triples", str(triples), XSD + "integer"),
         *(about(DCT + "hasPart", graph, "iri") for graph in sorted(graphs)),
     ]
-    return pyoxigraph.serialize(items, None, pyoxigraph.RdfFormat.N_TRIPLES)
+    return pyoxigraph.serialize(items, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""

@@ -1,28 +1,24 @@
-"""The published version, read from the remote: :class:`RemoteStore` and
-:func:`open_published` (a local store's or a remote one's)."""
+"""Reading the published version from the remote: :class:`RemoteStore`, what
+:meth:`newskg.backends.remote.backend.RemoteBackend.open_published` and a server's published
+store (:mod:`newskg.backends.remote.served`) hand to newskg's readers."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import IO, Any
 
 import pyoxigraph
 
-from newskg.backends import versions as store
 from newskg.backends.remote.client import (
     PUSH_SECONDS,
     RESULTS_JSON,
     SPOOL_BYTES,
     Client,
-    connect,
     parse_results,
 )
-from newskg.backends.remote.errors import RemoteError
 from newskg.backends.remote.marker import RemoteVersion
-from newskg.backends.remote.target import is_remote
 
 
 def _names(graphs: Any) -> list[str]:
@@ -151,21 +147,3 @@ class RemoteStore:
                 f"{format} holds one graph: give from_graph to dump a remote store in it"
             )
         return pyoxigraph.serialize(quads, output, format, prefixes=prefixes)
-
-
-def open_published(
-    store_setting: str | os.PathLike[str], config: Mapping[str, Any] | None = None
-) -> tuple[store.Version, Any]:
-    """The published version and a store to read it, local (``pyoxigraph.Store``) or remote
-    (:class:`RemoteStore`)."""
-    if not is_remote(store_setting):
-        return store.open_published(store_setting)
-    client = connect(str(store_setting), config)
-    version = client.published()
-    if version is None:
-        raise RemoteError(
-            f"the triple store at {client.target.base} holds no newskg version",
-            f"Publish one with `newskg build --store {store_setting}`.",
-            status=503,
-        )
-    return version, RemoteStore(client, version)

@@ -1,6 +1,7 @@
-"""Pushing a published version to the remote: :func:`after_publish` (the publish hook),
-:func:`push`, :func:`push_published` (``newskg push``), graph digests and
-:class:`PushReport`."""
+"""Pushing a published version to the remote: :func:`push`, :func:`push_recorded` (the
+staging directory's own remote, after a publish there) and graph digests. The
+:class:`newskg.backends.remote.backend.RemoteBackend` calls them after each publish and for
+``newskg push``."""
 
 from __future__ import annotations
 
@@ -10,61 +11,42 @@ import os
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 
 from newskg.backends import versions as store
+from newskg.backends.base import PushReport
 from newskg.backends.remote.client import SPOOL_BYTES, Client, connect
 from newskg.backends.remote.errors import PushError, RemoteError
 from newskg.backends.remote.marker import DEFAULT_BASE, MARKER_PATH, marker_triples
-from newskg.backends.remote.staging import PUSHED, RECORD, local_store, read_json, write_json
-from newskg.backends.remote.target import is_remote
+from newskg.backends.remote.staging import PUSHED, RECORD, read_json, write_json
 
 log = logging.getLogger(__name__)
 
 
-def after_publish(
+def push_recorded(
     store_dir: str | os.PathLike[str],
     version: store.Version,
     config: Mapping[str, Any] | None = None,
 ) -> PushReport | None:
-    """Call right after publishing ``version`` in ``store_dir``: pushes it when ``store_dir``
-    is a remote store URL or the staging directory of one; does nothing for a local store.
-    Raises :class:`PushError` when the push fails (the local version stays published)."""
-    if is_remote(store_dir):
-        target, staging = str(store_dir), Path(local_store(store_dir))
-    else:
-        staging = Path(store_dir)
-        target = read_json(staging / RECORD).get("store")
-        if not target:
-            return None
-    return push(connect(target, config), staging, version)
-
-
-@dataclass
-class PushReport:
-    store: str
-    version: str
-    sent: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    seconds: float = 0.0
-
-    def __str__(self) -> str:
-        sent = len(self.sent)
-        return (
-            f"pushed version {self.version} to {self.store}: {sent} "
-            f"graph{'' if sent == 1 else 's'} sent, {self.unchanged} unchanged, "
-            f"{len(self.deleted)} deleted ({self.seconds:.1f} s)"
-        )
+    """Push ``version``, just published in ``store_dir``, to the remote store that directory
+    records (``remote.json``: it is a triple store's staging directory); None when it records
+    none. Raises :class:`PushError` when the push fails (the local version stays published)."""
+    target = read_json(Path(store_dir) / RECORD).get("store")
+    if not target:
+        return None
+    return push(connect(target, config), Path(store_dir), version)
 
 
 def graph_digests(local: pyoxigraph.Store) -> dict[str, str]:
     """A SHA-256 per named graph of a version: equal graphs give equal digests."""
-    return {graph.value: graph_digest(local, graph) for graph in local.named_graphs()}
+    return {
+        graph.value: graph_digest(local, graph)
+        for graph in local.named_graphs()
+        if isinstance(graph, pyoxigraph.NamedNode)  # newskg names every graph by IRI
+    }
 
 
 def graph_digest(local: pyoxigraph.Store, graph: pyoxigraph.NamedNode) -> str:
@@ -84,7 +66,7 @@ def _canonical_digest(local: pyoxigraph.Store, graph: pyoxigraph.NamedNode) -> s
     from rdflib import Graph
     from rdflib.compare import to_canonical_graph
 
-    data = local.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph)
+    data = local.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph) or b""
     canonical = to_canonical_graph(Graph().parse(data=data.decode("utf-8"), format="nt"))
     lines = sorted(canonical.serialize(format="nt").splitlines())
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
@@ -174,20 +156,3 @@ def push(client: Client, staging: Path, version: store.Version) -> PushReport:
     report.seconds = time.monotonic() - started
     log.info("%s", report)
     return report
-
-
-def push_published(store_setting: str, config: Mapping[str, Any] | None = None) -> PushReport:
-    """``newskg push``: push the version published in a remote store's staging directory."""
-    if not is_remote(store_setting):
-        raise RemoteError(
-            f"{store_setting} is a local store; only a remote store (sparql+http://…) is pushed to",
-            status=400,
-        )
-    staging = local_store(store_setting)
-    version = store.published(staging)
-    if version is None:
-        raise RemoteError(
-            f"nothing is published in the staging directory {staging}",
-            f"Run `newskg build --store {store_setting}` first.",
-        )
-    return push(connect(store_setting, config), Path(staging), version)

@@ -10,24 +10,19 @@ from typing import Any
 
 from newskg.backends.remote.client import connect
 from newskg.backends.remote.errors import RemoteError
-from newskg.backends.remote.target import Target, is_remote
+from newskg.backends.remote.target import Target
 
 RECORD = "remote.json"  # in a staging directory: the remote store its versions are pushed to
 PUSHED = "pushed.json"  # what the remote holds (version, graph digests) and what is in flux
 
 
-def local_store(
-    store_setting: str | os.PathLike[str], *, check: bool = False
-) -> str | os.PathLike[str]:
-    """The directory versions are built and published in: the setting itself for a local
-    store; for a remote one its staging directory, created, which records the remote so that
-    :func:`after_publish` knows where to push. With ``check`` the remote must answer first
-    (so that a build fails at once, not after minutes of work)."""
-    if not is_remote(store_setting):
-        return store_setting
-    target = Target.parse(str(store_setting))
+def staging_dir(target: Target, *, check: bool = False) -> Path:
+    """The directory a remote store's versions are built and published in, created, which
+    records the remote so that a publish there knows where to push
+    (:func:`newskg.backends.remote.pushing.push_recorded`). With ``check`` the remote must
+    answer first (so that a build fails at once, not after minutes of work)."""
     if check:
-        connect(str(store_setting)).published()
+        connect(target.store).published()
     try:
         target.staging.mkdir(parents=True, exist_ok=True)
         record = target.staging / RECORD
@@ -38,7 +33,7 @@ def local_store(
             f"cannot use the staging directory {target.staging}: {exc}",
             "Give a writable one with staging=DIR in the store URL.",
         ) from exc
-    return str(target.staging)
+    return target.staging
 
 
 def read_json(path: Path) -> dict[str, Any]:

@@ -64,8 +64,7 @@ class Target:
             if name not in options:
                 raise RemoteError(
                     f"unknown parameter {name!r} in the store URL",
-                    f"Use {', '.join(PARAMETERS)} (see the README, 'Running "
-                    "on an existing triple store').",
+                    f"Use {', '.join(PARAMETERS)} (see docs/backends.md, Configuration).",
                 )
             options[name] = value
         if options["auth"] not in ("basic", "digest"):

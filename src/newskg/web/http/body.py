@@ -16,7 +16,7 @@ outermost layer of the app, receives every body before the app sees the request:
   ``n`` bytes are in (measured: a body trickling one byte per 2 s gave no partial read to
   check a deadline between), and it has no timeout of its own (granian issue #728, closed
   as "won't fix"). The bounds above keep the damage to the trickling client's own places;
-  a time bound needs a proxy in front (see the README, The HTTP server).
+  a time bound needs a proxy in front (see docs/operations.md, Behind a reverse proxy).
 
 Why not a reader thread that the request thread stops waiting for at the deadline: measured
 on Granian 2.8.7, answering while another thread is blocked in ``wsgi.input.read`` froze the
@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from newskg.web.http import metrics, throttle
+from newskg.web.http.budgets import Budgets
 from newskg.web.http.errors import APIError
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class BoundedBody:
         self.wsgi_app = wsgi_app
         # The largest body any route accepts (the ingest API's): more is the app's 413.
         self.largest = max(int(config["MAX_CONTENT_LENGTH"]), int(config["INGEST_MAX_BYTES"]))
-        self.budgets: throttle.Budgets | None = app.extensions.get(throttle.EXTENSION)
+        self.budgets: Budgets | None = app.extensions.get(throttle.EXTENSION)
         self.per_client = int(config["CLIENT_QUERIES"])
         self.proxies = config["TRUSTED_PROXY_NETWORKS"]
         self.free = threading.BoundedSemaphore(READERS)

@@ -133,7 +133,7 @@ class AnswerCache:
             return None
         path = f"{self._prefix}{version}{os.sep}{key}"
         try:
-            body = open(path, "rb")  # noqa: SIM115 - handed to the response, which closes it
+            body: IO[bytes] = open(path, "rb")  # noqa: SIM115 - handed to the response, which closes it
         except OSError:
             return None
         try:

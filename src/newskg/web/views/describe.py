@@ -15,32 +15,28 @@ from typing import Any
 import pyoxigraph
 from flask import current_app, request, url_for
 
-from newskg.backends.local import get_published
+from newskg.backends.published import get_published
 from newskg.backends.versions import Version
-from newskg.extraction.iris import ITSRDF, NIF, NKG, NKG_ONTOLOGY, SCHEMA, normalize_base
+from newskg.sparql.solutions import RdfTerm, select
+from newskg.vocab import NIF, NKG, NKG_ONTOLOGY, SCHEMA, normalize_base, prefixes
+from newskg.vocab import PREFIXES as VOCABULARY
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-WIKIDATA = "http://www.wikidata.org/entity/"
+RDFS = VOCABULARY["rdfs"]
+SKOS = VOCABULARY["skos"]
+XSD = VOCABULARY["xsd"]
+WIKIDATA = VOCABULARY["wd"]
 FACT_CLASSES = (str(NKG.Statement), str(NKG.Event), str(NKG.Membership))
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": RDFS,
-    "skos": SKOS,
-    "xsd": XSD,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "nkg": str(NKG),
-    "schema": str(SCHEMA),
-    "nif": str(NIF),
-    "itsrdf": str(ITSRDF),
-    "wd": WIKIDATA,
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-}
+# The prefixes of a linked-data page and its RDF downloads (order: first match compacts).
+PREFIXES = prefixes(
+    "rdf", "rdfs", "skos", "xsd", "owl", "nkg", "schema", "nif", "itsrdf", "wd", "dct", "prov"
+)
 PAGE_SIZE = 50
 SENTENCE_REACH = 300  # characters searched either side of a span for the sentence's ends
+
+
+#: A term with a value (an IRI, a blank node or a literal).
+Node = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 
 
 def node(iri: str) -> pyoxigraph.NamedNode:
@@ -58,11 +54,13 @@ class Context:
     texts: dict[str, str] = field(default_factory=dict)
 
     # -- reading -------------------------------------------------------------------------
-    def objects(self, subject: str, predicate: str) -> list[pyoxigraph.Term]:
-        """Distinct objects over the union of graphs, in store order."""
-        seen: dict[pyoxigraph.Term, None] = {}
+    def objects(self, subject: str, predicate: str) -> list[Node]:
+        """Distinct objects over the union of graphs, in store order; triple terms (RDF
+        1.2, which newskg never writes) are left out: they have no value to show."""
+        seen: dict[Node, None] = {}
         for quad in self.store.quads_for_pattern(node(subject), node(predicate), None, None):
-            seen.setdefault(quad.object, None)
+            if not isinstance(quad.object, pyoxigraph.Triple):
+                seen.setdefault(quad.object, None)
         return list(seen)
 
     def value(self, subject: str, predicate: str) -> str | None:
@@ -88,7 +86,7 @@ class Context:
         return self.texts[article]
 
     def query(self, sparql: str) -> pyoxigraph.QuerySolutions:
-        return self.store.query(sparql, use_default_graph_as_union=True)  # type: ignore[return-value]
+        return select(self.store, sparql, use_default_graph_as_union=True)
 
     # -- naming --------------------------------------------------------------------------
     def label(self, iri: str) -> str:
@@ -187,9 +185,9 @@ def sentence_bounds(
     start = low
     for match in re.finditer(r"[.!?][\"”’')]?\s+|\n", text[low:begin]):
         start = low + match.end()
-    match = re.search(r"[.!?][\"”’')]?(?=\s|$)|\n", text[end : end + reach])
-    stop = end + match.end() if match else min(len(text), end + reach)
-    if match and text[end:stop] == "\n":
+    closing = re.search(r"[.!?][\"”’')]?(?=\s|$)|\n", text[end : end + reach])
+    stop = end + closing.end() if closing else min(len(text), end + reach)
+    if closing and text[end:stop] == "\n":
         stop = end
     return start, max(stop, end)
 
@@ -240,7 +238,7 @@ class Property:
     values: list[Value]
 
 
-def term_value(ctx: Context, term: pyoxigraph.Term) -> Value:
+def term_value(ctx: Context, term: RdfTerm) -> Value:
     if isinstance(term, pyoxigraph.NamedNode):
         return Value(ctx.label(term.value), ctx.href(term.value), term.value)
     if isinstance(term, pyoxigraph.Literal):
@@ -254,7 +252,7 @@ def term_value(ctx: Context, term: pyoxigraph.Term) -> Value:
 def properties(ctx: Context, iri: str, skip: Iterable[str] = ()) -> list[Property]:
     """Every outgoing property of ``iri`` with its values (labels, not raw IRIs)."""
     skipped = set(skip)
-    grouped: dict[str, dict[pyoxigraph.Term, None]] = {}
+    grouped: dict[str, dict[RdfTerm, None]] = {}
     for quad in ctx.store.quads_for_pattern(node(iri), None, None, None):
         if quad.predicate.value not in skipped:
             grouped.setdefault(quad.predicate.value, {}).setdefault(quad.object, None)

@@ -14,19 +14,16 @@ import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from newskg.formats import Format
+from newskg.sparql.solutions import select
+from newskg.vocab import prefixes
 from newskg.web.http.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
+PREFIXES = prefixes("sd", "void", "dcterms", "formats")
+SD = PREFIXES["sd"]
+VOID = PREFIXES["void"]
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCTERMS_TITLE = NamedNode("http://purl.org/dc/terms/title")
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-PREFIXES = {
-    "sd": SD,
-    "void": VOID,
-    "dcterms": "http://purl.org/dc/terms/",
-    "formats": "http://www.w3.org/ns/formats/",
-}
 
 # W3C's IRIs for media formats (https://www.w3.org/ns/formats/), by registry name.
 FORMAT_IRIS = {
@@ -57,9 +54,9 @@ class DatasetStats:
 def dataset_stats(store: pyoxigraph.Store) -> DatasetStats:
     """Graph names and sizes of a published version (a full scan: cache it per version)."""
     graphs = sorted(
-        (solution["g"].value, int(solution["n"].value)) for solution in store.query(_GRAPH_COUNTS)
+        (solution["g"].value, int(solution["n"].value)) for solution in select(store, _GRAPH_COUNTS)
     )
-    union = next(iter(store.query(_UNION_COUNT)))
+    union = next(iter(select(store, _UNION_COUNT)))
     return DatasetStats(int(union["n"].value), tuple(graphs))
 
 
@@ -72,7 +69,7 @@ def description(endpoint: str, stats: DatasetStats) -> list[Quad]:
     sd = lambda term: NamedNode(SD + term)  # noqa: E731 - a local shorthand
     service = NamedNode(endpoint)
     dataset, default_graph = BlankNode("dataset"), BlankNode("defaultGraph")
-    triples = [
+    triples: list[tuple[NamedNode | BlankNode, NamedNode, NamedNode | BlankNode | Literal]] = [
         (service, RDF_TYPE, sd("Service")),
         (service, sd("endpoint"), service),
         (service, DCTERMS_TITLE, Literal("newskg SPARQL endpoint (read-only)")),
@@ -105,4 +102,6 @@ def description(endpoint: str, stats: DatasetStats) -> list[Quad]:
 
 def serialize(quads: list[Quad], fmt: Format) -> bytes:
     """The description in an RDF format of the registry."""
-    return pyoxigraph.serialize(quads, format=fmt.oxigraph, prefixes=PREFIXES)
+    data = pyoxigraph.serialize(quads, format=fmt.rdf_format, prefixes=PREFIXES)
+    assert data is not None  # no output file given: pyoxigraph returns the bytes
+    return data

@@ -1,7 +1,13 @@
-"""How newskg names things: deterministic IRIs under a configurable base.
+"""The vocabulary of newskg: its namespaces, the one prefix table, and how it names things.
 
-The same input always yields the same IRI, so two builds of one corpus are identical and the
-same person in two articles is one resource. Layout (``{base}`` ends with ``/``)::
+Every module that writes or shows RDF takes its namespaces and prefixes from here, so a
+namespace is spelt once. Each output keeps the prefixes it has always written (a Turtle dump,
+the query page's autocompleter, a linked-data page), chosen from the one table with
+:func:`prefixes`.
+
+Data IRIs are deterministic under a configurable base: the same input always yields the same
+IRI, so two builds of one corpus are identical and the same person in two articles is one
+resource. Layout (``{base}`` ends with ``/``)::
 
     {base}id/actor/{key}            {base}id/organization/{key}      {base}id/place/{key}
     {base}id/article/{article}      {base}graph/{article}            (the article's named graph)
@@ -34,7 +40,7 @@ import re
 
 from rdflib import Namespace, URIRef
 
-from newskg.extraction.gazetteer import fold
+from newskg.text import fold
 
 NKG = Namespace("https://w3id.org/newskg/ontology#")
 NKG_ONTOLOGY = URIRef("https://w3id.org/newskg/ontology")
@@ -43,13 +49,50 @@ NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#
 ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
+#: The one prefix table: every prefix newskg writes or offers.
+PREFIXES: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "nkg": str(NKG),
+    "schema": str(SCHEMA),
+    "nif": str(NIF),
+    "itsrdf": str(ITSRDF),
+    "wd": str(WD),
+    "dct": "http://purl.org/dc/terms/",
+    "dcterms": "http://purl.org/dc/terms/",  # the service description's spelling of dct
+    "prov": "http://www.w3.org/ns/prov#",
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
+    "formats": "http://www.w3.org/ns/formats/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+}
+
+
+def prefixes(*names: str) -> dict[str, str]:
+    """The named prefixes of :data:`PREFIXES`, in the order given (an output's prefix lines
+    keep their order).
+
+    >>> prefixes("nkg", "rdfs")
+    {'nkg': 'https://w3id.org/newskg/ontology#', 'rdfs': 'http://www.w3.org/2000/01/rdf-schema#'}
+    """
+    unknown = [name for name in names if name not in PREFIXES]
+    if unknown:
+        raise KeyError(f"prefixes {unknown} are not in newskg.vocab.PREFIXES; add them there")
+    return {name: PREFIXES[name] for name in names}
+
+
 DEFAULT_BASE = "http://localhost:8000/"
 MAX_KEY = 80  # characters of slug in an entity key; longer names are cut and hashed
 
 
 def slugify(text: str) -> str:
-    """The words of :func:`~newskg.extraction.gazetteer.fold` ``text`` (letters, digits and marks of
-    any script) joined by ``-``; empty when it has none."""
+    """The words of :func:`~newskg.text.fold` ``text`` (letters, digits and marks of any
+    script) joined by ``-``; empty when it has none."""
     return fold(text).replace(" ", "-")
 
 

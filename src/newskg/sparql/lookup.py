@@ -3,7 +3,7 @@
 The query processes of :mod:`newskg.sparql.engine` exist because pyoxigraph cannot stop a query;
 a point lookup (one triple pattern with a bound subject, see
 :func:`newskg.sparql.lexer.point_lookup`) needs no stopping: each stored triple of the subject
-gives one solution, and the lane asks for at most ``LANE_ROWS + 1`` of them (a LIMIT it
+gives one solution, and this path asks for at most ``LANE_ROWS + 1`` of them (a LIMIT it
 adds, or the query's own when that is smaller) after skipping at most ``LANE_ROWS``
 (OFFSET), so its work is bounded whatever the data. Such a query costs less than the pipe
 round trip it would otherwise need, and it is the commonest query a public endpoint gets (a
@@ -12,9 +12,11 @@ writes the answer itself, and the rows are counted in its bytes.
 
 Everything else is the engine's: a lookup with more than ``LANE_ROWS`` rows (or a LIMIT
 or OFFSET above it), an answer over ``INLINE_MAX`` bytes, a dataset given by the request
-(``default-graph-uri``/``named-graph-uri``), a remote store, or a text the parser refuses
-(the engine words the error). Lane answers are not put in the answer cache: making one
-again costs less than a cache write.
+(``default-graph-uri``/``named-graph-uri``), a remote store (which has no store in this
+process: :mod:`newskg.backends.local_published` is the one that asks here), or a text the parser
+refuses (the engine words the error). Lookup answers are not put in the answer cache: making
+one again costs less than a cache write. The endpoint counts them
+(``newskg_fast_lane_total``).
 """
 
 from __future__ import annotations
@@ -26,10 +28,10 @@ import json
 import pyoxigraph
 
 from newskg.formats import Format
-from newskg.sparql.engine import INLINE_MAX, Answer, DatasetSpec, NotAcceptable, too_many_rows
+from newskg.sparql.answers import Answer, DatasetSpec, Kind, NotAcceptable, too_many_rows
 from newskg.sparql.lexer import lookup_modifiers, point_lookup
+from newskg.sparql.query_process import INLINE_MAX
 from newskg.sparql.sandbox import names_service
-from newskg.web.http import metrics
 
 LANE_ROWS = 1000  # a lookup with more rows than this goes to a query process
 
@@ -41,7 +43,7 @@ class _TooLarge(Exception):
 class _Bounded(io.BytesIO):
     """Memory for an answer of at most ``INLINE_MAX`` bytes."""
 
-    def write(self, data: bytes) -> int:  # type: ignore[override]
+    def write(self, data: bytes) -> int:  # type: ignore[override]  # BytesIO takes any buffer
         if self.tell() + len(data) > INLINE_MAX:
             raise _TooLarge
         return super().write(data)
@@ -62,9 +64,10 @@ def eligible(query: str, dataset: DatasetSpec) -> bool:
 def execute(
     store: pyoxigraph.Store, query: str, *, results_format: Format | None, max_rows: int
 ) -> Answer | None:
-    """The answer made here from ``store``, or None when the engine must make it. Raises what
-    :func:`newskg.sparql.engine.execute` raises: 422 past ``max_rows``, ``NotAcceptable``. The
-    caller counts the time it takes as query time (throttling)."""
+    """The answer made here from ``store`` to a query :func:`eligible` allowed, or None when
+    the engine must make it. Raises what :func:`newskg.sparql.engine.execute` raises: 422 past
+    ``max_rows``, ``NotAcceptable``. The caller counts the time it takes as query time
+    (throttling)."""
     cap = min(max_rows, LANE_ROWS)
     asked = lookup_modifiers(query)
     if asked is None:
@@ -80,13 +83,15 @@ def execute(
         results = store.query(query, use_default_graph_as_union=True)
     except SyntaxError:
         return None
+    if isinstance(results, pyoxigraph.QueryTriples):
+        return None  # not a lookup's kind: the engine answers it
     boolean = isinstance(results, pyoxigraph.QueryBoolean)
-    kind = "boolean" if boolean else "solutions"
+    kind: Kind = "boolean" if boolean else "solutions"
     if results_format is None:
         raise NotAcceptable(kind)
     body = _Bounded()
     try:
-        results.serialize(body, results_format.oxigraph)
+        results.serialize(body, results_format.results_format)
     except _TooLarge:
         return None
     data = body.getvalue()
@@ -95,7 +100,6 @@ def execute(
         if max_rows > LANE_ROWS:
             return None
         raise too_many_rows(max_rows)
-    metrics.FAST_LANE.inc()
     return Answer(kind, results_format, io.BytesIO(data), len(data), rows)
 
 

@@ -1,0 +1,293 @@
+"""Which words of an article trigger an event (step one of :mod:`newskg.extraction.events`):
+trigger phrases of ``event_triggers.tsv`` found in body paragraphs, kept only when no blocker,
+negation, future or generic reading rules them out (an announced decision excepted) and an
+``obj=`` option's object fits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from newskg.extraction.entities import Resolution, in_quotes
+from newskg.extraction.lexicon import Lexicon, lexicon
+from newskg.extraction.model import ArticleText
+from newskg.extraction.nlp import Para
+
+MODALS = {"will", "wo", "'ll", "would", "could", "shall"}
+FUTURE = {"will", "wo", "'ll", "would", "shall"}
+#: Verbs under which a future event is an announced decision ("says it will withdraw").
+ANNOUNCING = {"say", "announce", "declare", "pledge", "vow", "promise", "confirm"}
+#: Quantities whose "of" phrase is the real object ("tens of thousands of fighters").
+QUANTITIES = {
+    "ten",
+    "hundred",
+    "thousand",
+    "million",
+    "dozen",
+    "score",
+    "number",
+    "group",
+    "unit",
+    "contingent",
+    "battalion",
+    "wave",
+}
+#: Subjects by which a speaker speaks of itself ("said it would", "said he will").
+SELF_REFERENCES = {"it", "he", "she", "they", "we", "i"}
+VIOLENCE = {"attack", "killing", "death"}
+
+
+@dataclass
+class FoundEvent:
+    """A trigger that passed the trigger rules, with the arguments found for it so far."""
+
+    type: str
+    trigger: list[Token]
+    para: Para
+    agents: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+    label_toks: set[int] = field(default_factory=set)
+    date: str | None = None
+    place: str | None = None
+    all_participants: bool = False
+
+    @property
+    def head(self) -> Token:
+        first = self.trigger[0]
+        return first if first.pos_ == "VERB" else self.trigger[-1]
+
+    sort: str = ""  # the trigger's "sort=" option, else its lemma
+
+    @property
+    def lemma(self) -> str:
+        return self.sort or " ".join(t.lemma_.lower() for t in self.trigger)
+
+
+ARG_KINDS = ("actor", "organization", "place")
+
+
+class TriggerFinder:
+    """The article being read, and the trigger rules."""
+
+    def __init__(
+        self,
+        article: ArticleText,
+        paras: list[Para],
+        res: Resolution,
+        lex: Lexicon | None = None,
+        pronouns: dict[tuple[int, int], str] | None = None,
+    ) -> None:
+        self.pronouns = pronouns or {}
+        self.article = article
+        self.paras = paras
+        self.res = res
+        self.lex = lexicon() if lex is None else lex
+        # trigger phrases by first word, longest first (the lexicon's order)
+        self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, kind in self.lex.triggers.items():
+            self.by_first.setdefault(phrase[0], []).append((phrase, kind))
+        # statement words do not make another statement hypothetical ("tweeted a threat")
+        self.speech_words = {
+            p[0] for p, k in self.lex.triggers.items() if k == "statement" and len(p) == 1
+        }
+        self.lemmas: dict[int, set[str]] = {}  # id(Event) -> trigger lemmas merged into it
+
+    def entities(self, para: Para, tok: Token) -> list[tuple[str, Token]]:
+        """Entity keys for ``tok`` and its conjuncts (a relative pronoun stands for the noun
+        its clause describes)."""
+        if tok.lower_ in {"which", "who", "that"} and tok.head.dep_ == "relcl":
+            tok = tok.head.head
+        found: list[tuple[str, Token]] = []
+        for t in [tok, *tok.conjuncts]:
+            key = self.res.key_at(para.index, t, ARG_KINDS) or self.pronouns.get((para.index, t.i))
+            if key and key not in [k for k, _ in found]:
+                found.append((key, t))
+        return found
+
+    # --- triggers ------------------------------------------------------------------------
+
+    def match(self, para: Para) -> list[tuple[str, list[Token], tuple[str, ...]]]:
+        doc = para.doc
+        found = []
+        i = 0
+        while i < len(doc):
+            hit = None
+            first = {doc[i].lemma_.lower(), doc[i].lower_}
+            for phrase, kind in self.by_first.get(doc[i].lower_, []) + [
+                c
+                for c in self.by_first.get(doc[i].lemma_.lower(), [])
+                if doc[i].lemma_.lower() != doc[i].lower_
+            ]:
+                if phrase[0] not in first:
+                    continue
+                toks = list(doc[i : i + len(phrase)])
+                if len(toks) != len(phrase):
+                    continue
+                pairs = zip(toks, phrase, strict=True)
+                if all(t.lemma_.lower() == w or t.lower_ == w for t, w in pairs):
+                    hit = (kind, toks, phrase)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            found.append(hit)
+            i += len(hit[1])
+        return found
+
+    def triggers(self, para: Para) -> list[tuple[str, list[Token], tuple[str, ...]]]:
+        quoted = in_quotes(para)
+        found = []
+        for kind, toks, phrase in self.match(para):
+            head = toks[0] if toks[0].pos_ == "VERB" else toks[-1]
+            where = para.tok_span(head)
+            if quoted.contains(where):
+                continue
+            if head.pos_ not in {"VERB", "NOUN"} and not self.named(head):
+                continue
+            if head.tag_ == "NNS" and tuple(t.lower_ for t in toks) not in self.lex.triggers:
+                continue  # generic plural ("attacks on American targets")
+            wanted = self.lex.trigger_options.get(phrase, {}).get("obj")
+            if wanted and (head.pos_ != "VERB" or not self.object_fits(para, head, wanted)):
+                continue
+            if self.blocked(head, kind):
+                continue
+            gov = head.head
+            if (
+                head.dep_ == "xcomp"
+                and gov.pos_ == "VERB"
+                and self.lex.event_type(gov.lemma_) == kind
+            ):
+                continue  # "agreed to acquire X": one event, the governing trigger's
+            found.append((kind, toks, phrase))
+        # A trigger noun that is the subject of a trigger verb, or the object of one of its
+        # own type, is that verb's event: "a drone strike killed X", "signed an agreement".
+        verbs = {(toks[0].i if toks[0].pos_ == "VERB" else -1): kind for kind, toks, _ in found}
+
+        def absorbed(kind: str, noun: Token) -> bool:
+            verb = verbs.get(noun.head.i) if noun.head.i != noun.i else None
+            if verb is None or noun.dep_ not in {"nsubj", "nsubjpass", "dobj"}:
+                return False
+            return verb == kind or (noun.dep_ != "dobj" and {verb, kind} <= VIOLENCE)
+
+        return [
+            (kind, toks, phrase)
+            for kind, toks, phrase in found
+            if toks[0].pos_ == "VERB" or not absorbed(kind, toks[-1])
+        ]
+
+    @staticmethod
+    def named(head: Token) -> bool:
+        """A trigger word closing a capitalised name: "the 1998 Harvest Revolution"."""
+        doc = head.doc
+        return (
+            head.pos_ == "PROPN"
+            and head.text[:1].isupper()
+            and not head.is_sent_start
+            and not (head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN")
+        )
+
+    def object_fits(self, para: Para, verb: Token, wanted: frozenset[str]) -> bool:
+        objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+        if verb.dep_ == "relcl" and not objects:  # "the sanctions Trump has imposed"
+            objects = [verb.head]
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if not objects and subject is not None and subject.i > 0:
+            before = verb.doc[subject.i - 1]  # the same, misparsed
+            if before.pos_ == "NOUN" and before.i < verb.i:
+                objects = [before]
+        for obj in objects:
+            if obj.lemma_.lower() in QUANTITIES:
+                obj = next(
+                    (
+                        g
+                        for c in obj.children
+                        if c.dep_ == "prep" and c.lower_ == "of"
+                        for g in c.children
+                        if g.dep_ == "pobj"
+                    ),
+                    obj,
+                )
+            compound = " ".join(
+                c.lemma_.lower() for c in obj.children if c.dep_ == "compound" and c.pos_ == "NOUN"
+            )
+            if compound:  # "aircraft carriers" may be wanted, "its sales force" is no force
+                if f"{compound} {obj.lemma_.lower()}" in wanted:
+                    return True
+                continue
+            if obj.lemma_.lower() in wanted:
+                return True
+            kind = self.res.kinds.get(self.res.key_at(para.index, obj) or "")
+            if kind and "@" + kind in wanted:
+                return True
+        return False
+
+    def announced(self, head: Token) -> bool:
+        """A future trigger in the complement of a verb of announcing."""
+        return (
+            head.dep_ in {"ccomp", "xcomp"}
+            and head.head.lemma_.lower() in ANNOUNCING
+            and any(c.dep_ == "aux" and c.lower_ in FUTURE for c in head.children)
+        )
+
+    def announcements(self, para: Para) -> list[Token]:
+        """ "X said it would ...": a speaker announcing its own future action (its decision),
+        not "X said Y would ..." (a forecast about someone else). Outside quotes."""
+        quoted = in_quotes(para)
+        found = []
+        for verb in para.doc:
+            if (
+                verb.lemma_.lower() != "say"
+                or verb.pos_ != "VERB"
+                or quoted.contains(para.tok_span(verb))
+            ):
+                continue
+            if any(c.dep_ == "neg" for c in verb.children):
+                continue
+            speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if speaker is None or not self.entities(para, speaker):
+                continue
+            for comp in verb.children:
+                if comp.dep_ != "ccomp" or not any(
+                    c.dep_ == "aux" and c.lower_ in FUTURE for c in comp.children
+                ):
+                    continue
+                if quoted.contains(para.tok_span(comp)):
+                    continue  # a quote ("'We will win,' she said") is a quote, not an event
+                subject = next((c for c in comp.children if c.dep_ == "nsubj"), None)
+                if (
+                    subject is None
+                    or subject.lower_ in SELF_REFERENCES
+                    or (self.entities(para, subject)[:1] == self.entities(para, speaker)[:1])
+                ):
+                    found.append(verb)
+                    break
+        return found
+
+    def blocked(self, head: Token, kind: str = "") -> bool:
+        ignore = self.speech_words if kind == "statement" else set()
+        announced = self.announced(head)
+        for child in head.children:
+            lemma = child.lemma_.lower()
+            if child.dep_ == "aux" and child.lower_ in MODALS:
+                if announced and child.lower_ in FUTURE:
+                    continue
+                return True
+            if child.dep_ == "neg" or (lemma in self.lex.blockers and lemma not in ignore):
+                return True
+        node = head
+        for _ in range(4):  # up to the governing clause's verb
+            if node.head == node:
+                break
+            node = node.head
+            lemma = node.lemma_.lower()
+            if lemma in self.lex.blockers and lemma not in ignore:
+                return True
+            if node.pos_ in {"VERB", "AUX"}:
+                return any(
+                    c.dep_ == "neg" or c.lemma_.lower() in self.lex.blockers
+                    for c in node.children
+                    if c.dep_ in {"neg", "aux", "mark"}
+                )
+        return False

@@ -1,0 +1,223 @@
+"""The blocks of an article's text, and which of them are page furniture rather than prose.
+
+A block is a paragraph (one a line; a hard-wrapped line joins the next). Furniture is found by
+the rules of ``src/newskg/extraction/data/boilerplate.tsv`` (captions, newsletter prompts,
+video-player text, related links, social posts, the author's bio), plus the headline, a date
+line and a byline; the publisher is named from ``publishers.tsv``. Used by
+:func:`newskg.extraction.reader.read_article`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from newskg.extraction import datafiles
+from newskg.extraction.dates import find_dates
+from newskg.extraction.model import ArticleText, Span
+from newskg.text import TEXT, fold
+
+# --- furniture rules -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    reason: str
+    action: str  # block | with-prev | rest | teaser | label
+    pattern: re.Pattern[str]
+
+
+ACTIONS = ("block", "with-prev", "rest", "teaser", "label")
+
+
+@lru_cache(maxsize=1)
+def furniture_rules() -> tuple[Rule, ...]:
+    rules = []
+    for row in datafiles.rows("boilerplate.tsv", ("reason", "action", "regex")):
+        reason, action, regex = row.cells
+        if action not in ACTIONS:
+            row.fail(f"action {action!r} is not one of {', '.join(ACTIONS)}", "fix the column")
+        try:
+            rules.append(Rule(reason, action, re.compile(regex, re.IGNORECASE)))
+        except re.error as exc:
+            row.fail(f"bad rule: {exc}", "fix the regular expression (Python syntax)")
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def publishers() -> dict[str, str]:
+    table = {}
+    for row in datafiles.rows("publishers.tsv", ("key", "name")):
+        key, name = row.cells
+        table[key.strip().lower()] = name.strip()
+    return table
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*"
+
+
+def date_line(block: str) -> date | None:
+    """The date of a line that is nothing but a date ("Monday, February 05, 2024")."""
+    stripped = re.sub(rf"^\s*{_WEEKDAY}", "", block.strip(), flags=re.I)
+    dates = find_dates(stripped)
+    if len(dates) == 1 and len(stripped) - (dates[0][1].end - dates[0][1].begin) <= 2:
+        return dates[0][0]
+    return None
+
+
+# --- blocks ----------------------------------------------------------------------------------
+
+_MARKER = re.compile(r"^[\s>•*·■▪●◦‣–—-]*(?:\.\s?\.\s?\.\s*)?")  # bullets, quote marks, ". . ."
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)…]\s*$")
+
+
+def blocks(text: str) -> list[Span]:
+    """Text blocks: paragraphs, one per line, with a hard-wrapped line joined to the next when
+    it does not end a sentence and the next starts in lower case. Leading list markers and
+    quote-bar characters are left outside the span."""
+    spans: list[Span] = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        marker = _MARKER.match(line)  # matches every line (maybe empty)
+        lead = marker.end() if marker else 0
+        body = line[lead:].rstrip()
+        if not any(ch.isalnum() for ch in body):
+            continue
+        span = Span(m.start() + lead, m.start() + lead + len(body))
+        prev = spans[-1] if spans else None
+        if (
+            prev
+            and body[:1].islower()
+            and not _SENTENCE_END.search(prev.of(text))
+            and text[prev.end : span.begin].count("\n") == 1
+        ):
+            spans[-1] = Span(prev.begin, span.end)
+        else:
+            spans.append(span)
+    return spans
+
+
+def _byline(block: str) -> tuple[str, list[str]] | None:
+    """("Title | By A and B", …) -> ("Title", ["A", "B"]); "By A" -> ("", ["A"])."""
+    name = r"[A-Z][\w.'’-]*"
+    m = re.match(
+        rf"^(?:(.*?)\s*[|–—-]\s*)?by\s+({name}(?:[ ,]+(?:and\s+)?{name}){{0,8}})\s*$", block, re.I
+    )
+    if not m or not m.group(2)[:1].isupper():
+        return None
+    names = [n.strip() for n in re.split(r",\s*|\s+and\s+", m.group(2)) if n.strip()]
+    return (m.group(1) or "").strip(), names
+
+
+# --- marking a page's blocks ----------------------------------------------------------------
+
+
+def find_headline(art: ArticleText, spans: list[Span], excluded: dict[Span, str]) -> None:
+    """The headline is the page title a scraped page repeats ("Title - Publisher"), else the
+    first block that is not a date line; a "Title | By Name" block yields the byline too."""
+    text = art.text
+    folded = {fold(s.of(text), TEXT): s for s in spans}
+    candidates = [s for s in spans if s not in excluded]
+    chosen: Span | None = None
+    for span in spans:
+        m = re.match(r"^(.{12,}?)\s+[-|–—]\s+([^-|–—]{2,40})$", span.of(text))
+        if m and fold(m.group(1), TEXT) in folded and folded[fold(m.group(1), TEXT)] != span:
+            chosen = folded[fold(m.group(1), TEXT)]
+            excluded[span] = "page title"
+            name = publishers().get(m.group(2).strip().lower())
+            art.publisher = art.publisher or name
+    for span in candidates[:3]:
+        byline = _byline(span.of(text))
+        if byline:
+            art.authors = art.authors or byline[1]
+            excluded[span] = "byline" if not byline[0] else "title and byline"
+            if chosen is None and byline[0]:
+                chosen = Span(span.begin, span.begin + len(byline[0]))
+                excluded[span] = "headline and byline"
+    if chosen is None:
+        chosen = next((s for s in candidates if s not in excluded), None)
+    if chosen is not None:
+        art.headline = chosen.of(text)
+        art.headline_span = chosen
+        excluded.setdefault(chosen, "headline")
+
+
+def mark_furniture(text: str, spans: list[Span], excluded: dict[Span, str]) -> None:
+    rules = furniture_rules()
+    index = 0
+    while index < len(spans):
+        span = spans[index]
+        block = span.of(text)
+        for rule in rules:
+            found = rule.pattern.search(block)
+            if not found:
+                continue
+            if rule.action == "label":
+                rest = _cut_label(text, span, found.end())
+                if rest is not None:
+                    # The label is furniture; what it introduces is the article's prose.
+                    excluded.setdefault(Span(span.begin, rest.begin), rule.reason)
+                    spans[index] = rest
+                    break
+            excluded.setdefault(span, rule.reason)
+            if rule.action == "with-prev" and index > 0:
+                excluded.setdefault(spans[index - 1], rule.reason)
+            elif rule.action == "rest":
+                for later in spans[index + 1 :]:
+                    excluded.setdefault(later, rule.reason)
+                return
+            elif rule.action == "teaser":
+                _mark_teaser(text, spans, index, excluded, rule.reason)
+            break
+        index += 1
+
+
+def _cut_label(text: str, span: Span, end: int) -> Span | None:
+    """The block after a leading label ("UPDATE: ...") when that rest is prose: not empty,
+    not a date, not furniture itself; else None (the whole block is furniture)."""
+    begin = span.begin + end
+    while begin < span.end and text[begin].isspace():
+        begin += 1
+    rest = Span(begin, span.end)
+    words = rest.of(text)
+    if not any(ch.isalpha() for ch in words) or date_line(words):
+        return None
+    if any(r.action != "label" and r.pattern.search(words) for r in furniture_rules()):
+        return None
+    return rest
+
+
+def _mark_teaser(
+    text: str, spans: list[Span], start: int, excluded: dict[Span, str], reason: str
+) -> None:
+    credits = [r.pattern for r in furniture_rules() if r.reason == "caption"]
+    window = spans[start + 1 : start + 7]
+    for offset, span in enumerate(window):
+        if any(credit.search(span.of(text)) for credit in credits):
+            for inside in window[: offset + 1]:
+                excluded.setdefault(inside, reason)
+            return
+
+
+def find_publisher(art: ArticleText, spans: list[Span]) -> None:
+    """A publisher named by a staff e-mail domain ("Write to … at x@wsj.com")."""
+    if art.publisher:
+        return
+    # The lookbehind starts a match only where an address can start: without it a long run
+    # of word characters with no "@" is scanned again from each of its positions (quadratic).
+    for m in re.finditer(r"(?<![\w.+-])[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", art.text):
+        name = publishers().get(m.group(1).lower())
+        if name:
+            art.publisher = name
+            return
+
+
+def latest_date(text: str) -> str | None:
+    """Failing a date line, relative dates resolve against the latest full date the text
+    states (photo captions usually carry the day of the events)."""
+    dates = [d for d, _ in find_dates(text)]
+    return max(dates).isoformat() if dates else None

@@ -1,0 +1,192 @@
+"""Step 5 of :func:`newskg.extraction.entities.resolve`: which mentions name one entity.
+
+Surname-only and partial names join the unique full name that ends with them (ambiguous
+surnames go to the candidate whose sentence shares the "of X" context, else the nearest one
+before), gazetteer aliases join, abbreviations join their expansion ("X, or ABBR",
+"X (ABBR)", initials), organizations fold plurals and a leading demonym.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from newskg.extraction.mentions import Mention
+from newskg.extraction.nlp import Para
+from newskg.text import fold
+
+# --- 5. grouping ---------------------------------------------------------------------------
+
+
+def _org_core(words: tuple[str, ...]) -> tuple[str, ...]:
+    low = tuple(w.lower() for w in words)
+    if low and len(low[-1]) > 3 and low[-1].endswith("s") and not low[-1].endswith("ss"):
+        low = (*low[:-1], low[-1][:-1])
+    return low
+
+
+def _initials(words: tuple[str, ...]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def is_abbrev(text: str) -> bool:
+    bare = text.replace(".", "")
+    return 2 <= len(bare) <= 6 and bare.isupper() and bare.isalpha()
+
+
+class _Groups:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _sentence_text(paras: list[Para], m: Mention) -> str:
+    return paras[m.para].doc[m.start].sent.text
+
+
+def _short_org_names(mentions: list[Mention]) -> None:
+    """A one-word name (not in the gazetteer) that is the first or last word of exactly one
+    longer organization name of the article, and the surname of no person named in full, is
+    that organization ("Rovers" after "Harbor Rovers", "Brightline" after "Brightline
+    Systems"), whatever kind the tagger gave it."""
+    orgs = {m.words for m in mentions if m.kind == "organization" and len(m.words) > 1}
+    people = {m.words[-1] for m in mentions if m.kind == "actor" and len(m.words) > 1}
+    for m in mentions:
+        if len(m.words) != 1 or m.gaz is not None or m.kind not in {"actor", "place"}:
+            continue
+        word = m.words[0]
+        if word in people:
+            continue
+        owners = {o for o in orgs if word in (o[0], o[-1])}
+        if len(owners) == 1:
+            m.kind = "organization"
+
+
+def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Mention]]:
+    _short_org_names(mentions)
+    groups = _Groups()
+    for i in range(len(mentions)):
+        groups.find(i)
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        by_kind[m.kind or ""].append(i)
+
+    # Same gazetteer entry, or same folded name.
+    first: dict[tuple[str, str], int] = {}
+    for i, m in enumerate(mentions):
+        ident = ("gaz", m.gaz.key) if m.gaz else (m.kind or "", fold(m.text))
+        if ident in first:
+            groups.union(first[ident], i)
+        else:
+            first[ident] = i
+        if m.gaz:
+            same = first.get((m.kind or "", fold(m.text)))
+            if same is not None:
+                groups.union(same, i)
+
+    # Actors: partial names join the full name that ends with them.
+    actors = by_kind.get("actor", [])
+    ending: dict[tuple[str, ...], list[int]] = defaultdict(list)  # last words -> longer names
+    for j in actors:
+        words = mentions[j].words
+        for k in range(1, len(words)):
+            ending[words[k:]].append(j)
+    for i in actors:
+        m = mentions[i]
+        longer = ending.get(m.words, [])
+        roots = sorted({groups.find(j) for j in longer})
+        if len(roots) == 1:
+            groups.union(roots[0], i)
+        elif len(roots) > 1:
+            groups.union(_disambiguate(m, [j for j in longer], mentions, paras, groups), i)
+
+    # Organizations and places.
+    for kind in ("organization", "place"):
+        idx = by_kind.get(kind, [])
+        cores: dict[tuple[str, ...], int] = {}
+        for i in idx:
+            core = (
+                _org_core(mentions[i].words)
+                if kind == "organization"
+                else tuple(w.lower() for w in mentions[i].words)
+            )
+            if core in cores:
+                groups.union(cores[core], i)
+            else:
+                cores[core] = i
+        for i in idx:
+            m = mentions[i]
+            core = _org_core(m.words)
+            # Leading adjective/demonym: "Ruritanian Workers Party" ~ "Workers Party".
+            if len(m.words) > 2 and kind == "organization":
+                doc = paras[m.para].doc
+                if doc[m.start].pos_ in {"ADJ", "PROPN"} and core[1:] in cores:
+                    groups.union(cores[core[1:]], i)
+                    m.prefixed = True
+            # A single word that ends (or starts) exactly one longer name of the same kind.
+            if len(m.words) == 1 and kind == "organization":
+                ends = {
+                    groups.find(cores[c]) for c in cores if len(c) > 1 and core[-1] in (c[-1], c[0])
+                }
+                if len(ends) == 1:
+                    groups.union(ends.pop(), i)
+        # Abbreviations.
+        for i in idx:
+            m = mentions[i]
+            if not is_abbrev(m.text):
+                continue
+            bare = m.text.replace(".", "")
+            expansions = set()
+            for j in idx:
+                other = mentions[j]
+                if j == i or len(other.words) < 2:
+                    continue
+                between = text[other.span.end : m.span.begin]
+                introduced = re.fullmatch(r"\s*(,\s*or|\(|,\s*known as|,\s*or the)\s*", between)
+                if introduced or _initials(other.words) == bare:
+                    expansions.add(groups.find(j))
+            if len(expansions) == 1:
+                groups.union(expansions.pop(), i)
+
+    clusters: dict[int, list[Mention]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        clusters[groups.find(i)].append(m)
+    return [sorted(c, key=lambda m: m.span) for _, c in sorted(clusters.items())]
+
+
+def _disambiguate(
+    m: Mention, candidates: list[int], mentions: list[Mention], paras: list[Para], groups: _Groups
+) -> int:
+    """Pick the full name an ambiguous partial name refers to."""
+    doc = paras[m.para].doc
+    context = ""
+    if m.end + 1 < len(doc) and doc[m.end].lower_ in {"of", "at", "from", "with"}:
+        context = doc[m.end + 1].text
+        if context.lower() == "the" and m.end + 2 < len(doc):
+            context = doc[m.end + 2].text
+    if context:
+        matching = {
+            groups.find(j)
+            for j in candidates
+            if re.search(r"\b" + re.escape(context) + r"\b", _sentence_text(paras, mentions[j]))
+        }
+        if len(matching) == 1:
+            return matching.pop()
+    before = [j for j in candidates if mentions[j].span < m.span]
+    pick = (
+        max(before, key=lambda j: mentions[j].span)
+        if before
+        else min(candidates, key=lambda j: mentions[j].span)
+    )
+    return groups.find(pick)

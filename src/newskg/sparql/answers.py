@@ -1,0 +1,67 @@
+"""What answering a query gives and how its common failures are said, wherever the query runs.
+
+A query is answered in a query process (:mod:`newskg.sparql.engine`), in the web worker when it
+is a point lookup (:mod:`newskg.sparql.lookup`), or by a remote triple store
+(:mod:`newskg.backends.remote.engine`); all three take a :class:`DatasetSpec`, return an
+:class:`Answer`, raise :class:`NotAcceptable` for a kind the client accepts no format of and
+:func:`too_many_rows` past the row cap, and charge their time with :func:`spent`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO, Literal
+
+from flask import g, has_request_context
+
+from newskg.formats import Format
+from newskg.web.http.errors import APIError
+
+Kind = Literal["solutions", "boolean", "graph"]
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """The query's dataset: empty tuples mean the protocol's defaults (the default graph is
+    the union of all graphs; every named graph is available to GRAPH)."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+NO_DATASET = DatasetSpec()
+
+
+@dataclass
+class Answer:
+    kind: Kind
+    format: Format
+    body: IO[bytes]
+    size: int
+    rows: int  # solutions or triples (1 for a boolean)
+
+
+class NotAcceptable(Exception):
+    """The query's result kind has no format the client accepts."""
+
+    def __init__(self, kind: Kind) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def too_many_rows(max_rows: int) -> APIError:
+    """422: the answer has more rows than the cap (signalled, never truncated)."""
+    return APIError(
+        422,
+        f"the answer has more than {max_rows} rows; nothing was sent rather "
+        "than a truncated answer",
+        f"Page through it with LIMIT {max_rows} and OFFSET, aggregate it, "
+        "or download a dump from /dumps/.",
+    )
+
+
+def spent(seconds: float) -> None:
+    """Add query time to the request's ``g.query_seconds`` (newskg.web.http.throttle charges it
+    to the client when the request ends)."""
+    if has_request_context():
+        g.query_seconds = g.get("query_seconds", 0.0) + seconds
