@@ -20,3 +20,23 @@ from __future__ import annotations
 
 class NewskgError(Exception):
     """A failure newskg explains: the message says what is wrong and how to fix it."""
+
+
+class APIError(NewskgError):
+    """An error a client of the server sees: HTTP status, what went wrong, how to fix it.
+
+    Raised by the query engines and backends as well as by views, so it lives here, free of
+    Flask; :mod:`newskg.web.http.errors` renders it in the one error shape."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        hint: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.hint = hint
+        self.headers = headers or {}

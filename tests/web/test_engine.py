@@ -238,14 +238,20 @@ def test_other_queries_are_answered_while_one_runs_away(engine: Engine, version_
     assert len(errors) == 1
 
 
-def test_engine_lives_on_the_app(app: Flask, version_path: Path) -> None:
-    from newskg.sparql.engine import execute, get_engine
+def test_engine_lives_on_the_published_store(app: Flask, version_path: Path) -> None:
+    """One engine per app (its published store's), made once however many threads ask."""
+    from newskg.backends.local_published import LocalPublishedStore
+    from newskg.backends.published import published_store
+    from newskg.backends.versions import Version
 
     with app.app_context():
-        assert get_engine() is get_engine()
-        answer = execute(
-            version_path,
+        store = published_store()
+        assert isinstance(store, LocalPublishedStore)
+        assert store.engine() is store.engine()
+        answer = store.execute(
+            Version(version_path.name, version_path),
             "ASK {}",
+            DatasetSpec(),
             results_format=formats.by_name("json"),
             graph_format=None,
             timeout=5,

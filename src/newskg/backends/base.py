@@ -26,8 +26,7 @@ from typing import TYPE_CHECKING, Any
 from newskg.backends.versions import Version
 
 if TYPE_CHECKING:
-    from flask import Flask
-
+    from newskg.errors import APIError
     from newskg.formats import Format
     from newskg.sparql.answers import Answer, DatasetSpec
 
@@ -160,10 +159,14 @@ class PublishedStore(ABC):
         """What ``/healthz`` adds to its answer ({} when all is well)."""
         return {}
 
-    @abstractmethod
-    def register(self, app: Flask) -> None:
-        """Set up ``app`` for this store (error handlers); called once, by
-        :func:`newskg.backends.published.init_app`."""
+    #: Errors of this store that may mean something to a client: the web app answers them
+    #: with :meth:`answer_error` (:func:`newskg.web.http.errors.register_store_errors`).
+    error_types: tuple[type[Exception], ...] = ()
+
+    def answer_error(self, exc: Exception) -> APIError | None:
+        """What ``exc`` (one of :attr:`error_types`) tells the client, or None when it is an
+        unexpected error (answered 500)."""
+        return None
 
     @abstractmethod
     def _refresh(self) -> None:
@@ -189,7 +192,7 @@ class PublishedStore(ABC):
         timeout: float,
         max_rows: int,
     ) -> Answer:
-        """Answer ``query`` from ``version`` as :func:`newskg.sparql.engine.execute` does
+        """Answer ``query`` from ``version`` as :meth:`newskg.sparql.engine.Engine.execute` does
         (the same errors), within ``timeout`` seconds and ``max_rows`` rows."""
 
     def lookup(

@@ -66,4 +66,4 @@ class LocalBackend(Backend):
     def published_store(self, config: Mapping[str, Any], check_interval: float) -> PublishedStore:
         from newskg.backends.local_published import LocalPublishedStore
 
-        return LocalPublishedStore(self.setting, check_interval)
+        return LocalPublishedStore(self.setting, check_interval, config)

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
-
 from newskg.backends.base import PublishedStore
-from newskg.backends.published import published_store
 from newskg.backends.versions import (
     CURRENT,
     DamagedVersion,
@@ -33,10 +32,10 @@ from newskg.backends.versions import (
     published,
     versions,
 )
+from newskg.errors import APIError
 from newskg.formats import Format
 from newskg.sparql import engine, lookup
 from newskg.sparql.answers import Answer, DatasetSpec, spent
-from newskg.web.http.errors import APIError
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +45,18 @@ _NOT_PUBLISHED = "no published dataset: run newskg build"
 class LocalPublishedStore(PublishedStore):
     """The read-only store of the published version of one store directory."""
 
-    def __init__(self, store_dir: str | os.PathLike[str], check_interval: float) -> None:
+    def __init__(
+        self,
+        store_dir: str | os.PathLike[str],
+        check_interval: float,
+        config: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(store_dir, check_interval)
+        self._config = dict(config or {})
+        self._engine: engine.Engine | None = None
+        # Locked: threads that all found none at once each made an engine of their own, and a
+        # burst of first queries ran on twice the query processes (issue 11).
+        self._engine_lock = threading.Lock()
         self._target: str | None = None  # the symlink text `current` had when last opened
         self._damaged: dict[str, str] | None = None  # {"version", "problem"} of the published
 
@@ -168,9 +177,26 @@ class LocalPublishedStore(PublishedStore):
             "`newskg verify` says what can restore it.",
         }
 
-    def register(self, app: Flask) -> None:
-        app.register_error_handler(RuntimeError, _storage_error)
-        app.register_error_handler(OSError, _storage_error)
+    error_types = (RuntimeError, OSError)
+
+    def answer_error(self, exc: Exception) -> APIError | None:
+        """A RocksDB error while serving ("Corruption: …", "IO error: …"): if the served
+        version is damaged, another is served from now on and this request gets a 503 to
+        retry; any other error is unexpected."""
+        # A client that hung up or a missing file is no sign of a damaged store: only RocksDB's
+        # own errors are worth re-checking the served version for.
+        storage = not isinstance(exc, ConnectionError | FileNotFoundError) and (
+            isinstance(exc, OSError) or engine.is_storage_failure(str(exc))
+        )
+        if not (storage and self.check_after_error()):
+            return None
+        served = self.served
+        return APIError(
+            503,
+            "the dataset version being served turned out to be damaged",
+            f"Retry: this server now serves {served.id if served else 'no version'}.",
+            {"Retry-After": "1"},
+        )
 
     def execute(
         self,
@@ -183,7 +209,7 @@ class LocalPublishedStore(PublishedStore):
         timeout: float,
         max_rows: int,
     ) -> Answer:
-        return engine.execute(
+        return self.engine().execute(
             version.path,
             query,
             dataset,
@@ -192,6 +218,14 @@ class LocalPublishedStore(PublishedStore):
             timeout=timeout,
             max_rows=max_rows,
         )
+
+    def engine(self) -> engine.Engine:
+        """This server's query processes (one engine per web worker; started lazily)."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    self._engine = engine.engine_for(self._config)
+        return self._engine
 
     def lookup(
         self,
@@ -212,26 +246,3 @@ class LocalPublishedStore(PublishedStore):
             return lookup.execute(store, query, results_format=results_format, max_rows=max_rows)
         finally:
             spent(time.monotonic() - started)
-
-
-def _storage_error(exc: Exception) -> Any:
-    """A RocksDB error while serving ("Corruption: …", "IO error: …"): if the served version
-    is damaged, another is served from now on and this request gets a 503 to retry; any other
-    error is answered as every unexpected one is."""
-    from newskg.web.http.errors import _handle_unexpected, error_response
-
-    published = published_store()
-    # A client that hung up or a missing file is no sign of a damaged store: only RocksDB's
-    # own errors are worth re-checking the served version for.
-    storage = not isinstance(exc, ConnectionError | FileNotFoundError) and (
-        isinstance(exc, OSError) or engine.is_storage_failure(str(exc))
-    )
-    if storage and isinstance(published, LocalPublishedStore) and published.check_after_error():
-        served = published.served
-        return error_response(
-            503,
-            "the dataset version being served turned out to be damaged",
-            f"Retry: this server now serves {served.id if served else 'no version'}.",
-            {"Retry-After": "1"},
-        )
-    return _handle_unexpected(exc)

@@ -39,7 +39,6 @@ def init_app(app: Flask, backend: Backend) -> None:
     interval = float(app.config.get("STORE_CHECK_INTERVAL", CHECK_INTERVAL))
     published = backend.published_store(dict(app.config), interval)
     app.extensions[EXTENSION] = published
-    published.register(app)
 
 
 def published_store() -> PublishedStore:

@@ -9,13 +9,12 @@ is a point lookup (:mod:`newskg.sparql.lookup`), or by a remote triple store
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import IO, Literal
 
-from flask import g, has_request_context
-
+from newskg.errors import APIError
 from newskg.formats import Format
-from newskg.web.http.errors import APIError
 
 Kind = Literal["solutions", "boolean", "graph"]
 
@@ -60,8 +59,19 @@ def too_many_rows(max_rows: int) -> APIError:
     )
 
 
+# Query time spent for the request being answered in this thread: a context variable, so the
+# engines need nothing of Flask; newskg.web.http.throttle takes it (and charges the client)
+# when the request ends.
+_SPENT: ContextVar[float] = ContextVar("newskg_query_seconds", default=0.0)
+
+
 def spent(seconds: float) -> None:
-    """Add query time to the request's ``g.query_seconds`` (newskg.web.http.throttle charges it
-    to the client when the request ends)."""
-    if has_request_context():
-        g.query_seconds = g.get("query_seconds", 0.0) + seconds
+    """Add ``seconds`` of query time to what the current request has spent."""
+    _SPENT.set(_SPENT.get() + seconds)
+
+
+def take_spent() -> float:
+    """The query time spent since the last call (in this context), reset to 0."""
+    seconds = _SPENT.get()
+    _SPENT.set(0.0)
+    return seconds

@@ -40,12 +40,12 @@ import tempfile
 import threading
 import time
 import weakref
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-
 from newskg import formats
+from newskg.errors import APIError
 from newskg.formats import Format
 from newskg.settings import WEB_THREADS
 from newskg.sparql import sandbox
@@ -59,7 +59,6 @@ from newskg.sparql.answers import (
 )
 from newskg.sparql.query_process import QueryMemoryExceeded, QueryProcess
 from newskg.sparql.sandbox import Limits
-from newskg.web.http.errors import APIError
 
 __all__ = [
     "NO_DATASET",
@@ -72,11 +71,9 @@ __all__ = [
     "QueryProcessesBusy",
     "QueryTimeout",
     "StorageFailure",
-    "execute",
-    "get_engine",
+    "engine_for",
 ]
 log = logging.getLogger(__name__)
-EXTENSION = "newskg.engine"
 # Query processes per web worker (QUERY_PROCESSES overrides). Queries are CPU-bound: with the
 # default 2 workers, 4 of them keep 2 cores busy; 8 (4 each) made concurrent analytical
 # queries contend and did 10-15% less work per CPU second at a million triples.
@@ -170,9 +167,9 @@ class Engine:
                 finally:
                     self.queue.release()
             if not got:
-                from newskg.web.http import metrics
+                from newskg.sparql import counters  # after the server set up metrics
 
-                metrics.BUSY.inc()
+                counters.BUSY.inc()
                 raise QueryProcessesBusy(waited)
         started = time.monotonic()
         try:
@@ -282,27 +279,17 @@ def _answer(reply: dict[str, Any], inline: bytes | None, out: str, max_rows: int
     )
 
 
-def get_engine() -> Engine:
-    """This app's engine (one per web worker process; its query processes start lazily)."""
-    engine = current_app.extensions.get(EXTENSION)
-    if engine is None:
-        # Locked: threads that all found none at once each made an engine of their own,
-        # and a burst of first queries ran on twice the query processes (issue 11).
-        with _ENGINE_LOCK:
-            engine = current_app.extensions.get(EXTENSION)
-            if engine is None:
-                engine = current_app.extensions[EXTENSION] = Engine(
-                    size=int(current_app.config.get("QUERY_PROCESSES", QUERY_PROCESSES)),
-                    limits=Limits(
-                        int(current_app.config.get("QUERY_MEMORY", 0)),
-                        bool(current_app.config.get("ALLOW_UNSANDBOXED_QUERIES", False)),
-                    ),
-                    wait=float(current_app.config.get("QUERY_WAIT", 1.0)),
-                )
-    return engine
-
-
-_ENGINE_LOCK = threading.Lock()
+def engine_for(config: Mapping[str, Any]) -> Engine:
+    """An engine as a server's settings ask (``QUERY_PROCESSES``, ``QUERY_MEMORY``,
+    ``ALLOW_UNSANDBOXED_QUERIES``, ``QUERY_WAIT``); its query processes start lazily."""
+    return Engine(
+        size=int(config.get("QUERY_PROCESSES", QUERY_PROCESSES)),
+        limits=Limits(
+            int(config.get("QUERY_MEMORY", 0)),
+            bool(config.get("ALLOW_UNSANDBOXED_QUERIES", False)),
+        ),
+        wait=float(config.get("QUERY_WAIT", 1.0)),
+    )
 
 
 class StorageFailure(RuntimeError):
@@ -312,26 +299,3 @@ class StorageFailure(RuntimeError):
 def is_storage_failure(message: str) -> bool:
     """Whether an error message is RocksDB's for damaged or unreadable files."""
     return message.removeprefix("RuntimeError: ").startswith(("Corruption", "IO error"))
-
-
-def execute(
-    store_path: Path,
-    query: str,
-    dataset: DatasetSpec = NO_DATASET,
-    *,
-    results_format: Format | None,
-    graph_format: Format | None,
-    timeout: float,
-    max_rows: int,
-) -> Answer:
-    """Evaluate ``query`` against the store at ``store_path`` in one of this app's query
-    processes (see the module docstring)."""
-    return get_engine().execute(
-        store_path,
-        query,
-        dataset,
-        results_format=results_format,
-        graph_format=graph_format,
-        timeout=timeout,
-        max_rows=max_rows,
-    )

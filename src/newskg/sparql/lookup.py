@@ -65,7 +65,8 @@ def execute(
     store: pyoxigraph.Store, query: str, *, results_format: Format | None, max_rows: int
 ) -> Answer | None:
     """The answer made here from ``store`` to a query :func:`eligible` allowed, or None when
-    the engine must make it. Raises what :func:`newskg.sparql.engine.execute` raises: 422 past
+    the engine must make it. Raises what :meth:`~newskg.sparql.engine.Engine.execute`
+    raises: 422 past
     ``max_rows``, ``NotAcceptable``. The caller counts the time it takes as query time
     (throttling)."""
     cap = min(max_rows, LANE_ROWS)

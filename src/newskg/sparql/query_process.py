@@ -22,8 +22,8 @@ import sys
 import time
 from typing import Any
 
+from newskg.errors import APIError
 from newskg.sparql.sandbox import Limits, private_memory
-from newskg.web.http.errors import APIError
 
 log = logging.getLogger(__name__)
 INLINE_MAX = 1024 * 1024  # larger answers go through a spool file, not the pipe
@@ -127,9 +127,9 @@ class QueryProcess:
         return True
 
     def _memory_exceeded(self) -> QueryMemoryExceeded:
-        from newskg.web.http import metrics
+        from newskg.sparql import counters  # after the server set up metrics
 
-        metrics.QUERY_MEMORY_EXCEEDED.inc()
+        counters.QUERY_MEMORY_EXCEEDED.inc()
         log.warning(
             "query process %d stopped at the memory bound of %d bytes",
             self.proc.pid,

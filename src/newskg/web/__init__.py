@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     metrics.init_app(app)  # first, so its timer starts before a CORS preflight answers
     cors.init_app(app)
     published.init_app(app, backend_for(app.config["STORE"]))
+    errors.register_store_errors(app)
     throttle.init_app(app, asks_query)  # after CORS: preflights are never throttled
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)

@@ -29,6 +29,7 @@ import pyoxigraph
 
 from newskg.backends.remote.client import NTRIPLES, RESULTS_JSON, Body, Client
 from newskg.backends.remote.errors import RemoteError, RemoteTimeout
+from newskg.errors import APIError
 from newskg.formats import Format
 from newskg.sparql.answers import (
     Answer,
@@ -43,7 +44,6 @@ from newskg.sparql.lexer import keywords, query_form, words
 from newskg.sparql.query_worker import STACK_BYTES
 from newskg.sparql.sandbox import names_service
 from newskg.sparql.solutions import writer
-from newskg.web.http.errors import APIError
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,7 @@ def execute(
     max_rows: int,
 ) -> Answer:
     """Answer ``query`` from the remote store ``client`` reaches (see the module docstring);
-    raises as :func:`newskg.sparql.engine.execute` does."""
+    raises as :meth:`newskg.sparql.engine.Engine.execute` does."""
     refuse_service(query)
     kind = query_kind(query)
     fmt = graph_format if kind == "graph" else results_format

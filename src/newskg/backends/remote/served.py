@@ -16,17 +16,15 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response
-
 from newskg.backends.base import PublishedStore
 from newskg.backends.remote import engine
 from newskg.backends.remote.client import connect
 from newskg.backends.remote.errors import RemoteError
 from newskg.backends.remote.published import RemoteStore
 from newskg.backends.versions import Version
+from newskg.errors import APIError
 from newskg.formats import Format
 from newskg.sparql.answers import Answer, DatasetSpec
-from newskg.web.http.errors import APIError, error_response
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +38,7 @@ class RemotePublishedStore(PublishedStore):
         super().__init__(self.client.target.staging, check_interval)
         self.url = url
         self._failure: RemoteError | None = None  # the last marker poll's, until the next
+        engine.start_parsing()  # queries are parsed on a deep stack
 
     def _refresh(self) -> None:
         self._failure = None
@@ -67,10 +66,16 @@ class RemotePublishedStore(PublishedStore):
             headers={"Retry-After": "10"},
         )
 
-    def register(self, app: Flask) -> None:
-        """Its errors answer in the one shape; queries are parsed on a deep stack."""
-        engine.start_parsing()
-        app.register_error_handler(RemoteError, _handle_remote_error)
+    error_types = (RemoteError,)
+
+    def answer_error(self, exc: Exception) -> APIError | None:
+        """A triple store's error, in the one shape (its status, message and hint)."""
+        if not isinstance(exc, RemoteError):
+            return None
+        if exc.status >= 500:
+            log.warning("triple store: %s", exc)
+        headers = {"Retry-After": "1"} if exc.status == 503 else None
+        return APIError(exc.status, exc.message, exc.hint, headers)
 
     def execute(
         self,
@@ -92,10 +97,3 @@ class RemotePublishedStore(PublishedStore):
             timeout=timeout,
             max_rows=max_rows,
         )
-
-
-def _handle_remote_error(exc: RemoteError) -> Response:
-    if exc.status >= 500:
-        log.warning("triple store: %s", exc)
-    headers = {"Retry-After": "1"} if exc.status == 503 else None
-    return error_response(exc.status, exc.message, exc.hint, headers)

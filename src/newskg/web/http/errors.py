@@ -18,7 +18,12 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from newskg.backends import published
+from newskg.backends.published import published_store
+from newskg.errors import APIError
 from newskg.web.http.negotiation import best_match, parse_accept
+
+__all__ = ["APIError", "error_body", "error_response", "register"]
 
 log = logging.getLogger(__name__)
 
@@ -36,23 +41,6 @@ _RENDERINGS: dict[str, str] = {
     "text/html": "html",
     "application/xhtml+xml": "html",
 }
-
-
-class APIError(Exception):
-    """An error a view reports to the client: HTTP status, what went wrong, how to fix it."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        hint: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.hint = hint
-        self.headers = headers or {}
 
 
 def error_body(status: int, message: str, hint: str | None = None) -> dict[str, Any]:
@@ -124,8 +112,21 @@ def _handle_unexpected(exc: Exception) -> Response:
     )
 
 
+def _handle_store_error(exc: Exception) -> Response:
+    """An error of the kinds the published store explains (its ``error_types``): its answer,
+    or the unexpected error's when it has none."""
+    answer = published_store().answer_error(exc)
+    return _handle_unexpected(exc) if answer is None else _handle_api_error(answer)
+
+
 def register(app: Flask) -> None:
     """Install the handlers so every error leaves the app in the one shape."""
     app.register_error_handler(APIError, _handle_api_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)
+
+
+def register_store_errors(app: Flask) -> None:
+    """Answer the errors the app's published store explains (after ``published.init_app``)."""
+    for kind in app.extensions[published.EXTENSION].error_types:
+        app.register_error_handler(kind, _handle_store_error)

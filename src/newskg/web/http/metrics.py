@@ -24,6 +24,11 @@ from prometheus_client import (
     multiprocess,
 )
 
+# The query engine's counters, registered with the rest so /metrics lists them from the start.
+from newskg.sparql.counters import BUSY, QUERY_MEMORY_EXCEEDED
+
+__all__ = ["BUSY", "QUERY_MEMORY_EXCEEDED", "count", "init_app"]
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 REQUESTS = Counter(
@@ -55,15 +60,6 @@ THROTTLE_FAILURES = Counter(
     "newskg_throttle_failures_total",
     "Failures of the throttle's bookkeeping file (a full or unusable cache disk): queries are "
     "refused (503) while it fails.",
-)
-BUSY = Counter(
-    "newskg_busy_total",
-    "Requests answered 503 at once because every query process (or body reader) "
-    "of the worker was busy.",
-)
-QUERY_MEMORY_EXCEEDED = Counter(
-    "newskg_query_memory_exceeded_total",
-    "SPARQL queries stopped at the memory bound of a query process (`--query-memory`).",
 )
 IN_FLIGHT = Gauge(
     "newskg_queries_in_flight",

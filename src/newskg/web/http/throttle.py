@@ -33,6 +33,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, request
 
+from newskg.sparql.answers import take_spent
 from newskg.web.http.budgets import Budgets, ThrottleUnavailable, budgets_path, open_budgets
 from newskg.web.http.clients import Network, client_address, parse_networks
 from newskg.web.http.errors import APIError
@@ -174,7 +175,7 @@ def _check() -> None:
 
 def _charge(_exc: BaseException | None) -> None:
     client = g.pop("throttle_client", None)
-    seconds = g.pop("query_seconds", 0.0)  # added by newskg.sparql.engine as queries end
+    seconds = take_spent()  # added by the engines as queries end
     budgets: Budgets | None = current_app.extensions.get(EXTENSION)
     if budgets is None or client is None or seconds <= 0:
         return
