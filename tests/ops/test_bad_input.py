@@ -1,10 +1,10 @@
 """Bad articles through ``newskg build`` and ``newskg add``: each rejected with its file and
 reason, the good ones published, nothing published before lost.
 
-tests/test_build.py sends empty, binary, Latin-1 and malformed-sidecar files through a build;
-here every kind goes through ``add``, and the kinds it lacks (50 MB, two files with one
-name, a sidecar URL that is no IRI) through ``build`` too. The ingest API's answers to bad
-articles are in test_ingest_live.py.
+tests/publishing/test_build.py sends empty, binary, Latin-1 and malformed-sidecar files
+through a build; here every kind goes through ``add``, and the kinds it lacks (50 MB, two
+files with one name, a sidecar URL that is no IRI) through ``build`` too. The ingest API's
+answers to bad articles are in test_ingest_live.py.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Bad:
     files: dict[str, bytes]  # name -> content, written into the articles directory
     rejected: str  # the file named in the rejection
     reason: str  # words of the reason
-    in_build_tests: bool = False  # already sent through a build by tests/test_build.py
+    in_build_tests: bool = False  # already sent through a build by tests/publishing/test_build.py
 
 
 GOOD = synthetic.article(20).encode()

@@ -65,10 +65,9 @@ def execute(
     store: pyoxigraph.Store, query: str, *, results_format: Format | None, max_rows: int
 ) -> Answer | None:
     """The answer made here from ``store`` to a query :func:`eligible` allowed, or None when
-    the engine must make it. Raises what :meth:`~newskg.sparql.engine.Engine.execute`
-    raises: 422 past
-    ``max_rows``, ``NotAcceptable``. The caller counts the time it takes as query time
-    (throttling)."""
+    the engine must make it. Raises what :meth:`~newskg.sparql.engine.Engine.execute` raises:
+    422 past ``max_rows``, ``NotAcceptable``. The caller counts the time it takes as query
+    time (throttling)."""
     cap = min(max_rows, LANE_ROWS)
     asked = lookup_modifiers(query)
     if asked is None:

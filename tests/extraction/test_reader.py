@@ -10,7 +10,7 @@ import pytest
 from newskg.extraction.furniture import blocks
 from newskg.extraction.reader import ArticleError, read_article
 
-ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+ARTICLES = Path(__file__).resolve().parents[2] / "articles"
 ANALYSIS = ARTICLES / "000_15d2d29b220b0ea0.txt"
 PROFILE = ARTICLES / "004_aab24eeb803ce905.txt"
 

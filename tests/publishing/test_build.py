@@ -21,7 +21,7 @@ from rdflib.compare import isomorphic
 from newskg.backends import versions as store
 from tests.conftest import CorpusBuild
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "articles"
 NEWSKG = [sys.executable, "-m", "newskg.cli"]
 NKG = "https://w3id.org/newskg/ontology#"

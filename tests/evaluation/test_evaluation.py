@@ -25,6 +25,7 @@ from newskg.extraction.model import (
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+CASES = ROOT / "tests" / "extraction" / "cases"  # the extraction cases, scored here
 GOLD = ROOT / "tests" / "gold"
 NEWSKG = [sys.executable, "-m", "newskg.cli"]
 
@@ -123,7 +124,7 @@ def test_eval_command_on_cases(tmp_path: Path) -> None:
     articles, gold = tmp_path / "articles", tmp_path / "gold"
     articles.mkdir()
     gold.mkdir()
-    for case in sorted((HERE / "cases").iterdir()):
+    for case in sorted(CASES.iterdir()):
         if (case / "gold.json").exists():
             shutil.copy(case / "article.txt", articles / f"{case.name}.txt")
             shutil.copy(case / "gold.json", gold / f"{case.name}.json")

@@ -49,7 +49,7 @@ ACCEPTED = [
     ),
     pytest.param(f"SELECT $p $o {{ {S} $p $o }}", id="dollar-variables"),
     # The lexer does not parse: a text it accepts may still be wrong; pyoxigraph then refuses
-    # it and the engine reports the 400 (see test_fast_lane.py).
+    # it and the engine reports the 400 (see test_lookup.py).
     pytest.param(f"SELECT ?p ?o WHERE {{ {S} ?p ?o }} LIMIT 1 0", id="lexes-but-will-not-parse"),
 ]
 

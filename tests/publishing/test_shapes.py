@@ -37,7 +37,7 @@ from newskg.publishing import validation
 from newskg.publishing.validation import ONTOLOGY_PATH, SHAPES_PATH, Report, load_shapes, validate
 from newskg.vocab import NKG, NKG_ONTOLOGY, Iris, event_type_iri
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "shapes" / "cases"
 CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "data.ttl").exists())
 VANN = "http://purl.org/vocab/vann/"
