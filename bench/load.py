@@ -315,6 +315,13 @@ class Client(threading.Thread):
         self.kinds = [kind for kind, weight in MIX for _ in range(weight)]
 
     def run(self) -> None:
+        try:
+            self._requests()
+        finally:  # the kept-alive connection goes with the client
+            if self.connection is not None:
+                self.connection.close()
+
+    def _requests(self) -> None:
         count = 0
         while not self.stop.is_set():
             with self.lock:

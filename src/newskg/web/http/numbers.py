@@ -11,7 +11,7 @@ converted, and its length before its value.
 >>> parse_int("1" * 5000, name="page", low=1, high=MAX_PAGE)
 Traceback (most recent call last):
 ...
-newskg.web.http.errors.APIError: page must be a whole number from 1 to 1000000000, not '1111111111…'
+newskg.errors.APIError: page must be a whole number from 1 to 1000000000, not '1111111111…'
 """
 
 from __future__ import annotations
