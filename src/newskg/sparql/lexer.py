@@ -147,6 +147,7 @@ def point_lookup(query: str) -> bool:
     return lookup_modifiers(query) is not None
 
 
+@functools.lru_cache(maxsize=8)  # a request asks twice: is it a lookup, then its LIMIT/OFFSET
 def lookup_modifiers(query: str) -> dict[str, int] | None:
     """The LIMIT and OFFSET of a point lookup (see :func:`point_lookup`), by keyword; None
     when ``query`` is not one, or when a number is past what the parser takes (2^64 - 1):

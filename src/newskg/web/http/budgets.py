@@ -49,6 +49,12 @@ ON CONFLICT (client) DO UPDATE SET
     at = max(at, excluded.at)
 """
 
+_DEBT = """
+SELECT (SELECT total(max(0.0, :now - started)) FROM inflight WHERE client = :client),
+       debt.seconds, debt.at
+FROM (SELECT 1) LEFT JOIN debt ON debt.client = :client
+"""
+
 
 class Budgets:
     """The debts and in-flight queries of all clients, in one SQLite file shared by every
@@ -75,14 +81,10 @@ class Budgets:
         """The client's debt now, in query seconds: what it spent, drained since, plus the
         time its queries in flight have run so far."""
         now = time.time() if now is None else now
-        db = self._db()
-        running = db.execute(
-            "SELECT total(max(0.0, ? - started)) FROM inflight WHERE client = ?", (now, client)
-        ).fetchone()[0]
-        row = db.execute("SELECT seconds, at FROM debt WHERE client = ?", (client,)).fetchone()
-        if row is None:
-            return running
-        seconds, at = row
+        # One statement, one read transaction: every query of every client asks this.
+        running, seconds, at = self._db().execute(_DEBT, {"client": client, "now": now}).fetchone()
+        if seconds is None:
+            return float(running)
         return max(0.0, seconds - max(0.0, now - at) * self.rate) + running
 
     def retry_after(self, client: str, now: float | None = None) -> int | None:
