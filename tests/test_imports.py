@@ -230,8 +230,9 @@ RULES = [
     ),
     Rule(
         "newskg.backends",
-        ("newskg.web", "newskg.cli"),
-        "a backend is where the dataset lives; the web and the command line choose and use one",
+        ("newskg.web", "newskg.cli", "newskg.publishing"),
+        "a backend is where the dataset lives; publishing, the web and the command line "
+        "choose and use one",
     ),
     Rule(
         "newskg.publishing",

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import pyoxigraph
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
+from newskg.backends.versions import version_time
 from newskg.vocab import NKG, NKG_ONTOLOGY, PREFIXES, prefixes
 
 VOID = Namespace(PREFIXES["void"])
@@ -109,14 +109,6 @@ def _string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def modified(version: str) -> datetime | None:
-    """When a version was built, read from its name (``YYYYmmddTHHMMSSffffffZ-digest``)."""
-    try:
-        return datetime.strptime(version.split("-")[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-
-
 def describe(
     stats: Statistics, *, base: str, root: str, version: str, dumps: Iterable[Distribution]
 ) -> Graph:
@@ -134,7 +126,7 @@ def describe(
     g.add((ds, DCTERMS.identifier, Literal(version)))
     g.add((ds, FOAF.homepage, URIRef(root)))
     g.add((ds, DCAT.landingPage, URIRef(root)))
-    if (when := modified(version)) is not None:
+    if (when := version_time(version)) is not None:
         g.add((ds, DCTERMS.modified, Literal(when.isoformat(), datatype=XSD.dateTime)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(root + "sparql")))
     g.add((ds, VOID.uriSpace, Literal(base + "id/")))

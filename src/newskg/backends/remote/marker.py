@@ -11,7 +11,7 @@ from typing import Any
 import pyoxigraph
 
 from newskg.backends import versions as store
-from newskg.publishing.void import modified as version_time
+from newskg.backends.versions import version_time
 
 MARKER_PATH = "graph/version"
 DEFAULT_BASE = "http://localhost:8000/"

@@ -45,6 +45,7 @@ from newskg.backends.versions.layout import (
     new_version_id,
     published,
     require_store,
+    version_time,
     versions,
 )
 from newskg.backends.versions.writing import (
@@ -58,6 +59,7 @@ from newskg.backends.versions.writing import (
 )
 
 __all__ = [
+    "version_time",
     "COUNTED_CLASSES",
     "CURRENT",
     "DUMPS",

@@ -179,3 +179,11 @@ def require_store(store_dir: str | os.PathLike[str]) -> Path:
             f"`newskg build --store {root}` (or check --store / NEWSKG_STORE)"
         )
     return root
+
+
+def version_time(version: str) -> datetime | None:
+    """When a version was built, read from its id (``YYYYmmddTHHMMSSffffffZ-digest``)."""
+    try:
+        return datetime.strptime(version.split("-")[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
