@@ -24,9 +24,12 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph
 import pytest
+from rdflib import OWL, RDF, Graph, URIRef
 
-from tests.conftest import ROOT, free_port, stop_group
+from newskg.backends.versions import published
+from tests.conftest import ROOT, CorpusBuild, free_port, stop_group
 
 pytestmark = pytest.mark.slow
 
@@ -176,12 +179,19 @@ def _get(url: str, accept: str = "text/html") -> tuple[int, str, str]:
         return error.code, error.headers.get("Content-Type", ""), error.read().decode("utf-8")
 
 
-def test_sparql_counts_the_corpus(wheel_server: str) -> None:
-    query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+def test_sparql_counts_the_corpus(wheel_server: str, corpus_build: CorpusBuild) -> None:
+    """The installed wheel publishes the very triples the checkout does from the same corpus."""
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    query = urllib.parse.urlencode({"query": count})
     status, _, body = _get(f"{wheel_server}/sparql?{query}", "application/sparql-results+json")
     assert status == 200, body
-    count = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
-    assert count > 0
+    served = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+    version = published(corpus_build.store)
+    assert version is not None
+    store = pyoxigraph.Store.read_only(str(version.path))
+    solutions = store.query(count, use_default_graph_as_union=True)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    assert served == int(next(iter(solutions))["n"].value) > 1000
 
 
 def test_home_page_renders(wheel_server: str) -> None:
@@ -209,4 +219,8 @@ def test_ontology_is_served(wheel_server: str) -> None:
     status, content_type, body = _get(wheel_server + "/ontology", "text/turtle")
     assert status == 200, body
     assert content_type.startswith("text/turtle")
-    assert "owl:Ontology" in body or "Ontology" in body
+    served = Graph().parse(data=body, format="turtle")
+    shipped = Graph().parse(ROOT / "src" / "newskg" / "ontology" / "newskg.ttl")
+    assert (None, RDF.type, OWL.Ontology) in served
+    named = {c for c in shipped.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    assert len(named) >= 7 and named <= set(served.subjects(RDF.type, OWL.Class))

@@ -31,12 +31,6 @@ class Format:
     aliases: tuple[str, ...] = ()  # other media types and short names clients send
 
     @property
-    def oxigraph(self) -> pyoxigraph.RdfFormat | pyoxigraph.QueryResultsFormat:
-        """pyoxigraph's format of either kind (see :attr:`rdf_format`, :attr:`results_format`
-        where the kind is known)."""
-        return self.results_format if self.kind == "results" else self.rdf_format
-
-    @property
     def rdf_format(self) -> pyoxigraph.RdfFormat:
         """pyoxigraph's format of a graph or dataset format (triples or quads)."""
         found = (

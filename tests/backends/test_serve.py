@@ -113,7 +113,7 @@ def rows(body: bytes, fmt: str) -> Counter[tuple[str, ...]]:
     if fmt == "csv":  # lossy (no term types), so compared as lines
         lines = body.decode("utf-8").splitlines()
         return Counter((line,) for line in lines[1:]) + Counter({("header", lines[0]): 1})
-    results = pyoxigraph.parse_query_results(body, formats.by_name(fmt).oxigraph)
+    results = pyoxigraph.parse_query_results(body, formats.by_name(fmt).results_format)
     if isinstance(results, pyoxigraph.QueryBoolean):
         return Counter({(str(bool(results)),): 1})
     names = [v.value for v in results.variables]
@@ -122,7 +122,7 @@ def rows(body: bytes, fmt: str) -> Counter[tuple[str, ...]]:
 
 def graph(body: bytes, fmt: str) -> Graph:
     """Any RDF answer as an rdflib graph of its triples (quads' graph names dropped)."""
-    triples = pyoxigraph.parse(body, formats.by_name(fmt).oxigraph)
+    triples = pyoxigraph.parse(body, formats.by_name(fmt).rdf_format)
     text = "".join(f"{quad.triple} .\n" for quad in triples)
     return Graph().parse(data=text, format="nt")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newskg.evaluation import TARGETS, fold, max_matching, score_article
+from newskg.evaluation import TARGETS, gold_form, max_matching, score_article
 from newskg.extraction.model import (
     ArticleText,
     Entity,
@@ -78,9 +78,9 @@ GOLD_A = {
 }
 
 
-def test_fold() -> None:
-    assert fold("The  Café’s") == fold("cafe's") == "cafes"
-    assert fold("U.S.-led coalition") == "us led coalition"
+def test_gold_form() -> None:
+    assert gold_form("The  Café’s") == gold_form("cafe's") == "cafes"
+    assert gold_form("U.S.-led coalition") == "us led coalition"
 
 
 def test_matching_is_one_to_one() -> None:

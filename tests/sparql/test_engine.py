@@ -97,7 +97,7 @@ def test_select_in_every_results_format(engine: Engine, version_path: Path, fmt:
         }
         assert got == want
         return
-    parsed = pyoxigraph.parse_query_results(io.BytesIO(data), formats.by_name(fmt).oxigraph)
+    parsed = pyoxigraph.parse_query_results(io.BytesIO(data), formats.by_name(fmt).results_format)
     names = [v.value for v in parsed.variables]
     assert names == ["s", "label"]
     got = {tuple(None if s[n] is None else str(s[n]) for n in names) for s in parsed}

@@ -14,7 +14,7 @@ found in one article::
                  "participants": [{"name", "role": "agent|target|participant"}]}],
      "memberships": [{"person", "organization", "role"}]}
 
-Matching (names are compared after :func:`fold`: case, accents, punctuation, whitespace and a
+Matching (names are compared after :func:`gold_form`: case, accents, punctuation, whitespace and a
 leading "the" folded):
 
 * entities (per class): a system entity and a gold entity of the same class *match* when one
@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from newskg.evaluation.gold import GoldError, load_gold
-from newskg.evaluation.matching import fold, max_matching
+from newskg.evaluation.matching import gold_form, max_matching
 from newskg.evaluation.report import LAYERS, TARGETS, ArticleScore, Report, Score
 from newskg.evaluation.scoring import score_article
 from newskg.extraction.model import Extraction
@@ -64,7 +64,7 @@ __all__ = [
     "evaluate",
     "evaluate_extractions",
     "extract_articles",
-    "fold",
+    "gold_form",
     "load_gold",
     "max_matching",
     "score_article",

@@ -1,4 +1,4 @@
-"""How the scorer compares: names folded (:func:`fold`) and items paired one to one
+"""How the scorer compares: names folded (:func:`gold_form`) and items paired one to one
 (:func:`max_matching`), so an entity split in two or two merged into one cost what they
 should."""
 
@@ -9,20 +9,20 @@ from collections.abc import Callable
 from newskg import text
 
 
-def fold(name: str | None) -> str:
+def gold_form(name: str | None) -> str:
     """``name`` as gold is compared: :func:`newskg.text.fold` with :data:`newskg.text.GOLD`
     (case, every accent, punctuation and whitespace folded; a leading "the" dropped).
 
-    >>> fold("  The U.S. Army’s ") == fold("u.s. army's")
+    >>> gold_form("  The U.S. Army’s ") == gold_form("u.s. army's")
     True
-    >>> fold("Al-Noor  Society")
+    >>> gold_form("Al-Noor  Society")
     'al noor society'
     """
     return text.fold(name, text.GOLD)
 
 
 def words(text: str) -> list[str]:
-    return fold(text).split()
+    return gold_form(text).split()
 
 
 def max_matching(n_left: int, n_right: int, edge: Callable[[int, int], bool]) -> dict[int, int]:

@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from newskg.evaluation.gold import GoldEntity
-from newskg.evaluation.matching import fold, max_matching, words
+from newskg.evaluation.matching import gold_form, max_matching, words
 from newskg.evaluation.report import ArticleScore
 from newskg.extraction.model import Entity, Extraction
 
@@ -16,7 +16,7 @@ QUOTE_COVERAGE = 0.8
 
 
 def _names(entity: Entity) -> set[str]:
-    return {fold(n) for n in {entity.label, *entity.alt_labels}} - {""}
+    return {gold_form(n) for n in {entity.label, *entity.alt_labels}} - {""}
 
 
 class ArticleScorer:
@@ -29,7 +29,9 @@ class ArticleScorer:
             for item in gold.get(layer) or []:
                 if isinstance(item, str):
                     item = {"name": item}
-                names = {fold(item.get("name"))} | {fold(a) for a in item.get("aliases") or []}
+                names = {gold_form(item.get("name"))} | {
+                    gold_form(a) for a in item.get("aliases") or []
+                }
                 self.gold_entities.append(
                     GoldEntity(
                         layer, names - {""}, item.get("name") or "", item.get("wikidata") or None
@@ -77,7 +79,7 @@ class ArticleScorer:
             wd.gold += sum(1 for j, g in enumerate(gold) if g.wikidata and j not in pairs.values())
 
     def gold_entity(self, name: str | None) -> GoldEntity | None:
-        folded = fold(name)
+        folded = gold_form(name)
         hits = [g for g in self.gold_entities if folded in g.names]
         return hits[0] if hits else None
 
@@ -93,8 +95,8 @@ class ArticleScorer:
         if key in self.paired:
             if target is not None:
                 return self.paired[key] is target
-            return fold(name) in self.paired[key].names
-        names = target.names if target is not None else {fold(name)}
+            return gold_form(name) in self.paired[key].names
+        names = target.names if target is not None else {gold_form(name)}
         return bool(_names(entity) & names)
 
     # quotes -------------------------------------------------------------------------------
@@ -183,7 +185,7 @@ class ArticleScorer:
 
         def edge(i: int, j: int) -> bool:
             s, g = system[i], gold[j]
-            if fold(s.type) != fold(g.get("type")):
+            if gold_form(s.type) != gold_form(g.get("type")):
                 return False
             if not args(g):  # unnamed actors only: the same date, or the same place
                 return bool(
@@ -226,7 +228,7 @@ class ArticleScorer:
 
         def edge(i: int, j: int) -> bool:
             s, g = system[i], gold[j]
-            a, b = fold(s.role), fold(g.get("role"))
+            a, b = gold_form(s.role), gold_form(g.get("role"))
             role_ok = not b or a == b or (a and (a in b or b in a))
             return bool(
                 role_ok
@@ -267,8 +269,8 @@ class ArticleScorer:
             want = gold.get(key)
             if want in (None, "", []):
                 continue
-            want_set = {fold(w) for w in (want if isinstance(want, list) else [want])}
-            have_set = {fold(h) for h in (have if isinstance(have, list) else [have]) if h}
+            want_set = {gold_form(w) for w in (want if isinstance(want, list) else [want])}
+            have_set = {gold_form(h) for h in (have if isinstance(have, list) else [have]) if h}
             score.gold += 1
             if have_set:
                 score.system += 1

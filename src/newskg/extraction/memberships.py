@@ -39,10 +39,6 @@ class MembershipFinder:
         self.lex = lexicon() if lex is None else lex
         self.found: dict[tuple[str, str, str], Membership] = {}
 
-    def kind_at(self, para: Para, tok: Token) -> str | None:
-        key = self.res.key_at(para.index, tok)
-        return self.res.kinds.get(key) if key else None
-
     def add(
         self, member: str, org: str, role: str, para: Para, tok: Token, confidence: float, rule: str
     ) -> None:

@@ -25,7 +25,8 @@ True
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 
 from newskg.sparql.scanner import Scanner, Token
 
@@ -148,14 +149,14 @@ def point_lookup(query: str) -> bool:
 
 
 @functools.lru_cache(maxsize=8)  # a request asks twice: is it a lookup, then its LIMIT/OFFSET
-def lookup_modifiers(query: str) -> dict[str, int] | None:
+def lookup_modifiers(query: str) -> Mapping[str, int] | None:
     """The LIMIT and OFFSET of a point lookup (see :func:`point_lookup`), by keyword; None
     when ``query`` is not one, or when a number is past what the parser takes (2^64 - 1):
     the engine then reports the syntax error.
 
-    >>> lookup_modifiers('SELECT * { <http://e/x> ?p ?o } LIMIT 10 OFFSET 2')
+    >>> dict(lookup_modifiers('SELECT * { <http://e/x> ?p ?o } LIMIT 10 OFFSET 2'))
     {'LIMIT': 10, 'OFFSET': 2}
-    >>> lookup_modifiers('ASK { <http://e/x> ?p ?o }'), lookup_modifiers('ASK {}')
+    >>> dict(lookup_modifiers('ASK { <http://e/x> ?p ?o }')), lookup_modifiers('ASK {}')
     ({}, None)
     >>> lookup_modifiers('ASK { <http://e/x> ?p ?o } LIMIT ' + '9' * 5000) is None
     True
@@ -217,4 +218,5 @@ def lookup_modifiers(query: str) -> dict[str, int] | None:
         if len(digits) > len(str(U64_MAX)) or int(digits) > U64_MAX:
             return None  # int() of 4,300 digits and more raises; the parser refuses it
         found[word.upper()] = int(digits)
-    return found if at == len(tokens) else None
+    # Read-only: the answer is cached, and every caller shares it.
+    return MappingProxyType(found) if at == len(tokens) else None

@@ -121,6 +121,9 @@ def _too_large(what: str) -> APIError:
     )
 
 
+CACHED_PARAMETERS = 8192  # bytes: longer texts are parsed each time, never kept
+
+
 def parameters(raw: bytes, where: str) -> list[tuple[str, str]]:
     """``name=value`` pairs of a URL query string or form body, strictly UTF-8: werkzeug
     would replace bad bytes silently, and the Protocol wants them refused."""
@@ -134,9 +137,6 @@ def parameters(raw: bytes, where: str) -> list[tuple[str, str]]:
         ) from exc
     except ValueError as exc:
         raise APIError(400, f"the {where} has too many parameters") from exc
-
-
-CACHED_PARAMETERS = 8192  # bytes: longer texts are parsed each time, never kept
 
 
 def _parse(raw: bytes) -> tuple[tuple[str, str], ...]:
