@@ -188,20 +188,12 @@ def _forget_dead_workers() -> None:
         return
     from prometheus_client import multiprocess
 
+    from newskg.web.http.places import process_alive
+
     with contextlib.suppress(OSError):
         for name in os.listdir(directory):
-            if (match := _LIVE_FILE.fullmatch(name)) and not _alive(int(match[1])):
+            if (match := _LIVE_FILE.fullmatch(name)) and not process_alive(int(match[1])):
                 multiprocess.mark_process_dead(int(match[1]), directory)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: only whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # it exists, as another user's
-    return True
 
 
 def run(config: Mapping[str, Any]) -> None:

@@ -75,13 +75,21 @@ def test_serve_refuses_to_start_on_an_unusable_throttle_file(
     assert "throttle" in result.stderr and "--cache-dir" in result.stderr
 
 
+DIES_IN_FLIGHT = """
+import os, sys
+from pathlib import Path
+from newskg.web.http.budgets import Budgets
+Budgets(Path(sys.argv[1]), budget=10, window=60).begin("c", limit=1)
+os._exit(0)  # a worker killed mid-query: its place is never given back
+"""
+
+
 def test_a_dead_workers_queries_stop_counting(tmp_path: Path) -> None:
-    budgets = Budgets(tmp_path / "throttle.sqlite3", budget=10, window=60)
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
-    db = budgets._db()
-    db.execute("INSERT INTO inflight (client, pid, started) VALUES ('c', ?, 0)", (dead.pid,))
-    first = budgets.begin("c", limit=1)  # the dead worker's row no longer takes the place
+    path = tmp_path / "throttle.sqlite3"
+    subprocess.run([sys.executable, "-c", DIES_IN_FLIGHT, str(path)], cwd=ROOT, check=True)
+    budgets = Budgets(path, budget=10, window=60)
+    assert budgets.debt("c") == 0  # the dead worker's place runs up no debt
+    first = budgets.begin("c", limit=1)  # nor does it take the place
     assert first is not None
     assert budgets.begin("c", limit=1) is None  # but a live one does
     budgets.end(first)

@@ -1,16 +1,24 @@
-"""The throttle's bookkeeping: every client's debt of query time and its queries in flight,
-in one SQLite file shared by all server workers (see :mod:`newskg.web.http.throttle` for the
-policy that uses it).
+"""The throttle's bookkeeping: every client's debt of query time, in one SQLite file shared
+by all server workers, and its places in flight, in a memory-mapped file beside it
+(:mod:`newskg.web.http.places`); see :mod:`newskg.web.http.throttle` for the policy that uses
+them.
 
-The file is in WAL mode, next to the answer cache; a lookup or a charge costs tens of
-microseconds. A debt drains at ``budget / window`` per second (a leaky bucket), counted in
-wall-clock time, so it is shared by processes and survives restarts. An in-flight row names its
-worker's pid: rows of a worker that died are dropped when that client is next admitted.
-Nothing here imports Flask: ``newskg serve`` opens the file before it starts the workers.
+The SQLite file is in WAL mode, next to the answer cache. A debt drains at ``budget / window``
+per second (a leaky bucket), counted in wall-clock time, so it is shared by processes and
+survives restarts. A read costs microseconds; a write, tens of them (several times that
+under load), as much as answering a point lookup. So a worker keeps a client's charges until
+they add up to ``FLUSH_SECONDS`` of query time (or are ``FLUSH_AFTER`` seconds old) and then
+writes them in one statement: its own checks see them at once (:meth:`Budgets.debt` adds
+them), and the other workers see a client's debt at most ``FLUSH_SECONDS`` short per worker,
+a rounding error against budgets of seconds per minute. What a worker still owes the file
+when its process exits normally is written then. Nothing here imports Flask: ``newskg
+serve`` opens the files before it starts the workers.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import math
 import os
 import random
@@ -18,14 +26,21 @@ import sqlite3
 import stat
 import threading
 import time
+import weakref
 from pathlib import Path
 
 from newskg.errors import NewskgError
 from newskg.web.http.cache import default_root
+from newskg.web.http.places import Places
 
 FILENAME = "throttle.sqlite3"
+# What failing bookkeeping raises: the SQLite file's errors, and the places file's.
+ERRORS = (sqlite3.Error, OSError)
+PLACES_FILENAME = "places"  # beside it: see newskg.web.http.places
 PRUNE_ONE_IN = 256  # charges between sweeps of fully drained debts
 BUSY_MS = 200  # how long a worker waits for another one's write before giving up on it
+FLUSH_SECONDS = 0.05  # query time a worker may owe the shared file per client (see above)
+FLUSH_AFTER = 1.0  # seconds a client's charges may wait in a worker
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS debt (
@@ -33,13 +48,6 @@ CREATE TABLE IF NOT EXISTS debt (
     seconds REAL NOT NULL,  -- query seconds owed at time `at`
     at REAL NOT NULL        -- wall-clock time: shared by processes, survives restarts
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS inflight (
-    id INTEGER PRIMARY KEY,
-    client TEXT NOT NULL,
-    pid INTEGER NOT NULL,   -- the worker process running it: dead workers' rows are dropped
-    started REAL NOT NULL   -- wall-clock time the query (or body) began
-);
-CREATE INDEX IF NOT EXISTS inflight_client ON inflight (client);
 """
 # One statement, so concurrent charges from several workers never lose one another's time.
 _CHARGE = """
@@ -49,16 +57,12 @@ ON CONFLICT (client) DO UPDATE SET
     at = max(at, excluded.at)
 """
 
-_DEBT = """
-SELECT (SELECT total(max(0.0, :now - started)) FROM inflight WHERE client = :client),
-       debt.seconds, debt.at
-FROM (SELECT 1) LEFT JOIN debt ON debt.client = :client
-"""
+_DEBT = "SELECT seconds, at FROM debt WHERE client = ?"
 
 
 class Budgets:
-    """The debts and in-flight queries of all clients, in one SQLite file shared by every
-    worker process. ``budget`` 0: no time budget (only in-flight queries are bounded)."""
+    """The debts and places in flight of all clients, in files shared by every worker
+    process. ``budget`` 0: no time budget (only places in flight are bounded)."""
 
     def __init__(self, path: Path, budget: float, window: float) -> None:
         self.path = path
@@ -66,6 +70,10 @@ class Budgets:
         self.window = window
         self.rate = budget / window  # seconds of debt forgiven per second
         self._local = threading.local()  # one connection per thread (sqlite3's rule)
+        self._owed: dict[str, list[float]] = {}  # client -> [seconds not yet written, since]
+        self._owed_lock = threading.Lock()
+        self._places_file: Places | None = None
+        _OPEN.add(self)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -81,10 +89,13 @@ class Budgets:
         """The client's debt now, in query seconds: what it spent, drained since, plus the
         time its queries in flight have run so far."""
         now = time.time() if now is None else now
-        # One statement, one read transaction: every query of every client asks this.
-        running, seconds, at = self._db().execute(_DEBT, {"client": client, "now": now}).fetchone()
-        if seconds is None:
-            return float(running)
+        row = self._db().execute(_DEBT, (client,)).fetchone()
+        running = self._places().running(client, now)
+        owed = self._owed.get(client)
+        running += owed[0] if owed else 0.0  # charged in this worker, not written yet
+        if row is None:
+            return running
+        seconds, at = row
         return max(0.0, seconds - max(0.0, now - at) * self.rate) + running
 
     def retry_after(self, client: str, now: float | None = None) -> int | None:
@@ -97,62 +108,74 @@ class Budgets:
         return max(1, math.ceil(over / self.rate))
 
     def charge(self, client: str, seconds: float, now: float | None = None) -> None:
-        """Add ``seconds`` of query time to the client's debt."""
+        """Add ``seconds`` of query time to the client's debt: at once in this worker's
+        checks, in the shared file once the client's unwritten charges reach
+        ``FLUSH_SECONDS`` or ``FLUSH_AFTER`` (see the module docstring). Raises
+        one of :data:`ERRORS` when that write fails; the charges are kept for the next one."""
         if self.budget <= 0:
             return
         now = time.time() if now is None else now
-        db = self._db()
-        db.execute(_CHARGE, {"client": client, "seconds": seconds, "now": now, "rate": self.rate})
+        with self._owed_lock:
+            owed = self._owed.setdefault(client, [0.0, now])
+            owed[0] += seconds
+            if owed[0] < FLUSH_SECONDS and now - owed[1] < FLUSH_AFTER:
+                return
+            del self._owed[client]
+        self._write(client, owed[0], now)
+
+    def flush(self) -> None:
+        """Write every client's charges this worker has not written yet."""
+        with self._owed_lock:
+            owed, self._owed = self._owed, {}
+        now = time.time()
+        for client, (seconds, _) in owed.items():
+            self._write(client, seconds, now)
+
+    def _write(self, client: str, seconds: float, now: float) -> None:
+        try:
+            db = self._db()
+            params = {"client": client, "seconds": seconds, "now": now, "rate": self.rate}
+            db.execute(_CHARGE, params)
+        except ERRORS:
+            with self._owed_lock:  # kept, so a passing failure loses nothing
+                owed = self._owed.setdefault(client, [0.0, now])
+                owed[0] += seconds
+            raise
         if random.randrange(PRUNE_ONE_IN) == 0:
             db.execute("DELETE FROM debt WHERE seconds <= (? - at) * ?", (now, self.rate))
 
-    def begin(self, client: str, limit: int, now: float | None = None) -> int | None:
-        """Record one more query of ``client`` in flight; its id, or None when the client
-        has ``limit`` in flight already (across all workers). One transaction, so two
-        workers never both admit the last one."""
-        now = time.time() if now is None else now
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            rows = db.execute("SELECT id, pid FROM inflight WHERE client = ?", (client,)).fetchall()
-            dead = [(row_id,) for row_id, pid in rows if not _alive(pid)]
-            if dead:  # a worker died mid-query (killed, crashed): its rows count no more
-                db.executemany("DELETE FROM inflight WHERE id = ?", dead)
-            if len(rows) - len(dead) >= limit:
-                db.execute("COMMIT")
-                return None
-            row_id = db.execute(
-                "INSERT INTO inflight (client, pid, started) VALUES (?, ?, ?)",
-                (client, os.getpid(), now),
-            ).lastrowid
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return row_id
+    def _places(self) -> Places:
+        """The places in flight (opened on first use: a file that cannot be used fails each
+        query that needs it, as the SQLite file does)."""
+        if self._places_file is None:
+            with self._owed_lock:
+                if self._places_file is None:
+                    self._places_file = Places(self.path.with_name(PLACES_FILENAME))
+        return self._places_file
 
-    def end(self, row_id: int) -> None:
-        """The query ``begin`` recorded has ended."""
-        self._db().execute("DELETE FROM inflight WHERE id = ?", (row_id,))
+    def begin(self, client: str, limit: int, now: float | None = None) -> int | None:
+        """Take one of ``client``'s ``limit`` places in flight (across all workers); its id,
+        or None when all are taken. Raises ``OSError`` when the file cannot be used."""
+        return self._places().begin(client, limit, now)
+
+    def end(self, place: int) -> None:
+        """Give back the place ``begin`` returned."""
+        self._places().end(place)
 
     def in_flight(self, client: str) -> int:
-        return (
-            self._db()
-            .execute("SELECT count(*) FROM inflight WHERE client = ?", (client,))
-            .fetchone()[0]
-        )
+        return self._places().in_flight(client)
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)  # signal 0: only whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # it exists, as another user's (the pid was reused): keep the row
-    return True
+_OPEN: weakref.WeakSet[Budgets] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_all() -> None:
+    """At a normal exit, what each worker owes the shared file (best effort: a file that
+    cannot be written then costs the clients at most ``FLUSH_SECONDS`` each)."""
+    for budgets in list(_OPEN):
+        with contextlib.suppress(*ERRORS):
+            budgets.flush()
 
 
 class ThrottleUnavailable(NewskgError):
@@ -186,7 +209,7 @@ def open_budgets(
             )
         budgets = Budgets(path, max(0.0, budget), window)
         budgets.debt("")  # creates the file and tables now, so a problem shows at start-up
-    except (OSError, sqlite3.Error) as exc:
+    except ERRORS as exc:
         raise ThrottleUnavailable(
             f"cannot use the throttle's file {path}: {exc}; free space there or choose "
             f"another --cache-dir (or turn throttling off: --throttle-query-seconds 0 "

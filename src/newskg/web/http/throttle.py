@@ -27,14 +27,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Flask, current_app, g, request
 
 from newskg.sparql.answers import take_spent
-from newskg.web.http.budgets import Budgets, ThrottleUnavailable, budgets_path, open_budgets
+from newskg.web.http.budgets import (
+    ERRORS,
+    Budgets,
+    ThrottleUnavailable,
+    budgets_path,
+    open_budgets,
+)
 from newskg.web.http.clients import Network, client_address, parse_networks
 from newskg.web.http.errors import APIError
 
@@ -92,7 +97,7 @@ def over_budget(budgets: Budgets, client: str) -> int | None:
     when the budgets cannot be read (fail closed)."""
     try:
         return budgets.retry_after(client)
-    except sqlite3.Error as exc:
+    except ERRORS as exc:
         raise unavailable(exc) from exc
 
 
@@ -101,9 +106,9 @@ def charge(budgets: Budgets, client: str, seconds: float) -> None:
     raised, on failure: the answer is made already)."""
     try:
         budgets.charge(client, seconds)
-    except sqlite3.Error as exc:
+    except ERRORS as exc:
         _metrics().THROTTLE_FAILURES.inc()
-        log.error("throttle charge failed (%.3f s for %s not counted): %s", seconds, client, exc)
+        log.error("throttle charge not written (%.3f s for %s, kept): %s", seconds, client, exc)
 
 
 def too_many_in_flight(limit: int) -> APIError:
@@ -126,7 +131,7 @@ def in_flight(budgets: Budgets | None, client: str | None, limit: int) -> Iterat
         return
     try:
         row_id = budgets.begin(client, limit)
-    except sqlite3.Error as exc:
+    except ERRORS as exc:
         raise unavailable(exc) from exc
     if row_id is None:
         raise too_many_in_flight(limit)
@@ -135,7 +140,7 @@ def in_flight(budgets: Budgets | None, client: str | None, limit: int) -> Iterat
     finally:
         try:
             budgets.end(row_id)
-        except sqlite3.Error as exc:  # its pid is alive: counted until this worker exits
+        except ERRORS as exc:  # its pid is alive: counted until this worker exits
             _metrics().THROTTLE_FAILURES.inc()
             log.error("throttle: could not end in-flight query of %s: %s", client, exc)
 
