@@ -11,7 +11,7 @@ PORT   ?= 8000
 YASGUI_DIR   := src/newskg/web/static/vendor/yasgui
 YASGUI_STAMP := $(YASGUI_DIR)/.installed
 
-.PHONY: run build serve test lint lock clean assets
+.PHONY: run build serve test lint lock clean assets eval
 
 run: build serve
 
@@ -29,6 +29,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Score extraction and the reader on every evaluation set (issue #13's targets met or missed,
+# per set and layer). Needs ../shared/eval beside the checkout (the sets are not in the repo).
+eval: $(STAMP)
+	$(BIN)/newskg eval --sets ../shared/eval
 
 # The virtualenv, from the hash-pinned lock (spaCy's model included), then newskg itself.
 $(STAMP): requirements.lock pyproject.toml

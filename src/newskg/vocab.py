@@ -16,6 +16,7 @@ resource. Layout (``{base}`` ends with ``/``)::
     {base}id/event/{article}-{digest}
     {base}id/membership/{article}-{digest}
     {base}id/span/{article}/{begin}-{end}   (an evidence or mention span, NIF offsets)
+    {base}id/block/{article}/{begin}-{end}  (a text block as the reader split the article)
 
 >>> iris = Iris("http://localhost:8000/")
 >>> str(iris.entity("actor", "jane-doe"))
@@ -164,3 +165,6 @@ class Iris:
 
     def span(self, article_id: str, begin: int, end: int) -> URIRef:
         return self._iri(f"id/span/{article_id}/{begin}-{end}")
+
+    def block(self, article_id: str, begin: int, end: int) -> URIRef:
+        return self._iri(f"id/block/{article_id}/{begin}-{end}")

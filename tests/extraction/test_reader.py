@@ -191,8 +191,9 @@ def test_invalid_sidecar_values(tmp_path: Path, meta: dict[str, object], reason:
     ("limit", "make"),
     [
         ("MAX_PARAGRAPH_CHARS", lambda n: "Headline\n\n" + "Word. " * (n // 6) + "x" * (n % 6)),
-        ("MAX_SENTENCE_CHARS", lambda n: "Headline\n\n" + "x" * n + "."),
-        ("MAX_HEADLINE_CHARS", lambda n: "H" * n + "\n\nA sentence."),
+        # (a sentence of words: a block none of whose lines is a sentence is no article)
+        ("MAX_SENTENCE_CHARS", lambda n: "Headline\n\nIt is " + "x" * (n - 6) + "."),
+        ("MAX_HEADLINE_CHARS", lambda n: "H" * n + "\n\nIt rained all day."),
     ],
 )
 def test_size_limits_take_the_limit_and_refuse_one_more(
@@ -217,3 +218,59 @@ def test_web_url_encodes_after_a_clean_host_only(tmp_path: Path) -> None:
     assert web_url("https://a.example/ok", page) == "https://a.example/ok"
     assert web_url("https://a b.example/", page) is None
     assert web_url("mailto:a@b.example", page) is None
+
+
+# --- what is not an article is refused with the reason ----------------------------------------
+
+NAVIGATION = "\n".join(
+    ["Home", "World", "UK", "Business", "Politics", "Sport", "Contact us", "Site map"]
+    + [f"Wanderers close in on striker {n}" for n in ("Steinsson", "Lee", "Moore")]
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            "<!DOCTYPE html>\n<html><head><title>Harbour</title></head>\n<body><p>The harbour "
+            "reopened on Monday, the port authority said.</p></body></html>\n",
+            "an HTML page sent as text",
+        ),
+        (  # markup without a doctype: most of the characters are tags
+            '<div class="story"><p class="lead">The harbour reopened on Monday.</p>\n'
+            '<p class="body">Ships <a href="/ships">queued</a> outside.</p></div>\n',
+            "an HTML page sent as text",
+        ),
+        (NAVIGATION + "\n", "no prose: none of its 11 blocks reads as a sentence"),
+        ("The harbour reopened on Monday, the port authority said.\n", "one line is not"),
+    ],
+)
+def test_what_is_not_an_article_is_refused(tmp_path: Path, content: str, reason: str) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(content, "utf-8")
+    with pytest.raises(ArticleError, match=reason) as info:
+        read_article(path)
+    assert info.value.path == str(path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "A headline\n\nPolice said it rained.\n",  # short, but a headline and a sentence
+        "Storm closes harbour\n<b>Ships</b> queued outside the breakwater, pilots said.\n",
+        "Talks end\n“We are done here,” the envoy said.\u200e\n",  # quote and a direction mark
+    ],
+)
+def test_a_short_article_is_still_an_article(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "short.txt"
+    path.write_text(content, "utf-8")
+    article = read_article(path)
+    assert [span.of(article.text) for span in article.body] == [content.splitlines()[-1].strip()]
+    assert article.extractor == "text" and article.warnings == []
+
+
+def test_a_navigation_line_among_prose_does_not_refuse_the_article(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    story = "The harbour of Keller Bay reopened on Monday after the storm, the port said."
+    path.write_text(NAVIGATION + "\n" + story + "\n", "utf-8")
+    assert story in [span.of(path.read_text("utf-8")) for span in read_article(path).body]

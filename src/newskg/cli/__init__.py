@@ -1,11 +1,11 @@
 """The ``newskg`` command: build, add, remove, versions, rollback, verify, push, extract,
-validate, eval, dump, serve.
+read, validate, eval, dump, serve.
 
 One module per concept: :mod:`newskg.cli.publishing` (build, add, remove),
 :mod:`newskg.cli.store` (versions, rollback, verify, push), :mod:`newskg.cli.tools` (extract,
-validate, eval, dump), :mod:`newskg.cli.serving` (serve). What each exit code means is one
-table, :data:`newskg.cli.exit_codes.EXIT_CODES`, printed by ``newskg --help`` and by each
-command's ``--help`` (docs/cli.md is generated from that output).
+validate, eval, dump), :mod:`newskg.cli.reading` (read), :mod:`newskg.cli.serving` (serve).
+What each exit code means is one table, :data:`newskg.cli.exit_codes.EXIT_CODES`, printed by
+``newskg --help`` and by each command's ``--help`` (docs/cli.md is generated from that output).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import logging
 
 import click
 
-from newskg.cli import publishing, serving, store, tools
+from newskg.cli import publishing, reading, serving, store, tools
 from newskg.cli.exit_codes import (
     EXIT_CODES,
     EXIT_ERROR,
@@ -46,6 +46,7 @@ for _command in (
     store.verify,
     store.push,
     tools.extract,
+    reading.read,
     tools.validate,
     tools.evaluate,
     tools.dump,

@@ -72,6 +72,12 @@ EXIT_CODES: dict[str, dict[int, str]] = {
         EXIT_OK: "printed",
         EXIT_ERROR: "the article could not be read",
     },
+    "read": {
+        EXIT_OK: "every file read and shown",
+        EXIT_VIOLATIONS: "some file could not be read or is not an article (each listed with "
+        "file and reason; the others shown)",
+        EXIT_ERROR: "usage error (no file given)",
+    },
     "validate": {
         EXIT_OK: "conforms",
         EXIT_VIOLATIONS: "violations (each printed: focus node, path, message)",

@@ -2,7 +2,8 @@
 what was published, what was rejected, and the exit code of :mod:`newskg.cli.exit_codes`.
 
 With ``--json`` the report goes to stdout as JSON (the ingest API of :mod:`newskg.web.api`
-reads it); rejected articles and warnings always go to stderr.
+reads it; its ``warnings`` list the articles published but doubtful, such as a husk); rejected
+articles and warnings always go to stderr.
 """
 
 from __future__ import annotations
@@ -55,7 +56,15 @@ def publish_failed(exc: Exception, as_json: bool) -> NoReturn:
     elif isinstance(exc, BuildError):
         for rejected in exc.result.rejected:
             click.secho(f"rejected {rejected}", fg="yellow", err=True)
+    if isinstance(exc, BuildError):
+        warn(exc.result.warnings)
     fail(message)
+
+
+def warn(warnings: list[Any]) -> None:
+    """Print each warning of a run (file: reason) on stderr: published, but doubtful."""
+    for warning in warnings:
+        click.secho(f"warning {warning}", fg="yellow", err=True)
 
 
 def exit_if_push_failed(exc: Exception, as_json: bool = False) -> None:
@@ -74,6 +83,7 @@ def published(result: Any, store: str, as_json: bool, line: str) -> NoReturn:
         click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False))
     for rejected in result.rejected:
         click.secho(f"rejected {rejected}", fg="yellow", err=True)
+    warn(result.warnings)
     if not as_json:
         click.echo(line)
         if result.pushed is not None:

@@ -71,20 +71,53 @@ def validate(file: Path | None, store: str) -> None:
 @setting_option("articles")
 @click.option(
     "--gold",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory of gold files, one <article stem>.json per article scored.",
 )
+@click.option(
+    "--sets",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory of evaluation sets (each subfolder with articles/ and gold/, and the "
+    "reader set with pages/ and truth/): score them all, with the targets met per set.",
+)
+@click.option("--no-reader", is_flag=True, help="With --sets: leave the reader set out.")
 @JOBS_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--overall-only", is_flag=True, help="Print only the micro-averaged totals.")
-def evaluate(articles: str, gold: Path, jobs: int, as_json: bool, overall_only: bool) -> None:
+@click.option(
+    "--markdown",
+    is_flag=True,
+    help="With --sets: print the tables of docs/evaluation.md (Markdown).",
+)
+def evaluate(
+    articles: str,
+    gold: Path | None,
+    sets: Path | None,
+    no_reader: bool,
+    jobs: int,
+    as_json: bool,
+    overall_only: bool,
+    markdown: bool,
+) -> None:
     """Score extraction on ARTICLES against gold files: precision, recall and F1 per layer
     (persons, organizations, places, quotes, quote speakers, events, event participants,
-    memberships, Wikidata links), per article and micro-averaged overall.
+    memberships, Wikidata links), per article and micro-averaged overall. With --sets, score
+    every set of a directory (only the layers each annotates) and say which targets are met.
     """
+    if (gold is None) == (sets is None):
+        fail("give either --gold (with --articles) or --sets")
+    if sets is not None:
+        from newskg.evaluation import sets as eval_sets
+
+        result = eval_sets.evaluate_sets(sets, jobs=jobs, reader=not no_reader)  # GoldError: 2
+        if markdown:
+            click.echo(eval_sets.markdown(result))
+        else:
+            click.echo(result.json() if as_json else result.text())
+        return
     from newskg.evaluation import evaluate as run_eval
 
+    assert gold is not None
     report = run_eval(articles, gold, jobs=jobs)  # a GoldError or ArticleError exits 2
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))

@@ -27,7 +27,8 @@ leading "the" folded):
   several paragraphs may be found in pieces); the pieces count one true positive;
 * quote speakers: a found quote's speaker is right when the system speaker is the gold
   speaker's entity (the gold entity the system entity was paired with, else by name);
-  speaker accuracy = right speakers / found quotes;
+  speaker accuracy = right speakers / found quotes whose gold speaker is named (a gold
+  quote with a null speaker counts for the quotes layer only);
 * events: same type and at least one participant (any role) the same entity, one to one (one
   real event reported twice counts one false positive); a gold event without participants
   matches on type and the same date or the same place;
@@ -38,6 +39,11 @@ leading "the" folded):
 * Wikidata links: precision = system links equal to the gold ``wikidata`` of the paired gold
   entity / system links on entities whose gold entity has a ``wikidata`` value; recall =
   correct links / gold entities with a value that the system found.
+
+Only the layers a gold file lists under ``layers`` (all six without the key) are scored on
+that article: speakers go with quotes, event participants with events. A gold file's
+``event_types_covered`` leaves system events of other types out of every count. Several sets
+at once, and the reader set: :mod:`newskg.evaluation.sets`.
 
 Totals are micro-averaged: true positives, system items and gold items summed over articles.
 """
@@ -50,14 +56,19 @@ from typing import Any
 
 from newskg.evaluation.gold import GoldError, load_gold
 from newskg.evaluation.matching import gold_form, max_matching
-from newskg.evaluation.report import LAYERS, TARGETS, ArticleScore, Report, Score
+from newskg.evaluation.report import LAYERS, READER_TARGETS, TARGETS, ArticleScore, Report, Score
 from newskg.evaluation.scoring import score_article
 from newskg.extraction.model import Extraction
+
+#: How an article the reader rejected is noted in its score (it is scored as found empty).
+REJECTED = "rejected by the reader"
 
 __all__ = [
     "ArticleScore",
     "GoldError",
     "LAYERS",
+    "READER_TARGETS",
+    "REJECTED",
     "Report",
     "Score",
     "TARGETS",
@@ -89,7 +100,8 @@ def evaluate(articles_dir: str | Path, gold_dir: str | Path, jobs: int = 1) -> R
     """Read and extract every article of ``articles_dir`` (as the build does, cross-article
     linking included) and score those that have a gold file in ``gold_dir``."""
     from newskg.extraction.crossdoc import link_across
-    from newskg.extraction.reader import article_paths, read_article
+    from newskg.extraction.model import ArticleText
+    from newskg.extraction.reader import ArticleError, article_paths, read_article
 
     gold_dir = Path(gold_dir)
     if not gold_dir.is_dir():
@@ -97,10 +109,25 @@ def evaluate(articles_dir: str | Path, gold_dir: str | Path, jobs: int = 1) -> R
     paths = [p for p in article_paths(articles_dir) if (gold_dir / f"{p.stem}.json").exists()]
     if not paths:
         raise GoldError(f"no article of {articles_dir} has a gold file in {gold_dir}")
-    articles = [read_article(p) for p in paths]
+    articles, rejected = [], []
+    for path in paths:
+        try:
+            articles.append(read_article(path))
+        except ArticleError as exc:
+            rejected.append((path, exc))
     extractions = extract_articles(articles, jobs)
     link_across(extractions)
-    return evaluate_extractions(extractions, gold_dir)
+    report = evaluate_extractions(extractions, gold_dir)
+    # An article the reader rejects published nothing: every gold item of it is missed
+    # (scored against an empty extraction), so a lost article costs recall instead of
+    # stopping the evaluation or vanishing from it.
+    for path, error in rejected:
+        empty = Extraction(ArticleText(path.stem, str(path), ""))
+        score = score_article(empty, load_gold(gold_dir / f"{path.stem}.json"))
+        score.notes.insert(0, f"{REJECTED}: {error.in_file()}")
+        report.articles.append(score)
+    report.articles.sort(key=lambda a: a.article)
+    return report
 
 
 def extract_articles(articles: Sequence[Any], jobs: int = 1) -> list[Extraction]:

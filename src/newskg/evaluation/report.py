@@ -32,6 +32,13 @@ TARGETS: dict[str, dict[str, float]] = {
     "wikidata links": {"precision": 0.95},
 }
 
+#: The reader's targets on the reader set, per form of the pages (text dumps, saved HTML):
+#: measure -> (bound, True when the bound is a maximum). Lost: body recall below 0.5.
+READER_TARGETS: dict[str, dict[str, tuple[float, bool]]] = {
+    "text": {"macro_f1": (0.85, False), "lost_share": (0.02, True)},
+    "html": {"macro_f1": (0.93, False), "lost_share": (0.02, True)},
+}
+
 
 @dataclass
 class Score:

@@ -13,6 +13,21 @@ from newskg.extraction.model import Entity, Extraction
 
 ENTITY_LAYERS = {"persons": "actor", "organizations": "organization", "places": "place"}
 QUOTE_COVERAGE = 0.8
+#: The layers a gold file may list under ``layers``; without the key all are annotated.
+ANNOTATED_LAYERS = ("persons", "organizations", "places", "quotes", "events", "memberships")
+
+
+def annotated_layers(gold: dict[str, Any]) -> set[str]:
+    """The layers the gold file's source annotated (FORMAT.md: ``layers``, default all six):
+    a layer not listed is not scored at all, so its system items are not false positives.
+
+    >>> sorted(annotated_layers({"layers": ["quotes"]}))
+    ['quotes']
+    >>> len(annotated_layers({}))
+    6
+    """
+    listed = gold.get("layers")
+    return set(ANNOTATED_LAYERS if listed is None else listed) & set(ANNOTATED_LAYERS)
 
 
 def _names(entity: Entity) -> set[str]:
@@ -25,6 +40,10 @@ class ArticleScorer:
         self.gold = gold
         self.result = ArticleScore(x.article.id)
         self.gold_entities: list[GoldEntity] = []
+        self.annotated = annotated_layers(gold)
+        # Every entity list is read, annotated or not: a set that annotates memberships or
+        # events only may list its entities so that their aliases resolve the names of
+        # members and participants (they are then not scored as a layer).
         for layer in ENTITY_LAYERS:
             for item in gold.get(layer) or []:
                 if isinstance(item, str):
@@ -43,6 +62,8 @@ class ArticleScorer:
 
     def entities(self) -> None:
         for layer, kind in ENTITY_LAYERS.items():
+            if layer not in self.annotated:
+                continue
             system = [e for e in self.x.entities if e.kind == kind]
             gold = [g for g in self.gold_entities if g.layer == layer]
             # The matcher runs before the loop moves on: binding late is safe here.
@@ -146,18 +167,18 @@ class ArticleScorer:
             1 for i, s in enumerate(system) if s.speaker and i not in used_pieces
         ) + len(pieces)
         found = [(j, [i]) for i, j in pairs.items()] + list(pieces.items())
-        self.result.found_quotes += len(found)
         for j, ids in sorted(found):
             gold_speaker = gold[j].get("speaker")
+            if not gold_speaker:
+                # The source could not name the speaker: the quote counts for the quotes
+                # layer, and is left out of speaker accuracy (FORMAT.md).
+                continue
+            self.result.found_quotes += 1
             said = [system[i].speaker for i in ids]
-            right = (
-                all(self.refers(s, gold_speaker) for s in said) if gold_speaker else not any(said)
-            )
-            if right:
+            if all(self.refers(s, gold_speaker) for s in said):
                 self.result.right_speakers += 1
-                if gold_speaker:
-                    speakers.tp += 1
-                    speakers.found += 1
+                speakers.tp += 1
+                speakers.found += 1
             else:
                 labels = [self.x.entity(s).label if s else None for s in said]
                 self.result.notes.append(
@@ -175,7 +196,13 @@ class ArticleScorer:
 
     def events(self) -> None:
         gold = self.gold.get("events") or []
+        covered = self.gold.get("event_types_covered")
         system = self.x.events
+        if covered is not None:
+            # The source annotates these types only: an event of another type is neither
+            # right nor wrong, so it is left out of every count.
+            kept = {gold_form(t) for t in covered}
+            system = [e for e in system if gold_form(e.type) in kept]
 
         def args(ev: dict[str, Any]) -> list[tuple[str, str]]:
             return [
@@ -283,10 +310,15 @@ class ArticleScorer:
                 )
 
     def score(self) -> ArticleScore:
+        """Every annotated layer (quote speakers go with quotes, event participants with
+        events); the article's metadata always."""
         self.entities()
-        self.quotes()
-        self.events()
-        self.memberships()
+        if "quotes" in self.annotated:
+            self.quotes()
+        if "events" in self.annotated:
+            self.events()
+        if "memberships" in self.annotated:
+            self.memberships()
         self.metadata()
         return self.result
 

@@ -11,7 +11,8 @@ over the parse and the word lists of ``src/newskg/extraction/data`` (never by na
   Kowal"), or the same in quotation marks after "what X called", "so-called", "known as",
   "dubbed" (what she called "the front of hope");
 * *proper names with an organizational head*: a run of capitalised proper nouns no entity
-  covers that ends with a word of ``org_heads.txt`` ("the anti-junta Orange Front");
+  covers that ends with a word of ``org_heads.txt`` ("the anti-junta Orange Front"); the
+  same run ending with a word of ``place_heads.txt`` is a place ("the Al-Ghaza Hotel");
 * *bare heads*: "the parliament" or "parliament vote" once the article names exactly one
   state body with that head: another mention of it.
 
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Token
 
 from newskg.extraction.lexicon import Lexicon
+from newskg.extraction.names import HYPHENS
 
 NAMING_VERBS = {"call", "dub", "name", "term", "label", "brand"}
 LEADING_VERBS = {"lead", "head", "back"}
@@ -161,19 +163,33 @@ def named_collectives(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
 def proper_orgs(doc: Doc, lex: Lexicon, covered: set[int]) -> list[tuple[int, int]]:
     """Runs of capitalised proper nouns (not covered by another mention) ending with an
     organizational head word, two words at least."""
+    return proper_runs(doc, lex.org_heads, covered)
+
+
+def proper_runs(doc: Doc, heads: frozenset[str], covered: set[int]) -> list[tuple[int, int]]:
+    """Runs of capitalised proper nouns no mention covers that end with a word of ``heads``
+    (organization heads, or place heads: "Mecca's Grand Mosque", "the Al-Ghaza Hotel"),
+    two words at least; a hyphen glued inside a word ("Al-Ghaza") stays in the run."""
     found = []
     for tok in doc:
-        if tok.text not in lex.org_heads or tok.pos_ != "PROPN" or tok.i in covered:
+        if tok.text not in heads or tok.pos_ != "PROPN" or tok.i in covered:
             continue
         start = tok.i
-        while (
-            start > 0
-            and doc[start - 1].pos_ == "PROPN"
-            and doc[start - 1].text[:1].isupper()
-            and start - 1 not in covered
-            and not doc[start - 1].is_sent_start
-        ):
-            start -= 1
+        while start > 0 and start - 1 not in covered and not doc[start - 1].is_sent_start:
+            before = doc[start - 1]
+            if before.pos_ == "PROPN" and before.text[:1].isupper():
+                start -= 1
+            elif (
+                before.text in HYPHENS
+                and start >= 2
+                and not before.whitespace_
+                and not doc[start - 2].whitespace_
+                and doc[start - 2].text[:1].isupper()
+                and start - 2 not in covered
+            ):
+                start -= 2
+            else:
+                break
         if start < tok.i and not (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
             found.append((start, tok.i + 1))
     return found

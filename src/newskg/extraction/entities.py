@@ -46,11 +46,12 @@ from newskg.extraction.mentions import (
     gazetteer_mentions,
     merge_sources,
     ner_mentions,
-    rescan,
 )
 from newskg.extraction.model import ArticleText, Entity, EntityKind
+from newskg.extraction.names import common_word, lower_words, name_rules, vessel_names
 from newskg.extraction.nlp import Para
 from newskg.extraction.quoted import in_quotes
+from newskg.extraction.rescan import rescan
 from newskg.text import fold
 from newskg.vocab import digest, entity_key
 
@@ -173,6 +174,7 @@ def full_name_from(texts: list[str], surname: str, lex: Lexicon) -> str | None:
                     or before.endswith(("'s", "\u2019s"))
                     or before.lower() in lex.not_names
                     or before.lower() in MONTHS_DAYS
+                    or before.lower() in name_rules().rank_tail
                 ):
                     break
                 given.insert(0, before)
@@ -200,6 +202,19 @@ def resolve(
     lex = lexicon() if lex is None else lex
     found = ner_mentions(paras, lex) + gazetteer_mentions(paras, gaz, lex)
     mentions = merge_sources(found, body_mentions(paras, found, gaz, lex))
+    # A one-word "name" the article also writes in lower case is a common word ("Iodine").
+    lower = lower_words([p.doc for p in paras])
+    parts = {w for m in mentions if m.label == "PERSON" and len(m.words) > 1 for w in m.words}
+    # Not an organization: "Labour" is the party even where "labour" is the market.
+    mentions = [
+        m
+        for m in mentions
+        if m.gaz
+        or m.label not in {"PERSON", "GPE", "LOC", "FAC"}
+        or not common_word(m.words, lower, parts)
+    ]
+    ships = vessel_names([p.doc for p in paras])  # "Forbin" after "FS Forbin"
+    mentions = [m for m in mentions if m.words not in ships]
     vote_kinds(mentions, paras)
     mentions = [m for m in mentions if m.kind is not None]
     mentions = rescan(mentions, paras, lex)

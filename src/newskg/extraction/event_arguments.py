@@ -12,12 +12,23 @@ from newskg.extraction.dates import find_year, normalize
 from newskg.extraction.event_triggers import FoundEvent, TriggerFinder
 from newskg.extraction.nlp import Para
 
-PARTICIPANT_TYPES = {"death", "meeting", "agreement", "protest", "election"}
+PARTICIPANT_TYPES = {"meeting", "agreement", "protest", "election"}
+#: Types whose one argument is who suffered it: the one who died is the death's target.
+SUFFERED_TYPES = {"death"}
+#: Types whose victims are people, not the organization their noun names ("Seven Taliban
+#: militants were killed": the Taliban is not the victim).
+VICTIM_TYPES = {"killing", "death"}
+#: Noun triggers whose possessor or modifier is who undergoes them when a person ("his
+#: arrest", "Kelly's appointment"), and who does them when an organization ("an FBI arrest").
+UNDERGONE_NOUN_TYPES = {"legal action", "appointment"}
 OF_TARGET_TYPES = {"killing", "death", "funeral", "attack", "legal action", "appointment"}
-DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
 #: Subjects that stand for someone else: the clause's governor ("it will withdraw").
 STAND_INS = {"it", "they", "which", "who", "that"}
 SPEECH_PREPS = {"in", "during"}
+#: Events someone takes part in by being there ("spoke at the summit", "stood in the election")
+#: and the prepositions that place a verb's subject in them.
+ATTENDED_TYPES = {"meeting", "election"}
+ATTENDED_PREPS = {"in", "at", "during", "to"}
 #: Verbs whose object noun names the event their subject does ("launched an attack").
 SUPPORT_VERBS = {
     "launch",
@@ -32,7 +43,11 @@ SUPPORT_VERBS = {
     "make",
     "sign",
     "unleash",
+    "attend",
+    "chair",
 }
+#: Prepositions whose date is not the event's ("since 2017", "until May").
+NOT_THE_DATE = {"since", "until", "till", "before"}
 #: Clauses under a trigger that speak of something else: their dates and places are theirs.
 #: (Adverbial clauses stay: "killed X after he landed in Baghdad late Thursday" dates both.)
 OTHER_CLAUSES = {"relcl", "ccomp", "parataxis"}
@@ -53,45 +68,62 @@ class ArgumentFinder(TriggerFinder):
         key = self.lex.demonyms.get((tok.lower_,))
         return key if key and key in self.res.kinds else None
 
-    def mention_toks(self, para: Para, tok: Token) -> set[int]:
-        m = self.res.mention_at(para.index, tok.i)
-        return set(range(m.start, m.end)) if m else {tok.i}
-
     def add(
         self, ev: FoundEvent, role: str, para: Para, tok: Token, via: Sequence[Token] = ()
     ) -> None:
-        if ev.type in PARTICIPANT_TYPES or ev.all_participants:
+        if ev.type in SUFFERED_TYPES:
+            role = "target"
+        elif ev.type in PARTICIPANT_TYPES or ev.all_participants:
             role = "participant"
         found = self.entities(para, tok)
         if not found:
             key = self.country_of(tok)
             found = [(key, tok)] if key else []
-        if not found and role != "agent" and tok.pos_ == "NOUN":
-            # "struck Hamas targets", "talks with a Hamas delegation": the named owner
+        if not found and tok.pos_ == "NOUN" and (role == "agent" or ev.type not in VICTIM_TYPES):
+            # "struck Hamas targets", "talks with a Hamas delegation", "the IRA's Belfast
+            # brigade detonated ...": the named owner
             found = [
                 kt
                 for c in tok.children
-                if c.dep_ in {"compound", "poss"}
+                if c.dep_ in {"compound", "poss"} and not self.local_place(para, c)
                 for kt in self.entities(para, c)
-            ][:1]
-        for key, t in found:
+            ][:1]  # a city names where they are, not whose ("Gaza militants")
+        for key, _t in found:
             bucket = {"agent": ev.agents, "target": ev.targets, "participant": ev.participants}[
                 role
             ]
             if key not in ev.agents + ev.targets + ev.participants:
                 bucket.append(key)
-                ev.label_toks |= self.mention_toks(para, t) | {v.i for v in via}
+
+    def local_place(self, para: Para, tok: Token) -> str | None:
+        """The place a modifier names when it is a place but not a country: a city or a
+        region modifying an event noun says where ("the Manchester bombing", "a London
+        protest"); a country may act as a state ("a U.S. strike")."""
+        key = self.res.key_at(para.index, tok, ("place",))
+        if key is None or key in self.countries:
+            return None
+        return key
 
     def shared_subject(self, verb: Token) -> Token | None:
-        """The subject of the clause a subjectless verb depends on."""
+        """The subject of the clause a subjectless verb depends on ("X took steps to boost",
+        "Britons are confirmed to have died"). A passive verb's subject is its own (its
+        target), and a complement clause that has no subject of its own ("noted that charging
+        papers ...") is a misparse, not a shared subject."""
+        if any(c.dep_ == "nsubjpass" for c in verb.children):
+            return None
+        own = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if own is None and verb.dep_ == "ccomp":
+            return None
         node = verb
         for _ in range(3):
             if node.dep_ not in SHARED_SUBJECT or node.head == node:
                 return None
+            link = node.dep_
             node = node.head
             if node.pos_ not in {"VERB", "AUX"}:
                 return None
-            subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
+            deps = {"nsubj", "nsubjpass"} if link == "xcomp" else {"nsubj"}
+            subject = next((c for c in node.children if c.dep_ in deps), None)
             if subject is not None:
                 return subject
         return None
@@ -102,16 +134,13 @@ class ArgumentFinder(TriggerFinder):
             dep = child.dep_
             if head.pos_ == "VERB":
                 if dep == "nsubj":
-                    if self.entities(para, child):
+                    if self.entities(para, child) or self.lex.event_type(child.lemma_) is None:
                         self.add(ev, "agent", para, child)
-                    elif self.lex.event_type(child.lemma_) is not None:
+                    else:
                         # "a U.S. drone strike killed X": the strike's owner is the agent
                         for grand in child.children:
                             if grand.dep_ in {"compound", "poss", "nmod", "amod"}:
                                 self.add(ev, "agent", para, grand)
-                        ev.label_toks |= {
-                            t.i for t in child.subtree if t.dep_ == "compound" or t == child
-                        }
                 elif dep in {"dobj", "nsubjpass"}:
                     self.add(ev, "target", para, child)
                 elif dep == "agent":
@@ -135,13 +164,16 @@ class ArgumentFinder(TriggerFinder):
                                     self.add(ev, "target", para, app, [child])
             else:
                 if dep == "poss" or (dep in {"compound", "nmod", "amod"} and child.i < head.i):
+                    where = self.local_place(para, child)
+                    if where is not None:  # "the Manchester bombing": where, not who
+                        ev.place = ev.place or where
+                        continue
                     has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
-                    role = (
-                        "target"
-                        if (ev.type in {"killing", "death", "funeral"} and not has_of)
-                        else "agent"
+                    who = [self.res.kinds.get(k) for k, _ in self.entities(para, child)]
+                    undergone = ev.type in {"killing", "death", "funeral"} or (
+                        ev.type in UNDERGONE_NOUN_TYPES and who[:1] == ["actor"]
                     )
-                    self.add(ev, role, para, child)
+                    self.add(ev, "target" if undergone and not has_of else "agent", para, child)
                 elif dep == "prep" and (
                     child.lower_ in {"on", "against"}
                     or (child.lower_ == "of" and ev.type in OF_TARGET_TYPES)
@@ -152,9 +184,15 @@ class ArgumentFinder(TriggerFinder):
                 elif dep == "prep" and child.lower_ == "by":
                     for pobj in child.children:
                         self.add(ev, "agent", para, pobj, [child])
+                elif dep == "acl" and child.tag_ == "VBN":
+                    # "a referendum organised by X", "the attack carried out by X"
+                    for by in child.children:
+                        if by.dep_ == "agent":
+                            for pobj in by.children:
+                                self.add(ev, "agent", para, pobj, [child, by])
                 elif (
                     dep == "prep"
-                    and child.lower_ in {"for", "with", "between"}
+                    and child.lower_ in {"for", "with", "between", "of"}
                     and (ev.type in PARTICIPANT_TYPES or ev.all_participants)
                 ):
                     for pobj in child.children:
@@ -170,6 +208,24 @@ class ArgumentFinder(TriggerFinder):
         elif head.dep_ == "dobj" and head.head.lemma_.lower() in SUPPORT_VERBS:
             # "Hamas launched an attack on Israel", "X held talks with Y": the doer
             subject = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+            if subject is not None:
+                self.add(ev, "agent", para, subject)
+        elif (
+            ev.type in ATTENDED_TYPES
+            and head.dep_ == "pobj"
+            and head.head.lower_ in ATTENDED_PREPS
+            and head.head.head.pos_ == "VERB"
+        ):
+            # "X spoke at the summit", "X stood as a candidate in the election": who took part
+            verb = head.head.head
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            subject = subject if subject is not None else self.shared_subject(verb)
+            if subject is not None:
+                self.add(ev, "participant", para, subject)
+        elif self.claimed(head):
+            # "the IRA accepted responsibility for the bombings": who did it
+            verb = head.head.head.head
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if subject is not None:
                 self.add(ev, "agent", para, subject)
         elif (
@@ -199,14 +255,14 @@ class ArgumentFinder(TriggerFinder):
                 key = self.res.key_at(para.index, tok, ("place",))
                 if key and key not in args and ev.place is None:
                     ev.place = key
-        if (
-            ev.place is None
-            and head.dep_ == "relcl"
-            and any(c.lower_ == "where" for c in head.children)
-        ):
-            key = self.res.key_at(para.index, head.head, ("place",))  # "Yemen, where ..."
-            if key and key not in args:
-                ev.place = key
+        if ev.place is None and head.dep_ == "relcl" and self.relative_where(head):
+            # "Yemen, where ...", "the Hillsborough disaster in which 96 died"
+            described = head.head
+            for tok in [described, *(c for c in described.children if c.dep_ == "compound")]:
+                key = self.res.key_at(para.index, tok, ("place",))
+                if key and key not in args:
+                    ev.place = key
+                    break
         ref = self.article.reference_date
         # the subject's own words date the subject, not the event
         subjects = {
@@ -217,6 +273,8 @@ class ArgumentFinder(TriggerFinder):
             if ent.label_ not in {"DATE", "TIME"} or ent.start not in indices:
                 continue
             prev = para.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            if prev in NOT_THE_DATE:
+                continue  # "the first death since 2017": 2017 is another event's date
             value = normalize(f"{prev} {ent.text}" if prev in {"in", "on"} else ent.text, ref)
             if value:
                 ev.date = value
@@ -224,6 +282,19 @@ class ArgumentFinder(TriggerFinder):
         for tok in head.children:  # "the 2015 nuclear agreement"
             if tok.like_num and tok.i < head.i:
                 ev.date = find_year(tok.text)
+
+    @staticmethod
+    def relative_where(head: Token) -> bool:
+        """Does the relative clause say where: "where ...", "in which ...", "at which ..."?"""
+        return any(
+            c.lower_ == "where"
+            or (
+                c.dep_ == "prep"
+                and c.lower_ in {"in", "at"}
+                and any(g.lower_ == "which" for g in c.children)
+            )
+            for c in head.children
+        )
 
     def by_strike(self, verb: Token) -> bool:
         """Is the verb's subject (or "by" agent) an attack noun ("airstrikes killed ...")?"""
@@ -240,28 +311,18 @@ class ArgumentFinder(TriggerFinder):
         return False
 
     def specific(self, ev: FoundEvent) -> bool:
-        """Can a mention without participants be kept: a named event, a definite or dated
-        noun, a verb in the past; with a date or a place to pin it down."""
+        """Can a mention without participants be kept: a named event with a date or a place
+        ("the 1998 Harvest Revolution"); a definite or dated noun or a verb in the past with
+        a place to pin it down (a date alone does not: "the May 22 bombing" without who or
+        where is rarely a fact a reader can use)."""
         head = ev.head
-        if not (ev.date or ev.place):
-            return False
         if head.pos_ == "PROPN":
-            return True
+            return bool(ev.place or ev.date)
+        if not ev.place:
+            return False
         if head.pos_ == "NOUN":
             return any(c.lower_ == "the" or c.dep_ == "poss" or c.like_num for c in head.children)
         return head.tag_ in {"VBD", "VBN"}
-
-    def label(self, ev: FoundEvent) -> str:
-        doc = ev.para.doc
-        idx = ev.label_toks | {t.i for t in ev.trigger}
-        lo, hi = min(idx), max(idx)
-        if hi - lo <= 12:
-            toks = [t for t in doc[lo : hi + 1]]
-            while toks and toks[0].lower_ in DETERMINERS:
-                toks = toks[1:]
-            text = "".join(t.text_with_ws for t in toks).strip()
-            return " ".join(text.split())
-        return " ".join(t.text for t in ev.trigger)
 
 
 def own_subtree(head: Token) -> list[Token]:

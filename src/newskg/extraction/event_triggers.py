@@ -48,7 +48,6 @@ class FoundEvent:
     agents: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
-    label_toks: set[int] = field(default_factory=set)
     date: str | None = None
     place: str | None = None
     all_participants: bool = False
@@ -84,6 +83,8 @@ class TriggerFinder:
         self.paras = paras
         self.res = res
         self.lex = lexicon() if lex is None else lex
+        #: gazetteer keys of countries (the places a country adjective names)
+        self.countries = frozenset(k for k in self.lex.demonyms.values() if k)
         # trigger phrases by first word, longest first (the lexicon's order)
         self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for phrase, kind in self.lex.triggers.items():
@@ -102,6 +103,18 @@ class TriggerFinder:
         found: list[tuple[str, Token]] = []
         for t in [tok, *tok.conjuncts]:
             key = self.res.key_at(para.index, t, ARG_KINDS) or self.pronouns.get((para.index, t.i))
+            if key is None and t.pos_ == "NOUN":
+                # "his Spanish counterpart Miguel Moratinos": the name in apposition
+                key = next(
+                    (
+                        k
+                        for c in t.children
+                        if c.dep_ == "appos" and c.i > t.i
+                        for k in [self.res.key_at(para.index, c, ARG_KINDS)]
+                        if k
+                    ),
+                    None,
+                )
             if key and key not in [k for k, _ in found]:
                 found.append((key, t))
         return found
@@ -146,12 +159,31 @@ class TriggerFinder:
                 continue
             if head.pos_ not in {"VERB", "NOUN"} and not self.named(head):
                 continue
-            if head.tag_ == "NNS" and tuple(t.lower_ for t in toks) not in self.lex.triggers:
+            pos = self.lex.trigger_options.get(phrase, {}).get("pos")
+            if pos and head.pos_.lower() not in pos:
+                continue  # "bomb" the verb is an attack, the noun is a device
+            if (
+                head.tag_ == "NNS"
+                and tuple(t.lower_ for t in toks) not in self.lex.triggers
+                and not self.owned_plural(para, head)
+            ):
                 continue  # generic plural ("attacks on American targets")
+            if self.generic_of(para, head):
+                continue  # "the killing of Muslims": of people in general
+            if head.pos_ == "NOUN" and head.dep_ == "compound":
+                continue  # a modifier of another noun: "bombing suspect", "meeting room"
+            if (
+                head.pos_ == "NOUN"
+                and head.dep_ == "attr"
+                and not any(c.dep_ == "expl" for c in head.head.children)
+            ):
+                continue  # what something is called ("the first death since 2017", "the
+                # biggest attack on civil liberties"), not "there was an attack"
             wanted = self.lex.trigger_options.get(phrase, {}).get("obj")
             if wanted and (head.pos_ != "VERB" or not self.object_fits(para, head, wanted)):
                 continue
-            if self.blocked(head, kind):
+            options = self.lex.trigger_options.get(phrase, {})
+            if self.blocked(head, kind, "future" in options.get("when", ())):
                 continue
             gov = head.head
             if (
@@ -177,6 +209,58 @@ class TriggerFinder:
             if toks[0].pos_ == "VERB" or not absorbed(kind, toks[-1])
         ]
 
+    def owned_plural(self, para: Para, head: Token) -> bool:
+        """A plural trigger that names one series of events: its doer is named ("IS attacks
+        in Badia", "the IRA's bombings") and it is pinned down by a possessive, a definite
+        article or a place; or it is definite and placed ("the 11 September attacks in the
+        US", "the two worst explosions at Oxford Street")."""
+        owner = [
+            c
+            for c in head.children
+            if c.dep_ in {"poss", "compound"} and c.i < head.i and self.entities(para, c)
+        ]
+        if self.claimed(head):
+            return True  # "claimed responsibility for the bombings": the ones claimed
+        pinned = any(c.dep_ == "poss" or c.lower_ == "the" for c in head.children)
+        placed = any(
+            self.res.key_at(para.index, g, ("place",))
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in {"in", "at"}
+            for g in c.children
+        )
+        definite = any(c.lower_ == "the" for c in head.children)
+        return (bool(owner) and (pinned or placed)) or (definite and placed)
+
+    @staticmethod
+    def claimed(head: Token) -> bool:
+        """Is the trigger what someone claims or accepts responsibility for?"""
+        prep = head.head
+        return (
+            head.dep_ == "pobj"
+            and prep.lower_ == "for"
+            and prep.head.lemma_.lower() == "responsibility"
+            and prep.head.head.pos_ == "VERB"
+        )
+
+    def generic_of(self, para: Para, head: Token) -> bool:
+        """A noun trigger whose "of" object is a bare plural that names no one ("the killing
+        of Muslims", "deaths of civilians"): a kind of event, not one."""
+        if head.pos_ != "NOUN":
+            return False
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for obj in prep.children:
+                if (
+                    obj.dep_ == "pobj"
+                    and obj.tag_ in {"NNS", "NNPS"}
+                    and not any(c.dep_ in {"det", "nummod", "poss"} for c in obj.children)
+                    and not self.entities(para, obj)
+                    and not any(self.entities(para, c) for c in obj.children)
+                ):  # "of UKIP members" names whose members
+                    return True
+        return False
+
     @staticmethod
     def named(head: Token) -> bool:
         """A trigger word closing a capitalised name: "the 1998 Harvest Revolution"."""
@@ -190,6 +274,14 @@ class TriggerFinder:
 
     def object_fits(self, para: Para, verb: Token, wanted: frozenset[str]) -> bool:
         objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+        if not objects:  # "met with European officials"
+            objects = [
+                g
+                for c in verb.children
+                if c.dep_ == "prep" and c.lower_ == "with"
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
         if verb.dep_ == "relcl" and not objects:  # "the sanctions Trump has imposed"
             objects = [verb.head]
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
@@ -218,6 +310,8 @@ class TriggerFinder:
                 continue
             if obj.lemma_.lower() in wanted:
                 return True
+            if "@role" in wanted and (obj.lemma_.lower(),) in self.lex.roles:
+                return True  # "met European officials"
             kind = self.res.kinds.get(self.res.key_at(para.index, obj) or "")
             if kind and "@" + kind in wanted:
                 return True
@@ -265,9 +359,14 @@ class TriggerFinder:
                     break
         return found
 
-    def blocked(self, head: Token, kind: str = "") -> bool:
+    def blocked(self, head: Token, kind: str = "", scheduled: bool = False) -> bool:
+        """Is the mention hypothetical, negated, future or generic? A ``scheduled`` trigger
+        (``when=future``: a summit, an election) is a fact when it is only in the future
+        ("X will attend the summit in Brussels"): a modal of doubt still blocks it."""
         ignore = self.speech_words if kind == "statement" else set()
-        announced = self.announced(head)
+        if scheduled:
+            ignore = ignore | FUTURE
+        announced = self.announced(head) or scheduled
         for child in head.children:
             lemma = child.lemma_.lower()
             if child.dep_ == "aux" and child.lower_ in MODALS:
@@ -285,8 +384,11 @@ class TriggerFinder:
             if lemma in self.lex.blockers and lemma not in ignore:
                 return True
             if node.pos_ in {"VERB", "AUX"}:
+                if head.pos_ == "NOUN" and head.head.dep_ == "prep" and head.head.head == node:
+                    return False  # "did not mention it during the meeting": it took place
                 return any(
-                    c.dep_ == "neg" or c.lemma_.lower() in self.lex.blockers
+                    c.dep_ == "neg"
+                    or (c.lemma_.lower() in self.lex.blockers and c.lower_ not in ignore)
                     for c in node.children
                     if c.dep_ in {"neg", "aux", "mark"}
                 )

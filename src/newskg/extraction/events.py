@@ -16,8 +16,14 @@ Precision first. A trigger becomes an event only when:
   sanctions", "joined the Orange Front");
 * the dependency parse gives it at least one resolved entity as agent, target or participant;
   or, failing that, it is a specific mention (a named event such as "the 1998 Harvest
-  Revolution", a definite noun, a verb in the past) with a date or a place ("the drone strike
-  in Kestrel").
+  Revolution", a definite noun, a verb in the past) with a place ("the drone strike in
+  Kestrel"; a date alone does not pin down an event nobody is named in);
+* a verb of killing with no killer named is a death ("X was killed in a gun battle"), a
+  strike that killed unnamed people an attack;
+* the ``pos=`` option of a trigger holds ("bomb" the verb, not the device).
+
+The label is composed from the structure (:mod:`newskg.extraction.event_labels`: "Attack by
+Hamas on Israel in Gaza, 2023-10-07"); the sentences stay the evidence.
 
 Arguments: subject -> agent, object / passive subject / "on|against X" -> target, "by X" ->
 agent; for nouns, "X's attack", "X attack" and "American strike" (a country adjective, when
@@ -32,16 +38,19 @@ place entity in an "in/at X" phrase under the trigger (or the place a "where" cl
 describes); date = a DATE/TIME expression under the trigger, resolved against the article's
 reference date.
 
-Mentions of the same type sharing the main argument (target, else agent) merge into one event
-with several evidence sentences; a statement merges with another only in the same sentence or
-when the same agent makes it with the same word (one speech act mentioned twice), an "other"
-event only with one of the same sort (the trigger's ``sort=`` option, else the same word).
+Mentions of the same type that share someone, and name no different victims, agents, places
+or dates, merge into one event with several evidence sentences ("Hamas attacked Israel" and
+"the attack by Hamas"); unattributed mentions merge by place; a statement merges with another
+only in the same sentence or when the same agent makes it with the same word (one speech act
+mentioned twice), an "other" event only with one of the same sort (the trigger's ``sort=``
+option, else the same word).
 """
 
 from __future__ import annotations
 
 from newskg.extraction.entities import Resolution
 from newskg.extraction.event_arguments import ArgumentFinder
+from newskg.extraction.event_labels import compose
 from newskg.extraction.event_triggers import FoundEvent
 from newskg.extraction.model import ArticleText, Event, EventArgument, Span
 from newskg.extraction.nlp import Para
@@ -70,8 +79,11 @@ class EventFinder(ArgumentFinder):
                 self.place_and_date(ev)
                 if not (ev.agents or ev.targets or ev.participants) and not self.specific(ev):
                     continue
-                if ev.type == "killing" and not ev.targets and self.by_strike(ev.head):
-                    ev.type = "attack"  # a strike that killed unnamed people is an attack
+                if ev.type == "killing" and not ev.agents:
+                    if not ev.targets and self.by_strike(ev.head):
+                        ev.type = "attack"  # a strike that killed unnamed people is an attack
+                    else:
+                        ev.type = "death"  # "X was killed": no killer named, a death
                 self.merge_into(events, ev)
             for verb in self.announcements(para):
                 said = FoundEvent("statement", [verb], para)
@@ -79,9 +91,12 @@ class EventFinder(ArgumentFinder):
                 if said.agents:
                     self.place_and_date(said)
                     self.merge_into(events, said)
-        events = merge_killings(events)
+        events = merge_unattributed(merge_killings(events), self.res.kinds)
+        names = {e.key: e.label for e in self.res.entities}
         for event in events:
             event.evidence.sort()
+            sort = min(self.lemmas.get(id(event), {""}))
+            event.label = compose(event.type, sort, event.arguments, names, event.place, event.date)
         return sorted(events, key=lambda e: (e.evidence[0], e.type, e.label))
 
     def merge_into(self, events: list[Event], ev: FoundEvent) -> None:
@@ -106,7 +121,17 @@ class EventFinder(ArgumentFinder):
             o_targets = [a.entity for a in other.arguments if a.role != "agent"]
             o_agents = [a.entity for a in other.arguments if a.role == "agent"]
             o_main = o_targets[:1] or o_agents[:1]
-            if o_main != main:
+            if main and o_main != main:
+                # "Hamas attacked" and "the attack by Hamas on Israel": one event when they
+                # share someone, name no different victims and no different places
+                own = ev.targets + ev.participants
+                if not set(ev.agents + own) & set(o_agents + o_targets):
+                    continue
+                if own and o_targets and not set(own) & set(o_targets):
+                    continue
+                if ev.place and other.place and ev.place != other.place:
+                    continue
+            elif o_main != main:
                 continue
             if not main and (ev.place != other.place or sent in other.evidence):
                 continue  # unattributed mentions: one event per place (and sentence)
@@ -130,10 +155,40 @@ class EventFinder(ArgumentFinder):
             confidence = 0.8 if len(args) > 1 else 0.7
             rule = "event/trigger-verb" if ev.head.pos_ == "VERB" else "event/trigger-noun"
         event = Event(
-            ev.type, self.label(ev), args, [sent], confidence, rule, date=ev.date, place=ev.place
+            ev.type, ev.lemma, args, [sent], confidence, rule, date=ev.date, place=ev.place
         )
         self.lemmas[id(event)] = {ev.lemma}
         events.append(event)
+
+
+def merge_unattributed(events: list[Event], kinds: dict[str, str]) -> list[Event]:
+    """A mention naming no one ("a major general was killed in Syria") of a type the article
+    reports once with someone named ("Gladkikh died") is that event told again: it joins it
+    (evidence, place, date) when their places and dates do not differ (the places of the named
+    event are its place and the places among its arguments: "the attack on Israel" is not "the
+    strike in Jordan"). With two or more named events of the type, or unnamed ones in
+    different places, which one it is cannot be told: it stays on its own."""
+    kept: list[Event] = []
+    for ev in events:
+        if ev.arguments or ev.type in {"statement", "other"}:
+            kept.append(ev)
+            continue
+        named = [e for e in events if e.type == ev.type and e.arguments]
+        places = {e.place for e in events if e.type == ev.type and not e.arguments}
+        if len(named) != 1 or len(places) > 1:
+            kept.append(ev)
+            continue
+        one = named[0]
+        wheres = {one.place} | {a.entity for a in one.arguments if kinds.get(a.entity) == "place"}
+        if (ev.place and wheres - {None} and ev.place not in wheres) or (
+            ev.date and one.date and ev.date != one.date
+        ):
+            kept.append(ev)
+            continue
+        one.evidence.extend(s for s in ev.evidence if s not in one.evidence)
+        one.place = one.place or ev.place
+        one.date = one.date or ev.date
+    return kept
 
 
 def merge_killings(events: list[Event]) -> list[Event]:

@@ -24,7 +24,7 @@ def _extract(article: ArticleText, paras: list[Para]) -> Extraction:
     extraction = Extraction(
         article=article,
         entities=res.entities,
-        memberships=find_memberships(paras, res),
+        memberships=find_memberships(paras, res, pronouns),
         statements=find_statements(paras, res, pronouns),
         events=find_events(article, paras, res, pronouns),
     )

@@ -90,6 +90,7 @@ class _Writer:
 
     def write(self) -> Graph:
         self.write_article()
+        self.write_blocks()
         self.write_entities()
         self.write_statements()
         self.write_events()
@@ -112,6 +113,25 @@ class _Writer:
             g.add((a, SCHEMA.publisher, Literal(art.publisher)))
         if art.url:
             g.add((a, SCHEMA.url, URIRef(art.url)))
+
+    def write_blocks(self) -> None:
+        """The article's text blocks as the reader split them, so a reader of the graph sees
+        what extraction read: ``body`` blocks, and ``furniture`` (headline, captions, share
+        rows, ...) with the reader's reason. Offsets only: the words are in nif:isString."""
+        a, g, art = self.article, self.g, self.x.article
+        kinds = [(s, "body", None) for s in art.body] + [
+            (s, "furniture", r) for s, r in art.excluded
+        ]
+        for span, kind, reason in sorted(kinds, key=lambda k: k[0]):
+            node = self.iris.block(self.article_id, span.begin, span.end)
+            g.add((a, NKG.block, node))
+            g.add((node, RDF.type, NKG.Block))
+            g.add((node, NIF.referenceContext, a))
+            g.add((node, NIF.beginIndex, Literal(span.begin, datatype=XSD.nonNegativeInteger)))
+            g.add((node, NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+            g.add((node, NKG.blockKind, Literal(kind)))
+            if kind == "furniture":
+                g.add((node, NKG.blockReason, Literal(reason or "unspecified")))
 
     def write_entities(self) -> None:
         g = self.g
@@ -177,6 +197,10 @@ class _Writer:
             g.add((node, NKG.member, self.entity_iri(m.member)))
             g.add((node, NKG.organization, self.entity_iri(m.organization)))
             g.add((node, NKG.role, Literal(m.role)))
+            if self.x.entity(m.organization).kind == "place":
+                # A government post's organization is the country (FORMAT.md): the country
+                # acts as a state there, so it is also an nkg:Organization.
+                g.add((self.entity_iri(m.organization), RDF.type, NKG.Organization))
 
 
 #: What describes an entity itself rather than an article's view of it: stored once, in the

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import Mention
+from newskg.extraction.names import name_rules
 from newskg.extraction.nlp import Para
 from newskg.text import fold
 
@@ -19,7 +21,8 @@ from newskg.text import fold
 
 
 def _org_core(words: tuple[str, ...]) -> tuple[str, ...]:
-    low = tuple(w.lower() for w in words)
+    # "New People's Party" and "New People Party" are one name written two ways.
+    low = tuple(re.sub(r"['\u2019]s?$", "", w.lower()) for w in words)
     if low and len(low[-1]) > 3 and low[-1].endswith("s") and not low[-1].endswith("ss"):
         low = (*low[:-1], low[-1][:-1])
     return low
@@ -75,6 +78,7 @@ def _short_org_names(mentions: list[Mention]) -> None:
 
 def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Mention]]:
     _short_org_names(mentions)
+    org_heads = lexicon().org_heads
     groups = _Groups()
     for i in range(len(mentions)):
         groups.find(i)
@@ -98,8 +102,9 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
     # Actors: partial names join the full name that ends with them.
     actors = by_kind.get("actor", [])
     ending: dict[tuple[str, ...], list[int]] = defaultdict(list)  # last words -> longer names
+    rules = name_rules()
     for j in actors:
-        words = mentions[j].words
+        words = rules.without_suffix(mentions[j].words)  # "Keating" of "... Keating IV"
         for k in range(1, len(words)):
             ending[words[k:]].append(j)
     for i in actors:
@@ -134,6 +139,23 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
                 if doc[m.start].pos_ in {"ADJ", "PROPN"} and core[1:] in cores:
                     groups.union(cores[core[1:]], i)
                     m.prefixed = True
+            # A name of two words or more inside exactly one longer name: "Home Office" of
+            # "United Kingdom Home Office", "Supreme Court" of "Italian Supreme Court of ...".
+            # Not when the longer name goes on to another head: "University of Texas Arlington
+            # Muslim Student Association" is another organization.
+            if len(m.words) > 1 and kind == "organization":
+                n = len(core)
+                holders = {
+                    groups.find(j)
+                    for c, j in cores.items()
+                    if len(c) > n
+                    and any(
+                        c[k : k + n] == core and not set(mentions[j].words[k + n :]) & org_heads
+                        for k in range(len(c) - n + 1)
+                    )
+                }
+                if len(holders) == 1:
+                    groups.union(holders.pop(), i)
             # A single word that ends (or starts) exactly one longer name of the same kind.
             if len(m.words) == 1 and kind == "organization":
                 ends = {
@@ -158,6 +180,16 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
                     expansions.add(groups.find(j))
             if len(expansions) == 1:
                 groups.union(expansions.pop(), i)
+        # Another name of a place in parentheses right after it: "Masjid Al-Haram (Grand
+        # Mosque)".
+        if kind == "place":
+            ordered = sorted(idx, key=lambda k: mentions[k].span)
+            for a, b in zip(ordered, ordered[1:], strict=False):
+                one, other = mentions[a], mentions[b]
+                between = text[one.span.end : other.span.begin]
+                after = text[other.span.end : other.span.end + 1]
+                if re.fullmatch(r"\s*\(\s*", between) and after == ")":
+                    groups.union(a, b)
 
     clusters: dict[int, list[Mention]] = defaultdict(list)
     for i, m in enumerate(mentions):

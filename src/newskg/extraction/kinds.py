@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import KIND_OF_LABEL, Mention
+from newskg.extraction.names import head_word, name_rules, place_heads, settlement_nouns
 from newskg.extraction.nlp import Para
 from newskg.text import fold
 
@@ -42,6 +43,29 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.label != "PERSON" and _human_cue(m, paras[m.para]):
             votes[fold(m.text)]["actor"] += 100
+    # A name whose head says what it is: "Fisht Stadium" a place, "Saudi Gazette" or
+    # "Municipality of Livorno" an organization (``place_heads.txt``, ``org_heads.txt``).
+    org_heads, places = lexicon().org_heads, place_heads()
+    for m in mentions:
+        if m.gaz is None and len(m.words) > 1:
+            head_name = head_word(m.words)
+            if head_name in places:
+                votes[fold(m.text)]["place"] += 3
+            elif head_name in org_heads:
+                votes[fold(m.text)]["organization"] += 3
+    # A full name in a list of persons is a person ("Chuck Close, Walker Evans, Robert ...").
+    persons = {(m.para, m.end - 1) for m in mentions if m.label == "PERSON" and len(m.words) > 1}
+    for m in mentions:
+        if m.gaz is None and m.label in {"ORG", "GPE"} and _in_person_list(m, paras, persons):
+            votes[fold(m.text)]["actor"] += 3
+    # "the village of X", "X, an area outside Y": a place (``settlement_nouns.txt``).
+    for m in mentions:
+        if m.gaz is None and m.label != "GPE" and _settlement_cue(m, paras[m.para]):
+            votes[fold(m.text)]["place"] += 100
+    # "Evansville, Indiana", "Livorno, Tuscany": a name and the region that locates it.
+    for m, region in _located(mentions, paras):
+        votes[fold(m.text)]["place"] += 3
+        votes[fold(region.text)]["place"] += 3
     # A lone "person" word as the object of a locative preposition is a place ("in Marivan").
     for m in mentions:
         doc = paras[m.para].doc
@@ -53,15 +77,24 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             and head.head.lower_ in {"in", "near", "across", "outside", "inside"}
         ):
             votes[fold(m.text)]["place"] += 2
-    # A place-named side in a sports sentence is a team (not a country, not in the gazetteer).
+    # A place-named side in a sports sentence is a team: an organization. A country of the
+    # gazetteer with such a cue is its national team all through the article ("Sweden
+    # defeated South Korea 1 - 0"): the team, not the country, so not the country's entry.
+    teams = set()
     for m in mentions:
-        if m.gaz is None and m.label in {"GPE", "LOC", "FAC"} and _team_cue(m, paras[m.para]):
-            votes[fold(m.text)]["organization"] += 100
+        placed = m.gaz is None or m.gaz.kind == "place"
+        if placed and m.label in {"GPE", "LOC", "FAC", "GAZ"} and _team_cue(m, paras[m.para]):
+            teams.add(fold(m.text))
+    for m in mentions:
+        if fold(m.text) in teams and (m.gaz is None or m.gaz.kind == "place"):
+            m.gaz = None
+            votes[fold(m.text)] = Counter({"organization": 100})
     # Full person names decide their surnames and partial names.
     full_names = {
         m.words for m in mentions if len(m.words) > 1 and _best(votes[fold(m.text)]) == "actor"
     }
-    endings = {f[k:] for f in full_names for k in range(1, len(f))}
+    short = {name_rules().without_suffix(f) for f in full_names}  # "Keating" of "... IV"
+    endings = {f[k:] for f in short for k in range(1, len(f))}
     for m in mentions:
         if m.gaz is None and m.words in endings:
             votes[fold(m.text)]["actor"] += 100
@@ -70,6 +103,67 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         if m.gaz is not None:
             best = m.gaz.kind
         m.kind = best
+
+
+def _in_person_list(m: Mention, paras: list[Para], persons: set[tuple[int, int]]) -> bool:
+    """Two or three capitalised words coordinated with at least two full person names and
+    nothing else: the list names people (the small model tags some of them ORG)."""
+    if not 2 <= len(m.words) <= 3 or not all(w[:1].isupper() and not w.isupper() for w in m.words):
+        return False
+    doc = paras[m.para].doc
+    head = doc[m.end - 1]
+    top = head.head if head.dep_ == "conj" else head
+    members = [top, *(t for t in top.subtree if t.dep_ == "conj" and t.head.i >= top.i)]
+    others = [t for t in members if t.i != head.i]
+    named = sum((m.para, t.i) in persons for t in others)
+    return named >= 2 and named == len(others)
+
+
+def _placed(m: Mention) -> bool:
+    return m.label == "GPE" or (m.gaz is not None and m.gaz.kind == "place")
+
+
+def _located(mentions: list[Mention], paras: list[Para]) -> list[tuple[Mention, Mention]]:
+    """Pairs "<name>, <place>" (the place tagged GPE or a gazetteer place) that close a
+    phrase ("in Evansville, Indiana, is ...", "in Clearwater, Florida until ..."), not a
+    list ("Sweden, Belgium, England") nor "In Group G, Belgium won"."""
+    by_start = {(m.para, m.start): m for m in mentions}
+    pairs = []
+    for m in mentions:
+        doc = paras[m.para].doc
+        if m.end + 1 >= len(doc) or doc[m.end].text != ",":
+            continue
+        region = by_start.get((m.para, m.end + 1))
+        # a one-word region the tagger called a person ("Livorno, Tuscany"), never a full
+        # name ("the Minister for Central Asia, Tobias Ellwood, visited")
+        if region is None:
+            continue
+        loose = _placed(m) and region.label != "ORG" and len(region.words) == 1
+        if not (_placed(region) or loose):
+            continue
+        nxt = doc[region.end] if region.end < len(doc) else None
+        if m.start > 0 and doc[m.start - 1].text == ",":
+            continue  # inside a list
+        if nxt is None or nxt.text in {",", ".", ";", ")"} or nxt.pos_ in {"ADP", "SCONJ"}:
+            if (
+                nxt is not None
+                and nxt.text == ","
+                and region.end + 1 < len(doc)
+                and doc[region.end + 1].pos_ == "PROPN"
+            ):
+                continue  # "Sweden, Belgium, England": a list
+            pairs.append((m, region))
+    return pairs
+
+
+def _settlement_cue(m: Mention, para: Para) -> bool:
+    """ "the town of <m>", "the vicinity of <m>" or "<m>, a|an <settlement noun>"."""
+    nouns = settlement_nouns()
+    doc = para.doc
+    if m.start >= 2 and doc[m.start - 1].lower_ == "of" and doc[m.start - 2].lower_ in nouns:
+        return True
+    after = [t.lower_ for t in doc[m.end : m.end + 3]]
+    return len(after) == 3 and after[0] == "," and after[1] in {"a", "an"} and after[2] in nouns
 
 
 _SCORE = re.compile(r"\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b")
@@ -113,17 +207,20 @@ def _human_cue(m: Mention, para: Para) -> bool:
     for n in range(len(before), 0, -1):
         if lex.is_title(before[-n:]) and before[-n][:1].isupper():
             return True
+    # "the farms' owner, Jamal Alzoubi": a role and a comma before the name.
+    if m.start >= 2 and doc[m.start - 1].text == "," and lex.role_at([doc[m.start - 2].lower_]):
+        return True
     after = [t for t in doc[m.end : m.end + 8] if not t.is_space]
     words = [t.text.lower() for t in after]
     if words[:1] == [","]:
         rest = words[1:]
         if rest[:1] and rest[0] in {"a", "an", "the"}:
             rest = rest[1:]
+        if rest[:1] and not lex.role_at(rest) and lex.role_at(rest[1:]):
+            rest = rest[1:]  # "the Special Advisor to ...": one modifier before the role
+        preps = {"of", "at", "for", "with", "to"}
         if lex.role_at(rest) and (
-            len(rest) > 1
-            and rest[1] in {"of", "at", "for", "with"}
-            or len(rest) > 2
-            and rest[2] in {"of", "at", "for", "with"}
+            len(rest) > 1 and rest[1] in preps or len(rest) > 2 and rest[2] in preps
         ):
             return True
     if words[:2] == ["and", "other"]:

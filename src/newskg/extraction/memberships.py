@@ -1,12 +1,21 @@
 """Memberships (person -- role -- organization) from titles and appositions.
 
-Patterns (roles come from ``src/newskg/extraction/data/roles.txt``, matched longest first):
+Every kind of rule has a row in ``data/membership_rules.tsv`` (its confidence and the reason
+it holds). Patterns (roles come from ``data/roles.txt``, matched longest first):
 
-* ``ORG ['s] ROLE PERSON``      "Northfield Union Secretary General Maria Lopez"
+* ``... ROLE PERSON``           a title before the name (:mod:`newskg.extraction.role_titles`):
+                                "Ryanair deputy chief executive X", "Welsh health minister Y"
 * ``PERSON, [a|the] ROLE ... of|at|with|for ORG``
                                 "X, commander of the Youth Wing", "X, a historian at Y",
                                 "X, visiting fellow and expert on ... at Y"
-* ``PERSON be|become|serve ... ROLE of ORG``, ``PERSON ... as ROLE of ORG`` (dependency parse)
+* ``PERSON be|become|serve ... ROLE of ORG``, ``PERSON ... as ROLE of ORG`` (dependency parse;
+  the subject through conjoined verbs, "who", a pronoun; the object of "keep X as ROLE")
+* around the name (:mod:`newskg.extraction.role_links`): "X, Plaid Cymru health spokesman",
+  "X, from the Institute for Fiscal Studies" (member), "the chairman of Y, X", "X joined Y",
+  "X will represent Y", "Reporting by X; Editing by Y"
+
+One membership per person and organization (FORMAT.md); a membership's organization may be a
+country (a government post), which the graph then also types as an organization.
 
 A possessive chain after the preposition names the innermost organization ("commander of the
 Alliance's Youth Wing" -> Youth Wing). "expert on X" is a topic, not a membership: only the
@@ -22,10 +31,17 @@ from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.mentions import POSSESSIVE, Mention
 from newskg.extraction.model import Membership, Span
 from newskg.extraction.nlp import Para
+from newskg.extraction.quoted import in_quotes
+from newskg.extraction.role_data import RoleData, role_data
+from newskg.extraction.role_links import LinkReader
+from newskg.extraction.role_titles import TitleReader
 
 MEMBER_PREPS = {"of", "at", "with", "for", "in"}
 COPULAS = {"be", "become", "serve", "remain", "name", "appoint", "elect", "make"}
+#: Verbs whose object, not subject, takes the role ("the board named X chairman").
+APPOINT = {"name", "appoint", "elect", "make"}
 MAX_SCAN = 24
+APPOSITION_MARKS = {",", "-", "\u2013", "\u2014"}
 
 
 def _words(toks: list[Token]) -> list[str]:
@@ -33,22 +49,56 @@ def _words(toks: list[Token]) -> list[str]:
 
 
 class MembershipFinder:
-    def __init__(self, paras: list[Para], res: Resolution, lex: Lexicon | None = None) -> None:
+    def __init__(
+        self,
+        paras: list[Para],
+        res: Resolution,
+        lex: Lexicon | None = None,
+        pronouns: dict[tuple[int, int], str] | None = None,
+    ) -> None:
         self.paras = paras
         self.res = res
         self.lex = lexicon() if lex is None else lex
-        self.found: dict[tuple[str, str, str], Membership] = {}
+        self.data: RoleData = role_data()
+        self.pronouns = pronouns or {}
+        self.titles = TitleReader(paras, res, self.lex, self.data)
+        self.links = LinkReader(self)
+        self.found: dict[tuple[str, str], Membership] = {}
 
     def add(
-        self, member: str, org: str, role: str, para: Para, tok: Token, confidence: float, rule: str
+        self,
+        member: str,
+        org: str,
+        role: str,
+        para: Para,
+        tok: Token,
+        rule: str,
+        confidence: float | None = None,
     ) -> None:
-        sent = para.sent_span(tok.sent)
-        ident = (member, org, role)
-        if ident in self.found:
-            if sent not in self.found[ident].evidence:
-                self.found[ident].evidence.append(sent)
+        """Record a membership; one per person and organization (FORMAT.md), the first role
+        found kept, a more specific one ("home secretary" over "secretary") preferred."""
+        if not member or not org or member == org:
             return
-        self.found[ident] = Membership(member, org, role, [sent], confidence, rule)
+        confidence = self.data.confidence(rule) if confidence is None else confidence
+        sent = para.sent_span(tok.sent)
+        ident = (member, org)
+        old = self.found.get(ident)
+        if old is not None:
+            if sent not in old.evidence:
+                old.evidence.append(sent)
+            if old.role == "member" and role != "member" or (old.role in role and old.role != role):
+                old.role = role
+            return
+        self.found[ident] = Membership(member, org, role, [sent], confidence, "membership/" + rule)
+
+    def person_key(self, para: Para, tok: Token) -> str | None:
+        """The actor a token names, or the actor a pronoun stands for."""
+        key = self.res.key_at(para.index, tok, ("actor",))
+        if key is None and tok.lower_ in self.lex.pronouns:
+            key = self.pronouns.get((para.index, tok.i))
+        if key is None and tok.lower_ in {"who", "that"} and tok.head.dep_ == "relcl":
+            key = self.res.key_at(para.index, tok.head.head, ("actor",))
+        return key
 
     def org_chain(self, para: Para, mention: Mention) -> Mention:
         """Follow "ORG's ORG" possessive chains to the innermost organization."""
@@ -77,6 +127,10 @@ class MembershipFinder:
             m = self.res.mention_at(para.index, i)
             if m is not None:
                 kind = self.res.kinds.get(m.key or "")
+                nxt = doc[m.end] if m.end < len(doc) else None
+                if kind == "organization" and nxt is not None and nxt.pos_ == "NOUN":
+                    i = m.end  # "president of Cesar organisers, the Academie ...": a modifier
+                    continue
                 if kind == "organization" and prep in MEMBER_PREPS:
                     return self.org_chain(para, m)
                 if kind == "actor":
@@ -89,9 +143,25 @@ class MembershipFinder:
         return None
 
     def role_tokens(self, para: Para, start: int) -> tuple[str, int] | None:
-        """A role phrase starting at ``start`` (after an optional article and up to two
-        modifiers): (role, index after it)."""
+        """A role phrase starting at ``start`` (after an optional article): the words up to
+        the preposition, when they end with a role ("executive vice president"), else a role
+        after up to two modifiers: (role, index after it)."""
         doc = para.doc
+        i = start + (1 if start < len(doc) and doc[start].lower_ in {"a", "an", "the"} else 0)
+        end = i
+        while end < min(len(doc), i + 7):
+            tok = doc[end]
+            if tok.pos_ in {"ADP", "VERB", "AUX", "PUNCT", "DET"} and tok.text != "-":
+                break
+            if self.res.mention_at(para.index, end) is not None:
+                break
+            end += 1
+        for n in range(min(4, end - i), 0, -1):
+            if self.titles.is_head([t.text for t in doc[end - n : end]]):
+                words = doc[i:end].text.lower().split()
+                while len(words) > 1 and words[0] in self.data.dropped:
+                    words = words[1:]
+                return " ".join(words), end
         toks = [t for t in doc[start : start + 6]]
         words = [t.text for t in toks]
         skip = 1 if words[:1] and words[0].lower() in {"a", "an", "the"} else 0
@@ -105,40 +175,13 @@ class MembershipFinder:
     # --- patterns ---------------------------------------------------------------------
 
     def title_prefix(self, para: Para, person: Mention) -> None:
-        """ORG ['s] TITLE... PERSON."""
-        doc = para.doc
-        j = person.start
-        for n in range(min(4, j), 0, -1):
-            words = [t.text for t in doc[j - n : j]]
-            whole = self.lex.role_at(words)
-            if whole and len(whole.split()) == n and not any(w[:1].isupper() for w in words[1:]):
-                role = whole  # "Solvant founder X", "Brightline chief executive X"
-            elif not self.lex.is_title(words) or not words[0][:1].isupper():
-                continue
-            else:
-                role = None
-            for k in range(len(words) if role is None else 0):
-                role = self.lex.role_at(words[k:])
-                if role and len(role.split()) == len(words) - k:
-                    break
-                role = None
-            if role is None:
-                continue
-            before = j - n - 1
-            if before >= 0 and doc[before].text in POSSESSIVE:
-                before -= 1
-            org = self.res.mention_at(para.index, before) if before >= 0 else None
-            if org is not None and self.res.kinds.get(org.key or "") == "organization":
-                self.add(
-                    person.key or "",
-                    org.key or "",
-                    role,
-                    para,
-                    doc[j],
-                    0.9,
-                    "membership/org-title-person",
-                )
-            return
+        """A title before the name (:class:`~newskg.extraction.role_titles.TitleReader`)."""
+        found = self.titles.find(para, person.start)
+        if found is not None:
+            tok = para.doc[person.start]
+            self.add(
+                person.key or "", found.org, found.role, para, tok, found.rule, found.confidence
+            )
 
     def apposition(self, para: Para, person: Mention) -> None:
         """PERSON, [a|the] ROLE ... of|at|with|for ORG."""
@@ -146,23 +189,22 @@ class MembershipFinder:
         i = person.end
         while i < len(doc) and doc[i].is_space:
             i += 1
-        if i >= len(doc) or doc[i].text != ",":
+        if i >= len(doc) or doc[i].text not in APPOSITION_MARKS:
             return
-        found = self.role_tokens(para, i + 1)
+        start = i + 1
+        if start < len(doc) and doc[start].lower_ in {"himself", "herself"}:
+            start += 1  # "X - himself a former executive at rival Y"
+        found = self.role_tokens(para, start)
         if not found:
+            if doc[i].text == ",":
+                self.links.after_comma(para, person, i)
             return
         role, after = found
         org = self.org_after(para, after)
         if org is not None:
-            self.add(
-                person.key or "",
-                org.key or "",
-                role,
-                para,
-                doc[person.start],
-                0.85,
-                "membership/apposition",
-            )
+            self.add(person.key or "", org.key or "", role, para, doc[person.start], "apposition")
+        elif doc[i].text == ",":
+            self.links.after_comma(para, person, i)
 
     def predicate(self, para: Para, role_tok: Token, role: str) -> None:
         """PERSON became ROLE of ORG / PERSON ... as ROLE of ORG."""
@@ -172,30 +214,72 @@ class MembershipFinder:
             verb = head
         elif head.lower_ == "as" and head.dep_ == "prep":
             verb = head.head
-        if verb is None:
-            return
+        if verb is None or in_quotes(para).contains(para.tok_span(role_tok)):
+            return  # a role inside a quote is a claim ("Obama was 'the founder' of ISIS")
+        # "keep Lynch as attorney general", "Obama named X chairman": the object holds it
+        obj = next(
+            (c for c in verb.children if c.dep_ == "dobj" and c.i != role_tok.i),
+            None,
+        )
+        if obj is not None and obj.lower_ not in {"himself", "herself"}:
+            person = self.person_key(para, obj)
+            if person:
+                self.predicate_org(para, role_tok, role, person)
+            if person or verb.lemma_ in APPOINT:
+                return
+        elif verb.lemma_ in APPOINT and head is verb and role_tok.dep_ == "dobj":
+            return  # "X named a chairman": no holder named
         subject = None
         node = verb
-        for _ in range(3):
+        for _ in range(4):  # "X established himself as ... and went on to become ROLE"
             subject = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-            if subject is not None or node.dep_ != "conj":
+            if subject is not None or node.dep_ not in {"conj", "xcomp", "advcl"}:
                 break
             node = node.head
         if subject is None:
             return
-        person = self.res.key_at(para.index, subject, ("actor",))
-        if not person:
+        person = self.person_key(para, subject)
+        if person:
+            self.predicate_org(para, role_tok, role, person)
+
+    def predicate_org(self, para: Para, role_tok: Token, role: str, person: str) -> None:
+        """The organization of a predicate role: "Veritas' deputy leader", "leader of X", or
+        for a government post its department or country."""
+        owner = next((c for c in role_tok.children if c.dep_ == "poss"), None)
+        if owner is not None:  # "X is now Veritas' deputy leader"
+            key = self.res.key_at(para.index, owner, ("organization",))
+            if key:
+                self.add(person, key, role, para, role_tok, "predicate")
             return
         org = self.org_after(para, role_tok.i + 1, stop_at_verb=True)
         if org is not None:
-            self.add(person, org.key or "", role, para, role_tok, 0.8, "membership/predicate")
+            self.add(person, org.key or "", role, para, role_tok, "predicate")
+            return
+        # "when he was Home Secretary": a government post, its department or country
+        got = self.titles.title(para, role_tok.i + 1)
+        words = [w.text.lower() for w in got[1]] if got else role.split()
+        found = self.titles.post_only(para, role_tok.i, " ".join(words), self.data.post_of(words))
+        if found is not None:
+            self.add(person, found.org, found.role, para, role_tok, found.rule, found.confidence)
 
     def find(self) -> list[Membership]:
+        # titles first, twice: a title may retype an organization ("former Yukos boss X")
+        # that an earlier paragraph's rule needed ("Yukos said ... chief executive Y")
+        retyped = False
+        for _ in range(2):
+            before = dict(self.res.kinds)
+            for para in self.paras:
+                for m in self.res.in_para(para.index):
+                    if self.res.kinds.get(m.key or "") == "actor":
+                        self.title_prefix(para, m)
+            retyped = self.res.kinds != before
+            if not retyped:
+                break
         for para in self.paras:
             for m in self.res.in_para(para.index):
                 if self.res.kinds.get(m.key or "") == "actor":
-                    self.title_prefix(para, m)
                     self.apposition(para, m)
+            self.links.in_para(para)
             doc = para.doc
             for tok in doc:
                 if tok.pos_ != "NOUN":
@@ -214,8 +298,12 @@ class MembershipFinder:
         )
 
 
-def find_memberships(paras: list[Para], res: Resolution) -> list[Membership]:
-    return MembershipFinder(paras, res).find()
+def find_memberships(
+    paras: list[Para], res: Resolution, pronouns: dict[tuple[int, int], str] | None = None
+) -> list[Membership]:
+    """The memberships the body states; ``pronouns`` (from
+    :func:`~newskg.extraction.entities.resolve_pronouns`) lets "He is a fellow at Y" count."""
+    return MembershipFinder(paras, res, pronouns=pronouns).find()
 
 
 __all__ = ["find_memberships", "MembershipFinder", "Span"]

@@ -8,8 +8,7 @@
 2. *Gazetteer* matches of labels/aliases in the body add or override mentions (exact, folded);
    organizations named by description (:mod:`newskg.extraction.bodies`: "the Kenyan
    parliament", "a Somali-led coalition", "the Orange Front") are added where longer.
-4. *Re-scan* (after the kinds are voted, :mod:`newskg.extraction.kinds`): every accepted name
-   is searched again in the body to recover mentions the model missed ("Varga funeral").
+(Step 4, the re-scan of accepted names, is :mod:`newskg.extraction.rescan`.)
 """
 
 from __future__ import annotations
@@ -23,6 +22,15 @@ from newskg.extraction import bodies
 from newskg.extraction.gazetteer import GazEntry, Gazetteer
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.model import Span
+from newskg.extraction.names import (
+    HYPHENS,
+    MONTHS_DAYS,
+    hyphen_joined,
+    name_rules,
+    of_tail,
+    person_bounds,
+    place_heads,
+)
 from newskg.extraction.nlp import Para
 from newskg.text import fold
 
@@ -60,26 +68,6 @@ NAME_PARTICLES = {
 }
 POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
 QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
-MONTHS_DAYS = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-}
 MAX_GAZ_TOKENS = 8
 PORTFOLIO_TITLES = {"secretary", "minister"}
 
@@ -121,8 +109,14 @@ def _is_junk(words: tuple[str, ...], lex: Lexicon) -> bool:
     if len(text.replace(".", "")) < 2:
         return True
     low = text.lower()
+    # Ends with a title that is a role ("State Department Spokesperson"): an office, not a
+    # name ("Stephen King" stays: no role).
+    last = words[-1].rstrip(".")
+    office = len(words) > 1 and lex.is_title([last]) and lex.role_at([last.lower()]) == last.lower()
     return (
         low in lex.not_names
+        or office
+        or name_rules().is_topic(text)
         or low in MONTHS_DAYS
         or lex.is_title(list(words))
         or (len(words) > 1 and words[-1].lower() in lex.not_entity_heads)
@@ -139,8 +133,44 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
 
     while start < end and (skippable(doc[start]) or doc[start].lower_ in {"the", "a", "an"}):
         start += 1
-    while end > start and (skippable(doc[end - 1]) or doc[end - 1].text in POSSESSIVE):
+    rules = name_rules()
+    # A parenthesis inside ends the name ("World Health Organisation (WHO").
+    for i in range(start + 1, end):
+        if doc[i].text in {"(", "["}:
+            end = i
+            break
+    while end > start and (
+        skippable(doc[end - 1])
+        or doc[end - 1].text in POSSESSIVE
+        or (end - start > 1 and doc[end - 1].lower_ in rules.credit_tail)
+    ):
         end -= 1
+    if start >= end:
+        return []
+    if end - start > 1 and doc[start].text in rules.vessel:  # "USS Hopper": a ship
+        return []
+    if rules.glued_prefix(doc, start):  # "pro-Beijing": an adjective, not a mention
+        return []
+    if (
+        end - start > 2
+        and doc[start].lower_ in rules.compound
+        and hyphen_joined(doc, start + 1, start, end)
+    ):  # "Pro-Beijing DAB": the name after the adjective, and not a person
+        start += 3
+        label = "ORG" if label == "PERSON" else label
+    if end - start > 1 and doc[start].lower_ in rules.locative and doc[start].is_title:
+        start += 1  # "Near Palmyra" at a sentence start: the place after the preposition
+        label = "GPE" if label == "PERSON" else label
+    if start < end and rules.rank_before(doc, start):  # "1st Class Keating"
+        start += 1
+    glued = end < len(doc) and doc[end - 1].text in HYPHENS and not doc[end - 1].whitespace_
+    last = doc[end] if glued else doc[end - 1]
+    if (
+        (end - start > 1 or glued)
+        and last.lower_ in rules.adjective_suffix
+        and hyphen_joined(doc, last.i, start, last.i + 1)
+    ):
+        return []  # "Warhol-like": an adjective
     if start >= end:
         return []
     # A name preceded by title words that together form a title ("Secretary of State").
@@ -151,11 +181,11 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
     for fwd in range(1, 4):
         if end + fwd <= len(doc) and lex.is_title([t.text for t in doc[start : end + fwd]]):
             return []
-    # ... or one word naming a portfolio before a bare "Secretary" / "Minister": "Commerce
-    # Secretary Jane Roe" names an office, not an organization (but "Northfield Union
-    # Secretary General" names both).
+    # ... or words naming a portfolio before a bare "Secretary" / "Minister": "Commerce
+    # Secretary Jane Roe", "Shadow Home Secretary" name an office, not an organization (but
+    # "Northfield Union Secretary General" and "Foreign Office Minister" name both).
     if (
-        end - start == 1
+        (end - start == 1 or (end - start <= 3 and doc[end - 1].text not in lex.org_heads))
         and end < len(doc)
         and doc[end].lower_ in PORTFOLIO_TITLES
         and doc[end].text[:1].isupper()
@@ -165,7 +195,13 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
     # Possessive chains inside one entity: "the Riverside League's Youth Wing".
     parts, part_start = [], start
     for i in range(start, end):
-        if doc[i].text in POSSESSIVE or doc[i].tag_ == "POS":
+        whole = (  # "Korean People's Army": one name
+            i + 2 == end
+            and i > start
+            and doc[i - 1].lower_ in rules.people_possessive
+            and doc[i + 1].text in lex.org_heads
+        )
+        if (doc[i].text in POSSESSIVE or doc[i].tag_ == "POS") and not whole:
             parts.append((part_start, i))
             part_start = i + 1
     parts.append((part_start, end))
@@ -179,16 +215,36 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
     if 0 < n_title < len(words):
         start += n_title
     # Person names: capitalised words (particles allowed); trim lower-case tails.
+    # Hyphenated parts stay ("Cheng Chung-tai", "Kwok Ka-ki"): they are one word of the name.
     if label == "PERSON":
-        while end > start and not doc[end - 1].text[:1].isupper():
+        while end > start and not (
+            doc[end - 1].text[:1].isupper() or hyphen_joined(doc, end - 1, start, end)
+        ):
             end -= 1
         if start >= end:
             return []
         if any(
-            not t.text[:1].isupper() and t.lower_ not in NAME_PARTICLES and not t.is_punct
+            not t.text[:1].isupper()
+            and t.lower_ not in NAME_PARTICLES
+            and not t.is_punct
+            and not hyphen_joined(doc, t.i, start, end)
             for t in doc[start:end]
         ):
             return []
+        # One word in capitals ("KIRBY:", "QUESTION") labels a transcript turn or shouts.
+        if end - start == 1 and doc[start].text.isupper() and len(doc[start].text) > 1:
+            return []
+    # Ends with a title in short before the name or title it goes with ("Navy Capt. Jeff
+    # Davis", "Brig. Gen."), not a surname that looks like one ("met Hun Sen. The ...").
+    short = doc[end - 1].text
+    if (
+        end + 1 < len(doc)
+        and doc[end].text == "."
+        and (doc[end + 1].ent_type_ == "PERSON" or lex.title_length([doc[end + 1].text]) > 0)
+        and not lex.is_title([short])
+        and lex.is_title([short + "."])
+    ):
+        return []
     span, text = _text(para, start, end)
     if _is_junk(tuple(text.split()), lex):
         return []
@@ -200,7 +256,12 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
     for para in paras:
         for ent in para.doc.ents:
             if ent.label_ in KIND_OF_LABEL or ent.label_ == "NORP":
-                found.extend(_clean(para, ent.start, ent.end, ent.label_, lex))
+                start, end = ent.start, ent.end
+                if ent.label_ == "ORG":
+                    end = of_tail(para.doc, end)
+                elif ent.label_ == "PERSON":
+                    start, end = person_bounds(para.doc, start, end, lex)
+                found.extend(_clean(para, start, end, ent.label_, lex))
     return found
 
 
@@ -261,6 +322,14 @@ def body_mentions(
         ):
             ranges.append((para, start, end))
     made = [_body(para, start, end) for para, start, end in ranges]
+    # Untagged names of buildings and sites ("Mecca's Grand Mosque"): places.
+    for para in paras:
+        mine = {i for p, i in covered if p == para.index}
+        mine |= {i for m in made if m.para == para.index for i in range(m.start, m.end)}
+        for start, end in bodies.proper_runs(para.doc, place_heads(), mine):
+            place = _body(para, start, end)
+            place.label = "FAC"
+            made.append(place)
     # A bare head ("the parliament") is the one state body of the article with that head.
     heads: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for m in made:
@@ -300,54 +369,3 @@ def merge_sources(ner: list[Mention], gaz: list[Mention]) -> list[Mention]:
             chosen.append(m)
             taken.update(tokens)
     return sorted(chosen, key=lambda m: m.span)
-
-
-# --- 4. re-scan ----------------------------------------------------------------------------
-
-
-def rescan(mentions: list[Mention], paras: list[Para], lex: Lexicon) -> list[Mention]:
-    names: dict[tuple[str, ...], Mention] = {}
-    for m in mentions:
-        if m.kind is None:
-            continue
-        names.setdefault(m.words, m)
-        if m.kind == "actor" and len(m.words) > 1 and m.words[-1][:1].isupper():
-            names.setdefault((m.words[-1],), m)
-    # Names by first word, in the order above: each token is compared with the names that
-    # start with it, not with every name (that was tokens x names, quadratic in the article).
-    by_first: dict[str, list[tuple[tuple[str, ...], Mention]]] = defaultdict(list)
-    for words, model in names.items():
-        if words:
-            by_first[words[0]].append((words, model))
-    added = []
-    taken = {(m.para, i) for m in mentions for i in range(m.start, m.end)}
-    for para in paras:
-        toks = [t.text for t in para.doc]
-        for i in range(len(toks)):
-            for words, model in by_first.get(toks[i], ()):
-                n = len(words)
-                if tuple(toks[i : i + n]) != words:
-                    continue
-                if any((para.index, j) in taken for j in range(i, i + n)):
-                    continue
-                # Whole names only: not part of a longer capitalised name.
-                if (
-                    i + n < len(toks)
-                    and toks[i + n][:1].isupper()
-                    and not para.doc[i + n].is_sent_start
-                ):
-                    continue
-                if (
-                    i > 0
-                    and toks[i - 1][:1].isupper()
-                    and not para.doc[i].is_sent_start
-                    and (not lex.is_title([toks[i - 1]]))
-                ):
-                    continue
-                span, text = _text(para, i, i + n)
-                mention = Mention(
-                    para.index, i, i + n, span, text, "SCAN", gaz=model.gaz, kind=model.kind
-                )
-                added.append(mention)
-                taken.update((para.index, j) for j in range(i, i + n))
-    return sorted(mentions + added, key=lambda m: m.span)

@@ -78,6 +78,12 @@ class ArticleText:
     #: Date that relative expressions ("on Saturday") resolve against: the published date,
     #: or failing that the latest full date the text states (e.g. in a photo caption).
     reference_date: str | None = None
+    #: How the text was obtained: "text" (a text file as it is) or, for an HTML page, the
+    #: step of :mod:`newskg.extraction.html`'s chain that found it ("trafilatura", ...).
+    extractor: str = "text"
+    #: What the reader doubts about this article but publishes (e.g. a body implausibly small
+    #: against the prose in the file: a husk); the build reports each with the file.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -117,7 +123,7 @@ class EventArgument:
 @dataclass
 class Event:
     type: str  # one of EVENT_TYPES
-    label: str  # short human description, e.g. the trigger phrase "drone strike killed"
+    label: str  # composed from the structure, e.g. "Attack by Hamas on Israel in Gaza, 2023-10-07"
     arguments: list[EventArgument]
     evidence: list[Span]
     confidence: float

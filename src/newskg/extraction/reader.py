@@ -8,9 +8,17 @@ social posts, the author's bio. What counts as furniture is data
 (``src/newskg/extraction/data/boilerplate.tsv``), not code, applied by
 :mod:`newskg.extraction.furniture`.
 
-An ``.html``/``.htm`` page is reduced to its main text by trafilatura (navigation, asides,
-captions and footers left out); that text becomes ``ArticleText.text`` (so offsets index into
-it) and the page's metadata gives headline, date, authors, publisher and URL.
+An ``.html``/``.htm`` page is reduced to its main text by a chain of extractors
+(:mod:`newskg.extraction.html`: trafilatura, its recall mode, jusText, the page's own text), so
+a page with prose is never "no article text"; that text becomes ``ArticleText.text`` (so
+offsets index into it), ``ArticleText.extractor`` says which step found it, and the page's
+metadata gives headline, date, authors, publisher and URL.
+
+What is not an article is refused with the reason (:func:`not_an_article`): an HTML page sent
+as text, a one-line file, a file none of whose blocks reads as a sentence (a navigation page).
+A body implausibly small against the prose the file holds (a husk, see
+:func:`newskg.extraction.prose.husk_reason`) is kept, with a warning in
+``ArticleText.warnings`` that the build reports.
 
 A sidecar ``NAME.meta.json`` beside ``NAME.txt`` states what the text does not::
 
@@ -27,7 +35,7 @@ from datetime import date
 from pathlib import Path
 
 from newskg.errors import NewskgError
-from newskg.extraction import limits
+from newskg.extraction import limits, prose
 from newskg.extraction.furniture import (
     blocks,
     date_line,
@@ -37,6 +45,7 @@ from newskg.extraction.furniture import (
     mark_furniture,
     publishers,
 )
+from newskg.extraction.html import read_page
 from newskg.extraction.model import ArticleText, Span
 from newskg.text import TEXT, fold
 
@@ -203,13 +212,16 @@ def read_article(path: str | Path) -> ArticleText:
     """
     path = Path(path)
     page: dict[str, object] = {}
+    extractor, prose_in_file = "text", 0
     if path.suffix.lower() in HTML_SUFFIXES:
-        text, page = read_html(path)
+        text, page, extractor, prose_in_file = read_html(path)
     else:
         text = decode(path)
     meta = read_meta(path)
-    art = ArticleText(id=article_id(path), source=str(path), text=text)
+    art = ArticleText(id=article_id(path), source=str(path), text=text, extractor=extractor)
     spans = blocks(text)
+    if extractor == "text":
+        prose_in_file = prose.prose_words([s.of(text) for s in spans])
     excluded: dict[Span, str] = {}
     if page.get("headline"):
         art.headline = str(page["headline"])
@@ -244,40 +256,78 @@ def read_article(path: str | Path) -> ArticleText:
         art.headline = str(meta.get("headline") or "") or art.headline
     art.excluded = sorted(excluded.items())
     art.body = [s for s in spans if s not in excluded]
+    husk = prose.husk_reason([s.of(text) for s in art.body], prose_in_file)
+    if husk:
+        art.warnings.append(husk)
     beyond = limits.beyond(art)
     if beyond:
         raise ArticleError(path, *beyond)
+    if extractor == "text":  # (after the limits: a text beyond them is refused for that)
+        not_an_article(path, text, spans)
     find_publisher(art, spans)  # (after the limits: it reads the whole text)
     art.reference_date = art.date_published or latest_date(text)
     return art
 
 
-def read_html(path: Path) -> tuple[str, dict[str, object]]:
-    """The main text of a saved HTML page and its metadata (headline, published, authors,
-    publisher, url), found with trafilatura."""
+_MARKUP = re.compile(
+    r"</?(?:html|head|body|div|p|span|a|script|style|meta|link|table|tr|td|ul|ol|li|img|br|"
+    r"h[1-6]|form|input|iframe|section|article|nav|header|footer|aside|figure|noscript)"
+    r"(?:\s[^<>]{0,2000})?/?>|<!--.*?-->",
+    re.DOTALL | re.IGNORECASE,
+)
+_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html)[\s>]", re.I)
+MARKUP_SHARE = 0.2  # of the characters: a text with more markup than this is an HTML page
+
+
+def not_an_article(path: Path, text: str, spans: list[Span]) -> None:
+    """Refuse a text file that is not an article, with the reason: an HTML page sent as text
+    (its markup would be read as words), a file of one line (no headline and body), a file
+    none of whose blocks reads as a sentence (a navigation or index page)."""
+    markup = sum(len(m.group()) for m in _MARKUP.finditer(text))
+    if _HTML_START.match(text) or markup > MARKUP_SHARE * len(text):
+        raise ArticleError(
+            path,
+            f"an HTML page sent as text ({markup * 100 // len(text)}% of it is markup); "
+            "save it with the .html suffix so that its markup is read, not published as words",
+        )
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) == 1:
+        raise ArticleError(
+            path, "one line is not an article: give its headline and its paragraphs, one a line"
+        )
+    if not any(prose.is_sentence(span.of(text)) for span in spans):
+        raise ArticleError(
+            path,
+            f"no prose: none of its {len(spans)} blocks reads as a sentence (a navigation or "
+            "index page, a list of links?)",
+        )
+
+
+def read_html(path: Path) -> tuple[str, dict[str, object], str, int]:
+    """The article text of a saved HTML page (by the chain of :mod:`newskg.extraction.html`),
+    its metadata (headline, published, authors, publisher, url), the chain's step that gave
+    the text and the words of prose in the whole page."""
     raw = read_bytes(path)
     if not raw.strip():
         raise ArticleError(path, "empty article")
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(
-        raw, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
-    )
-    # None when trafilatura finds no text (a dict only if asked for one: never here)
-    text = (doc.text or "") if doc is not None and not isinstance(doc, dict) else ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if doc is None or isinstance(doc, dict) or not text.strip():
-        raise ArticleError(path, "no article text found in the HTML page")
+    found = read_page(raw)
+    if found is None:
+        raise ArticleError(
+            path,
+            "no article text found in the HTML page: no extractor found a block of prose in "
+            "it, nor has its own text a sentence (an index or navigation page?)",
+        )
+    doc = found.metadata
     page: dict[str, object] = {}
-    if doc.title:
+    if doc is not None and doc.title:
         page["headline"] = " ".join(doc.title.split())
-    if doc.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(doc.date)[:10]):
+    if doc is not None and doc.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(doc.date)[:10]):
         page["published"] = str(doc.date)[:10]
-    if doc.author:
+    if doc is not None and doc.author:
         page["authors"] = [a.strip() for a in re.split(r";|\band\b", doc.author) if a.strip()]
-    if doc.sitename:
+    if doc is not None and doc.sitename:
         page["publisher"] = publishers().get(doc.sitename.lower(), doc.sitename)
-    url = web_url(doc.url, path) if doc.url else None
+    url = web_url(doc.url, path) if doc is not None and doc.url else None
     if url:
         page["url"] = url
     for key, value in page.items():
@@ -288,7 +338,9 @@ def read_html(path: Path) -> tuple[str, dict[str, object]]:
                     f"the page's {key} holds a lone surrogate (a "
                     "character reference such as &#xD800;)",
                 )
-    return text, page
+    if found.extractor != "trafilatura":
+        log.info("%s: article text by %s (%s found none)", path, found.extractor, found.tried)
+    return found.text, page, found.extractor, found.prose
 
 
 def article_paths(directory: str | Path) -> list[Path]:

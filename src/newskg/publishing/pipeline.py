@@ -61,7 +61,7 @@ def read_all(
     paths: Iterable[Path], result: BuildResult, progress: Progress
 ) -> list[tuple[ArticleText, Source]]:
     """Read each file; unreadable ones and second files with an article id already read are
-    rejected."""
+    rejected, and what the reader doubts (``ArticleText.warnings``) is a warning."""
     articles: list[tuple[ArticleText, Source]] = []
     seen: dict[str, str] = {}
     for path in paths:
@@ -88,6 +88,8 @@ def read_all(
             continue
         seen[article.id] = str(path)
         articles.append((article, source))
+        # Published all the same: a reader's doubt (a husk) is for a person to look at.
+        result.warnings += [Rejected(str(path), w, article.id) for w in article.warnings]
     return articles
 
 

@@ -57,6 +57,8 @@ class BuildResult:
     rewritten: list[str] = field(default_factory=list)  # ids whose named graph was (re)written
     changed: bool = True  # False: nothing to change, no new version (``version`` is current)
     pushed: PushReport | None = None  # a triple store's push (Backend.after_publish)
+    #: published, but doubtful: e.g. a husk, a body implausibly small against the file's prose
+    warnings: list[Rejected] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,7 @@ class BuildResult:
             "extracted": self.extracted,
             "rewritten": self.rewritten,
             "rejected": [{"file": r.source, "reason": r.reason} for r in self.rejected],
+            "warnings": [{"file": w.source, "reason": w.reason} for w in self.warnings],
             "dumps": self.dumps,
             "dump_error": self.dump_error,
         }

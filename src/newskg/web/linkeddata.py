@@ -31,7 +31,7 @@ from newskg.web.representations import (
     suffixes,
 )
 from newskg.web.views import describe as d
-from newskg.web.views.textmark import Mark, Note, highlight
+from newskg.web.views.textmark import Block, Mark, Note, highlight_blocks
 
 bp = Blueprint("linked", __name__)
 
@@ -263,6 +263,20 @@ def article_page(ctx: d.Context, iri: str) -> str:
         if speaker := ctx.value(fact, str(NKG.speaker)):
             row["speaker"] = d.Value(ctx.label(speaker), ctx.href(speaker), speaker)
         listed[kinds[fact]].append(row)
+    # The reader's blocks (nkg:block): body shown as is, furniture dimmed with its reason.
+    blocks = [
+        Block(
+            _int(row["b"]),
+            _int(row["e"]),
+            row["kind"].value,
+            row["reason"].value if row["reason"] is not None else None,
+        )
+        for row in ctx.query(f"""
+            SELECT DISTINCT ?b ?e ?kind ?reason WHERE {{
+              {article} <{NKG.block}> ?block .
+              ?block <{NIF.beginIndex}> ?b ; <{NIF.endIndex}> ?e ; <{NKG.blockKind}> ?kind .
+              OPTIONAL {{ ?block <{NKG.blockReason}> ?reason }} }}""")
+    ]
     url = ctx.value(iri, str(SCHEMA.url))
     graphs = [
         row["g"].value
@@ -274,7 +288,8 @@ def article_page(ctx: d.Context, iri: str) -> str:
         "article.html",
         iri=iri,
         label=ctx.label(iri),
-        text=highlight(text, marks, notes.values()),
+        text=highlight_blocks(text, marks, notes.values(), blocks),
+        furniture=sum(b.kind == "furniture" for b in blocks),
         date=ctx.value(iri, str(SCHEMA.datePublished)),
         authors=[o.value for o in ctx.objects(iri, str(SCHEMA.author))],
         publisher=ctx.value(iri, str(SCHEMA.publisher)),

@@ -1,0 +1,286 @@
+"""Is a span the tagger called a name really one? Rules over the span's words whose
+knowledge is the table ``src/newskg/extraction/data/name_rules.tsv`` (rule, word, reason,
+confidence): ship prefixes ("USS Hopper"), a capitalised preposition at a sentence start
+("Near Palmyra"), a rank word after an ordinal ("1st Class Keating"), a hyphenated prefix
+that makes a name an adjective ("pro-Beijing"), topic endings ("Islamophobia"), a credit
+label after a name ("NASA Image:"), a generational suffix ("Keating IV"), a title word the
+title list lacks ("Officer"), an adjective made from a name ("Warhol-like").
+
+Also here, because they answer the same question: where a span the tagger cut short really
+ends (:func:`person_bounds`: "Cheng Chung" + "-tai", "Junius" + "Ho"; :func:`of_tail`:
+"Joint Council" + "for the Welfare of Immigrants"), the bare names of ships
+(:func:`vessel_names`), the article's lower-case words that unmask a capitalised common word
+(:func:`lower_words`, :func:`common_word`), and the head words that say a name is a place or
+an organization (``place_heads.txt``, ``settlement_nouns.txt``).
+
+The small model tags such spans as persons or organizations; news nobody tuned for is full
+of them (strike reports open sentences with "Near X", naval news names ships). These rules
+decide on the words of the span and their neighbours only, never on a name of an article.
+
+>>> rules = name_rules()
+>>> "USS" in rules.vessel, "near" in rules.locative, rules.is_topic("Islamophobia")
+(True, True, True)
+>>> rules.is_topic("Islamabad")
+False
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from newskg.extraction import datafiles
+from newskg.extraction.lexicon import Lexicon
+
+MONTHS_DAYS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
+
+PATH = datafiles.DATA / "name_rules.tsv"
+RULES = (
+    "vessel",
+    "locative",
+    "rank-tail",
+    "compound",
+    "topic",
+    "credit-tail",
+    "name-suffix",
+    "people-possessive",
+    "title-word",
+    "adjective-suffix",
+)
+#: The lowest confidence a rule of the table needs to be applied.
+MIN_CONFIDENCE = 0.5
+HYPHENS = {"-", "\u2010", "\u2011"}
+_ORDINAL = re.compile(r"(\d+(st|nd|rd|th)|first|second|third|fourth|fifth)", re.I)
+
+
+@dataclass(frozen=True)
+class NameRules:
+    vessel: frozenset[str]  # case-sensitive
+    locative: frozenset[str]
+    rank_tail: frozenset[str]
+    compound: frozenset[str]
+    topic: tuple[str, ...]  # endings
+    credit_tail: frozenset[str] = frozenset()
+    name_suffix: frozenset[str] = frozenset()
+    people_possessive: frozenset[str] = frozenset()
+    title_word: frozenset[str] = frozenset()
+    adjective_suffix: frozenset[str] = frozenset()
+
+    def without_suffix(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """A person name without its generational suffix ("Keating IV" -> "Keating")."""
+        if len(words) > 2 and words[-1].lower() in self.name_suffix:
+            return words[:-1]
+        return words
+
+    def is_topic(self, name: str) -> bool:
+        """A one-word name with a topic ending ("Homeopathy"), longer than the ending."""
+        low = name.lower()
+        return (
+            " " not in low
+            and low.isalpha()
+            and any(low.endswith(e) and len(low) > len(e) + 2 for e in self.topic)
+        )
+
+    def glued_prefix(self, doc: Doc, i: int) -> bool:
+        """Is token ``i`` the second half of "<prefix>-<Name>" ("pro-Beijing")?"""
+        return (
+            i >= 2
+            and doc[i - 1].text in HYPHENS
+            and not doc[i - 1].whitespace_
+            and not doc[i - 2].whitespace_
+            and doc[i - 2].lower_ in self.compound
+        )
+
+    def rank_before(self, doc: Doc, i: int) -> bool:
+        """Is token ``i`` a rank word after an ordinal ("1st Class")?"""
+        return (
+            doc[i].lower_ in self.rank_tail and i >= 1 and bool(_ORDINAL.fullmatch(doc[i - 1].text))
+        )
+
+
+def hyphen_joined(doc: Doc, i: int, start: int, end: int) -> bool:
+    """Is token ``i`` (inside ``start:end``) part of a hyphenated word whose halves are both
+    in the span: the hyphen of "Chung-tai" or the "tai" after it?"""
+    tok = doc[i]
+    if tok.text in HYPHENS:
+        return start < i < end - 1 and not doc[i - 1].whitespace_ and not tok.whitespace_
+    return (
+        i - 2 >= start
+        and doc[i - 1].text in HYPHENS
+        and not doc[i - 1].whitespace_
+        and not doc[i - 2].whitespace_
+    )
+
+
+@lru_cache(maxsize=2)
+def name_rules(path: Path = PATH) -> NameRules:
+    """The rules of ``path`` (a :class:`~newskg.extraction.datafiles.DataFileError` when the
+    file is missing or a line is malformed)."""
+    table: dict[str, set[str]] = {rule: set() for rule in RULES}
+    for row in datafiles.rows(path, ("rule", "word", "reason", "confidence")):
+        rule, word, reason, confidence = (cell.strip() for cell in row.cells)
+        if rule not in table:
+            row.fail(f"rule {rule!r} is not one of {', '.join(RULES)}", "fix the first column")
+        if not word or not reason:
+            row.fail("the word or the reason is empty", "give both")
+        try:
+            weight = float(confidence)
+        except ValueError:
+            row.fail(f"confidence {confidence!r} is not a number", "write a number 0-1")
+        if not 0 <= weight <= 1:
+            row.fail(f"confidence {weight} is not between 0 and 1", "write a number 0-1")
+        if weight >= MIN_CONFIDENCE:
+            table[rule].add(word if rule == "vessel" else word.lower())
+    return NameRules(
+        vessel=frozenset(table["vessel"]),
+        locative=frozenset(table["locative"]),
+        rank_tail=frozenset(table["rank-tail"]),
+        compound=frozenset(table["compound"]),
+        topic=tuple(sorted(table["topic"], key=len, reverse=True)),
+        credit_tail=frozenset(table["credit-tail"]),
+        name_suffix=frozenset(table["name-suffix"]),
+        people_possessive=frozenset(table["people-possessive"]),
+        title_word=frozenset(table["title-word"]),
+        adjective_suffix=frozenset(table["adjective-suffix"]),
+    )
+
+
+def lower_words(docs: list[Doc]) -> frozenset[str]:
+    """Words the article writes in lower case inside a sentence ("iodine", "water"): a
+    one-word "name" spelt so elsewhere is a common word capitalised by its position (a
+    sentence start, a headline), not a name."""
+    return frozenset(
+        t.text for doc in docs for t in doc if t.is_alpha and t.is_lower and not t.is_sent_start
+    )
+
+
+def common_word(words: tuple[str, ...], lower: frozenset[str], name_parts: set[str]) -> bool:
+    """Is a one-word name a common word of the article (:func:`lower_words`) that is no
+    part of a longer person name ("May" of "Theresa May" stays, whatever "may" does)?
+
+    >>> common_word(("Iodine",), frozenset({"iodine"}), set())
+    True
+    >>> common_word(("May",), frozenset({"may"}), {"May"})
+    False
+    """
+    if len(words) != 1 or not words[0].istitle() or words[0] in name_parts:
+        return False  # lower case ("the parliament" of a named state body) is not a name
+    return words[0].lower() in lower
+
+
+@lru_cache(maxsize=2)
+def place_heads(path: Path = datafiles.DATA / "place_heads.txt") -> frozenset[str]:
+    """Last words that make a multi-word name a place ("Fisht Stadium"), case-sensitive."""
+    return frozenset(datafiles.words(path))
+
+
+def head_word(words: tuple[str, ...]) -> str:
+    """The head of a name: its last word, or the word before its first "of" ("Municipality"
+    of "Municipality of Livorno", "University" of "University of Sheffield").
+
+    >>> head_word(("Municipality", "of", "Livorno")), head_word(("Fisht", "Stadium"))
+    ('Municipality', 'Stadium')
+    """
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1]
+    return words[-1]
+
+
+@lru_cache(maxsize=2)
+def settlement_nouns(path: Path = datafiles.DATA / "settlement_nouns.txt") -> frozenset[str]:
+    """Nouns for a kind of place ("village"): "the village of X" and "X, an area ..." are
+    places."""
+    return frozenset(w.lower() for w in datafiles.words(path))
+
+
+def vessel_names(docs: list[Doc]) -> set[tuple[str, ...]]:
+    """Names the article gives ships ("Forbin" of "FS Forbin"): later mentions of the bare
+    name ("commander of Forbin") are the ship, not a person."""
+    vessel = name_rules().vessel
+    found = set()
+    for doc in docs:
+        for tok in doc:
+            if tok.text not in vessel:
+                continue
+            end = tok.i + 1
+            while end < len(doc) and doc[end].is_title and doc[end].pos_ == "PROPN":
+                end += 1
+            if end > tok.i + 1:
+                found.add(tuple(t.text for t in doc[tok.i + 1 : end]))
+    return found
+
+
+# --- span bounds the tagger got wrong -------------------------------------------------------
+
+
+def of_tail(doc: Doc, end: int) -> int:
+    """Where an organization's name ends when the tagger stopped before its "for|of the"
+    part: "Joint Council" + "for the Welfare of Immigrants" (capitalised words no other
+    entity claims)."""
+    while end + 1 < len(doc) and doc[end].lower_ in {"of", "for"}:
+        j = end + 1 + (doc[end + 1].lower_ == "the")
+        k = j
+        while (
+            k < len(doc)
+            and doc[k].text[:1].isupper()
+            and doc[k].pos_ == "PROPN"
+            and doc[k].ent_iob_ == "O"
+        ):
+            k += 1
+        if k == j:
+            break
+        end = k
+    return end
+
+
+def person_bounds(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
+    """A person span the tagger cut short: a hyphenated last part ("Wong Yeung" + "-tat")
+    or an untagged given name before it ("Junius" of "Junius Ho")."""
+    while (
+        end + 1 < len(doc)
+        and doc[end].text in HYPHENS
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].is_alpha
+    ):
+        end += 2
+    if start > 0:
+        before = doc[start - 1]
+        if (
+            before.ent_iob_ == "O"
+            and before.pos_ == "PROPN"
+            and before.is_title
+            and before.is_alpha
+            and before.whitespace_ == " "
+            and not (start >= 2 and doc[start - 2].lower_ in {"of", "for"})  # "of Education"
+            and not lex.is_title([before.text])
+            and not lex.role_at([before.lower_])
+            and before.lower_ not in name_rules().title_word
+            and before.lower_ not in lex.not_names
+            and before.lower_ not in MONTHS_DAYS
+        ):
+            start -= 1
+    return start, end

@@ -1,0 +1,120 @@
+"""Quoted words that are not someone's words: names, titles, labels and transcript turns.
+
+News puts quotation marks around much that nobody said: the title of a show or book ("on
+“Fox News Sunday”"), a nickname ("the so-called “Gang of Eight”"), a label the writer
+attributes ("what he called “the axis of resistance”"), the speaker lines of a transcript
+("PENCE: Well, ..."). Annotated news shows the other side too: short partial quotes inside
+reported speech ("called the plan a “historic mistake”", "defended him as a “very decent
+man”") are quotes, and they far outnumber scare quotes, so a quoted stretch is taken as a
+quote unless its *shape* or the words right before it say it is a name (:func:`not_a_quote`).
+The cues are data (``data/quote_labels.tsv``, ``data/title_words.txt``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from newskg.extraction import datafiles
+
+WORD = re.compile(r"[\w\u00c0-\u024f][\w\u00c0-\u024f'\u2019&.-]*|&")
+#: "PENCE:", "MR. WALLACE:", "Q:" opening a stretch: a transcript turn with its speaker label.
+TURN = re.compile(r"^\(?[A-Z][A-Z.'\u2019 -]{0,30}:\s")
+MAX_TITLE_WORDS = 8
+
+
+@dataclass(frozen=True)
+class LabelCue:
+    words: tuple[str, ...]  # lower case; "*" is any one word
+    reason: str
+    confidence: float
+
+
+@lru_cache(maxsize=1)
+def label_cues() -> tuple[LabelCue, ...]:
+    """The cues of ``data/quote_labels.tsv``, longest first."""
+    cues = []
+    for row in datafiles.rows("quote_labels.tsv", ("cue", "reason", "confidence")):
+        cue, reason, conf = (c.strip() for c in row.cells)
+        try:
+            confidence = float(conf)
+        except ValueError:
+            row.fail(f"confidence {conf!r} is not a number", "write a number in [0, 1]")
+        cues.append(LabelCue(tuple(cue.lower().split()), reason, confidence))
+    return tuple(sorted(cues, key=lambda c: -len(c.words)))
+
+
+@lru_cache(maxsize=1)
+def title_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in datafiles.words("title_words.txt"))
+
+
+def label_cue(before: str) -> LabelCue | None:
+    """The cue that the text ``before`` an opening mark ends with, if any.
+
+    >>> label_cue("mobilize what he called").reason.startswith("a name")
+    True
+    >>> label_cue("the senator said") is None
+    True
+    """
+    tail = [w.lower() for w in WORD.findall(before)[-4:]]
+    for cue in label_cues():
+        n = len(cue.words)
+        if len(tail) >= n and all(c in ("*", w) for c, w in zip(cue.words, tail[-n:], strict=True)):
+            return cue
+    return None
+
+
+def title_shaped(quote: str) -> bool:
+    """Is ``quote`` shaped like a name or a title: a few words, each capitalized (or a
+    digit, or a small word of a title), no question or exclamation?
+
+    >>> title_shaped("Fox News Sunday,"), title_shaped("The Facts on Where the Race Stands.")
+    (True, True)
+    >>> title_shaped("historic mistake"), title_shaped("Never!"), title_shaped("I")
+    (False, False, False)
+    """
+    if "?" in quote or "!" in quote:
+        return False
+    words = WORD.findall(quote)
+    if not words or len(words) > MAX_TITLE_WORDS:
+        return False
+    small = title_words()
+    capital = [w for w in words if w[0].isupper() or w[0].isdigit()]
+    if not capital or capital == ["I"]:
+        return False
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in small for w in words)
+
+
+def transcript_turn(quote: str) -> bool:
+    """Does ``quote`` open with a transcript's speaker label ("PENCE: Well, ...")?
+
+    >>> transcript_turn("WALLACE: Let's start."), transcript_turn("We said: no.")
+    (True, False)
+    """
+    return bool(TURN.match(quote))
+
+
+def not_a_quote(before: str, quote: str, governed: bool) -> str | None:
+    """Why the quoted stretch ``quote`` (after the paragraph text ``before``) is not someone's
+    words, or None when it is a quote. ``governed``: the marks hang from a speech verb ("said
+    “...”"), which makes even a title-cased stretch an utterance.
+
+    >>> not_a_quote("He appeared on", "Fox News Sunday", False)
+    'title-shaped'
+    >>> not_a_quote("He said", "Fox News Sunday", True) is None
+    True
+    >>> not_a_quote("called the plan a", "historic mistake", False) is None
+    True
+    """
+    if transcript_turn(quote):
+        return "transcript-turn"
+    if governed:
+        return None
+    if title_shaped(quote):
+        return "title-shaped"
+    cue = label_cue(before)
+    if cue is not None:
+        return "label-cue"
+    return None

@@ -1,0 +1,200 @@
+"""Memberships stated around a name rather than by a title before it.
+
+* after the comma of an apposition: "X, the company's chief executive, said" and "X, Plaid
+  Cymru health spokesman" (the title read back from the end of the apposition), and "X, from
+  the Institute for Fiscal Studies" / "X, of Investec" (an affiliation with no role word: the
+  role is "member", or the title the person carries before the name)
+* before the comma: "the new chairman of the Bar Council, X"
+* "X joined ORG" (member), "X quit|left ORG" (former member)
+* "X [and Y] will represent ORG" (an organization only: MPs represent seats, lawyers clients
+  that are mostly people)
+* credit lines: "Reporting by X; Editing by Y" make X a reporter and Y an editor of the
+  publisher the text names (``publishers.tsv``)
+
+Why separate from :mod:`newskg.extraction.memberships`: these rules read the sentence around
+the name; the title rules read the words before it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from newskg.extraction import datafiles
+from newskg.extraction.mentions import Mention
+from newskg.extraction.nlp import Para
+from newskg.extraction.role_orgs import names
+
+if TYPE_CHECKING:
+    from newskg.extraction.memberships import MembershipFinder
+
+AFFILIATION_PREPS = {"from", "of", "for", "at"}
+END = {",", ".", ";", ":", ")", "(", "\u2014", "\u2013", "-"}
+CREDITS = {"reporting": "reporter", "editing": "editor", "writing": "writer"}
+#: Verbs whose subject joins or leaves the organization that is their object (or "from"):
+#: the role is "member", or "former member" once left.
+JOIN_LEAVE = {
+    "join": "member",
+    "rejoin": "member",
+    "quit": "former member",
+    "leave": "former member",
+}
+
+
+def publisher_names() -> set[str]:
+    from newskg.text import fold
+
+    rows = datafiles.rows("publishers.tsv", ("key", "name"))
+    return {fold(r.cells[1]) for r in rows} | {
+        fold(r.cells[0]) for r in rows if "." not in r.cells[0]
+    }
+
+
+class LinkReader:
+    def __init__(self, finder: MembershipFinder) -> None:
+        self.f = finder
+        self._publishers: set[str] | None = None
+
+    # --- after the comma ---------------------------------------------------------------
+
+    def after_comma(self, para: Para, person: Mention, comma: int) -> None:
+        """ "X, <title ending the apposition>" and "X, from|of|for ORG"."""
+        f, doc = self.f, para.doc
+        end = comma + 1
+        while end < len(doc) and end < comma + 12:
+            tok = doc[end]
+            if tok.text in END or (tok.pos_ in {"VERB", "AUX"} and tok.tag_ != "VBG"):
+                break
+            end += 1
+        got = f.titles.title(para, end) if end > comma + 1 else None
+        between: list[Token] = list(doc[comma + 1 : got[1][0].start]) if got and got[1] else []
+        if got and all(
+            t.pos_ not in {"VERB", "AUX", "ADP", "PUNCT"} or t.tag_ == "POS" for t in between
+        ):
+            # the apposition is the title ("X, the company's chief executive"), not a
+            # phrase that ends with one ("X, undersecretary to the prime minister")
+            found = f.titles.find(para, end)
+            if found is not None:
+                rule = "apposition-org-role" if found.rule == "org-title-person" else found.rule
+                conf = f.data.confidence(rule) if rule != found.rule else found.confidence
+                f.add(person.key or "", found.org, found.role, para, doc[person.start], rule, conf)
+                return
+        i = comma + 1
+        if i >= len(doc) or doc[i].lower_ not in AFFILIATION_PREPS:
+            return
+        i += 1
+        if i < len(doc) and doc[i].lower_ == "the":
+            i += 1
+        org = f.res.mention_at(para.index, i)
+        if org is None or f.res.kinds.get(org.key or "") != "organization":
+            return
+        after = doc[org.end] if org.end < len(doc) else None
+        if after is not None and not (after.text in END or after.pos_ in {"VERB", "AUX"}):
+            return
+        got = f.titles.title(para, person.start)
+        role = " ".join(w.text.lower() for w in got[1]) if got else "member"
+        f.add(person.key or "", org.key or "", role, para, doc[person.start], "affiliation")
+
+    # --- in the paragraph -----------------------------------------------------------------
+
+    def in_para(self, para: Para) -> None:
+        f = self.f
+        for m in f.res.in_para(para.index):
+            if f.res.kinds.get(m.key or "") == "actor":
+                self.role_of_org_before(para, m)
+        for tok in para.doc:
+            if tok.lemma_ == "represent" and tok.pos_ == "VERB":
+                self.represent(para, tok)
+            if tok.lemma_ in JOIN_LEAVE and tok.pos_ == "VERB":
+                self.join_leave(para, tok)
+            nxt = para.doc[tok.i + 1] if tok.i + 1 < len(para.doc) else None
+            if tok.lower_ in CREDITS and nxt is not None and nxt.lower_ == "by":
+                self.credit(para, tok)
+
+    def role_of_org_before(self, para: Para, person: Mention) -> None:
+        """ "the new chairman of the Bar Council, X" and "Another Great Britain international,
+        X": the title (and organization) before the comma."""
+        f, doc = self.f, para.doc
+        comma = person.start - 1
+        if comma < 1 or doc[comma].text != ",":
+            return
+        org = f.res.mention_at(para.index, comma - 1)
+        if org is not None and f.res.kinds.get(org.key or "") == "organization":
+            k = org.start - 1
+            if k >= 0 and doc[k].lower_ == "the":
+                k -= 1
+            if k < 1 or doc[k].lower_ not in {"of", "at"}:
+                return
+            got = f.titles.title(para, k)
+            if got is None or not got[1]:
+                return
+            first = got[1][0].start
+            if first > 0 and doc[first - 1].text == ",":
+                return  # "X, chairman of Y, Z": a list, not an apposition
+            role = " ".join(w.text.lower() for w in got[1])
+            f.add(person.key or "", org.key or "", role, para, doc[person.start], "role-apposition")
+            return
+        found = f.titles.find(para, comma)
+        if found is not None and found.rule in {"country-title-person", "org-title-person"}:
+            conf = f.data.confidence("role-apposition")
+            tok = doc[person.start]
+            f.add(person.key or "", found.org, found.role, para, tok, "role-apposition", conf)
+
+    def represent(self, para: Para, verb: Token) -> None:
+        f = self.f
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if obj is None or subj is None:
+            return
+        org = f.res.key_at(para.index, obj, ("organization",))
+        if org is None:
+            return
+        for tok in [subj, *subj.conjuncts]:
+            person = f.person_key(para, tok)
+            if person:
+                f.add(person, org, "member", para, verb, "represent")
+
+    def join_leave(self, para: Para, verb: Token) -> None:
+        """ "X joined the BBC in 1990", "X, who recently quit the UK Independence Party"."""
+        f = self.f
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if obj is None or subj is None:
+            return
+        org = f.res.key_at(para.index, obj, ("organization",))
+        if org is None:
+            return
+        for tok in [subj, *subj.conjuncts]:
+            person = f.person_key(para, tok)
+            if person:
+                f.add(person, org, JOIN_LEAVE[verb.lemma_], para, verb, "join-leave")
+
+    def credit(self, para: Para, word: Token) -> None:
+        """ "Reporting by X [and Y]": X is a reporter of the publisher the text names."""
+        f, doc = self.f, para.doc
+        org = self.publisher()
+        if org is None:
+            return
+        i = word.i + 2
+        while i < len(doc) and doc[i].text not in {";", ".", "\n"}:
+            m = f.res.mention_at(para.index, i)
+            if m is not None:
+                if f.res.kinds.get(m.key or "") == "actor":
+                    f.add(m.key or "", org, CREDITS[word.lower_], para, word, "credit-line")
+                i = m.end
+                continue
+            if doc[i].lower_ in CREDITS:
+                break
+            i += 1
+
+    def publisher(self) -> str | None:
+        """The one organization of the article that is a publisher (``publishers.tsv``)."""
+        if self._publishers is None:
+            self._publishers = publisher_names()
+        found = {
+            e.key
+            for e in self.f.res.entities
+            if e.kind == "organization" and names(e) & self._publishers
+        }
+        return found.pop() if len(found) == 1 else None

@@ -1,0 +1,253 @@
+"""Events on made-up sentences: type, agent, target, place, date and the composed label, for
+each kind of failure the event rules guard against (false trigger senses, wrong roles,
+unattributed mentions, one event told twice)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newskg.extraction import datafiles
+from newskg.extraction.event_labels import compose, enumerate_names, patterns
+from newskg.extraction.extract import extract
+from newskg.extraction.model import EVENT_TYPES, ArticleText, Event, EventArgument, Span
+
+
+def events_of(body: str, published: str = "2023-10-09") -> list[Event]:
+    """The events of a one-paragraph article published (a Monday by default) on ``published``."""
+    headline = "Headline"
+    text = f"{headline}\n\n{body}"
+    article = ArticleText(
+        id="t",
+        source="t.txt",
+        text=text,
+        headline=headline,
+        headline_span=Span(0, len(headline)),
+        date_published=published,
+        reference_date=published,
+        body=[Span(len(headline) + 2, len(text))],
+    )
+    return extract(article).events
+
+
+def shape(ev: Event) -> tuple[str, list[tuple[str, str]], str | None, str | None, str]:
+    return (ev.type, [(a.role, a.entity) for a in ev.arguments], ev.place, ev.date, ev.label)
+
+
+def test_label_is_composed_from_the_structure() -> None:
+    [ev] = events_of("Hamas launched an attack on Israel in Gaza on Saturday.")
+    assert shape(ev) == (
+        "attack",
+        [("agent", "hamas"), ("target", "israel")],
+        "gaza",
+        "2023-10-07",
+        "Attack by Hamas on Israel in Gaza, 2023-10-07",
+    )
+
+
+def test_killed_with_no_killer_named_is_a_death_of_the_victim() -> None:
+    [ev] = events_of("John Smith was killed in a gun battle with police in Boston on Monday.")
+    assert shape(ev) == (
+        "death",
+        [("target", "john-smith")],
+        "boston",
+        "2023-10-09",
+        "Death of John Smith in Boston, 2023-10-09",
+    )
+
+
+def test_the_clause_reporting_a_passive_killing_is_not_its_agent() -> None:
+    # the ministry confirmed the killing; it did not kill
+    [ev] = events_of("The Defense Ministry confirmed that a general was killed in Syria.")
+    assert shape(ev) == ("death", [], "syria", None, "Death in Syria")
+
+
+def test_possessor_of_an_arrest_is_who_was_arrested() -> None:
+    [ev] = events_of("John Smith lost his job after his arrest in Boston.")
+    assert shape(ev) == (
+        "legal action",
+        [("target", "john-smith")],
+        "boston",
+        None,
+        "Legal action against John Smith in Boston",
+    )
+
+
+def test_a_meeting_needs_someone_met() -> None:
+    assert events_of("Mr Chidambaram said he has now met the target.") == []
+    [ev] = events_of("Tony Blair met Gerhard Schroeder in Berlin on Tuesday.")
+    assert shape(ev) == (
+        "meeting",
+        [("participant", "tony-blair"), ("participant", "gerhard-schroeder")],
+        "berlin",
+        "2023-10-03",
+        "Meeting of Tony Blair and Gerhard Schroeder in Berlin, 2023-10-03",
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Police arrested 12 people on Sunday.",  # nobody named, no place: a date is not enough
+        "At the Cavehill Road bomb, the victims were two women.",  # the noun is a device
+        "Hayden noted that charging papers pointed out that Matanov had dinner with them.",
+        "The tsunami which struck Indonesia killed thousands.",  # nobody attacks
+    ],
+)
+def test_no_event(body: str) -> None:
+    assert events_of(body) == []
+
+
+def test_one_event_told_twice_is_one_event() -> None:
+    [ev] = events_of("Russia attacked Ukraine on Thursday. The Russian attack drew condemnation.")
+    assert shape(ev) == (
+        "attack",
+        [("agent", "russia"), ("target", "ukraine")],
+        None,
+        "2023-10-05",
+        "Attack by Russia on Ukraine, 2023-10-05",
+    )
+    assert len(ev.evidence) == 2
+
+
+def test_different_victims_are_different_events() -> None:
+    found = events_of("Russia attacked Ukraine on Thursday. Russia attacked Georgia on Friday.")
+    assert [e.label for e in found] == [
+        "Attack by Russia on Ukraine, 2023-10-05",
+        "Attack by Russia on Georgia, 2023-10-06",
+    ]
+
+
+def test_who_claimed_the_attacks_did_them() -> None:
+    [ev] = events_of("Hamas claimed responsibility for the bombings in Gaza.")
+    assert shape(ev) == ("attack", [("agent", "hamas")], "gaza", None, "Attack by Hamas in Gaza")
+
+
+def test_what_something_is_called_is_no_event_but_there_was_is() -> None:
+    assert events_of("It was the first reported death of a Russian general in Syria.") == []
+    [ev] = events_of("There was an attack on Israel in Gaza.")
+    assert shape(ev) == ("attack", [("target", "israel")], "gaza", None, "Attack on Israel in Gaza")
+
+
+def test_a_scheduled_meeting_is_a_fact_a_possible_one_is_not() -> None:
+    [ev] = events_of("Tony Blair will attend the EU summit in Brussels.")
+    assert shape(ev) == (
+        "meeting",
+        [("participant", "european-union"), ("participant", "tony-blair")],
+        "brussels",
+        None,
+        "Meeting of European Union and Tony Blair in Brussels",
+    )
+    assert events_of("Tony Blair could attend the EU summit in Brussels.") == []
+    assert events_of("Hamas will attack Israel.") == []  # an attack is not scheduled
+
+
+def test_who_stands_in_an_election_takes_part_in_it() -> None:
+    [ev] = events_of("Ed Balls will stand as a Labour candidate in the election.")
+    assert shape(ev) == (
+        "election",
+        [("participant", "ed-balls")],
+        None,
+        None,
+        "Election involving Ed Balls",
+    )
+
+
+def test_meeting_officials_is_a_meeting() -> None:
+    [ev] = events_of("Gina Raimondo met European officials in Brussels on Friday.")
+    assert shape(ev) == (
+        "meeting",
+        [("participant", "gina-raimondo")],
+        "brussels",
+        "2023-10-06",
+        "Meeting of Gina Raimondo in Brussels, 2023-10-06",
+    )
+
+
+def test_an_unnamed_mention_joins_the_one_named_event_of_its_type() -> None:
+    [ev] = events_of("John Smith died on Monday. A man was killed in Boston, police said.")
+    assert shape(ev) == (
+        "death",
+        [("target", "john-smith")],
+        "boston",
+        "2023-10-09",
+        "Death of John Smith in Boston, 2023-10-09",
+    )
+    assert len(ev.evidence) == 2
+    # an unnamed strike elsewhere is not the named attack on a place
+    found = events_of(
+        "Hamas launched an attack on Israel. After the drone strike in Jordan, officials left."
+    )
+    assert [e.label for e in found] == ["Attack by Hamas on Israel", "Attack in Jordan"]
+    # unnamed deaths in two places: which one is John Smith's cannot be told
+    found = events_of(
+        "A man was killed in Boston. Another man was killed in Chicago. John Smith died on Monday."
+    )
+    assert [e.label for e in found] == [
+        "Death in Boston",
+        "Death in Chicago",
+        "Death of John Smith, 2023-10-09",
+    ]
+
+
+def test_the_named_owner_of_the_doers_is_the_agent_a_city_is_not() -> None:
+    [ev] = events_of("The IRA's Belfast brigade detonated 20 bombs across the city on Friday.")
+    assert shape(ev) == (
+        "attack",
+        [("agent", "ira")],
+        None,
+        "2023-10-06",
+        "Attack by IRA, 2023-10-06",
+    )
+    [ev] = events_of("Gaza militants attacked Israel.")
+    assert shape(ev) == ("attack", [("target", "israel")], None, None, "Attack on Israel")
+
+
+def test_a_negated_verb_does_not_negate_the_meeting_it_happened_at() -> None:
+    [ev] = events_of(
+        "Ms Cooper said Mr Sullivan had not mentioned it during a WorldCom audit committee meeting."
+    )
+    assert shape(ev) == (
+        "meeting",
+        [("participant", "worldcom"), ("participant", "sullivan")],
+        None,
+        None,
+        "Meeting of WorldCom and Sullivan",
+    )
+
+
+def test_a_relative_clause_in_which_says_where() -> None:
+    found = events_of("Police are investigating the attack on Boston in which 22 people died.")
+    assert [shape(e) for e in found] == [
+        ("attack", [("target", "boston")], None, None, "Attack on Boston"),
+        ("death", [], "boston", None, "Death in Boston"),
+    ]
+
+
+def test_compose_leaves_out_empty_roles_and_joins_names() -> None:
+    names = {"a": "Ann Lee", "b": "Bo Chen", "c": "Cy Diaz"}
+    args = [EventArgument(k, "participant") for k in "abc"]
+    assert compose("meeting", "", args, names) == "Meeting of Ann Lee, Bo Chen and Cy Diaz"
+    assert compose("attack", "", [], names, date="2019-03") == "Attack, 2019-03"
+    assert compose("other", "capture", [EventArgument("a", "agent")], names) == (
+        "Capture by Ann Lee"
+    )
+    assert compose("other", "unknown-sort", [EventArgument("a", "agent")], names) == (
+        "Event by Ann Lee"
+    )
+    assert enumerate_names(["A", "B"]) == "A and B"
+
+
+def test_every_event_type_has_a_label_pattern() -> None:
+    assert set(EVENT_TYPES) <= set(patterns())
+
+
+def test_a_pattern_without_a_slot_fails_loudly(tmp_path: Path) -> None:
+    bad = tmp_path / "event_labels.tsv"
+    bad.write_text("# test\nkey\tpattern\nattack\tAttack| by someone\n", encoding="utf-8")
+    with pytest.raises(datafiles.DataFileError, match="no single slot"):
+        patterns(bad)
+    bad.write_text("# test\nkey\tpattern\nattack\tAttack| by {agent}\n", encoding="utf-8")
+    with pytest.raises(datafiles.DataFileError, match="no label pattern for the event type"):
+        patterns(bad)

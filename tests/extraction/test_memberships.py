@@ -1,0 +1,263 @@
+"""Memberships (person, organization, role) on small made-up sentences, one per rule kind of
+``data/membership_rules.tsv``: titles before names, appositions, government posts, party
+adjectives, credit lines. Each test asserts the exact triples found (labels, not keys)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newskg.extraction.datafiles import DataFileError
+from newskg.extraction.extract import extract
+from newskg.extraction.graph import to_graph
+from newskg.extraction.model import ArticleText, Extraction, Span
+from newskg.extraction.role_data import role_data
+from newskg.vocab import NKG, Iris
+
+
+def article(*paragraphs: str) -> Extraction:
+    text = "Headline\n\n" + "\n\n".join(paragraphs) + "\n"
+    body = [Span(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.start() > 0]
+    art = ArticleText(
+        id="t", source="t.txt", text=text, headline="Headline", headline_span=Span(0, 8), body=body
+    )
+    return extract(art)
+
+
+def triples(x: Extraction) -> set[tuple[str, str, str]]:
+    return {
+        (x.entity(m.member).label, x.entity(m.organization).label, m.role) for m in x.memberships
+    }
+
+
+def rules(x: Extraction) -> set[str]:
+    return {m.rule for m in x.memberships}
+
+
+def test_organization_before_title() -> None:
+    x = article("Ryanair deputy chief executive Michael Cawley told the BBC on Monday.")
+    assert triples(x) == {("Michael Cawley", "Ryanair", "deputy chief executive")}
+    assert rules(x) == {"membership/org-title-person"}
+    # the rule's reason makes the word before the title an organization
+    assert next(e for e in x.entities if e.label == "Ryanair").kind == "organization"
+
+
+def test_person_role_keeps_the_person() -> None:
+    """A name before a role held for a person ("Blair spokesman") is not an organization."""
+    x = article("Tony Blair met voters. Blair spokesman Tom Kelly said nothing had changed.")
+    assert triples(x) == set()
+    assert next(e for e in x.entities if e.label == "Tony Blair").kind == "actor"
+
+
+def test_party_adjective_before_title() -> None:
+    x = article(
+        "The Conservative Party won the vote in Leeds.",
+        "Conservative health spokesman Jonathan Morgan said waiting lists were too long.",
+    )
+    assert triples(x) == {("Jonathan Morgan", "Conservative Party", "health spokesman")}
+    assert rules(x) == {"membership/name-title-person"}
+
+
+def test_country_adjective_government_post() -> None:
+    x = article(
+        "Talks in Pretoria went on all day. South Africa said little.",
+        "South African finance minister Trevor Manuel said the budget was fair.",
+    )
+    assert triples(x) == {("Trevor Manuel", "South Africa", "finance minister")}
+    assert rules(x) == {"membership/country-title-person"}
+
+
+def test_former_is_kept_and_country_mention() -> None:
+    x = article("Also present was former US president Bill Clinton, who spoke briefly.")
+    assert triples(x) == {("Bill Clinton", "United States", "former president")}
+
+
+def test_post_takes_its_named_department() -> None:
+    x = article(
+        "The Home Office announced a review of sentencing on Monday.",
+        "Home Secretary David Blunkett said he regretted the timing.",
+    )
+    assert triples(x) == {("David Blunkett", "Home Office", "home secretary")}
+    assert rules(x) == {"membership/department-post"}
+
+
+def test_post_without_department_takes_the_one_country() -> None:
+    x = article("Tony Blair backed Chancellor Gordon Brown's report on the UK economy.")
+    assert triples(x) == {("Gordon Brown", "United Kingdom", "chancellor")}
+    assert rules(x) == {"membership/country-post"}
+
+
+def test_no_country_when_several_are_named() -> None:
+    """An official visiting other countries: the post's own country is unknown."""
+    x = article("Chancellor Gordon Brown flew to Indonesia and Sri Lanka after visiting Thailand.")
+    assert triples(x) == set()
+
+
+def test_shadow_post_is_no_government_post() -> None:
+    x = article("The UK economy grew. Shadow home secretary David Davis welcomed the apology.")
+    assert triples(x) == set()
+
+
+def test_portfolio_is_not_an_organization() -> None:
+    x = article("Trade and Industry Secretary Patricia Hewitt announced the plan in Paris.")
+    assert {(p, r) for p, _, r in triples(x)} <= {
+        ("Patricia Hewitt", "trade and industry secretary")
+    }
+    assert all(o != "Trade and Industry" for _, o, _ in triples(x))
+
+
+def test_apposition_of_organization() -> None:
+    x = article(
+        "Ann Lee, executive vice president of the Hale Institute, said the study was flawed."
+    )
+    assert triples(x) == {("Ann Lee", "Hale Institute", "executive vice president")}
+
+
+def test_apposition_with_title_after_comma() -> None:
+    x = article(
+        "Acme Corp reported a loss on Tuesday.",
+        "John Doe, the company's chief executive, said the loss was expected.",
+    )
+    assert triples(x) == {("John Doe", "Acme Corp", "chief executive")}
+    assert rules(x) == {"membership/context-title-person"}
+
+
+def test_affiliation_without_role_word_is_member() -> None:
+    x = article("Carl Emmerson, from the Institute for Fiscal Studies, said the forecast was bold.")
+    assert triples(x) == {("Carl Emmerson", "Institute for Fiscal Studies", "member")}
+    assert rules(x) == {"membership/affiliation"}
+
+
+def test_affiliation_keeps_the_title_before_the_name() -> None:
+    x = article(
+        "Health analyst Tony Beddow, from the Welsh Institute for Health and Social Care, "
+        "called the targets reasonable."
+    )
+    assert triples(x) == {
+        ("Tony Beddow", "Welsh Institute for Health and Social Care", "health analyst")
+    }
+
+
+def test_predicate_through_conjoined_verbs() -> None:
+    x = article(
+        "Marcello Viotti established himself as chief conductor of the Turin Opera and went "
+        "on to become chief conductor of the Vienna Radio Orchestra."
+    )
+    assert triples(x) == {
+        ("Marcello Viotti", "Turin Opera", "chief conductor"),
+        ("Marcello Viotti", "Vienna Radio Orchestra", "chief conductor"),
+    }
+
+
+def test_object_of_as_holds_the_role() -> None:
+    """ "keep Lynch as attorney general": Lynch holds it, not the subject."""
+    x = article(
+        "The United States Senate met. Hillary Clinton could keep Loretta Lynch as chairman "
+        "of the Federal Reserve Board."
+    )
+    assert triples(x) == {("Loretta Lynch", "Federal Reserve Board", "chairman")}
+
+
+def test_role_inside_a_quote_is_a_claim() -> None:
+    x = article('Donald Trump said Barack Obama was "the founder of the Islamic State".')
+    assert triples(x) == set()
+
+
+def test_credit_line() -> None:
+    x = article(
+        "Reuters reported the vote on Monday.",
+        "(Reporting by Amanda Becker; Editing by Eric Beech)",
+    )
+    assert triples(x) == {
+        ("Amanda Becker", "Reuters", "reporter"),
+        ("Eric Beech", "Reuters", "editor"),
+    }
+    assert rules(x) == {"membership/credit-line"}
+
+
+def test_one_membership_per_person_and_organization() -> None:
+    x = article(
+        "Mike Jones, director of the Hale Institute, spoke first. Later Mike Jones, "
+        "director of the Hale Institute, spoke again."
+    )
+    assert triples(x) == {("Mike Jones", "Hale Institute", "director")}
+    assert len(x.memberships[0].evidence) == 2
+
+
+def test_country_organization_is_typed_organization_in_the_graph() -> None:
+    x = article("Also present was former US president Bill Clinton, who spoke briefly.")
+    g = to_graph(x, Iris("http://example.org/"))
+    orgs = set(g.objects(None, NKG.organization))
+    assert len(orgs) == 1
+    assert (next(iter(orgs)), None, None) in g
+    assert set(g.objects(next(iter(orgs)), __import__("rdflib").RDF.type)) >= {
+        NKG.Organization,
+        NKG.Place,
+    }
+
+
+def test_every_rule_has_a_confidence_and_unknown_rules_fail_loudly() -> None:
+    data = role_data()
+    for rule in ("org-title-person", "country-post", "credit-line", "affiliation"):
+        assert 0.0 < data.confidence(rule) <= 1.0
+    with pytest.raises(DataFileError):
+        data.confidence("no-such-rule")
+
+
+def test_join_and_leave() -> None:
+    x = article(
+        "Robert Smith, who recently quit the Hale Institute, joined the Acme Foundation in May."
+    )
+    assert triples(x) == {
+        ("Robert Smith", "Hale Institute", "former member"),
+        ("Robert Smith", "Acme Foundation", "member"),
+    }
+    assert rules(x) == {"membership/join-leave"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Chelsea manager Jose Mourinho said the title race was over.",
+            ("Jose Mourinho", "Chelsea", "manager"),
+        ),
+        (
+            "Secretary of State Jane Roe arrived in Berlin. The State Department said she "
+            "would stay.",
+            ("Jane Roe", "State Department", "secretary of state"),
+        ),
+        (
+            "Israeli Prime Minister Benjamin Netanyahu spoke to reporters about Israel.",
+            ("Benjamin Netanyahu", "Israel", "prime minister"),
+        ),
+        (
+            "Acme Corp opened a shop. The chain's founder John Doe said sales were strong.",
+            ("John Doe", "Acme Corp", "founder"),
+        ),
+        ("WeWork founder Adam Neumann left the board.", ("Adam Neumann", "WeWork", "founder")),
+        (
+            "Arsenal's boss Arsene Wenger praised his players after the match.",
+            ("Arsene Wenger", "Arsenal", "boss"),
+        ),
+    ],
+)
+def test_titles_of_the_issue(text: str, expected: tuple[str, str, str]) -> None:
+    assert triples(article(text)) == {expected}
+
+
+def test_countries_named_by_adjective_count() -> None:
+    """ "Kenyan officials" name Kenya: with Somalia also named, a bare "Prime Minister" has
+    no known country."""
+    x = article(
+        "Kenyan officials met rebels backed by Somalia.",
+        "Prime Minister Ilse Marek said the vote showed the country was united.",
+    )
+    assert triples(x) == set()
+
+
+def test_title_qualifiers_and_days_are_not_organizations() -> None:
+    assert triples(article("General secretary Brendan Barber warned of the costs.")) == set()
+    x = article("But on Wednesday Prime Minister Yulia Tymoshenko said Ukraine would act.")
+    assert triples(x) == {("Yulia Tymoshenko", "Ukraine", "prime minister")}

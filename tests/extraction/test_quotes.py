@@ -1,0 +1,187 @@
+"""Quotes and their speakers on made-up news sentences: which quoted stretches are someone's
+words (partial quotes inside reported speech) and which are names, titles or labels; the
+ways news writes quotation marks (curly, straight, mixed, typewriter ``''``); speakers of
+inverted attributions, participles and pronouns, and quotations that fill a paragraph."""
+
+from __future__ import annotations
+
+import pytest
+
+from newskg.extraction.extract import extract
+from newskg.extraction.model import ArticleText, Extraction, Span
+from newskg.extraction.quote_shapes import label_cue, not_a_quote, title_shaped, transcript_turn
+from newskg.extraction.quoted import quote_regions
+
+
+def _article(*paragraphs: str) -> Extraction:
+    """An article of these body paragraphs (a headline line first, as the reader gives)."""
+    text = "Council debates the budget\n\n" + "\n\n".join(paragraphs) + "\n"
+    body, at = [], len("Council debates the budget\n\n")
+    for para in paragraphs:
+        body.append(Span(at, at + len(para)))
+        at += len(para) + 2
+    art = ArticleText(
+        id="t",
+        source="t.txt",
+        text=text,
+        headline="Council debates the budget",
+        headline_span=Span(0, 26),
+        date_published="2024-03-05",
+        reference_date="2024-03-05",
+        body=body,
+    )
+    return extract(art)
+
+
+def _said(x: Extraction) -> dict[str, str | None]:
+    """Quote -> label of its speaker (None when unattributed)."""
+    return {st.quote: x.entity(st.speaker).label if st.speaker else None for st in x.statements}
+
+
+# --- quotation marks ---------------------------------------------------------------------
+
+
+def _texts(text: str) -> list[str]:
+    return [text[b:e] for b, e, _, _ in quote_regions(text)]
+
+
+def test_typewriter_double_apostrophes_are_quotation_marks() -> None:
+    text = "''We will win,'' Mr. Dunn said. ''They told me 'no.''' He left."
+    assert _texts(text) == ["We will win,", "They told me 'no.'"]
+    # An apostrophe alone (an elision, a possessive) is no quotation mark.
+    assert _texts("The mayor's plan isn't new.") == []
+
+
+def test_mixed_and_wrong_way_marks_pair_by_position() -> None:
+    # A curly opener closed by a straight mark (copy edited in two tools).
+    assert _texts('\u201cRoads are crumbling," she said. "Fix them.\u201d') == [
+        "Roads are crumbling,",
+        "Fix them.",
+    ]
+    # A closing curly mark used as an opener: its flanks make it one.
+    assert _texts("He said \u201dyes\u201d today.") == ["yes"]
+    # No space between the comma and the opening mark.
+    assert _texts("Ryan said,\u201cLook, no.\u201d") == ["Look, no."]
+
+
+def test_unclosed_quote_runs_to_the_paragraph_end() -> None:
+    assert quote_regions("\u201cThis goes on", 10) == [(11, 23, True, False)]
+
+
+# --- shapes ------------------------------------------------------------------------------
+
+
+def test_title_shaped_stretches() -> None:
+    assert title_shaped("Fox News Sunday,")
+    assert title_shaped("60 Minutes.")
+    assert title_shaped("Fox & Friends")
+    assert not title_shaped("historic mistake")
+    assert not title_shaped("Go to hell!")  # an exclamation is an utterance
+    assert not title_shaped("We have to be a lot tougher than we are. We are playing to win.")
+
+
+def test_label_cues_and_transcript_turns() -> None:
+    assert label_cue("mobilize what the minister called") is not None
+    assert label_cue("the so-called") is not None
+    assert label_cue("a memo titled") is not None
+    assert label_cue("the senator told reporters") is None
+    assert transcript_turn("WALLACE: Let us start with the debate.")
+    assert not transcript_turn("We said: no.")
+    assert not_a_quote("he joined", "PENCE: Well, look.", governed=True) == "transcript-turn"
+    assert not_a_quote("what he called", "the axis of resistance", governed=False) == "label-cue"
+    assert not_a_quote("the plan was a", "historic mistake", governed=False) is None
+
+
+# --- statements --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def partial() -> dict[str, str | None]:
+    return _said(
+        _article(
+            "Senator Ruth Ellison called the budget plan a \u201chistoric mistake\u201d on "
+            "Tuesday and said the vote had been \u201crushed through.\u201d",
+            "Mayor Laura Chen defended the plan as a \u201cfair deal for every family\u201d "
+            "in an interview on \u201cFox News Sunday.\u201d",
+            "Chen has often attacked what she called \u201cthe old guard\u201d in the council.",
+        )
+    )
+
+
+def test_partial_quotes_inside_reported_speech_are_quotes(partial) -> None:
+    assert partial["historic mistake"] == "Ruth Ellison"
+    assert partial["rushed through."] == "Ruth Ellison"
+    # A partial quote hanging from a verb that is not a speech verb: the clause's subject.
+    assert partial["fair deal for every family"] == "Laura Chen"
+
+
+def test_titles_and_labels_in_marks_are_not_quotes(partial) -> None:
+    assert "Fox News Sunday." not in partial
+    assert "the old guard" not in partial
+
+
+def test_typewriter_quotes_with_inverted_attribution() -> None:
+    said = _said(
+        _article(
+            "''The budget is dead,'' Mark Dunn, a former aide to the mayor, said on Friday. "
+            "''Nobody will vote for it.''",
+            "''Can we pass it?'' asked Mr. Dunn.",
+        )
+    )
+    assert said["The budget is dead"] == "Mark Dunn"
+    assert said["Nobody will vote for it."] == "Mark Dunn"  # goes on after the attribution
+    assert said["Can we pass it?"] == "Mark Dunn"
+
+
+def test_participle_takes_the_subject_of_its_clause() -> None:
+    said = _said(
+        _article(
+            "Mayor Laura Chen spoke at a rally in Dover on Monday, adding: "
+            "\u201cWe are ready for the vote.\u201d"
+        )
+    )
+    assert said["We are ready for the vote."] == "Laura Chen"
+
+
+def test_pronoun_speaker_is_the_last_person_named_not_the_last_quoted() -> None:
+    said = _said(
+        _article(
+            "\u201cThe plan works,\u201d Mayor Laura Chen said after the meeting.",
+            "Council member Peter Okoye was less pleased. \u201cIt fails every family,\u201d "
+            "he told reporters.",
+            "\u201cWe will fight it in court,\u201d he added.",
+        )
+    )
+    assert said["The plan works"] == "Laura Chen"
+    assert said["It fails every family"] == "Peter Okoye"
+    assert said["We will fight it in court"] == "Peter Okoye"
+
+
+def test_paragraphs_that_are_only_quotations_go_on_with_the_last_speaker() -> None:
+    said = _said(
+        _article(
+            "Peter Okoye told the council on Monday that the budget was \u201ca disgrace.\u201d",
+            "The council did not answer him.",
+            "\u201cWe have to do better than this.\u201d",
+            "\u201cFamilies deserve better.\u201d",
+        )
+    )
+    assert said["a disgrace."] == "Peter Okoye"
+    assert said["We have to do better than this."] == "Peter Okoye"
+    assert said["Families deserve better."] == "Peter Okoye"
+
+
+def test_colon_and_apposition_and_reported_clause_subjects() -> None:
+    said = _said(
+        _article(
+            "Governor John Kasich resisted: \u201cGovernors do not have that power.\u201d",
+            "Laura Chen\u2019s campaign director, Peter Okoye, reached out to the council, "
+            "writing in an email: \u201cWe want this done soon.\u201d",
+            "Okoye told a rally in Dover, saying Chen would \u201cfix the roads.\u201d",
+        )
+    )
+    assert said["Governors do not have that power."] == "John Kasich"
+    # The name in apposition to the subject, not the one in its possessive.
+    assert said["We want this done soon."] == "Peter Okoye"
+    # "saying Chen would ...": Chen is the reported clause's subject, not the speaker.
+    assert said["fix the roads."] == "Peter Okoye"
