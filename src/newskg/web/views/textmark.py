@@ -118,7 +118,8 @@ def highlight_blocks(
     """The whole text highlighted as :func:`highlight` does, each block wrapped in a
     ``<span class="block body|furniture" id="block-<begin>-<end>">`` (an anchor named by its
     offsets, as its IRI is), so the page can dim furniture; the text between blocks (line
-    breaks) is kept as it is. Without blocks (an article published before blocks were), the text as one piece.
+    breaks) is kept as it is. Without blocks (an article published before blocks were), the
+    text as one piece.
 
     >>> print(highlight_blocks("Hi <b>\\nShare", [], [], [Block(0, 6, "body"),
     ...       Block(7, 12, "furniture", "share row")]))
