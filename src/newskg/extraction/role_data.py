@@ -44,6 +44,8 @@ class RoleData:
     modifiers: frozenset[str]
     company_roles: frozenset[str]
     opposition: frozenset[str]
+    verbs: dict[str, tuple[str, str]]  # lemma -> (role, rule): "X joined the BBC"
+    credits: dict[str, str]  # "reporting" -> "reporter": "Reporting by X"
 
     def confidence(self, rule: str) -> float:
         try:
@@ -106,4 +108,18 @@ def role_data() -> RoleData:
         modifiers=frozenset(w.lower() for w in datafiles.words("role_modifiers.txt")),
         company_roles=frozenset(w.lower() for w in datafiles.words("company_roles.txt")),
         opposition=frozenset(w.lower() for w in datafiles.words("opposition_words.txt")),
+        verbs={
+            row.cells[0].strip(): (row.cells[1].strip(), _rule(row, row.cells[2].strip(), rules))
+            for row in datafiles.rows("membership_verbs.tsv", ("lemma", "role", "rule"))
+        },
+        credits={
+            row.cells[0].strip(): row.cells[1].strip()
+            for row in datafiles.rows("credit_words.tsv", ("word", "role"))
+        },
     )
+
+
+def _rule(row: datafiles.Row, rule: str, rules: dict[str, float]) -> str:
+    if rule not in rules:
+        row.fail(f"no rule {rule!r} in membership_rules.tsv", "name a rule of that table")
+    return rule

@@ -31,15 +31,6 @@ if TYPE_CHECKING:
 
 AFFILIATION_PREPS = {"from", "of", "for", "at"}
 END = {",", ".", ";", ":", ")", "(", "\u2014", "\u2013", "-"}
-CREDITS = {"reporting": "reporter", "editing": "editor", "writing": "writer"}
-#: Verbs whose subject joins or leaves the organization that is their object (or "from"):
-#: the role is "member", or "former member" once left.
-JOIN_LEAVE = {
-    "join": "member",
-    "rejoin": "member",
-    "quit": "former member",
-    "leave": "former member",
-}
 
 
 def publisher_names() -> set[str]:
@@ -103,13 +94,12 @@ class LinkReader:
         for m in f.res.in_para(para.index):
             if f.res.kinds.get(m.key or "") == "actor":
                 self.role_of_org_before(para, m)
+        verbs = f.data.verbs
         for tok in para.doc:
-            if tok.lemma_ == "represent" and tok.pos_ == "VERB":
-                self.represent(para, tok)
-            if tok.lemma_ in JOIN_LEAVE and tok.pos_ == "VERB":
-                self.join_leave(para, tok)
+            if tok.lemma_ in verbs and tok.pos_ == "VERB":
+                self.member_by_verb(para, tok, *verbs[tok.lemma_])
             nxt = para.doc[tok.i + 1] if tok.i + 1 < len(para.doc) else None
-            if tok.lower_ in CREDITS and nxt is not None and nxt.lower_ == "by":
+            if tok.lower_ in f.data.credits and nxt is not None and nxt.lower_ == "by":
                 self.credit(para, tok)
 
     def role_of_org_before(self, para: Para, person: Mention) -> None:
@@ -141,7 +131,9 @@ class LinkReader:
             tok = doc[person.start]
             f.add(person.key or "", found.org, found.role, para, tok, "role-apposition", conf)
 
-    def represent(self, para: Para, verb: Token) -> None:
+    def member_by_verb(self, para: Para, verb: Token, role: str, rule: str) -> None:
+        """ "X will represent Team GB", "X joined the BBC in 1990", "X, who recently quit
+        the UK Independence Party" (``membership_verbs.tsv``)."""
         f = self.f
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
@@ -153,22 +145,7 @@ class LinkReader:
         for tok in [subj, *subj.conjuncts]:
             person = f.person_key(para, tok)
             if person:
-                f.add(person, org, "member", para, verb, "represent")
-
-    def join_leave(self, para: Para, verb: Token) -> None:
-        """ "X joined the BBC in 1990", "X, who recently quit the UK Independence Party"."""
-        f = self.f
-        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if obj is None or subj is None:
-            return
-        org = f.res.key_at(para.index, obj, ("organization",))
-        if org is None:
-            return
-        for tok in [subj, *subj.conjuncts]:
-            person = f.person_key(para, tok)
-            if person:
-                f.add(person, org, JOIN_LEAVE[verb.lemma_], para, verb, "join-leave")
+                f.add(person, org, role, para, verb, rule)
 
     def credit(self, para: Para, word: Token) -> None:
         """ "Reporting by X [and Y]": X is a reporter of the publisher the text names."""
@@ -181,10 +158,10 @@ class LinkReader:
             m = f.res.mention_at(para.index, i)
             if m is not None:
                 if f.res.kinds.get(m.key or "") == "actor":
-                    f.add(m.key or "", org, CREDITS[word.lower_], para, word, "credit-line")
+                    f.add(m.key or "", org, f.data.credits[word.lower_], para, word, "credit-line")
                 i = m.end
                 continue
-            if doc[i].lower_ in CREDITS:
+            if doc[i].lower_ in f.data.credits:
                 break
             i += 1
 
