@@ -48,6 +48,30 @@ class Row:
         """Raise :class:`DataFileError` for this line."""
         raise DataFileError(self.path, reason, self.number, fix)
 
+    def confidence(self, cell: str, low: float = 0.0, high: float = 1.0) -> float:
+        """``cell`` read as a rule's confidence, a number in ``[low, high]``; else
+        :class:`DataFileError` for this line. Every rule table reads its confidences here.
+
+        >>> Row(Path("rules.tsv"), 3, ("x", "0.8")).confidence("0.8")
+        0.8
+        >>> try:
+        ...     Row(Path("rules.tsv"), 3, ("x", "high")).confidence("high")
+        ... except DataFileError as error:
+        ...     print(error)
+        rules.tsv:3: confidence 'high' is not a number in [0, 1]; write a number in [0, 1]
+        """
+        try:
+            value = float(cell)
+        except ValueError:
+            value = float("nan")
+        if not low <= value <= high:  # also NaN
+            span = f"[{low:g}, {high:g}]"
+            self.fail(
+                f"confidence {cell.strip()!r} is not a number in {span}",
+                f"write a number in {span}",
+            )
+        return value
+
 
 def data_path(name: str | Path) -> Path:
     """``name`` in :data:`DATA` (a path is taken as it is)."""

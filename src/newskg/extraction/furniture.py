@@ -53,12 +53,7 @@ def furniture_rules() -> tuple[Rule, ...]:
         reason, action, confidence, _, regex = row.cells
         if action not in ACTIONS:
             row.fail(f"action {action!r} is not one of {', '.join(ACTIONS)}", "fix the column")
-        try:
-            sure = float(confidence)
-        except ValueError:
-            sure = -1.0
-        if not 0.5 <= sure < 1.0:
-            row.fail(f"confidence {confidence!r} is not a number in [0.5, 1)", "fix the column")
+        sure = row.confidence(confidence, 0.5, 0.999)  # log-odds: 1 itself would be infinite
         try:
             rules.append(Rule(reason, action, re.compile(regex, re.IGNORECASE), sure))
         except re.error as exc:

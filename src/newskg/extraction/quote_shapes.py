@@ -37,11 +37,7 @@ def label_cues() -> tuple[LabelCue, ...]:
     cues = []
     for row in datafiles.rows("quote_labels.tsv", ("cue", "reason", "confidence")):
         cue, reason, conf = (c.strip() for c in row.cells)
-        try:
-            confidence = float(conf)
-        except ValueError:
-            row.fail(f"confidence {conf!r} is not a number", "write a number in [0, 1]")
-        cues.append(LabelCue(tuple(cue.lower().split()), reason, confidence))
+        cues.append(LabelCue(tuple(cue.lower().split()), reason, row.confidence(conf)))
     return tuple(sorted(cues, key=lambda c: -len(c.words)))
 
 

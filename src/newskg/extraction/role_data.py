@@ -70,20 +70,10 @@ class RoleData:
         return None
 
 
-def _float(row: datafiles.Row, cell: str) -> float:
-    try:
-        value = float(cell)
-    except ValueError:
-        row.fail(f"{cell!r} is not a number", "write the confidence as a number in [0, 1]")
-    if not 0.0 <= value <= 1.0:
-        row.fail(f"confidence {value} is outside [0, 1]", "write a number in [0, 1]")
-    return value
-
-
 @lru_cache(maxsize=1)
 def role_data() -> RoleData:
     rules = {
-        row.cells[0].strip(): _float(row, row.cells[1].strip())
+        row.cells[0].strip(): row.confidence(row.cells[1])
         for row in datafiles.rows("membership_rules.tsv", ("rule", "confidence", "reason"))
     }
     posts: dict[tuple[str, ...], Post] = {}
@@ -93,7 +83,9 @@ def role_data() -> RoleData:
         if fallback not in {"yes", "no", "portfolio"}:
             row.fail(f"country fallback {fallback!r}", "write yes, portfolio or no")
         names = tuple(d.strip() for d in dept.split("|") if d.strip() and d.strip() != "-")
-        posts[tuple(post.lower().split())] = Post(post.lower(), names, fallback, _float(row, conf))
+        posts[tuple(post.lower().split())] = Post(
+            post.lower(), names, fallback, row.confidence(conf)
+        )
     return RoleData(
         rules=rules,
         posts=posts,
