@@ -24,9 +24,6 @@ NOT_MET: frozenset[str] = frozenset(
         "gum-organizations-precision",
         "gum-organizations-recall",
         "gum-persons-precision",
-        "gum-persons-recall",
-        "gum-places-f1",
-        "re3d-persons-precision",
         "wikievents-events-precision",
         "wikievents-events-recall",
     }

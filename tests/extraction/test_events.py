@@ -251,3 +251,138 @@ def test_a_pattern_without_a_slot_fails_loudly(tmp_path: Path) -> None:
     bad.write_text("# test\nkey\tpattern\nattack\tAttack| by {agent}\n", encoding="utf-8")
     with pytest.raises(datafiles.DataFileError, match="no label pattern for the event type"):
         patterns(bad)
+
+
+def test_the_title_stands_for_the_person_last_named_as_subject() -> None:
+    """ "The prime minister ..., chairing a meeting": the person the article went on about."""
+    [ev] = events_of(
+        "Tony Blair has predicted that aid will rise.\n\nThe prime minister took charge of"
+        " the response on Tuesday, chairing a meeting of the emergency committee."
+    )
+    assert shape(ev) == ("meeting", [("participant", "tony-blair")], None, None, ev.label)
+    assert ev.label == "Meeting of Tony Blair"
+
+
+def test_the_title_stands_for_the_person_given_it_before_the_name() -> None:
+    [ev] = events_of(
+        "Prime Minister Tony Blair met the press. Gordon Brown spoke later.\n\n"
+        "The prime minister chaired a meeting of the cabinet on Tuesday."
+    )
+    assert shape(ev)[:2] == ("meeting", [("participant", "tony-blair")])
+
+
+def test_a_qualified_title_may_be_someone_else() -> None:
+    assert (
+        events_of(
+            "Tony Blair spoke to reporters.\n\n"
+            "The former prime minister chaired a meeting of the cabinet on Tuesday."
+        )
+        == []
+    )
+
+
+def test_an_unnamed_mention_joins_the_one_named_event_it_fits() -> None:
+    """The Downing Street talks are Blair's meeting, not the summit in Brussels."""
+    evs = events_of(
+        "Tony Blair met Gerhard Schroeder on Monday. The Downing Street talks covered many"
+        " topics ahead of an EU summit in Brussels."
+    )
+    assert [(e.type, e.place, len(e.evidence)) for e in evs] == [
+        ("meeting", "downing-street", 2),
+        ("meeting", "brussels", 1),
+    ]
+    assert [a.entity for a in evs[0].arguments] == ["tony-blair", "gerhard-schroeder"]
+
+
+def test_a_named_series_of_attacks_is_one_event_and_its_day_name_no_date() -> None:
+    [ev] = events_of(
+        "The IRA's decision to carry out the Bloody Friday attacks proved to be a disaster."
+    )
+    assert shape(ev) == ("attack", [("agent", "ira")], None, None, "Attack by IRA")
+
+
+def test_agreeing_that_is_an_opinion_and_a_title_word_no_event() -> None:
+    assert events_of("Barca midfielder Deco agreed that it was not typical of his team.") == []
+    assert events_of("Mick Jagger won the award for Old Habits Die Hard from Alfie.") == []
+    [ev] = events_of("Aggregate Industries agreed to sell its plant to Holcim on Monday.")
+    assert shape(ev)[:2] == ("agreement", [("participant", "aggregate-industries")])
+
+
+def test_an_event_awaited_until_or_pending_has_not_taken_place() -> None:
+    assert events_of("Judge Mary Jones ordered the men held until the trial of John Smith.") == []
+    assert events_of("The men were freed pending the trial of John Smith.") == []
+    [ev] = events_of("The trial of John Smith opened in Boston on Monday.")
+    assert shape(ev)[:2] == ("legal action", [("target", "john-smith")])
+
+
+def test_court_outcomes_without_convict_or_sentence_are_legal_actions() -> None:
+    [jailed] = events_of("John Smith was jailed for life in Boston.")
+    assert shape(jailed) == (
+        "legal action",
+        [("target", "john-smith")],
+        "boston",
+        None,
+        "Legal action against John Smith in Boston",
+    )
+    [acquitted] = events_of("A third defendant, Richard Rutkowski, was acquitted.")
+    assert shape(acquitted)[:2] == ("legal action", [("target", "richard-rutkowski")])
+    [fined] = events_of("In December, Vivendi was fined 1m euros by the regulator.")
+    assert shape(fined)[:2] == ("legal action", [("target", "vivendi")])
+    # fines in general, and a hypothetical one, are no events
+    assert events_of("Parents get fined if children miss school.") == []
+    assert events_of("It could be fined up to 5,000 pounds, said Acme Ltd.") == []
+
+
+def test_a_person_jailed_does_not_jail_the_organization_they_work_for() -> None:
+    assert events_of("A China Construction Bank branch manager was jailed for life.") == []
+
+
+def test_who_entered_office_in_a_reshuffle_takes_part_in_it() -> None:
+    [ev] = events_of(
+        "Ruth Kelly entered the Cabinet last month in the reshuffle forced by the resignation"
+        " of David Blunkett."
+    )
+    assert shape(ev)[:2] == ("appointment", [("participant", "ruth-kelly")])
+
+
+def test_release_from_custody_of_someone_named_is_a_legal_action() -> None:
+    [ev] = events_of("John Smith was freed on bail on Monday.")
+    assert shape(ev) == (
+        "legal action",
+        [("target", "john-smith")],
+        None,
+        "2023-10-09",
+        "Legal action against John Smith, 2023-10-09",
+    )
+    assert events_of("John Smith was released from hospital on Monday.") == []
+    assert events_of("Acme Ltd released figures on Monday.") == []
+
+
+def test_a_participle_names_the_object_of_its_verb() -> None:
+    """ "The sanctions imposed on Iran": the sanctions are what was imposed."""
+    [ev] = events_of("The sanctions imposed on Iran by the United States hurt.")
+    assert shape(ev)[:2] == ("other", [("agent", "united-states"), ("target", "iran")])
+
+
+def test_fire_from_an_organization_names_the_killer() -> None:
+    [ev] = events_of("John Smith was killed by mortar fire from Hamas in Gaza.")
+    assert shape(ev) == (
+        "killing",
+        [("agent", "hamas"), ("target", "john-smith")],
+        "gaza",
+        None,
+        "Killing of John Smith by Hamas in Gaza",
+    )
+
+
+def test_a_short_quoted_phrase_in_the_reporters_sentence_still_tells_the_event() -> None:
+    """ "has been in "intensive talks"": the marks borrow words, the reporter tells the event."""
+    [ev] = events_of('Gordon Brown says he has been in "intensive talks" with finance ministers.')
+    assert shape(ev)[:2] == ("meeting", [("participant", "gordon-brown")])
+    # a whole quoted sentence stays the speaker's claim
+    assert events_of('"We held talks with Acme Ltd in Paris," said John Smith.') == []
+
+
+def test_who_was_not_at_a_meeting_took_no_part_in_it() -> None:
+    [ev] = events_of("Gordon Brown was not at the Downing Street meeting.")
+    assert shape(ev)[:3] == ("meeting", [], "downing-street")

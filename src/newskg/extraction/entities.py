@@ -52,6 +52,7 @@ from newskg.extraction.names import common_word, lower_words, name_rules, vessel
 from newskg.extraction.nlp import Para
 from newskg.extraction.quoted import in_quotes
 from newskg.extraction.rescan import rescan
+from newskg.extraction.spelling import join_variants
 from newskg.text import fold
 from newskg.vocab import digest, entity_key
 
@@ -236,7 +237,7 @@ def resolve(
     # is never given a key by accident (that would merge two people in the graph).
     used: dict[str, tuple[str, str]] = {}
     gaz_keys = {(e.kind, e.key) for e in gaz.entries}
-    for cluster in group(mentions, paras, article.text):
+    for cluster in join_variants(group(mentions, paras, article.text)):
         label, entry = _label_for(cluster, gaz)
         if entry is None:
             label = _complete_from_naming(cluster, label, article, lex)

@@ -25,9 +25,10 @@ OF_TARGET_TYPES = {"killing", "death", "funeral", "attack", "legal action", "app
 #: Subjects that stand for someone else: the clause's governor ("it will withdraw").
 STAND_INS = {"it", "they", "which", "who", "that"}
 SPEECH_PREPS = {"in", "during"}
-#: Events someone takes part in by being there ("spoke at the summit", "stood in the election")
+#: Events someone takes part in by being there ("spoke at the summit", "stood in the election",
+#: "was promoted in the reshuffle")
 #: and the prepositions that place a verb's subject in them.
-ATTENDED_TYPES = {"meeting", "election"}
+ATTENDED_TYPES = {"meeting", "election", "appointment"}
 ATTENDED_PREPS = {"in", "at", "during", "to"}
 #: Verbs whose object noun names the event their subject does ("launched an attack").
 SUPPORT_VERBS = {
@@ -48,6 +49,7 @@ SUPPORT_VERBS = {
 }
 #: Prepositions whose date is not the event's ("since 2017", "until May").
 NOT_THE_DATE = {"since", "until", "till", "before"}
+DATES = {"DATE", "TIME"}
 #: Clauses under a trigger that speak of something else: their dates and places are theirs.
 #: (Adverbial clauses stay: "killed X after he landed in Baghdad late Thursday" dates both.)
 OTHER_CLAUSES = {"relcl", "ccomp", "parataxis"}
@@ -79,15 +81,33 @@ class ArgumentFinder(TriggerFinder):
         if not found:
             key = self.country_of(tok)
             found = [(key, tok)] if key else []
-        if not found and tok.pos_ == "NOUN" and (role == "agent" or ev.type not in VICTIM_TYPES):
+        person = ev.type in UNDERGONE_NOUN_TYPES and (tok.lemma_.lower(),) in self.lex.roles
+        if (
+            not found
+            and tok.pos_ == "NOUN"
+            and (role == "agent" or (ev.type not in VICTIM_TYPES and not person))
+        ):
             # "struck Hamas targets", "talks with a Hamas delegation", "the IRA's Belfast
-            # brigade detonated ...": the named owner
+            # brigade detonated ...": the named owner (not when a person is what underwent it:
+            # "a Bank of China manager was jailed" jails no bank)
             found = [
                 kt
                 for c in tok.children
                 if c.dep_ in {"compound", "poss"} and not self.local_place(para, c)
                 for kt in self.entities(para, c)
             ][:1]  # a city names where they are, not whose ("Gaza militants")
+        if not found and tok.pos_ == "NOUN" and role == "agent":
+            # "killed by mortar fire from the Islamic State": whose fire
+            found = [
+                kt
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ == "from"
+                for g in c.children
+                if g.dep_ == "pobj"
+                and self.res.kinds.get(self.res.key_at(para.index, g) or "")
+                in {"organization", "place"}
+                for kt in self.entities(para, g)
+            ][:1]
         for key, _t in found:
             bucket = {"agent": ev.agents, "target": ev.targets, "participant": ev.participants}[
                 role
@@ -197,6 +217,8 @@ class ArgumentFinder(TriggerFinder):
                 ):
                     for pobj in child.children:
                         self.add(ev, "participant", para, pobj, [child])
+        if head.pos_ == "VERB" and head.dep_ == "acl" and head.tag_ == "VBN" and not ev.targets:
+            self.add(ev, "target", para, head.head)  # "the four men freed last month"
         if ev.agents:
             return
         if head.pos_ == "VERB":
@@ -206,17 +228,28 @@ class ArgumentFinder(TriggerFinder):
                 if subject is not None:
                     self.add(ev, "agent", para, subject)
         elif head.dep_ == "dobj" and head.head.lemma_.lower() in SUPPORT_VERBS:
-            # "Hamas launched an attack on Israel", "X held talks with Y": the doer
+            # "Hamas launched an attack on Israel", "X held talks with Y": the doer (also of
+            # a verb sharing its clause's subject: "X took charge, chairing a meeting")
             subject = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+            if subject is None:
+                subject = self.shared_subject(head.head)
+            if subject is None and head.head.dep_ == "acl":
+                # "the IRA's decision to carry out the attacks": whose decision
+                subject = next((c for c in head.head.head.children if c.dep_ == "poss"), None)
             if subject is not None:
                 self.add(ev, "agent", para, subject)
         elif (
             ev.type in ATTENDED_TYPES
             and head.dep_ == "pobj"
             and head.head.lower_ in ATTENDED_PREPS
-            and head.head.head.pos_ == "VERB"
-        ):
-            # "X spoke at the summit", "X stood as a candidate in the election": who took part
+            and head.head.head.pos_ in {"VERB", "AUX"}
+            and not (
+                head.head.head.lemma_ == "be"
+                and any(c.dep_ == "neg" for c in head.head.head.children)
+            )
+        ):  # (not who "was not at the meeting"; who "did not mention it during" it was there)
+            # "X spoke at the summit", "X stood as a candidate in the election", "X has been
+            # in talks": who took part
             verb = head.head.head
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             subject = subject if subject is not None else self.shared_subject(verb)
@@ -275,6 +308,8 @@ class ArgumentFinder(TriggerFinder):
             prev = para.doc[ent.start - 1].lower_ if ent.start > 0 else ""
             if prev in NOT_THE_DATE:
                 continue  # "the first death since 2017": 2017 is another event's date
+            if in_name(ent[0]):
+                continue  # "the Bloody Friday attacks": a day name inside a name
             value = normalize(f"{prev} {ent.text}" if prev in {"in", "on"} else ent.text, ref)
             if value:
                 ev.date = value
@@ -323,6 +358,20 @@ class ArgumentFinder(TriggerFinder):
         if head.pos_ == "NOUN":
             return any(c.lower_ == "the" or c.dep_ == "poss" or c.like_num for c in head.children)
         return head.tag_ in {"VBD", "VBN"}
+
+
+def in_name(first: Token) -> bool:  # the date expression's first token
+    """Does a date expression continue a capitalised name ("Bloody Friday", "Black Monday")
+    rather than start after a preposition or at the sentence's start ("on Friday")?"""
+    if first.i == 0 or first.is_sent_start:
+        return False
+    prev = first.doc[first.i - 1]
+    return (
+        prev.text[:1].isupper()
+        and prev.dep_ == "compound"
+        and prev.head.i >= first.i  # a modifier of the date words, not "in Baghdad late Friday"
+        and prev.ent_type_ not in DATES
+    )
 
 
 def own_subtree(head: Token) -> list[Token]:

@@ -10,6 +10,14 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from newskg.extraction.entities import Resolution, in_quotes
+from newskg.extraction.event_names import (
+    claimed,
+    name_index,
+    named,
+    role_references,
+    short_quote,
+    spelled_name,
+)
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import ArticleText
 from newskg.extraction.nlp import Para
@@ -78,11 +86,12 @@ class TriggerFinder:
         lex: Lexicon | None = None,
         pronouns: dict[tuple[int, int], str] | None = None,
     ) -> None:
-        self.pronouns = pronouns or {}
         self.article = article
         self.paras = paras
         self.res = res
         self.lex = lexicon() if lex is None else lex
+        # "he", "the prime minister": the person they stand for
+        self.pronouns = {**role_references(paras, res, self.lex.roles), **(pronouns or {})}
         #: gazetteer keys of countries (the places a country adjective names)
         self.countries = frozenset(k for k in self.lex.demonyms.values() if k)
         # trigger phrases by first word, longest first (the lexicon's order)
@@ -94,6 +103,10 @@ class TriggerFinder:
             p[0] for p, k in self.lex.triggers.items() if k == "statement" and len(p) == 1
         }
         self.lemmas: dict[int, set[str]] = {}  # id(Event) -> trigger lemmas merged into it
+        self.names = name_index(res.entities)
+
+    claimed = staticmethod(claimed)
+    named = staticmethod(named)
 
     def entities(self, para: Para, tok: Token) -> list[tuple[str, Token]]:
         """Entity keys for ``tok`` and its conjuncts (a relative pronoun stands for the noun
@@ -102,7 +115,11 @@ class TriggerFinder:
             tok = tok.head.head
         found: list[tuple[str, Token]] = []
         for t in [tok, *tok.conjuncts]:
-            key = self.res.key_at(para.index, t, ARG_KINDS) or self.pronouns.get((para.index, t.i))
+            key = (
+                self.res.key_at(para.index, t, ARG_KINDS)
+                or self.pronouns.get((para.index, t.i))
+                or spelled_name(t, self.names)
+            )
             if key is None and t.pos_ == "NOUN":
                 # "his Spanish counterpart Miguel Moratinos": the name in apposition
                 key = next(
@@ -155,7 +172,7 @@ class TriggerFinder:
         for kind, toks, phrase in self.match(para):
             head = toks[0] if toks[0].pos_ == "VERB" else toks[-1]
             where = para.tok_span(head)
-            if quoted.contains(where):
+            if quoted.contains(where) and not short_quote(quoted, where, self.article.text):
                 continue
             if head.pos_ not in {"VERB", "NOUN"} and not self.named(head):
                 continue
@@ -179,6 +196,15 @@ class TriggerFinder:
             ):
                 continue  # what something is called ("the first death since 2017", "the
                 # biggest attack on civil liberties"), not "there was an attack"
+            if head.pos_ == "VERB" and head.text[:1].isupper() and not head.is_sent_start:
+                continue  # a word of a title ("won for Old Habits Die Hard"), not prose
+            if "opinion" in self.lex.trigger_options.get(phrase, {}).get("that", ()) and any(
+                c.dep_ == "ccomp" for c in head.children
+            ):
+                continue  # "agreed that it was not typical": an opinion, not a deal
+            unless = self.lex.trigger_options.get(phrase, {}).get("unless", frozenset())
+            if any(g.lemma_.lower() in unless for c in head.children for g in c.children):
+                continue  # "released from hospital" is no release from custody
             wanted = self.lex.trigger_options.get(phrase, {}).get("obj")
             if wanted and (head.pos_ != "VERB" or not self.object_fits(para, head, wanted)):
                 continue
@@ -213,7 +239,8 @@ class TriggerFinder:
         """A plural trigger that names one series of events: its doer is named ("IS attacks
         in Badia", "the IRA's bombings") and it is pinned down by a possessive, a definite
         article or a place; or it is definite and placed ("the 11 September attacks in the
-        US", "the two worst explosions at Oxford Street")."""
+        US", "the two worst explosions at Oxford Street"), or definite and named ("the Bloody
+        Friday attacks")."""
         owner = [
             c
             for c in head.children
@@ -229,18 +256,9 @@ class TriggerFinder:
             for g in c.children
         )
         definite = any(c.lower_ == "the" for c in head.children)
-        return (bool(owner) and (pinned or placed)) or (definite and placed)
-
-    @staticmethod
-    def claimed(head: Token) -> bool:
-        """Is the trigger what someone claims or accepts responsibility for?"""
-        prep = head.head
-        return (
-            head.dep_ == "pobj"
-            and prep.lower_ == "for"
-            and prep.head.lemma_.lower() == "responsibility"
-            and prep.head.head.pos_ == "VERB"
-        )
+        # "the Bloody Friday attacks": a definite series with a name of its own
+        titled = any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.children)
+        return (bool(owner) and (pinned or placed)) or (definite and (placed or titled))
 
     def generic_of(self, para: Para, head: Token) -> bool:
         """A noun trigger whose "of" object is a bare plural that names no one ("the killing
@@ -261,17 +279,6 @@ class TriggerFinder:
                     return True
         return False
 
-    @staticmethod
-    def named(head: Token) -> bool:
-        """A trigger word closing a capitalised name: "the 1998 Harvest Revolution"."""
-        doc = head.doc
-        return (
-            head.pos_ == "PROPN"
-            and head.text[:1].isupper()
-            and not head.is_sent_start
-            and not (head.i + 1 < len(doc) and doc[head.i + 1].pos_ == "PROPN")
-        )
-
     def object_fits(self, para: Para, verb: Token, wanted: frozenset[str]) -> bool:
         objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
         if not objects:  # "met with European officials"
@@ -282,8 +289,8 @@ class TriggerFinder:
                 for g in c.children
                 if g.dep_ == "pobj"
             ]
-        if verb.dep_ == "relcl" and not objects:  # "the sanctions Trump has imposed"
-            objects = [verb.head]
+        if not objects and (verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBN")):
+            objects = [verb.head]  # "the sanctions Trump has imposed", "the men freed in May"
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if not objects and subject is not None and subject.i > 0:
             before = verb.doc[subject.i - 1]  # the same, misparsed
@@ -312,9 +319,9 @@ class TriggerFinder:
                 return True
             if "@role" in wanted and (obj.lemma_.lower(),) in self.lex.roles:
                 return True  # "met European officials"
-            kind = self.res.kinds.get(self.res.key_at(para.index, obj) or "")
-            if kind and "@" + kind in wanted:
-                return True
+            found = self.entities(para, obj) if obj.pos_ != "PRON" else []
+            if any("@" + self.res.kinds.get(k, "") in wanted for k, _ in found):
+                return True  # an entity or a noun in apposition to one (not a pronoun)
         return False
 
     def announced(self, head: Token) -> bool:
@@ -381,7 +388,7 @@ class TriggerFinder:
                 break
             node = node.head
             lemma = node.lemma_.lower()
-            if lemma in self.lex.blockers and lemma not in ignore:
+            if {lemma, node.lower_} & self.lex.blockers and lemma not in ignore:
                 return True
             if node.pos_ in {"VERB", "AUX"}:
                 if head.pos_ == "NOUN" and head.head.dep_ == "prep" and head.head.head == node:

@@ -166,29 +166,39 @@ def merge_unattributed(events: list[Event], kinds: dict[str, str]) -> list[Event
     reports once with someone named ("Gladkikh died") is that event told again: it joins it
     (evidence, place, date) when their places and dates do not differ (the places of the named
     event are its place and the places among its arguments: "the attack on Israel" is not "the
-    strike in Jordan"). With two or more named events of the type, or unnamed ones in
-    different places, which one it is cannot be told: it stays on its own."""
+    strike in Jordan"). Named events of the type that differ in place or date are other
+    events ("the Downing Street talks" are not "the EU summit in Brussels"): with two or
+    more that fit, or unnamed ones in different places, which one it is cannot be told: it
+    stays on its own."""
     kept: list[Event] = []
     for ev in events:
         if ev.arguments or ev.type in {"statement", "other"}:
             kept.append(ev)
             continue
-        named = [e for e in events if e.type == ev.type and e.arguments]
         places = {e.place for e in events if e.type == ev.type and not e.arguments}
+        named = [
+            e
+            for e in events
+            if e.type == ev.type and e.arguments and fits(ev, e, kinds) and e is not ev
+        ]
         if len(named) != 1 or len(places) > 1:
             kept.append(ev)
             continue
         one = named[0]
-        wheres = {one.place} | {a.entity for a in one.arguments if kinds.get(a.entity) == "place"}
-        if (ev.place and wheres - {None} and ev.place not in wheres) or (
-            ev.date and one.date and ev.date != one.date
-        ):
-            kept.append(ev)
-            continue
         one.evidence.extend(s for s in ev.evidence if s not in one.evidence)
         one.place = one.place or ev.place
         one.date = one.date or ev.date
     return kept
+
+
+def fits(ev: Event, one: Event, kinds: dict[str, str]) -> bool:
+    """Can the unattributed mention ``ev`` be the named event ``one`` told again: their
+    places (``one``'s place and the places among its arguments) and dates do not differ."""
+    wheres = {one.place} | {a.entity for a in one.arguments if kinds.get(a.entity) == "place"}
+    return not (
+        (ev.place and wheres - {None} and ev.place not in wheres)
+        or (ev.date and one.date and ev.date != one.date)
+    )
 
 
 def merge_killings(events: list[Event]) -> list[Event]:

@@ -7,12 +7,20 @@ a place-named side with a team cue (``team_cues.txt``) is an organization.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import KIND_OF_LABEL, Mention
-from newskg.extraction.names import head_word, name_rules, place_heads, settlement_nouns
+from newskg.extraction.names import (
+    head_word,
+    name_rules,
+    occupation_before,
+    org_noun_before,
+    place_heads,
+    settlement_nouns,
+)
 from newskg.extraction.nlp import Para
 from newskg.text import fold
 
@@ -39,6 +47,14 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             and doc[m.start - 1].lower_ == "the"
         ):
             votes[fold(m.text)]["organization"] += 3
+    # "news agency Sana", "localist group Civic Passion": the organization a noun announces.
+    for m in mentions:
+        if m.gaz is None and m.label == "PERSON" and org_noun_before(paras[m.para].doc, m.start):
+            votes[fold(m.text)]["organization"] += 100
+    # "fashion designer Halston", "athletes Vitas Gerulaitis": the person an occupation names.
+    for m in mentions:
+        if m.gaz is None and m.label != "PERSON" and occupation_before(paras[m.para].doc, m.start):
+            votes[fold(m.text)]["actor"] += 100
     # Names with a human cue (title before, role apposition, "and other officials") are persons.
     for m in mentions:
         if m.gaz is None and m.label != "PERSON" and _human_cue(m, paras[m.para]):
@@ -98,6 +114,13 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.words in endings:
             votes[fold(m.text)]["actor"] += 100
+    # ... even where the surname is also a place of the gazetteer: "Paris" after "Valeska
+    # Paris" is she, not the city (a one-word surname only, never a longer place name).
+    surnames = {f[-1:] for f in short}
+    for m in mentions:
+        if m.gaz is not None and m.gaz.kind == "place" and m.words in surnames:
+            m.gaz = None
+            votes[fold(m.text)] = Counter({"actor": 100})
     for m in mentions:
         best = _best(votes[fold(m.text)])
         if m.gaz is not None:
@@ -222,6 +245,10 @@ def _human_cue(m: Mention, para: Para) -> bool:
         if lex.role_at(rest) and (
             len(rest) > 1 and rest[1] in preps or len(rest) > 2 and rest[2] in preps
         ):
+            return True
+        # A longer or double role: "K.C. Maurer, chief financial officer and treasurer at".
+        clause = list(itertools.takewhile(lambda w: w not in {",", ".", ";"}, rest[1:6]))
+        if lex.role_at(rest) and "and" in clause and preps & set(clause):
             return True
     if words[:2] == ["and", "other"]:
         for t in after[2:6]:

@@ -30,8 +30,17 @@ from newskg.extraction.names import (
     of_tail,
     person_bounds,
     place_heads,
+    work_before,
 )
 from newskg.extraction.nlp import Para
+from newskg.extraction.span_shapes import (
+    POSSESSIVE,
+    given_name_after_occupation,
+    not_a_person,
+    person_tail,
+    place_pairs,
+    tagged_surnames,
+)
 from newskg.text import fold
 
 KIND_OF_LABEL = {
@@ -66,7 +75,6 @@ NAME_PARTICLES = {
     "bint",
     "al-",
 }
-POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
 QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
 MAX_GAZ_TOKENS = 8
 PORTFOLIO_TITLES = {"secretary", "minister"}
@@ -253,13 +261,34 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
 
 def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
     found = []
+    surnames = tagged_surnames(paras, lex)
     for para in paras:
+        joined = place_pairs(para)
         for ent in para.doc.ents:
+            if ent.start in joined.values():
+                continue  # the second word of a name taken as two places (below)
+            if ent.start in joined:
+                found.extend(_clean(para, ent.start, joined[ent.start] + 1, "PERSON", lex))
+                continue
+            if ent.label_ in {"PERSON", "GPE", "LOC", "FAC"} and work_before(para.doc, ent.start):
+                continue  # "the film Easy Rider": a title, not a person or a place
             if ent.label_ in KIND_OF_LABEL or ent.label_ == "NORP":
                 start, end = ent.start, ent.end
+                if ent.label_ != "PERSON" and given_name_after_occupation(para, start):
+                    found.extend(_clean(para, start - 1, end, "PERSON", lex))
+                    continue
+                if ent.label_ != "PERSON":
+                    tail = person_tail(para, start, end, surnames, lex)
+                    if tail >= 0:
+                        if para.doc[tail - 1].text in POSSESSIVE:  # the owner stays
+                            found.extend(_clean(para, start, tail - 1, ent.label_, lex))
+                        found.extend(_clean(para, tail, end, "PERSON", lex))
+                        continue
                 if ent.label_ == "ORG":
                     end = of_tail(para.doc, end)
                 elif ent.label_ == "PERSON":
+                    if not_a_person(para, ent):  # codes, numbered names, tribes
+                        continue
                     start, end = person_bounds(para.doc, start, end, lex)
                 found.extend(_clean(para, start, end, ent.label_, lex))
     return found

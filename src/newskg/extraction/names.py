@@ -146,13 +146,7 @@ def name_rules(path: Path = PATH) -> NameRules:
             row.fail(f"rule {rule!r} is not one of {', '.join(RULES)}", "fix the first column")
         if not word or not reason:
             row.fail("the word or the reason is empty", "give both")
-        try:
-            weight = float(confidence)
-        except ValueError:
-            row.fail(f"confidence {confidence!r} is not a number", "write a number 0-1")
-        if not 0 <= weight <= 1:
-            row.fail(f"confidence {weight} is not between 0 and 1", "write a number 0-1")
-        if weight >= MIN_CONFIDENCE:
+        if row.confidence(confidence) >= MIN_CONFIDENCE:
             table[rule].add(word if rule == "vessel" else word.lower())
     return NameRules(
         vessel=frozenset(table["vessel"]),
@@ -210,6 +204,56 @@ def head_word(words: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=2)
+@lru_cache(maxsize=1)
+def group_nouns() -> frozenset[str]:
+    """Nouns that make the name before them a group's ("the X tribe"): ``group_nouns.txt``."""
+    return frozenset(datafiles.words("group_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def _org_nouns() -> frozenset[str]:
+    return frozenset(w.lower() for w in datafiles.words("org_nouns.txt"))
+
+
+def org_noun_before(doc: Doc, start: int) -> bool:
+    """A lower-case common noun for an organization right before a name ("news agency
+    Sana", "localist group Civic Passion"): the name is the organization's, whatever the
+    tagger said (``org_nouns.txt``)."""
+    if start == 0:
+        return False
+    before = doc[start - 1]
+    return before.text.islower() and before.pos_ == "NOUN" and before.lower_ in _org_nouns()
+
+
+@lru_cache(maxsize=1)
+def _occupations() -> frozenset[str]:
+    return frozenset(w.lower() for w in datafiles.words("occupations.txt"))
+
+
+def occupation_before(doc: Doc, start: int) -> bool:
+    """A lower-case noun for what a person does right before a name ("fashion designer
+    Halston"): the name is a person's, whatever the tagger said (``occupations.txt``)."""
+    if start == 0:
+        return False
+    before = doc[start - 1]
+    # Any part of speech: the small model tags some plurals as verbs ("athletes").
+    return before.text.islower() and before.lower_ in _occupations()
+
+
+@lru_cache(maxsize=1)
+def _work_nouns() -> frozenset[str]:
+    return frozenset(w.lower() for w in datafiles.words("work_nouns.txt"))
+
+
+def work_before(doc: Doc, start: int) -> bool:
+    """A lower-case noun for a work or product right before a name ("the film Easy
+    Rider"): the name is a title, not a person or a place (``work_nouns.txt``)."""
+    if start == 0:
+        return False
+    before = doc[start - 1]
+    return before.text.islower() and before.pos_ == "NOUN" and before.lower_ in _work_nouns()
+
+
 def settlement_nouns(path: Path = datafiles.DATA / "settlement_nouns.txt") -> frozenset[str]:
     """Nouns for a kind of place ("village"): "the village of X" and "X, an area ..." are
     places."""
@@ -256,9 +300,33 @@ def of_tail(doc: Doc, end: int) -> int:
     return end
 
 
+NICKNAME_MARKS = frozenset('"\u201c\u201d')
+
+
+def _nickname_end(doc: Doc, end: int) -> int:
+    """Where a name ends that goes on with a quoted nickname (one or two capitalised tokens)
+    and a capitalised surname: `Richard "Tex" Coe`, `John \u201cJ.D.\u201d Dorrian`."""
+    if end >= len(doc) or doc[end].text not in NICKNAME_MARKS:
+        return end
+    for n in (1, 2):
+        close = end + 1 + n
+        if (
+            close + 1 < len(doc)
+            and all(t.text[:1].isupper() for t in doc[end + 1 : close])
+            and doc[close].text in NICKNAME_MARKS
+            and doc[close + 1].is_alpha
+            and doc[close + 1].is_title
+        ):
+            return close + 2
+    return end
+
+
 def person_bounds(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
-    """A person span the tagger cut short: a hyphenated last part ("Wong Yeung" + "-tat")
-    or an untagged given name before it ("Junius" of "Junius Ho")."""
+    """A person span the tagger cut short: a hyphenated last part ("Wong Yeung" + "-tat"),
+    a nickname in quotes and the surname after it ("Richard" + "\"Tex\" Coe": else the
+    given name alone becomes a second person), or an untagged given name before it
+    ("Junius" of "Junius Ho")."""
+    end = _nickname_end(doc, end)
     while (
         end + 1 < len(doc)
         and doc[end].text in HYPHENS

@@ -1,0 +1,147 @@
+"""Organizations on news: the kinds of false organization that real news showed (time zones,
+events tagged ORG, two names read as one, a place swallowed by the body it names, spans cut
+mid-name, nationalities, lists glued into one name, names cut short), on made-up sentences
+of those shapes, through the real resolver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newskg.extraction import datafiles
+from newskg.extraction.datafiles import DataFileError
+from newskg.extraction.grouping import (
+    EVENT_HEAD_COLUMNS,
+    _extend_left,
+    _glued_list,
+    event_heads,
+    time_zones,
+)
+from newskg.extraction.mentions import Mention, _text
+from newskg.extraction.model import ArticleText, Span
+from newskg.extraction.nlp import Para, parse_body
+from tests.extraction.test_entities_names import all_names, by_kind, entities
+
+
+def test_a_time_zone_is_no_organization() -> None:
+    found = entities(
+        "Shares fell sharply before trading closed at 16:30 GMT on Friday, "
+        "the London Stock Exchange said."
+    )
+    assert by_kind(found, "organization") == {"London Stock Exchange"}
+    assert "GMT" not in all_names(found)
+
+
+def test_an_event_tagged_as_organization_is_dropped() -> None:
+    found = entities("Kelly Holmes won gold at the European Indoor Championships in Madrid.")
+    assert by_kind(found, "organization") == set()
+    assert by_kind(found, "actor") == {"Kelly Holmes"}
+    assert by_kind(found, "place") == {"Madrid"}
+
+
+def test_organization_at_organization_is_two() -> None:
+    found = entities(
+        "Polaroids by Warhol are on show at the Harlow Museum of Art at Westfield University "
+        "in Denton, Ohio, until May."
+    )
+    assert by_kind(found, "organization") == {"Harlow Museum of Art", "Westfield University"}
+    assert by_kind(found, "place") == {"Denton", "Ohio"}
+
+
+def test_a_person_speaking_for_a_body_is_split_off() -> None:
+    found = entities(
+        "Karen Whitfield for Food Standards Australia New Zealand, says they are looking at "
+        "mandatory guidelines."
+    )
+    assert by_kind(found, "actor") == {"Karen Whitfield"}
+    assert by_kind(found, "organization") == {"Food Standards Australia"}
+
+
+def test_a_body_named_with_for_stays_whole() -> None:
+    found = entities("The Institute for Fiscal Studies said taxes would rise next year.")
+    assert by_kind(found, "organization") == {"Institute for Fiscal Studies"}
+
+
+def test_the_place_a_body_is_of_stays_a_place() -> None:
+    found = entities(
+        "Students at the University of Southern Indiana in Evansville, Indiana, will see it."
+    )
+    universities = [e for e in found if e.label == "University of Southern Indiana"]
+    assert [e.kind for e in universities] == ["organization"]
+    assert universities[0].alt_labels == set()
+    assert by_kind(found, "place") == {"Evansville", "Indiana"}
+
+
+def test_the_lists_are_read() -> None:
+    assert {"GMT", "UTC", "EST"} <= time_zones()
+    assert {"championships", "olympics", "expo"} <= event_heads()
+    # An organization's own head is no event head.
+    assert not {"conference", "league", "council", "program"} & event_heads()
+
+
+def test_an_event_head_row_without_a_confidence_fails_loudly(tmp_path: Path) -> None:
+    bad = tmp_path / "heads.tsv"
+    bad.write_text("# heads\nexpo\tan event\n")
+    with pytest.raises(DataFileError):
+        datafiles.rows(bad, EVENT_HEAD_COLUMNS)
+
+
+def _mention(text: str, kind: str) -> Mention:
+    return Mention(0, 0, len(text.split()), Span(0, len(text)), text, "ORG", kind=kind)
+
+
+def test_a_glued_list_is_no_organization() -> None:
+    people = [_mention("Stilian Petrov", "actor"), _mention("Paul Scholes", "actor")]
+    glued = [
+        _mention("Petrov and Juninho", "organization"),
+        _mention("Scholes, Djemba-Djemba", "organization"),
+        _mention("Hellboy, Resident Evil", "organization"),
+    ]
+    kept = [
+        _mention("Marks and Spencer", "organization"),  # no person of the article in it
+        _mention("Acme, Inc.", "organization"),
+        _mention("University of California, Berkeley", "organization"),
+    ]
+    everything = people + glued + kept
+    assert [m.text for m in everything if _glued_list(m, everything)] == [m.text for m in glued]
+
+
+def _parsed(sentence: str) -> list[Para]:
+    headline = "News"
+    text = f"{headline}\n\n{sentence}\n"
+    article = ArticleText(
+        "t",
+        "t.txt",
+        text,
+        headline=headline,
+        headline_span=Span(0, len(headline)),
+        body=[Span(len(headline) + 2, len(headline) + 2 + len(sentence))],
+    )
+    return parse_body(article)
+
+
+def _tagged(paras: list[Para], first: str, last: str, kind: str) -> Mention:
+    """A mention over the words ``first``..``last`` of the first paragraph, as a tagger
+    that cut the name there would give it."""
+    doc = paras[0].doc
+    start = next(t.i for t in doc if t.text == first)
+    end = next(t.i for t in doc if t.text == last and t.i >= start) + 1
+    span, text = _text(paras[0], start, end)
+    return Mention(0, start, end, span, text, "ORG", kind=kind)
+
+
+def test_a_name_cut_on_the_left_takes_its_proper_nouns_back() -> None:
+    paras = _parsed("Volunteers came from the Baker Street Society of Canada on Friday.")
+    society = _tagged(paras, "Society", "Canada", "organization")
+    _extend_left([society], paras)
+    assert society.text == "Baker Street Society of Canada"
+    assert paras[0].doc[society.start].text == "Baker"
+
+
+def test_a_name_does_not_take_another_mention() -> None:
+    paras = _parsed("Volunteers came from the Baker Street Society of Canada on Friday.")
+    society = _tagged(paras, "Society", "Canada", "organization")
+    street = _tagged(paras, "Baker", "Street", "place")
+    _extend_left([society, street], paras)
+    assert (society.text, street.text) == ("Society of Canada", "Baker Street")
