@@ -99,3 +99,32 @@ def test_bundled_article_blocks_cover_body_and_furniture() -> None:
     assert body == [(s.begin, s.end) for s in art.body]
     excluded = [(b["begin"], b["end"], b["reason"]) for b in found["blocks"] if b["kind"] != "body"]
     assert excluded == [(s.begin, s.end, reason) for s, reason in art.excluded]
+
+
+def test_weighed_blocks_carry_their_score(tmp_path: Path) -> None:
+    """A page long enough to be weighed: every block the weighing decided has its score (0-1),
+    furniture below the body's; the rules alone decide short texts, which have none."""
+    lines = [
+        "Share",
+        "Tweet",
+        "Home | World | Sport",
+        *(
+            f"Paragraph {n} of the story says that the harbour of Keller Bay reopened on "
+            f"Monday, the port authority said, after ships had waited for {n} days."
+            for n in range(1, 7)
+        ),
+        "Related stories",
+        "Most read",
+    ]
+    path = tmp_path / "page.txt"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    code, out, _ = run(path, "--json")
+    assert code == 0
+    blocks = json.loads(out)["blocks"]
+    body = [b["score"] for b in blocks if b["kind"] == "body"]
+    weighed = [b["score"] for b in blocks if b["reason"].startswith("weighed")]
+    assert len(body) == 6 and all(0.0 <= s <= 1.0 for s in body)
+    assert weighed and max(weighed) < min(body)
+    short = tmp_path / "story.txt"
+    short.write_text(STORY, "utf-8")
+    assert {b["score"] for b in json.loads(run(short, "--json")[1])["blocks"]} == {None}

@@ -11,7 +11,6 @@ it: ``body`` is the body blocks joined by newlines).
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,6 @@ import click
 
 from newskg.cli.exit_codes import EXIT_OK, EXIT_VIOLATIONS, Command
 from newskg.extraction.model import ArticleText
-
-_SCORE = re.compile(r"(?<![\w.])(-?\d+\.\d+)\b")  # "weighed 0.23": the furniture score
 
 
 def kind_of(reason: str) -> str:
@@ -39,12 +36,6 @@ def kind_of(reason: str) -> str:
     return "furniture"
 
 
-def score_of(reason: str) -> float | None:
-    """The score a weighed decision records in its reason ("weighed 0.23"), if any."""
-    found = _SCORE.search(reason)
-    return float(found.group(1)) if found else None
-
-
 def blocks_of(art: ArticleText) -> list[dict[str, Any]]:
     """Every block of the article in text order: offsets, kind, the deciding reason and
     score, and its words."""
@@ -54,7 +45,7 @@ def blocks_of(art: ArticleText) -> list[dict[str, Any]]:
             "end": span.end,
             "kind": kind_of(reason),
             "reason": reason,
-            "score": score_of(reason),
+            "score": art.block_scores.get(span),
             "text": span.of(art.text),
         }
         for span, reason in art.excluded
@@ -65,7 +56,7 @@ def blocks_of(art: ArticleText) -> list[dict[str, Any]]:
             "end": span.end,
             "kind": "body",
             "reason": "prose (no rule nor weighing called it furniture)",
-            "score": None,
+            "score": art.block_scores.get(span),
             "text": span.of(art.text),
         }
         for span in art.body

@@ -227,12 +227,13 @@ def rule_verdicts(text: str, spans: list[Span]) -> Verdicts:
     return verdicts
 
 
-def mark_furniture(text: str, spans: list[Span], excluded: dict[Span, str]) -> None:
+def mark_furniture(text: str, spans: list[Span], excluded: dict[Span, str]) -> dict[Span, float]:
     """Exclude the blocks that the weighed evidence calls furniture (see
     :mod:`newskg.extraction.blocks_classifier`), each with the reason of the rule that spoke
     of it, else ``weighed <score>``. Labels cut off by a rule are excluded as they are. A
     text of fewer than :data:`MIN_WEIGHED_BLOCKS` blocks, or a clean one (see
-    :data:`CLEAN_PROSE_SHARE`), is decided by the rules alone."""
+    :data:`CLEAN_PROSE_SHARE`), is decided by the rules alone. Returns each weighed block's
+    score (how much like article prose, 0-1); none when the rules decided alone."""
     verdicts = rule_verdicts(text, spans)
     for span, reason in verdicts.cut.items():
         excluded.setdefault(span, reason)
@@ -246,12 +247,13 @@ def mark_furniture(text: str, spans: list[Span], excluded: dict[Span, str]) -> N
                 excluded.setdefault(span, verdicts.reasons[span])
             elif index > end:
                 excluded.setdefault(span, verdicts.end_reason)
-        return
+        return {}
     scores, kept = weigh(text, spans, verdicts)
     for index, (span, score, prose) in enumerate(zip(spans, scores, kept, strict=True)):
         if not prose:
             reason = verdicts.end_reason if index > end else f"weighed {score:.2f}"
             excluded.setdefault(span, verdicts.reasons.get(span, reason))
+    return {span: float(score) for span, score in zip(spans, scores, strict=True)}
 
 
 def _cut_label(text: str, span: Span, end: int) -> Span | None:

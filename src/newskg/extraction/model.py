@@ -84,6 +84,9 @@ class ArticleText:
     #: What the reader doubts about this article but publishes (e.g. a body implausibly small
     #: against the prose in the file: a husk); the build reports each with the file.
     warnings: list[str] = field(default_factory=list)
+    #: How much like article prose the reader's weighing found each block (0-1), for
+    #: ``newskg read``; empty when the furniture rules decided alone (a short or clean text).
+    block_scores: dict[Span, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -240,7 +240,7 @@ def read_article(path: str | Path) -> ArticleText:
 
     if not page.get("headline"):
         find_headline(art, spans, excluded)
-    mark_furniture(text, spans, excluded)
+    art.block_scores = mark_furniture(text, spans, excluded)
     for key in ("url", "publisher", "authors"):
         if page.get(key):
             setattr(art, key, page[key])
