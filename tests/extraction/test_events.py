@@ -154,6 +154,128 @@ def test_who_stands_in_an_election_takes_part_in_it() -> None:
     )
 
 
+def test_who_took_part_in_a_role_takes_part_in_the_event() -> None:
+    """The parser hangs the event from the role noun ("candidate in the election"): the one
+    who stood in that role still took part."""
+    [ev] = events_of(
+        "Sarah Jones, who quit her job to stand as a Green candidate in the election, "
+        "spoke on Monday."
+    )
+    assert shape(ev) == (
+        "election",
+        [("participant", "sarah-jones")],
+        None,
+        None,
+        "Election involving Sarah Jones",
+    )
+    [ev] = events_of(
+        "Tom Hardy, who left the firm to serve as an observer at the summit in Geneva, "
+        "spoke on Monday."
+    )
+    assert shape(ev) == (
+        "meeting",
+        [("participant", "tom-hardy")],
+        "geneva",
+        None,
+        "Meeting of Tom Hardy in Geneva",
+    )
+
+
+def test_a_during_phrase_hung_on_a_noun_still_places_the_subject_there() -> None:
+    """The parser hangs "during a meeting" on "the accounts": the one who spoke (or kept
+    silent) was still at the meeting."""
+    found = events_of(
+        'Jane Cooper said Tom Hardy had not mentioned "anything odd" about the accounts '
+        "during a 2001 board meeting."
+    )
+    assert [shape(e) for e in found] == [
+        ("meeting", [("participant", "tom-hardy")], None, "2001", "Meeting of Tom Hardy, 2001")
+    ]
+
+
+def test_a_participle_describing_someone_is_a_fact_under_any_main_clause() -> None:
+    """ "X, released in May, will not be allowed ...": the negation and the future are the
+    main clause's; the release happened. The participle's own modal still blocks it."""
+    found = events_of("Mary Smith, released from prison in May, will not be allowed a passport.")
+    assert [shape(e) for e in found] == [
+        ("legal action", [("target", "mary-smith")], None, None, "Legal action against Mary Smith")
+    ]
+    found = events_of("British troops deployed in Iraq should be replaced, Charles Kennedy said.")
+    assert [shape(e) for e in found if e.type != "statement"] == [
+        ("military deployment", [], "iraq", None, "Military deployment in Iraq")
+    ]
+    assert events_of("British troops could be deployed in Iraq.") == []
+
+
+def test_modality_rules_tell_facts_from_possibilities() -> None:
+    """:mod:`event_modality` on parsed sentences: a modal of doubt or a negation blocks a
+    trigger, a scheduled one stands in the future, and "X said it would" announces X's own
+    decision while "X said Y would" forecasts someone else's."""
+    from newskg.extraction.event_modality import announced, blocked
+    from newskg.extraction.lexicon import lexicon
+    from newskg.extraction.nlp import get_nlp
+
+    nlp, blockers = get_nlp(), lexicon().blockers
+
+    def verb(sentence: str, lemma: str) -> tuple[bool, bool]:
+        tok = next(t for t in nlp(sentence) if t.lemma_ == lemma)
+        return blocked(tok, blockers, set()), blocked(tok, blockers, set(), scheduled=True)
+
+    assert verb("Hamas attacked Israel.", "attack") == (False, False)
+    assert verb("Hamas could attack Israel.", "attack") == (True, True)
+    assert verb("Hamas did not attack Israel.", "attack") == (True, True)
+    assert verb("Blair will attend the summit.", "attend") == (True, False)
+    said = next(t for t in nlp("Ford said it will close the plant.") if t.lemma_ == "close")
+    assert announced(said)
+    assert not announced(next(t for t in nlp("Ford closed the plant.") if t.lemma_ == "close"))
+
+
+def test_a_definite_unnamed_mention_is_the_last_fitting_event_told_before() -> None:
+    """ "The Downing Street meeting" after two named meetings is the last one told before it
+    that fits (Blair's; Brown's talks are in Jakarta); an indefinite meeting "of ministers"
+    is one meeting, not a kind of them."""
+    found = events_of(
+        "Tony Blair chaired a meeting of ministers on Tuesday. Gordon Brown held talks with "
+        "Jack Straw in Jakarta. Mr Brown, who was not at the Downing Street meeting, spoke later."
+    )
+    assert [shape(e) for e in found] == [
+        (
+            "meeting",
+            [("participant", "tony-blair")],
+            "downing-street",
+            "2023-10-03",
+            "Meeting of Tony Blair in Downing Street, 2023-10-03",
+        ),
+        (
+            "meeting",
+            [("participant", "jack-straw"), ("participant", "gordon-brown")],
+            "jakarta",
+            None,
+            "Meeting of Jack Straw and Gordon Brown in Jakarta",
+        ),
+    ]
+    assert len(found[0].evidence) == 2
+    assert events_of("Tony Blair criticised the killing of civilians.") == []  # a kind
+
+
+def test_initials_misread_as_a_verb_name_the_doer() -> None:
+    """ "IS attacks": the parser reads "IS" as "is"; its initials name the Islamic State."""
+    found = events_of(
+        "Islamic State militants were active. In April, twenty soldiers were killed in IS "
+        "attacks in Palmyra."
+    )
+    assert [shape(e) for e in found] == [
+        (
+            "attack",
+            [("agent", "islamic-state")],
+            "palmyra",
+            None,
+            "Attack by Islamic State in Palmyra",
+        ),
+        ("death", [], "palmyra", None, "Death in Palmyra"),
+    ]
+
+
 def test_meeting_officials_is_a_meeting() -> None:
     [ev] = events_of("Gina Raimondo met European officials in Brussels on Friday.")
     assert shape(ev) == (

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from spacy.tokens import Token
 
 from newskg.extraction.dates import find_year, normalize
-from newskg.extraction.event_triggers import FoundEvent, TriggerFinder
+from newskg.extraction.event_syntax import attending_verb, in_name, own_subtree
+from newskg.extraction.event_triggers import FoundEvent, TriggerFinder, misread_is
 from newskg.extraction.nlp import Para
 
 PARTICIPANT_TYPES = {"meeting", "agreement", "protest", "election"}
@@ -49,10 +50,6 @@ SUPPORT_VERBS = {
 }
 #: Prepositions whose date is not the event's ("since 2017", "until May").
 NOT_THE_DATE = {"since", "until", "till", "before"}
-DATES = {"DATE", "TIME"}
-#: Clauses under a trigger that speak of something else: their dates and places are theirs.
-#: (Adverbial clauses stay: "killed X after he landed in Baghdad late Thursday" dates both.)
-OTHER_CLAUSES = {"relcl", "ccomp", "parataxis"}
 #: Clause links along which a subject is shared with a verb that has none of its own.
 SHARED_SUBJECT = {"xcomp", "advcl", "conj", "ccomp"}
 
@@ -227,6 +224,8 @@ class ArgumentFinder(TriggerFinder):
                 subject = self.shared_subject(head)
                 if subject is not None:
                     self.add(ev, "agent", para, subject)
+        elif head.dep_ == "attr" and misread_is(head.head):
+            self.add(ev, "agent", para, head.head)  # "IS attacks", misread "is attacks"
         elif head.dep_ == "dobj" and head.head.lemma_.lower() in SUPPORT_VERBS:
             # "Hamas launched an attack on Israel", "X held talks with Y": the doer (also of
             # a verb sharing its clause's subject: "X took charge, chairing a meeting")
@@ -242,15 +241,15 @@ class ArgumentFinder(TriggerFinder):
             ev.type in ATTENDED_TYPES
             and head.dep_ == "pobj"
             and head.head.lower_ in ATTENDED_PREPS
-            and head.head.head.pos_ in {"VERB", "AUX"}
+            and attending_verb(head.head).pos_ in {"VERB", "AUX"}
             and not (
-                head.head.head.lemma_ == "be"
-                and any(c.dep_ == "neg" for c in head.head.head.children)
+                attending_verb(head.head).lemma_ == "be"
+                and any(c.dep_ == "neg" for c in attending_verb(head.head).children)
             )
         ):  # (not who "was not at the meeting"; who "did not mention it during" it was there)
             # "X spoke at the summit", "X stood as a candidate in the election", "X has been
             # in talks": who took part
-            verb = head.head.head
+            verb = attending_verb(head.head)
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             subject = subject if subject is not None else self.shared_subject(verb)
             if subject is not None:
@@ -358,28 +357,3 @@ class ArgumentFinder(TriggerFinder):
         if head.pos_ == "NOUN":
             return any(c.lower_ == "the" or c.dep_ == "poss" or c.like_num for c in head.children)
         return head.tag_ in {"VBD", "VBN"}
-
-
-def in_name(first: Token) -> bool:  # the date expression's first token
-    """Does a date expression continue a capitalised name ("Bloody Friday", "Black Monday")
-    rather than start after a preposition or at the sentence's start ("on Friday")?"""
-    if first.i == 0 or first.is_sent_start:
-        return False
-    prev = first.doc[first.i - 1]
-    return (
-        prev.text[:1].isupper()
-        and prev.dep_ == "compound"
-        and prev.head.i >= first.i  # a modifier of the date words, not "in Baghdad late Friday"
-        and prev.ent_type_ not in DATES
-    )
-
-
-def own_subtree(head: Token) -> list[Token]:
-    """The trigger's subtree without the clauses inside it that tell of other things
-    ("Salah, who joined in 2017, signed on Friday": Friday, not 2017)."""
-    found, stack = [], [head]
-    while stack:
-        tok = stack.pop()
-        found.append(tok)
-        stack.extend(c for c in tok.children if c.dep_ not in OTHER_CLAUSES)
-    return sorted(found, key=lambda t: t.i)

@@ -62,6 +62,28 @@ def spelled_name(tok: Token, index: dict[str, str]) -> str | None:
     return index.get(fold(tok.doc[start : tok.i + 1].text))
 
 
+def initials_index(entities: list[Entity]) -> dict[str, str]:
+    """Initials of a name of several words (upper case) -> entity key, for initials only one
+    entity's names have: "IS" for "Islamic State", which the parser may read as the verb
+    "is" and entity resolution then leaves unlinked ("killed in IS attacks")."""
+    owners: dict[str, set[str]] = {}
+    for e in entities:
+        for name in {e.label, *e.alt_labels}:
+            words = [w for w in name.split() if w[:1].isalpha()]
+            if len(words) >= 2 and all(w[:1].isupper() for w in words):
+                owners.setdefault("".join(w[0] for w in words), set()).add(e.key)
+    return {name: next(iter(keys)) for name, keys in owners.items() if len(keys) == 1}
+
+
+def initialism(tok: Token, index: dict[str, str]) -> str | None:
+    """The entity an upper-case word of two to five letters abbreviates, if the article
+    names exactly one entity with those initials."""
+    text = tok.text
+    if not (2 <= len(text) <= 5 and text.isalpha() and text.isupper()):
+        return None
+    return index.get(text)
+
+
 def role_references(
     paras: list[Para], res: Resolution, roles: Collection[tuple[str, ...]]
 ) -> dict[tuple[int, int], str]:

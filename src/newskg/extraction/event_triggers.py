@@ -1,7 +1,7 @@
 """Which words of an article trigger an event (step one of :mod:`newskg.extraction.events`):
 trigger phrases of ``event_triggers.tsv`` found in body paragraphs, kept only when no blocker,
-negation, future or generic reading rules them out (an announced decision excepted) and an
-``obj=`` option's object fits."""
+negation, future or generic reading rules them out (an announced decision excepted: those
+rules are :mod:`newskg.extraction.event_modality`) and an ``obj=`` option's object fits."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from newskg.extraction.entities import Resolution, in_quotes
+from newskg.extraction.event_modality import announcements, blocked
 from newskg.extraction.event_names import (
     claimed,
+    initialism,
+    initials_index,
     name_index,
     named,
     role_references,
@@ -22,10 +25,6 @@ from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import ArticleText
 from newskg.extraction.nlp import Para
 
-MODALS = {"will", "wo", "'ll", "would", "could", "shall"}
-FUTURE = {"will", "wo", "'ll", "would", "shall"}
-#: Verbs under which a future event is an announced decision ("says it will withdraw").
-ANNOUNCING = {"say", "announce", "declare", "pledge", "vow", "promise", "confirm"}
 #: Quantities whose "of" phrase is the real object ("tens of thousands of fighters").
 QUANTITIES = {
     "ten",
@@ -41,8 +40,6 @@ QUANTITIES = {
     "battalion",
     "wave",
 }
-#: Subjects by which a speaker speaks of itself ("said it would", "said he will").
-SELF_REFERENCES = {"it", "he", "she", "they", "we", "i"}
 VIOLENCE = {"attack", "killing", "death"}
 
 
@@ -103,7 +100,10 @@ class TriggerFinder:
             p[0] for p, k in self.lex.triggers.items() if k == "statement" and len(p) == 1
         }
         self.lemmas: dict[int, set[str]] = {}  # id(Event) -> trigger lemmas merged into it
+        #: id(Event) of unattributed events first told as definite ("the meeting")
+        self.definite: set[int] = set()
         self.names = name_index(res.entities)
+        self.initials = initials_index(res.entities)
 
     claimed = staticmethod(claimed)
     named = staticmethod(named)
@@ -119,6 +119,7 @@ class TriggerFinder:
                 self.res.key_at(para.index, t, ARG_KINDS)
                 or self.pronouns.get((para.index, t.i))
                 or spelled_name(t, self.names)
+                or initialism(t, self.initials)
             )
             if key is None and t.pos_ == "NOUN":
                 # "his Spanish counterpart Miguel Moratinos": the name in apposition
@@ -193,6 +194,7 @@ class TriggerFinder:
                 head.pos_ == "NOUN"
                 and head.dep_ == "attr"
                 and not any(c.dep_ == "expl" for c in head.head.children)
+                and not misread_is(head.head)
             ):
                 continue  # what something is called ("the first death since 2017", "the
                 # biggest attack on civil liberties"), not "there was an attack"
@@ -246,6 +248,8 @@ class TriggerFinder:
             for c in head.children
             if c.dep_ in {"poss", "compound"} and c.i < head.i and self.entities(para, c)
         ]
+        if head.dep_ == "attr" and misread_is(head.head) and self.entities(para, head.head):
+            owner.append(head.head)  # "IS attacks in Badia", misread "is attacks"
         if self.claimed(head):
             return True  # "claimed responsibility for the bombings": the ones claimed
         pinned = any(c.dep_ == "poss" or c.lower_ == "the" for c in head.children)
@@ -262,8 +266,9 @@ class TriggerFinder:
 
     def generic_of(self, para: Para, head: Token) -> bool:
         """A noun trigger whose "of" object is a bare plural that names no one ("the killing
-        of Muslims", "deaths of civilians"): a kind of event, not one."""
-        if head.pos_ != "NOUN":
+        of Muslims", "deaths of civilians"): a kind of event, not one. An indefinite one is
+        one event whose people are not named ("chaired a meeting of ministers")."""
+        if head.pos_ != "NOUN" or any(c.lower_ in {"a", "an"} for c in head.children):
             return False
         for prep in head.children:
             if prep.dep_ != "prep" or prep.lower_ != "of":
@@ -324,79 +329,19 @@ class TriggerFinder:
                 return True  # an entity or a noun in apposition to one (not a pronoun)
         return False
 
-    def announced(self, head: Token) -> bool:
-        """A future trigger in the complement of a verb of announcing."""
-        return (
-            head.dep_ in {"ccomp", "xcomp"}
-            and head.head.lemma_.lower() in ANNOUNCING
-            and any(c.dep_ == "aux" and c.lower_ in FUTURE for c in head.children)
-        )
-
     def announcements(self, para: Para) -> list[Token]:
-        """ "X said it would ...": a speaker announcing its own future action (its decision),
-        not "X said Y would ..." (a forecast about someone else). Outside quotes."""
-        quoted = in_quotes(para)
-        found = []
-        for verb in para.doc:
-            if (
-                verb.lemma_.lower() != "say"
-                or verb.pos_ != "VERB"
-                or quoted.contains(para.tok_span(verb))
-            ):
-                continue
-            if any(c.dep_ == "neg" for c in verb.children):
-                continue
-            speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if speaker is None or not self.entities(para, speaker):
-                continue
-            for comp in verb.children:
-                if comp.dep_ != "ccomp" or not any(
-                    c.dep_ == "aux" and c.lower_ in FUTURE for c in comp.children
-                ):
-                    continue
-                if quoted.contains(para.tok_span(comp)):
-                    continue  # a quote ("'We will win,' she said") is a quote, not an event
-                subject = next((c for c in comp.children if c.dep_ == "nsubj"), None)
-                if (
-                    subject is None
-                    or subject.lower_ in SELF_REFERENCES
-                    or (self.entities(para, subject)[:1] == self.entities(para, speaker)[:1])
-                ):
-                    found.append(verb)
-                    break
-        return found
+        """ "X said it would ...": see :func:`event_modality.announcements`."""
+        return announcements(para, self.entities)
 
     def blocked(self, head: Token, kind: str = "", scheduled: bool = False) -> bool:
-        """Is the mention hypothetical, negated, future or generic? A ``scheduled`` trigger
-        (``when=future``: a summit, an election) is a fact when it is only in the future
-        ("X will attend the summit in Brussels"): a modal of doubt still blocks it."""
+        """Is the mention hypothetical, negated, future or generic (a statement word does
+        not make a statement so)? See :func:`event_modality.blocked`."""
         ignore = self.speech_words if kind == "statement" else set()
-        if scheduled:
-            ignore = ignore | FUTURE
-        announced = self.announced(head) or scheduled
-        for child in head.children:
-            lemma = child.lemma_.lower()
-            if child.dep_ == "aux" and child.lower_ in MODALS:
-                if announced and child.lower_ in FUTURE:
-                    continue
-                return True
-            if child.dep_ == "neg" or (lemma in self.lex.blockers and lemma not in ignore):
-                return True
-        node = head
-        for _ in range(4):  # up to the governing clause's verb
-            if node.head == node:
-                break
-            node = node.head
-            lemma = node.lemma_.lower()
-            if {lemma, node.lower_} & self.lex.blockers and lemma not in ignore:
-                return True
-            if node.pos_ in {"VERB", "AUX"}:
-                if head.pos_ == "NOUN" and head.head.dep_ == "prep" and head.head.head == node:
-                    return False  # "did not mention it during the meeting": it took place
-                return any(
-                    c.dep_ == "neg"
-                    or (c.lemma_.lower() in self.lex.blockers and c.lower_ not in ignore)
-                    for c in node.children
-                    if c.dep_ in {"neg", "aux", "mark"}
-                )
-        return False
+        return blocked(head, self.lex.blockers, ignore, scheduled)
+
+
+def misread_is(tok: Token) -> bool:
+    """An upper-case name read by the parser as a verb ("IS", the Islamic State, as "is"):
+    "killed in IS attacks" hangs "attacks" from it as an attribute. The noun is then the
+    named owner's event."""
+    return len(tok.text) > 1 and tok.text.isupper() and tok.pos_ in {"AUX", "VERB"}

@@ -91,7 +91,7 @@ class EventFinder(ArgumentFinder):
                 if said.agents:
                     self.place_and_date(said)
                     self.merge_into(events, said)
-        events = merge_unattributed(merge_killings(events), self.res.kinds)
+        events = merge_unattributed(merge_killings(events), self.res.kinds, self.definite)
         names = {e.key: e.label for e in self.res.entities}
         for event in events:
             event.evidence.sort()
@@ -158,10 +158,14 @@ class EventFinder(ArgumentFinder):
             ev.type, ev.lemma, args, [sent], confidence, rule, date=ev.date, place=ev.place
         )
         self.lemmas[id(event)] = {ev.lemma}
+        if not args and any(c.dep_ == "det" and c.lower_ == "the" for c in ev.head.children):
+            self.definite.add(id(event))  # "the Downing Street meeting": one told before
         events.append(event)
 
 
-def merge_unattributed(events: list[Event], kinds: dict[str, str]) -> list[Event]:
+def merge_unattributed(
+    events: list[Event], kinds: dict[str, str], definite: set[int] | None = None
+) -> list[Event]:
     """A mention naming no one ("a major general was killed in Syria") of a type the article
     reports once with someone named ("Gladkikh died") is that event told again: it joins it
     (evidence, place, date) when their places and dates do not differ (the places of the named
@@ -169,7 +173,8 @@ def merge_unattributed(events: list[Event], kinds: dict[str, str]) -> list[Event
     strike in Jordan"). Named events of the type that differ in place or date are other
     events ("the Downing Street talks" are not "the EU summit in Brussels"): with two or
     more that fit, or unnamed ones in different places, which one it is cannot be told: it
-    stays on its own."""
+    stays on its own, unless it was told as one already known (``definite``: "Brown was not
+    at the Downing Street meeting"), which is the last of them told before it."""
     kept: list[Event] = []
     for ev in events:
         if ev.arguments or ev.type in {"statement", "other"}:
@@ -181,6 +186,8 @@ def merge_unattributed(events: list[Event], kinds: dict[str, str]) -> list[Event
             for e in events
             if e.type == ev.type and e.arguments and fits(ev, e, kinds) and e is not ev
         ]
+        if len(named) > 1 and id(ev) in (definite or set()):
+            named = [e for e in named if e.evidence[0] < ev.evidence[0]][-1:]
         if len(named) != 1 or len(places) > 1:
             kept.append(ev)
             continue

@@ -15,8 +15,15 @@ from functools import lru_cache
 from newskg.extraction import datafiles
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import Mention, _text
-from newskg.extraction.names import head_word, name_rules, place_heads
+from newskg.extraction.names import (
+    head_word,
+    lower_words,
+    name_rules,
+    place_heads,
+    portfolio_in_title,
+)
 from newskg.extraction.nlp import Para
+from newskg.extraction.span_shapes import capital_by_position, capitals_inside
 from newskg.text import fold
 
 #: Prepositions after which a word of an organization's name names where it is, not what it
@@ -224,9 +231,21 @@ def _split_located_orgs(mentions: list[Mention], paras: list[Para]) -> None:
 
 def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Mention]]:
     """Clusters of the mentions that name one entity. ``mentions`` is cleaned in place first:
-    time zones, events and lists tagged as organizations dropped, "<organization> at
-    <organization>" split in two."""
+    time zones, events, lists, a title's portfolio ("Minister of Education") and common
+    words capitalised at a sentence start tagged as organizations dropped, "<organization>
+    at <organization>" split in two."""
     mentions[:] = [m for m in mentions if not _not_an_organization(m)]
+    lower, inside = lower_words([p.doc for p in paras]), capitals_inside(paras)
+    mentions[:] = [  # "Minister of Education", "Budget airline X": no body's name
+        m
+        for m in mentions
+        if m.kind != "organization"
+        or m.gaz is not None
+        or not (
+            portfolio_in_title(paras[m.para].doc, m.start, m.end, lexicon())
+            or capital_by_position(paras[m.para], m.start, m.end, lower, inside)
+        )
+    ]
     mentions[:] = [m for m in mentions if not _glued_list(m, mentions)]
     _split_located_orgs(mentions, paras)
     _extend_left(mentions, paras)

@@ -2,7 +2,10 @@
 
 Kinds are voted per name over the article; a token equal to the surname of a full person
 name is that person whatever spaCy tagged it (the small model often calls surnames GPE/ORG);
-a place-named side with a team cue (``team_cues.txt``) is an organization.
+a place-named side with a team cue (``team_cues.txt``) is an organization; a full name
+after "<body>'s" or whose surname the article uses alone as a person is a person; a name
+cut short before the rest of a person's full name takes it back; a title after a work noun
+or before ", a <work noun>" (``work_nouns.txt``) is no entity.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ import re
 from collections import Counter, defaultdict
 
 from newskg.extraction.lexicon import lexicon
-from newskg.extraction.mentions import KIND_OF_LABEL, Mention
+from newskg.extraction.mentions import KIND_OF_LABEL, Mention, _text
 from newskg.extraction.names import (
     head_word,
+    lower_words,
     name_rules,
     occupation_before,
     org_noun_before,
     place_heads,
     settlement_nouns,
+    work_after,
+    work_before,
 )
 from newskg.extraction.nlp import Para
 from newskg.text import fold
@@ -28,6 +34,7 @@ from newskg.text import fold
 
 
 def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
+    _complete_person_names(mentions, paras)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
         if m.gaz is not None:
@@ -69,6 +76,30 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
                 votes[fold(m.text)]["place"] += 3
             elif head_name in org_heads:
                 votes[fold(m.text)]["organization"] += 3
+    # "New People Party's Regina Ip": a full name owned by a named body is its member.
+    lower = lower_words([p.doc for p in paras])
+    for m in mentions:
+        if m.gaz is None and m.label == "ORG" and _member_of_body(m, paras[m.para], lower):
+            votes[fold(m.text)]["actor"] += 3
+    # "Ireland's Alistair Cragg" tagged ORG, then "said Cragg" tagged PERSON: a full name
+    # whose last word the article uses alone as a person, and never alone as anything
+    # else, is that person (the small model often misses athletes' full names); a first
+    # word used alone as a body is a brand ("Mozilla Firefox").
+    alone: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if len(m.words) == 1:
+            alone[m.words[0]].add(m.label)
+    for m in mentions:
+        if (
+            m.gaz is None
+            and m.label == "ORG"  # a place keeps its name: "South Yorkshire"
+            and 2 <= len(m.words) <= 3
+            and alone.get(m.words[-1]) == {"PERSON"}
+            and alone.get(m.words[0], {"PERSON"}) == {"PERSON"}  # not "Mozilla Firefox"
+            and _person_shaped(m.words)
+            and not set(m.words) & (org_heads | places)
+        ):
+            votes[fold(m.text)]["actor"] += 3
     # A full name in a list of persons is a person ("Chuck Close, Walker Evans, Robert ...").
     persons = {(m.para, m.end - 1) for m in mentions if m.label == "PERSON" and len(m.words) > 1}
     for m in mentions:
@@ -121,11 +152,75 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         if m.gaz is not None and m.gaz.kind == "place" and m.words in surnames:
             m.gaz = None
             votes[fold(m.text)] = Counter({"actor": 100})
+    # "the game Epic Mickey", "Firefox, a web browser": a work or product's title, no
+    # entity wherever the article names it (``work_nouns.txt``).
+    works = {
+        fold(m.text)
+        for m in mentions
+        if m.gaz is None
+        and (work_before(paras[m.para].doc, m.start) or work_after(paras[m.para].doc, m.end))
+    }
     for m in mentions:
         best = _best(votes[fold(m.text)])
         if m.gaz is not None:
             best = m.gaz.kind
+        elif fold(m.text) in works:
+            best = None
         m.kind = best
+
+
+def _complete_person_names(mentions: list[Mention], paras: list[Para]) -> None:
+    """A name the tagger cut short on the right ("Dries" ORG before "Mertens", "James" before
+    "To", when the article names "Dries Mertens", "James To" as persons elsewhere) takes
+    the rest of that full name back, and the votes of that name decide its kind. In place;
+    the words taken must be right after the mention and held by no other mention."""
+    full = {m.words for m in mentions if m.label == "PERSON" and len(m.words) > 1}
+    covered = {(m.para, i) for m in mentions for i in range(m.start, m.end)}
+    for m in mentions:
+        if m.gaz is not None or len(m.words) > 2:
+            continue
+        longer = {f for f in full if len(f) > len(m.words) and f[: len(m.words)] == m.words}
+        if not longer:
+            continue
+        doc = paras[m.para].doc
+        for end in range(m.end + 1, min(len(doc), m.end + 4) + 1):
+            if (m.para, end - 1) in covered:
+                break
+            span, text = _text(paras[m.para], m.start, end)
+            if tuple(text.split()) in longer:
+                covered.update((m.para, i) for i in range(m.end, end))
+                m.span, m.text, m.end = span, text, end
+                break
+
+
+def _person_shaped(words: tuple[str, ...]) -> bool:
+    """Every word a capital and lower-case letters (a hyphen allowed): "Ka-chun", not
+    "Lehigh," nor "NASA"."""
+    return all(
+        w[:1].isupper() and w.replace("-", "").isalpha() and w[1:].replace("-", "").islower()
+        for w in words
+    )
+
+
+def _member_of_body(m: Mention, para: Para, lower: frozenset[str]) -> bool:
+    """Two capitalised words (a given name and a surname), none a head, right after
+    "<organization head>'s" ("the Democratic Party's Jane Roe", "Acme Company's John
+    Smith"): a person of that body. A body's own part is named with a head ("Party's Youth
+    Wing"), a product after a brand has no body head before it ("Microsoft's Edge"), and a
+    name with a word the article writes in lower case is a thing ("the Party's Social
+    Policy" where "policy" is written so)."""
+    org_heads = lexicon().org_heads
+    doc = para.doc
+    if len(m.words) != 2 or m.start < 2 or doc[m.start - 1].lower_ not in {"'s", "’s"}:
+        return False
+    if not _person_shaped(m.words):
+        return False
+    if set(m.words) & (org_heads | place_heads()) or any(w.lower() in lower for w in m.words):
+        return False
+    lex = lexicon()
+    if any(lex.role_at([w.lower()]) or lex.is_title([w]) for w in m.words):
+        return False  # "the Party's National Executive": an organ named by a role word
+    return doc[m.start - 2].text in org_heads
 
 
 def _in_person_list(m: Mention, paras: list[Para], persons: set[tuple[int, int]]) -> bool:

@@ -241,6 +241,29 @@ def occupation_before(doc: Doc, start: int) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _portfolios() -> frozenset[str]:
+    return frozenset(w.lower() for w in datafiles.words("portfolios.txt"))
+
+
+def portfolio_in_title(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
+    """Is the name ``doc[start:end]`` the portfolio of a title, not a body: only words of
+    ``portfolios.txt`` (and "and", "&"), after "<role> of|for" ("Minister of Education",
+    "Undersecretary for Foreign Affairs") or before a role ("Education Secretary")? The
+    small model tags the portfolio as an organization; the department is named otherwise
+    ("Ministry of Education")."""
+    words = [t.lower_ for t in doc[start:end]]
+    if not words or not all(w in _portfolios() or w in {"and", "&"} for w in words):
+        return False
+    if start >= 2 and doc[start - 1].lower_ in {"of", "for"}:
+        before = doc[start - 2]
+        # "Undersecretary", "Vice-Minister": a role with a rank prefix is a role too
+        bare = re.sub(r"^(under|vice|sub|deputy)-?", "", before.lower_)
+        if lex.role_at([before.lower_]) or lex.role_at([bare]) or lex.is_title([before.text]):
+            return True
+    return end < len(doc) and lex.role_at([doc[end].lower_]) is not None
+
+
+@lru_cache(maxsize=1)
 def _work_nouns() -> frozenset[str]:
     return frozenset(w.lower() for w in datafiles.words("work_nouns.txt"))
 
@@ -252,6 +275,25 @@ def work_before(doc: Doc, start: int) -> bool:
         return False
     before = doc[start - 1]
     return before.text.islower() and before.pos_ == "NOUN" and before.lower_ in _work_nouns()
+
+
+def work_after(doc: Doc, end: int) -> bool:
+    """An apposition whose head noun is a work or product right after a name ("Firefox, a
+    web browser made by ...", "Rio, an album of covers"): the name is a title. The head is
+    the last noun of the lower-case phrase, so "Acme, a software company" is no work; never
+    "the" ("Antoine Fuqua, the film was ...": a new clause, not an apposition)."""
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in {"a", "an"}:
+        return False
+    head = None
+    for tok in doc[end + 2 : end + 7]:
+        if tok.text == "-":  # "a film-maker": the noun after the hyphen is the head
+            head = None
+            continue
+        if not tok.text.islower() or tok.pos_ not in {"ADJ", "NOUN"}:
+            break
+        if tok.pos_ == "NOUN":
+            head = tok
+    return head is not None and head.lower_ in _work_nouns()
 
 
 def settlement_nouns(path: Path = datafiles.DATA / "settlement_nouns.txt") -> frozenset[str]:

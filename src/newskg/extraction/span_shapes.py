@@ -109,3 +109,24 @@ def given_name_after_occupation(para: Para, start: int) -> bool:
         and given.pos_ == "PROPN"
         and occupation_before(doc, start - 1)
     )
+
+
+def capitals_inside(paras: list[Para]) -> frozenset[str]:
+    """Words the article capitalises inside a sentence: names, not capitals by position."""
+    return frozenset(
+        t.text for p in paras for t in p.doc if not t.is_sent_start and t.text[:1].isupper()
+    )
+
+
+def capital_by_position(
+    para: Para, start: int, end: int, lower: frozenset[str], inside: frozenset[str]
+) -> bool:
+    """A one-word "organization" that opens a sentence, is written in lower case elsewhere
+    in the article (:func:`~newskg.extraction.names.lower_words`) and never capitalised
+    inside a sentence: a common word capitalised by its position ("Localist group Civic
+    Passion's ..." where "localist" is written so), not a name. "Labour" stays where the
+    article capitalises it anywhere inside a sentence."""
+    if end - start != 1 or not para.doc[start].is_sent_start:
+        return False
+    word = para.doc[start].text
+    return word.istitle() and word.lower() in lower and word not in inside

@@ -1,0 +1,52 @@
+"""Where a phrase of an event hangs in the dependency parse, for :mod:`event_arguments`:
+the verb a phrase placing someone in an event belongs to (through the parser's usual
+misattachments), the trigger's own subtree, and date words that are part of a name."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+DATES = {"DATE", "TIME"}
+#: Clauses under a trigger that speak of something else: their dates and places are theirs.
+#: (Adverbial clauses stay: "killed X after he landed in Baghdad late Thursday" dates both.)
+OTHER_CLAUSES = {"relcl", "ccomp", "parataxis"}
+
+
+def attending_verb(prep: Token) -> Token:
+    """The verb a preposition placing someone in an event hangs from, also through the role
+    they had there: "stood as a Labour candidate in the election", "served as an observer at
+    the talks" (the parser hangs the event from the role noun)."""
+    gov = prep.head
+    if gov.pos_ == "NOUN" and gov.dep_ == "pobj" and gov.head.lower_ == "as":
+        return gov.head.head
+    for _ in range(4):  # "had not mentioned anything about the accounts during a meeting":
+        # a "during" phrase says when the clause happened, whatever noun the parser hung it on
+        if prep.lower_ != "during" or gov.pos_ in {"VERB", "AUX"} or gov.head.i == gov.i:
+            break
+        gov = gov.head
+    return gov
+
+
+def in_name(first: Token) -> bool:  # the date expression's first token
+    """Does a date expression continue a capitalised name ("Bloody Friday", "Black Monday")
+    rather than start after a preposition or at the sentence's start ("on Friday")?"""
+    if first.i == 0 or first.is_sent_start:
+        return False
+    prev = first.doc[first.i - 1]
+    return (
+        prev.text[:1].isupper()
+        and prev.dep_ == "compound"
+        and prev.head.i >= first.i  # a modifier of the date words, not "in Baghdad late Friday"
+        and prev.ent_type_ not in DATES
+    )
+
+
+def own_subtree(head: Token) -> list[Token]:
+    """The trigger's subtree without the clauses inside it that tell of other things
+    ("Salah, who joined in 2017, signed on Friday": Friday, not 2017)."""
+    found, stack = [], [head]
+    while stack:
+        tok = stack.pop()
+        found.append(tok)
+        stack.extend(c for c in tok.children if c.dep_ not in OTHER_CLAUSES)
+    return sorted(found, key=lambda t: t.i)
