@@ -14,24 +14,17 @@ import pytest
 
 from newskg.extraction.entities import resolve
 from newskg.extraction.extract import extract
-from newskg.extraction.model import ArticleText, Entity, Span
+from newskg.extraction.model import Entity
 from newskg.extraction.nlp import parse_body
 from newskg.extraction.reader import read_article
+from tests.extraction.texts import article_of
 
 GUM = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "gum" / "articles"
 
 
 def entities(*paragraphs: str) -> list[Entity]:
     """The entities of an article whose body is ``paragraphs`` (headline "News")."""
-    headline = "News"
-    text = headline + "\n\n" + "\n\n".join(paragraphs) + "\n"
-    body, at = [], len(headline) + 2
-    for para in paragraphs:
-        body.append(Span(at, at + len(para)))
-        at += len(para) + 2
-    article = ArticleText(
-        "t", "t.txt", text, headline=headline, headline_span=Span(0, len(headline)), body=body
-    )
+    article = article_of(*paragraphs)
     return resolve(article, parse_body(article)).entities
 
 

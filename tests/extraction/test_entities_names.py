@@ -11,22 +11,15 @@ import pytest
 
 from newskg.extraction.datafiles import DataFileError
 from newskg.extraction.entities import resolve
-from newskg.extraction.model import ArticleText, Entity, Span
+from newskg.extraction.model import Entity
 from newskg.extraction.names import common_word, name_rules
 from newskg.extraction.nlp import parse_body
+from tests.extraction.texts import article_of
 
 
 def entities(*paragraphs: str) -> list[Entity]:
     """The entities of an article whose body is ``paragraphs`` (headline "News")."""
-    headline = "News"
-    text = headline + "\n\n" + "\n\n".join(paragraphs) + "\n"
-    body, at = [], len(headline) + 2
-    for para in paragraphs:
-        body.append(Span(at, at + len(para)))
-        at += len(para) + 2
-    article = ArticleText(
-        "t", "t.txt", text, headline=headline, headline_span=Span(0, len(headline)), body=body
-    )
+    article = article_of(*paragraphs)
     return resolve(article, parse_body(article)).entities
 
 

@@ -19,9 +19,10 @@ from newskg.extraction.grouping import (
     time_zones,
 )
 from newskg.extraction.mentions import Mention, _text
-from newskg.extraction.model import ArticleText, Span
+from newskg.extraction.model import Span
 from newskg.extraction.nlp import Para, parse_body
 from tests.extraction.test_entities_names import all_names, by_kind, entities
+from tests.extraction.texts import article_of
 
 
 def test_a_time_zone_is_no_organization() -> None:
@@ -108,17 +109,7 @@ def test_a_glued_list_is_no_organization() -> None:
 
 
 def _parsed(sentence: str) -> list[Para]:
-    headline = "News"
-    text = f"{headline}\n\n{sentence}\n"
-    article = ArticleText(
-        "t",
-        "t.txt",
-        text,
-        headline=headline,
-        headline_span=Span(0, len(headline)),
-        body=[Span(len(headline) + 2, len(headline) + 2 + len(sentence))],
-    )
-    return parse_body(article)
+    return parse_body(article_of(sentence))
 
 
 def _tagged(paras: list[Para], first: str, last: str, kind: str) -> Mention:

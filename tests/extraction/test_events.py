@@ -11,24 +11,13 @@ import pytest
 from newskg.extraction import datafiles
 from newskg.extraction.event_labels import compose, enumerate_names, patterns
 from newskg.extraction.extract import extract
-from newskg.extraction.model import EVENT_TYPES, ArticleText, Event, EventArgument, Span
+from newskg.extraction.model import EVENT_TYPES, Event, EventArgument
+from tests.extraction.texts import article_of
 
 
 def events_of(body: str, published: str = "2023-10-09") -> list[Event]:
     """The events of a one-paragraph article published (a Monday by default) on ``published``."""
-    headline = "Headline"
-    text = f"{headline}\n\n{body}"
-    article = ArticleText(
-        id="t",
-        source="t.txt",
-        text=text,
-        headline=headline,
-        headline_span=Span(0, len(headline)),
-        date_published=published,
-        reference_date=published,
-        body=[Span(len(headline) + 2, len(text))],
-    )
-    return extract(article).events
+    return extract(article_of(body, headline="Headline", published=published)).events
 
 
 def shape(ev: Event) -> tuple[str, list[tuple[str, str]], str | None, str | None, str]:

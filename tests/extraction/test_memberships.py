@@ -4,25 +4,19 @@ adjectives, credit lines. Each test asserts the exact triples found (labels, not
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from newskg.extraction.datafiles import DataFileError
 from newskg.extraction.extract import extract
 from newskg.extraction.graph import to_graph
-from newskg.extraction.model import ArticleText, Extraction, Span
+from newskg.extraction.model import Extraction
 from newskg.extraction.role_data import role_data
 from newskg.vocab import NKG, Iris
+from tests.extraction.texts import article_of
 
 
 def article(*paragraphs: str) -> Extraction:
-    text = "Headline\n\n" + "\n\n".join(paragraphs) + "\n"
-    body = [Span(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.start() > 0]
-    art = ArticleText(
-        id="t", source="t.txt", text=text, headline="Headline", headline_span=Span(0, 8), body=body
-    )
-    return extract(art)
+    return extract(article_of(*paragraphs, headline="Headline"))
 
 
 def triples(x: Extraction) -> set[tuple[str, str, str]]:

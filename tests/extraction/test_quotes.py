@@ -8,28 +8,15 @@ from __future__ import annotations
 import pytest
 
 from newskg.extraction.extract import extract
-from newskg.extraction.model import ArticleText, Extraction, Span
+from newskg.extraction.model import Extraction
 from newskg.extraction.quote_shapes import label_cue, not_a_quote, title_shaped, transcript_turn
 from newskg.extraction.quoted import quote_regions
+from tests.extraction.texts import article_of
 
 
 def _article(*paragraphs: str) -> Extraction:
     """An article of these body paragraphs (a headline line first, as the reader gives)."""
-    text = "Council debates the budget\n\n" + "\n\n".join(paragraphs) + "\n"
-    body, at = [], len("Council debates the budget\n\n")
-    for para in paragraphs:
-        body.append(Span(at, at + len(para)))
-        at += len(para) + 2
-    art = ArticleText(
-        id="t",
-        source="t.txt",
-        text=text,
-        headline="Council debates the budget",
-        headline_span=Span(0, 26),
-        date_published="2024-03-05",
-        reference_date="2024-03-05",
-        body=body,
-    )
+    art = article_of(*paragraphs, headline="Council debates the budget", published="2024-03-05")
     return extract(art)
 
 

@@ -21,22 +21,16 @@ from typing import Any
 from newskg.evaluation import REJECTED
 from newskg.evaluation.gold import GoldError, load_gold
 from newskg.evaluation.reader_score import is_reader_set, score_reader
-from newskg.evaluation.report import READER_TARGETS, TARGETS, Report
+from newskg.evaluation.report import LAYERS, READER_TARGETS, TARGETS, Report
 from newskg.evaluation.scoring import annotated_layers
 
+NOT_ANNOTATED = frozenset({"wikidata links", "metadata"})
 #: A target layer -> the gold layer that must be annotated for it to be scored.
 BASE_LAYER = {"quote speakers": "quotes", "event participants": "events"}
-#: The layers of a set's table, in order (speaker accuracy is shown as "quote speakers").
-SHOWN: tuple[str, ...] = (
-    "persons",
-    "organizations",
-    "places",
-    "quotes",
-    "quote speakers",
-    "events",
-    "event participants",
-    "memberships",
-)
+#: The layers of a set's table, in order (speaker accuracy is shown as "quote speakers"):
+#: the scored layers a gold file can annotate (FORMAT.md's ``layers``), so not Wikidata links
+#: or metadata, which no dev set annotates.
+SHOWN: tuple[str, ...] = tuple(layer for layer in LAYERS if layer not in NOT_ANNOTATED)
 
 
 @dataclass(frozen=True)
