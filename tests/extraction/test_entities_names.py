@@ -33,36 +33,34 @@ def all_names(found: list[Entity]) -> set[str]:
 
 def test_hyphenated_given_names_are_kept_whole() -> None:
     found = entities(
-        "Civic Passion candidate Cheng Chung-tai won, beating Kwok Ka-ki of the Civic Party."
+        "Harbour Front candidate Chow Kin-fai won, beating Yip Tsz-ling of the Labour Party."
     )
     actors = by_kind(found, "actor")
-    assert {"Cheng Chung-tai", "Kwok Ka-ki"} <= actors
-    assert not actors & {"Cheng Chung", "Kwok Ka"}
+    assert {"Chow Kin-fai", "Yip Tsz-ling"} <= actors
+    assert not actors & {"Chow Kin", "Yip Tsz"}
 
 
 def test_given_name_left_out_by_the_tagger_is_added() -> None:
-    found = entities("In the constituency, Junius Ho defeated Lee Cheuk-yan by 200 votes.")
-    assert {"Junius Ho", "Lee Cheuk-yan"} <= by_kind(found, "actor")
-    assert "Ho" not in by_kind(found, "actor")
+    found = entities("In the district, Junius Tam defeated Lau Chi-keung by 350 votes.")
+    assert {"Junius Tam", "Lau Chi-keung"} <= by_kind(found, "actor")
+    assert "Tam" not in by_kind(found, "actor")
 
 
 def test_a_title_word_is_not_taken_as_a_given_name() -> None:
-    found = entities("UN Envoy Staffan de Mistura met the delegations in Geneva on Monday.")
+    found = entities("UN Envoy Anders Holmberg met the delegations in Geneva on Monday.")
     names = all_names(found)
-    assert "Envoy Staffan de Mistura" not in names
+    assert "Envoy Anders Holmberg" not in names
 
 
 def test_sentence_initial_preposition_is_not_part_of_a_name() -> None:
-    found = entities(
-        "Near Palmyra, three strikes destroyed an ISIL tactical unit and two vehicles."
-    )
+    found = entities("Near Qaryatain, four strikes hit an ISIL mortar team and a truck.")
     assert not any(n.startswith("Near") for n in all_names(found))
-    assert "Palmyra" not in by_kind(found, "actor")
+    assert "Qaryatain" not in by_kind(found, "actor")
 
 
 def test_ships_are_not_persons() -> None:
-    found = entities("USS Hopper and USS Mahan sailed through the strait on Monday.")
-    assert not by_kind(found, "actor") & {"USS Hopper", "USS Mahan", "Hopper", "Mahan"}
+    found = entities("USS Calloway and USS Brennan crossed the channel on Thursday.")
+    assert not by_kind(found, "actor") & {"USS Calloway", "USS Brennan", "Calloway", "Brennan"}
 
 
 def test_transcript_labels_in_capitals_are_not_persons() -> None:
@@ -80,8 +78,9 @@ def test_pro_prefix_makes_an_adjective_not_a_place() -> None:
 
 def test_common_words_capitalised_by_position_are_not_names() -> None:
     found = entities(
-        "Iodine deficiency is on the rise. Most iodine in food comes from salt, the study says.",
-        "Critics said the boy had been subject to Islamophobia at his school.",
+        "Iodine levels are falling in schools. Much of the iodine we eat is in bread, the"
+        " report says.",
+        "Campaigners said the girl had faced Islamophobia at her college.",
     )
     assert not all_names(found) & {"Iodine", "Islamophobia"}
 
@@ -94,7 +93,7 @@ def test_common_word_keeps_a_part_of_a_person_name() -> None:
 
 def test_country_with_a_score_is_a_national_team() -> None:
     found = entities(
-        "Sweden defeated South Korea 1 - 0 at the Nizhny Novgorod Stadium on Monday.",
+        "Sweden defeated Mexico 3 - 0 at the Samara Arena on Sunday.",
         "Sweden had more possession in the first half.",
     )
     sweden = [e for e in found if e.label == "Sweden"]
@@ -109,12 +108,12 @@ def test_country_without_a_score_stays_a_place() -> None:
 
 def test_surname_joins_a_name_with_a_generational_suffix() -> None:
     found = entities(
-        "Navy SEAL Charles H. Keating IV was killed in northern Iraq on Tuesday.",
-        "Keating was 31 years old, a spokesman said.",
+        "Navy SEAL Thomas J. Whitlock IV was wounded near Mosul on Friday.",
+        "Whitlock was 29 years old, his unit said.",
     )
     people = [e for e in found if e.kind == "actor"]
     assert [(e.label, sorted(e.alt_labels)) for e in people] == [
-        ("Charles H. Keating IV", ["Keating"])
+        ("Thomas J. Whitlock IV", ["Whitlock"])
     ]
 
 
@@ -126,27 +125,29 @@ def test_people_possessive_keeps_an_organization_name_whole() -> None:
 
 def test_organization_name_runs_over_its_for_part() -> None:
     found = entities(
-        "Chai Patel of the Joint Council for the Welfare of Immigrants said the plan was cruel."
+        "Dana Whitcombe of the Central League for the Protection of Tenants called the rent"
+        " rise unfair."
     )
     orgs = by_kind(found, "organization")
-    assert "Joint Council for the Welfare of Immigrants" in orgs
-    assert "Joint Council" not in orgs
+    assert "Central League for the Protection of Tenants" in orgs
+    assert "Central League" not in orgs
 
 
 def test_parenthesis_ends_an_organization_name() -> None:
     found = entities(
-        "The World Health Organisation (WHO) recommends that every country iodise its salt."
+        "The International Labour Organisation (ILO) recommends that every employer record"
+        " its hours."
     )
-    assert "World Health Organisation (WHO" not in all_names(found)
+    assert "International Labour Organisation (ILO" not in all_names(found)
 
 
 def test_name_ending_with_a_role_title_is_an_office() -> None:
-    found = entities("Jeff Rathke, the State Department Spokesperson, said the talks went well.")
-    assert "State Department Spokesperson" not in all_names(found)
+    found = entities("Mara Olsen, the Treasury Department Spokesperson, called the meeting useful.")
+    assert "Treasury Department Spokesperson" not in all_names(found)
 
 
 def test_caption_credit_label_is_trimmed() -> None:
-    found = entities("President Barack Obama tweeted to student Ahmed Mohamed Image: Twitter.")
+    found = entities("Mayor Ines Varga wrote to pupil Tariq Hamdan Image: Twitter.")
     names = all_names(found)
     assert not any(n.endswith("Image") for n in names)
 
@@ -154,7 +155,7 @@ def test_caption_credit_label_is_trimmed() -> None:
 def test_rules_table_is_data_and_fails_loudly(tmp_path: Path) -> None:
     rules = name_rules()
     assert "USS" in rules.vessel and "near" in rules.locative and "iv" in rules.name_suffix
-    assert rules.without_suffix(("Charles", "Keating", "IV")) == ("Charles", "Keating")
+    assert rules.without_suffix(("Thomas", "Whitlock", "IV")) == ("Thomas", "Whitlock")
     assert rules.is_topic("Homeopathy") and not rules.is_topic("Islamabad")
     bad = tmp_path / "rules.tsv"
     bad.write_text("# header\nshipname\tUSS\ta reason\t0.9\n", encoding="utf-8")
@@ -167,50 +168,50 @@ def test_rules_table_is_data_and_fails_loudly(tmp_path: Path) -> None:
 
 def test_settlement_cue_makes_a_person_tagged_name_a_place() -> None:
     found = entities(
-        "ISIL fighters killed 70 civilians in the village of Tuloul Naser on Friday.",
-        "Missiles struck Sabboura, an area outside Damascus, late on Thursday.",
+        "Militants shot 25 farmers in the village of Tell Marouf on Sunday.",
+        "Missiles struck Mazraa, an area outside Homs, late on Wednesday.",
     )
-    assert not by_kind(found, "actor") & {"Tuloul Naser", "Sabboura"}
+    assert not by_kind(found, "actor") & {"Tell Marouf", "Mazraa"}
 
 
 def test_city_and_region_are_places() -> None:
     found = entities(
-        "The exhibit, which is located in Evansville, Indiana, runs until March.",
+        "The fair, which takes place in Dayton, Ohio, stays open until March.",
         "The festival is held in Lucca, Tuscany, every summer.",
     )
     places = by_kind(found, "place")
-    assert {"Evansville", "Indiana", "Lucca", "Tuscany"} <= places  # Tuscany: tagged PERSON
+    assert {"Dayton", "Ohio", "Lucca", "Tuscany"} <= places  # Tuscany: tagged PERSON
 
 
 def test_minister_for_a_region_and_his_name_are_not_a_place_pair() -> None:
     found = entities(
-        "The Minister for Central Asia, Tobias Ellwood, visited Turkey on 4 April.",
+        "The Minister for Central Asia, Harriet Combe, toured Georgia on 12 May.",
     )
-    assert "Tobias Ellwood" in by_kind(found, "actor")
+    assert "Harriet Combe" in by_kind(found, "actor")
 
 
 def test_name_heads_decide_places_and_organizations() -> None:
     found = entities(
-        "The match was played at the Fisht Stadium in Sochi on Monday.",
+        "The final took place at the Kestrel Stadium in Leeds on Sunday.",
         "The Saudi Gazette reported that the crane fell on Friday.",
     )
-    assert "Fisht Stadium" in by_kind(found, "place")
+    assert "Kestrel Stadium" in by_kind(found, "place")
     assert "Saudi Gazette" in by_kind(found, "organization")
 
 
 def test_bare_ship_name_after_its_prefixed_name_is_not_a_person() -> None:
     found = entities(
-        "FS Forbin joined the carrier group in the Gulf on Monday.",
-        '"We value our partners," said Capt. Christophe Cluzel, commander of Forbin.',
+        "FS Marceau sailed with the escort group into the Baltic on Monday.",
+        '"We trust our allies," said Capt. Olivier Danrel, commander of Marceau.',
     )
-    assert not by_kind(found, "actor") & {"Forbin", "FS Forbin"}
-    assert "Christophe Cluzel" in by_kind(found, "actor")
+    assert not by_kind(found, "actor") & {"Marceau", "FS Marceau"}
+    assert "Olivier Danrel" in by_kind(found, "actor")
 
 
 def test_shorter_organization_name_joins_the_longer_one() -> None:
     found = entities(
-        "The United Kingdom Home Office published the questionnaire on Monday.",
-        "A Home Office spokesman said the form was voluntary.",
+        "Officials of the United Kingdom Home Office released the new form on Tuesday.",
+        "A Home Office official said filling it in was optional.",
     )
     office = [e for e in found if e.kind == "organization" and "Office" in e.label]
     assert [(e.label, sorted(e.alt_labels)) for e in office] == [
@@ -219,17 +220,17 @@ def test_shorter_organization_name_joins_the_longer_one() -> None:
 
 
 def test_shadow_portfolio_before_secretary_is_an_office() -> None:
-    found = entities("Shadow Home Secretary Yvette Cooper called the plan unworkable.")
+    found = entities("Shadow Home Secretary Norma Pellow said the scheme would fail.")
     assert "Shadow Home" not in all_names(found)
-    assert "Yvette Cooper" in by_kind(found, "actor")
+    assert "Norma Pellow" in by_kind(found, "actor")
 
 
 def test_role_and_comma_before_a_name_make_a_person() -> None:
     found = entities(
-        '"They saved us money," says the farm\'s owner, Jamal Alzoubi.',
-        "Knox Thames, the Special Advisor to the envoy, will travel to Lebanon.",
+        '"It kept us going," says the bakery\'s owner, Hamza Alrifai.',
+        "Knox Calder, the Special Advisor to the mission, will fly to Jordan.",
     )
-    assert {"Jamal Alzoubi", "Knox Thames"} <= by_kind(found, "actor")
+    assert {"Hamza Alrifai", "Knox Calder"} <= by_kind(found, "actor")
 
 
 def test_an_organization_named_by_a_common_word_stays() -> None:
@@ -242,7 +243,7 @@ def test_an_organization_named_by_a_common_word_stays() -> None:
 
 def test_short_title_before_a_name_is_not_a_name_but_a_surname_like_it_is() -> None:
     found = entities(
-        "Pentagon press director Navy Capt. Jeff Davis said the strikes continued.",
+        "Fleet spokesman Navy Capt. Paul Garrity told reporters the patrols went on.",
         "The envoy met Prime Minister Hun Sen on Monday in Phnom Penh.",
     )
     names = all_names(found)
@@ -252,19 +253,17 @@ def test_short_title_before_a_name_is_not_a_name_but_a_surname_like_it_is() -> N
 
 def test_untagged_building_names_are_places() -> None:
     found = entities(
-        "At least 70 people died when the Al-Ghaza Hotel near the city centre collapsed.",
+        "Twelve workers died when the Al-Marwa Hotel near the river burned down.",
         "A crane fell into the Grand Mosque during a storm on Friday.",
     )
-    assert {"Al-Ghaza Hotel", "Grand Mosque"} <= by_kind(found, "place")
+    assert {"Al-Marwa Hotel", "Grand Mosque"} <= by_kind(found, "place")
 
 
 def test_other_name_of_a_place_in_parentheses_is_the_same_place() -> None:
-    found = entities(
-        "Pilgrims gathered at the Masjid Al-Haram (Grand Mosque) before dawn on Friday."
-    )
+    found = entities("Pilgrims prayed at the Masjid Al-Noor (Grand Mosque) before dawn on Friday.")
     mosque = [e for e in found if e.kind == "place" and "Mosque" in str(e.alt_labels | {e.label})]
     assert len(mosque) == 1
-    assert {mosque[0].label, *mosque[0].alt_labels} == {"Masjid Al-Haram", "Grand Mosque"}
+    assert {mosque[0].label, *mosque[0].alt_labels} == {"Masjid Al-Noor", "Grand Mosque"}
 
 
 # --- persons and places that failed by kind on re3d and gum ---------------------------------
@@ -287,8 +286,8 @@ def test_a_capitalised_word_with_a_number_is_not_a_person() -> None:
 
 
 def test_the_name_of_a_tribe_is_not_a_person() -> None:
-    found = entities("Gunmen killed 30 members of the Al Bu Hardan tribe near the river.")
-    assert not {n for n in by_kind(found, "actor") if "Hardan" in n}
+    found = entities("Raiders shot 12 men of the Al Bu Sudayr tribe outside the town.")
+    assert not {n for n in by_kind(found, "actor") if "Sudayr" in n}
 
 
 def test_a_name_after_an_organization_noun_is_that_organization() -> None:
@@ -299,11 +298,11 @@ def test_a_name_after_an_organization_noun_is_that_organization() -> None:
 
 def test_a_person_at_the_end_of_a_title_tagged_as_organization() -> None:
     found = entities(
-        "Minister for the Middle East Alistair Burt visited the camps on Monday.",
-        "Mr Burt said: we will keep helping.",
+        "Minister for the Middle East Hugo Pembury toured the clinics on Friday.",
+        "Mr Pembury said: we will keep helping.",
     )
-    burt = [e for e in found if "Burt" in all_names([e])]
-    assert [(e.kind, e.label) for e in burt] == [("actor", "Alistair Burt")]
+    pembury = [e for e in found if "Pembury" in all_names([e])]
+    assert [(e.kind, e.label) for e in pembury] == [("actor", "Hugo Pembury")]
 
 
 def test_two_one_word_places_side_by_side_are_a_person() -> None:
@@ -316,33 +315,33 @@ def test_two_one_word_places_side_by_side_are_a_person() -> None:
 
 
 def test_an_occupation_before_a_name_makes_it_a_person() -> None:
-    found = entities("The show has prints of fashion designer Halston and of several singers.")
-    assert "Halston" in by_kind(found, "actor")
-    assert "Halston" not in by_kind(found, "place")
+    found = entities("The show has prints of fashion designer Orlando and of several actors.")
+    assert "Orlando" in by_kind(found, "actor")
+    assert "Orlando" not in by_kind(found, "place")
 
 
 def test_the_title_of_a_work_is_not_a_person() -> None:
-    found = entities("She sang in the 1971 film Easy Rider before touring.")
-    assert "Easy Rider" not in all_names(found)
+    found = entities("She sang in the 1974 film Lonely Rider before touring.")
+    assert "Lonely Rider" not in all_names(found)
 
 
 def test_a_name_ending_a_numbered_name_is_not_a_person() -> None:
-    found = entities("Deputies of Movimento 5 Stelle voted against the budget.")
+    found = entities("Senators from Movimento 5 Stelle opposed the new tax.")
     assert "Stelle" not in by_kind(found, "actor")
 
 
 def test_a_misspelt_name_joins_the_person_it_misspells() -> None:
     found = entities(
-        "Kristin Wilkins, curator of the show, spoke first.",
-        "Kristen Wilkins said the prints were rare.",
+        "Marion Tedesco, who organised the show, spoke first.",
+        "Marian Tedesco said the prints were rare.",
     )
     actors = [e for e in found if e.kind == "actor"]
-    assert [all_names([e]) for e in actors] == [{"Kristin Wilkins", "Kristen Wilkins"}]
+    assert [all_names([e]) for e in actors] == [{"Marion Tedesco", "Marian Tedesco"}]
 
 
 def test_names_two_edits_apart_stay_two_people() -> None:
-    found = entities("Wong Kwok-hing lost, while Wong Kwok-kin kept his seat in the council.")
-    assert {"Wong Kwok-hing", "Wong Kwok-kin"} <= by_kind(found, "actor")
+    found = entities("Chan Siu-hung lost, while Chan Siu-kun kept his seat in the council.")
+    assert {"Chan Siu-hung", "Chan Siu-kun"} <= by_kind(found, "actor")
 
 
 def test_an_untagged_given_name_after_an_occupation_joins_the_surname() -> None:

@@ -36,7 +36,7 @@ def test_label_is_composed_from_the_structure() -> None:
 
 
 def test_killed_with_no_killer_named_is_a_death_of_the_victim() -> None:
-    [ev] = events_of("John Smith was killed in a gun battle with police in Boston on Monday.")
+    [ev] = events_of("John Smith was killed in a firefight with soldiers in Boston on Monday.")
     assert shape(ev) == (
         "death",
         [("target", "john-smith")],
@@ -79,8 +79,8 @@ def test_a_meeting_needs_someone_met() -> None:
     "body",
     [
         "Police arrested 12 people on Sunday.",  # nobody named, no place: a date is not enough
-        "At the Cavehill Road bomb, the victims were two women.",  # the noun is a device
-        "Hayden noted that charging papers pointed out that Matanov had dinner with them.",
+        "At the Millbrook Lane bomb, the victims were three men.",  # the noun is a device
+        "Ortega noted that charging documents showed that Velkov had dinner with them.",
         "The tsunami which struck Indonesia killed thousands.",  # nobody attacks
     ],
 )
@@ -114,7 +114,7 @@ def test_who_claimed_the_attacks_did_them() -> None:
 
 
 def test_what_something_is_called_is_no_event_but_there_was_is() -> None:
-    assert events_of("It was the first reported death of a Russian general in Syria.") == []
+    assert events_of("It was the first recorded death of a Chilean colonel in Peru.") == []
     [ev] = events_of("There was an attack on Israel in Gaza.")
     assert shape(ev) == ("attack", [("target", "israel")], "gaza", None, "Attack on Israel in Gaza")
 
@@ -133,13 +133,13 @@ def test_a_scheduled_meeting_is_a_fact_a_possible_one_is_not() -> None:
 
 
 def test_who_stands_in_an_election_takes_part_in_it() -> None:
-    [ev] = events_of("Ed Balls will stand as a Labour candidate in the election.")
+    [ev] = events_of("Nora Pell will stand as a Liberal candidate in the election.")
     assert shape(ev) == (
         "election",
-        [("participant", "ed-balls")],
+        [("participant", "nora-pell")],
         None,
         None,
-        "Election involving Ed Balls",
+        "Election involving Nora Pell",
     )
 
 
@@ -220,27 +220,27 @@ def test_modality_rules_tell_facts_from_possibilities() -> None:
 
 
 def test_a_definite_unnamed_mention_is_the_last_fitting_event_told_before() -> None:
-    """ "The Downing Street meeting" after two named meetings is the last one told before it
-    that fits (Blair's; Brown's talks are in Jakarta); an indefinite meeting "of ministers"
+    """ "The Whitehall meeting" after two named meetings is the last one told before it
+    that fits (Weller's; Marsh's talks are in Jakarta); an indefinite meeting "of ministers"
     is one meeting, not a kind of them."""
     found = events_of(
-        "Tony Blair chaired a meeting of ministers on Tuesday. Gordon Brown held talks with "
-        "Jack Straw in Jakarta. Mr Brown, who was not at the Downing Street meeting, spoke later."
+        "Anna Weller chaired a meeting of ministers on Tuesday. Piet Marsh held talks with "
+        "Olu Bakare in Jakarta. Mr Marsh, who was not at the Whitehall meeting, spoke later."
     )
     assert [shape(e) for e in found] == [
         (
             "meeting",
-            [("participant", "tony-blair")],
-            "downing-street",
+            [("participant", "anna-weller")],
+            "whitehall",
             "2023-10-03",
-            "Meeting of Tony Blair in Downing Street, 2023-10-03",
+            "Meeting of Anna Weller in Whitehall, 2023-10-03",
         ),
         (
             "meeting",
-            [("participant", "jack-straw"), ("participant", "gordon-brown")],
+            [("participant", "olu-bakare"), ("participant", "piet-marsh")],
             "jakarta",
             None,
-            "Meeting of Jack Straw and Gordon Brown in Jakarta",
+            "Meeting of Olu Bakare and Piet Marsh in Jakarta",
         ),
     ]
     assert len(found[0].evidence) == 2
@@ -303,13 +303,13 @@ def test_an_unnamed_mention_joins_the_one_named_event_of_its_type() -> None:
 
 
 def test_the_named_owner_of_the_doers_is_the_agent_a_city_is_not() -> None:
-    [ev] = events_of("The IRA's Belfast brigade detonated 20 bombs across the city on Friday.")
+    [ev] = events_of("The NLF's Porto brigade detonated 14 bombs around the town on Friday.")
     assert shape(ev) == (
         "attack",
-        [("agent", "ira")],
+        [("agent", "nlf")],
         None,
         "2023-10-06",
-        "Attack by IRA, 2023-10-06",
+        "Attack by NLF, 2023-10-06",
     )
     [ev] = events_of("Gaza militants attacked Israel.")
     assert shape(ev) == ("attack", [("target", "israel")], None, None, "Attack on Israel")
@@ -317,14 +317,14 @@ def test_the_named_owner_of_the_doers_is_the_agent_a_city_is_not() -> None:
 
 def test_a_negated_verb_does_not_negate_the_meeting_it_happened_at() -> None:
     [ev] = events_of(
-        "Ms Cooper said Mr Sullivan had not mentioned it during a WorldCom audit committee meeting."
+        "Ms Ruddock said Mr Fenwick had not raised it during a Norbridge audit committee meeting."
     )
     assert shape(ev) == (
         "meeting",
-        [("participant", "worldcom"), ("participant", "sullivan")],
+        [("participant", "norbridge"), ("participant", "fenwick")],
         None,
         None,
-        "Meeting of WorldCom and Sullivan",
+        "Meeting of Norbridge and Fenwick",
     )
 
 
@@ -367,8 +367,8 @@ def test_a_pattern_without_a_slot_fails_loudly(tmp_path: Path) -> None:
 def test_the_title_stands_for_the_person_last_named_as_subject() -> None:
     """ "The prime minister ..., chairing a meeting": the person the article went on about."""
     [ev] = events_of(
-        "Tony Blair has predicted that aid will rise.\n\nThe prime minister took charge of"
-        " the response on Tuesday, chairing a meeting of the emergency committee."
+        "Tony Blair has predicted that aid will rise.\n\nThe prime minister took control of"
+        " the relief effort on Wednesday, chairing a meeting of the flood committee."
     )
     assert shape(ev) == ("meeting", [("participant", "tony-blair")], None, None, ev.label)
     assert ev.label == "Meeting of Tony Blair"
@@ -393,23 +393,23 @@ def test_a_qualified_title_may_be_someone_else() -> None:
 
 
 def test_an_unnamed_mention_joins_the_one_named_event_it_fits() -> None:
-    """The Downing Street talks are Blair's meeting, not the summit in Brussels."""
+    """The Geneva talks are Weller's meeting, not the summit in Brussels."""
     evs = events_of(
-        "Tony Blair met Gerhard Schroeder on Monday. The Downing Street talks covered many"
-        " topics ahead of an EU summit in Brussels."
+        "Anna Weller met Olu Bakare on Monday. The Geneva talks covered several"
+        " issues before an EU summit in Brussels."
     )
     assert [(e.type, e.place, len(e.evidence)) for e in evs] == [
-        ("meeting", "downing-street", 2),
+        ("meeting", "geneva", 2),
         ("meeting", "brussels", 1),
     ]
-    assert [a.entity for a in evs[0].arguments] == ["tony-blair", "gerhard-schroeder"]
+    assert [a.entity for a in evs[0].arguments] == ["anna-weller", "olu-bakare"]
 
 
 def test_a_named_series_of_attacks_is_one_event_and_its_day_name_no_date() -> None:
     [ev] = events_of(
-        "The IRA's decision to carry out the Bloody Friday attacks proved to be a disaster."
+        "The NLF's decision to carry out the Black Tuesday bombings was a grave error."
     )
-    assert shape(ev) == ("attack", [("agent", "ira")], None, None, "Attack by IRA")
+    assert shape(ev) == ("attack", [("agent", "nlf")], None, None, "Attack by NLF")
 
 
 def test_agreeing_that_is_an_opinion_and_a_title_word_no_event() -> None:
@@ -450,10 +450,10 @@ def test_a_person_jailed_does_not_jail_the_organization_they_work_for() -> None:
 
 def test_who_entered_office_in_a_reshuffle_takes_part_in_it() -> None:
     [ev] = events_of(
-        "Ruth Kelly entered the Cabinet last month in the reshuffle forced by the resignation"
-        " of David Blunkett."
+        "Maria Dunmore entered the Cabinet in March in the reshuffle caused by the resignation"
+        " of Owen Tate."
     )
-    assert shape(ev)[:2] == ("appointment", [("participant", "ruth-kelly")])
+    assert shape(ev)[:2] == ("appointment", [("participant", "maria-dunmore")])
 
 
 def test_release_from_custody_of_someone_named_is_a_legal_action() -> None:
@@ -487,13 +487,13 @@ def test_fire_from_an_organization_names_the_killer() -> None:
 
 
 def test_a_short_quoted_phrase_in_the_reporters_sentence_still_tells_the_event() -> None:
-    """ "has been in "intensive talks"": the marks borrow words, the reporter tells the event."""
-    [ev] = events_of('Gordon Brown says he has been in "intensive talks" with finance ministers.')
-    assert shape(ev)[:2] == ("meeting", [("participant", "gordon-brown")])
+    """ "has been in "lengthy talks"": the marks borrow words, the reporter tells the event."""
+    [ev] = events_of('Lena Varga says she has been in "lengthy talks" with farm ministers.')
+    assert shape(ev)[:2] == ("meeting", [("participant", "lena-varga")])
     # a whole quoted sentence stays the speaker's claim
     assert events_of('"We held talks with Acme Ltd in Paris," said John Smith.') == []
 
 
 def test_who_was_not_at_a_meeting_took_no_part_in_it() -> None:
-    [ev] = events_of("Gordon Brown was not at the Downing Street meeting.")
-    assert shape(ev)[:3] == ("meeting", [], "downing-street")
+    [ev] = events_of("Piet Marsh was not at the Whitehall meeting.")
+    assert shape(ev)[:3] == ("meeting", [], "whitehall")

@@ -77,7 +77,7 @@ def test_short_text_is_decided_by_the_rules_alone(tmp_path: Path) -> None:
 def test_clean_article_text_is_decided_by_the_rules_alone(tmp_path: Path) -> None:
     # Nearly all prose: nothing to weigh against, and the short last paragraph (which ends a
     # clean text, where a web page has its footer) stays.
-    last = "''I really mean this,'' he said. ''This is not a joke.''"
+    last = "''I mean every word,'' she said. ''We are far from done.''"
     text = "\n".join(["Council closes old bridge", *STORY, *STORY, last]) + "\n"
     assert furniture.prose_share([s.of(text) for s in blocks(text)]) >= furniture.CLEAN_PROSE_SHARE
     assert body_of(tmp_path, text) == [*STORY, *STORY, last]

@@ -30,11 +30,11 @@ def rules(x: Extraction) -> set[str]:
 
 
 def test_organization_before_title() -> None:
-    x = article("Ryanair deputy chief executive Michael Cawley told the BBC on Monday.")
-    assert triples(x) == {("Michael Cawley", "Ryanair", "deputy chief executive")}
+    x = article("Lufthansa deputy chief executive Tom Harker told reporters on Monday.")
+    assert triples(x) == {("Tom Harker", "Lufthansa", "deputy chief executive")}
     assert rules(x) == {"membership/org-title-person"}
     # the rule's reason makes the word before the title an organization
-    assert next(e for e in x.entities if e.label == "Ryanair").kind == "organization"
+    assert next(e for e in x.entities if e.label == "Lufthansa").kind == "organization"
 
 
 def test_person_role_keeps_the_person() -> None:
@@ -47,24 +47,24 @@ def test_person_role_keeps_the_person() -> None:
 def test_party_adjective_before_title() -> None:
     x = article(
         "The Conservative Party won the vote in Leeds.",
-        "Conservative health spokesman Jonathan Morgan said waiting lists were too long.",
+        "Conservative housing spokesman Gareth Lindqvist said rents were rising too fast.",
     )
-    assert triples(x) == {("Jonathan Morgan", "Conservative Party", "health spokesman")}
+    assert triples(x) == {("Gareth Lindqvist", "Conservative Party", "housing spokesman")}
     assert rules(x) == {"membership/name-title-person"}
 
 
 def test_country_adjective_government_post() -> None:
     x = article(
         "Talks in Pretoria went on all day. South Africa said little.",
-        "South African finance minister Trevor Manuel said the budget was fair.",
+        "South African finance minister Themba Dlamaro said the tax plan was sound.",
     )
-    assert triples(x) == {("Trevor Manuel", "South Africa", "finance minister")}
+    assert triples(x) == {("Themba Dlamaro", "South Africa", "finance minister")}
     assert rules(x) == {"membership/country-title-person"}
 
 
 def test_former_is_kept_and_country_mention() -> None:
-    x = article("Also present was former US president Bill Clinton, who spoke briefly.")
-    assert triples(x) == {("Bill Clinton", "United States", "former president")}
+    x = article("Also present was former US president Walter Brandt, who spoke briefly.")
+    assert triples(x) == {("Walter Brandt", "United States", "former president")}
 
 
 def test_post_takes_its_named_department() -> None:
@@ -77,27 +77,25 @@ def test_post_takes_its_named_department() -> None:
 
 
 def test_post_without_department_takes_the_one_country() -> None:
-    x = article("Tony Blair backed Chancellor Gordon Brown's report on the UK economy.")
-    assert triples(x) == {("Gordon Brown", "United Kingdom", "chancellor")}
+    x = article("The prime minister praised Chancellor Miriam Oakes's report on the UK economy.")
+    assert triples(x) == {("Miriam Oakes", "United Kingdom", "chancellor")}
     assert rules(x) == {"membership/country-post"}
 
 
 def test_no_country_when_several_are_named() -> None:
     """An official visiting other countries: the post's own country is unknown."""
-    x = article("Chancellor Gordon Brown flew to Indonesia and Sri Lanka after visiting Thailand.")
+    x = article("Chancellor Miriam Oakes flew to Peru and Chile after visiting Bolivia.")
     assert triples(x) == set()
 
 
 def test_shadow_post_is_no_government_post() -> None:
-    x = article("The UK economy grew. Shadow home secretary David Davis welcomed the apology.")
+    x = article("The UK economy grew. Shadow home secretary Owen Farrant welcomed the ruling.")
     assert triples(x) == set()
 
 
 def test_portfolio_is_not_an_organization() -> None:
-    x = article("Trade and Industry Secretary Patricia Hewitt announced the plan in Paris.")
-    assert {(p, r) for p, _, r in triples(x)} <= {
-        ("Patricia Hewitt", "trade and industry secretary")
-    }
+    x = article("Trade and Industry Secretary Helen Marsh announced the scheme in Madrid.")
+    assert {(p, r) for p, _, r in triples(x)} <= {("Helen Marsh", "trade and industry secretary")}
     assert all(o != "Trade and Industry" for _, o, _ in triples(x))
 
 
@@ -118,29 +116,29 @@ def test_apposition_with_title_after_comma() -> None:
 
 
 def test_affiliation_without_role_word_is_member() -> None:
-    x = article("Carl Emmerson, from the Institute for Fiscal Studies, said the forecast was bold.")
-    assert triples(x) == {("Carl Emmerson", "Institute for Fiscal Studies", "member")}
+    x = article("Nadia Korver, from the Institute for Rural Studies, said the estimate was brave.")
+    assert triples(x) == {("Nadia Korver", "Institute for Rural Studies", "member")}
     assert rules(x) == {"membership/affiliation"}
 
 
 def test_affiliation_keeps_the_title_before_the_name() -> None:
     x = article(
-        "Health analyst Tony Beddow, from the Welsh Institute for Health and Social Care, "
-        "called the targets reasonable."
+        "Transport analyst Pieter Vansen, from the Northern Institute for Roads and Public "
+        "Transport, described the goals as modest."
     )
     assert triples(x) == {
-        ("Tony Beddow", "Welsh Institute for Health and Social Care", "health analyst")
+        ("Pieter Vansen", "Northern Institute for Roads and Public Transport", "transport analyst")
     }
 
 
 def test_predicate_through_conjoined_verbs() -> None:
     x = article(
-        "Marcello Viotti established himself as chief conductor of the Turin Opera and went "
-        "on to become chief conductor of the Vienna Radio Orchestra."
+        "Elena Marchetti proved herself as chief conductor of the Bergamo Opera and then went "
+        "on to serve as chief conductor of the Lisbon Chamber Orchestra."
     )
     assert triples(x) == {
-        ("Marcello Viotti", "Turin Opera", "chief conductor"),
-        ("Marcello Viotti", "Vienna Radio Orchestra", "chief conductor"),
+        ("Elena Marchetti", "Bergamo Opera", "chief conductor"),
+        ("Elena Marchetti", "Lisbon Chamber Orchestra", "chief conductor"),
     }
 
 
@@ -154,8 +152,11 @@ def test_object_of_as_holds_the_role() -> None:
 
 
 def test_role_inside_a_quote_is_a_claim() -> None:
-    x = article('Donald Trump said Barack Obama was "the founder of the Islamic State".')
+    x = article('Victor Halden claimed Mira Solberg was "the founder of the Iron Brotherhood".')
     assert triples(x) == set()
+    # the same words outside quotation marks are a membership
+    x = article("Victor Halden claimed Mira Solberg was the founder of the Iron Brotherhood.")
+    assert triples(x) == {("Mira Solberg", "Iron Brotherhood", "founder")}
 
 
 def test_credit_line() -> None:
@@ -180,7 +181,7 @@ def test_one_membership_per_person_and_organization() -> None:
 
 
 def test_country_organization_is_typed_organization_in_the_graph() -> None:
-    x = article("Also present was former US president Bill Clinton, who spoke briefly.")
+    x = article("Also present was former US president Walter Brandt, who spoke briefly.")
     g = to_graph(x, Iris("http://example.org/"))
     orgs = set(g.objects(None, NKG.organization))
     assert len(orgs) == 1
@@ -230,7 +231,7 @@ def test_join_and_leave() -> None:
             "Acme Corp opened a shop. The chain's founder John Doe said sales were strong.",
             ("John Doe", "Acme Corp", "founder"),
         ),
-        ("WeWork founder Adam Neumann left the board.", ("Adam Neumann", "WeWork", "founder")),
+        ("Brightloom founder Maya Ferro left the board.", ("Maya Ferro", "Brightloom", "founder")),
         (
             "Arsenal's boss Arsene Wenger praised his players after the match.",
             ("Arsene Wenger", "Arsenal", "boss"),

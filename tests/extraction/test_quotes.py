@@ -64,7 +64,7 @@ def test_title_shaped_stretches() -> None:
     assert title_shaped("Fox & Friends")
     assert not title_shaped("historic mistake")
     assert not title_shaped("Go to hell!")  # an exclamation is an utterance
-    assert not title_shaped("We have to be a lot tougher than we are. We are playing to win.")
+    assert not title_shaped("We need to be far braver than we were. We are here to stay.")
 
 
 def test_label_cues_and_transcript_turns() -> None:

@@ -16,8 +16,8 @@ from newskg.extraction.nlp import Para
 PARTICIPANT_TYPES = {"meeting", "agreement", "protest", "election"}
 #: Types whose one argument is who suffered it: the one who died is the death's target.
 SUFFERED_TYPES = {"death"}
-#: Types whose victims are people, not the organization their noun names ("Seven Taliban
-#: militants were killed": the Taliban is not the victim).
+#: Types whose victims are people, not the organization their noun names ("Nine NLF
+#: fighters were shot dead": the NLF is not the victim).
 VICTIM_TYPES = {"killing", "death"}
 #: Noun triggers whose possessor or modifier is who undergoes them when a person ("his
 #: arrest", "Kelly's appointment"), and who does them when an organization ("an FBI arrest").
@@ -84,7 +84,7 @@ class ArgumentFinder(TriggerFinder):
             and tok.pos_ == "NOUN"
             and (role == "agent" or (ev.type not in VICTIM_TYPES and not person))
         ):
-            # "struck Hamas targets", "talks with a Hamas delegation", "the IRA's Belfast
+            # "struck Hamas targets", "talks with a Hamas delegation", "the NLF's Porto
             # brigade detonated ...": the named owner (not when a person is what underwent it:
             # "a Bank of China manager was jailed" jails no bank)
             found = [
@@ -94,7 +94,7 @@ class ArgumentFinder(TriggerFinder):
                 for kt in self.entities(para, c)
             ][:1]  # a city names where they are, not whose ("Gaza militants")
         if not found and tok.pos_ == "NOUN" and role == "agent":
-            # "killed by mortar fire from the Islamic State": whose fire
+            # "killed by rocket fire from the NLF": whose fire
             found = [
                 kt
                 for c in tok.children
@@ -233,7 +233,7 @@ class ArgumentFinder(TriggerFinder):
             if subject is None:
                 subject = self.shared_subject(head.head)
             if subject is None and head.head.dep_ == "acl":
-                # "the IRA's decision to carry out the attacks": whose decision
+                # "the NLF's decision to carry out the bombings": whose decision
                 subject = next((c for c in head.head.head.children if c.dep_ == "poss"), None)
             if subject is not None:
                 self.add(ev, "agent", para, subject)
@@ -255,7 +255,7 @@ class ArgumentFinder(TriggerFinder):
             if subject is not None:
                 self.add(ev, "participant", para, subject)
         elif self.claimed(head):
-            # "the IRA accepted responsibility for the bombings": who did it
+            # "the NLF accepted responsibility for the blasts": who did it
             verb = head.head.head.head
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if subject is not None:
@@ -288,7 +288,7 @@ class ArgumentFinder(TriggerFinder):
                 if key and key not in args and ev.place is None:
                     ev.place = key
         if ev.place is None and head.dep_ == "relcl" and self.relative_where(head):
-            # "Yemen, where ...", "the Hillsborough disaster in which 96 died"
+            # "Yemen, where ...", "the Kelford disaster in which 31 died"
             described = head.head
             for tok in [described, *(c for c in described.children if c.dep_ == "compound")]:
                 key = self.res.key_at(para.index, tok, ("place",))
@@ -308,7 +308,7 @@ class ArgumentFinder(TriggerFinder):
             if prev in NOT_THE_DATE:
                 continue  # "the first death since 2017": 2017 is another event's date
             if in_name(ent[0]):
-                continue  # "the Bloody Friday attacks": a day name inside a name
+                continue  # "the Black Tuesday bombings": a day name inside a name
             value = normalize(f"{prev} {ent.text}" if prev in {"in", "on"} else ent.text, ref)
             if value:
                 ev.date = value

@@ -142,7 +142,7 @@ def definite_title(tok: Token, roles: Collection[tuple[str, ...]]) -> tuple[str,
 
 def short_quote(quoted: SpanSet, where: Span, text: str) -> bool:
     """Is the trigger inside a quoted phrase of at most three words, embedded in the
-    reporter's own sentence ("says he has been in "intensive talks" with G8 ministers")? The
+    reporter's own sentence ("says she has been in "lengthy talks" with farm ministers")? The
     reporter tells that event; the marks only borrow the speaker's words for it."""
     for span in quoted:
         if span.begin <= where.begin and where.end <= span.end:

@@ -14,7 +14,7 @@ OTHER_CLAUSES = {"relcl", "ccomp", "parataxis"}
 
 def attending_verb(prep: Token) -> Token:
     """The verb a preposition placing someone in an event hangs from, also through the role
-    they had there: "stood as a Labour candidate in the election", "served as an observer at
+    they had there: "stood as a Liberal candidate in the election", "served as an observer at
     the talks" (the parser hangs the event from the role noun)."""
     gov = prep.head
     if gov.pos_ == "NOUN" and gov.dep_ == "pobj" and gov.head.lower_ == "as":
@@ -28,7 +28,7 @@ def attending_verb(prep: Token) -> Token:
 
 
 def in_name(first: Token) -> bool:  # the date expression's first token
-    """Does a date expression continue a capitalised name ("Bloody Friday", "Black Monday")
+    """Does a date expression continue a capitalised name ("Black Tuesday", "Black Monday")
     rather than start after a preposition or at the sentence's start ("on Friday")?"""
     if first.i == 0 or first.is_sent_start:
         return False

@@ -122,7 +122,7 @@ class TriggerFinder:
                 or initialism(t, self.initials)
             )
             if key is None and t.pos_ == "NOUN":
-                # "his Spanish counterpart Miguel Moratinos": the name in apposition
+                # "his Chilean counterpart Rosa Ibarra": the name in apposition
                 key = next(
                     (
                         k
@@ -239,17 +239,17 @@ class TriggerFinder:
 
     def owned_plural(self, para: Para, head: Token) -> bool:
         """A plural trigger that names one series of events: its doer is named ("IS attacks
-        in Badia", "the IRA's bombings") and it is pinned down by a possessive, a definite
-        article or a place; or it is definite and placed ("the 11 September attacks in the
-        US", "the two worst explosions at Oxford Street"), or definite and named ("the Bloody
-        Friday attacks")."""
+        in Palmyra", "the NLF's bombings") and it is pinned down by a possessive, a definite
+        article or a place; or it is definite and placed ("the 4 March attacks in
+        Lima", "the three largest blasts at Kings Parade"), or definite and named ("the Black
+        Tuesday bombings")."""
         owner = [
             c
             for c in head.children
             if c.dep_ in {"poss", "compound"} and c.i < head.i and self.entities(para, c)
         ]
         if head.dep_ == "attr" and misread_is(head.head) and self.entities(para, head.head):
-            owner.append(head.head)  # "IS attacks in Badia", misread "is attacks"
+            owner.append(head.head)  # "IS attacks in Palmyra", misread "is attacks"
         if self.claimed(head):
             return True  # "claimed responsibility for the bombings": the ones claimed
         pinned = any(c.dep_ == "poss" or c.lower_ == "the" for c in head.children)
@@ -260,7 +260,7 @@ class TriggerFinder:
             for g in c.children
         )
         definite = any(c.lower_ == "the" for c in head.children)
-        # "the Bloody Friday attacks": a definite series with a name of its own
+        # "the Black Tuesday bombings": a definite series with a name of its own
         titled = any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.children)
         return (bool(owner) and (pinned or placed)) or (definite and (placed or titled))
 

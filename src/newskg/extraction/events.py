@@ -18,7 +18,7 @@ Precision first. A trigger becomes an event only when:
   or, failing that, it is a specific mention (a named event such as "the 1998 Harvest
   Revolution", a definite noun, a verb in the past) with a place ("the drone strike in
   Kestrel"; a date alone does not pin down an event nobody is named in);
-* a verb of killing with no killer named is a death ("X was killed in a gun battle"), a
+* a verb of killing with no killer named is a death ("X was killed in a firefight"), a
   strike that killed unnamed people an attack;
 * the ``pos=`` option of a trigger holds ("bomb" the verb, not the device).
 
@@ -159,22 +159,22 @@ class EventFinder(ArgumentFinder):
         )
         self.lemmas[id(event)] = {ev.lemma}
         if not args and any(c.dep_ == "det" and c.lower_ == "the" for c in ev.head.children):
-            self.definite.add(id(event))  # "the Downing Street meeting": one told before
+            self.definite.add(id(event))  # "the Whitehall meeting": one told before
         events.append(event)
 
 
 def merge_unattributed(
     events: list[Event], kinds: dict[str, str], definite: set[int] | None = None
 ) -> list[Event]:
-    """A mention naming no one ("a major general was killed in Syria") of a type the article
-    reports once with someone named ("Gladkikh died") is that event told again: it joins it
+    """A mention naming no one ("a colonel was shot dead in Peru") of a type the article
+    reports once with someone named ("Okafor died") is that event told again: it joins it
     (evidence, place, date) when their places and dates do not differ (the places of the named
     event are its place and the places among its arguments: "the attack on Israel" is not "the
     strike in Jordan"). Named events of the type that differ in place or date are other
-    events ("the Downing Street talks" are not "the EU summit in Brussels"): with two or
+    events ("the Geneva talks" are not "the summit in Brussels"): with two or
     more that fit, or unnamed ones in different places, which one it is cannot be told: it
-    stays on its own, unless it was told as one already known (``definite``: "Brown was not
-    at the Downing Street meeting"), which is the last of them told before it."""
+    stays on its own, unless it was told as one already known (``definite``: "Marsh was not
+    at the Whitehall meeting"), which is the last of them told before it."""
     kept: list[Event] = []
     for ev in events:
         if ev.arguments or ev.type in {"statement", "other"}:

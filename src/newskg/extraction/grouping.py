@@ -156,7 +156,7 @@ def _glued_list(m: Mention, mentions: list[Mention]) -> bool:
 
 def _extend_left(mentions: list[Mention], paras: list[Para]) -> None:
     """An organization's name the tagger cut short on the left takes back the capitalised
-    proper nouns that modify it and no other mention holds ("Doctor Who" of "Doctor Who
+    proper nouns that modify it and no other mention holds ("Baker Street" of "Baker Street
     Society of Canada" when only "Society of Canada" was tagged), if its head is an
     organization's; never a title or role word ("President", "Envoy").
     In place."""
@@ -190,9 +190,9 @@ def _extend_left(mentions: list[Mention], paras: list[Para]) -> None:
 def _split_located_orgs(mentions: list[Mention], paras: list[Para]) -> None:
     """One tagged name that is two, split in place:
 
-    * "<organization> at <organization>", each side with its own head ("the Block Museum of
-      Art at Northwestern University"): the museum and the university;
-    * "<First Last> for <organization>" ("Lydia Buchtmann for Food Standards Australia,
+    * "<organization> at <organization>", each side with its own head ("the Harlow Museum of
+      Art at Westfield University"): the museum and the university;
+    * "<First Last> for <organization>" ("Jane Roe for Food Safety Canada,
       says"): a person speaking for a body. The left side is two or three capitalised words
       with no organizational or place head and no nationality, so "Institute for Fiscal
       Studies", "Physicians for Human Rights" or "Australian Centre for ..." stay whole.
@@ -276,7 +276,7 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
     ending: dict[tuple[str, ...], list[int]] = defaultdict(list)  # last words -> longer names
     rules = name_rules()
     for j in actors:
-        words = rules.without_suffix(mentions[j].words)  # "Keating" of "... Keating IV"
+        words = rules.without_suffix(mentions[j].words)  # "Whitlock" of "... Whitlock IV"
         for k in range(1, len(words)):
             ending[words[k:]].append(j)
     for i in actors:
@@ -313,8 +313,8 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
                     m.prefixed = True
             # A name of two words or more inside exactly one longer name: "Home Office" of
             # "United Kingdom Home Office", "Supreme Court" of "Italian Supreme Court of ...".
-            # Not when the longer name goes on to another head: "University of Texas Arlington
-            # Muslim Student Association" is another organization.
+            # Not when the longer name goes on to another head: "University of Denton Chess
+            # Club Association" is another organization.
             if len(m.words) > 1 and kind == "organization":
                 n = len(core)
                 holders = {
@@ -352,7 +352,7 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
                     expansions.add(groups.find(j))
             if len(expansions) == 1:
                 groups.union(expansions.pop(), i)
-        # Another name of a place in parentheses right after it: "Masjid Al-Haram (Grand
+        # Another name of a place in parentheses right after it: "Masjid Al-Noor (Grand
         # Mosque)".
         if kind == "place":
             ordered = sorted(idx, key=lambda k: mentions[k].span)

@@ -58,7 +58,7 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.label == "PERSON" and org_noun_before(paras[m.para].doc, m.start):
             votes[fold(m.text)]["organization"] += 100
-    # "fashion designer Halston", "athletes Vitas Gerulaitis": the person an occupation names.
+    # "fashion designer Orsola", "athletes Tomas Verbeek": the person an occupation names.
     for m in mentions:
         if m.gaz is None and m.label != "PERSON" and occupation_before(paras[m.para].doc, m.start):
             votes[fold(m.text)]["actor"] += 100
@@ -66,7 +66,7 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.label != "PERSON" and _human_cue(m, paras[m.para]):
             votes[fold(m.text)]["actor"] += 100
-    # A name whose head says what it is: "Fisht Stadium" a place, "Saudi Gazette" or
+    # A name whose head says what it is: "Kestrel Stadium" a place, "Saudi Gazette" or
     # "Municipality of Livorno" an organization (``place_heads.txt``, ``org_heads.txt``).
     org_heads, places = lexicon().org_heads, place_heads()
     for m in mentions:
@@ -76,12 +76,12 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
                 votes[fold(m.text)]["place"] += 3
             elif head_name in org_heads:
                 votes[fold(m.text)]["organization"] += 3
-    # "New People Party's Regina Ip": a full name owned by a named body is its member.
+    # "New Civic Party's Mona Lau": a full name owned by a named body is its member.
     lower = lower_words([p.doc for p in paras])
     for m in mentions:
         if m.gaz is None and m.label == "ORG" and _member_of_body(m, paras[m.para], lower):
             votes[fold(m.text)]["actor"] += 3
-    # "Ireland's Alistair Cragg" tagged ORG, then "said Cragg" tagged PERSON: a full name
+    # "Norway's Erik Lindqvist" tagged ORG, then "said Lindqvist" tagged PERSON: a full name
     # whose last word the article uses alone as a person, and never alone as anything
     # else, is that person (the small model often misses athletes' full names); a first
     # word used alone as a body is a brand ("Mozilla Firefox").
@@ -100,7 +100,7 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             and not set(m.words) & (org_heads | places)
         ):
             votes[fold(m.text)]["actor"] += 3
-    # A full name in a list of persons is a person ("Chuck Close, Walker Evans, Robert ...").
+    # A full name in a list of persons is a person ("Ann Reyes, Lou Park, Tom ...").
     persons = {(m.para, m.end - 1) for m in mentions if m.label == "PERSON" and len(m.words) > 1}
     for m in mentions:
         if m.gaz is None and m.label in {"ORG", "GPE"} and _in_person_list(m, paras, persons):
@@ -109,7 +109,7 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.label != "GPE" and _settlement_cue(m, paras[m.para]):
             votes[fold(m.text)]["place"] += 100
-    # "Evansville, Indiana", "Livorno, Tuscany": a name and the region that locates it.
+    # "Dayton, Ohio", "Livorno, Tuscany": a name and the region that locates it.
     for m, region in _located(mentions, paras):
         votes[fold(m.text)]["place"] += 3
         votes[fold(region.text)]["place"] += 3
@@ -126,7 +126,7 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             votes[fold(m.text)]["place"] += 2
     # A place-named side in a sports sentence is a team: an organization. A country of the
     # gazetteer with such a cue is its national team all through the article ("Sweden
-    # defeated South Korea 1 - 0"): the team, not the country, so not the country's entry.
+    # beat Mexico 3 - 0"): the team, not the country, so not the country's entry.
     teams = set()
     for m in mentions:
         placed = m.gaz is None or m.gaz.kind == "place"
@@ -140,19 +140,19 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     full_names = {
         m.words for m in mentions if len(m.words) > 1 and _best(votes[fold(m.text)]) == "actor"
     }
-    short = {name_rules().without_suffix(f) for f in full_names}  # "Keating" of "... IV"
+    short = {name_rules().without_suffix(f) for f in full_names}  # "Whitlock" of "... IV"
     endings = {f[k:] for f in short for k in range(1, len(f))}
     for m in mentions:
         if m.gaz is None and m.words in endings:
             votes[fold(m.text)]["actor"] += 100
-    # ... even where the surname is also a place of the gazetteer: "Paris" after "Valeska
+    # ... even where the surname is also a place of the gazetteer: "Paris" after "Florence
     # Paris" is she, not the city (a one-word surname only, never a longer place name).
     surnames = {f[-1:] for f in short}
     for m in mentions:
         if m.gaz is not None and m.gaz.kind == "place" and m.words in surnames:
             m.gaz = None
             votes[fold(m.text)] = Counter({"actor": 100})
-    # "the game Epic Mickey", "Firefox, a web browser": a work or product's title, no
+    # "the game Super Marvin", "Firefox, a web browser": a work or product's title, no
     # entity wherever the article names it (``work_nouns.txt``).
     works = {
         fold(m.text)
@@ -170,8 +170,8 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
 
 
 def _complete_person_names(mentions: list[Mention], paras: list[Para]) -> None:
-    """A name the tagger cut short on the right ("Dries" ORG before "Mertens", "James" before
-    "To", when the article names "Dries Mertens", "James To" as persons elsewhere) takes
+    """A name the tagger cut short on the right ("Joost" ORG before "Verhaegen", "Ana" before
+    "Ruiz", when the article names "Joost Verhaegen", "Ana Ruiz" as persons elsewhere) takes
     the rest of that full name back, and the votes of that name decide its kind. In place;
     the words taken must be right after the mention and held by no other mention."""
     full = {m.words for m in mentions if m.label == "PERSON" and len(m.words) > 1}
@@ -243,7 +243,7 @@ def _placed(m: Mention) -> bool:
 
 def _located(mentions: list[Mention], paras: list[Para]) -> list[tuple[Mention, Mention]]:
     """Pairs "<name>, <place>" (the place tagged GPE or a gazetteer place) that close a
-    phrase ("in Evansville, Indiana, is ...", "in Clearwater, Florida until ..."), not a
+    phrase ("in Dayton, Ohio, is ...", "in Clearwater, Florida until ..."), not a
     list ("Sweden, Belgium, England") nor "In Group G, Belgium won"."""
     by_start = {(m.para, m.start): m for m in mentions}
     pairs = []
@@ -253,7 +253,7 @@ def _located(mentions: list[Mention], paras: list[Para]) -> list[tuple[Mention, 
             continue
         region = by_start.get((m.para, m.end + 1))
         # a one-word region the tagger called a person ("Livorno, Tuscany"), never a full
-        # name ("the Minister for Central Asia, Tobias Ellwood, visited")
+        # name ("the Minister for Outer Isles, John Doe, toured")
         if region is None:
             continue
         loose = _placed(m) and region.label != "ORG" and len(region.words) == 1
@@ -325,7 +325,7 @@ def _human_cue(m: Mention, para: Para) -> bool:
     for n in range(len(before), 0, -1):
         if lex.is_title(before[-n:]) and before[-n][:1].isupper():
             return True
-    # "the farms' owner, Jamal Alzoubi": a role and a comma before the name.
+    # "the bakery's owner, Hamza Alrifai": a role and a comma before the name.
     if m.start >= 2 and doc[m.start - 1].text == "," and lex.role_at([doc[m.start - 2].lower_]):
         return True
     after = [t for t in doc[m.end : m.end + 8] if not t.is_space]
@@ -341,7 +341,7 @@ def _human_cue(m: Mention, para: Para) -> bool:
             len(rest) > 1 and rest[1] in preps or len(rest) > 2 and rest[2] in preps
         ):
             return True
-        # A longer or double role: "K.C. Maurer, chief financial officer and treasurer at".
+        # A longer or double role: "J.P. Lindgren, chief operating officer and secretary at".
         clause = list(itertools.takewhile(lambda w: w not in {",", ".", ";"}, rest[1:6]))
         if lex.role_at(rest) and "and" in clause and preps & set(clause):
             return True

@@ -4,14 +4,14 @@ Every kind of rule has a row in ``data/membership_rules.tsv`` (its confidence an
 it holds). Patterns (roles come from ``data/roles.txt``, matched longest first):
 
 * ``... ROLE PERSON``           a title before the name (:mod:`newskg.extraction.role_titles`):
-                                "Ryanair deputy chief executive X", "Welsh health minister Y"
+                                "Skyline Air deputy chief executive X", "Welsh health minister Y"
 * ``PERSON, [a|the] ROLE ... of|at|with|for ORG``
                                 "X, commander of the Youth Wing", "X, a historian at Y",
                                 "X, visiting fellow and expert on ... at Y"
 * ``PERSON be|become|serve ... ROLE of ORG``, ``PERSON ... as ROLE of ORG`` (dependency parse;
   the subject through conjoined verbs, "who", a pronoun; the object of "keep X as ROLE")
-* around the name (:mod:`newskg.extraction.role_links`): "X, Plaid Cymru health spokesman",
-  "X, from the Institute for Fiscal Studies" (member), "the chairman of Y, X", "X joined Y",
+* around the name (:mod:`newskg.extraction.role_links`): "X, Green Party health spokesman",
+  "X, from the Institute for Rural Studies" (member), "the chairman of Y, X", "X joined Y",
   "X will represent Y", "Reporting by X; Editing by Y"
 
 One membership per person and organization (FORMAT.md); a membership's organization may be a
@@ -243,10 +243,10 @@ class MembershipFinder:
             self.predicate_org(para, role_tok, role, person)
 
     def predicate_org(self, para: Para, role_tok: Token, role: str, person: str) -> None:
-        """The organization of a predicate role: "Veritas' deputy leader", "leader of X", or
+        """The organization of a predicate role: "Renewal's deputy leader", "leader of X", or
         for a government post its department or country."""
         owner = next((c for c in role_tok.children if c.dep_ == "poss"), None)
-        if owner is not None:  # "X is now Veritas' deputy leader"
+        if owner is not None:  # "X is now Renewal's deputy leader"
             key = self.res.key_at(para.index, owner, ("organization",))
             if key:
                 self.add(person, key, role, para, role_tok, "predicate")

@@ -1,14 +1,14 @@
 """Is a span the tagger called a name really one? Rules over the span's words whose
 knowledge is the table ``src/newskg/extraction/data/name_rules.tsv`` (rule, word, reason,
-confidence): ship prefixes ("USS Hopper"), a capitalised preposition at a sentence start
-("Near Palmyra"), a rank word after an ordinal ("1st Class Keating"), a hyphenated prefix
+confidence): ship prefixes ("USS Calloway"), a capitalised preposition at a sentence start
+("Near Qaryatain"), a rank word after an ordinal ("1st Class Whitlock"), a hyphenated prefix
 that makes a name an adjective ("pro-Beijing"), topic endings ("Islamophobia"), a credit
-label after a name ("NASA Image:"), a generational suffix ("Keating IV"), a title word the
-title list lacks ("Officer"), an adjective made from a name ("Warhol-like").
+label after a name ("NASA Image:"), a generational suffix ("Whitlock IV"), a title word the
+title list lacks ("Officer"), an adjective made from a name ("Dickens-like").
 
 Also here, because they answer the same question: where a span the tagger cut short really
-ends (:func:`person_bounds`: "Cheng Chung" + "-tai", "Junius" + "Ho"; :func:`of_tail`:
-"Joint Council" + "for the Welfare of Immigrants"), the bare names of ships
+ends (:func:`person_bounds`: "Chow Kin" + "-fai", "Junius" + "Tam"; :func:`of_tail`:
+"Central League" + "for the Protection of Tenants"), the bare names of ships
 (:func:`vessel_names`), the article's lower-case words that unmask a capitalised common word
 (:func:`lower_words`, :func:`common_word`), and the head words that say a name is a place or
 an organization (``place_heads.txt``, ``settlement_nouns.txt``).
@@ -90,7 +90,7 @@ class NameRules:
     adjective_suffix: frozenset[str] = frozenset()
 
     def without_suffix(self, words: tuple[str, ...]) -> tuple[str, ...]:
-        """A person name without its generational suffix ("Keating IV" -> "Keating")."""
+        """A person name without its generational suffix ("Whitlock IV" -> "Whitlock")."""
         if len(words) > 2 and words[-1].lower() in self.name_suffix:
             return words[:-1]
         return words
@@ -187,7 +187,7 @@ def common_word(words: tuple[str, ...], lower: frozenset[str], name_parts: set[s
 
 @lru_cache(maxsize=2)
 def place_heads(path: Path = datafiles.DATA / "place_heads.txt") -> frozenset[str]:
-    """Last words that make a multi-word name a place ("Fisht Stadium"), case-sensitive."""
+    """Last words that make a multi-word name a place ("Kestrel Stadium"), case-sensitive."""
     return frozenset(datafiles.words(path))
 
 
@@ -195,7 +195,7 @@ def head_word(words: tuple[str, ...]) -> str:
     """The head of a name: its last word, or the word before its first "of" ("Municipality"
     of "Municipality of Livorno", "University" of "University of Sheffield").
 
-    >>> head_word(("Municipality", "of", "Livorno")), head_word(("Fisht", "Stadium"))
+    >>> head_word(("Municipality", "of", "Livorno")), head_word(("Kestrel", "Stadium"))
     ('Municipality', 'Stadium')
     """
     if "of" in words[1:]:
@@ -232,7 +232,7 @@ def _occupations() -> frozenset[str]:
 
 def occupation_before(doc: Doc, start: int) -> bool:
     """A lower-case noun for what a person does right before a name ("fashion designer
-    Halston"): the name is a person's, whatever the tagger said (``occupations.txt``)."""
+    Orsola"): the name is a person's, whatever the tagger said (``occupations.txt``)."""
     if start == 0:
         return False
     before = doc[start - 1]
@@ -303,8 +303,8 @@ def settlement_nouns(path: Path = datafiles.DATA / "settlement_nouns.txt") -> fr
 
 
 def vessel_names(docs: list[Doc]) -> set[tuple[str, ...]]:
-    """Names the article gives ships ("Forbin" of "FS Forbin"): later mentions of the bare
-    name ("commander of Forbin") are the ship, not a person."""
+    """Names the article gives ships ("Marceau" of "FS Marceau"): later mentions of the bare
+    name ("commander of Marceau") are the ship, not a person."""
     vessel = name_rules().vessel
     found = set()
     for doc in docs:
@@ -324,7 +324,7 @@ def vessel_names(docs: list[Doc]) -> set[tuple[str, ...]]:
 
 def of_tail(doc: Doc, end: int) -> int:
     """Where an organization's name ends when the tagger stopped before its "for|of the"
-    part: "Joint Council" + "for the Welfare of Immigrants" (capitalised words no other
+    part: "Central League" + "for the Protection of Tenants" (capitalised words no other
     entity claims)."""
     while end + 1 < len(doc) and doc[end].lower_ in {"of", "for"}:
         j = end + 1 + (doc[end + 1].lower_ == "the")
@@ -367,7 +367,7 @@ def person_bounds(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[int, in
     """A person span the tagger cut short: a hyphenated last part ("Wong Yeung" + "-tat"),
     a nickname in quotes and the surname after it ("Richard" + "\"Tex\" Coe": else the
     given name alone becomes a second person), or an untagged given name before it
-    ("Junius" of "Junius Ho")."""
+    ("Junius" of "Junius Tam")."""
     end = _nickname_end(doc, end)
     while (
         end + 1 < len(doc)

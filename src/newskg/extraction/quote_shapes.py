@@ -4,8 +4,8 @@ News puts quotation marks around much that nobody said: the title of a show or b
 “Fox News Sunday”"), a nickname ("the so-called “Gang of Eight”"), a label the writer
 attributes ("what he called “the axis of resistance”"), the speaker lines of a transcript
 ("PENCE: Well, ..."). Annotated news shows the other side too: short partial quotes inside
-reported speech ("called the plan a “historic mistake”", "defended him as a “very decent
-man”") are quotes, and they far outnumber scare quotes, so a quoted stretch is taken as a
+reported speech ("called the plan a “historic mistake”", "praised her as a “tireless
+worker”") are quotes, and they far outnumber scare quotes, so a quoted stretch is taken as a
 quote unless its *shape* or the words right before it say it is a name (:func:`not_a_quote`).
 The cues are data (``data/quote_labels.tsv``, ``data/title_words.txt``).
 """
@@ -66,7 +66,7 @@ def title_shaped(quote: str) -> bool:
     """Is ``quote`` shaped like a name or a title: a few words, each capitalized (or a
     digit, or a small word of a title), no question or exclamation?
 
-    >>> title_shaped("Fox News Sunday,"), title_shaped("The Facts on Where the Race Stands.")
+    >>> title_shaped("Fox News Sunday,"), title_shaped("The Truth About Where the Money Goes.")
     (True, True)
     >>> title_shaped("historic mistake"), title_shaped("Never!"), title_shaped("I")
     (False, False, False)

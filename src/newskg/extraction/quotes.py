@@ -41,7 +41,7 @@ RECENT_PARAS = 1  # a "he said" takes the last speaker of this or the previous p
 #: A speech verb without a subject of its own takes its head's ("adding", "saying").
 SHARES_SUBJECT = {"conj", "advcl", "xcomp", "acomp", "pcomp", "prep"}
 MAX_CLIMB = 4
-NAME_AFTER = 4  # "said X", "opined Cleveland's Plain Dealer": a name this close after the verb
+NAME_AFTER = 4  # "said X", "argued Riverton's Evening Ledger": a name this close after the verb
 ALONE_SLACK = 4  # marks and spaces around a quotation that fills its paragraph
 #: Dependencies over which a clause without a subject takes its head's ("calling it X").
 CLIMB = {"xcomp", "advcl", "conj", "acl", "pcomp", "prep", "pobj", "dobj", "ccomp"}
@@ -96,7 +96,7 @@ class QuoteFinder:
                     if key:
                         return key, False
         if self.lex.title_length([tok.text]) == 1:
-            # "Speaker of the House Rep. Paul Ryan said": a title heading the name.
+            # "Chair of the Budget Committee Sen. Dana Holt said": a title heading the name.
             for sub in tok.subtree:
                 key = self.res.key_at(para.index, sub, ("actor",))
                 if key:

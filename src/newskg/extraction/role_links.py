@@ -1,10 +1,10 @@
 """Memberships stated around a name rather than by a title before it.
 
-* after the comma of an apposition: "X, the company's chief executive, said" and "X, Plaid
-  Cymru health spokesman" (the title read back from the end of the apposition), and "X, from
-  the Institute for Fiscal Studies" / "X, of Investec" (an affiliation with no role word: the
-  role is "member", or the title the person carries before the name)
-* before the comma: "the new chairman of the Bar Council, X"
+* after the comma of an apposition: "X, the company's chief executive, said" and "X, Green
+  Alliance transport spokesman" (the title read back from the end of the apposition), and "X,
+  from the Institute for Rural Studies" / "X, of Halberd Capital" (an affiliation with no role
+  word: the role is "member", or the title the person carries before the name)
+* before the comma: "the newly elected president of the Guild of Surveyors, X"
 * "X joined ORG" (member), "X quit|left ORG" (former member)
 * "X [and Y] will represent ORG" (an organization only: MPs represent seats, lawyers clients
   that are mostly people)
@@ -64,7 +64,7 @@ class LinkReader:
             t.pos_ not in {"VERB", "AUX", "ADP", "PUNCT"} or t.tag_ == "POS" for t in between
         ):
             # the apposition is the title ("X, the company's chief executive"), not a
-            # phrase that ends with one ("X, undersecretary to the prime minister")
+            # phrase that ends with one ("X, special envoy to the prime minister")
             found = f.titles.find(para, end)
             if found is not None:
                 rule = "apposition-org-role" if found.rule == "org-title-person" else found.rule
@@ -103,8 +103,8 @@ class LinkReader:
                 self.credit(para, tok)
 
     def role_of_org_before(self, para: Para, person: Mention) -> None:
-        """ "the new chairman of the Bar Council, X" and "Another Great Britain international,
-        X": the title (and organization) before the comma."""
+        """ "the newly elected president of the Guild of Surveyors, X" and "A fellow Norway
+        international, X": the title (and organization) before the comma."""
         f, doc = self.f, para.doc
         comma = person.start - 1
         if comma < 1 or doc[comma].text != ",":
@@ -132,8 +132,8 @@ class LinkReader:
             f.add(person.key or "", found.org, found.role, para, tok, "role-apposition", conf)
 
     def member_by_verb(self, para: Para, verb: Token, role: str, rule: str) -> None:
-        """ "X will represent Team GB", "X joined the BBC in 1990", "X, who recently quit
-        the UK Independence Party" (``membership_verbs.tsv``)."""
+        """ "X will represent the Harbour Rowing Club", "X joined the Daily Example in 1987",
+        "X, who quit the Union of Tram Drivers last spring" (``membership_verbs.tsv``)."""
         f = self.f
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)

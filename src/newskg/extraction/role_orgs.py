@@ -1,8 +1,8 @@
 """The organization side of a membership, when the text names it in a way the entity layer
 did not type as an organization.
 
-Why: a role statement is itself evidence about the names around it. In "Ryanair deputy chief
-executive Michael Cawley" the word before the title is an organization even when the tagger
+Why: a role statement is itself evidence about the names around it. In "Skyline Air deputy chief
+executive X" the word before the title is an organization even when the tagger
 called it a person; in "Conservative health spokesman X" the party is named only by its
 adjective; in "finance minister X" the organization is the country the article names (FORMAT.md:
 the country is the organization of a government post when no department is named). Each
@@ -33,7 +33,7 @@ def actor_as_org(
     res: Resolution, paras: list[Para], lex: Lexicon, key: str, role: str, data: RoleData
 ) -> bool:
     """Retype the actor ``key`` as an organization, because it stands where an organization
-    names a title's holder ("Ryanair deputy chief executive X"). Refused when the name looks
+    names a title's holder ("Skyline Air deputy chief executive X"). Refused when the name looks
     like a person's: a personal title before any of its mentions, several surface forms
     ("Tony Blair" and "Blair"), more than three words, or a role held for a person ("Trump
     lawyer X", "Blair spokesman Y")."""
@@ -67,7 +67,7 @@ def named_org(
     res: Resolution, para: Para, start: int, end: int, generic: frozenset[str] = frozenset()
 ) -> str | None:
     """The organization a name no entity claims (tokens ``start:end``: a party adjective,
-    "Liberal Democrat", or a firm, "Citigroup Global Markets") stands for before a title: an
+    "Liberal Democrat", or a firm, "Harbour Capital Markets") stands for before a title: an
     organization entity whose name begins with it ("Liberal Democrats", "Conservative Party"),
     else a new organization entity with these words as its name. A single word of
     ``generic`` (heads such as "Committee") is no name."""

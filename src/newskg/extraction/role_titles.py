@@ -1,4 +1,4 @@
-"""Titles before names: "Ryanair deputy chief executive Michael Cawley", "Conservative health
+"""Titles before names: "Skyline Air deputy chief executive X", "Conservative health
 spokesman Jonathan Morgan", "former US president Bill Clinton", "Chancellor Gordon Brown",
 "its chief finance officer Bruce Misamore".
 
@@ -44,7 +44,7 @@ STOP_POS = {"DET", "PRON", "VERB", "AUX", "ADP", "SCONJ", "NUM", "PART", "PUNCT"
 #: Entity types of the tagger that are the organization side, never words of the role.
 NAME_ENTS = {"NORP", "GPE", "ORG", "PERSON", "LOC", "FAC"}
 #: Tagger types that a capitalised name before a title is not (it is an organization's name
-#: otherwise: the tagger calls "Citigroup Global Markets" a work of art).
+#: otherwise: the tagger calls "Harbour Capital Markets" a work of art).
 NOT_ORG_ENTS = {"PERSON", "GPE", "LOC", "FAC", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"}
 #: "on Wednesday Prime Minister X": a day is never a word of the role.
 TIME_ENTS = {"DATE", "TIME"}
@@ -247,7 +247,7 @@ class TitleReader:
 
     def name_run(self, para: Para, last: int) -> int | None:
         """The first token of the run of capitalised words ending at ``last`` that no entity
-        claims ("Conservative", "Liberal Democrat", "Citigroup Global Markets"), or None. A
+        claims ("Conservative", "Liberal Democrat", "Harbour Capital Markets"), or None. A
         sentence's first word counts only if the article also capitalises it mid-sentence
         ("Local councillor X" is no name)."""
         doc = para.doc

@@ -17,14 +17,14 @@ POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
 
 def person_tail(para: Para, start: int, end: int, surnames: set[str], lex: Lexicon) -> int:
     """Where a person's name starts inside a longer non-person entity that ends with it
-    ("Minister for the" + "Middle East Tobias Ellwood", when "Mr Ellwood" is a person
+    ("Minister for the" + "Middle East John Doe", when "Mr Doe" is a person
     elsewhere): the given name and the surname, or -1. The words before it were a title's
     tail, not a name, and are dropped, unless they own the person ("X Party's Jane Roe")."""
     doc = para.doc
     if end - start < 3 or doc[end - 1].text not in surnames:
         return -1
     given = doc[end - 2]
-    owner = doc[end - 3].text in POSSESSIVE  # "New People Party's Regina Ip"
+    owner = doc[end - 3].text in POSSESSIVE  # "New Civic Party's Mona Lau"
     if not (given.is_alpha and given.is_title and (doc[end - 3].is_title or owner)):
         return -1
     heads = lex.org_heads | place_heads()
@@ -34,7 +34,7 @@ def person_tail(para: Para, start: int, end: int, surnames: set[str], lex: Lexic
 
 
 def place_pairs(para: Para) -> dict[int, int]:
-    """Two one-word "places" side by side with only a space between them ("Valeska" +
+    """Two one-word "places" side by side with only a space between them ("Florence" +
     "Paris"): places are never written so (they take a comma: "Paris, Texas"), a person's
     given name and surname are. First token -> second token."""
     places = {"GPE", "LOC", "FAC"}
@@ -70,7 +70,7 @@ def before_number(para: Para, end: int) -> bool:
 
 def tagged_surnames(paras: list[Para], lex: Lexicon) -> set[str]:
     """Surnames the tagger called persons somewhere in the article: the last word of a full
-    name, or a word after a title ("Mr Ellwood")."""
+    name, or a word after a title ("Mr Doe")."""
     return {
         p.doc[e.end - 1].text
         for p in paras
@@ -96,7 +96,7 @@ def not_a_person(para: Para, ent: SpacySpan) -> bool:
 
 def given_name_after_occupation(para: Para, start: int) -> bool:
     """An untagged capitalised word between an occupation and a name the tagger gave to a
-    place or an organization ("athletes Vitas" + "Gerulaitis"): a given name, and the whole
+    place or an organization ("athletes Tomas" + "Verbeek"): a given name, and the whole
     is a person."""
     doc = para.doc
     if start < 2:

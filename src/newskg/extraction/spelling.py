@@ -13,7 +13,7 @@ from __future__ import annotations
 from newskg.extraction.mentions import Mention
 
 MIN_LENGTH = 5  # shorter words: "Wong"/"Wang", "Chan"/"Chen" are different people
-LONG = 8  # from this length on, two edits are still a typo ("Bauchtman"/"Buchtmann")
+LONG = 8  # from this length on, two edits are still a typo ("Lindquist"/"Lindqvist")
 
 
 def _distance(a: str, b: str, limit: int) -> int:
