@@ -16,12 +16,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 
 import numpy as np
 
-from newskg.extraction import datafiles
 from newskg.extraction.model import Span
+from newskg.extraction.prose import stopwords
 
 _WORD = re.compile(r"\w+")
 _ALPHA = re.compile(r"[^\W\d_]+")
@@ -83,11 +82,6 @@ NAMES = (
 #: stop words at least (jusText's "good" block, roughly).
 PROSE_WORDS = 12
 PROSE_STOPS = 0.25
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    return frozenset(w.lower() for w in datafiles.words("stopwords.txt"))
 
 
 def shape(block: str) -> list[float]:
