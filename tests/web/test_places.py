@@ -25,7 +25,8 @@ def take():
             taken.append(place)
 threads = [threading.Thread(target=take) for _ in range(4)]
 [t.start() for t in threads]; [t.join() for t in threads]
-print(len(taken))
+print(len(taken), flush=True)
+sys.stdin.read()  # holds its places until the test has every count: a dead pid's are freed
 """
 
 
@@ -33,14 +34,23 @@ def test_no_more_places_than_the_limit_across_processes_and_threads(tmp_path: Pa
     path = tmp_path / "places"
     Places(path).close()
     # Four processes of four threads, each asking 50 times and never giving a place back:
-    # three places in all, whoever asks, so no two ever both took the last one.
+    # three places in all, whoever asks, so no two ever both took the last one. Each
+    # process lives until all have counted: a process that exits gives its places back.
     runs = [
         subprocess.Popen(
-            [sys.executable, "-c", TAKER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", TAKER, str(path)],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for _ in range(4)
     ]
-    taken = [int(run.communicate(timeout=120)[0]) for run in runs]
+    try:
+        taken = [int(run.stdout.readline()) for run in runs if run.stdout is not None]
+    finally:
+        for run in runs:
+            run.communicate(timeout=120)  # closes its stdin: it exits
     assert sum(taken) == 3, taken
 
 

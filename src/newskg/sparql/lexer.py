@@ -85,14 +85,19 @@ def words(query: str) -> Iterator[tuple[str, int]]:
     (``SERVICESILENT`` gives SERVICE), and a prefixed name it may read as SERVICE before a
     group (``SERVICEex:x {``) gives SERVICE. When a ``<`` could be read either way, the
     words of both readings: a refusal on these words errs on the side of refusing."""
+    yield from _all_words(query)
+
+
+@functools.lru_cache(maxsize=8)
+def _all_words(query: str) -> tuple[tuple[str, int], ...]:
+    """:func:`words` of ``query``; kept for the last few texts, as their tokens are (one
+    request asks several questions of the same words)."""
     likely, other = _readings(query)
-    seen = set()
-    for word in _words(likely):
-        seen.add(word)
-        yield word
-    for word in _words(other):  # an unsure text: the other reading's words too
-        if word not in seen:
-            yield word
+    found = list(_words(likely))
+    seen = set(found)
+    # An unsure text: the other reading's words too.
+    found += [word for word in _words(other) if word not in seen]
+    return tuple(found)
 
 
 def _words(tokens: tuple[Token, ...]) -> Iterator[tuple[str, int]]:

@@ -10,7 +10,10 @@ under load), as much as answering a point lookup. So a worker keeps a client's c
 they add up to ``FLUSH_SECONDS`` of query time (or are ``FLUSH_AFTER`` seconds old) and then
 writes them in one statement: its own checks see them at once (:meth:`Budgets.debt` adds
 them), and the other workers see a client's debt at most ``FLUSH_SECONDS`` short per worker,
-a rounding error against budgets of seconds per minute. What a worker still owes the file
+a rounding error against budgets of seconds per minute. Likewise a worker reads a client's
+row again only ``REREAD_AFTER`` seconds after its last read (the file's read was a tenth of a
+point lookup's handling), so other workers' charges reach its checks that much later. What a
+worker still owes the file
 when its process exits normally is written then. Nothing here imports Flask: ``newskg
 serve`` opens the files before it starts the workers.
 """
@@ -41,6 +44,8 @@ PRUNE_ONE_IN = 256  # charges between sweeps of fully drained debts
 BUSY_MS = 200  # how long a worker waits for another one's write before giving up on it
 FLUSH_SECONDS = 0.05  # query time a worker may owe the shared file per client (see above)
 FLUSH_AFTER = 1.0  # seconds a client's charges may wait in a worker
+REREAD_AFTER = 0.1  # seconds a worker reuses a client's row as it last read it
+READ_CLIENTS = 4096  # rows kept in a worker; all are dropped when more clients come
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS debt (
@@ -72,6 +77,7 @@ class Budgets:
         self._local = threading.local()  # one connection per thread (sqlite3's rule)
         self._owed: dict[str, list[float]] = {}  # client -> [seconds not yet written, since]
         self._owed_lock = threading.Lock()
+        self._read: dict[str, tuple[float, tuple[float, float] | None]] = {}  # client -> read
         self._places_file: Places | None = None
         _OPEN.add(self)
 
@@ -89,7 +95,12 @@ class Budgets:
         """The client's debt now, in query seconds: what it spent, drained since, plus the
         time its queries in flight have run so far."""
         now = time.time() if now is None else now
-        row = self._db().execute(_DEBT, (client,)).fetchone()
+        read = self._read.get(client)
+        if read is None or not 0 <= now - read[0] < REREAD_AFTER:
+            if len(self._read) >= READ_CLIENTS:
+                self._read = {}
+            read = self._read[client] = (now, self._db().execute(_DEBT, (client,)).fetchone())
+        row = read[1]
         running = self._places().running(client, now)
         owed = self._owed.get(client)
         running += owed[0] if owed else 0.0  # charged in this worker, not written yet
@@ -136,6 +147,7 @@ class Budgets:
             db = self._db()
             params = {"client": client, "seconds": seconds, "now": now, "rate": self.rate}
             db.execute(_CHARGE, params)
+            self._read.pop(client, None)  # what it wrote counts in this worker's next check
         except ERRORS:
             with self._owed_lock:  # kept, so a passing failure loses nothing
                 owed = self._owed.setdefault(client, [0.0, now])

@@ -76,20 +76,33 @@ def request_key(
     graph_format: Format | None,
     max_rows: int,
 ) -> str:
-    """The identity of an answer: everything that decides its bytes (also used for ETags)."""
-    identity = json.dumps(
-        [
-            version,
-            query,
-            list(dataset.default_graphs),
-            list(dataset.named_graphs),
-            results_format and results_format.name,
-            graph_format and graph_format.name,
-            max_rows,
-        ],
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+    """The identity of an answer: everything that decides its bytes (also used for ETags).
+
+    Each part is written with its length first, so no two requests share a key (a part
+    cannot run into the next one); cheaper than encoding the parts as JSON, which took a
+    tenth of a point lookup's own handling.
+
+    >>> spec = DatasetSpec((), ())
+    >>> request_key("v1", "ASK {}", spec, None, None, 10) == request_key(
+    ...     "v1", "ASK {}", spec, None, None, 11)
+    False
+    """
+    digest = hashlib.sha256()
+    for part in (
+        version,
+        query,
+        str(len(dataset.default_graphs)),
+        *dataset.default_graphs,
+        str(len(dataset.named_graphs)),
+        *dataset.named_graphs,
+        results_format.name if results_format else "-",
+        graph_format.name if graph_format else "-",
+        str(max_rows),
+    ):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(data))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 class AnswerCache:
