@@ -177,3 +177,18 @@ def test_charges_from_several_processes_and_threads_add_up(tmp_path: Path) -> No
     assert [p.wait(timeout=120) for p in processes] == [0] * 4
     # 4 processes x 2 threads x 200 charges of 1 ms: none lost to a concurrent write.
     assert Budgets(path, budget=1000, window=1e12).debt("shared") == pytest.approx(1.6, abs=1e-6)
+
+
+def test_another_workers_charges_count_once_its_row_is_read_again(tmp_path: Path) -> None:
+    from newskg.web.http.budgets import FLUSH_SECONDS, REREAD_AFTER
+
+    path = tmp_path / "throttle.sqlite3"
+    mine, other = (Budgets(path, budget=10, window=1e12) for _ in range(2))
+    now = 1_000_000.0
+    assert mine.debt("c", now) == 0.0  # read, and kept for REREAD_AFTER seconds
+    other.charge("c", 2 * FLUSH_SECONDS, now)  # enough to be written at once
+    assert mine.debt("c", now + REREAD_AFTER / 2) == 0.0  # not read again yet
+    later = now + 1.5 * REREAD_AFTER
+    assert mine.debt("c", later) == pytest.approx(2 * FLUSH_SECONDS)
+    mine.charge("c", 2 * FLUSH_SECONDS, later)  # its own write: seen at once
+    assert mine.debt("c", later) == pytest.approx(4 * FLUSH_SECONDS)
