@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from newskg.extraction import blocks_classifier as bc  # noqa: E402
-from newskg.extraction.blocks_features import features  # noqa: E402
+from newskg.extraction.blocks_features import features, prose_sizes  # noqa: E402
 from newskg.extraction.furniture import blocks, rule_verdicts  # noqa: E402
 from newskg.extraction.reader import decode  # noqa: E402
 
@@ -56,6 +56,7 @@ class Page:
     offset: np.ndarray
     texts: list[str]
     truth: Counter[str]
+    prose: np.ndarray  # each block's words when it is prose, else 0 (blocks_features)
 
 
 def labels(block_texts: list[str], truth: str) -> np.ndarray:
@@ -108,6 +109,7 @@ def load_pages(reader: Path) -> list[Page]:
                 offset,
                 texts,
                 Counter(TOKEN.findall(truth.lower())),
+                np.asarray(prose_sizes(texts), dtype=float),
             )
         )
     return pages
@@ -162,7 +164,7 @@ def page_f1(page: Page, keep: np.ndarray) -> tuple[float, float, float]:
 
 def report(name: str, pages: list[Page], probs: list[np.ndarray], how: bc.Decision) -> None:
     figures = np.array(
-        [page_f1(pg, bc.keep(pr, pg.x, how)) for pg, pr in zip(pages, probs, strict=True)]
+        [page_f1(pg, bc.keep(pr, pg.x, pg.prose, how)) for pg, pr in zip(pages, probs, strict=True)]
     )
     for prefix in ("", "gn1-", "sh-"):
         sel = [i for i, pg in enumerate(pages) if pg.id.startswith(prefix)]

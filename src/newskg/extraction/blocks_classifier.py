@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newskg.extraction import datafiles
-from newskg.extraction.blocks_features import NAMES, PROSE_STOPS, PROSE_WORDS, features
+from newskg.extraction.blocks_features import NAMES, features, prose_sizes
 from newskg.extraction.model import Span
 
 if TYPE_CHECKING:
@@ -116,10 +116,10 @@ def load() -> tuple[dict[str, Model], Decision]:
     return models, Decision(*(decision[n] for n in DECISION))
 
 
-def keep(scores: np.ndarray, x: np.ndarray, decision: Decision) -> np.ndarray:
-    """Which blocks are prose, from their scores and feature rows (see :data:`DECISION`)."""
+def keep(scores: np.ndarray, x: np.ndarray, prose: np.ndarray, decision: Decision) -> np.ndarray:
+    """Which blocks are prose, from their scores, feature rows and prose sizes
+    (:func:`~newskg.extraction.blocks_features.prose_sizes`; see :data:`DECISION`)."""
     words = np.expm1(x[:, NAMES.index("log_words")])
-    prose = words * ((words >= PROSE_WORDS) & (x[:, NAMES.index("stop_density")] >= PROSE_STOPS))
     kept = scores >= decision.threshold
     if words[kept].sum() < decision.fallback_ratio * prose.sum():
         kept = scores >= decision.fallback_threshold
@@ -139,4 +139,5 @@ def weigh(text: str, spans: list[Span], verdicts: Verdicts) -> tuple[np.ndarray,
     x = features(text, spans, verdicts.ended, verdicts.end_evidence, verdicts.evidence)
     models, decision = load()
     p = scores(x, models, -np.asarray(verdicts.evidence, dtype=float))
-    return p, keep(p, x, decision)
+    prose = np.asarray(prose_sizes([s.of(text) for s in spans]), dtype=float)
+    return p, keep(p, x, prose, decision)

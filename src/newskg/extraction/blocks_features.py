@@ -20,7 +20,7 @@ from collections import Counter
 import numpy as np
 
 from newskg.extraction.model import Span
-from newskg.extraction.prose import stopwords
+from newskg.extraction.prose import is_prose, stopwords
 
 _WORD = re.compile(r"\w+")
 _ALPHA = re.compile(r"[^\W\d_]+")
@@ -78,10 +78,6 @@ NAMES = (
     *(f"next_{name}" for name in SHAPE),
     "bias",
 )
-#: A block of prose for the place features: this many words at least, this share of them
-#: stop words at least (jusText's "good" block, roughly).
-PROSE_WORDS = 12
-PROSE_STOPS = 0.25
 
 
 def shape(block: str) -> list[float]:
@@ -116,20 +112,22 @@ def shape(block: str) -> list[float]:
     ]
 
 
+def prose_sizes(blocks: list[str]) -> list[float]:
+    """Each block's words when it is prose (:func:`newskg.extraction.prose.is_prose`, the one
+    definition the reader, the husk check and these features share), else 0."""
+    return [float(len(_WORD.findall(b))) if is_prose(b) else 0.0 for b in blocks]
+
+
 def prose_share(blocks: list[str]) -> float:
-    """The share of a page's words that stand in prose blocks (see :data:`PROSE_WORDS`):
+    """The share of a page's words that stand in prose blocks (:func:`prose.is_prose`):
     about half on a web page, nearly all in a clean article text."""
-    stop = stopwords()
-    total = prose = 0
+    total = prose_total = 0
     for block in blocks:
-        words = _ALPHA.findall(block)
         count = len(_WORD.findall(block))
         total += count
-        if count >= PROSE_WORDS and sum(w.lower() in stop for w in words) >= PROSE_STOPS * max(
-            len(words), 1
-        ):
-            prose += count
-    return prose / total if total else 0.0
+        if is_prose(block):
+            prose_total += count
+    return prose_total / total if total else 0.0
 
 
 def _around(values: np.ndarray, k: int) -> np.ndarray:
@@ -199,10 +197,7 @@ def features(
     shapes = [shape(b) for b in blocks]
     words = [len(_WORD.findall(b)) for b in blocks]
     total = max(sum(words), 1)
-    prose = [
-        float(w) if w >= PROSE_WORDS and shp[SHAPE.index("stop_density")] >= PROSE_STOPS else 0.0
-        for w, shp in zip(words, shapes, strict=True)
-    ]
+    prose = prose_sizes(blocks)
     prose_total = max(sum(prose), 1.0)
     first, last = _prose_run(prose)
     seen = Counter(" ".join(_WORD.findall(b.lower())) for b in blocks)
