@@ -63,7 +63,6 @@ PREFIXES: dict[str, str] = {
     "itsrdf": str(ITSRDF),
     "wd": str(WD),
     "dct": "http://purl.org/dc/terms/",
-    "dcterms": "http://purl.org/dc/terms/",  # the service description's spelling of dct
     "prov": "http://www.w3.org/ns/prov#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
     "void": "http://rdfs.org/ns/void#",

@@ -18,11 +18,11 @@ from newskg.sparql.solutions import select
 from newskg.vocab import prefixes
 from newskg.web.http.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
-PREFIXES = prefixes("sd", "void", "dcterms", "formats")
+PREFIXES = prefixes("sd", "void", "dct", "formats")
 SD = PREFIXES["sd"]
 VOID = PREFIXES["void"]
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-DCTERMS_TITLE = NamedNode("http://purl.org/dc/terms/title")
+DCT_TITLE = NamedNode(PREFIXES["dct"] + "title")
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 # W3C's IRIs for media formats (https://www.w3.org/ns/formats/), by registry name.
@@ -72,7 +72,7 @@ def description(endpoint: str, stats: DatasetStats) -> list[Quad]:
     triples: list[tuple[NamedNode | BlankNode, NamedNode, NamedNode | BlankNode | Literal]] = [
         (service, RDF_TYPE, sd("Service")),
         (service, sd("endpoint"), service),
-        (service, DCTERMS_TITLE, Literal("newskg SPARQL endpoint (read-only)")),
+        (service, DCT_TITLE, Literal("newskg SPARQL endpoint (read-only)")),
         (service, sd("supportedLanguage"), sd("SPARQL11Query")),
         # The default graph, unless the request names one, is the union of the named graphs.
         # Not claimed: sd:BasicFederatedQuery (SERVICE is refused), sd:DereferencesURIs
