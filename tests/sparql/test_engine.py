@@ -17,6 +17,7 @@ from rdflib.compare import isomorphic
 
 from newskg import formats
 from newskg.backends import versions as store
+from newskg.sparql.answers import QueryRequest
 from newskg.sparql.engine import DatasetSpec, Engine, NotAcceptable, QueryTimeout
 from newskg.web.http.errors import APIError
 
@@ -63,12 +64,14 @@ def run(
 ) -> bytes:
     answer = engine.execute(
         path,
-        query,
-        dataset or DatasetSpec(),
-        results_format=formats.by_name(fmt),
-        graph_format=formats.by_name(graph),
-        timeout=timeout,
-        max_rows=max_rows,
+        QueryRequest(
+            query,
+            dataset or DatasetSpec(),
+            formats.by_name(fmt),
+            formats.by_name(graph),
+            max_rows=max_rows,
+            timeout=timeout,
+        ),
     )
     with answer.body:
         data = answer.body.read()
@@ -162,12 +165,12 @@ def test_not_acceptable_kind(engine: Engine, version_path: Path) -> None:
     with pytest.raises(NotAcceptable) as info:
         engine.execute(
             version_path,
-            "CONSTRUCT WHERE { ?s ?p ?o }",
-            DatasetSpec(),
-            results_format=formats.by_name("json"),
-            graph_format=None,
-            timeout=10,
-            max_rows=100,
+            QueryRequest(
+                "CONSTRUCT WHERE { ?s ?p ?o }",
+                results_format=formats.by_name("json"),
+                timeout=10,
+                max_rows=100,
+            ),
         )
     assert info.value.kind == "graph"
 
@@ -250,12 +253,7 @@ def test_engine_lives_on_the_published_store(app: Flask, version_path: Path) -> 
         assert store.engine() is store.engine()
         answer = store.execute(
             Version(version_path.name, version_path),
-            "ASK {}",
-            DatasetSpec(),
-            results_format=formats.by_name("json"),
-            graph_format=None,
-            timeout=5,
-            max_rows=10,
+            QueryRequest("ASK {}", results_format=formats.by_name("json"), timeout=5, max_rows=10),
         )
         with answer.body:
             assert b"true" in answer.body.read()

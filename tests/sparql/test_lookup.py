@@ -21,7 +21,8 @@ from rdflib.query import Result
 from newskg import formats
 from newskg.backends.versions import published
 from newskg.sparql import lookup
-from newskg.sparql.engine import DatasetSpec, Engine
+from newskg.sparql.answers import QueryRequest
+from newskg.sparql.engine import Engine
 from newskg.sparql.lexer import point_lookup
 from newskg.web import create_app
 from newskg.web.http import throttle
@@ -117,12 +118,7 @@ def engine_bytes(engine: Engine, store_dir: Path, query: str, fmt: str) -> bytes
     assert version is not None
     answer = engine.execute(
         version.path,
-        query,
-        DatasetSpec(),
-        results_format=formats.by_name(fmt),
-        graph_format=None,
-        timeout=10,
-        max_rows=100_000,
+        QueryRequest(query, results_format=formats.by_name(fmt), timeout=10, max_rows=100_000),
     )
     with answer.body:
         return answer.body.read()

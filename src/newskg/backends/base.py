@@ -27,8 +27,7 @@ from newskg.backends.versions import Version
 
 if TYPE_CHECKING:
     from newskg.errors import APIError
-    from newskg.formats import Format
-    from newskg.sparql.answers import Answer, DatasetSpec
+    from newskg.sparql.answers import Answer, QueryRequest
 
 StoreSetting = str | os.PathLike[str]
 
@@ -181,29 +180,11 @@ class PublishedStore(ABC):
         """The error that says why nothing can be served (under the lock)."""
 
     @abstractmethod
-    def execute(
-        self,
-        version: Version,
-        query: str,
-        dataset: DatasetSpec,
-        *,
-        results_format: Format | None,
-        graph_format: Format | None,
-        timeout: float,
-        max_rows: int,
-    ) -> Answer:
-        """Answer ``query`` from ``version`` as :meth:`newskg.sparql.engine.Engine.execute` does
-        (the same errors), within ``timeout`` seconds and ``max_rows`` rows."""
+    def execute(self, version: Version, request: QueryRequest) -> Answer:
+        """Answer ``request`` from ``version`` as :meth:`newskg.sparql.engine.Engine.execute`
+        does (the same errors, the same bounds)."""
 
-    def lookup(
-        self,
-        version: Version,
-        query: str,
-        dataset: DatasetSpec,
-        *,
-        results_format: Format | None,
-        max_rows: int,
-    ) -> Answer | None:
+    def lookup(self, version: Version, request: QueryRequest) -> Answer | None:
         """A point lookup answered in this process (:mod:`newskg.sparql.lookup`), or None
-        when :meth:`execute` must answer ``query``."""
+        when :meth:`execute` must answer ``request``."""
         return None

@@ -33,9 +33,8 @@ from newskg.backends.versions import (
     versions,
 )
 from newskg.errors import APIError
-from newskg.formats import Format
 from newskg.sparql import engine, lookup
-from newskg.sparql.answers import Answer, DatasetSpec, spent
+from newskg.sparql.answers import Answer, QueryRequest, spent
 
 log = logging.getLogger(__name__)
 
@@ -198,26 +197,8 @@ class LocalPublishedStore(PublishedStore):
             {"Retry-After": "1"},
         )
 
-    def execute(
-        self,
-        version: Version,
-        query: str,
-        dataset: DatasetSpec,
-        *,
-        results_format: Format | None,
-        graph_format: Format | None,
-        timeout: float,
-        max_rows: int,
-    ) -> Answer:
-        return self.engine().execute(
-            version.path,
-            query,
-            dataset,
-            results_format=results_format,
-            graph_format=graph_format,
-            timeout=timeout,
-            max_rows=max_rows,
-        )
+    def execute(self, version: Version, request: QueryRequest) -> Answer:
+        return self.engine().execute(version.path, request)
 
     def engine(self) -> engine.Engine:
         """This server's query processes (one engine per web worker; started lazily)."""
@@ -227,22 +208,14 @@ class LocalPublishedStore(PublishedStore):
                     self._engine = engine.engine_for(self._config)
         return self._engine
 
-    def lookup(
-        self,
-        version: Version,
-        query: str,
-        dataset: DatasetSpec,
-        *,
-        results_format: Format | None,
-        max_rows: int,
-    ) -> Answer | None:
-        if not lookup.eligible(query, dataset):
+    def lookup(self, version: Version, request: QueryRequest) -> Answer | None:
+        if not lookup.eligible(request.query, request.dataset):
             return None
         served, store = self.get()
         if served.id != version.id:
             return None  # a new version was published since the request began
         started = time.monotonic()
         try:
-            return lookup.execute(store, query, results_format=results_format, max_rows=max_rows)
+            return lookup.execute(store, request)
         finally:
             spent(time.monotonic() - started)

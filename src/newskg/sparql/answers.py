@@ -2,7 +2,7 @@
 
 A query is answered in a query process (:mod:`newskg.sparql.engine`), in the web worker when it
 is a point lookup (:mod:`newskg.sparql.lookup`), or by a remote triple store
-(:mod:`newskg.backends.remote.engine`); all three take a :class:`DatasetSpec`, return an
+(:mod:`newskg.backends.remote.engine`); all three take a :class:`QueryRequest`, return an
 :class:`Answer`, raise :class:`NotAcceptable` for a kind the client accepts no format of and
 :func:`too_many_rows` past the row cap, and charge their time with :func:`spent`.
 """
@@ -29,6 +29,22 @@ class DatasetSpec:
 
 
 NO_DATASET = DatasetSpec()
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query as a client asked for it, the value every answerer takes: the text, its
+    dataset, the format for each kind of result (``results_format`` for SELECT/ASK,
+    ``graph_format`` for CONSTRUCT/DESCRIBE; None for a kind the client accepts no format
+    of: :class:`NotAcceptable`), and the bounds it runs under (``max_rows``: 422 past it,
+    never truncated; ``timeout`` in seconds: 503)."""
+
+    query: str
+    dataset: DatasetSpec = NO_DATASET
+    results_format: Format | None = None
+    graph_format: Format | None = None
+    max_rows: int = 100_000
+    timeout: float = 30.0
 
 
 @dataclass

@@ -5,11 +5,11 @@ processes (:mod:`newskg.sparql.query_process`); a query runs in one of them, and
 passes the engine kills that process (the CPU is free at once), starts a fresh one for the
 next query and answers 503. The web worker's threads keep serving other clients meanwhile.
 
-    execute(store_path, query, dataset, results_format=…, graph_format=…,
-            timeout=…, max_rows=…) -> Answer
+    execute(store_path, request: QueryRequest) -> Answer
 
-- ``results_format`` is used for SELECT/ASK, ``graph_format`` for CONSTRUCT/DESCRIBE; None
-  for a kind the client does not accept: a query of that kind raises :class:`NotAcceptable`.
+- ``request.results_format`` is used for SELECT/ASK, ``request.graph_format`` for
+  CONSTRUCT/DESCRIBE; None for a kind the client does not accept: a query of that kind
+  raises :class:`NotAcceptable`.
 - Raises ``APIError`` 400 (syntax error, with line and column), 503 (time limit), 422 (more
   than ``max_rows`` rows: signalled, never truncated), 500 (evaluation failed).
 - The answer is complete before ``execute`` returns, so an error can still get its status;
@@ -46,7 +46,6 @@ from typing import Any
 
 from newskg import formats
 from newskg.errors import APIError
-from newskg.formats import Format
 from newskg.settings import WEB_THREADS
 from newskg.sparql import sandbox
 from newskg.sparql.answers import (
@@ -54,6 +53,7 @@ from newskg.sparql.answers import (
     Answer,
     DatasetSpec,
     NotAcceptable,
+    QueryRequest,
     spent,
     too_many_rows,
 )
@@ -196,33 +196,24 @@ class Engine:
             self.slots.release()
             spent(time.monotonic() - started)
 
-    def execute(
-        self,
-        store_path: Path,
-        query: str,
-        dataset: DatasetSpec,
-        *,
-        results_format: Format | None,
-        graph_format: Format | None,
-        timeout: float,
-        max_rows: int,
-    ) -> Answer:
+    def execute(self, store_path: Path, request: QueryRequest) -> Answer:
         # Named here, created only by a query process whose answer is too large for the pipe.
         out = f"{self.spool}/{next(self.names)}"
-        request = {
+        max_rows = request.max_rows
+        message = {
             "store": str(store_path),
-            "query": query,
-            "default_graphs": list(dataset.default_graphs),
-            "named_graphs": list(dataset.named_graphs),
+            "query": request.query,
+            "default_graphs": list(request.dataset.default_graphs),
+            "named_graphs": list(request.dataset.named_graphs),
             "formats": {
-                "results": results_format and results_format.name,
-                "graph": graph_format and graph_format.name,
+                "results": request.results_format and request.results_format.name,
+                "graph": request.graph_format and request.graph_format.name,
             },
             "max_rows": max_rows,
             "out": out,
         }
         try:
-            reply, inline = self.run(request, timeout)
+            reply, inline = self.run(message, request.timeout)
         except BaseException:
             with contextlib.suppress(OSError):  # stopped while it may have been writing it
                 os.unlink(out)

@@ -27,8 +27,14 @@ import json
 
 import pyoxigraph
 
-from newskg.formats import Format
-from newskg.sparql.answers import Answer, DatasetSpec, Kind, NotAcceptable, too_many_rows
+from newskg.sparql.answers import (
+    Answer,
+    DatasetSpec,
+    Kind,
+    NotAcceptable,
+    QueryRequest,
+    too_many_rows,
+)
 from newskg.sparql.lexer import lookup_modifiers, point_lookup
 from newskg.sparql.query_process import INLINE_MAX
 from newskg.sparql.sandbox import names_service
@@ -61,13 +67,12 @@ def eligible(query: str, dataset: DatasetSpec) -> bool:
     )
 
 
-def execute(
-    store: pyoxigraph.Store, query: str, *, results_format: Format | None, max_rows: int
-) -> Answer | None:
-    """The answer made here from ``store`` to a query :func:`eligible` allowed, or None when
-    the engine must make it. Raises what :meth:`~newskg.sparql.engine.Engine.execute` raises:
-    422 past ``max_rows``, ``NotAcceptable``. The caller counts the time it takes as query
-    time (throttling)."""
+def execute(store: pyoxigraph.Store, request: QueryRequest) -> Answer | None:
+    """The answer made here from ``store`` to a request whose query and dataset
+    :func:`eligible` allowed, or None when the engine must make it. Raises what
+    :meth:`~newskg.sparql.engine.Engine.execute` raises: 422 past ``max_rows``,
+    ``NotAcceptable``. The caller counts the time it takes as query time (throttling)."""
+    query, results_format, max_rows = request.query, request.results_format, request.max_rows
     cap = min(max_rows, LANE_ROWS)
     asked = lookup_modifiers(query)
     if asked is None:

@@ -39,7 +39,7 @@ from werkzeug.http import http_date
 from newskg.backends.published import get_version, published_store
 from newskg.backends.versions import Version
 from newskg.formats import Format
-from newskg.sparql.answers import Answer, DatasetSpec, NotAcceptable
+from newskg.sparql.answers import Answer, NotAcceptable, QueryRequest
 from newskg.sparql.engine import QueryMemoryExceeded, QueryProcessesBusy
 from newskg.web.http import metrics, throttle
 from newskg.web.http.cache import AnswerCache, CachedAnswer, request_key
@@ -178,29 +178,20 @@ def stream(
 
 
 def evaluate(
-    version: Version,
-    query: str,
-    dataset: DatasetSpec,
-    results_format: Format | None,
-    graph_format: Format | None,
-    key: str | None = None,
+    version: Version, asked: QueryRequest, key: str | None = None
 ) -> Answer | CachedAnswer:
     """The answer to a point lookup made in this process, else from the cache or the
-    published store's engine (then cached). ``key`` is the request's :func:`request_key`
+    published store's engine (then cached). ``key`` is :func:`request_key` of ``asked``
     when the caller has it already."""
-    config = current_app.config
-    max_rows = int(config["MAX_ROWS"])
     published = published_store()
     try:
-        made = published.lookup(
-            version, query, dataset, results_format=results_format, max_rows=max_rows
-        )
+        made = published.lookup(version, asked)
         if made is not None:
             metrics.FAST_LANE.inc()
             return made
         cache = answer_cache()
         if key is None:
-            key = request_key(version.id, query, dataset, results_format, graph_format, max_rows)
+            key = request_key(version.id, asked)
         if cache.enabled:
             cached = cache.get(version.id, key)
             if cached is not None:
@@ -208,15 +199,7 @@ def evaluate(
                 return cached
             metrics.CACHE_MISSES.inc()
         with throttle.query_slot(), metrics.IN_FLIGHT.track_inprogress():
-            answer = published.execute(
-                version,
-                query,
-                dataset,
-                results_format=results_format,
-                graph_format=graph_format,
-                timeout=float(config["QUERY_TIMEOUT"]),
-                max_rows=max_rows,
-            )
+            answer = published.execute(version, asked)
     except NotAcceptable as exc:
         raise not_acceptable(exc.kind) from None
     except APIError as exc:
@@ -233,23 +216,24 @@ def run_query(parsed: ProtocolRequest) -> Response:
     results_format, graph_format = negotiate(parsed.formats)
     if results_format is None and graph_format is None:
         raise not_acceptable(None)  # whatever the query's kind, nothing would fit
-    dataset = parsed.dataset
+    config = current_app.config
+    asked = QueryRequest(
+        query,
+        parsed.dataset,
+        results_format,
+        graph_format,
+        max_rows=int(config["MAX_ROWS"]),
+        timeout=float(config["QUERY_TIMEOUT"]),
+    )
     version = get_version()
     # The ETag names the answer's bytes: the dataset version and everything that decides
     # them, so a client (or proxy) revalidates with a 304 without the query being run.
-    identity = request_key(
-        version.id,
-        query,
-        dataset,
-        results_format,
-        graph_format,
-        int(current_app.config["MAX_ROWS"]),
-    )
+    identity = request_key(version.id, asked)
     etag, modified = identity[:40], last_modified(version)
     unchanged = not_modified(etag, modified)
     if unchanged is not None:
         return unchanged
-    answer = evaluate(version, query, dataset, results_format, graph_format, identity)
+    answer = evaluate(version, asked, identity)
     return stream(answer.body, answer.size, answer.format, validators(etag, modified))
 
 

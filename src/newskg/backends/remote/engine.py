@@ -36,6 +36,7 @@ from newskg.sparql.answers import (
     DatasetSpec,
     Kind,
     NotAcceptable,
+    QueryRequest,
     spent,
     too_many_rows,
 )
@@ -146,26 +147,18 @@ def refuse_service(query: str) -> None:
         )
 
 
-def execute(
-    client: Client,
-    query: str,
-    dataset: DatasetSpec,
-    *,
-    results_format: Format | None,
-    graph_format: Format | None,
-    timeout: float,
-    max_rows: int,
-) -> Answer:
-    """Answer ``query`` from the remote store ``client`` reaches (see the module docstring);
-    raises as :meth:`newskg.sparql.engine.Engine.execute` does."""
+def execute(client: Client, request: QueryRequest) -> Answer:
+    """Answer ``request`` from the remote store ``client`` reaches (see the module
+    docstring); raises as :meth:`newskg.sparql.engine.Engine.execute` does."""
+    query = request.query
     refuse_service(query)
     kind = query_kind(query)
-    fmt = graph_format if kind == "graph" else results_format
+    fmt = request.graph_format if kind == "graph" else request.results_format
     if fmt is None:
         raise NotAcceptable(kind)
     started = time.monotonic()
     try:
-        return _proxy(client, query, dataset, kind, fmt, timeout, max_rows)
+        return _proxy(client, query, request.dataset, kind, fmt, request.timeout, request.max_rows)
     finally:
         spent(time.monotonic() - started)  # charged to the client, as local query time is
 

@@ -23,8 +23,7 @@ from newskg.backends.remote.errors import RemoteError
 from newskg.backends.remote.published import RemoteStore
 from newskg.backends.versions import Version
 from newskg.errors import APIError
-from newskg.formats import Format
-from newskg.sparql.answers import Answer, DatasetSpec
+from newskg.sparql.answers import Answer, QueryRequest
 
 log = logging.getLogger(__name__)
 
@@ -77,23 +76,5 @@ class RemotePublishedStore(PublishedStore):
         headers = {"Retry-After": "1"} if exc.status == 503 else None
         return APIError(exc.status, exc.message, exc.hint, headers)
 
-    def execute(
-        self,
-        version: Version,
-        query: str,
-        dataset: DatasetSpec,
-        *,
-        results_format: Format | None,
-        graph_format: Format | None,
-        timeout: float,
-        max_rows: int,
-    ) -> Answer:
-        return engine.execute(
-            self.client,
-            query,
-            dataset,
-            results_format=results_format,
-            graph_format=graph_format,
-            timeout=timeout,
-            max_rows=max_rows,
-        )
+    def execute(self, version: Version, request: QueryRequest) -> Answer:
+        return engine.execute(self.client, request)
