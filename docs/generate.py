@@ -1,6 +1,6 @@
 """Write the docs pages that are generated from the code, or check that they are current.
 
-    .venv/bin/python docs/generate.py           # write docs/cli.md and docs/settings.md
+    .venv/bin/python docs/generate.py           # write docs/cli.md, settings.md and rules.md
     .venv/bin/python docs/generate.py --check   # exit 1 naming each stale page
 
 Why generated: a reference written by hand drifts from the code it describes (the CLI's
@@ -9,7 +9,8 @@ source: every command of every console script in pyproject.toml is found by walk
 click group (no command name is written here), its ``--help`` is rendered through click's
 API at a fixed width (so the page does not depend on the terminal); the exit codes are part
 of that help (the CLI prints them from its one table), and the settings table comes from
-``newskg.settings.markdown_table()``. ``tests/test_docs.py`` fails when a page differs from
+``newskg.settings.markdown_table()``; the rule tables page from the extractors' data
+(``newskg.extraction.rules_page``). ``tests/test_docs.py`` fails when a page differs from
 what this writes now.
 """
 
@@ -108,9 +109,20 @@ def settings_page() -> str:
     )
 
 
+def rules_page() -> str:
+    """docs/rules.md: every rule table of the extractors, a reason and a confidence a row."""
+    from newskg.extraction.rules_page import page
+
+    return page(STAMP.replace("the code: edit the code", "the data files: edit them"))
+
+
 def pages() -> dict[Path, str]:
     """Every generated page and the text it should have now."""
-    return {DOCS / "cli.md": cli_page(), DOCS / "settings.md": settings_page()}
+    return {
+        DOCS / "cli.md": cli_page(),
+        DOCS / "settings.md": settings_page(),
+        DOCS / "rules.md": rules_page(),
+    }
 
 
 def stale() -> list[Path]:

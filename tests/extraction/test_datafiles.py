@@ -56,7 +56,7 @@ def test_a_line_without_its_columns_names_file_and_line(data: Path) -> None:
     assert caught.value.line == len(lines)
     message = str(caught.value)
     assert message.startswith(f"{path}:{len(lines)}: ")
-    assert "1 of the 2 tab-separated columns" in message and "trigger <TAB> type" in message
+    assert "1 of the 5 tab-separated columns" in message and "trigger <TAB> type" in message
 
 
 def test_a_bad_value_names_file_and_line(data: Path) -> None:

@@ -11,16 +11,16 @@ import pytest
 
 from newskg.extraction import datafiles
 from newskg.extraction.datafiles import DataFileError
-from newskg.extraction.grouping import (
+from newskg.extraction.mentions import Mention, _text
+from newskg.extraction.model import Span
+from newskg.extraction.nlp import Para, parse_body
+from newskg.extraction.org_spans import (
     EVENT_HEAD_COLUMNS,
     _extend_left,
     _glued_list,
     event_heads,
     time_zones,
 )
-from newskg.extraction.mentions import Mention, _text
-from newskg.extraction.model import Span
-from newskg.extraction.nlp import Para, parse_body
 from tests.extraction.test_entities_names import all_names, by_kind, entities
 from tests.extraction.texts import article_of
 

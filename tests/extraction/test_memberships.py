@@ -1,16 +1,17 @@
-"""Memberships (person, organization, role) on small made-up sentences, one per rule kind of
-``data/membership_rules.tsv``: titles before names, appositions, government posts, party
-adjectives, credit lines. Each test asserts the exact triples found (labels, not keys)."""
+"""Memberships (person, organization, role) on small made-up sentences, one per rule kind
+(``membership/...`` in ``data/rules.tsv``): titles before names, appositions, government
+posts, party adjectives, credit lines. Each test asserts the exact triples found (labels, not
+keys)."""
 
 from __future__ import annotations
 
 import pytest
 
-from newskg.extraction.datafiles import DataFileError
 from newskg.extraction.extract import extract
 from newskg.extraction.graph import to_graph
 from newskg.extraction.model import Extraction
 from newskg.extraction.role_data import role_data
+from newskg.extraction.rules import confidence
 from newskg.vocab import NKG, Iris
 from tests.extraction.texts import article_of
 
@@ -192,12 +193,24 @@ def test_country_organization_is_typed_organization_in_the_graph() -> None:
     }
 
 
-def test_every_rule_has_a_confidence_and_unknown_rules_fail_loudly() -> None:
+def test_a_membership_takes_its_rules_confidence() -> None:
+    """The confidence is the rule's row of rules.tsv, times the post's for a government post
+    (gov_posts.tsv: "chancellor" 0.9)."""
+    x = article("Halberd Capital chief executive Robert Smith resigned.")
+    assert [(m.rule, m.confidence) for m in x.memberships] == [
+        ("membership/org-title-person", confidence("membership/org-title-person"))
+    ]
+    x = article("Chancellor Robert Smith visited Germany and spoke of Germany.")
+    assert [(m.rule, m.confidence) for m in x.memberships] == [
+        ("membership/country-post", pytest.approx(confidence("membership/country-post") * 0.9))
+    ]
+
+
+def test_predicate_verbs_are_data_with_who_holds_the_role() -> None:
     data = role_data()
-    for rule in ("org-title-person", "country-post", "credit-line", "affiliation"):
-        assert 0.0 < data.confidence(rule) <= 1.0
-    with pytest.raises(DataFileError):
-        data.confidence("no-such-rule")
+    assert data.copulas == {"be", "become", "serve", "remain", "name", "appoint", "elect", "make"}
+    assert data.appoint == {"name", "appoint", "elect", "make"}
+    assert data.verbs["quit"] == ("former member", "membership/join-leave")
 
 
 def test_join_and_leave() -> None:
@@ -256,3 +269,15 @@ def test_title_qualifiers_and_days_are_not_organizations() -> None:
     assert triples(article("General secretary Brendan Barber warned of the costs.")) == set()
     x = article("But on Wednesday Prime Minister Yulia Tymoshenko said Ukraine would act.")
     assert triples(x) == {("Yulia Tymoshenko", "Ukraine", "prime minister")}
+
+
+def test_predicate_roles_go_to_the_subject_unless_the_verb_appoints() -> None:
+    """predicate_verbs.tsv: "became" gives the role to its subject; "appointed" gives it to
+    its object, so an appointment that names no holder makes no membership of its subject."""
+    x = article("Robert Smith became treasurer of the Hale Institute in 2019.")
+    assert triples(x) == {("Robert Smith", "Hale Institute", "treasurer")}
+    assert rules(x) == {"membership/predicate"}
+    x = article("Robert Smith was named chairman of the Acme Foundation on Monday.")
+    assert triples(x) == {("Robert Smith", "Acme Foundation", "chairman")}
+    x = article("Robert Smith appointed a treasurer of the Hale Institute in 2019.")
+    assert triples(x) == set()

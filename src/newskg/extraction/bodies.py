@@ -23,15 +23,27 @@ Each rule returns token ranges ``(start, end)`` of one paragraph's Doc; the call
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
+from newskg.extraction import datafiles
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.names import HYPHENS
 
-NAMING_VERBS = {"call", "dub", "name", "term", "label", "brand"}
-LEADING_VERBS = {"lead", "head", "back"}
 QUOTES = {'"', "\u201c", "\u201d", "\u2018", "\u2019", "'"}
+
+
+@lru_cache(maxsize=1)
+def naming_verbs() -> frozenset[str]:
+    """Verbs that announce a quoted name ("dubbed"): ``naming_verbs.txt``."""
+    return frozenset(w.lower() for w in datafiles.words("naming_verbs.txt"))
+
+
+@lru_cache(maxsize=1)
+def leading_verbs() -> frozenset[str]:
+    """Verbs of running a body ("led by"): ``leading_verbs.txt``."""
+    return frozenset(w.lower() for w in datafiles.words("leading_verbs.txt"))
 
 
 def _match(table: dict[tuple[str, ...], str], doc: Doc, i: int) -> int:
@@ -138,7 +150,7 @@ def named_collectives(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         start, end = rng
         led = any(
             c.dep_ == "acl"
-            and c.lemma_.lower() in LEADING_VERBS
+            and c.lemma_.lower() in leading_verbs()
             and any(g.dep_ == "agent" for g in c.children)
             for c in tok.children
         )
@@ -150,7 +162,7 @@ def named_collectives(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         )
         words = [t.lower_ for t in before]
         cue = (
-            any(t.lemma_.lower() in NAMING_VERBS for t in before)
+            any(t.lemma_.lower() in naming_verbs() for t in before)
             or "so-called" in words
             or ("so" in words and "called" in words)
             or ("known" in words and "as" in words)

@@ -6,13 +6,16 @@ Pipeline (all rules general; knowledge comes from ``src/newskg/extraction/data``
    NORP only when it names a group: the gazetteer says so or it is tagged ORG elsewhere),
    cleaned: leading "the", titles and ranks ("Brig. Gen."), possessive "'s", possessive chains
    inside ORG names ("the Alliance's Youth Wing" -> two names), junk (URLs, digits, lower case,
-   title words, "not names").
+   title words, "not names"). The sentence adds what the tagger missed: untagged members of
+   a list of persons (:mod:`newskg.extraction.lists`), "X of ADPL", and names next to a noun
+   of their kind ("US team X", "X, a catholic school": :mod:`newskg.extraction.cued_orgs`).
 2. *Gazetteer* matches of labels/aliases in the body add or override mentions (exact, folded);
    organizations named by description (:mod:`newskg.extraction.bodies`: "the Kenyan
    parliament", "a Somali-led coalition", "the Orange Front") are added where longer.
 3. *Kinds* are voted per name over the article; a token equal to the surname of a full person
    name is that person whatever spaCy tagged it (the small model often calls surnames GPE/ORG);
-   a place-named side with a team cue (``team_cues.txt``) is an organization.
+   a place-named side with a team cue (``team_cues.txt``) is an organization; names that
+   only qualify a noun, products and adherents are none (:mod:`newskg.extraction.modifiers`).
 4. *Re-scan*: every accepted name is searched again in the body to recover mentions the model
    missed ("Varga funeral").
 5. *Grouping*: surname-only and partial names join the unique full name that ends with them
@@ -20,8 +23,9 @@ Pipeline (all rules general; knowledge comes from ``src/newskg/extraction/data``
    nearest one before), gazetteer aliases join, abbreviations join their expansion ("X, or
    ABBR", "X (ABBR)", initials), organizations fold plurals and a leading demonym.
 
-Steps 1, 2 and 4 live in :mod:`newskg.extraction.mentions`, 3 in :mod:`newskg.extraction.kinds`,
-5 in :mod:`newskg.extraction.grouping`; here each group gets one label and one key, and
+Steps 1, 2 and 4 live in :mod:`newskg.extraction.mentions` (with ``body_mentions`` and
+``rescan``), 3 in :mod:`newskg.extraction.kinds`, 5 in :mod:`newskg.extraction.grouping` (with
+``org_spans`` and ``spelling``); here each group gets one label and one key, and
 third-person pronouns the person they refer to.
 """
 
@@ -34,15 +38,17 @@ from typing import cast
 
 from spacy.tokens import Token
 
+from newskg.extraction.body_mentions import body_mentions
+from newskg.extraction.cued_orgs import cued_orgs
 from newskg.extraction.gazetteer import GazEntry, Gazetteer
 from newskg.extraction.gazetteer import load as load_gazetteer
 from newskg.extraction.grouping import group, is_abbrev
 from newskg.extraction.kinds import vote_kinds
 from newskg.extraction.lexicon import Lexicon, lexicon
+from newskg.extraction.lists import list_persons, member_acronyms
 from newskg.extraction.mentions import (
     MONTHS_DAYS,
     Mention,
-    body_mentions,
     gazetteer_mentions,
     merge_sources,
     ner_mentions,
@@ -201,7 +207,11 @@ def resolve(
     """Resolve the named entities of ``article`` (already parsed into ``paras``)."""
     gaz = load_gazetteer() if gaz is None else gaz
     lex = lexicon() if lex is None else lex
-    found = ner_mentions(paras, lex) + gazetteer_mentions(paras, gaz, lex)
+    found = ner_mentions(paras, lex)
+    found += list_persons(paras, found, lex)  # "Zeus, Hera, Poseidon and Athena"
+    found += member_acronyms(paras, found, lex)  # "Frederick Fung of ADPL"
+    found += cued_orgs(paras, found, lex)  # "US team Kestrel9", "X, a catholic school"
+    found += gazetteer_mentions(paras, gaz, lex)
     mentions = merge_sources(found, body_mentions(paras, found, gaz, lex))
     # A one-word "name" the article also writes in lower case is a common word ("Iodine").
     lower = lower_words([p.doc for p in paras])

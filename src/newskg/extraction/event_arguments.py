@@ -1,6 +1,6 @@
-"""Who did what to whom, where and when (step two of :mod:`newskg.extraction.events`): the
-agents, targets and participants of a trigger from the dependency parse, its place and date,
-and whether a trigger without arguments is a specific event."""
+"""Who did what to whom (step two of :mod:`newskg.extraction.events`): the agents, targets and
+participants of a trigger from the dependency parse; where and when, and whether a trigger
+without arguments is a specific event, are :mod:`newskg.extraction.event_places`."""
 
 from __future__ import annotations
 
@@ -8,53 +8,41 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
-from newskg.extraction.dates import find_year, normalize
-from newskg.extraction.event_syntax import attending_verb, in_name, own_subtree
-from newskg.extraction.event_triggers import FoundEvent, TriggerFinder, misread_is
+from newskg.extraction.event_places import SUPPORT_VERBS, PlaceFinder
+from newskg.extraction.event_syntax import attending_verb, dateline
+from newskg.extraction.event_table import types_with, words_of
+from newskg.extraction.event_triggers import VIOLENCE, FoundEvent, misread_is
 from newskg.extraction.nlp import Para
 
-PARTICIPANT_TYPES = {"meeting", "agreement", "protest", "election"}
+# The event types each argument rule applies to: ``event_roles.tsv`` says what each pattern
+# means and why each type has it.
+PARTICIPANT_TYPES = types_with("participants")
 #: Types whose one argument is who suffered it: the one who died is the death's target.
-SUFFERED_TYPES = {"death"}
-#: Types whose victims are people, not the organization their noun names ("Nine NLF
-#: fighters were shot dead": the NLF is not the victim).
-VICTIM_TYPES = {"killing", "death"}
-#: Noun triggers whose possessor or modifier is who undergoes them when a person ("his
-#: arrest", "Kelly's appointment"), and who does them when an organization ("an FBI arrest").
-UNDERGONE_NOUN_TYPES = {"legal action", "appointment"}
-OF_TARGET_TYPES = {"killing", "death", "funeral", "attack", "legal action", "appointment"}
+SUFFERED_TYPES = types_with("suffered")
+#: Types whose victims are people, not the organization their noun names.
+VICTIM_TYPES = types_with("victims")
+#: Noun triggers whose possessor or modifier undergoes them when a person ("his arrest").
+UNDERGONE_NOUN_TYPES = types_with("undergone-noun")
+#: Types whose possessor or modifier always undergoes them ("Okafor's death").
+POSSESSED_TYPES = types_with("possessed")
+OF_TARGET_TYPES = types_with("of-target")
+#: Types whose object (what is sent) is the doer, with its owner ("sent HMS X").
+SENT_TYPES = types_with("sent-is-doer")
 #: Subjects that stand for someone else: the clause's governor ("it will withdraw").
 STAND_INS = {"it", "they", "which", "who", "that"}
 SPEECH_PREPS = {"in", "during"}
 #: Events someone takes part in by being there ("spoke at the summit", "stood in the election",
 #: "was promoted in the reshuffle")
 #: and the prepositions that place a verb's subject in them.
-ATTENDED_TYPES = {"meeting", "election", "appointment"}
+ATTENDED_TYPES = types_with("attended")
 ATTENDED_PREPS = {"in", "at", "during", "to"}
-#: Verbs whose object noun names the event their subject does ("launched an attack").
-SUPPORT_VERBS = {
-    "launch",
-    "carry",
-    "conduct",
-    "stage",
-    "mount",
-    "hold",
-    "give",
-    "deliver",
-    "issue",
-    "make",
-    "sign",
-    "unleash",
-    "attend",
-    "chair",
-}
-#: Prepositions whose date is not the event's ("since 2017", "until May").
-NOT_THE_DATE = {"since", "until", "till", "before"}
+#: Participles by which a group names whoever heads it ("the government, led by X").
+LEADING = words_of("leading")
 #: Clause links along which a subject is shared with a verb that has none of its own.
 SHARED_SUBJECT = {"xcomp", "advcl", "conj", "ccomp"}
 
 
-class ArgumentFinder(TriggerFinder):
+class ArgumentFinder(PlaceFinder):
     """The trigger rules and the argument rules."""
 
     # --- arguments -----------------------------------------------------------------------
@@ -70,8 +58,12 @@ class ArgumentFinder(TriggerFinder):
     def add(
         self, ev: FoundEvent, role: str, para: Para, tok: Token, via: Sequence[Token] = ()
     ) -> None:
-        if ev.type in SUFFERED_TYPES:
+        if dateline(tok):
+            return  # "BOSTON — A man pleaded ...": where the story was filed
+        if ev.type in SUFFERED_TYPES or (ev.undergone and role == "agent"):
             role = "target"
+        elif ev.type in SENT_TYPES and role == "target":
+            role = "agent"  # the troops or ships sent are the deploying force
         elif ev.type in PARTICIPANT_TYPES or ev.all_participants:
             role = "participant"
         found = self.entities(para, tok)
@@ -90,7 +82,7 @@ class ArgumentFinder(TriggerFinder):
             found = [
                 kt
                 for c in tok.children
-                if c.dep_ in {"compound", "poss"} and not self.local_place(para, c)
+                if c.dep_ in {"compound", "poss"} and not self.only_where(para, c, tok)
                 for kt in self.entities(para, c)
             ][:1]  # a city names where they are, not whose ("Gaza militants")
         if not found and tok.pos_ == "NOUN" and role == "agent":
@@ -105,12 +97,60 @@ class ArgumentFinder(TriggerFinder):
                 in {"organization", "place"}
                 for kt in self.entities(para, g)
             ][:1]
+        if ev.type in SENT_TYPES and tok.pos_ == "NOUN":
+            # "a Royal Navy frigate, the Dauntless, was sent": the navy deploys it
+            found += [
+                kt
+                for c in tok.children
+                if c.dep_ in {"compound", "poss"} and not self.local_place(para, c)
+                for kt in self.entities(para, c)
+            ]
+        # "the government, led by the Congress Party": who leads it takes part too
+        found += [kt for led in self.leaders(tok) for kt in self.entities(para, led)]
         for key, _t in found:
             bucket = {"agent": ev.agents, "target": ev.targets, "participant": ev.participants}[
                 role
             ]
             if key not in ev.agents + ev.targets + ev.participants:
                 bucket.append(key)
+
+    def attack_owners(self, para: Para, noun: Token) -> list[Token]:
+        """Who owns an attack noun: "IS attacks" (read "is attacks"), "Israeli airstrikes",
+        "the army's shelling"; not a city, which says where ("a Las Vegas shooting");
+        nothing when the noun is no attack."""
+        if misread_is(noun) and any(
+            c.dep_ == "attr" and self.lex.event_type(c.lemma_) == "attack" for c in noun.children
+        ):
+            return [noun]
+        if self.lex.event_type(noun.lemma_) != "attack":
+            return []
+        return [
+            c
+            for c in noun.children
+            if c.dep_ in {"poss", "compound", "amod"}
+            and c.i < noun.i
+            and not self.local_place(para, c)
+        ]
+
+    @staticmethod
+    def leaders(tok: Token) -> list[Token]:
+        """Who a noun is "led by" ("the coalition led by X", "forces led by X")."""
+        return [
+            pobj
+            for acl in tok.children
+            if acl.dep_ == "acl" and acl.tag_ == "VBN" and acl.lemma_.lower() in LEADING
+            for by in acl.children
+            if by.dep_ == "agent"
+            for pobj in by.children
+            if pobj.dep_ == "pobj"
+        ]
+
+    def only_where(self, para: Para, modifier: Token, noun: Token) -> bool:
+        """Does a place modifying a noun only say where ("Gaza militants"), not whose? A
+        state body of a place is the place acting ("the Gibraltar government")."""
+        if (noun.lemma_.lower(),) in self.lex.state_bodies:
+            return False
+        return self.local_place(para, modifier) is not None
 
     def local_place(self, para: Para, tok: Token) -> str | None:
         """The place a modifier names when it is a place but not a country: a city or a
@@ -137,12 +177,27 @@ class ArgumentFinder(TriggerFinder):
                 return None
             link = node.dep_
             node = node.head
+            if node.pos_ == "ADJ" and node.dep_ == "acomp" and link == "xcomp":
+                node = node.head  # "X was due to stand", "X is set to meet": X's clause
             if node.pos_ not in {"VERB", "AUX"}:
                 return None
             deps = {"nsubj", "nsubjpass"} if link == "xcomp" else {"nsubj"}
             subject = next((c for c in node.children if c.dep_ in deps), None)
             if subject is not None:
                 return subject
+        return None
+
+    def verb_place(self, para: Para, verb: Token) -> str | None:
+        """The place of an "in X" phrase of a verb (or of the noun it names: "in the Kelford
+        seat")."""
+        for prep in verb.children:
+            if prep.dep_ != "prep" or prep.lower_ != "in":
+                continue
+            for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+                for tok in [pobj, *(c for c in pobj.children if c.dep_ == "compound")]:
+                    key = self.res.key_at(para.index, tok, ("place",))
+                    if key:
+                        return key
         return None
 
     def arguments(self, ev: FoundEvent) -> None:
@@ -172,6 +227,10 @@ class ArgumentFinder(TriggerFinder):
                 elif dep == "prep" and child.lower_ == "with":
                     for pobj in child.children:
                         self.add(ev, "participant", para, pobj, [child])
+                elif dep == "prep" and child.lower_ == "in" and ev.type in VIOLENCE:
+                    for pobj in child.children:  # "killed in IS attacks": whose attacks
+                        for owner in self.attack_owners(para, pobj):
+                            self.add(ev, "agent", para, owner, [child])
                 elif dep == "xcomp" and self.lex.event_type(child.lemma_) == ev.type:
                     for obj in child.children:  # "agreed to acquire X"
                         if obj.dep_ == "dobj":
@@ -187,7 +246,7 @@ class ArgumentFinder(TriggerFinder):
                         continue
                     has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
                     who = [self.res.kinds.get(k) for k, _ in self.entities(para, child)]
-                    undergone = ev.type in {"killing", "death", "funeral"} or (
+                    undergone = ev.type in POSSESSED_TYPES or (
                         ev.type in UNDERGONE_NOUN_TYPES and who[:1] == ["actor"]
                     )
                     self.add(ev, "target" if undergone and not has_of else "agent", para, child)
@@ -252,8 +311,11 @@ class ArgumentFinder(TriggerFinder):
             verb = attending_verb(head.head)
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             subject = subject if subject is not None else self.shared_subject(verb)
-            if subject is not None:
-                self.add(ev, "participant", para, subject)
+            if subject is not None:  # an appointee got the post: the target
+                role = "target" if ev.type in UNDERGONE_NOUN_TYPES else "participant"
+                self.add(ev, role, para, subject)
+                # "stood in the Kelford seat at the election": where they took part in it
+                ev.place = ev.place or self.verb_place(para, verb)
         elif self.claimed(head):
             # "the NLF accepted responsibility for the blasts": who did it
             verb = head.head.head.head
@@ -271,89 +333,3 @@ class ArgumentFinder(TriggerFinder):
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if subject is not None:
                 self.add(ev, "agent", para, subject)
-
-    def place_and_date(self, ev: FoundEvent) -> None:
-        para, head = ev.para, ev.head
-        args = set(ev.agents + ev.targets + ev.participants)
-        subtree = own_subtree(head)
-        if head.dep_ == "dobj" and head.head.lemma_.lower() in SUPPORT_VERBS:
-            # "launched an attack on October 7": the support verb's dates are the event's
-            support = head.head
-            subtree += [
-                t for c in support.children if c.dep_ == "prep" and c.i > head.i for t in c.subtree
-            ]
-        for tok in subtree:
-            if tok.dep_ == "pobj" and tok.head.lower_ in {"in", "at"}:
-                key = self.res.key_at(para.index, tok, ("place",))
-                if key and key not in args and ev.place is None:
-                    ev.place = key
-        if ev.place is None and head.dep_ == "relcl" and self.relative_where(head):
-            # "Yemen, where ...", "the Kelford disaster in which 31 died"
-            described = head.head
-            for tok in [described, *(c for c in described.children if c.dep_ == "compound")]:
-                key = self.res.key_at(para.index, tok, ("place",))
-                if key and key not in args:
-                    ev.place = key
-                    break
-        ref = self.article.reference_date
-        # the subject's own words date the subject, not the event
-        subjects = {
-            t.i for c in head.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree
-        }
-        indices = {t.i for t in subtree} - subjects
-        for ent in head.sent.ents:
-            if ent.label_ not in {"DATE", "TIME"} or ent.start not in indices:
-                continue
-            prev = para.doc[ent.start - 1].lower_ if ent.start > 0 else ""
-            if prev in NOT_THE_DATE:
-                continue  # "the first death since 2017": 2017 is another event's date
-            if in_name(ent[0]):
-                continue  # "the Black Tuesday bombings": a day name inside a name
-            value = normalize(f"{prev} {ent.text}" if prev in {"in", "on"} else ent.text, ref)
-            if value:
-                ev.date = value
-                return
-        for tok in head.children:  # "the 2015 nuclear agreement"
-            if tok.like_num and tok.i < head.i:
-                ev.date = find_year(tok.text)
-
-    @staticmethod
-    def relative_where(head: Token) -> bool:
-        """Does the relative clause say where: "where ...", "in which ...", "at which ..."?"""
-        return any(
-            c.lower_ == "where"
-            or (
-                c.dep_ == "prep"
-                and c.lower_ in {"in", "at"}
-                and any(g.lower_ == "which" for g in c.children)
-            )
-            for c in head.children
-        )
-
-    def by_strike(self, verb: Token) -> bool:
-        """Is the verb's subject (or "by" agent) an attack noun ("airstrikes killed ...")?"""
-        for child in verb.children:
-            nouns = (
-                [child]
-                if child.dep_ == "nsubj"
-                else [g for g in child.children if g.dep_ == "pobj"]
-                if child.dep_ == "agent"
-                else []
-            )
-            if any(self.lex.event_type(n.lemma_) == "attack" for n in nouns):
-                return True
-        return False
-
-    def specific(self, ev: FoundEvent) -> bool:
-        """Can a mention without participants be kept: a named event with a date or a place
-        ("the 1998 Harvest Revolution"); a definite or dated noun or a verb in the past with
-        a place to pin it down (a date alone does not: "the May 22 bombing" without who or
-        where is rarely a fact a reader can use)."""
-        head = ev.head
-        if head.pos_ == "PROPN":
-            return bool(ev.place or ev.date)
-        if not ev.place:
-            return False
-        if head.pos_ == "NOUN":
-            return any(c.lower_ == "the" or c.dep_ == "poss" or c.like_num for c in head.children)
-        return head.tag_ in {"VBD", "VBN"}

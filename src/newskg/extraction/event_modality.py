@@ -9,12 +9,15 @@ from collections.abc import Callable
 from spacy.tokens import Token
 
 from newskg.extraction.entities import in_quotes
+from newskg.extraction.event_table import words_of
 from newskg.extraction.nlp import Para
 
 MODALS = {"will", "wo", "'ll", "would", "could", "shall"}
 FUTURE = {"will", "wo", "'ll", "would", "shall"}
 #: Verbs under which a future event is an announced decision ("says it will withdraw").
-ANNOUNCING = {"say", "announce", "declare", "pledge", "vow", "promise", "confirm"}
+ANNOUNCING = words_of("announcing")  # event_words.tsv
+#: Modal verbs that are also names or months ("last May", "Theresa May", "Will Smith").
+NAMED_MODALS = {"may", "will", "might"}
 #: Subjects by which a speaker speaks of itself ("said it would", "said he will").
 SELF_REFERENCES = {"it", "he", "she", "they", "we", "i"}
 
@@ -82,7 +85,7 @@ def blocked(
             if is_announced and child.lower_ in FUTURE:
                 continue
             return True
-        if child.dep_ == "neg" or (lemma in blockers and lemma not in ignore):
+        if child.dep_ == "neg" or (lemma in blockers and lemma not in ignore and not a_name(child)):
             return True
     if head.dep_ == "acl" and head.tag_ == "VBN":
         return False  # "the men released in January will not get passports": still released
@@ -92,14 +95,28 @@ def blocked(
             break
         node = node.head
         lemma = node.lemma_.lower()
-        if {lemma, node.lower_} & blockers and lemma not in ignore:
+        if {lemma, node.lower_} & blockers and lemma not in ignore and not a_name(node):
             return True
         if node.pos_ in {"VERB", "AUX"}:
             if head.pos_ == "NOUN" and head.head.dep_ == "prep" and head.head.head == node:
                 return False  # "did not mention it during the meeting": it took place
-            return any(
-                c.dep_ == "neg" or (c.lemma_.lower() in blockers and c.lower_ not in ignore)
+            # "critics suspect that the plan rests on a deal agreed with X": a guess
+            guessed = node.dep_ == "ccomp" and node.head.lemma_.lower() in blockers - ignore
+            return guessed or any(
+                c.dep_ == "neg"
+                or (c.lemma_.lower() in blockers and c.lower_ not in ignore and not a_name(c))
                 for c in node.children
                 if c.dep_ in {"neg", "aux", "mark"}
             )
     return False
+
+
+def a_name(tok: Token) -> bool:
+    """A modal verb's spelling used as a name or a date: the month "May" (lemma "may"),
+    Theresa May, a man called Will are no doubt. (A capitalised content word that blocks,
+    "the Tsunami which struck", still blocks.)"""
+    return (
+        tok.lower_ in NAMED_MODALS
+        and tok.text[:1].isupper()
+        and (tok.pos_ == "PROPN" or bool(tok.ent_type_))
+    )

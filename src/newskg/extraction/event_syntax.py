@@ -50,3 +50,21 @@ def own_subtree(head: Token) -> list[Token]:
         found.append(tok)
         stack.extend(c for c in tok.children if c.dep_ not in OTHER_CLAUSES)
     return sorted(found, key=lambda t: t.i)
+
+
+#: Dashes after a dateline ("BOSTON — ...").
+DASHES = {"—", "–", "-", "--"}
+
+
+def dateline(tok: Token) -> bool:
+    """Is the token part of a dateline, the upper-case place a story was filed from, at the
+    start of a sentence before a dash ("BOSTON — A man ...")? It is no argument."""
+    sent = tok.sent
+    if tok.i - sent.start > 3 or not tok.text.isupper() or len(tok.text) < 2:
+        return False
+    for t in tok.doc[tok.i : min(sent.end, tok.i + 4)]:
+        if t.text in DASHES:
+            return True
+        if not (t.text.isupper() or t.text == ","):
+            return False
+    return False

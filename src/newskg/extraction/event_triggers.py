@@ -21,26 +21,15 @@ from newskg.extraction.event_names import (
     short_quote,
     spelled_name,
 )
+from newskg.extraction.event_table import types_with, words_of
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import ArticleText
-from newskg.extraction.nlp import Para
+from newskg.extraction.nlp import Para, SpanSet
 
 #: Quantities whose "of" phrase is the real object ("tens of thousands of fighters").
-QUANTITIES = {
-    "ten",
-    "hundred",
-    "thousand",
-    "million",
-    "dozen",
-    "score",
-    "number",
-    "group",
-    "unit",
-    "contingent",
-    "battalion",
-    "wave",
-}
-VIOLENCE = {"attack", "killing", "death"}
+QUANTITIES = words_of("quantity")
+#: Types of harm done to people (``event_roles.tsv``, pattern "violence").
+VIOLENCE = types_with("violence")
 
 
 @dataclass
@@ -56,6 +45,10 @@ class FoundEvent:
     date: str | None = None
     place: str | None = None
     all_participants: bool = False
+    #: the doer is who undergoes it ("X pleaded guilty": X is the one tried)
+    undergone: bool = False
+    #: how often the trigger word is an event of its type (``event_triggers.tsv``)
+    weight: float = 1.0
 
     @property
     def head(self) -> Token:
@@ -169,58 +162,11 @@ class TriggerFinder:
 
     def triggers(self, para: Para) -> list[tuple[str, list[Token], tuple[str, ...]]]:
         quoted = in_quotes(para)
-        found = []
-        for kind, toks, phrase in self.match(para):
-            head = toks[0] if toks[0].pos_ == "VERB" else toks[-1]
-            where = para.tok_span(head)
-            if quoted.contains(where) and not short_quote(quoted, where, self.article.text):
-                continue
-            if head.pos_ not in {"VERB", "NOUN"} and not self.named(head):
-                continue
-            pos = self.lex.trigger_options.get(phrase, {}).get("pos")
-            if pos and head.pos_.lower() not in pos:
-                continue  # "bomb" the verb is an attack, the noun is a device
-            if (
-                head.tag_ == "NNS"
-                and tuple(t.lower_ for t in toks) not in self.lex.triggers
-                and not self.owned_plural(para, head)
-            ):
-                continue  # generic plural ("attacks on American targets")
-            if self.generic_of(para, head):
-                continue  # "the killing of Muslims": of people in general
-            if head.pos_ == "NOUN" and head.dep_ == "compound":
-                continue  # a modifier of another noun: "bombing suspect", "meeting room"
-            if (
-                head.pos_ == "NOUN"
-                and head.dep_ == "attr"
-                and not any(c.dep_ == "expl" for c in head.head.children)
-                and not misread_is(head.head)
-            ):
-                continue  # what something is called ("the first death since 2017", "the
-                # biggest attack on civil liberties"), not "there was an attack"
-            if head.pos_ == "VERB" and head.text[:1].isupper() and not head.is_sent_start:
-                continue  # a word of a title ("won for Old Habits Die Hard"), not prose
-            if "opinion" in self.lex.trigger_options.get(phrase, {}).get("that", ()) and any(
-                c.dep_ == "ccomp" for c in head.children
-            ):
-                continue  # "agreed that it was not typical": an opinion, not a deal
-            unless = self.lex.trigger_options.get(phrase, {}).get("unless", frozenset())
-            if any(g.lemma_.lower() in unless for c in head.children for g in c.children):
-                continue  # "released from hospital" is no release from custody
-            wanted = self.lex.trigger_options.get(phrase, {}).get("obj")
-            if wanted and (head.pos_ != "VERB" or not self.object_fits(para, head, wanted)):
-                continue
-            options = self.lex.trigger_options.get(phrase, {})
-            if self.blocked(head, kind, "future" in options.get("when", ())):
-                continue
-            gov = head.head
-            if (
-                head.dep_ == "xcomp"
-                and gov.pos_ == "VERB"
-                and self.lex.event_type(gov.lemma_) == kind
-            ):
-                continue  # "agreed to acquire X": one event, the governing trigger's
-            found.append((kind, toks, phrase))
+        found = [
+            (kind, toks, phrase)
+            for kind, toks, phrase in self.match(para)
+            if self.rejection(para, quoted, kind, toks, phrase) is None
+        ]
         # A trigger noun that is the subject of a trigger verb, or the object of one of its
         # own type, is that verb's event: "a drone strike killed X", "signed an agreement".
         verbs = {(toks[0].i if toks[0].pos_ == "VERB" else -1): kind for kind, toks, _ in found}
@@ -236,6 +182,72 @@ class TriggerFinder:
             for kind, toks, phrase in found
             if toks[0].pos_ == "VERB" or not absorbed(kind, toks[-1])
         ]
+
+    def rejection(
+        self,
+        para: Para,
+        quoted: SpanSet,
+        kind: str,
+        toks: list[Token],
+        phrase: tuple[str, ...],
+    ) -> str | None:
+        """Why a matched trigger phrase is no event mention (None when it is one): the reasons
+        are checked in order, and the first that holds is given."""
+        head = toks[0] if toks[0].pos_ == "VERB" else toks[-1]
+        options = self.lex.trigger_options.get(phrase, {})
+        where = para.tok_span(head)
+        if quoted.contains(where) and not short_quote(quoted, where, self.article.text):
+            return "quoted: a speaker's claim, not a fact"
+        if head.pos_ not in {"VERB", "NOUN"} and not self.named(head):
+            return "neither a verb nor a noun"
+        pos = options.get("pos")
+        if pos and head.pos_.lower() not in pos:
+            return "wrong part of speech"  # "bomb" the verb is an attack, the noun a device
+        if (
+            head.tag_ == "NNS"
+            and tuple(t.lower_ for t in toks) not in self.lex.triggers
+            and not self.owned_plural(para, head)
+        ):
+            return "generic plural"  # "attacks on American targets"
+        if self.generic_of(para, head):
+            return "generic 'of' object"  # "the killing of Muslims": of people in general
+        if head.pos_ == "NOUN" and head.dep_ == "compound":
+            return "modifier of another noun"  # "bombing suspect", "meeting room"
+        if (
+            head.pos_ == "NOUN"
+            and head.dep_ == "attr"
+            and not any(c.dep_ == "expl" for c in head.head.children)
+            and not misread_is(head.head)
+        ):
+            # what something is called ("the first death since 2017", "the biggest attack on
+            # civil liberties"), not "there was an attack"
+            return "a predicate noun"
+        if head.pos_ == "VERB" and head.text[:1].isupper() and not head.is_sent_start:
+            return "a word of a title"  # "won for Old Habits Die Hard", not prose
+        if "opinion" in options.get("that", ()) and any(c.dep_ == "ccomp" for c in head.children):
+            return "an opinion"  # "agreed that it was not typical", not a deal
+        unless = options.get("unless", frozenset())
+        if any(g.lemma_.lower() in unless for c in head.children for g in c.children):
+            return "an excluded sense"  # "released from hospital" is no release from custody
+        needed = options.get("needs")
+        if needed and not any(
+            t.lemma_.lower() in needed for c in head.children for t in (c, *c.children)
+        ):
+            return "a word it needs is missing"  # "pleaded guilty", not "pleaded with fans"
+        wanted = options.get("obj")
+        if wanted and (head.pos_ != "VERB" or not self.object_fits(para, head, wanted)):
+            return "no fitting object"
+        if subject_fits(head, options.get("notsubj", frozenset())):
+            return "an excluded subject"  # "the tsunami struck": no one attacked
+        subject = options.get("subj")
+        if subject and (head.pos_ != "VERB" or not subject_fits(head, subject)):
+            return "no fitting subject"  # a bomb explodes in an attack, a market in a boom
+        if self.blocked(head, kind, "future" in options.get("when", ())):
+            return "hypothetical, negated, future or generic"
+        gov = head.head
+        if head.dep_ == "xcomp" and gov.pos_ == "VERB" and self.lex.event_type(gov.lemma_) == kind:
+            return "the governing trigger's event"  # "agreed to acquire X": one event
+        return None
 
     def owned_plural(self, para: Para, head: Token) -> bool:
         """A plural trigger that names one series of events: its doer is named ("IS attacks
@@ -262,7 +274,15 @@ class TriggerFinder:
         definite = any(c.lower_ == "the" for c in head.children)
         # "the Black Tuesday bombings": a definite series with a name of its own
         titled = any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in head.children)
-        return (bool(owner) and (pinned or placed)) or (definite and (placed or titled))
+        # "were killed in IS attacks": the attacks that killed them, not attacks in general
+        where = head.head if head.dep_ == "attr" and misread_is(head.head) else head
+        caused = (
+            where.dep_ == "pobj"
+            and where.head.lower_ == "in"
+            and where.head.head.tag_ in {"VBD", "VBN"}
+            and self.lex.event_type(where.head.head.lemma_) in VIOLENCE
+        )
+        return (bool(owner) and (pinned or placed or caused)) or (definite and (placed or titled))
 
     def generic_of(self, para: Para, head: Token) -> bool:
         """A noun trigger whose "of" object is a bare plural that names no one ("the killing
@@ -345,3 +365,20 @@ def misread_is(tok: Token) -> bool:
     "killed in IS attacks" hangs "attacks" from it as an attribute. The noun is then the
     named owner's event."""
     return len(tok.text) > 1 and tok.text.isupper() and tok.pos_ in {"AUX", "VERB"}
+
+
+def subject_fits(verb: Token, wanted: frozenset[str]) -> bool:
+    """Is the verb's subject (its head noun, or the "of" noun of a quantity: "a series of
+    bombs") one of the ``wanted`` lemmas ("the car bomb exploded")?"""
+    if not wanted:
+        return False
+    for subject in (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}):
+        if subject.lower_ in {"which", "that"} and verb.dep_ == "relcl":
+            subject = verb.head  # "the tsunami which struck": the tsunami
+        if subject.lemma_.lower() in QUANTITIES:
+            subject = next(
+                (g for c in subject.children if c.lower_ == "of" for g in c.children), subject
+            )
+        if subject.lemma_.lower() in wanted or subject.lower_ in wanted:
+            return True
+    return False

@@ -48,6 +48,7 @@ option, else the same word).
 
 from __future__ import annotations
 
+from newskg.extraction import rules
 from newskg.extraction.entities import Resolution
 from newskg.extraction.event_arguments import ArgumentFinder
 from newskg.extraction.event_labels import compose
@@ -71,7 +72,9 @@ class EventFinder(ArgumentFinder):
                     toks,
                     para,
                     all_participants="participant" in options.get("roles", ()),
+                    undergone="undergoer" in options.get("roles", ()),
                     sort=min(options.get("sort", {""})),
+                    weight=self.lex.trigger_confidence.get(phrase, 1.0),
                 )
                 self.arguments(ev)
                 if ev.head.tag_ == "VBG" and not ev.agents:
@@ -146,17 +149,24 @@ class EventFinder(ArgumentFinder):
                 other.evidence.append(sent)
             other.date = other.date or ev.date
             other.place = other.place or ev.place
-            other.confidence = min(0.95, other.confidence + 0.05)
+            # told again: surer, by the adjustments of rules.tsv
+            raised = other.confidence + rules.confidence("event/another-mention")
+            other.confidence = min(rules.confidence("event/mention-ceiling"), raised)
             self.lemmas.setdefault(id(other), set()).add(ev.lemma)
             return
+        verb = ev.head.pos_ == "VERB"
         if not args:
-            confidence, rule = 0.5, "event/trigger-unattributed"
+            rule = "event/trigger-unattributed"
+        elif len(args) == 1:
+            rule = "event/trigger-verb-one-argument" if verb else "event/trigger-noun-one-argument"
         else:
-            confidence = 0.8 if len(args) > 1 else 0.7
-            rule = "event/trigger-verb" if ev.head.pos_ == "VERB" else "event/trigger-noun"
+            rule = "event/trigger-verb" if verb else "event/trigger-noun"
+        confidence = rules.confidence(rule)  # the rule's row of rules.tsv
         event = Event(
             ev.type, ev.lemma, args, [sent], confidence, rule, date=ev.date, place=ev.place
         )
+        # the rule's confidence, times how often the trigger word is an event of its type
+        event.confidence = round(event.confidence * ev.weight, 3)
         self.lemmas[id(event)] = {ev.lemma}
         if not args and any(c.dep_ == "det" and c.lower_ == "the" for c in ev.head.children):
             self.definite.add(id(event))  # "the Whitehall meeting": one told before

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
+from newskg.extraction import rules
 from newskg.extraction.entities import resolve, resolve_pronouns
 from newskg.extraction.events import find_events
 from newskg.extraction.memberships import find_memberships
@@ -72,3 +73,9 @@ def check(x: Extraction) -> None:
         fact("event", [*(a.entity for a in ev.arguments), ev.place], ev.evidence, ev.confidence)
     for m in x.memberships:
         fact("membership", [m.member, m.organization], m.evidence, m.confidence)
+    # Every fact names its rule, a row of the rules table of its layer (nkg:extractor): an id
+    # with no row fails here (rules.UnknownRuleError), not in a reader of the graph.
+    made = [("statement", s.rule) for s in x.statements] + [("event", e.rule) for e in x.events]
+    for layer, rule in made + [("membership", m.rule) for m in x.memberships]:
+        if rules.rule(rule).layer != layer:
+            raise ValueError(f"{x.article.id}: a {layer} made by {rule}, a rule of another layer")

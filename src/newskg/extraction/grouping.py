@@ -3,36 +3,37 @@
 Surname-only and partial names join the unique full name that ends with them (ambiguous
 surnames go to the candidate whose sentence shares the "of X" context, else the nearest one
 before), gazetteer aliases join, abbreviations join their expansion ("X, or ABBR",
-"X (ABBR)", initials), organizations fold plurals and a leading demonym.
+"X (ABBR)", initials), organizations fold plurals and a leading demonym. Organization
+mentions are cleaned first (time zones, events, glued lists, cut spans:
+:mod:`newskg.extraction.org_spans`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
 
-from newskg.extraction import datafiles
 from newskg.extraction.lexicon import lexicon
-from newskg.extraction.mentions import Mention, _text
+from newskg.extraction.mentions import Mention
 from newskg.extraction.names import (
-    head_word,
     lower_words,
     name_rules,
-    place_heads,
     portfolio_in_title,
 )
 from newskg.extraction.nlp import Para
+from newskg.extraction.org_spans import (
+    _extend_left,
+    _glued_list,
+    _not_an_organization,
+    _split_located_orgs,
+)
 from newskg.extraction.span_shapes import capital_by_position, capitals_inside
 from newskg.text import fold
 
 #: Prepositions after which a word of an organization's name names where it is, not what it
 #: is ("University of Southern Indiana", "Municipality of Livorno", "UNC at Greensboro").
 _LOCATING = {"of", "at", "in", "for"}
-EVENT_HEAD_COLUMNS = ("head", "reason", "confidence")
-#: Words no name ends with: a tagged "organization" ending so is a span cut mid-name.
-_COMPANY_FORMS = {"inc", "ltd", "llc", "co", "plc", "corp", "sa", "ag", "gmbh"}
-_DANGLING = {"of", "for", "and", "the", "at", "in", "on", "to", "&", "-"}
+
 
 # --- 5. grouping ---------------------------------------------------------------------------
 
@@ -99,136 +100,6 @@ def _short_org_names(mentions: list[Mention]) -> None:
             m.kind = "organization"
 
 
-@lru_cache(maxsize=1)
-def time_zones() -> frozenset[str]:
-    """Time-zone abbreviations (``time_zones.txt``): "GMT" is no organization."""
-    return frozenset(datafiles.words("time_zones.txt"))
-
-
-@lru_cache(maxsize=1)
-def event_heads() -> frozenset[str]:
-    """Last words of events and works the tagger calls organizations (``event_heads.tsv``)."""
-    found = set()
-    for row in datafiles.rows("event_heads.tsv", EVENT_HEAD_COLUMNS):
-        row.confidence(row.cells[2])  # checked: a malformed table fails loudly
-        found.add(row.cells[0].strip().lower())
-    return frozenset(found)
-
-
-def _not_an_organization(m: Mention) -> bool:
-    """A time zone ("GMT"), an organization-kind name whose last word names an event or a
-    work ("European Indoor Championships"), a span cut mid-name ("Centre for") or a lone
-    nationality ("Pakistanis"): no entity."""
-    if m.gaz is not None:
-        return False
-    if m.text in time_zones():
-        return True
-    if m.kind == "organization" and m.words[-1] in _DANGLING:
-        return True  # a span cut mid-name: "Whitbread Novel of", "La Traviata and"
-    if m.kind == "organization" and len(m.words) == 1:
-        # A nationality is people, not a body: "Kazakh", "the Pakistanis".
-        demonyms = lexicon().demonyms
-        low = m.words[0].lower()
-        if (low,) in demonyms or low.endswith("s") and (low[:-1],) in demonyms:
-            return True
-    return m.kind == "organization" and len(m.words) > 1 and m.words[-1].lower() in event_heads()
-
-
-def _glued_list(m: Mention, mentions: list[Mention]) -> bool:
-    """An "organization" that is a list the tagger glued together: names around a comma
-    ("Scholes, Djemba-Djemba", "Hellboy, Resident Evil"; not "Acme, Inc." nor "University of
-    California, Berkeley"), or around "and"
-    where one side is a person the article names ("Petrov and Juninho")."""
-    if m.kind != "organization" or m.gaz is not None:
-        return False
-    words = m.words
-    if "," in m.text:
-        before, after = (part.split() for part in m.text.split(",", 1))
-        if before and head_word(tuple(before)) in lexicon().org_heads:
-            return False  # "University of California, Berkeley"
-        return not (after and after[0].rstrip(".").lower() in _COMPANY_FORMS)
-    if "and" not in words[1:-1]:
-        return False
-    cut = words.index("and", 1)
-    people = {part for a in mentions if a.kind == "actor" for part in (a.words, a.words[-1:])}
-    return words[:cut] in people or words[cut + 1 :] in people
-
-
-def _extend_left(mentions: list[Mention], paras: list[Para]) -> None:
-    """An organization's name the tagger cut short on the left takes back the capitalised
-    proper nouns that modify it and no other mention holds ("Baker Street" of "Baker Street
-    Society of Canada" when only "Society of Canada" was tagged), if its head is an
-    organization's; never a title or role word ("President", "Envoy").
-    In place."""
-    lex = lexicon()
-    covered = {(m.para, i) for m in mentions for i in range(m.start, m.end)}
-    for m in mentions:
-        if m.kind != "organization" or m.gaz is not None or m.label != "ORG":
-            continue
-        if head_word(m.words) not in lex.org_heads:
-            continue  # only a name whose head says it is a body ("Society of Canada")
-        doc = paras[m.para].doc
-        start = m.start
-        while start > 0 and (m.para, start - 1) not in covered:
-            before = doc[start - 1]
-            if not (
-                before.pos_ == "PROPN"
-                and before.dep_ == "compound"
-                and before.text[:1].isupper()
-                and start <= before.head.i < m.end
-                and not lex.is_title([before.text])
-                and not lex.role_at([before.lower_])  # "Envoy", "Chairman"
-            ):
-                break
-            start -= 1
-        if start < m.start:
-            covered.update((m.para, i) for i in range(start, m.start))
-            m.span, m.text = _text(paras[m.para], start, m.end)
-            m.start = start
-
-
-def _split_located_orgs(mentions: list[Mention], paras: list[Para]) -> None:
-    """One tagged name that is two, split in place:
-
-    * "<organization> at <organization>", each side with its own head ("the Harlow Museum of
-      Art at Westfield University"): the museum and the university;
-    * "<First Last> for <organization>" ("Jane Roe for Food Safety Canada,
-      says"): a person speaking for a body. The left side is two or three capitalised words
-      with no organizational or place head and no nationality, so "Institute for Fiscal
-      Studies", "Physicians for Human Rights" or "Australian Centre for ..." stay whole.
-    """
-    heads = lexicon().org_heads
-    split: list[Mention] = []
-    for m in mentions:
-        if m.kind != "organization" or m.gaz is not None:
-            continue
-        doc = paras[m.para].doc
-        cut = next((t.i for t in doc[m.start + 1 : m.end - 1] if t.lower_ in {"at", "for"}), None)
-        if cut is None:
-            continue
-        left = tuple(t.text for t in doc[m.start : cut])
-        right = tuple(t.text for t in doc[cut + 1 : m.end])
-        if doc[cut].lower_ == "at":
-            if head_word(left) not in heads or head_word(right) not in heads:
-                continue
-            left_kind = "organization"
-        else:
-            person_like = (
-                2 <= len(left) <= 3
-                and all(w[:1].isupper() for w in left)
-                and not lexicon().demonym_length(left)  # "Australian Centre for ..."
-                and not set(left) & (heads | place_heads())
-            )
-            if not person_like or len(right) < 2:
-                continue
-            left_kind = "actor"
-        span, text = _text(paras[m.para], cut + 1, m.end)
-        split.append(Mention(m.para, cut + 1, m.end, span, text, m.label, kind="organization"))
-        m.span, m.text = _text(paras[m.para], m.start, cut)
-        m.end, m.kind = cut, left_kind
-    mentions.extend(split)
-
-
 def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Mention]]:
     """Clusters of the mentions that name one entity. ``mentions`` is cleaned in place first:
     time zones, events, lists, a title's portfolio ("Minister of Education") and common
@@ -258,9 +129,18 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
     for i, m in enumerate(mentions):
         by_kind[m.kind or ""].append(i)
 
-    # Same gazetteer entry, or same folded name.
+    # Same gazetteer entry, or same folded name; not a surname two persons named in full
+    # share ("Ahmed Mohamed" and his father "Omar Mohamed"): each "Mohamed" goes to one of
+    # them below, and joining them all first would make the two persons one.
+    fulls: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for m in mentions:
+        if m.kind == "actor" and len(m.words) > 1:
+            fulls[m.words[-1]].add(m.words)
+    shared = {w for w, names in fulls.items() if len(names) > 1}
     first: dict[tuple[str, str], int] = {}
     for i, m in enumerate(mentions):
+        if m.gaz is None and m.kind == "actor" and m.words[-1:] == m.words and m.text in shared:
+            continue
         ident = ("gaz", m.gaz.key) if m.gaz else (m.kind or "", fold(m.text))
         if ident in first:
             groups.union(first[ident], i)
@@ -287,6 +167,18 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
             groups.union(roots[0], i)
         elif len(roots) > 1:
             groups.union(_disambiguate(m, [j for j in longer], mentions, paras, groups), i)
+    # A given name used alone ("Thomas" after "Thomas Sam") is the one person named in full
+    # with it, when no full name ends with it and no other full name starts with it.
+    starting: dict[str, set[int]] = defaultdict(set)
+    for j in actors:
+        if len(mentions[j].words) > 1:
+            starting[mentions[j].words[0]].add(groups.find(j))
+    for i in actors:
+        m = mentions[i]
+        if len(m.words) == 1 and m.gaz is None and not ending.get(m.words):
+            owners = {groups.find(j) for j in starting.get(m.words[0], set())}
+            if len(owners) == 1:
+                groups.union(owners.pop(), i)
 
     # Organizations and places.
     for kind in ("organization", "place"):

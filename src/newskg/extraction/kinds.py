@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import KIND_OF_LABEL, Mention, _text
+from newskg.extraction.modifiers import adherent_names, product_names, qualifier_names
 from newskg.extraction.names import (
     head_word,
     lower_words,
@@ -56,7 +57,8 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             votes[fold(m.text)]["organization"] += 3
     # "news agency Sana", "localist group Civic Passion": the organization a noun announces.
     for m in mentions:
-        if m.gaz is None and m.label == "PERSON" and org_noun_before(paras[m.para].doc, m.start):
+        placed = m.label in {"PERSON", "GPE", "LOC", "FAC"}  # "monitoring firm Netfold"
+        if m.gaz is None and placed and org_noun_before(paras[m.para].doc, m.start):
             votes[fold(m.text)]["organization"] += 100
     # "fashion designer Orsola", "athletes Tomas Verbeek": the person an occupation names.
     for m in mentions:
@@ -159,6 +161,15 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         for m in mentions
         if m.gaz is None
         and (work_before(paras[m.para].doc, m.start) or work_after(paras[m.para].doc, m.end))
+    }
+    # "the Sams" after "Thomas Sam" and "Manju Sam": a family, people, not a body.
+    families = {(f[-1] + "s",) for f in short}
+    works |= {fold(m.text) for m in mentions if m.gaz is None and m.words in families}
+    works |= product_names(mentions, paras)  # "tied with Chrome" after "Google Chrome"
+    works |= adherent_names(mentions, paras)  # "a former Scientologist": a person's noun
+    # "the ICI system", "NCLAN studies": a tagged name that only ever qualifies a noun.
+    works |= {
+        name for name in qualifier_names(mentions, paras) if _best(votes[name]) == "organization"
     }
     for m in mentions:
         best = _best(votes[fold(m.text)])

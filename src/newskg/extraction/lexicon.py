@@ -22,6 +22,7 @@ from pathlib import Path
 
 from newskg.extraction import datafiles
 from newskg.extraction.datafiles import DATA
+from newskg.extraction.event_table import read_triggers
 
 
 def _phrases(lines: list[str]) -> dict[tuple[str, ...], str]:
@@ -50,6 +51,8 @@ class Lexicon:
     team_cues: dict[str, frozenset[str]] = field(default_factory=dict)
     #: trigger -> options of its third column ("obj" lemmas or @kinds, "roles")
     trigger_options: dict[tuple[str, ...], dict[str, frozenset[str]]] = field(default_factory=dict)
+    #: trigger -> how often a mention of it is an event of its type (event_triggers.tsv)
+    trigger_confidence: dict[tuple[str, ...], float] = field(default_factory=dict)
 
     @staticmethod
     def _match(table: dict[tuple[str, ...], str], words: Sequence[str]) -> int:
@@ -117,20 +120,7 @@ def lexicon(data: Path = DATA) -> Lexicon:
     def read_lines(name: str) -> list[str]:
         return datafiles.words(data / name)
 
-    triggers: dict[tuple[str, ...], str] = {}
-    options: dict[tuple[str, ...], dict[str, frozenset[str]]] = {}
-    for row in datafiles.rows(data / "event_triggers.tsv", ("trigger", "type", "options"), 2):
-        phrase, kind, opts = (*row.cells, "")[:3]
-        if not kind.strip():
-            row.fail("the event type is empty", "give one of the closed list of event types")
-        words = tuple(phrase.lower().split())
-        triggers[words] = kind.strip()
-        for opt in opts.split():
-            name, _, values = opt.partition("=")
-            # "_" stands for a space inside a value ("aircraft_carrier")
-            options.setdefault(words, {})[name] = frozenset(
-                v.replace("_", " ") for v in values.lower().split("|")
-            )
+    events = read_triggers(data / "event_triggers.tsv")
     return Lexicon(
         titles=_phrases(read_lines("titles.txt")),
         roles=_phrases(read_lines("roles.txt")),
@@ -139,8 +129,9 @@ def lexicon(data: Path = DATA) -> Lexicon:
             tuple(p.lower().split()) for p in read_lines("attribution_phrases.txt")
         ),
         pronouns=frozenset(w.lower() for w in read_lines("pronouns.txt")),
-        triggers=dict(sorted(triggers.items(), key=lambda kv: -len(kv[0]))),
-        trigger_options=options,
+        triggers=dict(sorted(events.types.items(), key=lambda kv: -len(kv[0]))),
+        trigger_options=events.options,
+        trigger_confidence=events.confidence,
         blockers=frozenset(w.lower() for w in read_lines("event_blockers.txt")),
         not_names=frozenset(w.lower() for w in read_lines("not_names.txt")),
         not_entity_heads=frozenset(w.lower() for w in read_lines("not_entity_heads.txt")),

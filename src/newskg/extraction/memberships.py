@@ -1,7 +1,8 @@
 """Memberships (person -- role -- organization) from titles and appositions.
 
-Every kind of rule has a row in ``data/membership_rules.tsv`` (its confidence and the reason
-it holds). Patterns (roles come from ``data/roles.txt``, matched longest first):
+Every kind of rule has a row ``membership/...`` in ``data/rules.tsv`` (its confidence and the
+reason it holds, :mod:`newskg.extraction.rules`). Patterns (roles come from
+``data/roles.txt``, matched longest first):
 
 * ``... ROLE PERSON``           a title before the name (:mod:`newskg.extraction.role_titles`):
                                 "Skyline Air deputy chief executive X", "Welsh health minister Y"
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from newskg.extraction import rules
 from newskg.extraction.entities import Resolution
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.mentions import POSSESSIVE, Mention
@@ -37,9 +39,6 @@ from newskg.extraction.role_links import LinkReader
 from newskg.extraction.role_titles import TitleReader
 
 MEMBER_PREPS = {"of", "at", "with", "for", "in"}
-COPULAS = {"be", "become", "serve", "remain", "name", "appoint", "elect", "make"}
-#: Verbs whose object, not subject, takes the role ("the board named X chairman").
-APPOINT = {"name", "appoint", "elect", "make"}
 MAX_SCAN = 24
 APPOSITION_MARKS = {",", "-", "\u2013", "\u2014"}
 
@@ -75,11 +74,13 @@ class MembershipFinder:
         rule: str,
         confidence: float | None = None,
     ) -> None:
-        """Record a membership; one per person and organization (FORMAT.md), the first role
-        found kept, a more specific one ("home secretary" over "secretary") preferred."""
+        """Record a membership found by the rule ``rule`` (an id of ``rules.tsv``) with the
+        rule's confidence, or ``confidence`` when the rule's was adjusted (a government post's
+        factor); one per person and organization (FORMAT.md), the first role found kept, a more
+        specific one ("home secretary" over "secretary") preferred."""
         if not member or not org or member == org:
             return
-        confidence = self.data.confidence(rule) if confidence is None else confidence
+        confidence = rules.confidence(rule) if confidence is None else confidence
         sent = para.sent_span(tok.sent)
         ident = (member, org)
         old = self.found.get(ident)
@@ -89,7 +90,7 @@ class MembershipFinder:
             if old.role == "member" and role != "member" or (old.role in role and old.role != role):
                 old.role = role
             return
-        self.found[ident] = Membership(member, org, role, [sent], confidence, "membership/" + rule)
+        self.found[ident] = Membership(member, org, role, [sent], confidence, rule)
 
     def person_key(self, para: Para, tok: Token) -> str | None:
         """The actor a token names, or the actor a pronoun stands for."""
@@ -202,7 +203,8 @@ class MembershipFinder:
         role, after = found
         org = self.org_after(para, after)
         if org is not None:
-            self.add(person.key or "", org.key or "", role, para, doc[person.start], "apposition")
+            rule = "membership/apposition"
+            self.add(person.key or "", org.key or "", role, para, doc[person.start], rule)
         elif doc[i].text == ",":
             self.links.after_comma(para, person, i)
 
@@ -210,7 +212,7 @@ class MembershipFinder:
         """PERSON became ROLE of ORG / PERSON ... as ROLE of ORG."""
         head = role_tok.head
         verb = None
-        if role_tok.dep_ in {"attr", "oprd", "dobj"} and head.lemma_ in COPULAS:
+        if role_tok.dep_ in {"attr", "oprd", "dobj"} and head.lemma_ in self.data.copulas:
             verb = head
         elif head.lower_ == "as" and head.dep_ == "prep":
             verb = head.head
@@ -225,9 +227,9 @@ class MembershipFinder:
             person = self.person_key(para, obj)
             if person:
                 self.predicate_org(para, role_tok, role, person)
-            if person or verb.lemma_ in APPOINT:
+            if person or verb.lemma_ in self.data.appoint:
                 return
-        elif verb.lemma_ in APPOINT and head is verb and role_tok.dep_ == "dobj":
+        elif verb.lemma_ in self.data.appoint and head is verb and role_tok.dep_ == "dobj":
             return  # "X named a chairman": no holder named
         subject = None
         node = verb
@@ -249,11 +251,11 @@ class MembershipFinder:
         if owner is not None:  # "X is now Renewal's deputy leader"
             key = self.res.key_at(para.index, owner, ("organization",))
             if key:
-                self.add(person, key, role, para, role_tok, "predicate")
+                self.add(person, key, role, para, role_tok, "membership/predicate")
             return
         org = self.org_after(para, role_tok.i + 1, stop_at_verb=True)
         if org is not None:
-            self.add(person, org.key or "", role, para, role_tok, "predicate")
+            self.add(person, org.key or "", role, para, role_tok, "membership/predicate")
             return
         # "when he was Home Secretary": a government post, its department or country
         got = self.titles.title(para, role_tok.i + 1)

@@ -8,17 +8,19 @@
 2. *Gazetteer* matches of labels/aliases in the body add or override mentions (exact, folded);
    organizations named by description (:mod:`newskg.extraction.bodies`: "the Kenyan
    parliament", "a Somali-led coalition", "the Orange Front") are added where longer.
-(Step 4, the re-scan of accepted names, is :mod:`newskg.extraction.rescan`.)
+(The description mentions of step 2 are made in :mod:`newskg.extraction.body_mentions`; step 4,
+the re-scan of accepted names, is :mod:`newskg.extraction.rescan`.)
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Token
 
-from newskg.extraction import bodies
+from newskg.extraction import datafiles
 from newskg.extraction.gazetteer import GazEntry, Gazetteer
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.model import Span
@@ -29,17 +31,20 @@ from newskg.extraction.names import (
     name_rules,
     of_tail,
     person_bounds,
-    place_heads,
     work_before,
 )
 from newskg.extraction.nlp import Para
 from newskg.extraction.span_shapes import (
     POSSESSIVE,
+    descriptor_before_person,
     given_name_after_occupation,
     not_a_person,
     person_tail,
     place_pairs,
+    post_nominal,
+    surname_after,
     tagged_surnames,
+    titled_person_tail,
 )
 from newskg.text import fold
 
@@ -77,7 +82,13 @@ NAME_PARTICLES = {
 }
 QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
 MAX_GAZ_TOKENS = 8
-PORTFOLIO_TITLES = {"secretary", "minister"}
+_LOWER_COMPOUND = re.compile(r"[A-Z][a-z]+-[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def portfolio_titles() -> frozenset[str]:
+    """Office words after a portfolio ("Commerce Secretary"): ``portfolio_titles.txt``."""
+    return frozenset(w.lower() for w in datafiles.words("portfolio_titles.txt"))
 
 
 @dataclass
@@ -129,6 +140,7 @@ def _is_junk(words: tuple[str, ...], lex: Lexicon) -> bool:
         or lex.is_title(list(words))
         or (len(words) > 1 and words[-1].lower() in lex.not_entity_heads)
         or any(c in text for c in "#:;|")
+        or bool(_LOWER_COMPOUND.fullmatch(text))  # "Pan-democrat": a noun at a sentence start
     )
 
 
@@ -166,6 +178,9 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
     ):  # "Pro-Beijing DAB": the name after the adjective, and not a person
         start += 3
         label = "ORG" if label == "PERSON" else label
+    if descriptor_before_person(para, start, end):  # "Pan-democrat Lam Cheuk-ting"
+        start += 3
+        label = "PERSON"
     if end - start > 1 and doc[start].lower_ in rules.locative and doc[start].is_title:
         start += 1  # "Near Palmyra" at a sentence start: the place after the preposition
         label = "GPE" if label == "PERSON" else label
@@ -195,7 +210,7 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
     if (
         (end - start == 1 or (end - start <= 3 and doc[end - 1].text not in lex.org_heads))
         and end < len(doc)
-        and doc[end].lower_ in PORTFOLIO_TITLES
+        and doc[end].lower_ in portfolio_titles()
         and doc[end].text[:1].isupper()
         and lex.title_length([t.text for t in doc[end : end + 4]]) == 1
     ):
@@ -274,13 +289,19 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
                 continue  # "the film Easy Rider": a title, not a person or a place
             if ent.label_ in KIND_OF_LABEL or ent.label_ == "NORP":
                 start, end = ent.start, ent.end
+                if post_nominal(para, start, end):  # "Tom Hale, QC, said"
+                    continue
                 if ent.label_ != "PERSON" and given_name_after_occupation(para, start):
                     found.extend(_clean(para, start - 1, end, "PERSON", lex))
                     continue
                 if ent.label_ != "PERSON":
                     tail = person_tail(para, start, end, surnames, lex)
+                    titled = tail < 0 and ent.label_ == "ORG"
+                    tail = titled_person_tail(para, start, end, lex) if titled else tail
                     if tail >= 0:
-                        if para.doc[tail - 1].text in POSSESSIVE:  # the owner stays
+                        if titled:  # "CEO of the Hale Council" + "Jane Roe": both stay
+                            found.extend(_clean(para, start, tail, ent.label_, lex))
+                        elif para.doc[tail - 1].text in POSSESSIVE:  # the owner stays
                             found.extend(_clean(para, start, tail - 1, ent.label_, lex))
                         found.extend(_clean(para, tail, end, "PERSON", lex))
                         continue
@@ -290,6 +311,8 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
                     if not_a_person(para, ent):  # codes, numbered names, tribes
                         continue
                     start, end = person_bounds(para.doc, start, end, lex)
+                    if para.doc[start].text not in surnames:  # "Warhol Polaroids" stays
+                        end = surname_after(para, start, end, lex)
                 found.extend(_clean(para, start, end, ent.label_, lex))
     return found
 
@@ -328,59 +351,6 @@ def gazetteer_mentions(paras: list[Para], gaz: Gazetteer, lex: Lexicon) -> list[
             else:
                 i += 1
     return found
-
-
-def body_mentions(
-    paras: list[Para], found: list[Mention], gaz: Gazetteer, lex: Lexicon
-) -> list[Mention]:
-    """Organizations named by description (:mod:`newskg.extraction.bodies`), labelled "BODY"."""
-
-    def is_country(name: str) -> bool:
-        return any(e.kind == "place" for e in gaz.candidates(name))
-
-    covered = {(m.para, i) for m in found for i in range(m.start, m.end)}
-    ranges: list[tuple[Para, int, int]] = []
-    for para in paras:
-        doc = para.doc
-        mine = {i for p, i in covered if p == para.index}
-        for start, end in (
-            bodies.state_bodies(doc, lex, is_country)
-            + bodies.led_collectives(doc, lex)
-            + bodies.named_collectives(doc, lex)
-            + bodies.proper_orgs(doc, lex, mine)
-        ):
-            ranges.append((para, start, end))
-    made = [_body(para, start, end) for para, start, end in ranges]
-    # Untagged names of buildings and sites ("Mecca's Grand Mosque"): places.
-    for para in paras:
-        mine = {i for p, i in covered if p == para.index}
-        mine |= {i for m in made if m.para == para.index for i in range(m.start, m.end)}
-        for start, end in bodies.proper_runs(para.doc, place_heads(), mine):
-            place = _body(para, start, end)
-            place.label = "FAC"
-            made.append(place)
-    # A bare head ("the parliament") is the one state body of the article with that head.
-    heads: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for m in made:
-        n = lex.demonym_length(list(m.words)) or 1
-        tail = tuple(w.lower() for w in m.words[n:])
-        if tail in lex.state_bodies:
-            heads[tail].add(fold(m.text))
-    single = {h for h, names in heads.items() if len(names) == 1}
-    if single:
-        taken = covered | {(m.para, i) for m in made for i in range(m.start, m.end)}
-        for para in paras:
-            mine = {i for p, i in taken if p == para.index}
-            made += [_body(para, s, e) for s, e in bodies.bare_heads(para.doc, single, mine)]
-    return made
-
-
-def _body(para: Para, start: int, end: int) -> Mention:
-    span, text = _text(para, start, end)
-    while text[:1] in QUOTE_CHARS:  # a quoted name: the name without its marks
-        start += 1
-        span, text = _text(para, start, end)
-    return Mention(para.index, start, end, span, text, "BODY")
 
 
 def merge_sources(ner: list[Mention], gaz: list[Mention]) -> list[Mention]:

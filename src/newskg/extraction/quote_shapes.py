@@ -22,6 +22,8 @@ WORD = re.compile(r"[\w\u00c0-\u024f][\w\u00c0-\u024f'\u2019&.-]*|&")
 #: "PENCE:", "MR. WALLACE:", "Q:" opening a stretch: a transcript turn with its speaker label.
 TURN = re.compile(r"^\(?[A-Z][A-Z.'\u2019 -]{0,30}:\s")
 MAX_TITLE_WORDS = 8
+#: A label cue less sure than this is kept in the table (and its docs page) but not applied.
+MIN_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -33,11 +35,12 @@ class LabelCue:
 
 @lru_cache(maxsize=1)
 def label_cues() -> tuple[LabelCue, ...]:
-    """The cues of ``data/quote_labels.tsv``, longest first."""
+    """The cues of ``data/quote_labels.tsv`` sure enough to apply, longest first."""
     cues = []
     for row in datafiles.rows("quote_labels.tsv", ("cue", "reason", "confidence")):
         cue, reason, conf = (c.strip() for c in row.cells)
-        cues.append(LabelCue(tuple(cue.lower().split()), reason, row.confidence(conf)))
+        if row.confidence(conf) >= MIN_CONFIDENCE:
+            cues.append(LabelCue(tuple(cue.lower().split()), reason, row.confidence(conf)))
     return tuple(sorted(cues, key=lambda c: -len(c.words)))
 
 

@@ -18,13 +18,19 @@ outnumber scare quotes. The speaker, first cue that names one:
 * a whole quote goes on with the speaker of the previous quote of its paragraph or the
   previous one, or, filling its own paragraph, of the one before that;
 * else the statement has no speaker.
+
+Each cue is a rule, ``quote/...`` in ``data/rules.tsv``, which gives the statement its
+confidence (:mod:`newskg.extraction.rules`).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from newskg.extraction import datafiles
 from newskg.extraction.entities import Resolution
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import Span, Statement
@@ -32,9 +38,9 @@ from newskg.extraction.nlp import Para, SpanSet
 from newskg.extraction.quote_frames import OPEN_MARKS, Region, frame_of, regions
 from newskg.extraction.quote_shapes import not_a_quote
 from newskg.extraction.quoted import in_quotes
+from newskg.extraction.rules import confidence
 
 SPEAKER_KINDS = ("actor", "organization")
-STATEMENT_NOUNS = {"statement", "communique", "communiqu\u00e9", "release"}
 RELATIVE = {"who", "that", "which"}
 SUBJECT_PRONOUNS = {"he", "she"}
 RECENT_PARAS = 1  # a "he said" takes the last speaker of this or the previous paragraph
@@ -45,6 +51,13 @@ NAME_AFTER = 4  # "said X", "argued Riverton's Evening Ledger": a name this clos
 ALONE_SLACK = 4  # marks and spaces around a quotation that fills its paragraph
 #: Dependencies over which a clause without a subject takes its head's ("calling it X").
 CLIMB = {"xcomp", "advcl", "conj", "acl", "pcomp", "prep", "pobj", "dobj", "ccomp"}
+
+
+@lru_cache(maxsize=1)
+def statement_nouns() -> frozenset[str]:
+    """Nouns for a written statement (``data/statement_nouns.txt``): "the statement said"
+    attributes a quote to the organization that issued it."""
+    return frozenset(w.lower() for w in datafiles.words("statement_nouns.txt"))
 
 
 def _outside(para: Para, tok: Token, quoted: SpanSet) -> bool:
@@ -84,7 +97,7 @@ class QuoteFinder:
             return last[1], True
         if (para.index, tok.i) in self.pronouns:
             return self.pronouns[(para.index, tok.i)], True
-        if tok.lemma_.lower() in STATEMENT_NOUNS and self.last_org:
+        if tok.lemma_.lower() in statement_nouns() and self.last_org:
             # "the statement said": the organization whose statement the article reports
             return self.last_org, True
         # "Union leader X", "her adviser, X,", "X's spokesman": a role noun heading a name;
@@ -236,8 +249,9 @@ class QuoteFinder:
         text = para.text
         quote = text[region.span.begin - para.begin : region.span.end - para.begin]
 
-        def make(speaker: str | None, confidence: float, rule: str) -> Statement:
-            return Statement(quote, region.span, speaker, [evidence], confidence, rule)
+        def make(speaker: str | None, rule: str) -> Statement:
+            """The statement the rule ``rule`` (an id of ``rules.tsv``) made."""
+            return Statement(quote, region.span, speaker, [evidence], confidence(rule), rule)
 
         verbs = [
             t
@@ -271,32 +285,35 @@ class QuoteFinder:
                 # ("X proposed we \u201c...\u201d and said ..."), unless the clause is itself
                 # reported ("X said Y is seen as \u201ca bully\u201d").
                 speaker, via_pronoun = self.clause_speaker(para, region)
+                if speaker and via_pronoun:
+                    return make(speaker, "quote/partial-clause-pronoun")
                 if speaker:
-                    conf = 0.6 if via_pronoun else 0.7
-                    return make(speaker, conf, "quote/partial-clause-subject")
+                    return make(speaker, "quote/partial-clause-subject")
         for verb in verbs[:1]:
             speaker, via_pronoun = self.verb_speaker(para, verb)
             if speaker and via_pronoun:
-                return make(speaker, 0.75, "quote/speech-verb-pronoun")
+                return make(speaker, "quote/speech-verb-pronoun")
             if speaker:
-                return make(speaker, 0.9, "quote/speech-verb-same-sentence")
-            return make(None, 0.5, "quote/speech-verb-unresolved")
+                return make(speaker, "quote/speech-verb-same-sentence")
+            return make(None, "quote/speech-verb-unresolved")
         colon = self.colon_speaker(para, region)
         if colon is not None:
-            return make(colon, 0.75, "quote/colon-subject")
+            return make(colon, "quote/colon-subject")
         according = self.according_to(para, frame, quoted)
         if according is not None:
             _, key = according
             if key:
-                return make(key, 0.85, "quote/according-to")
-            return make(None, 0.5, "quote/according-to-unresolved")
+                return make(key, "quote/according-to")
+            return make(None, "quote/according-to-unresolved")
         if not region.whole:
             speaker, via_pronoun = self.clause_speaker(para, region)
+            if speaker and via_pronoun:
+                return make(speaker, "quote/partial-clause-pronoun")
             if speaker:
-                return make(speaker, 0.6 if via_pronoun else 0.7, "quote/partial-clause-subject")
+                return make(speaker, "quote/partial-clause-subject")
             speaker = self.sentence_subject(para, region)
             if speaker:
-                return make(speaker, 0.55, "quote/partial-sentence-subject")
+                return make(speaker, "quote/partial-sentence-subject")
         if region.whole:
             prev = last.get(para.index) or last.get(para.index - 1)
             alone = len(quote) >= len(text.strip()) - ALONE_SLACK
@@ -305,8 +322,8 @@ class QuoteFinder:
                 # quoted, across one paragraph of narration.
                 prev = last.get(para.index - 2)
             if prev is not None and (prev.quote_span.end <= region.span.begin):
-                return make(prev.speaker, 0.7, "quote/continuation")
-        return make(None, 0.5, "quote/unattributed")
+                return make(prev.speaker, "quote/continuation")
+        return make(None, "quote/unattributed")
 
     def colon_speaker(self, para: Para, region: Region) -> str | None:
         """The named subject of a clause that introduces the quote with a colon ("Kasich

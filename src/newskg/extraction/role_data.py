@@ -1,12 +1,15 @@
 """The general knowledge the membership rules use, loaded once from ``data/``.
 
 Why a module of its own: the membership rules (``memberships.py``, ``role_titles.py``,
-``role_orgs.py``) share these tables, and each table is data (a reason and a confidence per
-rule) so that a reviewer can judge a rule without reading code.
+``role_orgs.py``) share these tables, and each table is data so that a reviewer can judge a
+rule without reading code. The rules' confidences and reasons are rows of the one rules
+table (:mod:`newskg.extraction.rules`, ids ``membership/...``).
 
 >>> data = role_data()
->>> data.confidence("apposition")
-0.85
+>>> data.verbs["join"]
+('member', 'membership/join-leave')
+>>> sorted(data.appoint)
+['appoint', 'elect', 'make', 'name']
 >>> data.post_of(["trade", "and", "industry", "secretary"]).post
 'secretary'
 >>> data.post_of(["chief", "executive"]) is None
@@ -19,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from newskg.extraction import datafiles
+from newskg.extraction import datafiles, rules
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,6 @@ class Post:
 
 @dataclass(frozen=True)
 class RoleData:
-    rules: dict[str, float]  # rule -> confidence
     posts: dict[tuple[str, ...], Post]  # post words -> post
     person_roles: frozenset[str]
     dropped: frozenset[str]
@@ -44,18 +46,10 @@ class RoleData:
     modifiers: frozenset[str]
     company_roles: frozenset[str]
     opposition: frozenset[str]
-    verbs: dict[str, tuple[str, str]]  # lemma -> (role, rule): "X joined the BBC"
+    verbs: dict[str, tuple[str, str]]  # lemma -> (role, rule id): "X joined the BBC"
     credits: dict[str, str]  # "reporting" -> "reporter": "Reporting by X"
-
-    def confidence(self, rule: str) -> float:
-        try:
-            return self.rules[rule]
-        except KeyError:
-            raise datafiles.DataFileError(
-                datafiles.data_path("membership_rules.tsv"),
-                f"no row for the rule {rule!r}",
-                fix="add a row: rule <TAB> confidence <TAB> reason",
-            ) from None
+    copulas: frozenset[str]  # verbs of a predicate role: "X became chairman of Y"
+    appoint: frozenset[str]  # those whose object holds the role: "Y named X chairman"
 
     def post_of(self, role_words: Sequence[str]) -> Post | None:
         """The government post the role ends with (longest), or None (also for an
@@ -72,10 +66,6 @@ class RoleData:
 
 @lru_cache(maxsize=1)
 def role_data() -> RoleData:
-    rules = {
-        row.cells[0].strip(): row.confidence(row.cells[1])
-        for row in datafiles.rows("membership_rules.tsv", ("rule", "confidence", "reason"))
-    }
     posts: dict[tuple[str, ...], Post] = {}
     columns = ("post", "department", "country fallback", "confidence", "reason")
     for row in datafiles.rows("gov_posts.tsv", columns):
@@ -86,8 +76,8 @@ def role_data() -> RoleData:
         posts[tuple(post.lower().split())] = Post(
             post.lower(), names, fallback, row.confidence(conf)
         )
+    holders = _holders()
     return RoleData(
-        rules=rules,
         posts=posts,
         person_roles=frozenset(w.lower() for w in datafiles.words("person_roles.txt")),
         dropped=frozenset(w.lower() for w in datafiles.words("role_words_dropped.txt")),
@@ -101,17 +91,33 @@ def role_data() -> RoleData:
         company_roles=frozenset(w.lower() for w in datafiles.words("company_roles.txt")),
         opposition=frozenset(w.lower() for w in datafiles.words("opposition_words.txt")),
         verbs={
-            row.cells[0].strip(): (row.cells[1].strip(), _rule(row, row.cells[2].strip(), rules))
+            row.cells[0].strip(): (row.cells[1].strip(), _rule(row, row.cells[2].strip()))
             for row in datafiles.rows("membership_verbs.tsv", ("lemma", "role", "rule"))
         },
         credits={
             row.cells[0].strip(): row.cells[1].strip()
             for row in datafiles.rows("credit_words.tsv", ("word", "role"))
         },
+        copulas=frozenset(holders),
+        appoint=frozenset(verb for verb, holder in holders.items() if holder == "object"),
     )
 
 
-def _rule(row: datafiles.Row, rule: str, rules: dict[str, float]) -> str:
-    if rule not in rules:
-        row.fail(f"no rule {rule!r} in membership_rules.tsv", "name a rule of that table")
+def _holders() -> dict[str, str]:
+    """``predicate_verbs.tsv``: lemma -> who holds the role, "subject" or "object"."""
+    found = {}
+    for row in datafiles.rows("predicate_verbs.tsv", ("lemma", "holder", "reason")):
+        lemma, holder = row.cells[0].strip(), row.cells[1].strip()
+        if holder not in {"subject", "object"}:
+            row.fail(f"holder {holder!r}", "write subject or object")
+        found[lemma] = holder
+    return found
+
+
+def _rule(row: datafiles.Row, rule: str) -> str:
+    """A rule id of a data row, checked against the rules table."""
+    try:
+        rules.rule(rule)
+    except rules.UnknownRuleError:
+        row.fail(f"no rule {rule!r} in rules.tsv", "name a membership/ rule of that table")
     return rule

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
-from newskg.extraction import datafiles
+from newskg.extraction import datafiles, rules
 from newskg.extraction.mentions import Mention
 from newskg.extraction.nlp import Para
 from newskg.extraction.role_orgs import names
@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 
 AFFILIATION_PREPS = {"from", "of", "for", "at"}
 END = {",", ".", ";", ":", ")", "(", "\u2014", "\u2013", "-"}
+#: The rule of a role before the comma ("the chairman of Y, X"), also when what precedes the
+#: comma has the shape of a title-before-name rule (``TITLED``: "A fellow Norway
+#: international, X").
+APPOSED = "membership/role-apposition"
+TITLED = {"membership/country-title-person", "membership/org-title-person"}
 
 
 def publisher_names() -> set[str]:
@@ -67,8 +72,10 @@ class LinkReader:
             # phrase that ends with one ("X, special envoy to the prime minister")
             found = f.titles.find(para, end)
             if found is not None:
-                rule = "apposition-org-role" if found.rule == "org-title-person" else found.rule
-                conf = f.data.confidence(rule) if rule != found.rule else found.confidence
+                rule = found.rule
+                if rule == "membership/org-title-person":  # the title after the name
+                    rule = "membership/apposition-org-role"
+                conf = rules.confidence(rule) if rule != found.rule else found.confidence
                 f.add(person.key or "", found.org, found.role, para, doc[person.start], rule, conf)
                 return
         i = comma + 1
@@ -85,7 +92,9 @@ class LinkReader:
             return
         got = f.titles.title(para, person.start)
         role = " ".join(w.text.lower() for w in got[1]) if got else "member"
-        f.add(person.key or "", org.key or "", role, para, doc[person.start], "affiliation")
+        f.add(
+            person.key or "", org.key or "", role, para, doc[person.start], "membership/affiliation"
+        )
 
     # --- in the paragraph -----------------------------------------------------------------
 
@@ -123,13 +132,11 @@ class LinkReader:
             if first > 0 and doc[first - 1].text == ",":
                 return  # "X, chairman of Y, Z": a list, not an apposition
             role = " ".join(w.text.lower() for w in got[1])
-            f.add(person.key or "", org.key or "", role, para, doc[person.start], "role-apposition")
+            f.add(person.key or "", org.key or "", role, para, doc[person.start], APPOSED)
             return
         found = f.titles.find(para, comma)
-        if found is not None and found.rule in {"country-title-person", "org-title-person"}:
-            conf = f.data.confidence("role-apposition")
-            tok = doc[person.start]
-            f.add(person.key or "", found.org, found.role, para, tok, "role-apposition", conf)
+        if found is not None and found.rule in TITLED:
+            f.add(person.key or "", found.org, found.role, para, doc[person.start], APPOSED)
 
     def member_by_verb(self, para: Para, verb: Token, role: str, rule: str) -> None:
         """ "X will represent the Harbour Rowing Club", "X joined the Daily Example in 1987",
@@ -158,7 +165,8 @@ class LinkReader:
             m = f.res.mention_at(para.index, i)
             if m is not None:
                 if f.res.kinds.get(m.key or "") == "actor":
-                    f.add(m.key or "", org, f.data.credits[word.lower_], para, word, "credit-line")
+                    role = f.data.credits[word.lower_]
+                    f.add(m.key or "", org, role, para, word, "membership/credit-line")
                 i = m.end
                 continue
             if doc[i].lower_ in f.data.credits:

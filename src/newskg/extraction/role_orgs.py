@@ -12,6 +12,7 @@ helper here changes the extraction only when a membership rule has justified it.
 from __future__ import annotations
 
 from newskg.extraction.entities import Resolution
+from newskg.extraction.gazetteer import load as load_gazetteer
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.mentions import Mention
 from newskg.extraction.model import Entity
@@ -80,6 +81,16 @@ def named_org(
             n == words or n.startswith(words + " ") or n == words + "s" for n in names(entity)
         ):
             return entity.key
+    # "State Department spokesman X" after "the US State Department": the name another
+    # organization of the article holds after its country is that organization.
+    qualified = [
+        e.key
+        for e in res.entities
+        if e.kind == "organization"
+        and any(n.endswith(" " + words) and is_place(res, n[: -len(words) - 1]) for n in names(e))
+    ]
+    if len(qualified) == 1:
+        return qualified[0]
     if len(words.split()) == 1:
         # "Committee chairman X" after "the Constitutional Affairs Select Committee": the head
         # word of one named organization refers back to it; never a name of its own.
@@ -110,6 +121,14 @@ def named_org(
     res.mentions.sort(key=lambda m: m.span)
     res.index()
     return key
+
+
+def is_place(res: Resolution, name: str) -> bool:
+    """Whether the folded ``name`` is a place: one of the article's, or a place of the
+    gazetteer ("us" is the United States)."""
+    return any(e.kind == "place" and name in names(e) for e in res.entities) or (
+        load_gazetteer().lookup(name, "place") is not None
+    )
 
 
 def place_named(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from newskg.extraction import rules
 from newskg.extraction.entities import Resolution
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.mentions import POSSESSIVE
@@ -188,11 +189,11 @@ class TitleReader:
                 words += role_words[1:] if words[-1] == role_words[0] else role_words
                 return self.post_only(para, m.start, " ".join(words), data.post_of(words))
             if kind == "organization":
-                rule = "org-title-person"
-                return Found(m.key, former + role, rule, data.confidence(rule))
+                rule = "membership/org-title-person"
+                return Found(m.key, former + role, rule, rules.confidence(rule))
             if kind == "place" and post is not None:
-                rule = "country-title-person"
-                return Found(m.key, former + role, rule, data.confidence(rule) * post.confidence)
+                rule = "membership/country-title-person"
+                return Found(m.key, former + role, rule, rules.confidence(rule) * post.confidence)
             return None
         if tok.lower_ in {"its", "their"} or (
             possessive and tok.pos_ == "NOUN" and tok.lower_ in data.org_nouns
@@ -200,8 +201,8 @@ class TitleReader:
             key = context_org(res, para, tok.i, pronoun=tok.lower_ in {"its", "their"})
             if key is None:
                 return None
-            rule = "context-title-person"
-            return Found(key, role, rule, data.confidence(rule))
+            rule = "membership/context-title-person"
+            return Found(key, role, rule, rules.confidence(rule))
         # adjectives: a country's ("South African"), a nation's ("Welsh"), a party's
         span = [w for w in before[max(0, owner - 2) : owner + 1]]
         for i in range(len(span)):
@@ -210,8 +211,8 @@ class TitleReader:
             if place and post is not None:
                 if span[i].start > 0 and doc[span[i].start - 1].lower_ in KEEP:
                     former = doc[span[i].start - 1].lower_ + " "
-                rule = "country-title-person"
-                return Found(place, former + role, rule, data.confidence(rule) * post.confidence)
+                rule = "membership/country-title-person"
+                return Found(place, former + role, rule, rules.confidence(rule) * post.confidence)
         start = self.name_run(para, tok.i)
         acronym = start is not None and start == tok.i and tok.text.isupper() and len(tok.text) > 1
         if start is not None and post is not None and title[0].text[:1].isupper() and not acronym:
@@ -229,8 +230,8 @@ class TitleReader:
             key = named_org(res, para, start, tok.i + 1, self.lex.org_heads)
             if key is None:
                 return None
-            rule = "name-title-person"
-            return Found(key, role, rule, data.confidence(rule))
+            rule = "membership/name-title-person"
+            return Found(key, role, rule, rules.confidence(rule))
         if possessive:
             return None
         return self.bare(para, title[0].start, role, post)
@@ -241,8 +242,8 @@ class TitleReader:
         if post is None and role in self.data.company_roles:
             key = subject_org(self.res, para)
             if key is not None:
-                rule = "subject-company-title"
-                return Found(key, role, rule, self.data.confidence(rule))
+                rule = "membership/subject-company-title"
+                return Found(key, role, rule, rules.confidence(rule))
         return self.post_only(para, start, role, post)
 
     def name_run(self, para: Para, last: int) -> int | None:
@@ -298,8 +299,8 @@ class TitleReader:
         data = self.data
         dept = department(self.res, post)
         if dept is not None:
-            rule = "department-post"
-            return Found(dept, role, rule, data.confidence(rule) * post.confidence)
+            rule = "membership/department-post"
+            return Found(dept, role, rule, rules.confidence(rule) * post.confidence)
         portfolio = [w for w in role.split() if w not in self.data.modifiers]
         bare = len(portfolio) <= len(post.post.split())
         if post.country_fallback == "no" or post.country_fallback == "portfolio" and bare:
@@ -307,5 +308,5 @@ class TitleReader:
         country = main_country(self.res, self.lex, data, self.paras, para.index)
         if country is None:
             return None
-        rule = "country-post"
-        return Found(country, role, rule, data.confidence(rule) * post.confidence)
+        rule = "membership/country-post"
+        return Found(country, role, rule, rules.confidence(rule) * post.confidence)

@@ -6,10 +6,13 @@ given name and a surname, and names glued to numbers (codes, numbered party name
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
 
 from newskg.extraction.lexicon import Lexicon
-from newskg.extraction.names import group_nouns, occupation_before, place_heads
+from newskg.extraction.names import HYPHENS, group_nouns, occupation_before, place_heads
 from newskg.extraction.nlp import Para
 
 POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
@@ -83,14 +86,50 @@ def tagged_surnames(paras: list[Para], lex: Lexicon) -> set[str]:
 
 def not_a_person(para: Para, ent: SpacySpan) -> bool:
     """A PERSON span that names no person: with digits or before a number ("enter Passcode
-    3080897"), the end of a numbered name ("Movimento 5 Stelle"), or a group's name before
-    a noun like "tribe" ("the Al Bu Nimr tribe", ``group_nouns.txt``)."""
+    3080897"), the end of a numbered name ("Movimento 5 Stelle"), a group's name before
+    a noun like "tribe" ("the Al Bu Nimr tribe", ``group_nouns.txt``), a character after
+    "the" ("played the Joker") or a name with a code for its last word ("Arkham VR")."""
     end = ent.end
     return (
         any(ch.isdigit() for ch in ent.text)
         or numbered(para, ent.start)
         or (len(ent) == 1 and before_number(para, end))
         or (end < len(para.doc) and para.doc[end].lower_ in group_nouns())
+        or _character(para, ent)
+        or _code_tail(ent)
+    )
+
+
+_ROMAN = re.compile(r"[IVX]+|JR|SR")
+
+
+def _character(para: Para, ent: SpacySpan) -> bool:
+    """One capitalised word after "the" that closes its phrase ("played the Joker", "the
+    Pope arrived"): a character or an office, never how news names a person ("the
+    Smiths" is a family or a band, see the plural rule of kinds)."""
+    doc = para.doc
+    words = [t for t in ent if t.lower_ != "the"]
+    if len(words) != 1 or words[0].text.endswith("s"):
+        return False
+    first = ent[0] if ent[0].lower_ == "the" else (doc[ent.start - 1] if ent.start else None)
+    if first is None or first.lower_ != "the":
+        return False
+    return ent.end == len(doc) or doc[ent.end].pos_ not in {"NOUN", "PROPN"}
+
+
+def _code_tail(ent: SpacySpan) -> bool:
+    """A name that ends with a word in capitals after words that are not ("Arkham VR",
+    "Windows XP"): a product or a code, not a person (a generational suffix "III", "JR"
+    is no such tail)."""
+    words = ent.text.split()
+    last = words[-1].rstrip(".")
+    return (
+        len(words) > 1
+        and len(last) > 1
+        and last.isalpha()
+        and last.isupper()
+        and not _ROMAN.fullmatch(last)
+        and not any(w.isupper() for w in words[:-1])
     )
 
 
@@ -130,3 +169,105 @@ def capital_by_position(
         return False
     word = para.doc[start].text
     return word.istitle() and word.lower() in lower and word not in inside
+
+
+def surname_after(para: Para, start: int, end: int, lex: Lexicon) -> int:
+    """Where a one-word person span really ends: a given name the tagger cut from the
+    surname after it ("illustrator Johnnie" + "Christmas", a surname that is also a common
+    name of a day) takes that word back when the parse makes the given name a compound of
+    it and it is an untagged capitalised proper noun, no title, role or name head
+    ("Trump Tower" stays a place's name). The caller keeps a word the article uses as a
+    surname ("Warhol Polaroids")."""
+    doc = para.doc
+    if end - start != 1 or end >= len(doc):
+        return end
+    given, nxt = doc[start], doc[end]
+    if (
+        given.dep_ == "compound"
+        and given.head.i == nxt.i
+        and nxt.ent_iob_ == "O"
+        and nxt.pos_ == "PROPN"
+        and nxt.is_alpha
+        and nxt.is_title
+        and given.whitespace_ == " "
+        and not lex.is_title([nxt.text])
+        and not lex.role_at([nxt.lower_])
+        and nxt.text not in lex.org_heads | place_heads()
+    ):
+        return end + 1
+    return end
+
+
+def post_nominal(para: Para, start: int, end: int) -> bool:
+    """A short word in capitals between commas right after a person's name ("Tom Hale, QC,
+    said", "Ann Lee, MBE."): letters after a name (an honour, a rank at the bar), not an
+    organization. Not in a list of names ("Ann Lee, TKO, Capleton and ...")."""
+    doc = para.doc
+    word = doc[start].text
+    return (
+        end - start == 1
+        and 2 <= len(word) <= 3
+        and word.isupper()
+        and word.isalpha()
+        and start >= 2
+        and doc[start - 1].text == ","
+        and doc[start - 2].ent_type_ == "PERSON"
+        and (end == len(doc) or doc[end].text in {",", ".", ";"})
+        and not (end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].pos_ == "PROPN")
+    )
+
+
+def _name_word(tok: Token) -> bool:
+    """A capitalised word of a person's name: "Salem", "Cheuk-ting"."""
+    bare = tok.text.replace("-", "")
+    return bare.isalpha() and tok.text[:1].isupper() and bare[1:].islower()
+
+
+def titled_person_tail(para: Para, start: int, end: int, lex: Lexicon) -> int:
+    """Where the person starts in a span "<body> <Given> <Surname>" that closes a title
+    ("Executive director of the Hale Council Jane Roe said", "CEO of the Refugee Alliance
+    Omar Haddad told ..."): a role word before "of" earlier in the clause, the body's
+    name, then two name-shaped words and a verb. The title's body and the person were
+    tagged as one organization; -1 when the span is not shaped so."""
+    doc = para.doc
+    if end - start < 4 or end >= len(doc) or doc[end].pos_ not in {"VERB", "AUX"}:
+        return -1
+    given, surname = doc[end - 2], doc[end - 1]
+    heads = lex.org_heads | place_heads()
+    if not (_name_word(given) and _name_word(surname) and doc[end - 3].text[:1].isupper()):
+        return -1
+    if {given.text, surname.text} & heads or lex.is_title([given.text]):
+        return -1
+    if lex.role_at([given.lower_]) or lex.role_at([surname.lower_]):
+        return -1
+    k = start - 1
+    if k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    if k < 1 or doc[k].lower_ != "of":
+        return -1
+    for tok in reversed(doc[doc[k].sent.start : k]):
+        if tok.pos_ in {"VERB", "AUX"} or tok.text in {",", ";", ":"}:
+            return -1
+        if lex.role_at([tok.lower_]):
+            return end - 2
+    return -1
+
+
+_PERSON_WORD = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?")
+
+
+def descriptor_before_person(para: Para, start: int, end: int) -> bool:
+    """A span that opens with a capitalised compound whose second half is in lower case
+    ("Pan-democrat", "Ex-minister", "Co-founder") and goes on with a person's name shaped
+    words ("Pan-democrat Lam Cheuk-ting"): a noun describing the person, capitalised by
+    its position, not part of a name; the name after it is the person."""
+    doc = para.doc
+    if end - start < 5 or not doc[start].is_title:
+        return False
+    hyphen, tail = doc[start + 1], doc[start + 2]
+    if hyphen.text not in HYPHENS or doc[start].whitespace_ or hyphen.whitespace_:
+        return False
+    if not (tail.is_alpha and tail.text.islower()):
+        return False
+    rest = doc[start + 3 : end].text.split()
+    return 2 <= len(rest) <= 3 and all(_PERSON_WORD.fullmatch(w) for w in rest)

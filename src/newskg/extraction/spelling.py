@@ -5,10 +5,14 @@ variant would otherwise be a person of its own. Run on the groups of
 
 A variant joins a person when it is one edit away from that person's name (two for long
 words), starts with the same letter, and no other person of the article is as close: short
-names ("Chan", "Chen") are never joined, they are too often two people.
+names ("Chan", "Chen") are never joined, they are too often two people. An organization's
+name joins another of the article only when one word has two adjacent letters swapped
+("Untied Nations" for "United Nations").
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from newskg.extraction.mentions import Mention
 
@@ -57,23 +61,31 @@ def _variant_of(small: tuple[str, ...], full: tuple[str, ...]) -> bool:
     return len(diff) == 1 and _typo(*diff[0], limit=1)
 
 
+def _transposed(a: str, b: str) -> bool:
+    """``a`` is ``b`` with two adjacent letters swapped ("Untied" for "United")."""
+    if len(a) != len(b) or len(a) < MIN_LENGTH or a[:1] != b[:1]:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    i, j = diff if len(diff) == 2 else (0, 0)
+    return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+
+
+def _org_variant_of(small: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """``small`` ("Untied Nations") is ``full`` ("United Nations") with two letters of one
+    word swapped, a typo; organizations' names differ by one word otherwise ("Labour
+    Party", "Labor Party") too often to join on any one edit."""
+    if len(small) != len(full) or len(small) < 2:
+        return False
+    diff = [(a, b) for a, b in zip(small, full, strict=True) if a != b]
+    return len(diff) == 1 and _transposed(*diff[0])
+
+
 def join_variants(clusters: list[list[Mention]]) -> list[list[Mention]]:
-    """``clusters`` with each misspelt person joined to the one person it misspells."""
-    persons = [c for c in clusters if c and c[0].kind == "actor"]
-    longest = {id(c): max(_names(c), key=len) for c in persons}
+    """``clusters`` with each misspelt person (or organization) joined to the one person
+    (organization) it misspells."""
     joined: dict[int, list[Mention]] = {}
-    for small in persons:
-        name = longest[id(small)]
-        targets = [
-            big
-            for big in persons
-            if big is not small
-            and len(longest[id(big)]) >= len(name)
-            and not _names(small) & _names(big)
-            and _variant_of(name, longest[id(big)])
-        ]
-        if len(targets) == 1 and id(targets[0]) not in joined and len(small) <= len(targets[0]):
-            joined[id(small)] = targets[0]
+    for kind, variant_of in (("actor", _variant_of), ("organization", _org_variant_of)):
+        _join_kind([c for c in clusters if c and c[0].kind == kind], variant_of, joined)
     out = []
     for c in clusters:
         target = joined.get(id(c))
@@ -82,3 +94,24 @@ def join_variants(clusters: list[list[Mention]]) -> list[list[Mention]]:
         else:
             out.append(c)
     return out
+
+
+def _join_kind(
+    groups: list[list[Mention]],
+    variant_of: Callable[[tuple[str, ...], tuple[str, ...]], bool],
+    joined: dict[int, list[Mention]],
+) -> None:
+    """Record in ``joined`` each group of ``groups`` that misspells exactly one other."""
+    longest = {id(c): max(_names(c), key=len) for c in groups}
+    for small in groups:
+        name = longest[id(small)]
+        targets = [
+            big
+            for big in groups
+            if big is not small
+            and len(longest[id(big)]) >= len(name)
+            and not _names(small) & _names(big)
+            and variant_of(name, longest[id(big)])
+        ]
+        if len(targets) == 1 and id(targets[0]) not in joined and len(small) <= len(targets[0]):
+            joined[id(small)] = targets[0]

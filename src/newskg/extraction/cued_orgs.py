@@ -1,0 +1,123 @@
+"""Organizations the tagger left untagged, named next to a noun that says what they are.
+
+News introduces a small body with the common noun of its kind: before the name ("US team
+Kestrel9", "news agency Sana"), in an apposition after it ("Instituto Rialto, a catholic
+school in Turin"), or as an example of a plural kind ("bands such as The Velvet Hours").
+The nouns are ``org_nouns.txt`` and ``org_cue_nouns.txt``; the name is a run of
+capitalised words no mention covers. Read by :func:`newskg.extraction.entities.resolve`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.tokens import Doc, Token
+
+from newskg.extraction import datafiles
+from newskg.extraction.lexicon import Lexicon
+from newskg.extraction.mentions import Mention, _clean
+from newskg.extraction.nlp import Para
+
+#: Longest run of capitalised words taken as one name.
+MAX_NAME = 5
+_EXAMPLES = ("such as", "like", "including")
+
+
+@lru_cache(maxsize=1)
+def cue_nouns() -> frozenset[str]:
+    """Nouns for kinds of organizations: ``org_nouns.txt`` and ``org_cue_nouns.txt``."""
+    return frozenset(
+        w.lower() for name in ("org_nouns.txt", "org_cue_nouns.txt") for w in datafiles.words(name)
+    )
+
+
+def _cue(tok: Token, plural: bool = False) -> bool:
+    if tok.pos_ != "NOUN" or not tok.text.islower():
+        return False
+    lemma = tok.lemma_.lower()
+    if plural and lemma == tok.lower_:
+        return False
+    return lemma in cue_nouns()
+
+
+def _capital(tok: Token) -> bool:
+    """A capitalised word of a name ("Velvet", "Kestrel9"; the tagger calls some nouns)."""
+    return (
+        tok.text[:1].isupper()
+        and tok.text.isalnum()
+        and (tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and not tok.is_sent_start))
+    )
+
+
+def _run_after(doc: Doc, i: int, taken: set[int]) -> tuple[int, int] | None:
+    """The run of capitalised proper nouns starting at ``i`` (a leading "The" skipped),
+    none taken by a mention, ended by a word that is not one."""
+    if i < len(doc) and doc[i].text == "The":
+        i += 1
+    end = i
+    while end < len(doc) and end - i < MAX_NAME and _capital(doc[end]) and end not in taken:
+        end += 1
+    if end == i or (end < len(doc) and _capital(doc[end])):
+        return None
+    return i, end
+
+
+def _run_before(doc: Doc, end: int, taken: set[int]) -> tuple[int, int] | None:
+    """The run of capitalised proper nouns ending before ``end``, none taken."""
+    start = end
+    while (
+        start > 0 and end - start < MAX_NAME and _capital(doc[start - 1]) and start - 1 not in taken
+    ):
+        start -= 1
+    if start == end or (start > 0 and _capital(doc[start - 1])):
+        return None
+    return start, end
+
+
+def _apposition_cue(doc: Doc, comma: int) -> bool:
+    """ ", a|an <lower-case words>" right after ``comma`` whose head (its last noun) is a
+    cue noun: "X, a catholic school in Y", not "X, a school teacher"."""
+    if comma + 2 >= len(doc) or doc[comma + 1].lower_ not in {"a", "an"}:
+        return False
+    head = None
+    for tok in doc[comma + 2 : comma + 7]:
+        if not tok.text.islower() or tok.pos_ not in {"ADJ", "NOUN"}:
+            break
+        if tok.pos_ == "NOUN":
+            head = tok
+    return head is not None and _cue(head)
+
+
+def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Mention]:
+    """Organization mentions for untagged names next to a noun of their kind; a tagged
+    name in such an apposition is relabelled an organization in place."""
+    made: list[Mention] = []
+    for para in paras:
+        doc = para.doc
+        taken = {i for m in found if m.para == para.index for i in range(m.start, m.end)}
+        ends = {m.end: m for m in found if m.para == para.index}
+        runs: list[tuple[int, int]] = []
+        for tok in doc:
+            nxt = tok.i + 1
+            candidates = []
+            if _cue(tok) and nxt < len(doc) and nxt not in taken:  # "US team Kestrel9"
+                candidates.append(_run_after(doc, nxt, taken))
+            if tok.text == "," and _apposition_cue(doc, tok.i):  # "X, a catholic school"
+                owner = ends.get(tok.i)
+                if owner is not None and owner.gaz is None:
+                    owner.label = "ORG"  # tagged as a person or a place: the school
+                candidates.append(_run_before(doc, tok.i, taken))
+            if _cue(tok, plural=True):  # "bands such as The Velvet Hours"
+                rest = " ".join(t.lower_ for t in doc[nxt : nxt + 2])
+                if tok.i > 0 and doc[tok.i - 1].lower_ == "such":  # "such bands as X"
+                    rest = "such " + rest
+                for phrase in _EXAMPLES:
+                    if rest == phrase or rest.startswith(phrase + " "):
+                        candidates.append(_run_after(doc, nxt + len(phrase.split()), taken))
+            runs += [run for run in candidates if run is not None]
+        for start, end in runs:
+            if any(i in taken for i in range(start, end)):
+                continue
+            taken.update(range(start, end))
+            made += _clean(para, start, end, "ORG", lex)
+    return made

@@ -1,0 +1,110 @@
+"""Names used only to qualify a common noun: a scheme, a study or a category, not a body.
+
+The small model tags ORG on capitalised words that qualify a noun ("the ICI system",
+"NCLAN studies", "the Social Welfare constituency", "the Campbell Soup cans"). A body is
+named so too ("Acme employees", "Hale forces", "Interfax news agency"), but then the noun
+is one of its people, parts or property (``member_nouns.txt``, a role of ``roles.txt``,
+an occupation) or a kind of organization (``org_nouns.txt``), or the name carries
+an organization's head ("Border Force vessel") or comes from the gazetteer. A tagged
+organization whose every mention in the article qualifies another lower-case noun is no
+entity. Read by :func:`newskg.extraction.kinds.vote_kinds`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from newskg.extraction import datafiles
+from newskg.extraction.cued_orgs import cue_nouns
+from newskg.extraction.lexicon import lexicon
+from newskg.extraction.mentions import Mention
+from newskg.extraction.names import occupation_before
+from newskg.extraction.nlp import Para
+from newskg.text import fold
+
+
+@lru_cache(maxsize=1)
+def member_nouns() -> frozenset[str]:
+    """Nouns for a body's people, parts and property: ``member_nouns.txt``."""
+    return frozenset(w.lower() for w in datafiles.words("member_nouns.txt"))
+
+
+def _qualifies(m: Mention, paras: list[Para]) -> bool:
+    """``m`` is a modifier of the lower-case common noun right after it, and that noun is
+    no member noun nor role."""
+    doc = paras[m.para].doc
+    if m.end >= len(doc):
+        return False
+    last, noun = doc[m.end - 1], doc[m.end]
+    if noun.pos_ != "NOUN" or not noun.text.isalpha() or not noun.text.islower():
+        return False
+    if last.dep_ not in {"compound", "amod", "nmod"} or last.head.i < m.end:
+        return False
+    heads = {h.lower() for h in lexicon().org_heads}
+    # The nouns up to the head: "Interfax news agency", "Hale audit committee meeting".
+    top = last.head
+    while top.dep_ == "compound" and top.head.i > top.i:
+        top = top.head
+    for tok in doc[m.end : max(m.end, top.i) + 1]:
+        lemma = tok.lemma_.lower().split("-")[-1]  # "vice-director": a director
+        if lemma in member_nouns() or lemma in cue_nouns() or lemma in heads:
+            return False  # "Acme employees", "Usdaw trade union", "Hale committee"
+        if lexicon().role_at([lemma]):
+            return False  # "Acme chief"
+    return not occupation_before(doc, m.end + 1)  # "Hale Rovers striker"
+
+
+def qualifier_names(mentions: list[Mention], paras: list[Para]) -> set[str]:
+    """Folded names of tagged organizations (no gazetteer entry, no organization head word)
+    that every mention of the name uses to qualify another noun."""
+    heads = lexicon().org_heads
+    uses: dict[str, list[bool]] = {}
+    for m in mentions:
+        tagged = m.label == "ORG" and m.gaz is None and not set(m.words) & heads
+        uses.setdefault(fold(m.text), []).append(tagged and _qualifies(m, paras))
+    return {name for name, flags in uses.items() if all(flags)}
+
+
+def product_names(mentions: list[Mention], paras: list[Para]) -> set[str]:
+    """Folded one-word names that close a brand's product name the tagger recognises
+    somewhere in the article ("Google Chrome"), and that the tagger elsewhere calls only a
+    person ("tied with Chrome"): the product, no entity wherever the article names it. A
+    one-word "product" alone is a weak vote ("Wales" tagged so once) and is left alone."""
+    products = {
+        fold(para.doc[e.end - 1].text)
+        for para in paras
+        for e in para.doc.ents
+        if e.label_ == "PRODUCT" and len(e) > 1
+    }
+    labels: dict[str, set[str]] = {}
+    for m in mentions:
+        labels.setdefault(fold(m.text), set()).add("GAZ" if m.gaz is not None else m.label)
+    return {
+        fold(m.text)
+        for m in mentions
+        if len(m.words) == 1 and fold(m.text) in products and labels[fold(m.text)] == {"PERSON"}
+    }
+
+
+_ADHERENT_BEFORE = {"a", "an", "former", "ex", "lifelong", "devout", "fellow"}
+
+
+def adherent_names(mentions: list[Mention], paras: list[Para]) -> set[str]:
+    """Folded one-word names tagged as organizations that every mention uses as a noun for
+    one person ("a former Scientologist", "a Democrat", "a fellow Mason"): an adherent or
+    member, not the body (whose name takes no "a" and, before a noun, qualifies it: "an
+    Acme spokesman" is left alone)."""
+    uses: dict[str, list[bool]] = {}
+    for m in mentions:
+        doc = paras[m.para].doc
+        before = doc[m.start - 1].text if m.start > 0 else ""  # "A Craig": an initial
+        after = doc[m.end] if m.end < len(doc) else None
+        adherent = (
+            m.label == "ORG"
+            and m.gaz is None
+            and len(m.words) == 1
+            and before in _ADHERENT_BEFORE
+            and (after is None or after.pos_ not in {"NOUN", "PROPN"})
+        )
+        uses.setdefault(fold(m.text), []).append(adherent)
+    return {name for name, flags in uses.items() if all(flags)}

@@ -1,0 +1,176 @@
+"""Event rules on made-up sentences, one kind of failure each (a month read as a modal, "according
+to" read as an accord, bombs going off, pleas, datelines, natural disasters that "strike",
+killers named by whose attacks they were, troops moving in), and the event data tables
+(``event_triggers.tsv``, ``event_roles.tsv``, ``event_words.tsv``) failing loudly."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newskg.extraction.datafiles import DATA, DataFileError
+from newskg.extraction.event_table import read_triggers, types_with, words_of
+from newskg.extraction.lexicon import lexicon
+from tests.extraction.test_events import events_of, shape
+
+
+def test_the_month_may_is_no_modal() -> None:
+    # "last May" has the lemma "may": it must not make the election hypothetical
+    [ev] = events_of(
+        "The Orland coalition, headed by the Liberty Party, won power last May after a long "
+        "campaign."
+    )
+    assert shape(ev) == (
+        "election",
+        [("participant", "liberty-party")],
+        None,
+        None,
+        "Election involving Liberty Party",
+    )
+
+
+def test_a_person_called_may_is_no_modal() -> None:
+    [ev] = events_of("Theresa May's meeting with Angela Merkel in Berlin lasted an hour.")
+    assert (ev.type, ev.place) == ("meeting", "berlin")
+    assert ("participant", "angela-merkel") in [(a.role, a.entity) for a in ev.arguments]
+
+
+def test_a_guessed_event_is_no_fact() -> None:
+    assert events_of("The Greens suspect the plan is part of a deal agreed with Orland.") == []
+
+
+def test_who_leads_a_group_takes_part_in_what_it_does() -> None:
+    # the coalition is no entity here; who heads it is
+    [ev] = events_of(
+        "The Orland coalition, headed by the Liberty Party, won power in 2019 after a long "
+        "campaign."
+    )
+    assert [(a.role, a.entity) for a in ev.arguments] == [("participant", "liberty-party")]
+
+
+def test_a_candidate_due_to_stand_in_a_seat_places_the_election_there() -> None:
+    # "due to stand": the subject of the clause above the adjective; the seat is the place
+    [ev] = events_of("John Kerran was due to run in the East Kelford seat at the next election.")
+    assert shape(ev) == (
+        "election",
+        [("participant", "john-kerran")],
+        "east-kelford",
+        None,
+        "Election involving John Kerran in East Kelford",
+    )
+
+
+def test_according_to_is_no_agreement() -> None:
+    assert events_of("According to Reuters, the profits of Delmar rose by a third.") == []
+
+
+def test_a_bomb_going_off_is_an_attack_and_a_market_exploding_is_not() -> None:
+    [ev] = events_of("Two bombs exploded in Karachi on Friday.")
+    assert shape(ev) == ("attack", [], "karachi", "2023-10-06", "Attack in Karachi, 2023-10-06")
+    [ev] = events_of("Some 30 bombs had gone off in Kandahar by the evening.")
+    assert shape(ev) == ("attack", [], "kandahar", None, "Attack in Kandahar")
+    assert events_of("Exports exploded in Karachi in May.") == []
+
+
+def test_a_plea_in_court_is_a_legal_action_against_who_pleads() -> None:
+    [ev] = events_of("John Smith pleaded not guilty to fraud charges in Boston.")
+    assert shape(ev) == (
+        "legal action",
+        [("target", "john-smith")],
+        "boston",
+        None,
+        "Legal action against John Smith in Boston",
+    )
+    assert events_of("Rovers pleaded with their fans to stay calm.") == []
+
+
+def test_a_dateline_is_no_argument() -> None:
+    [ev] = events_of("LAGOS — Ahmed Bello pleaded guilty to bribery on Monday.")
+    assert [(a.role, a.entity) for a in ev.arguments] == [("target", "ahmed-bello")]
+
+
+def test_a_tsunami_that_struck_attacked_no_one() -> None:
+    assert events_of("The tsunami which struck Indonesia on Sunday destroyed villages.") == []
+
+
+def test_killed_in_owned_attacks_names_the_killer() -> None:
+    found = events_of("In March, ten soldiers were killed in Taliban attacks in Kandahar.")
+    assert [shape(e) for e in found] == [
+        ("attack", [("agent", "taliban")], "kandahar", None, "Attack by Taliban in Kandahar"),
+        ("killing", [("agent", "taliban")], "kandahar", None, "Killing by Taliban in Kandahar"),
+    ]
+
+
+def test_a_city_before_an_attack_noun_says_where_not_who_killed() -> None:
+    found = events_of("Ahmed Bello was killed in a Karachi shooting on Friday.")
+    assert [(e.type, [(a.role, a.entity) for a in e.arguments]) for e in found] == [
+        ("death", [("target", "ahmed-bello")])
+    ]
+
+
+def test_deaths_where_a_blast_was_are_that_attack() -> None:
+    [ev] = events_of(
+        "The worst blast was at the market in Kandahar, where nine people were killed."
+    )
+    assert shape(ev) == ("attack", [], "kandahar", None, "Attack in Kandahar")
+    # without an attack noun in the clause above, the deaths stay deaths
+    assert [e.type for e in events_of("Nine people were killed in Kandahar on Sunday.")] == [
+        "death"
+    ]
+
+
+def test_troops_moving_into_a_place_are_a_deployment_there() -> None:
+    [ev] = events_of("The army moved into Kandahar on Sunday.")
+    assert shape(ev) == (
+        "military deployment",
+        [],
+        "kandahar",
+        "2023-10-08",
+        "Military deployment in Kandahar, 2023-10-08",
+    )
+    assert events_of("The company moved into Kandahar on Sunday.") == []
+
+
+def test_the_trigger_confidence_scales_the_event_confidence() -> None:
+    # an unattributed event's rule gives 0.5; "explode" is an attack 0.85 of the time
+    [ev] = events_of("Two bombs exploded in Karachi on Friday.")
+    assert lexicon().trigger_confidence[("explode",)] == 0.85
+    assert ev.confidence == pytest.approx(0.5 * 0.85)
+
+
+def test_the_event_tables_load() -> None:
+    assert types_with("violence") == {"attack", "killing", "death"}
+    assert {"meeting", "agreement", "protest", "election"} <= types_with("participants")
+    assert "announce" in words_of("announcing") and "launch" in words_of("support")
+    table = read_triggers()
+    assert table.types[("drone", "strike")] == "attack"
+    assert table.options[("plead",)]["roles"] == {"undergoer"}
+    assert all(0 < c <= 1 for c in table.confidence.values())
+
+
+def test_an_unknown_pattern_is_an_error_naming_the_file() -> None:
+    with pytest.raises(DataFileError, match=r"event_roles\.tsv: no row for 'no-such-pattern'"):
+        types_with("no-such-pattern")
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("bombard\tattack\t-\t0.9\t", "the reason is empty"),
+        ("bombard\tattack\t-\thigh\tto shell heavily", "confidence 'high' is not a number"),
+        ("bombard\tattack", "2 of the 5 tab-separated columns"),
+    ],
+)
+def test_a_trigger_row_without_reason_or_confidence_names_file_and_line(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    data = Path(shutil.copytree(DATA, tmp_path / "data"))
+    path = data / "event_triggers.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines() + [line]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        read_triggers(path)
+    assert caught.value.line == len(lines)
+    assert reason in str(caught.value)
