@@ -1,34 +1,22 @@
 """docs/rules.md, the page of every rule table: generated from the tables by
-``docs/generate.py`` (stale: this fails), listing every table of ``data/`` whose rows carry a
-reason and a confidence, each row once."""
+``docs/generate.py`` (tests/test_docs.py fails when it is stale), listing every table of
+``data/`` whose rows carry a reason and a confidence, each row once."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 from newskg.extraction import datafiles, rules
 from newskg.extraction.rules_page import TABLES, anchor, cell, header_comment, table
+from tests.test_docs import generator
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "rules.md"
 
 
-def generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("docs_generate", ROOT / "docs" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_page_is_what_the_tables_say_now() -> None:
-    generate = generator()
-    assert PAGE in generate.pages(), "docs/generate.py does not write docs/rules.md"
-    assert PAGE.read_text("utf-8") == generate.pages()[PAGE], (
-        f"docs/rules.md is stale: run `{generate.COMMAND}`"
-    )
+def test_the_page_is_one_of_the_generated_pages() -> None:
+    # that it is current is tests/test_docs.py's check of every generated page
+    assert PAGE in generator().pages(), "docs/generate.py does not write docs/rules.md"
 
 
 def test_every_rule_table_is_on_the_page() -> None:

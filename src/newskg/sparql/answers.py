@@ -10,7 +10,7 @@ is a point lookup (:mod:`newskg.sparql.lookup`), or by a remote triple store
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import IO, Literal
 
 from newskg.errors import APIError
@@ -43,8 +43,10 @@ class QueryRequest:
     dataset: DatasetSpec = NO_DATASET
     results_format: Format | None = None
     graph_format: Format | None = None
-    max_rows: int = 100_000
-    timeout: float = 30.0
+    _: KW_ONLY
+    # No defaults: the bounds are settings (MAX_ROWS, QUERY_TIMEOUT), declared there once.
+    max_rows: int
+    timeout: float
 
 
 @dataclass

@@ -78,8 +78,8 @@ def request_key(version: str, request: QueryRequest) -> str:
 
     The time limit is not part of it: an answer made in time is the same whatever the limit.
 
-    >>> request_key("v1", QueryRequest("ASK {}", max_rows=10)) == request_key(
-    ...     "v1", QueryRequest("ASK {}", max_rows=11))
+    >>> request_key("v1", QueryRequest("ASK {}", max_rows=10, timeout=5)) == request_key(
+    ...     "v1", QueryRequest("ASK {}", max_rows=11, timeout=5))
     False
     """
     digest = hashlib.sha256()
