@@ -125,6 +125,7 @@ def test_search_finds_an_entity_by_an_accent_folded_prefix(
     browser: Any, server: str, corpus: Path
 ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     place = first(
         corpus,
@@ -138,6 +139,11 @@ def test_search_finds_an_entity_by_an_accent_folded_prefix(
     box = browser.find_element(By.ID, "home-q")
     box.send_keys(prefix)
     box.submit()
+    # submit() returns when the form is sent, not when the results page is in: wait for it
+    # (read at once, the home page was still there now and then, with no results at all)
+    WebDriverWait(browser, 20).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "#results"), "no results page came"
+    )
     results = browser.find_elements(By.CSS_SELECTOR, "#results a")
     assert place["label"] in [r.text for r in results], (prefix, [r.text for r in results])
     browser.find_element(By.LINK_TEXT, place["label"]).click()
