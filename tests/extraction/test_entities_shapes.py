@@ -45,7 +45,7 @@ def test_letters_after_a_name_are_no_organization() -> None:
 
 def test_a_name_that_only_qualifies_a_noun_is_no_entity() -> None:
     assert entities("Researchers described the results of the ORANG studies on rice yields.") == []
-    assert entities("The seats of the Social Welfare constituency went to the opposition.") == []
+    assert entities("The seats of the Public Works constituency went to the opposition.") == []
 
 
 def test_a_body_before_its_people_or_its_kind_stays_an_organization() -> None:

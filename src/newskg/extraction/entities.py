@@ -7,7 +7,7 @@ Pipeline (all rules general; knowledge comes from ``src/newskg/extraction/data``
    cleaned: leading "the", titles and ranks ("Brig. Gen."), possessive "'s", possessive chains
    inside ORG names ("the Alliance's Youth Wing" -> two names), junk (URLs, digits, lower case,
    title words, "not names"). The sentence adds what the tagger missed: untagged members of
-   a list of persons (:mod:`newskg.extraction.lists`), "X of ADPL", and names next to a noun
+   a list of persons (:mod:`newskg.extraction.lists`), "X of KDPU", and names next to a noun
    of their kind ("US team X", "X, a catholic school": :mod:`newskg.extraction.cued_orgs`).
 2. *Gazetteer* matches of labels/aliases in the body add or override mentions (exact, folded);
    organizations named by description (:mod:`newskg.extraction.bodies`: "the Kenyan
@@ -208,8 +208,8 @@ def resolve(
     gaz = load_gazetteer() if gaz is None else gaz
     lex = lexicon() if lex is None else lex
     found = ner_mentions(paras, lex)
-    found += list_persons(paras, found, lex)  # "Zeus, Hera, Poseidon and Athena"
-    found += member_acronyms(paras, found, lex)  # "Frederick Fung of ADPL"
+    found += list_persons(paras, found, lex)  # "Odin, Thor, Freya and Loki"
+    found += member_acronyms(paras, found, lex)  # "Peter Hale of KDPU"
     found += cued_orgs(paras, found, lex)  # "US team Kestrel9", "X, a catholic school"
     found += gazetteer_mentions(paras, gaz, lex)
     mentions = merge_sources(found, body_mentions(paras, found, gaz, lex))

@@ -59,7 +59,7 @@ class ArgumentFinder(PlaceFinder):
         self, ev: FoundEvent, role: str, para: Para, tok: Token, via: Sequence[Token] = ()
     ) -> None:
         if dateline(tok):
-            return  # "BOSTON — A man pleaded ...": where the story was filed
+            return  # "KELFORD — A man pleaded ...": where the story was filed
         if ev.type in SUFFERED_TYPES or (ev.undergone and role == "agent"):
             role = "target"
         elif ev.type in SENT_TYPES and role == "target":

@@ -37,7 +37,7 @@ class PlaceFinder(TriggerFinder):
                 if key and key not in args and ev.place is None:
                     ev.place = key
         if ev.place is None and ev.type == "military deployment":
-            # "the army moved into the Bogside area": where they were sent
+            # "the army moved into the harbour area": where they were sent
             for prep in head.children:
                 if prep.dep_ != "prep" or prep.lower_ not in {"to", "into"}:
                     continue

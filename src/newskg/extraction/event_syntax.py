@@ -52,13 +52,13 @@ def own_subtree(head: Token) -> list[Token]:
     return sorted(found, key=lambda t: t.i)
 
 
-#: Dashes after a dateline ("BOSTON — ...").
+#: Dashes after a dateline ("KELFORD — ...").
 DASHES = {"—", "–", "-", "--"}
 
 
 def dateline(tok: Token) -> bool:
     """Is the token part of a dateline, the upper-case place a story was filed from, at the
-    start of a sentence before a dash ("BOSTON — A man ...")? It is no argument."""
+    start of a sentence before a dash ("KELFORD — A man ...")? It is no argument."""
     sent = tok.sent
     if tok.i - sent.start > 3 or not tok.text.isupper() or len(tok.text) < 2:
         return False

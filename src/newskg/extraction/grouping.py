@@ -167,7 +167,7 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
             groups.union(roots[0], i)
         elif len(roots) > 1:
             groups.union(_disambiguate(m, [j for j in longer], mentions, paras, groups), i)
-    # A given name used alone ("Thomas" after "Thomas Sam") is the one person named in full
+    # A given name used alone ("Tom" after "Tom Vail") is the one person named in full
     # with it, when no full name ends with it and no other full name starts with it.
     starting: dict[str, set[int]] = defaultdict(set)
     for j in actors:

@@ -162,12 +162,12 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         if m.gaz is None
         and (work_before(paras[m.para].doc, m.start) or work_after(paras[m.para].doc, m.end))
     }
-    # "the Sams" after "Thomas Sam" and "Manju Sam": a family, people, not a body.
+    # "the Vails" after "Tom Vail" and "Ruth Vail": a family, people, not a body.
     families = {(f[-1] + "s",) for f in short}
     works |= {fold(m.text) for m in mentions if m.gaz is None and m.words in families}
     works |= product_names(mentions, paras)  # "tied with Chrome" after "Google Chrome"
     works |= adherent_names(mentions, paras)  # "a former Scientologist": a person's noun
-    # "the ICI system", "NCLAN studies": a tagged name that only ever qualifies a noun.
+    # "the Acme system", "HARC studies": a tagged name that only ever qualifies a noun.
     works |= {
         name for name in qualifier_names(mentions, paras) if _best(votes[name]) == "organization"
     }

@@ -1,7 +1,7 @@
 """Names in a list of persons are persons: the kind a coordination gives its members.
 
 News lists people by name ("guests included Ann Reyes, Lou Park and Tom Hale"; "gods such
-as Zeus, Hera, Poseidon and Athena"). The small model tags some members PERSON, leaves
+as Odin, Thor, Freya and Loki"). The small model tags some members PERSON, leaves
 others untagged and calls one an organization; a list names one kind of thing, so when at
 least two members are tagged persons and every other member is a capitalised proper name
 (at most one of them tagged as something else), the others are persons too. Read by
@@ -93,11 +93,11 @@ def _is_acronym(tok: Token) -> bool:
 
 
 def member_acronyms(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Mention]:
-    """ "Frederick Fung of ADPL", "Ann Lee from the NUM": an acronym the tagger left untagged
+    """ "Peter Hale of KDPU", "Ann Lee from the NUM": an acronym the tagger left untagged
     right after a person's name and "of"/"from" is the body the person belongs to, an
     organization (a person is "of" a place by its name, which is not an acronym written so,
     and gazetteer places still win over this mention); so is "the <Name> <Plural>"
-    ("Gary Fok of the Neo Democrats")."""
+    ("Dan Roe of the Civic Greens")."""
     made: list[Mention] = []
     for para in paras:
         doc = para.doc
@@ -120,7 +120,7 @@ def member_acronyms(paras: list[Para], found: list[Mention], lex: Lexicon) -> li
             if prep.lower_ not in {"of", "from"} or prep.head.i not in persons:
                 continue
             if tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ in {"PROPN", "NOUN"}:
-                continue  # "of ADPL councillors": the name qualifies a noun
+                continue  # "of KDPU councillors": the name qualifies a noun
             start = _plural_body(doc, tok, covered)
             if _is_acronym(tok):
                 made += _clean(para, tok.i, tok.i + 1, "ORG", lex)
@@ -130,7 +130,7 @@ def member_acronyms(paras: list[Para], found: list[Mention], lex: Lexicon) -> li
 
 
 def _plural_body(doc: Doc, tok: Token, covered: set[int]) -> int | None:
-    """Where "the <Capitalised words> <Plural>" starts ("of the Neo Democrats", "of the
+    """Where "the <Capitalised words> <Plural>" starts ("of the Civic Greens", "of the
     Free Greens"): a body named by its members, not a single person's place (the tagger
     calls the last word a nationality or leaves it untagged); None when not so shaped."""
     if not (tok.pos_ == "PROPN" and tok.is_title and tok.text.endswith("s")):

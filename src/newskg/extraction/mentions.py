@@ -140,7 +140,7 @@ def _is_junk(words: tuple[str, ...], lex: Lexicon) -> bool:
         or lex.is_title(list(words))
         or (len(words) > 1 and words[-1].lower() in lex.not_entity_heads)
         or any(c in text for c in "#:;|")
-        or bool(_LOWER_COMPOUND.fullmatch(text))  # "Pan-democrat": a noun at a sentence start
+        or bool(_LOWER_COMPOUND.fullmatch(text))  # "Pan-nationalist": a noun at a sentence start
     )
 
 
@@ -178,7 +178,7 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
     ):  # "Pro-Beijing DAB": the name after the adjective, and not a person
         start += 3
         label = "ORG" if label == "PERSON" else label
-    if descriptor_before_person(para, start, end):  # "Pan-democrat Lam Cheuk-ting"
+    if descriptor_before_person(para, start, end):  # "Pan-nationalist Ho Wai-lun"
         start += 3
         label = "PERSON"
     if end - start > 1 and doc[start].lower_ in rules.locative and doc[start].is_title:

@@ -1,7 +1,7 @@
 """Names used only to qualify a common noun: a scheme, a study or a category, not a body.
 
-The small model tags ORG on capitalised words that qualify a noun ("the ICI system",
-"NCLAN studies", "the Social Welfare constituency", "the Campbell Soup cans"). A body is
+The small model tags ORG on capitalised words that qualify a noun ("the Acme system",
+"HARC studies", "the Public Works constituency", "the Hale Soap boxes"). A body is
 named so too ("Acme employees", "Hale forces", "Interfax news agency"), but then the noun
 is one of its people, parts or property (``member_nouns.txt``, a role of ``roles.txt``,
 an occupation) or a kind of organization (``org_nouns.txt``), or the name carries

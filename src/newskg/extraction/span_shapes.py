@@ -173,7 +173,7 @@ def capital_by_position(
 
 def surname_after(para: Para, start: int, end: int, lex: Lexicon) -> int:
     """Where a one-word person span really ends: a given name the tagger cut from the
-    surname after it ("illustrator Johnnie" + "Christmas", a surname that is also a common
+    surname after it ("painter Rosa" + "Summer", a surname that is also a common
     name of a day) takes that word back when the parse makes the given name a compound of
     it and it is an untagged capitalised proper noun, no title, role or name head
     ("Trump Tower" stays a place's name). The caller keeps a word the article uses as a
@@ -218,7 +218,7 @@ def post_nominal(para: Para, start: int, end: int) -> bool:
 
 
 def _name_word(tok: Token) -> bool:
-    """A capitalised word of a person's name: "Salem", "Cheuk-ting"."""
+    """A capitalised word of a person's name: "Salem", "Wai-lun"."""
     bare = tok.text.replace("-", "")
     return bare.isalpha() and tok.text[:1].isupper() and bare[1:].islower()
 
@@ -258,8 +258,8 @@ _PERSON_WORD = re.compile(r"[A-Z][a-z]+(?:-[a-z]+)?")
 
 def descriptor_before_person(para: Para, start: int, end: int) -> bool:
     """A span that opens with a capitalised compound whose second half is in lower case
-    ("Pan-democrat", "Ex-minister", "Co-founder") and goes on with a person's name shaped
-    words ("Pan-democrat Lam Cheuk-ting"): a noun describing the person, capitalised by
+    ("Pan-nationalist", "Ex-minister", "Co-founder") and goes on with a person's name shaped
+    words ("Pan-nationalist Ho Wai-lun"): a noun describing the person, capitalised by
     its position, not part of a name; the name after it is the person."""
     doc = para.doc
     if end - start < 5 or not doc[start].is_title:
