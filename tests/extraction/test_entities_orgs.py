@@ -11,7 +11,7 @@ import pytest
 
 from newskg.extraction import datafiles
 from newskg.extraction.datafiles import DataFileError
-from newskg.extraction.mentions import Mention, _text
+from newskg.extraction.mentions import Mention, span_text
 from newskg.extraction.model import Span
 from newskg.extraction.nlp import Para, parse_body
 from newskg.extraction.org_spans import (
@@ -115,7 +115,7 @@ def _tagged(paras: list[Para], first: str, last: str, kind: str) -> Mention:
     doc = paras[0].doc
     start = next(t.i for t in doc if t.text == first)
     end = next(t.i for t in doc if t.text == last and t.i >= start) + 1
-    span, text = _text(paras[0], start, end)
+    span, text = span_text(paras[0], start, end)
     return Mention(0, start, end, span, text, "ORG", kind=kind)
 
 

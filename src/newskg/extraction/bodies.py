@@ -23,7 +23,6 @@ Each rule returns token ranges ``(start, end)`` of one paragraph's Doc; the call
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 
@@ -34,16 +33,14 @@ from newskg.extraction.names import HYPHENS
 QUOTES = {'"', "\u201c", "\u201d", "\u2018", "\u2019", "'"}
 
 
-@lru_cache(maxsize=1)
 def naming_verbs() -> frozenset[str]:
     """Verbs that announce a quoted name ("dubbed"): ``naming_verbs.txt``."""
-    return frozenset(w.lower() for w in datafiles.words("naming_verbs.txt"))
+    return datafiles.word_set("naming_verbs.txt")
 
 
-@lru_cache(maxsize=1)
 def leading_verbs() -> frozenset[str]:
     """Verbs of running a body ("led by"): ``leading_verbs.txt``."""
-    return frozenset(w.lower() for w in datafiles.words("leading_verbs.txt"))
+    return datafiles.word_set("leading_verbs.txt")
 
 
 def _match(table: dict[tuple[str, ...], str], doc: Doc, i: int) -> int:

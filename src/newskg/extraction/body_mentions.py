@@ -12,7 +12,7 @@ from collections import defaultdict
 from newskg.extraction import bodies
 from newskg.extraction.gazetteer import Gazetteer
 from newskg.extraction.lexicon import Lexicon
-from newskg.extraction.mentions import QUOTE_CHARS, Mention, _text
+from newskg.extraction.mentions import QUOTE_CHARS, Mention, span_text
 from newskg.extraction.names import place_heads
 from newskg.extraction.nlp import Para
 from newskg.text import fold
@@ -64,8 +64,8 @@ def body_mentions(
 
 
 def _body(para: Para, start: int, end: int) -> Mention:
-    span, text = _text(para, start, end)
+    span, text = span_text(para, start, end)
     while text[:1] in QUOTE_CHARS:  # a quoted name: the name without its marks
         start += 1
-        span, text = _text(para, start, end)
+        span, text = span_text(para, start, end)
     return Mention(para.index, start, end, span, text, "BODY")

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 
 from newskg.extraction import datafiles
 from newskg.extraction.lexicon import Lexicon
-from newskg.extraction.mentions import Mention, _clean
+from newskg.extraction.mentions import Mention, trimmed_mentions
 from newskg.extraction.nlp import Para
 
 #: Longest run of capitalised words taken as one name.
@@ -23,12 +23,10 @@ MAX_NAME = 5
 _EXAMPLES = ("such as", "like", "including")
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # a union: made once, not per token
 def cue_nouns() -> frozenset[str]:
     """Nouns for kinds of organizations: ``org_nouns.txt`` and ``org_cue_nouns.txt``."""
-    return frozenset(
-        w.lower() for name in ("org_nouns.txt", "org_cue_nouns.txt") for w in datafiles.words(name)
-    )
+    return datafiles.word_set("org_nouns.txt") | datafiles.word_set("org_cue_nouns.txt")
 
 
 def _cue(tok: Token, plural: bool = False) -> bool:
@@ -119,5 +117,5 @@ def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Men
             if any(i in taken for i in range(start, end)):
                 continue
             taken.update(range(start, end))
-            made += _clean(para, start, end, "ORG", lex)
+            made += trimmed_mentions(para, start, end, "ORG", lex)
     return made

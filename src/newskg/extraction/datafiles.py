@@ -19,6 +19,7 @@ no-such-file.txt - the data file is missing
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import NoReturn
 
@@ -102,6 +103,17 @@ def entries(name: str | Path) -> list[tuple[int, str]]:
 def words(name: str | Path) -> list[str]:
     """The entries of a list file (one word or phrase a line), stripped."""
     return [line.strip() for _, line in entries(name)]
+
+
+@cache  # a few dozen list files, each read once per process
+def word_set(name: str) -> frozenset[str]:
+    """The entries of the list file ``name``, lower case, as a set (read once): the form
+    most word lists are matched in.
+
+    >>> "the" in word_set("stopwords.txt")
+    True
+    """
+    return frozenset(w.lower() for w in words(name))
 
 
 def rows(name: str | Path, columns: tuple[str, ...], required: int | None = None) -> list[Row]:

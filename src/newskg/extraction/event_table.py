@@ -61,26 +61,28 @@ def read_triggers(path: str | Path = "event_triggers.tsv") -> Triggers:
     return table
 
 
-def _grouped(name: str, columns: tuple[str, str, str]) -> dict[str, frozenset[str]]:
+def _grouped(
+    name: str, columns: tuple[str, str, str], key: int, value: int
+) -> dict[str, frozenset[str]]:
+    """The values (column ``value``, lower case) of the table ``name`` by its column ``key``;
+    the third column, the reason, must not be empty."""
     groups: dict[str, set[str]] = {}
     for row in datafiles.rows(name, columns):
-        first, second, reason = (c.strip() for c in row.cells)
-        if not reason:
+        cells = [c.strip() for c in row.cells]
+        if not cells[2]:
             row.fail("the reason is empty", "say why the entry holds")
-        groups.setdefault(second if columns is ROLE_COLUMNS else first, set()).add(
-            (first if columns is ROLE_COLUMNS else second).lower()
-        )
+        groups.setdefault(cells[key], set()).add(cells[value].lower())
     return {k: frozenset(v) for k, v in groups.items()}
 
 
 @lru_cache(maxsize=1)
 def _roles() -> dict[str, frozenset[str]]:
-    return _grouped("event_roles.tsv", ROLE_COLUMNS)
+    return _grouped("event_roles.tsv", ROLE_COLUMNS, key=1, value=0)  # pattern -> types
 
 
 @lru_cache(maxsize=1)
 def _words() -> dict[str, frozenset[str]]:
-    return _grouped("event_words.tsv", WORD_COLUMNS)
+    return _grouped("event_words.tsv", WORD_COLUMNS, key=0, value=1)  # set -> words
 
 
 def _named(groups: dict[str, frozenset[str]], key: str, name: str) -> frozenset[str]:

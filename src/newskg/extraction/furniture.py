@@ -45,11 +45,14 @@ class Rule:
 ACTIONS = ("block", "with-prev", "rest", "teaser", "label")
 
 
+#: The columns of ``boilerplate.tsv`` (the rules page lists the table with them).
+BOILERPLATE_COLUMNS = ("reason", "action", "confidence", "why", "regex")
+
+
 @lru_cache(maxsize=1)
 def furniture_rules() -> tuple[Rule, ...]:
     rules = []
-    columns = ("reason", "action", "confidence", "why", "regex")
-    for row in datafiles.rows("boilerplate.tsv", columns):
+    for row in datafiles.rows("boilerplate.tsv", BOILERPLATE_COLUMNS):
         reason, action, confidence, _, regex = row.cells
         if action not in ACTIONS:
             row.fail(f"action {action!r} is not one of {', '.join(ACTIONS)}", "fix the column")

@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 
 from newskg.extraction.lexicon import lexicon
-from newskg.extraction.mentions import KIND_OF_LABEL, Mention, _text
+from newskg.extraction.mentions import KIND_OF_LABEL, Mention, span_text
 from newskg.extraction.modifiers import adherent_names, product_names, qualifier_names
 from newskg.extraction.names import (
     head_word,
@@ -197,7 +197,7 @@ def _complete_person_names(mentions: list[Mention], paras: list[Para]) -> None:
         for end in range(m.end + 1, min(len(doc), m.end + 4) + 1):
             if (m.para, end - 1) in covered:
                 break
-            span, text = _text(paras[m.para], m.start, end)
+            span, text = span_text(paras[m.para], m.start, end)
             if tuple(text.split()) in longer:
                 covered.update((m.para, i) for i in range(m.end, end))
                 m.span, m.text, m.end = span, text, end

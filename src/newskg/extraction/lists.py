@@ -13,7 +13,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from newskg.extraction.lexicon import Lexicon
-from newskg.extraction.mentions import Mention, _clean
+from newskg.extraction.mentions import Mention, trimmed_mentions
 from newskg.extraction.nlp import Para
 
 #: Fewest members tagged PERSON that make a list a list of persons.
@@ -84,7 +84,7 @@ def list_persons(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[
                     for m in others:
                         m.label = "PERSON"
                     for start, end in untagged:
-                        made += _clean(para, start, end, "PERSON", lex)
+                        made += trimmed_mentions(para, start, end, "PERSON", lex)
     return made
 
 
@@ -123,9 +123,9 @@ def member_acronyms(paras: list[Para], found: list[Mention], lex: Lexicon) -> li
                 continue  # "of KDPU councillors": the name qualifies a noun
             start = _plural_body(doc, tok, covered)
             if _is_acronym(tok):
-                made += _clean(para, tok.i, tok.i + 1, "ORG", lex)
+                made += trimmed_mentions(para, tok.i, tok.i + 1, "ORG", lex)
             elif start is not None:
-                made += _clean(para, start, tok.i + 1, "ORG", lex)
+                made += trimmed_mentions(para, start, tok.i + 1, "ORG", lex)
     return made
 
 

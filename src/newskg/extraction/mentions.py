@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from spacy.tokens import Token
 
@@ -85,10 +84,9 @@ MAX_GAZ_TOKENS = 8
 _LOWER_COMPOUND = re.compile(r"[A-Z][a-z]+-[a-z]+")
 
 
-@lru_cache(maxsize=1)
 def portfolio_titles() -> frozenset[str]:
     """Office words after a portfolio ("Commerce Secretary"): ``portfolio_titles.txt``."""
-    return frozenset(w.lower() for w in datafiles.words("portfolio_titles.txt"))
+    return datafiles.word_set("portfolio_titles.txt")
 
 
 @dataclass
@@ -112,7 +110,8 @@ class Mention:
 # --- 1. mentions ---------------------------------------------------------------------------
 
 
-def _text(para: Para, start: int, end: int) -> tuple[Span, str]:
+def span_text(para: Para, start: int, end: int) -> tuple[Span, str]:
+    """The characters of tokens ``start:end`` and their text, white space collapsed."""
     doc = para.doc
     span = para.chars(doc[start:end])
     raw = para.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
@@ -144,7 +143,7 @@ def _is_junk(words: tuple[str, ...], lex: Lexicon) -> bool:
     )
 
 
-def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[Mention]:
+def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[Mention]:
     """Trim one raw entity (token range) to its name(s)."""
     doc = para.doc
 
@@ -231,7 +230,7 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
     if len(parts) > 1:
         found = []
         for s, e in parts:
-            found.extend(_clean(para, s, e, label, lex))
+            found.extend(trimmed_mentions(para, s, e, label, lex))
         return found
     words = [t.text for t in doc[start:end]]
     n_title = lex.title_length(words)
@@ -268,7 +267,7 @@ def _clean(para: Para, start: int, end: int, label: str, lex: Lexicon) -> list[M
         and lex.is_title([short + "."])
     ):
         return []
-    span, text = _text(para, start, end)
+    span, text = span_text(para, start, end)
     if _is_junk(tuple(text.split()), lex):
         return []
     return [Mention(para.index, start, end, span, text, label)]
@@ -283,7 +282,9 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
             if ent.start in joined.values():
                 continue  # the second word of a name taken as two places (below)
             if ent.start in joined:
-                found.extend(_clean(para, ent.start, joined[ent.start] + 1, "PERSON", lex))
+                found.extend(
+                    trimmed_mentions(para, ent.start, joined[ent.start] + 1, "PERSON", lex)
+                )
                 continue
             if ent.label_ in {"PERSON", "GPE", "LOC", "FAC"} and work_before(para.doc, ent.start):
                 continue  # "the film Easy Rider": a title, not a person or a place
@@ -292,7 +293,7 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
                 if post_nominal(para, start, end):  # "Tom Hale, QC, said"
                     continue
                 if ent.label_ != "PERSON" and given_name_after_occupation(para, start):
-                    found.extend(_clean(para, start - 1, end, "PERSON", lex))
+                    found.extend(trimmed_mentions(para, start - 1, end, "PERSON", lex))
                     continue
                 if ent.label_ != "PERSON":
                     tail = person_tail(para, start, end, surnames, lex)
@@ -300,10 +301,10 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
                     tail = titled_person_tail(para, start, end, lex) if titled else tail
                     if tail >= 0:
                         if titled:  # "CEO of the Hale Council" + "Jane Roe": both stay
-                            found.extend(_clean(para, start, tail, ent.label_, lex))
+                            found.extend(trimmed_mentions(para, start, tail, ent.label_, lex))
                         elif para.doc[tail - 1].text in POSSESSIVE:  # the owner stays
-                            found.extend(_clean(para, start, tail - 1, ent.label_, lex))
-                        found.extend(_clean(para, tail, end, "PERSON", lex))
+                            found.extend(trimmed_mentions(para, start, tail - 1, ent.label_, lex))
+                        found.extend(trimmed_mentions(para, tail, end, "PERSON", lex))
                         continue
                 if ent.label_ == "ORG":
                     end = of_tail(para.doc, end)
@@ -313,7 +314,7 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
                     start, end = person_bounds(para.doc, start, end, lex)
                     if para.doc[start].text not in surnames:  # "Warhol Polaroids" stays
                         end = surname_after(para, start, end, lex)
-                found.extend(_clean(para, start, end, ent.label_, lex))
+                found.extend(trimmed_mentions(para, start, end, ent.label_, lex))
     return found
 
 
@@ -345,7 +346,7 @@ def gazetteer_mentions(paras: list[Para], gaz: Gazetteer, lex: Lexicon) -> list[
                 n, entry = hit
                 found.extend(
                     Mention(m.para, m.start, m.end, m.span, m.text, "GAZ", gaz=entry)
-                    for m in _clean(para, i, i + n, "GAZ", lex)
+                    for m in trimmed_mentions(para, i, i + n, "GAZ", lex)
                 )
                 i += n
             else:

@@ -23,10 +23,15 @@ from newskg.extraction.nlp import Para
 from newskg.text import fold
 
 
-@lru_cache(maxsize=1)
 def member_nouns() -> frozenset[str]:
     """Nouns for a body's people, parts and property: ``member_nouns.txt``."""
-    return frozenset(w.lower() for w in datafiles.words("member_nouns.txt"))
+    return datafiles.word_set("member_nouns.txt")
+
+
+@lru_cache(maxsize=1)
+def _lower_heads() -> frozenset[str]:
+    """The organization head words, lower case (matched against lemmas)."""
+    return frozenset(h.lower() for h in lexicon().org_heads)
 
 
 def _qualifies(m: Mention, paras: list[Para]) -> bool:
@@ -40,7 +45,7 @@ def _qualifies(m: Mention, paras: list[Para]) -> bool:
         return False
     if last.dep_ not in {"compound", "amod", "nmod"} or last.head.i < m.end:
         return False
-    heads = {h.lower() for h in lexicon().org_heads}
+    heads = _lower_heads()
     # The nouns up to the head: "Interfax news agency", "Hale audit committee meeting".
     top = last.head
     while top.dep_ == "compound" and top.head.i > top.i:
@@ -48,7 +53,7 @@ def _qualifies(m: Mention, paras: list[Para]) -> bool:
     for tok in doc[m.end : max(m.end, top.i) + 1]:
         lemma = tok.lemma_.lower().split("-")[-1]  # "vice-director": a director
         if lemma in member_nouns() or lemma in cue_nouns() or lemma in heads:
-            return False  # "Acme employees", "Usdaw trade union", "Hale committee"
+            return False  # "Acme employees", "Hale trade union", "Hale committee"
         if lexicon().role_at([lemma]):
             return False  # "Acme chief"
     return not occupation_before(doc, m.end + 1)  # "Hale Rovers striker"

@@ -58,6 +58,7 @@ MONTHS_DAYS = {
 }
 
 PATH = datafiles.DATA / "name_rules.tsv"
+COLUMNS = ("rule", "word", "reason", "confidence")  # of name_rules.tsv
 RULES = (
     "vessel",
     "locative",
@@ -140,7 +141,7 @@ def name_rules(path: Path = PATH) -> NameRules:
     """The rules of ``path`` (a :class:`~newskg.extraction.datafiles.DataFileError` when the
     file is missing or a line is malformed)."""
     table: dict[str, set[str]] = {rule: set() for rule in RULES}
-    for row in datafiles.rows(path, ("rule", "word", "reason", "confidence")):
+    for row in datafiles.rows(path, COLUMNS):
         rule, word, reason, confidence = (cell.strip() for cell in row.cells)
         if rule not in table:
             row.fail(f"rule {rule!r} is not one of {', '.join(RULES)}", "fix the first column")
@@ -210,9 +211,8 @@ def group_nouns() -> frozenset[str]:
     return frozenset(datafiles.words("group_nouns.txt"))
 
 
-@lru_cache(maxsize=1)
 def _org_nouns() -> frozenset[str]:
-    return frozenset(w.lower() for w in datafiles.words("org_nouns.txt"))
+    return datafiles.word_set("org_nouns.txt")
 
 
 def org_noun_before(doc: Doc, start: int) -> bool:
@@ -225,9 +225,8 @@ def org_noun_before(doc: Doc, start: int) -> bool:
     return before.text.islower() and before.pos_ == "NOUN" and before.lower_ in _org_nouns()
 
 
-@lru_cache(maxsize=1)
 def _occupations() -> frozenset[str]:
-    return frozenset(w.lower() for w in datafiles.words("occupations.txt"))
+    return datafiles.word_set("occupations.txt")
 
 
 def occupation_before(doc: Doc, start: int) -> bool:
@@ -240,9 +239,8 @@ def occupation_before(doc: Doc, start: int) -> bool:
     return before.text.islower() and before.lower_ in _occupations()
 
 
-@lru_cache(maxsize=1)
 def _portfolios() -> frozenset[str]:
-    return frozenset(w.lower() for w in datafiles.words("portfolios.txt"))
+    return datafiles.word_set("portfolios.txt")
 
 
 def portfolio_in_title(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
@@ -263,9 +261,8 @@ def portfolio_in_title(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
     return end < len(doc) and lex.role_at([doc[end].lower_]) is not None
 
 
-@lru_cache(maxsize=1)
 def _work_nouns() -> frozenset[str]:
-    return frozenset(w.lower() for w in datafiles.words("work_nouns.txt"))
+    return datafiles.word_set("work_nouns.txt")
 
 
 def work_before(doc: Doc, start: int) -> bool:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from newskg.extraction import datafiles
 from newskg.extraction.lexicon import lexicon
-from newskg.extraction.mentions import Mention, _text
+from newskg.extraction.mentions import Mention, span_text
 from newskg.extraction.names import head_word, place_heads
 from newskg.extraction.nlp import Para
 
@@ -20,10 +20,9 @@ EVENT_HEAD_COLUMNS = ("head", "reason", "confidence")
 _DANGLING = {"of", "for", "and", "the", "at", "in", "on", "to", "&", "-"}
 
 
-@lru_cache(maxsize=1)
 def company_forms() -> frozenset[str]:
     """Legal forms after "Name," ("Acme, Inc."): ``company_forms.txt``."""
-    return frozenset(w.lower() for w in datafiles.words("company_forms.txt"))
+    return datafiles.word_set("company_forms.txt")
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +109,7 @@ def _extend_left(mentions: list[Mention], paras: list[Para]) -> None:
             start -= 1
         if start < m.start:
             covered.update((m.para, i) for i in range(start, m.start))
-            m.span, m.text = _text(paras[m.para], start, m.end)
+            m.span, m.text = span_text(paras[m.para], start, m.end)
             m.start = start
 
 
@@ -149,8 +148,8 @@ def _split_located_orgs(mentions: list[Mention], paras: list[Para]) -> None:
             if not person_like or len(right) < 2:
                 continue
             left_kind = "actor"
-        span, text = _text(paras[m.para], cut + 1, m.end)
+        span, text = span_text(paras[m.para], cut + 1, m.end)
         split.append(Mention(m.para, cut + 1, m.end, span, text, m.label, kind="organization"))
-        m.span, m.text = _text(paras[m.para], m.start, cut)
+        m.span, m.text = span_text(paras[m.para], m.start, cut)
         m.end, m.kind = cut, left_kind
     mentions.extend(split)

@@ -12,7 +12,6 @@ teaser or a credit. Used by :mod:`newskg.extraction.reader` and
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from newskg.extraction import datafiles
 
@@ -30,9 +29,8 @@ HUSK_SHARE = 0.4
 HUSK_MIN_PROSE = 150  # a file with less prose than this is too small to judge
 
 
-@lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    return frozenset(w.lower() for w in datafiles.words("stopwords.txt"))
+    return datafiles.word_set("stopwords.txt")
 
 
 def words(block: str) -> list[str]:

@@ -33,20 +33,22 @@ class LabelCue:
     confidence: float
 
 
+LABEL_COLUMNS = ("cue", "reason", "confidence")  # of quote_labels.tsv
+
+
 @lru_cache(maxsize=1)
 def label_cues() -> tuple[LabelCue, ...]:
     """The cues of ``data/quote_labels.tsv`` sure enough to apply, longest first."""
     cues = []
-    for row in datafiles.rows("quote_labels.tsv", ("cue", "reason", "confidence")):
+    for row in datafiles.rows("quote_labels.tsv", LABEL_COLUMNS):
         cue, reason, conf = (c.strip() for c in row.cells)
         if row.confidence(conf) >= MIN_CONFIDENCE:
             cues.append(LabelCue(tuple(cue.lower().split()), reason, row.confidence(conf)))
     return tuple(sorted(cues, key=lambda c: -len(c.words)))
 
 
-@lru_cache(maxsize=1)
 def title_words() -> frozenset[str]:
-    return frozenset(w.lower() for w in datafiles.words("title_words.txt"))
+    return datafiles.word_set("title_words.txt")
 
 
 def label_cue(before: str) -> LabelCue | None:

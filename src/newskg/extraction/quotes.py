@@ -25,8 +25,6 @@ confidence (:mod:`newskg.extraction.rules`).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
@@ -53,11 +51,10 @@ ALONE_SLACK = 4  # marks and spaces around a quotation that fills its paragraph
 CLIMB = {"xcomp", "advcl", "conj", "acl", "pcomp", "prep", "pobj", "dobj", "ccomp"}
 
 
-@lru_cache(maxsize=1)
 def statement_nouns() -> frozenset[str]:
     """Nouns for a written statement (``data/statement_nouns.txt``): "the statement said"
     attributes a quote to the organization that issued it."""
-    return frozenset(w.lower() for w in datafiles.words("statement_nouns.txt"))
+    return datafiles.word_set("statement_nouns.txt")
 
 
 def _outside(para: Para, tok: Token, quoted: SpanSet) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from newskg.extraction.lexicon import Lexicon
-from newskg.extraction.mentions import Mention, _text
+from newskg.extraction.mentions import Mention, span_text
 from newskg.extraction.names import name_rules
 from newskg.extraction.nlp import Para
 
@@ -59,7 +59,7 @@ def rescan(mentions: list[Mention], paras: list[Para], lex: Lexicon) -> list[Men
                     continue
                 if rules.glued_prefix(para.doc, i):  # "pro-Beijing"
                     continue
-                span, text = _text(para, i, i + n)
+                span, text = span_text(para, i, i + n)
                 mention = Mention(
                     para.index, i, i + n, span, text, "SCAN", gaz=model.gaz, kind=model.kind
                 )

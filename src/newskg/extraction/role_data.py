@@ -64,11 +64,13 @@ class RoleData:
         return None
 
 
+POST_COLUMNS = ("post", "department", "country fallback", "confidence", "reason")  # gov_posts
+
+
 @lru_cache(maxsize=1)
 def role_data() -> RoleData:
     posts: dict[tuple[str, ...], Post] = {}
-    columns = ("post", "department", "country fallback", "confidence", "reason")
-    for row in datafiles.rows("gov_posts.tsv", columns):
+    for row in datafiles.rows("gov_posts.tsv", POST_COLUMNS):
         post, dept, fallback, conf = (c.strip() for c in row.cells[:4])
         if fallback not in {"yes", "no", "portfolio"}:
             row.fail(f"country fallback {fallback!r}", "write yes, portfolio or no")
@@ -79,17 +81,17 @@ def role_data() -> RoleData:
     holders = _holders()
     return RoleData(
         posts=posts,
-        person_roles=frozenset(w.lower() for w in datafiles.words("person_roles.txt")),
-        dropped=frozenset(w.lower() for w in datafiles.words("role_words_dropped.txt")),
+        person_roles=datafiles.word_set("person_roles.txt"),
+        dropped=datafiles.word_set("role_words_dropped.txt"),
         nations={
             row.cells[0].strip().lower(): row.cells[1].strip()
             for row in datafiles.rows("role_nations.tsv", ("adjective", "place"))
         },
-        not_party=frozenset(w.lower() for w in datafiles.words("not_party_adjectives.txt")),
-        org_nouns=frozenset(w.lower() for w in datafiles.words("org_nouns.txt")),
-        modifiers=frozenset(w.lower() for w in datafiles.words("role_modifiers.txt")),
-        company_roles=frozenset(w.lower() for w in datafiles.words("company_roles.txt")),
-        opposition=frozenset(w.lower() for w in datafiles.words("opposition_words.txt")),
+        not_party=datafiles.word_set("not_party_adjectives.txt"),
+        org_nouns=datafiles.word_set("org_nouns.txt"),
+        modifiers=datafiles.word_set("role_modifiers.txt"),
+        company_roles=datafiles.word_set("company_roles.txt"),
+        opposition=datafiles.word_set("opposition_words.txt"),
         verbs={
             row.cells[0].strip(): (row.cells[1].strip(), _rule(row, row.cells[2].strip()))
             for row in datafiles.rows("membership_verbs.tsv", ("lemma", "role", "rule"))

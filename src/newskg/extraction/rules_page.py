@@ -12,25 +12,22 @@ names a confidence and a reason is missing here.
 
 from __future__ import annotations
 
-from newskg.extraction import datafiles, rules
+from newskg.extraction import datafiles, names, rules
 from newskg.extraction.event_table import TRIGGER_COLUMNS
+from newskg.extraction.furniture import BOILERPLATE_COLUMNS
+from newskg.extraction.org_spans import EVENT_HEAD_COLUMNS
+from newskg.extraction.quote_shapes import LABEL_COLUMNS
+from newskg.extraction.role_data import POST_COLUMNS
 
-#: (file, columns, what it decides) of every table with a reason and a confidence per row.
+#: (file, columns as its reader declares them, what it decides) of every table with a
+#: reason and a confidence per row.
 TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (rules.TABLE, rules.COLUMNS, "the rules that make the graph's facts"),
-    (
-        "boilerplate.tsv",
-        ("reason", "action", "confidence", "why", "regex"),
-        "page furniture the reader recognises",
-    ),
-    ("name_rules.tsv", ("rule", "word", "reason", "confidence"), "words that unmake a name"),
-    ("event_heads.tsv", ("head", "reason", "confidence"), "names of events, not organizations"),
-    ("quote_labels.tsv", ("cue", "reason", "confidence"), "quoted words that are a name"),
-    (
-        "gov_posts.tsv",
-        ("post", "department", "country fallback", "confidence", "reason"),
-        "government posts of memberships",
-    ),
+    ("boilerplate.tsv", BOILERPLATE_COLUMNS, "page furniture the reader recognises"),
+    ("name_rules.tsv", names.COLUMNS, "words that unmake a name"),
+    ("event_heads.tsv", EVENT_HEAD_COLUMNS, "names of events, not organizations"),
+    ("quote_labels.tsv", LABEL_COLUMNS, "quoted words that are a name"),
+    ("gov_posts.tsv", POST_COLUMNS, "government posts of memberships"),
     ("event_triggers.tsv", TRIGGER_COLUMNS, "the words that are events of the closed types"),
 )
 #: Columns whose cells are code (a regular expression), set in backticks.
