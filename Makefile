@@ -70,8 +70,9 @@ $(YASGUI_STAMP): package.json package-lock.json
 # Re-pin every dependency with its hashes after a change to pyproject.toml.
 lock: $(STAMP)
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra test --strip-extras \
-	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra test --extra dask \
+	  --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock \
+	  pyproject.toml
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache node_modules $(YASGUI_DIR)

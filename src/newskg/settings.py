@@ -183,6 +183,13 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Bearer token for a remote store, instead of user and password (environment only).",
     ),
+    Setting(
+        "executor",
+        "",
+        "Where `newskg build` and `add` extract: empty for local processes (`--jobs`), or "
+        "an existing Dask scheduler `dask://HOST:PORT` (needs `pip install 'newskg[dask]'`; "
+        "see Scaling out).",
+    ),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,17 +1,19 @@
-"""Fixtures for newskg on an existing triple store: a real ``oxigraph serve`` per module.
+"""Fixtures for newskg on an existing triple store: each real store of
+:mod:`tests.backends.stores` in turn, per module.
 
-``oxigraph``        ``running_oxigraph`` for the module: the server's base URL
-``newskg``          run the real ``newskg`` command line (``python -m newskg.cli``)
+``remote``          a running store (:class:`tests.backends.stores.Remote`): Oxigraph server,
+                    then Virtuoso (skipped where it is not installed)
+``newskg``          run the real ``newskg`` command line (``python -m newskg.cli``) with the
+                    remote's credentials
 """
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import gzip
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,63 +23,27 @@ import requests
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from tests.conftest import ROOT, free_port
+from tests.backends.stores import RUNNERS, Remote, graph_names
+from tests.backends.stores import running_oxigraph as running_oxigraph  # tests/issues/ use it
+from tests.conftest import ROOT
 
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-#: The remote's own time limit: it stops a query the web server gave up on (see docs/backends.md).
-REMOTE_TIMEOUT_S = 5
 Newskg = Callable[..., subprocess.CompletedProcess[str]]
 
 
-@contextlib.contextmanager
-def running_oxigraph(workdir: Path) -> Iterator[str]:
-    """``oxigraph serve`` on a fresh directory and a free loopback port until the block
-    ends; yields ``http://127.0.0.1:PORT/`` once it answers."""
-    port = free_port()
-    location = workdir / f"oxigraph-{port}"
-    log_path = workdir / f"oxigraph-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                OXIGRAPH,
-                "serve",
-                "--location",
-                location,
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--timeout-s",
-                str(REMOTE_TIMEOUT_S),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"oxigraph exited with {process.returncode}:\n{log_path.read_text()}")
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(url + "query?query=ASK%7B%7D", timeout=2).ok:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"oxigraph did not start:\n{log_path.read_text()}")
-            time.sleep(0.05)
-        yield url
-    finally:
-        process.kill()
-        process.wait(timeout=10)
+@pytest.fixture(scope="module", params=sorted(RUNNERS))
+def remote(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Remote]:
+    """Each triple store in turn (``oxigraph``, ``virtuoso``), one per module and store."""
+    with RUNNERS[request.param](tmp_path_factory.mktemp(request.param)) as running:
+        yield running
 
 
-@pytest.fixture(scope="module")
-def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
-        yield url
-
-
-def run_newskg(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``python -m newskg.cli ARGS`` with settings from the arguments only."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSKG_")}
+def run_newskg(
+    *args: str | Path, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m newskg.cli ARGS`` with settings from the arguments (and ``env``) only."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSKG_")} | (env or {})
     return subprocess.run(
         [sys.executable, "-m", "newskg.cli", *map(str, args)],
         cwd=ROOT,
@@ -89,39 +55,37 @@ def run_newskg(*args: str | Path, timeout: float = 300) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def newskg() -> Newskg:
-    return run_newskg
+def newskg(remote: Remote) -> Newskg:
+    """``newskg ARGS`` with the remote's credentials in its environment."""
+    return functools.partial(run_newskg, env=remote.env)
 
 
-def store_url(remote: str, staging: Path, **params: str) -> str:
-    """The ``--store`` value for ``remote`` (an http:// URL) with its staging directory."""
-    query = "&".join(f"{k}={v}" for k, v in {**params, "staging": str(staging)}.items())
-    return "sparql+" + remote + "?" + query
+def store_url(remote: Remote, staging: Path, **params: str) -> str:
+    """The ``--store`` value for ``remote`` with its staging directory."""
+    merged = {**remote.params, **params, "staging": str(staging)}
+    return "sparql+" + remote.url + "?" + "&".join(f"{k}={v}" for k, v in merged.items())
 
 
-def remote_graph(remote: str, iri: str) -> Graph | None:
-    """A graph of the remote, read with the Graph Store Protocol (None: 404)."""
+def remote_graph(remote: Remote, iri: str) -> Graph | None:
+    """A graph of the remote, read with the Graph Store Protocol (None: none of its triples;
+    Virtuoso answers an empty graph for one it lacks)."""
     response = requests.get(
-        remote + "store",
+        remote.gsp_url,
         params={"graph": iri},
         headers={"Accept": "application/n-triples"},
+        auth=remote.auth,
         timeout=30,
     )
     if response.status_code == 404:
         return None
     response.raise_for_status()
-    return Graph().parse(data=response.text, format="nt")
+    graph = Graph().parse(data=response.text, format="nt")
+    return graph if len(graph) else None
 
 
-def remote_graph_names(remote: str) -> set[str]:
-    response = requests.post(
-        remote + "query",
-        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=30,
-    )
-    response.raise_for_status()
-    return {b["g"]["value"] for b in response.json()["results"]["bindings"]}
+def remote_graph_names(remote: Remote) -> set[str]:
+    """The graphs of the remote that newskg may have written (not the store's own)."""
+    return graph_names(remote.query_url) - remote.own_graphs
 
 
 def local_graphs(version_path: Path) -> dict[str, Graph]:

@@ -94,6 +94,27 @@ def test_add_gives_the_graphs_of_a_full_build(
     assert BASE + "id/actor/kovacs" not in subjects
 
 
+def test_an_add_to_a_version_without_entity_index_makes_every_graph_again(
+    base_store: Path, full_store: Path, tmp_path: Path
+) -> None:
+    """Versions published before the entity index have none: the add links the full
+    extractions (from the cache) and makes every graph again, which gives the graphs of a
+    full build, and the new version has an index for the next change."""
+    store_dir = copy_store(base_store, tmp_path)
+    base = store.published(store_dir)
+    assert base is not None
+    base.index_path.unlink()
+    new = write_articles(tmp_path / "new", {"story-000": ALL_ARTICLES["story-000"]})
+    result = newskg("add", new / "story-000.txt", "--store", store_dir, "--json")
+    assert result.returncode == 0, result.stderr
+    answer = report(result)
+    assert answer["rewritten"] == ["later-000", "story-000", "story-001"]
+    assert answer["extracted"] == ["story-000"], "the published articles came from the cache"
+    assert_same_graphs(store_dir, full_store)
+    current = store.published(store_dir)
+    assert current is not None and current.index_path.is_file()
+
+
 def test_remove_gives_the_graphs_of_a_full_build(
     base_store: Path, full_store: Path, tmp_path: Path
 ) -> None:
@@ -295,42 +316,6 @@ def test_jobs_do_not_change_the_graphs(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert "9 articles read, 9 published" in result.stdout
     assert_same_graphs(tmp_path / "store-2", tmp_path / "store-1")
-
-
-def test_an_add_validates_changed_graphs_against_the_unchanged(tmp_path: Path) -> None:
-    """validate_together with a published (unchanged) graph: its own nodes are not
-    re-validated, but a new article that gives one of its entities a second label is still
-    caught, and only the new article is rejected."""
-    from rdflib import Graph, Literal
-    from rdflib.namespace import RDFS
-
-    from newskg.extraction.model import ArticleText
-    from newskg.publishing.graphs import graph_digest, validate_together
-    from newskg.publishing.incremental import Source
-    from newskg.publishing.results import BuildResult, Built
-
-    case = Path(__file__).resolve().parent.parent / "shapes" / "cases" / "ok-full-article"
-    published = Graph().parse(case / "data.ttl")
-    sent = Graph().parse(case / "data.ttl")
-    actor = URIRef("http://example.org/id/actor/hassan-nasrallah")
-    sent.set((actor, RDFS.label, Literal("H. Nasrallah")))  # conforms on its own
-
-    def built(article_id: str, graph: Graph, unchanged: bool) -> Built:
-        source = Source(article_id, article_id + ".txt", "0" * 64, tmp_path / f"{article_id}.txt")
-        return Built(
-            ArticleText(article_id, str(source.path), "text"),
-            graph,
-            source,
-            graph_digest(graph),
-            unchanged,
-        )
-
-    old, new = built("old", published, True), built("new", sent, False)
-    result = BuildResult()
-    kept = validate_together([old, new], result, lambda article_id: article_id == "new")
-    assert [b.article.id for b in kept] == ["old"]
-    assert [r.article_id for r in result.rejected] == ["new"]
-    assert "exactly one rdfs:label" in result.rejected[0].reason
 
 
 def test_a_build_reports_added_replaced_unchanged_and_kept(

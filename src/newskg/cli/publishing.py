@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from newskg.cli.exit_codes import Command
-from newskg.cli.options import JOBS_OPTION, JSON_OPTION, QUIET_OPTION, progress_bar, setting_option
+from newskg.cli.options import (
+    EXECUTOR_OPTION,
+    JOBS_OPTION,
+    JSON_OPTION,
+    QUIET_OPTION,
+    setting_option,
+)
+from newskg.cli.progress import progress_display
 from newskg.cli.reports import counts_text, publish_failed, published
 
 
@@ -18,6 +25,7 @@ from newskg.cli.reports import counts_text, publish_failed, published
 @setting_option("base_iri")
 @setting_option("keep_versions")
 @JOBS_OPTION
+@EXECUTOR_OPTION
 @JSON_OPTION
 @QUIET_OPTION
 @click.option(
@@ -31,6 +39,7 @@ def build(
     base_iri: str,
     keep_versions: int,
     jobs: int,
+    executor: str,
     as_json: bool,
     quiet: bool,
     prune: bool,
@@ -50,16 +59,16 @@ def build(
     from newskg.publishing.pipeline import build as run_build
     from newskg.publishing.results import BuildError
 
-    total = len(article_paths(articles))  # an ArticleError exits 2 (exit_codes.Command)
-    bar, progress = progress_bar(total, quiet)
+    article_paths(articles)  # an ArticleError exits 2 (exit_codes.Command)
     try:
-        with bar:
+        with progress_display(quiet) as progress:
             result = run_build(
                 articles,
                 store,
                 base_iri,
                 keep=keep_versions,
                 jobs=jobs,
+                executor=executor or None,
                 progress=progress,
                 prune=prune,
             )
@@ -89,6 +98,7 @@ def build(
 @setting_option("base_iri")
 @setting_option("keep_versions")
 @JOBS_OPTION
+@EXECUTOR_OPTION
 @JSON_OPTION
 @QUIET_OPTION
 @click.option(
@@ -107,6 +117,7 @@ def add(
     base_iri: str,
     keep_versions: int,
     jobs: int,
+    executor: str,
     as_json: bool,
     quiet: bool,
     lock_wait: float,
@@ -124,15 +135,15 @@ def add(
     from newskg.publishing.results import BuildError
 
     explicit = ctx.get_parameter_source("base_iri") != click.core.ParameterSource.DEFAULT
-    bar, progress = progress_bar(len(files), quiet)
     try:
-        with bar:
+        with progress_display(quiet) as progress:
             result = run_add(
                 list(files),
                 store,
                 base_iri if explicit else None,
                 keep=keep_versions,
                 jobs=jobs,
+                executor=executor or None,
                 progress=progress,
                 wait=lock_wait,
             )

@@ -135,7 +135,7 @@ def extract_articles(articles: Sequence[Any], jobs: int = 1) -> list[Extraction]
     extraction fails stops the evaluation (its figures would be wrong)."""
     from newskg.extraction.pool import extract_each
 
-    outcomes = extract_each(list(articles), jobs)
+    outcomes = list(extract_each(list(articles), jobs))
     for article, outcome in zip(articles, outcomes, strict=True):
         if isinstance(outcome, str):
             raise RuntimeError(f"{article.source}: extraction failed ({outcome})")

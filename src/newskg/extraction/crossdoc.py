@@ -10,6 +10,11 @@ Across articles two general rules remain, applied to a whole build:
 Nothing else merges: entities of different names that reach one key by accident (in different
 articles) are told apart again by a hash of the name (:func:`keep_apart`).
 
+:func:`link_across` returns what it did to each article as a list of :data:`Rekey` steps, so
+linking can run on the entities alone (the store keeps them per article, see
+:mod:`newskg.publishing.entity_index`) and :func:`replay` then gives an article's full
+extraction exactly the keys it would have got had every article been in memory.
+
 >>> from newskg.extraction.model import ArticleText, Entity
 >>> a = Extraction(ArticleText("a", "a", ""), [Entity("jane-roe", "actor", "Jane Roe")])
 >>> b = Extraction(ArticleText("b", "b", ""), [Entity("roe", "actor", "Roe")])
@@ -25,15 +30,49 @@ from newskg.extraction.model import Entity, Extraction
 from newskg.text import fold
 from newskg.vocab import digest, slugify
 
-
-def link_across(extractions: list[Extraction]) -> None:
-    """Re-key entities in place so that one real entity has one key in every article."""
-    _complete_surnames(extractions)
-    _merge_plural_organizations(extractions)
-    keep_apart(extractions)
+#: One re-keying: (kind, key, label) of the entity before, then its new key, label, wikidata.
+Rekey = tuple[str, str, str, str, str, str | None]
+Steps = dict[str, list[Rekey]]  # article id -> its re-keyings, in order
 
 
-def keep_apart(extractions: list[Extraction]) -> None:
+def link_across(extractions: list[Extraction]) -> Steps:
+    """Re-key entities in place so that one real entity has one key in every article; return
+    the steps taken per article (for :func:`replay`).
+
+    Linking reads only the entities (kind, key, label, alternative labels, Wikidata id and
+    mention count), never the facts, so extractions holding only their entities link exactly
+    as the full ones do."""
+    steps: Steps = defaultdict(list)
+    _complete_surnames(extractions, steps)
+    _merge_plural_organizations(extractions, steps)
+    keep_apart(extractions, steps)
+    return dict(steps)
+
+
+def replay(extraction: Extraction, steps: list[Rekey]) -> None:
+    """Apply to ``extraction`` the steps :func:`link_across` took on its entities."""
+    for kind, old, old_label, key, label, wikidata in steps:
+        entity = next(
+            e for e in extraction.entities if (e.kind, e.key, e.label) == (kind, old, old_label)
+        )
+        rekey(extraction, entity, key, label, wikidata)
+
+
+def _rekey(
+    steps: Steps,
+    extraction: Extraction,
+    entity: Entity,
+    key: str,
+    label: str,
+    wikidata: str | None,
+) -> None:
+    steps[extraction.article.id].append(
+        (entity.kind, entity.key, entity.label, key, label, wikidata)
+    )
+    rekey(extraction, entity, key, label, wikidata)
+
+
+def keep_apart(extractions: list[Extraction], steps: Steps) -> None:
     """Re-key entities whose (kind, key) another article gives to a different name.
 
     After linking, one key stands for one folded name (the gazetteer's entries aside, whose
@@ -58,10 +97,12 @@ def keep_apart(extractions: list[Extraction]) -> None:
                     and not entity.wikidata
                     and (name != keeper)
                 ):
-                    rekey(extraction, entity, f"{key}--{digest(name)[:8]}", entity.label, None)
+                    _rekey(
+                        steps, extraction, entity, f"{key}--{digest(name)[:8]}", entity.label, None
+                    )
 
 
-def _complete_surnames(extractions: list[Extraction]) -> None:
+def _complete_surnames(extractions: list[Extraction], steps: Steps) -> None:
     full_names: dict[str, dict[str, Entity]] = defaultdict(dict)  # last word -> key -> entity
     for extraction in extractions:
         for entity in extraction.entities:
@@ -76,10 +117,10 @@ def _complete_surnames(extractions: list[Extraction]) -> None:
             candidates = full_names.get(words[0], {})
             if len(candidates) == 1:
                 (target,) = candidates.values()
-                rekey(extraction, entity, target.key, target.label, target.wikidata)
+                _rekey(steps, extraction, entity, target.key, target.label, target.wikidata)
 
 
-def _merge_plural_organizations(extractions: list[Extraction]) -> None:
+def _merge_plural_organizations(extractions: list[Extraction], steps: Steps) -> None:
     def singular(key: str) -> str:
         return "-".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in key.split("-"))
 
@@ -101,7 +142,7 @@ def _merge_plural_organizations(extractions: list[Extraction]) -> None:
         for extraction in extractions:
             for entity in list(extraction.entities):
                 if entity.kind == "organization" and entity.key in keys and entity.key != winner:
-                    rekey(extraction, entity, winner, target.label, target.wikidata)
+                    _rekey(steps, extraction, entity, winner, target.label, target.wikidata)
 
 
 def rekey(

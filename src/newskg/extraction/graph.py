@@ -43,10 +43,12 @@ def canonical_labels(extractions: Iterable[Extraction]) -> dict[tuple[str, str],
     for extraction in extractions:
         for entity in extraction.entities:
             seen[(entity.kind, entity.key)][entity.label] += 1
-    return {
-        ident: sorted(counts, key=lambda label: (-counts[label], -len(label), label))[0]
-        for ident, counts in seen.items()
-    }
+    return {ident: choose_label(counts) for ident, counts in seen.items()}
+
+
+def choose_label(counts: Mapping[str, int]) -> str:
+    """The label most articles give, then the longest, then the first in sort order."""
+    return sorted(counts, key=lambda label: (-counts[label], -len(label), label))[0]
 
 
 class _Writer:
@@ -57,6 +59,9 @@ class _Writer:
         self.article_id = extraction.article.id
         self.article = iris.article(self.article_id)
         self.g = bind_prefixes(Graph())
+        # What describes an entity itself (DESCRIPTION_PREDICATES) goes apart: it is stored
+        # once, in the shared entities graph.
+        self.d = bind_prefixes(Graph())
         self.kinds = {e.key: e.kind for e in extraction.entities}
         # A fact found twice (by two rules, or twice by one) is one node: its evidence is
         # merged and its first confidence and extractor kept, so it never carries two.
@@ -88,14 +93,14 @@ class _Writer:
         g.add((node, NKG.extractor, Literal(rule)))
         return True
 
-    def write(self) -> Graph:
+    def write(self) -> tuple[Graph, Graph]:
         self.write_article()
         self.write_blocks()
         self.write_entities()
         self.write_statements()
         self.write_events()
         self.write_memberships()
-        return self.g
+        return self.d, self.g
 
     def write_article(self) -> None:
         a, g, art = self.article, self.g, self.x.article
@@ -134,17 +139,17 @@ class _Writer:
                 g.add((node, NKG.blockReason, Literal(reason or "unspecified")))
 
     def write_entities(self) -> None:
-        g = self.g
+        g, d = self.g, self.d
         for entity in self.x.entities:
             node = self.entity_iri(entity.key)
             label = self.labels.get((entity.kind, entity.key), entity.label)
-            g.add((node, RDF.type, ENTITY_CLASS[entity.kind]))
-            g.add((node, RDFS.label, Literal(label)))
+            d.add((node, RDF.type, ENTITY_CLASS[entity.kind]))
+            d.add((node, RDFS.label, Literal(label)))
             for alt in sorted(entity.alt_labels | {entity.label}):
                 if alt != label:
-                    g.add((node, SKOS.altLabel, Literal(alt)))
+                    d.add((node, SKOS.altLabel, Literal(alt)))
             if entity.wikidata:
-                g.add((node, SKOS.exactMatch, WD[entity.wikidata]))
+                d.add((node, SKOS.exactMatch, WD[entity.wikidata]))
             g.add((node, NKG.mentionedIn, self.article))
             for mention in entity.mentions:
                 g.add((self.span(mention), ITSRDF.taIdentRef, node))
@@ -200,7 +205,7 @@ class _Writer:
             if self.x.entity(m.organization).kind == "place":
                 # A government post's organization is the country (FORMAT.md): the country
                 # acts as a state there, so it is also an nkg:Organization.
-                g.add((self.entity_iri(m.organization), RDF.type, NKG.Organization))
+                self.d.add((self.entity_iri(m.organization), RDF.type, NKG.Organization))
 
 
 #: What describes an entity itself rather than an article's view of it: stored once, in the
@@ -208,18 +213,12 @@ class _Writer:
 DESCRIPTION_PREDICATES = frozenset({RDF.type, RDFS.label, SKOS.altLabel, SKOS.exactMatch})
 
 
-def split_descriptions(graph: Graph) -> tuple[Graph, Graph]:
-    """(entity descriptions, everything else) of an article's graph."""
-    entities = {s for cls in ENTITY_CLASS.values() for s in graph.subjects(RDF.type, cls)}
-    descriptions, rest = bind_prefixes(Graph()), bind_prefixes(Graph())
-    for triple in graph:
-        target = (
-            descriptions
-            if (triple[0] in entities and triple[1] in DESCRIPTION_PREDICATES)
-            else rest
-        )
-        target.add(triple)
-    return descriptions, rest
+def article_graphs(
+    extraction: Extraction, iris: Iris, labels: LabelTable | None = None
+) -> tuple[Graph, Graph]:
+    """(entity descriptions, everything else) of one article's extraction: the first goes
+    to the shared entities graph, the second is the article's named graph."""
+    return _Writer(extraction, iris, labels).write()
 
 
 def to_graph(extraction: Extraction, iris: Iris, labels: LabelTable | None = None) -> Graph:
@@ -231,4 +230,6 @@ def to_graph(extraction: Extraction, iris: Iris, labels: LabelTable | None = Non
     >>> len(g)
     6
     """
-    return _Writer(extraction, iris, labels).write()
+    described, facts = article_graphs(extraction, iris, labels)
+    facts += described
+    return facts

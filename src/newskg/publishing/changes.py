@@ -19,7 +19,7 @@ from newskg.publishing.incremental import (
     missing_sources,
     records,
 )
-from newskg.publishing.results import BuildError, BuildResult, Built, Rejected
+from newskg.publishing.results import BuildError, BuildResult, Rejected
 from newskg.vocab import DEFAULT_BASE, Iris
 
 
@@ -103,30 +103,23 @@ def base_iri(base: store.Version | None, asked: str | None) -> str:
 
 def sort_out(
     result: BuildResult,
-    built: list[Built],
+    records: dict[str, ArticleRecord],
     previous: dict[str, ArticleRecord],
     sent: set[str],
     remove_ids: Sequence[str],
     kept: bool = False,
 ) -> None:
     """Fill added / replaced / unchanged / removed (and, with ``kept``, kept)."""
-    for item in built:
-        article_id, before = item.article.id, previous.get(item.article.id)
+    for article_id in sorted(records):
+        before = previous.get(article_id)
         if article_id not in sent:
             if kept:
                 result.kept.append(article_id)
             continue
         if before is None:
             result.added.append(article_id)
-        elif before.source == item.source.digest and before.graph == item.digest:
+        elif before == records[article_id]:
             result.unchanged.append(article_id)
         else:
             result.replaced.append(article_id)
     result.removed = sorted(remove_ids)
-
-
-def differs(built: list[Built], previous: dict[str, ArticleRecord]) -> bool:
-    """Whether ``built`` holds other articles, sources or graphs than ``previous`` (else an
-    add publishes nothing)."""
-    now = {b.article.id: (b.source.digest, b.digest) for b in built}
-    return now != {i: (r.source, r.graph) for i, r in previous.items()}

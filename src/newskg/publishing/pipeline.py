@@ -25,124 +25,27 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from newskg.backends import backend_for
 from newskg.backends import versions as store
-from newskg.extraction.model import ArticleText, Extraction
-from newskg.extraction.pool import extract_each
-from newskg.extraction.reader import ArticleError, article_paths, read_article
+from newskg.extraction.model import ArticleText
+from newskg.extraction.reader import article_paths
 from newskg.publishing import changes
-from newskg.publishing.graphs import (
-    Progress,
-    content_digest,
-    to_graphs,
-    validate_together,
-    write_graphs,
-)
+from newskg.publishing.extracting import extract_early, read_all
+from newskg.publishing.graphs import content_digest, load_ontology
 from newskg.publishing.incremental import (
     Archive,
-    ArticleRecord,
     Source,
     published_records,
-    source_digest,
 )
-from newskg.publishing.results import BuildError, BuildResult, Built, Rejected
+from newskg.publishing.progress import NO_PROGRESS, Progress
+from newskg.publishing.results import BuildError, BuildResult
+from newskg.publishing.run import Run
 from newskg.vocab import Iris
 
 log = logging.getLogger(__name__)
-
-
-# --- the steps ------------------------------------------------------------------------------
-
-
-def read_all(
-    paths: Iterable[Path], result: BuildResult, progress: Progress
-) -> list[tuple[ArticleText, Source]]:
-    """Read each file; unreadable ones and second files with an article id already read are
-    rejected, and what the reader doubts (``ArticleText.warnings``) is a warning."""
-    articles: list[tuple[ArticleText, Source]] = []
-    seen: dict[str, str] = {}
-    for path in paths:
-        path = Path(path)
-        progress("read", str(path))
-        result.read += 1
-        try:
-            article = read_article(path)
-            source = Source(article.id, path.name, source_digest(path), path)
-        except ArticleError as exc:
-            result.rejected.append(Rejected(exc.path, exc.in_file()))
-            continue
-        except OSError as exc:  # vanished or became unreadable between two reads
-            result.rejected.append(Rejected(str(path), f"cannot read: {exc.strerror or exc}"))
-            continue
-        if article.id in seen:
-            result.rejected.append(
-                Rejected(
-                    str(path),
-                    f"same article name {article.id!r} as {seen[article.id]}; rename one of them",
-                )
-            )
-            # (no article_id: the first file with that name is the one taken)
-            continue
-        seen[article.id] = str(path)
-        articles.append((article, source))
-        # Published all the same: a reader's doubt (a husk) is for a person to look at.
-        result.warnings += [Rejected(str(path), w, article.id) for w in article.warnings]
-    return articles
-
-
-def extract_all(
-    pending: Sequence[tuple[Source, ArticleText | None]],
-    archive: Archive,
-    result: BuildResult,
-    progress: Progress,
-    *,
-    jobs: int = 1,
-    rejectable: Callable[[str], bool] = lambda article_id: True,
-) -> list[tuple[Source, Extraction]]:
-    """The extraction of each source, from the cache or else extracted (in ``jobs``
-    processes) and cached. ``pending`` pairs each source with its article when already read
-    (else it is read from the source). A failure rejects the article when ``rejectable``
-    says so, else it is a :class:`BuildError`."""
-    found: dict[str, Extraction] = {}
-    misses: list[tuple[Source, ArticleText]] = []
-    for source, article in pending:
-        cached = archive.cached(source)
-        if cached is not None:
-            progress("extract", str(source.path))
-            found[source.id] = cached
-            continue
-        if article is None:
-            try:
-                article = read_article(source.path)
-            except ArticleError as exc:
-                raise store.StoreError(
-                    f"the kept source of the published article {source.id!r} cannot be read "
-                    f"any more: {exc}; withdraw it with `newskg remove {source.id}` (or build "
-                    "with --prune, leaving its file out)"
-                ) from exc
-        misses.append((source, article))
-    if misses:
-        outcomes = extract_each([article for _, article in misses], jobs)
-        for (source, article), outcome in zip(misses, outcomes, strict=True):
-            progress("extract", article.source)
-            if isinstance(outcome, Extraction):
-                archive.remember(source, outcome)  # before link_across re-keys it
-                result.extracted.append(source.id)
-                found[source.id] = outcome
-                continue
-            reason = f"extraction failed ({outcome}); please report it with the article attached"
-            if not rejectable(source.id):
-                raise BuildError(
-                    f"article {source.id!r} of the published version: {reason}; "
-                    f"withdraw it with `newskg remove {source.id}` (or build "
-                    "with --prune, leaving its file out)",
-                    result,
-                )
-            result.rejected.append(Rejected(article.source, reason, source.id))
-    return [(source, found[source.id]) for source, _ in pending if source.id in found]
 
 
 # --- build, add, remove ---------------------------------------------------------------------
@@ -155,6 +58,7 @@ def build(
     *,
     keep: int = 3,
     jobs: int = 1,
+    executor: str | None = None,
     progress: Progress | None = None,
     prune: bool = False,
 ) -> BuildResult:
@@ -175,6 +79,7 @@ def build(
         base_iri=base_iri,
         keep=keep,
         jobs=jobs,
+        executor=executor,
         progress=progress,
         incremental=False,
         prune=prune,
@@ -189,6 +94,7 @@ def add(
     *,
     keep: int = 3,
     jobs: int = 1,
+    executor: str | None = None,
     progress: Progress | None = None,
     wait: float = 0,
 ) -> BuildResult:
@@ -209,6 +115,7 @@ def add(
         base_iri=base_iri,
         keep=keep,
         jobs=jobs,
+        executor=executor,
         progress=progress,
         incremental=True,
         wait=wait,
@@ -250,11 +157,12 @@ def _publish(
     nothing: str,
     prune: bool = False,
     wait: float = 0,
+    executor: str | None = None,
 ) -> BuildResult:
     started = time.monotonic()
     backend = backend_for(store_dir)
     store_dir = os.fspath(backend.store_dir(check=True))  # a triple store: build in staging
-    progress = progress or (lambda stage, source: None)
+    progress = progress or NO_PROGRESS
     result = BuildResult()
     archive = Archive(store_dir)
     read: list[tuple[ArticleText, Source]] = []
@@ -266,7 +174,7 @@ def _publish(
         read = changes.collisions(
             read_all(paths, result, progress), published_records(store_dir, prune=True), result
         )
-        read = _extract_early(read, archive, result, progress, jobs)
+        read = extract_early(read, archive, result, progress, jobs, executor)
         if not read:
             raise BuildError(
                 f"{nothing} ({result.read} read, {len(result.rejected)} rejected)", result
@@ -279,109 +187,51 @@ def _publish(
     ) as writer:
         base = writer.base
         if incremental:
-            previous = in_store = changes.previous_articles(base, remove_ids)
+            previous = changes.previous_articles(base, remove_ids)
         else:  # written anew; the published articles are kept (or withdrawn with prune)
-            previous, in_store = published_records(store_dir, prune), {}
+            previous = published_records(store_dir, prune)
             read = read_all(paths, result, progress)
         read = changes.collisions(read, previous, result)
         if not incremental:
             remove_ids = changes.kept_or_withdrawn(previous, read, archive, prune)
         iris = Iris(changes.base_iri(base, base_iri))
-        built, sent = _articles(
-            read, previous, in_store, remove_ids, archive, iris, result, progress, jobs
-        )
-        if paths and not {b.article.id for b in built} & sent:
+        run = Run(writer, archive, iris, result, progress, jobs, executor)
+        records, sent = run.articles(read, previous, remove_ids)
+        if paths and not records.keys() & sent:
             raise BuildError(
                 f"{nothing} ({result.read} read, {len(result.rejected)} rejected)", result
             )
-        changes.sort_out(result, built, previous, sent, remove_ids, kept=not incremental)
-        if incremental and base is not None and not changes.differs(built, previous):
+        changes.sort_out(result, records, previous, sent, remove_ids, kept=not incremental)
+        if incremental and base is not None and records == previous:
             result.changed, result.version = False, base
             result.published = sorted(previous)
             result.triples = base.summary().get("triples", 0)
             result.counts = base.summary().get("counts", {})
             result.seconds = time.monotonic() - started
             return result
-        result.rewritten = write_graphs(writer.store, iris, built, in_store, progress)
-        for item in built:
-            archive.keep(item.source)
-        result.published = sorted(b.article.id for b in built)
+        load_ontology(writer.store)
+        for article, source in read:
+            if article.id in sent and article.id in records:
+                archive.keep(source)
+        result.published = sorted(records)
         result.counts = store.count_classes(writer.store)
         result.triples = len(writer.store)
         result.seconds = time.monotonic() - started
         summary = {
             **result.summary(),
             "base_iri": iris.base,
-            "articles": {
-                b.article.id: ArticleRecord(b.source.file, b.source.digest, b.digest).as_dict()
-                for b in sorted(built, key=lambda b: b.article.id)
-            },
+            "articles": {i: records[i].as_dict() for i in sorted(records)},
         }
-        version = writer.finish(content_digest(built), summary, optimize=not incremental)
+        version = writer.finish(content_digest(records), summary, optimize=not incremental)
         store.publish(store_dir, version, keep=keep)
         archive.prune()
         result.pushed = backend.after_publish(version)  # a triple store follows
     result.version = version
+    progress.stage("dumps", None)
     result.dumps, result.dump_error = write_dumps(store_dir, version)
+    progress.advance("dumps", n=len(result.dumps))
+    progress.end("dumps")
     return result
-
-
-def _articles(
-    read: list[tuple[ArticleText, Source]],
-    previous: dict[str, ArticleRecord],
-    in_store: dict[str, ArticleRecord],
-    remove_ids: Sequence[str],
-    archive: Archive,
-    iris: Iris,
-    result: BuildResult,
-    progress: Progress,
-    jobs: int,
-) -> tuple[list[Built], set[str]]:
-    """Extract, link, validate: the version's articles, and the ids of those sent that it
-    takes. The published articles (``previous``) not sent and not in ``remove_ids`` are
-    kept; ``in_store`` lists the graphs the new version's store already holds. An article
-    sent to replace a published one but rejected leaves the published one in place (a
-    second pass links without it)."""
-    sent = {article.id for article, _ in read}
-    restored: set[str] = set()  # sent, rejected, so their published article stays
-    mark = len(result.rejected)
-    carried: list[Rejected] = []
-    while True:
-        taking = sent - restored
-        pending: list[tuple[Source, ArticleText | None]] = [
-            (archive.source(i, previous[i]), None)
-            for i in previous
-            if i not in taking and i not in remove_ids
-        ]
-        pending += [(source, article) for article, source in read if article.id in taking]
-        extractions = extract_all(
-            pending, archive, result, progress, jobs=jobs, rejectable=taking.__contains__
-        )
-        built = to_graphs(extractions, iris, result, progress, in_store, taking.__contains__)
-        built = validate_together(built, result, taking.__contains__)
-        lost = (taking & previous.keys()) - {b.article.id for b in built}
-        if not lost:
-            result.rejected[mark:] = carried + result.rejected[mark:]
-            return built, taking
-        carried += [r for r in result.rejected[mark:] if r.article_id in lost]
-        del result.rejected[mark:]
-        restored |= lost
-
-
-def _extract_early(
-    read: list[tuple[ArticleText, Source]],
-    archive: Archive,
-    result: BuildResult,
-    progress: Progress,
-    jobs: int,
-) -> list[tuple[ArticleText, Source]]:
-    """Extract ``read`` into the cache (where :func:`_articles` finds it, under the lock);
-    those that fail are rejected and left out."""
-    done = extract_all(
-        [(source, article) for article, source in read], archive, result, progress, jobs=jobs
-    )
-    extracted = {source.id for source, _ in done}
-    return [(article, source) for article, source in read if article.id in extracted]
 
 
 def write_dumps(store_dir: str | Path, version: store.Version) -> tuple[list[str], str | None]:

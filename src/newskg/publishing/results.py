@@ -7,13 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph
-
 from newskg.backends import PushReport
 from newskg.backends import versions as store
 from newskg.errors import NewskgError
-from newskg.extraction.model import ArticleText
-from newskg.publishing.incremental import Source
 
 
 @dataclass
@@ -24,17 +20,6 @@ class Rejected:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
-
-
-@dataclass
-class Built:
-    """One article that passed every step."""
-
-    article: ArticleText
-    graph: Graph
-    source: Source
-    digest: str  # of the graph: tells whether it changed since the published version
-    unchanged: bool = False  # the published version holds this very graph, validated then
 
 
 @dataclass

@@ -1,37 +1,49 @@
-"""Talking to the remote: :class:`Client` (HTTP for SPARQL queries and the Graph Store
-Protocol, with time limits and credentials), errors that say what to fix, and reading
-answers (:class:`Body`, spooling, :func:`parse_results`)."""
+"""Talking to the remote: :class:`Client` (HTTP for SPARQL queries and updates and the
+Graph Store Protocol, with time limits and credentials) and errors that say what to fix.
+Reading its answers: :mod:`newskg.backends.remote.answers`."""
 
 from __future__ import annotations
 
-import io
 import tempfile
 import threading
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import pyoxigraph
 import requests
-import urllib3
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from newskg import settings
 from newskg.backends import versions as store
+from newskg.backends.remote.answers import (
+    CHUNK,
+    SPOOL_BYTES,
+    Body,
+    check_complete,
+    parse_results,
+)
 from newskg.backends.remote.errors import RemoteError, RemoteTimeout
 from newskg.backends.remote.marker import DCT, MARKER_QUERY, RemoteVersion
 from newskg.backends.remote.target import Target
+from newskg.sparql.lexer import query_form
 
 RESULTS_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
-#: What RemoteStore.query accepts: a results table or a graph, whichever the query makes.
-ANY_ANSWER = f"{RESULTS_JSON}, {NTRIPLES};q=0.9, text/turtle;q=0.8"
+SPARQL_UPDATE = "application/sparql-update; charset=utf-8"
 CONNECT_SECONDS = 10.0
 PUSH_SECONDS = 600.0  # per request of a push: a large graph takes a while to load remotely
 MARKER_SECONDS = 10.0  # the servers' poll of the marker must not hold up their requests long
-SPOOL_BYTES = 8 * 1024 * 1024  # answers beyond this go to a temporary file, not memory
-CHUNK = 64 * 1024
+#: One graph whole, read through the query endpoint (see Client.get_graph).
+GRAPH_QUERY = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+
+
+def accept_for(query: str) -> str:
+    """The one format the remote is asked for: N-Triples for a graph, SPARQL JSON for a table
+    or a boolean. Never a choice: Virtuoso answers a CONSTRUCT with a results table when the
+    Accept header lets it."""
+    return NTRIPLES if query_form(query) in {"CONSTRUCT", "DESCRIBE"} else RESULTS_JSON
 
 
 class _Bearer(AuthBase):
@@ -111,11 +123,13 @@ class Client:
         union: bool,
         default_graphs: Iterable[str] = (),
         named_graphs: Iterable[str] = (),
-        accept: str = ANY_ANSWER,
+        accept: str | None = None,
         timeout: float | None = None,
     ) -> requests.Response:
         """POST ``query`` (form-encoded, which every store accepts); the response streams.
-        ``union`` asks for the union default graph with the URL's ``union`` parameter."""
+        ``union`` asks for the union default graph with the URL's ``union`` parameter;
+        ``accept`` defaults to :func:`accept_for` the query. An answer the store says it cut
+        short is an error (:func:`~newskg.backends.remote.answers.check_complete`)."""
         defaults, named = list(default_graphs), list(named_graphs)
         params = (
             [(self.target.union_param, "")]
@@ -127,39 +141,45 @@ class Client:
             *(("default-graph-uri", g) for g in defaults),
             *(("named-graph-uri", g) for g in named),
         ]
-        return self.request(
+        response = self.request(
             "POST",
             self.target.query_url,
             what="a SPARQL query",
             params=params,
             data=data,
-            headers={"Accept": accept},
+            headers={"Accept": accept or accept_for(query)},
             stream=True,
             timeout=timeout,
         )
+        check_complete(response, self.timeout if timeout is None else timeout)
+        return response
 
-    # Graph Store Protocol
-    def get_graph(self, iri: str, out: IO[bytes], timeout: float | None = None) -> bool:
-        """Write graph ``iri`` as N-Triples into ``out``; False when the remote lacks it."""
-        response = self.request(
-            "GET",
-            self.target.gsp_url,
-            what=f"reading graph <{iri}>",
-            ok=(200, 404),
-            params={"graph": iri},
-            headers={"Accept": NTRIPLES},
-            stream=True,
-            timeout=timeout,
-        )
+    def update(self, update: bytes) -> None:
+        """POST a SPARQL Update to the URL's ``update`` endpoint, as the body itself (form
+        encoding would cost more than the store takes to run it: measured on a push)."""
+        self.request(
+            "POST",
+            self.target.update_url,
+            what="a SPARQL update",
+            ok=(200, 204),
+            data=update,
+            headers={"Content-Type": SPARQL_UPDATE},
+            timeout=PUSH_SECONDS,
+        ).close()
+
+    def get_graph(self, iri: str, out: IO[bytes], timeout: float | None = None) -> None:
+        """Write graph ``iri`` as N-Triples into ``out`` (nothing, or a comment, when the
+        remote has no triple in it). Read with a CONSTRUCT on the query endpoint, not a Graph
+        Store Protocol GET: a server that only reads needs no credentials (Virtuoso's GSP
+        endpoint that accepts writes wants them for reading too)."""
+        seconds = self.timeout if timeout is None else timeout
+        response = self.query(GRAPH_QUERY.format(iri=iri), union=False, timeout=seconds)
         with response:
-            if response.status_code == 404:
-                return False
-            deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
-            reader = Body(response, deadline, self.timeout if timeout is None else timeout)
+            reader = Body(response, time.monotonic() + seconds, seconds)
             while chunk := reader.read(CHUNK):
                 out.write(chunk)
-        return True
 
+    # Graph Store Protocol
     def put_graph(self, iri: str, body: IO[bytes] | bytes) -> None:
         self.request(
             "PUT",
@@ -169,16 +189,6 @@ class Client:
             params={"graph": iri},
             data=body,
             headers={"Content-Type": NTRIPLES},
-            timeout=PUSH_SECONDS,
-        ).close()
-
-    def delete_graph(self, iri: str) -> None:
-        self.request(
-            "DELETE",
-            self.target.gsp_url,
-            what=f"deleting graph <{iri}>",
-            ok=(200, 202, 204, 404),
-            params={"graph": iri},
             timeout=PUSH_SECONDS,
         ).close()
 
@@ -215,8 +225,7 @@ class Client:
     def marker_parts(self, marker: str) -> list[str]:
         """The graphs a marker lists (``dct:hasPart``), sorted."""
         with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as spool:
-            if not self.get_graph(marker, spool):
-                return []
+            self.get_graph(marker, spool)
             spool.seek(0)
             return sorted(
                 quad.object.value
@@ -264,117 +273,19 @@ def _refused(response: requests.Response, what: str) -> RemoteError:
             "Check the store URL's query= and gsp= parameters: they must "
             "name the store's SPARQL and Graph Store Protocol endpoints.",
         )
+    if status == 500 and "S1T00" in text:  # Virtuoso's "Transaction timed out"
+        return RemoteError(
+            said,
+            "The triple store stopped the query at its own time limit (Virtuoso: "
+            "MaxQueryExecutionTime); make the query more selective (bind a subject or a "
+            "type, add LIMIT).",
+            status=503,
+        )
     if status == 400:
         return RemoteError(
             said, "The triple store refused the request; the message above is its own.", status=400
         )
     return RemoteError(said, "See the triple store's log.")
-
-
-class Body(io.RawIOBase):
-    """A streamed response body read under one overall deadline: a socket timeout alone
-    restarts with every byte, so a remote that trickles would run far past the limit."""
-
-    def __init__(self, response: requests.Response, deadline: float, seconds: float) -> None:
-        self.response = response
-        self.deadline = deadline
-        self.seconds = seconds
-        self.media_type = _media_type(response)  # what the remote says the body is
-
-    def readable(self) -> bool:
-        return True
-
-    @property
-    def file(self) -> IO[bytes]:
-        """This body as the binary file pyoxigraph's parsers take (a raw stream reads as one)."""
-        return cast(IO[bytes], self)
-
-    def readinto(self, buffer: Any) -> int:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise RemoteTimeout(self.seconds)
-        sock = getattr(getattr(self.response.raw, "connection", None), "sock", None)
-        if sock is not None:
-            sock.settimeout(left)
-        try:
-            data = self.response.raw.read(len(buffer), decode_content=True)
-        except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
-            raise RemoteTimeout(self.seconds) from exc
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise RemoteError(
-                f"the connection to the triple store broke while reading its answer: {exc}",
-                "Try again; see the triple store's log.",
-            ) from exc
-        buffer[: len(data)] = data
-        return len(data)
-
-
-class Spooled(io.RawIOBase):
-    """The whole body in a spooled file (memory while small), read from the start. pyoxigraph
-    parses lazily and keeps what it reads from: the spool is closed when this is, which
-    happens when the parsed results are dropped, so no file is left open unnoticed."""
-
-    def __init__(self, response: requests.Response, deadline: float, seconds: float) -> None:
-        self.spool = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 - closed by close()
-        try:
-            with response:
-                reader = Body(response, deadline, seconds)
-                while chunk := reader.read(CHUNK):
-                    self.spool.write(chunk)
-        except BaseException:
-            self.close()
-            raise
-        self.spool.seek(0)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.spool.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            self.spool.close()
-        super().close()
-
-    @property
-    def file(self) -> IO[bytes]:
-        """This body as the binary file pyoxigraph's parsers take."""
-        return cast(IO[bytes], self)
-
-
-def _media_type(response: requests.Response) -> str:
-    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-
-
-def parse_results(
-    response: requests.Response, expected: str, deadline: float, seconds: float
-) -> Any:
-    """The response parsed by pyoxigraph: ``QuerySolutions`` / ``QueryBoolean`` for a
-    results format, an iterator of ``Triple`` for an RDF one."""
-    media_type = _media_type(response) or expected
-    body = Spooled(response, deadline, seconds)
-    results_format = pyoxigraph.QueryResultsFormat.from_media_type(media_type)
-    rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type)
-    try:
-        if results_format is not None:
-            return pyoxigraph.parse_query_results(body.file, results_format)
-    except SyntaxError as exc:
-        body.close()
-        raise RemoteError(
-            f"the triple store's answer is not valid {media_type} ({exc})",
-            "It may have stopped the query at its own time limit; see its log.",
-        ) from exc
-    if rdf_format is None:
-        body.close()
-        raise RemoteError(
-            f"the triple store answered with {media_type!r}, which newskg cannot read",
-            "Configure it to answer SPARQL JSON results and N-Triples "
-            "(every SPARQL 1.1 store can).",
-        )
-    return (quad.triple for quad in pyoxigraph.parse(body.file, rdf_format))
 
 
 def connect(store_setting: str, config: Mapping[str, Any] | None = None) -> Client:

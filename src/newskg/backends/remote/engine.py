@@ -27,7 +27,8 @@ from typing import IO
 
 import pyoxigraph
 
-from newskg.backends.remote.client import NTRIPLES, RESULTS_JSON, Body, Client
+from newskg.backends.remote.answers import Body, boolean_answer
+from newskg.backends.remote.client import NTRIPLES, RESULTS_JSON, Client
 from newskg.backends.remote.errors import RemoteError, RemoteTimeout
 from newskg.errors import APIError
 from newskg.formats import Format
@@ -255,7 +256,9 @@ def _write(
 ) -> int:
     """Re-serialise the remote's answer into ``fmt``, counting rows; returns the count."""
     if kind == "boolean":
-        answer = pyoxigraph.parse_query_results(body.file, _results_format(body))
+        answer = boolean_answer(pyoxigraph.parse_query_results(body.file, _results_format(body)))
+        if answer is None:
+            raise SyntaxError("the triple store answered a table to an ASK")
         answer.serialize(out, fmt.results_format)
         return 1
     if kind == "solutions":

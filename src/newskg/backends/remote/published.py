@@ -11,14 +11,10 @@ from typing import IO, Any
 
 import pyoxigraph
 
-from newskg.backends.remote.client import (
-    PUSH_SECONDS,
-    RESULTS_JSON,
-    SPOOL_BYTES,
-    Client,
-    parse_results,
-)
+from newskg.backends.remote.answers import SPOOL_BYTES, boolean_answer, parse_results
+from newskg.backends.remote.client import PUSH_SECONDS, RESULTS_JSON, Client
 from newskg.backends.remote.marker import RemoteVersion
+from newskg.sparql.lexer import query_form
 
 
 def _names(graphs: Any) -> list[str]:
@@ -65,7 +61,9 @@ class RemoteStore:
             default_graphs=_names(default_graph),
             named_graphs=_names(named_graphs),
         )
-        return parse_results(response, RESULTS_JSON, time.monotonic() + seconds, seconds)
+        parsed = parse_results(response, RESULTS_JSON, time.monotonic() + seconds, seconds)
+        answer = boolean_answer(parsed) if query_form(query) == "ASK" else None
+        return parsed if answer is None else answer
 
     def quads_for_pattern(
         self,
@@ -107,6 +105,8 @@ class RemoteStore:
         return (pyoxigraph.NamedNode(g) for g in self.graphs())
 
     def __len__(self) -> int:
+        if self.version.triples:  # the marker's count: a store's own graphs are left out
+            return self.version.triples
         rows = self.query(
             "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
             f"FILTER(?g != <{self.version.marker}>) }}"
@@ -117,8 +117,7 @@ class RemoteStore:
         """One graph's quads, fetched with the Graph Store Protocol."""
         name = pyoxigraph.NamedNode(graph)
         with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as spool:
-            if not self.client.get_graph(graph, spool, timeout=PUSH_SECONDS):
-                return
+            self.client.get_graph(graph, spool, timeout=PUSH_SECONDS)
             spool.seek(0)
             for quad in pyoxigraph.parse(spool, pyoxigraph.RdfFormat.N_TRIPLES):
                 yield pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, name)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,7 +17,8 @@ import pyoxigraph
 
 from newskg.backends import versions as store
 from newskg.backends.base import PushReport
-from newskg.backends.remote.client import SPOOL_BYTES, Client, connect
+from newskg.backends.remote.batches import Batches
+from newskg.backends.remote.client import Client, connect
 from newskg.backends.remote.errors import PushError, RemoteError
 from newskg.backends.remote.marker import DEFAULT_BASE, MARKER_PATH, marker_triples
 from newskg.backends.remote.staging import PUSHED, RECORD, read_json, write_json
@@ -40,12 +40,34 @@ def push_recorded(
     return push(connect(target, config), Path(store_dir), version)
 
 
-def graph_digests(local: pyoxigraph.Store) -> dict[str, str]:
-    """A SHA-256 per named graph of a version: equal graphs give equal digests."""
+def graph_digests(local: pyoxigraph.Store, version: store.Version | None = None) -> dict[str, str]:
+    """A digest per named graph of a version: equal graphs give equal digests.
+
+    An article graph the version's summary lists takes the digest recorded there
+    (:class:`newskg.publishing.incremental.ArticleRecord`, made when the graph was built), so
+    a push after ``newskg add`` reads only the graphs it has no record of (the shared
+    entities graph and the ontology), not the whole store; the others are hashed here."""
+    recorded = _recorded_digests(version) if version is not None else {}
     return {
-        graph.value: graph_digest(local, graph)
+        graph.value: recorded.get(graph.value) or graph_digest(local, graph)
         for graph in local.named_graphs()
         if isinstance(graph, pyoxigraph.NamedNode)  # newskg names every graph by IRI
+    }
+
+
+def _recorded_digests(version: store.Version) -> dict[str, str]:
+    """Graph IRI -> ``article:<digest of the article's graph>`` for the articles the summary
+    lists. The article's stored graph is a function of the graph that digest covers (its
+    facts, the entity descriptions going to the entities graph), so equal records mean equal
+    stored graphs; the prefix keeps them apart from the digests :func:`graph_digest` makes."""
+    from newskg.publishing.incremental import records  # publishing depends on backends
+    from newskg.vocab import Iris
+
+    iris = Iris(version.summary().get("base_iri") or DEFAULT_BASE)
+    return {
+        str(iris.graph(article_id)): "article:" + record.graph
+        for article_id, record in records(version).items()
+        if record.graph
     }
 
 
@@ -72,9 +94,22 @@ def _canonical_digest(local: pyoxigraph.Store, graph: pyoxigraph.NamedNode) -> s
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
+def _held_version(staging: Path, version_id: Any) -> pyoxigraph.Store | None:
+    """The version the remote holds, as kept in the staging directory (None once it is
+    pruned or unreadable: graphs are then sent whole)."""
+    if not isinstance(version_id, str):
+        return None
+    try:
+        return pyoxigraph.Store.read_only(str(store.find_version(staging, version_id).path))
+    except (store.StoreError, OSError):
+        return None
+
+
 def push(client: Client, staging: Path, version: store.Version) -> PushReport:
-    """Make the remote hold ``version`` (published in ``staging``): PUT the graphs that differ
-    from what the remote holds, DELETE the ones it should no longer have, PUT the marker last.
+    """Make the remote hold ``version`` (published in ``staging``): replace the graphs that
+    differ from what the remote holds (patch them when the version it holds is still kept
+    here) and drop the ones it should no longer have, in batches
+    (:class:`~newskg.backends.remote.batches.Batches`), then PUT the marker last.
 
     What the remote holds is known from ``STAGING/pushed.json`` when the remote's marker
     names the version recorded there; otherwise every graph is sent and the graphs the
@@ -89,7 +124,7 @@ def push(client: Client, staging: Path, version: store.Version) -> PushReport:
         raise PushError(
             f"cannot open version {version.id} in {staging}: {exc}", "Rebuild with `newskg build`."
         ) from exc
-    digests = graph_digests(local)
+    digests = graph_digests(local, version)
     if marker in digests:
         raise PushError(
             f"version {version.id} has a graph named {marker}, which is where newskg "
@@ -131,16 +166,19 @@ def push(client: Client, staging: Path, version: store.Version) -> PushReport:
                 "pending": sorted(in_flux | set(report.sent) | set(report.deleted)),
             },
         )
-        for graph in report.sent:
-            with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as body:
-                local.dump(
-                    body, pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.NamedNode(graph)
-                )
-                body.seek(0)
-                client.put_graph(graph, body)
+        batches = Batches(client)
         for graph in report.deleted:
-            client.delete_graph(graph)
-        client.put_graph(marker, marker_triples(marker, version.id, base, digests, len(local)))
+            batches.drop(graph)
+        before = _held_version(staging, record.get("version")) if previous else None
+        for graph in report.sent:
+            if before is not None and graph in previous and graph not in in_flux:
+                batches.patch(local, before, graph)  # the remote holds it as `before` has it
+            else:
+                batches.replace(local, graph)
+        batches.flush()
+        triples = version.summary().get("triples") or len(local)
+        client.put_graph(marker, marker_triples(marker, version.id, base, digests, triples))
+        log.info("sent %d graphs in %d requests", len(report.sent), batches.requests + 1)
     except RemoteError as exc:
         raise PushError(
             f"pushing version {version.id} to {client.target.base} failed: {exc.message}",

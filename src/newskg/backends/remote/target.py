@@ -15,6 +15,7 @@ SCHEMES = {"sparql+http": "http", "sparql+https": "https"}
 #: The store URL's own parameters and their defaults (Oxigraph server's endpoints).
 PARAMETERS = {
     "query": "query",
+    "update": "update",
     "gsp": "store",
     "union": "union-default-graph",
     "auth": "basic",
@@ -34,6 +35,7 @@ class Target:
     store: str  # the setting as given
     base: str  # http(s)://host:port/path/
     query_url: str
+    update_url: str
     gsp_url: str
     union_param: str
     auth: str
@@ -80,6 +82,7 @@ class Target:
             store_setting,
             base,
             urljoin(base, options["query"]),
+            urljoin(base, options["update"]),
             urljoin(base, options["gsp"]),
             options["union"],
             options["auth"],

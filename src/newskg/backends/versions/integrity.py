@@ -32,13 +32,37 @@ class DamagedVersion(StoreError):
         self.version, self.problem = version, problem
 
 
-def file_manifest(path: Path) -> dict[str, dict[str, Any]]:
-    """Size and SHA-256 of each data file of the store directory ``path``."""
-    return {
-        item.name: {"size": item.stat().st_size, "sha256": file_digest(item)}
-        for item in sorted(path.iterdir())
-        if item.is_file() and not _NOT_DATA.match(item.name)
-    }
+def file_manifest(path: Path, base: Version | None = None) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of each data file of the store directory ``path``.
+
+    A file that is a hard link of ``base``'s file of the same name (a version made from
+    ``base`` shares its unchanged files) takes the digest ``base`` recorded: RocksDB never
+    rewrites a file in place, so only the files a change wrote are read, and recording a
+    version costs what changed, not the store."""
+    recorded: dict[str, dict[str, Any]] = (base.summary().get("files") or {}) if base else {}
+    manifest = {}
+    for item in sorted(path.iterdir()):
+        if not item.is_file() or _NOT_DATA.match(item.name):
+            continue
+        size = item.stat().st_size
+        known = recorded.get(item.name)
+        if (
+            base is not None
+            and known is not None
+            and known.get("size") == size
+            and _same_file(item, base.path / item.name)
+        ):
+            manifest[item.name] = {"size": size, "sha256": known["sha256"]}
+        else:
+            manifest[item.name] = {"size": size, "sha256": file_digest(item)}
+    return manifest
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def file_problems(version: Version, digests: bool = False) -> list[str]:

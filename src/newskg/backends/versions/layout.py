@@ -58,6 +58,10 @@ def count_classes(store: pyoxigraph.Store) -> dict[str, int]:
     return {name: found.get(name, 0) for name in COUNTED_CLASSES}
 
 
+#: The name ending of a version's entity index, beside its directory and summary.
+INDEX_SUFFIX = ".entities.sqlite"
+
+
 class StoreError(NewskgError):
     """The store directory cannot be used; the message says why and what to do."""
 
@@ -70,6 +74,11 @@ class Version:
     @property
     def summary_path(self) -> Path:
         return self.path.with_name(self.id + ".json")
+
+    @property
+    def index_path(self) -> Path:
+        """The version's entity index (:mod:`newskg.publishing.entity_index`), beside it."""
+        return self.path.with_name(self.id + INDEX_SUFFIX)
 
     def summary(self) -> dict[str, Any]:
         """The summary; ``{"version": id}`` when there is none, plus ``"unreadable"`` (why)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import gc
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -33,6 +35,7 @@ from newskg.backends.versions.integrity import (
 from newskg.backends.versions.layout import (
     CURRENT,
     DUMPS,
+    INDEX_SUFFIX,
     TMP_PREFIX,
     VERSIONS,
     StoreError,
@@ -94,28 +97,47 @@ class VersionWriter:
         self.finished: Version | None = None
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         self.tmp_path = store_dir / VERSIONS / f"{TMP_PREFIX}{stamp}-{os.getpid()}"
+        #: Where the new version's entity index is written (moved beside it by finish).
+        self.index_path = self.tmp_path.with_name(self.tmp_path.name + INDEX_SUFFIX)
+        self._open()
+
+    def _open(self) -> None:
+        base = self.base
         try:
             if base is not None:
                 # A RocksDB checkpoint: hard links to the base's immutable files, so copying a
                 # version of any size is instant and the base is never written. Its files are
-                # checked first: a damaged one would be linked into the new version too.
+                # checked first (sizes: a missing or truncated file would be linked into the
+                # new version too). Checksums are not read here, which would cost the whole
+                # store per change: RocksDB checks each block it reads, the new version
+                # inherits the base's recorded digests, and `newskg verify` reads them all.
                 try:
-                    opened = open_version(base, digests=True)
+                    opened = open_version(base)
                 except DamagedVersion as exc:
                     raise DamagedVersion(
                         base,
                         (
                             f"{exc.problem}; nothing can be added to or removed from it. "
-                            f"`newskg verify --store {store_dir}` lists the intact versions to "
-                            "roll back to; `newskg build --articles DIR` writes a new version from "
-                            "DIR and the kept sources of the published articles"
+                            f"`newskg verify --store {self.store_dir}` lists the intact versions "
+                            "to roll back to; `newskg build --articles DIR` writes a new version "
+                            "from DIR and the kept sources of the published articles"
                         ),
                     ) from exc
                 opened.backup(str(self.tmp_path))
             self.store = pyoxigraph.Store(str(self.tmp_path))
         except BaseException:
-            shutil.rmtree(self.tmp_path, ignore_errors=True)
+            self.discard()
             raise
+
+    def restart(self) -> None:
+        """Start the version over from its base (or empty): what was written is dropped."""
+        self.__dict__.pop("store", None)  # closes RocksDB
+        self.discard()
+        self._open()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp_path, ignore_errors=True)
+        self.index_path.unlink(missing_ok=True)
 
     def finish(
         self, content_digest: str, summary: dict[str, Any], optimize: bool = True
@@ -127,7 +149,7 @@ class VersionWriter:
         self.store.flush()
         if optimize:
             self.store.optimize()
-        del self.store  # closes RocksDB before the rename
+        _close(self.__dict__.pop("store"))
         version_id = new_version_id(content_digest)
         final_path = self.store_dir / VERSIONS / version_id
         version = Version(version_id, final_path)
@@ -135,12 +157,32 @@ class VersionWriter:
             **summary,
             "version": version_id,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "files": file_manifest(self.tmp_path),
+            "files": file_manifest(self.tmp_path, self.base),
         }
         write_atomically(version.summary_path, json.dumps(summary, indent=2, sort_keys=True))
+        if self.index_path.exists():
+            os.replace(self.index_path, version.index_path)
         os.rename(self.tmp_path, final_path)
         self.finished = version
         return version
+
+
+def _close(target: pyoxigraph.Store) -> None:
+    """Close ``target`` (RocksDB closes when the last reference goes), or refuse to go on:
+    a store still open elsewhere keeps writing its files after the version's manifest is
+    taken, and the version would be published damaged."""
+    if sys.getrefcount(target) > _OWN_REFERENCES:
+        gc.collect()  # e.g. a frame kept alive by a reference cycle
+    if sys.getrefcount(target) > _OWN_REFERENCES:
+        raise StoreError(
+            "the new version's store is still open elsewhere in this process, so it cannot be "
+            "closed before it is named; nothing was published (please report this)"
+        )
+
+
+#: References to the store inside :func:`_close` when no one else holds it: its parameter
+#: and getrefcount's own argument (the caller passes it on without keeping one).
+_OWN_REFERENCES = 2
 
 
 @contextlib.contextmanager
@@ -178,7 +220,7 @@ def writing(
             if writer is not None:
                 writer.__dict__.pop("store", None)
                 if writer.finished is None:
-                    shutil.rmtree(writer.tmp_path, ignore_errors=True)
+                    writer.discard()
 
 
 def _write_failed(root: Path, exc: OSError) -> str:
@@ -225,6 +267,7 @@ def publish(store_dir: str | os.PathLike[str], version: Version, keep: int = 3) 
             os.rename(old.path, doomed)
         with contextlib.suppress(FileNotFoundError):
             old.summary_path.unlink()
+        old.index_path.unlink(missing_ok=True)
         shutil.rmtree(doomed, ignore_errors=True)
         # Its dumps (src/newskg/publishing/dumps.py writes them to STORE/dumps/<version>/) go with
         # it.
@@ -237,11 +280,14 @@ def sweep_unfinished(store_dir: Path) -> None:
     root = store_dir / VERSIONS
     if root.is_dir():
         for leftover in root.glob(TMP_PREFIX + "*"):
-            shutil.rmtree(leftover, ignore_errors=True)
-        for summary in root.glob("*.json*"):
-            stem = summary.name.split(".json")[0]
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+        for sidecar in [*root.glob("*.json*"), *root.glob("*" + INDEX_SUFFIX)]:
+            stem = sidecar.name.split(".")[0]
             if is_version_id(stem) and not (root / stem).is_dir():
-                summary.unlink(missing_ok=True)
+                sidecar.unlink(missing_ok=True)
     for link in store_dir.glob(f".{CURRENT}.*"):
         link.unlink(missing_ok=True)
 

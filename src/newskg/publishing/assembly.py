@@ -1,0 +1,163 @@
+"""Making a new version's graphs from the published one and a change, at the cost of the
+change.
+
+A version's store holds one named graph per article (its facts), the shared entities graph
+(one description per entity) and the ontology. :func:`assemble` takes a store holding the
+published version (a hard-linked copy; empty for a build written anew) and its
+:class:`~newskg.publishing.entity_index.EntityIndex`, and applies a change: articles sent
+(added or replacing one), articles withdrawn. Entities are linked across *all* the
+version's articles, but the articles kept are linked from their entity stubs in the index;
+only the articles whose linked entities come out different (and those sent) get their graph
+made again, and only the descriptions of the entities those name are rewritten. What the
+graphs must satisfy together is then checked on exactly those graphs and entities
+(:func:`focus`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph
+from rdflib import Graph
+
+from newskg.extraction.crossdoc import link_across, replay
+from newskg.extraction.graph import article_graphs
+from newskg.extraction.model import Entity, Extraction
+from newskg.publishing import entities_graph
+from newskg.publishing.entity_index import EntityIndex, linked_digest, stub
+from newskg.publishing.progress import NO_PROGRESS, Progress
+from newskg.vocab import Iris
+
+#: The full extractions (before linking) of the given articles, one at a time: from the cache,
+#: or extracted again from their sources.
+Fetch = Callable[[list[str]], Iterator[tuple[str, Extraction]]]
+
+
+class StaleStub(Exception):  # noqa: N818 - a signal to the caller, not an error
+    """A published article had to be made again, but its extraction (re-made: the extractor
+    changed since) no longer has the entities its stub in the index has. Assemble again with
+    these ``entities`` passed as the article's (``sent``), so that every article is linked
+    with them."""
+
+    def __init__(self, article_id: str, entities: list[Entity]) -> None:
+        super().__init__(article_id)
+        self.article_id = article_id
+        self.entities = entities
+
+
+@dataclass
+class Assembled:
+    """What :func:`assemble` changed: each re-made article's graph digest, the articles it
+    could not turn into RDF (id -> reason), and the entities whose description it rewrote."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    entities: set[str] = field(default_factory=set)
+
+    @property
+    def graphs(self) -> set[str]:
+        return set(self.digests)
+
+
+def facts_digest(ntriples: bytes) -> str:
+    """A digest of an article's facts graph from its N-Triples (the same triples, the same
+    digest: lines are sorted; the graphs have no blank nodes)."""
+    h = hashlib.sha256()
+    for line in sorted(ntriples.splitlines()):
+        if line.strip():
+            h.update(line + b"\n")
+    return h.hexdigest()
+
+
+def assemble(
+    store: pyoxigraph.Store,
+    index: EntityIndex,
+    iris: Iris,
+    sent: dict[str, list[Entity]],
+    kept: Collection[str],
+    removed: Iterable[str],
+    fetch: Fetch,
+    progress: Progress = NO_PROGRESS,
+) -> Assembled:
+    """Apply a change to ``store`` and ``index`` (both the new version's, starting as copies
+    of the published one's): the ``sent`` articles (their entities as extracted) are added
+    or replace the one of their id, ``removed`` ones are withdrawn, ``kept`` ones stay.
+
+    Linking reads only entities, so every article is linked from its stub; full extractions
+    are fetched one at a time for the graphs to make (memory does not grow with the
+    version). A kept article the index does not list (a version made before the index) is
+    made again like a sent one. An article that cannot be made into RDF is in
+    ``failed``; it took part in linking, so the caller makes the version again without it.
+    """
+    done = Assembled()
+    for article_id in removed:
+        done.entities |= index.named_by(article_id)
+        index.remove(article_id)
+        store.remove_graph(pyoxigraph.NamedNode(str(iris.graph(article_id))))
+    stubs = index.stubs(kept)
+    unindexed = sorted(set(kept) - stubs.keys() - sent.keys())
+    stubs.update((i, stub(i, x.entities)) for i, x in fetch(unindexed))
+    stubs.update((i, stub(i, entities)) for i, entities in sent.items())
+    before = index.linked()
+    progress.stage("link", len(stubs))
+    steps = link_across(list(stubs.values()))
+    relinked = {i for i, s in stubs.items() if linked_digest(s.entities) != before.get(i)}
+    progress.advance("link", n=len(stubs))
+    progress.end("link")
+    making = sorted(relinked | sent.keys() | set(unindexed))
+    progress.stage("store", len(making))
+    for article_id, extraction in fetch(making):
+        progress.advance("store", article_id)
+        extracted = stub(article_id, extraction.entities).entities
+        replay(extraction, steps.get(article_id, []))
+        linked = linked_digest(extraction.entities)
+        if linked != linked_digest(stubs[article_id].entities):
+            raise StaleStub(article_id, extracted)
+        done.entities |= index.named_by(article_id)
+        try:
+            ntriples, described = _facts(extraction, iris)
+            name = pyoxigraph.NamedNode(str(iris.graph(article_id)))
+            quads = [
+                pyoxigraph.Quad(t.subject, t.predicate, t.object, name)
+                for t in pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            ]
+        except (SyntaxError, ValueError) as exc:
+            # rdflib accepts IRIs Oxigraph refuses (a relative schema:url of a sidecar)
+            done.failed[article_id] = (
+                f"is not valid RDF ({exc}); check the IRIs its sidecar gives (url)"
+            )
+            continue
+        store.remove_graph(name)
+        store.extend(quads)
+        contributed = entities_graph.contributions(described)
+        index.put(article_id, extracted, linked, contributed)
+        done.entities |= contributed.keys()
+        done.digests[article_id] = facts_digest(ntriples)
+    entities_graph.rewrite(store, _node(iris.entities_graph()), index, done.entities)
+    progress.end("store")
+    return done
+
+
+def _facts(extraction: Extraction, iris: Iris) -> tuple[bytes, Graph]:
+    described, facts = article_graphs(extraction, iris)
+    return facts.serialize(format="nt", encoding="utf-8"), described
+
+
+def focus(store: pyoxigraph.Store, iris: Iris, done: Assembled) -> set[str]:
+    """The nodes a change's check covers: every subject of the graphs it made, and the
+    entities whose description it rewrote."""
+    nodes = set(done.entities)
+    for article_id in done.graphs:
+        name = pyoxigraph.NamedNode(str(iris.graph(article_id)))
+        nodes.update(
+            q.subject.value
+            for q in store.quads_for_pattern(None, None, None, name)
+            if isinstance(q.subject, pyoxigraph.NamedNode)
+        )
+    return nodes
+
+
+def _node(iri: object) -> pyoxigraph.NamedNode:
+    return pyoxigraph.NamedNode(str(iri))
