@@ -24,6 +24,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from newskg.backends.published import CHECK_INTERVAL
 from newskg.backends.versions import published
 from newskg.publishing import dumps as dumplib
 from tests.conftest import ROOT, CorpusBuild, running_server
@@ -169,7 +170,9 @@ def test_replicas_serve_shipped_versions_alike(corpus_build: CorpusBuild, tmp_pa
                     assert time.monotonic() - shipped < 2.5, f"{base} still serves {first.id}"
                     time.sleep(0.05)
                 waits.append(time.monotonic() - shipped)
-            time.sleep(0.5)
+            # /healthz reached one web worker; each worker looks for a new version at most
+            # every CHECK_INTERVAL, so the other may serve the old one that much longer.
+            time.sleep(CHECK_INTERVAL + 0.2)
         finally:
             stop.set()
             balancer.join()

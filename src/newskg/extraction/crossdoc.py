@@ -18,7 +18,9 @@ extraction exactly the keys it would have got had every article been in memory.
 >>> from newskg.extraction.model import ArticleText, Entity
 >>> a = Extraction(ArticleText("a", "a", ""), [Entity("jane-roe", "actor", "Jane Roe")])
 >>> b = Extraction(ArticleText("b", "b", ""), [Entity("roe", "actor", "Roe")])
->>> link_across([a, b]); (b.entities[0].key, b.entities[0].label, b.entities[0].alt_labels)
+>>> link_across([a, b])
+{'b': [('actor', 'roe', 'Roe', 'jane-roe', 'Jane Roe', None)]}
+>>> (b.entities[0].key, b.entities[0].label, b.entities[0].alt_labels)
 ('jane-roe', 'Jane Roe', {'Roe'})
 """
 

@@ -20,6 +20,7 @@ ENTITY_CLASS = {"actor": NKG.Actor, "organization": NKG.Organization, "place": N
 
 #: (kind, key) -> canonical label
 LabelTable = Mapping[tuple[str, str], str]
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
 def date_literal(value: str) -> Literal:
@@ -58,10 +59,12 @@ class _Writer:
         self.labels = labels or {}
         self.article_id = extraction.article.id
         self.article = iris.article(self.article_id)
-        self.g = bind_prefixes(Graph())
+        # Plain sets of rdflib triples: an rdflib Graph costs ten times as much per triple,
+        # and a build writes hundreds of thousands (the callers make Graphs when they want).
+        self.g: set[Triple] = set()
         # What describes an entity itself (DESCRIPTION_PREDICATES) goes apart: it is stored
         # once, in the shared entities graph.
-        self.d = bind_prefixes(Graph())
+        self.d: set[Triple] = set()
         self.kinds = {e.key: e.kind for e in extraction.entities}
         # A fact found twice (by two rules, or twice by one) is one node: its evidence is
         # merged and its first confidence and extractor kept, so it never carries two.
@@ -93,7 +96,7 @@ class _Writer:
         g.add((node, NKG.extractor, Literal(rule)))
         return True
 
-    def write(self) -> tuple[Graph, Graph]:
+    def write(self) -> tuple[set[Triple], set[Triple]]:
         self.write_article()
         self.write_blocks()
         self.write_entities()
@@ -213,12 +216,27 @@ class _Writer:
 DESCRIPTION_PREDICATES = frozenset({RDF.type, RDFS.label, SKOS.altLabel, SKOS.exactMatch})
 
 
-def article_graphs(
+def article_triples(
     extraction: Extraction, iris: Iris, labels: LabelTable | None = None
-) -> tuple[Graph, Graph]:
+) -> tuple[set[Triple], set[Triple]]:
     """(entity descriptions, everything else) of one article's extraction: the first goes
     to the shared entities graph, the second is the article's named graph."""
     return _Writer(extraction, iris, labels).write()
+
+
+def article_graphs(
+    extraction: Extraction, iris: Iris, labels: LabelTable | None = None
+) -> tuple[Graph, Graph]:
+    """:func:`article_triples` as rdflib graphs."""
+    described, facts = article_triples(extraction, iris, labels)
+    return _graph(described), _graph(facts)
+
+
+def _graph(triples: set[Triple]) -> Graph:
+    graph = bind_prefixes(Graph())
+    for triple in triples:
+        graph.add(triple)
+    return graph
 
 
 def to_graph(extraction: Extraction, iris: Iris, labels: LabelTable | None = None) -> Graph:

@@ -11,9 +11,11 @@
     newskg-<version>-void.ttl     VoID + DCAT description (URLs under the base IRI)
     SHA256SUMS                    ``sha256sum -c`` checks every file above
 
-Everything streams from the store to gzip files (bounded memory). Each file is written under a
-``.part`` name and renamed when complete; ``SHA256SUMS`` is written last, so a directory with
-it is complete. Dumps live beside the versions and are pruned with them
+The full dumps are assembled graph by graph, the parts of unchanged article graphs taken from
+``STORE/dump-parts/`` (:mod:`newskg.publishing.dump_parts`), so the dumps of a version an
+``add`` made cost about what it changed; one graph at a time is in memory. Each file is
+written under a ``.part`` name and renamed when complete; ``SHA256SUMS`` is written last, so
+a directory with it is complete. Dumps live beside the versions and are pruned with them
 (:func:`newskg.backends.versions.publish`).
 """
 
@@ -34,17 +36,16 @@ from newskg import formats
 from newskg.backends import backend_for
 from newskg.backends import versions as store
 from newskg.errors import NewskgError
-from newskg.publishing import validation
+from newskg.publishing import dump_parts, validation
 from newskg.publishing import void as voidlib
-from newskg.vocab import NKG_ONTOLOGY, prefixes
+from newskg.vocab import NKG_ONTOLOGY
 
 DUMPS = store.DUMPS
 SUMS = "SHA256SUMS"
 CHUNK = 1024 * 1024
 #: Formats of the full dumps: the two dataset formats keep the named graphs.
 FULL_DUMPS = ("nquads", "trig", "turtle", "ntriples")
-#: The prefixes of the Turtle and TriG dumps.
-PREFIXES = prefixes("rdf", "rdfs", "xsd", "skos", "owl", "nkg", "schema", "nif", "itsrdf")
+PREFIXES = dump_parts.PREFIXES
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -144,7 +145,7 @@ def write_dumps(
     try:
         target.mkdir(parents=True, exist_ok=True)
         (target / SUMS).unlink(missing_ok=True)
-        written = _dump_all(opened, version.id, base, target)
+        written = _dump_all(opened, version, base, target, Path(local) / dump_parts.PARTS)
         (target / SUMS).write_text(
             "".join(f"{f.sha256}  {f.name}\n" for f in written), encoding="utf-8"
         )
@@ -155,7 +156,10 @@ def write_dumps(
     return written
 
 
-def _dump_all(opened: pyoxigraph.Store, version_id: str, base: str, target: Path) -> list[DumpFile]:
+def _dump_all(
+    opened: pyoxigraph.Store, version: store.Version, base: str, target: Path, cache: Path
+) -> list[DumpFile]:
+    version_id = version.id
     prefix = f"newskg-{version_id}"
     names: list[str] = []
 
@@ -163,25 +167,17 @@ def _dump_all(opened: pyoxigraph.Store, version_id: str, base: str, target: Path
         _write(target / name, compressed, writer)
         names.append(name)
 
+    # The full dumps: one gzip member per graph, those of unchanged graphs from the cache.
+    parts = dump_parts.graphs(opened, version)
+    used: set[str] = set()
     for fmt_name in FULL_DUMPS:
         fmt = formats.by_name(fmt_name)
-        rdf_format = fmt.rdf_format
-        if fmt.holds_quads:
 
-            def whole(out: IO[bytes], f: pyoxigraph.RdfFormat = rdf_format) -> None:
-                opened.dump(out, f, prefixes=PREFIXES)
+        def full(out: IO[bytes], f: formats.Format = fmt) -> None:
+            used.update(dump_parts.write_dump(opened, f, parts, cache, out))
 
-            add(f"{prefix}.{fmt.extension}.gz", True, whole)
-        else:
-
-            def union(out: IO[bytes], f: pyoxigraph.RdfFormat = rdf_format) -> None:
-                triples = (quad.triple for quad in opened)
-                if f == pyoxigraph.RdfFormat.TURTLE:
-                    pyoxigraph.serialize(triples, out, f, prefixes=PREFIXES)
-                else:
-                    pyoxigraph.serialize(triples, out, f)
-
-            add(f"{prefix}.{fmt.extension}.gz", True, union)
+        add(f"{prefix}.{fmt.extension}.gz", False, full)
+    dump_parts.prune(cache, used)
     turtle = formats.by_name("turtle")
     add(
         f"{prefix}-ontology.{turtle.extension}",

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Iterable
 
 import pyoxigraph
-from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib import RDF, RDFS, SKOS, URIRef
 
-from newskg.extraction.graph import DESCRIPTION_PREDICATES, choose_label
+from newskg.extraction.graph import DESCRIPTION_PREDICATES, Triple, choose_label
 from newskg.publishing.entity_index import Contribution, EntityIndex
 
 _TYPE = pyoxigraph.NamedNode(str(RDF.type))
@@ -25,25 +25,26 @@ _ALT = pyoxigraph.NamedNode(str(SKOS.altLabel))
 _MATCH = pyoxigraph.NamedNode(str(SKOS.exactMatch))
 
 
-def contributions(described: Graph) -> dict[str, Contribution]:
-    """Entity IRI -> what an article's description part (``article_graphs``) says of it,
+def contributions(described: Iterable[Triple]) -> dict[str, Contribution]:
+    """Entity IRI -> what an article's description triples (``article_triples``) say of it,
     made without canonical labels (so ``rdfs:label`` is the article's own)."""
-    found: dict[str, Contribution] = {}
-    for entity in set(described.subjects()):
-        if not isinstance(entity, URIRef):
-            continue
-        label = described.value(entity, RDFS.label)
-        alts = {str(o) for o in described.objects(entity, SKOS.altLabel)}
-        found[str(entity)] = Contribution(
-            str(label) if label is not None else "",
-            frozenset(alts | ({str(label)} if label is not None else set())),
-            frozenset(str(o) for o in described.objects(entity, RDF.type)),
-            frozenset(str(o) for o in described.objects(entity, SKOS.exactMatch)),
+    labels: dict[str, str] = {}
+    found: dict[str, dict[URIRef, set[str]]] = {}
+    for s, p, o in described:
+        if p not in DESCRIPTION_PREDICATES:  # it would be lost from the entities graph
+            raise ValueError(f"an entity description with predicate {p} is not kept")
+        found.setdefault(str(s), {}).setdefault(p, set()).add(str(o))
+        if p == RDFS.label:
+            labels[str(s)] = str(o)
+    return {
+        entity: Contribution(
+            labels.get(entity, ""),
+            frozenset(said.get(SKOS.altLabel, set()) | set(said.get(RDFS.label, set()))),
+            frozenset(said.get(RDF.type, set())),
+            frozenset(said.get(SKOS.exactMatch, set())),
         )
-    unknown = {str(p) for p in described.predicates() if p not in DESCRIPTION_PREDICATES}
-    if unknown:  # a new description predicate would be lost from the entities graph
-        raise ValueError(f"entity descriptions with predicates not kept: {sorted(unknown)}")
-    return found
+        for entity, said in found.items()
+    }
 
 
 def description(entity: str, given: Iterable[Contribution]) -> list[pyoxigraph.Triple]:

@@ -24,12 +24,12 @@ import os
 import pickle
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from newskg.backends import versions as store
+from newskg.backends.versions.layout import ArticleRecord, records
 from newskg.extraction.model import Extraction
 from newskg.extraction.reader import META_SUFFIX
 
@@ -56,18 +56,6 @@ class Source:
     @property
     def sidecar(self) -> Path:
         return sidecar_of(self.path)
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """How a version's summary lists one of its articles."""
-
-    file: str
-    source: str  # source digest: STORE/sources/<source>/<file>
-    graph: str  # digest of the article's graph (as validated), to tell what changed
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
 
 
 def sidecar_of(path: Path) -> Path:
@@ -203,12 +191,6 @@ class Archive:
                     with contextlib.suppress(OSError):
                         if path.stat().st_mtime < recent:
                             path.unlink()
-
-
-def records(version: store.Version) -> dict[str, ArticleRecord]:
-    """The articles a version's summary lists ({} for versions made before they were)."""
-    listed: dict[str, Any] = version.summary().get("articles") or {}
-    return {article_id: ArticleRecord(**fields) for article_id, fields in listed.items()}
 
 
 def has_records(version: store.Version) -> bool:

@@ -124,7 +124,7 @@ class Run:
                 self.iris,
                 changed,
                 kept,
-                [i for i in remove_ids if i in index],
+                remove_ids,
                 self._fetch,
                 self.progress,
             )

@@ -77,6 +77,11 @@ class RemoteStore:
             graph_name, pyoxigraph.DefaultGraph
         ):
             return  # newskg keeps nothing in the default graph; see the class docstring
+        if subject is None and predicate is None and object is None and graph_name is not None:
+            # A whole graph (the dumps read them one by one): fetched as one document, which
+            # is cheaper than a SELECT and keeps what SPARQL results cannot (blank nodes).
+            yield from self.graph_quads(_names(graph_name)[0])
+            return
         pattern = " ".join(
             str(term) if term is not None else f"?{name}"
             for term, name in zip(terms, "spo", strict=True)

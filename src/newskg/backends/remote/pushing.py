@@ -44,7 +44,7 @@ def graph_digests(local: pyoxigraph.Store, version: store.Version | None = None)
     """A digest per named graph of a version: equal graphs give equal digests.
 
     An article graph the version's summary lists takes the digest recorded there
-    (:class:`newskg.publishing.incremental.ArticleRecord`, made when the graph was built), so
+    (:class:`newskg.backends.versions.ArticleRecord`, made when the graph was built), so
     a push after ``newskg add`` reads only the graphs it has no record of (the shared
     entities graph and the ontology), not the whole store; the others are hashed here."""
     recorded = _recorded_digests(version) if version is not None else {}
@@ -60,13 +60,12 @@ def _recorded_digests(version: store.Version) -> dict[str, str]:
     lists. The article's stored graph is a function of the graph that digest covers (its
     facts, the entity descriptions going to the entities graph), so equal records mean equal
     stored graphs; the prefix keeps them apart from the digests :func:`graph_digest` makes."""
-    from newskg.publishing.incremental import records  # publishing depends on backends
     from newskg.vocab import Iris
 
     iris = Iris(version.summary().get("base_iri") or DEFAULT_BASE)
     return {
         str(iris.graph(article_id)): "article:" + record.graph
-        for article_id, record in records(version).items()
+        for article_id, record in store.records(version).items()
         if record.graph
     }
 

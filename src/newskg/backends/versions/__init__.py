@@ -36,6 +36,7 @@ from newskg.backends.versions.layout import (
     NKG,
     TMP_PREFIX,
     VERSIONS,
+    ArticleRecord,
     StoreError,
     Version,
     count_classes,
@@ -44,6 +45,7 @@ from newskg.backends.versions.layout import (
     list_versions,
     new_version_id,
     published,
+    records,
     require_store,
     version_time,
     versions,
@@ -59,6 +61,8 @@ from newskg.backends.versions.writing import (
 )
 
 __all__ = [
+    "ArticleRecord",
+    "records",
     "version_time",
     "COUNTED_CLASSES",
     "CURRENT",

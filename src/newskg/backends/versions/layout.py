@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,24 @@ class Version:
             except OSError:
                 continue
         return None
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """How a version's summary lists one of its articles."""
+
+    file: str
+    source: str  # source digest: STORE/sources/<source>/<file>
+    graph: str  # digest of the article's graph (as validated), to tell what changed
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def records(version: Version) -> dict[str, ArticleRecord]:
+    """The articles a version's summary lists ({} for versions made before they were)."""
+    listed: dict[str, Any] = version.summary().get("articles") or {}
+    return {article_id: ArticleRecord(**fields) for article_id, fields in listed.items()}
 
 
 def is_version_id(name: str) -> bool:
