@@ -111,3 +111,18 @@ def test_the_index_gives_back_the_entities_as_extracted(tmp_path: Path) -> None:
     assert list(stubs) == ["x1"]
     assert stubs["x1"].entities == [roe, port]
     assert copy.linked() == {"x1": linked_digest([port, roe])}  # order does not matter
+
+
+def test_an_index_of_another_layout_is_not_read(tmp_path: Path) -> None:
+    """An index written by another newskg (another layout) starts the new one empty, so the
+    run makes every graph again instead of misreading it."""
+    import sqlite3
+
+    older = tmp_path / "older.sqlite"
+    with sqlite3.connect(older) as db:
+        db.execute("PRAGMA user_version=1")
+        db.execute("CREATE TABLE articles (id TEXT PRIMARY KEY, linked TEXT NOT NULL)")
+        db.execute("INSERT INTO articles VALUES ('x1', 'digest')")
+    index = EntityIndex.copy(older, tmp_path / "new.sqlite")
+    assert index.fresh and index.linked() == {}
+    assert not EntityIndex.copy(tmp_path / "missing.sqlite", tmp_path / "other.sqlite").linked()

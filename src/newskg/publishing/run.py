@@ -111,9 +111,10 @@ class Run:
         ``rejected``) and the version must be made again without them."""
         base = self.writer.base
         index = EntityIndex.copy(base.index_path if base else None, self.writer.index_path)
-        if base is not None and not base.index_path.is_file():
-            # Made before versions had an index: every graph is made again (the index lists
-            # no article), and so is every description, which nothing would clear otherwise.
+        if base is not None and index.fresh:
+            # Made before versions had an index (or with an index of another layout): every
+            # graph is made again (the index lists no article), and so is every description,
+            # which nothing would clear otherwise.
             self.writer.store.clear_graph(pyoxigraph.NamedNode(str(self.iris.entities_graph())))
         changed = {**self.refreshed, **sent}
         kept = [i for i in self.previous if i not in remove_ids and i not in changed]
