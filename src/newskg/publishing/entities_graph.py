@@ -53,8 +53,10 @@ def description(entity: str, given: Iterable[Contribution]) -> list[pyoxigraph.T
     if not given:
         return []
     node = pyoxigraph.NamedNode(entity)
-    label = choose_label(Counter(c.label for c in given if c.label))
-    triples = [pyoxigraph.Triple(node, _LABEL, pyoxigraph.Literal(label))]
+    counts = Counter(c.label for c in given if c.label)
+    # No label at all is left for the shapes to report (an entity needs exactly one).
+    label = choose_label(counts) if counts else None
+    triples = [pyoxigraph.Triple(node, _LABEL, pyoxigraph.Literal(label))] if label else []
     for cls in sorted(set().union(*(c.types for c in given))):
         triples.append(pyoxigraph.Triple(node, _TYPE, pyoxigraph.NamedNode(cls)))
     for alt in sorted(set().union(*(c.labels for c in given)) - {label}):

@@ -7,17 +7,17 @@ version with some articles added, replaced or withdrawn
 publish under the store's build lock (``add`` extracts the articles sent before it takes the
 lock).
 
-Each article is read, extracted (or its extraction taken from the cache, see
-:mod:`newskg.publishing.incremental`), turned into its own named graph and validated on its
-own; an article that fails any step is reported (file and reason) and left out while the
-others publish. Entities are linked across *all* the version's articles and their labels
-chosen from all of them, so an article added later keeps shared entities consistent. The
-graphs are then validated together (:mod:`newskg.publishing.graphs`), written into a new
-store version (for ``add``/``remove`` a hard-linked copy of the published one where only the
-graphs that changed are rewritten) and published by an atomic switch
-(:func:`newskg.backends.versions.publish`), so a failed or interrupted run never touches what
-is being served. What a run keeps, withdraws or refuses is decided in
-:mod:`newskg.publishing.changes`.
+Each article is read and extracted (or its extraction taken from the cache, see
+:mod:`newskg.publishing.extracting`); an article that fails any step is reported (file and
+reason) and left out while the others publish. The new version starts as a hard-linked copy
+of the published one (empty for a build) and :class:`newskg.publishing.run.Run` applies the
+change to it: entities are linked across *all* the version's articles (the published ones
+from their stubs in the version's entity index), only the graphs that change are made again
+and written, with the descriptions of the entities they name, and exactly those are checked
+against the shapes (:mod:`newskg.publishing.assembly`, :mod:`newskg.publishing.checking`).
+The version is then published by an atomic switch (:func:`newskg.backends.versions.publish`),
+so a failed or interrupted run never touches what is being served. What a run keeps,
+withdraws or refuses is decided in :mod:`newskg.publishing.changes`.
 """
 
 from __future__ import annotations
