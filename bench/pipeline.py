@@ -37,7 +37,6 @@ import importlib.util
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -50,14 +49,13 @@ from typing import TYPE_CHECKING, Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the other benches' helpers
 # (extraction first: it limits the numeric libraries to one thread before they load)
 from extraction import DEFAULT_CORPUS, sample, spacy_alone, timed  # noqa: E402
-from run import BIN, free_port, machine  # noqa: E402
+from run import BIN, machine  # noqa: E402
 
 if TYPE_CHECKING:
     from newskg.extraction.model import ArticleText, Extraction
 
 Row = dict[str, Any]
 QUICK = {"limit": 20, "sizes": "20,50", "runs": 2}
-STARTUP = 120  # seconds a Dask cluster is given to come up
 POLL = 0.1  # seconds between two readings of a build's memory
 
 
@@ -197,45 +195,15 @@ def throughput(articles_dir: Path, work: Path) -> dict[str, Row]:
 
 def dask_build(articles_dir: Path, work: Path) -> Row:
     """``newskg build --executor dask://…`` on a scheduler and two one-thread workers started
-    here on 127.0.0.1 (stopped after), or why it was skipped."""
+    here on 127.0.0.1 (:func:`newskg.extraction.dask_cluster.local_cluster`, stopped after),
+    or why it was skipped."""
     if importlib.util.find_spec("distributed") is None:
         return {"skipped": "dask not installed"}
-    helps = subprocess.run([str(BIN / "newskg"), "build", "--help"], capture_output=True, text=True)
-    if "--executor" not in helps.stdout:
-        return {"skipped": "newskg build has no --executor"}
-    from distributed import Client
+    from newskg.extraction.dask_cluster import local_cluster
 
-    port = free_port()
-    address = f"127.0.0.1:{port}"
-    python = sys.executable
-    cluster = [
-        [python, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port)]
-        + ["--no-dashboard"],
-        *[
-            [python, "-m", "distributed.cli.dask_worker", f"tcp://{address}", "--nthreads", "1"]
-            + ["--host", "127.0.0.1", "--no-dashboard"]
-            for _ in range(2)
-        ],
-    ]
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        for command in cluster:  # the workers retry until the scheduler listens
-            processes.append(
-                subprocess.Popen(
-                    command,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
-            )
-        with Client(f"tcp://{address}", timeout=STARTUP) as client:
-            client.wait_for_workers(2, timeout=STARTUP)
+    with local_cluster(workers=2) as executor:
         print("newskg build on Dask (2 workers) …", file=sys.stderr, flush=True)
-        row = build(articles_dir, work / "store-dask", "--executor", f"dask://{address}")
-    finally:
-        for process in reversed(processes):
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=60)
+        row = build(articles_dir, work / "store-dask", "--executor", executor)
     row["workers"] = 2
     return row
 

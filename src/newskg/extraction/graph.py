@@ -1,14 +1,14 @@
 """From an :class:`~newskg.extraction.model.Extraction` to RDF under the newskg ontology.
 
 One article's facts become one rdflib graph (published as that article's named graph).
-Entity labels can be overridden by ``labels`` so that an entity seen in several articles
-carries one canonical ``rdfs:label`` everywhere (see :func:`canonical_labels`).
+An entity's description here is the article's own (its label as the article gives it); the
+shared entities graph makes one description per entity from every article's, with one
+label (:func:`choose_label`, :mod:`newskg.publishing.entities_graph`).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
@@ -18,8 +18,6 @@ from newskg.vocab import ITSRDF, NIF, NKG, SCHEMA, WD, Iris, event_type_iri, pre
 
 ENTITY_CLASS = {"actor": NKG.Actor, "organization": NKG.Organization, "place": NKG.Place}
 
-#: (kind, key) -> canonical label
-LabelTable = Mapping[tuple[str, str], str]
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
@@ -37,26 +35,15 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-def canonical_labels(extractions: Iterable[Extraction]) -> dict[tuple[str, str], str]:
-    """One label per entity across articles: the most frequent, then the longest, then the
-    first in sort order, so the choice does not depend on the order articles are read."""
-    seen: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for extraction in extractions:
-        for entity in extraction.entities:
-            seen[(entity.kind, entity.key)][entity.label] += 1
-    return {ident: choose_label(counts) for ident, counts in seen.items()}
-
-
 def choose_label(counts: Mapping[str, int]) -> str:
     """The label most articles give, then the longest, then the first in sort order."""
     return sorted(counts, key=lambda label: (-counts[label], -len(label), label))[0]
 
 
 class _Writer:
-    def __init__(self, extraction: Extraction, iris: Iris, labels: LabelTable | None) -> None:
+    def __init__(self, extraction: Extraction, iris: Iris) -> None:
         self.x = extraction
         self.iris = iris
-        self.labels = labels or {}
         self.article_id = extraction.article.id
         self.article = iris.article(self.article_id)
         # Plain sets of rdflib triples: an rdflib Graph costs ten times as much per triple,
@@ -145,7 +132,7 @@ class _Writer:
         g, d = self.g, self.d
         for entity in self.x.entities:
             node = self.entity_iri(entity.key)
-            label = self.labels.get((entity.kind, entity.key), entity.label)
+            label = entity.label
             d.add((node, RDF.type, ENTITY_CLASS[entity.kind]))
             d.add((node, RDFS.label, Literal(label)))
             for alt in sorted(entity.alt_labels | {entity.label}):
@@ -216,19 +203,15 @@ class _Writer:
 DESCRIPTION_PREDICATES = frozenset({RDF.type, RDFS.label, SKOS.altLabel, SKOS.exactMatch})
 
 
-def article_triples(
-    extraction: Extraction, iris: Iris, labels: LabelTable | None = None
-) -> tuple[set[Triple], set[Triple]]:
+def article_triples(extraction: Extraction, iris: Iris) -> tuple[set[Triple], set[Triple]]:
     """(entity descriptions, everything else) of one article's extraction: the first goes
     to the shared entities graph, the second is the article's named graph."""
-    return _Writer(extraction, iris, labels).write()
+    return _Writer(extraction, iris).write()
 
 
-def article_graphs(
-    extraction: Extraction, iris: Iris, labels: LabelTable | None = None
-) -> tuple[Graph, Graph]:
+def article_graphs(extraction: Extraction, iris: Iris) -> tuple[Graph, Graph]:
     """:func:`article_triples` as rdflib graphs."""
-    described, facts = article_triples(extraction, iris, labels)
+    described, facts = article_triples(extraction, iris)
     return _graph(described), _graph(facts)
 
 
@@ -239,7 +222,7 @@ def _graph(triples: set[Triple]) -> Graph:
     return graph
 
 
-def to_graph(extraction: Extraction, iris: Iris, labels: LabelTable | None = None) -> Graph:
+def to_graph(extraction: Extraction, iris: Iris) -> Graph:
     """The RDF graph of one article's extraction.
 
     >>> from newskg.extraction.model import ArticleText
@@ -248,6 +231,6 @@ def to_graph(extraction: Extraction, iris: Iris, labels: LabelTable | None = Non
     >>> len(g)
     6
     """
-    described, facts = article_graphs(extraction, iris, labels)
+    described, facts = article_graphs(extraction, iris)
     facts += described
     return facts
