@@ -6,9 +6,10 @@ A version's store holds one named graph per article (its facts), the shared enti
 published version (a hard-linked copy; empty for a build written anew) and its
 :class:`~newskg.publishing.entity_index.EntityIndex`, and applies a change: articles sent
 (added or replacing one), articles withdrawn. Entities are linked across *all* the
-version's articles, but the articles kept are linked from their entity stubs in the index;
-only the articles whose linked entities come out different (and those sent) get their graph
-made again, and only the descriptions of the entities those name are rewritten. What the
+version's articles, from the tables of what linking decides from kept in the index: only
+the articles whose links the change can alter are linked again (from their entity stubs in
+the index), only those whose linked entities come out different (and those sent) get their
+graph made again, and only the descriptions of the entities those name are rewritten. What the
 graphs must satisfy together is then checked on exactly those graphs and entities
 (:func:`focus`).
 """
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 import pyoxigraph
 from rdflib import Literal, URIRef
 
-from newskg.extraction.crossdoc import link_across, replay
+from newskg.extraction.crossdoc import relink, replay
 from newskg.extraction.graph import Triple, article_triples
 from newskg.extraction.model import Entity, Extraction
 from newskg.publishing import entities_graph
@@ -95,18 +96,24 @@ def assemble(
     ``failed``; it took part in linking, so the caller makes the version again without it.
     """
     done = Assembled()
+    removed = list(removed)
     for article_id in removed:
         done.entities |= index.named_by(article_id)
         index.remove(article_id)
         store.remove_graph(pyoxigraph.NamedNode(str(iris.graph(article_id))))
-    stubs = index.stubs(kept)
-    unindexed = sorted(set(kept) - stubs.keys() - sent.keys())
+    unindexed = sorted(set(kept) - index.listed(kept) - sent.keys())
+    stubs = {i: stub(i, entities) for i, entities in sent.items()}
     stubs.update((i, stub(i, x.entities)) for i, x in fetch(unindexed))
-    stubs.update((i, stub(i, entities)) for i, entities in sent.items())
-    before = index.linked()
     progress.stage("link", len(stubs))
-    steps = link_across(list(stubs.values()))
-    relinked = {i for i, s in stubs.items() if linked_digest(s.entities) != before.get(i)}
+
+    def load(article_ids: set[str]) -> dict[str, Extraction]:
+        loaded = index.stubs(article_ids)
+        stubs.update(loaded)
+        return loaded
+
+    steps = relink(index.links, dict(stubs), removed, load)
+    before = index.linked(steps)
+    relinked = {i for i in steps if linked_digest(stubs[i].entities) != before.get(i)}
     progress.advance("link", n=len(stubs))
     progress.end("link")
     making = sorted(relinked | sent.keys() | set(unindexed))

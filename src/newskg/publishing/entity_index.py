@@ -15,9 +15,10 @@ A version's index is ``STORE/versions/<id>.entities.sqlite`` (written with the v
   from the contributions of every article naming it (:mod:`newskg.publishing.entities_graph`),
   so a change rewrites only the descriptions of the entities it touches.
 
-An add copies the published version's index and rewrites the rows of the articles it
-changes: its cost follows the change, not the store (reading every article's stubs for
-linking is one query over a few rows per entity).
+It also holds the tables linking decides from (:mod:`newskg.extraction.link_tables`), so
+that an add links again only the articles whose links it can change, reading the stubs of
+those alone. An add copies the published version's index and rewrites the rows of the
+articles it changes: its cost follows the change, not the store.
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newskg.extraction.link_tables import LinkTables
 from newskg.extraction.model import ArticleText, Entity, Extraction, Span
 
 SUFFIX = ".entities.sqlite"
 #: The layout below; an index of another layout is not read (the version is then treated as
 #: one made before indexes: every graph made again).
-LAYOUT = 2
+LAYOUT = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (id TEXT PRIMARY KEY, linked TEXT NOT NULL);
 -- an article's entities as extracted, as one JSON list: an add reads every article's, and
@@ -106,6 +108,8 @@ class EntityIndex:
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.executescript(_SCHEMA)
+        #: What linking decides from (linking keeps its rows: see ``crossdoc.relink``).
+        self.links = LinkTables.open(self.db)
         self.db.execute(f"PRAGMA user_version={LAYOUT}")
         self.db.execute("BEGIN")
 
@@ -131,23 +135,38 @@ class EntityIndex:
     def stubs(self, article_ids: Iterable[str]) -> dict[str, Extraction]:
         """The entities of each of ``article_ids`` as extracted (before linking), as stubs;
         articles the index lacks are left out."""
-        wanted = set(article_ids)
-        found: dict[str, list[Entity]] = {}
-        for article, listed in self.db.execute("SELECT article, entities FROM entities"):
-            if article in wanted:
-                found[article] = [
-                    Entity(key, kind, label, set(alts), wikidata, [Span(b, e) for b, e in spans])
-                    for kind, key, label, alts, wikidata, spans in json.loads(listed)
-                ]
-        listed_ids = {row[0] for row in self.db.execute("SELECT id FROM articles")}
-        return {
-            article_id: stub(article_id, found.get(article_id, ()))
-            for article_id in sorted(wanted & listed_ids)
-        }
+        found = {}
+        for article_id in sorted(set(article_ids)):
+            row = self.db.execute(
+                "SELECT entities FROM entities WHERE article = ?", (article_id,)
+            ).fetchone()
+            if row is not None:
+                found[article_id] = Extraction(
+                    ArticleText(article_id, article_id, ""),
+                    [
+                        Entity(
+                            key, kind, label, set(alts), wikidata, [Span(b, e) for b, e in spans]
+                        )
+                        for kind, key, label, alts, wikidata, spans in json.loads(row[0])
+                    ],
+                )
+        return found
 
-    def linked(self) -> dict[str, str]:
-        """Article id -> digest of its entities as linked when the version was made."""
-        return dict(self.db.execute("SELECT id, linked FROM articles"))
+    def listed(self, article_ids: Iterable[str]) -> set[str]:
+        """Those of ``article_ids`` the index holds."""
+        return {i for i in article_ids if i in self}
+
+    def linked(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Article id -> digest of its entities as linked when the version was made (of
+        ``article_ids``, or of every article)."""
+        if article_ids is None:
+            return dict(self.db.execute("SELECT id, linked FROM articles"))
+        found = {}
+        for article_id in article_ids:
+            row = self.db.execute("SELECT linked FROM articles WHERE id = ?", (article_id,))
+            if (linked := row.fetchone()) is not None:
+                found[article_id] = linked[0]
+        return found
 
     def contributions(self, entity: str) -> dict[str, Contribution]:
         """Article id -> what it says about ``entity``."""
