@@ -93,7 +93,7 @@ def local_graphs(version_path: Path) -> dict[str, Graph]:
     opened = pyoxigraph.Store.read_only(str(version_path))
     graphs = {}
     for name in opened.named_graphs():
-        data = opened.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=name)
+        data = opened.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=name) or b""
         graphs[name.value] = Graph().parse(data=data.decode("utf-8"), format="nt")
     return graphs
 
@@ -101,8 +101,9 @@ def local_graphs(version_path: Path) -> dict[str, Graph]:
 def assert_same_graphs(expected: dict[str, Graph], actual: dict[str, Graph | None]) -> None:
     assert sorted(actual) == sorted(expected)
     for name, graph in expected.items():
-        assert actual[name] is not None, f"{name} is missing"
-        assert isomorphic(graph, actual[name]), f"{name} differs"
+        held = actual[name]
+        assert held is not None, f"{name} is missing"
+        assert isomorphic(graph, held), f"{name} differs"
 
 
 def nquads_graphs(dump: bytes) -> dict[str, Graph]:

@@ -1,14 +1,16 @@
-"""The progress displays of ``newskg build``/``add`` (:mod:`newskg.cli.progress`).
+"""The progress displays of ``newskg build``, ``add`` and ``remove`` (:mod:`newskg.cli.progress`).
 
 Bars are drawn on a real pseudo-terminal and what reached it is replayed through a small
 screen model (carriage return, line feed, cursor up, erase): the screen left at the end is
 asserted line by line. Lines for a pipe are read from a real pipe. A clock the test moves
 makes rates, ETAs and redraws exact, so nothing here depends on how fast the machine is.
-The last tests run the real ``newskg build`` on a terminal, on a pipe and with ``--quiet``.
+The last tests run the real ``newskg build`` and ``newskg remove`` on a terminal, on a pipe and
+with ``--quiet``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -284,20 +286,18 @@ def test_display_chosen_by_where_stderr_goes(terminal: Terminal) -> None:
     assert terminal.output() == ""
 
 
-# --- the real newskg build -------------------------------------------------------------------
+# --- the real newskg build and remove -------------------------------------------------------
 
 ENDED = re.compile(r"^(?P<label>[a-z]+): (?P<count>\d+) (?P<unit>[a-z]+) in \d+\.\d s \(.+/s\)$")
+REMOVED = "000_15d2d29b220b0ea0"  # one of the two bundled articles
 
 
-def newskg_build(tmp_path: Path, stderr: str, *extra: str) -> tuple[int, str, str]:
-    """``newskg build`` of a copy of the bundled corpus with stderr on a terminal
-    (``"tty"``) or a pipe; its exit code, stdout and stderr."""
-    articles = tmp_path / "articles"
-    shutil.copytree(ROOT / "articles", articles)
+def newskg(args: list[str], stderr: str) -> tuple[int, str, str]:
+    """``newskg ARGS`` with stderr on a terminal (``"tty"``) or a pipe; its exit code, stdout
+    and stderr."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSKG_")}
     env["COLUMNS"] = "100"
-    command = [sys.executable, "-m", "newskg.cli", "build", "--articles", str(articles)]
-    command += ["--store", str(tmp_path / "store"), *extra]
+    command = [sys.executable, "-m", "newskg.cli", *args]
     if stderr == "pipe":
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=600)
         return done.returncode, done.stdout.decode(), done.stderr.decode()
@@ -309,42 +309,88 @@ def newskg_build(tmp_path: Path, stderr: str, *extra: str) -> tuple[int, str, st
     return process.wait(), out.decode(), term.output()
 
 
-def stage_lines(lines: list[str], articles: int, starts: bool = True) -> list[str]:
-    """The stages the lines report, in order, each checked: started (with its total, or
-    'started'; a terminal leaves no such line: ``starts`` False), then ended with every
-    article counted, under its label and unit; each stage once, reading first."""
+def newskg_build(tmp_path: Path, stderr: str, *extra: str) -> tuple[int, str, str]:
+    """``newskg build`` of a copy of the bundled corpus into ``tmp_path/store``."""
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", articles)
+    store = tmp_path / "store"
+    return newskg(["build", "--articles", str(articles), "--store", str(store), *extra], stderr)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the bundled corpus, built once (quietly); each test removes from a
+    copy of it."""
+    tmp_path = tmp_path_factory.mktemp("built")
+    code, out, err = newskg_build(tmp_path, "pipe", "--quiet")
+    assert code == 0 and err == "", out + err
+    return tmp_path / "store"
+
+
+def newskg_remove(built: Path, tmp_path: Path, stderr: str, *extra: str) -> tuple[int, str, str]:
+    """``newskg remove --json`` of one article from a copy of ``built``."""
+    store = tmp_path / "store"
+    shutil.copytree(built, store, symlinks=True)  # `current` is a relative link
+    return newskg(["remove", REMOVED, "--store", str(store), "--json", *extra], stderr)
+
+
+def stage_lines(lines: list[str], starts: bool = True) -> dict[str, int]:
+    """The stages the lines report, in the order they ended, with the count each ended with.
+    Each line is checked: started (with its total, or 'started'; a terminal leaves no such
+    line: ``starts`` False), counted while it runs, ended under its label and unit; each
+    stage once (stages may overlap)."""
     labels = {stage.label: stage for stage in STAGES.values()}
-    seen: list[str] = []
+    ended: dict[str, int] = {}
+    running: set[str] = set()
     for line in lines:
         label = line.split(":", 1)[0].split(" ", 1)[0]
         assert label in labels, line
-        ended = ENDED.match(line)
-        if ended:
-            if not starts:
-                seen.append(label)
-            assert seen and seen[-1] == label, f"{line!r} ends a stage that did not start"
-            assert ended["unit"] == labels[label].unit, line
-            # Each file is read once; a later stage may go over an article twice (the
-            # pipeline's business: the counts the displays show are checked exactly above)
-            # but ends only once every article went through it.
-            if label == "reading":
-                assert ended["count"] == str(articles), line
-            elif ended["unit"] != "files":
-                assert int(ended["count"]) >= articles, line
-            seen[-1] += " ended"
-        elif starts and re.match(rf"^{label}: (started|\d+ {labels[label].unit})$", line):
-            seen.append(label)
+        assert label not in ended, f"{line!r}: the stage {label} already ended"
+        unit = labels[label].unit
+        count = rf"\d+ ({unit}|{unit.removesuffix('s')})"  # 1 article
+        finished = ENDED.match(line)
+        if finished:
+            assert not starts or label in running, f"{line!r} ends a stage that did not start"
+            assert re.fullmatch(count, f"{finished['count']} {finished['unit']}"), line
+            ended[label] = int(finished["count"])
+            running.discard(label)
+        elif starts and re.match(rf"^{label}: (started|{count})$", line):
+            assert label not in running, f"{line!r}: {label} started twice"
+            running.add(label)
         else:
             assert starts, f"{line!r} left on the terminal"
-            assert re.match(rf"^{label}: \d+(/\d+)? {labels[label].unit}, ", line), line
-    assert all(stage.endswith(" ended") for stage in seen), seen
-    stages = [stage.removesuffix(" ended") for stage in seen]
-    assert stages[0] == "reading" and len(set(stages)) == len(stages), stages
-    return stages
+            assert label in running, f"{line!r}: {label} is not running"
+            assert re.match(rf"^{label}: \d+(/\d+)? ({unit}|{unit.removesuffix('s')}), ", line)
+    assert not running, f"{running} never ended"
+    return ended
 
 
-# A build goes through every stage.
-EVERY_BUILD = {stage.label for stage in STAGES.values()}
+def build_counts(stages: dict[str, int], articles: int) -> None:
+    """A build reads first, each file once; a later stage may go over an article twice (the
+    pipeline's business: the counts the displays show are checked exactly above) but ends
+    only once every article went through it. Every stage shows."""
+    assert next(iter(stages)) == "reading" and stages["reading"] == articles, stages
+    units = {stage.label: stage.unit for stage in STAGES.values()}
+    assert all(n >= articles for label, n in stages.items() if units[label] != "files"), stages
+    assert set(stages) == {stage.label for stage in STAGES.values()}, stages
+
+
+def check_remove(stages: dict[str, int], report: dict[str, list[str]]) -> None:
+    """The stages a remove goes through, in order, with what each ends with, from its
+    report: nothing to read, nothing extracted; the articles left whose links the removal
+    can change are linked again (at most every one left), the graphs that changed made
+    again, stored and checked; the dumps written."""
+    assert report["removed"] == [REMOVED] and report["extracted"] == [], report
+    assert list(stages) == ["extraction", "linking", "store", "validation", "dumps"], stages
+    assert 0 <= stages.pop("linking") <= len(report["published"]), stages
+    assert stages == {
+        "extraction": 0,
+        "store": len(report["rewritten"]),
+        "validation": len(report["rewritten"]),
+        "dumps": len(report["dumps"]),
+    }
+
+
 pipeline = pytest.mark.slow
 
 
@@ -353,8 +399,7 @@ def test_build_on_a_pipe_logs_each_stage(tmp_path: Path) -> None:
     code, out, err = newskg_build(tmp_path, "pipe")
     assert code == 0, err
     assert out.startswith("published version ") and "2 articles read, 2 published" in out
-    stages = stage_lines(err.splitlines(), articles=2)
-    assert set(stages) == EVERY_BUILD, err
+    build_counts(stage_lines(err.splitlines()), articles=2)
 
 
 @pipeline
@@ -363,10 +408,9 @@ def test_build_on_a_terminal_leaves_a_line_per_stage(tmp_path: Path) -> None:
     assert code == 0, err
     assert out.startswith("published version "), out
     shown = screen(err)
-    stages = stage_lines(shown, articles=2, starts=False)  # and no bar left half-drawn
+    build_counts(stage_lines(shown, starts=False), articles=2)  # and no bar left half-drawn
     drawn = [part for part in re.split(r"\r|\n|\x1b\[\d*[AJK]", err) if part]
     assert any(re.match(r"^reading (\[[#.]+\] )?\d+(/2)? articles ", bar) for bar in drawn), err
-    assert set(stages) == EVERY_BUILD, shown
 
 
 @pipeline
@@ -375,4 +419,37 @@ def test_quiet_build_writes_nothing_on_stderr(tmp_path: Path, stderr: str) -> No
     code, out, err = newskg_build(tmp_path, stderr, "--quiet")
     assert code == 0, out
     assert out.startswith("published version "), out
+    assert err == ""
+
+
+@pipeline
+def test_remove_on_a_pipe_logs_each_stage(built: Path, tmp_path: Path) -> None:
+    code, out, err = newskg_remove(built, tmp_path, "pipe")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["published"] == ["004_aab24eeb803ce905"], report
+    check_remove(stage_lines(err.splitlines()), report)
+    assert err.splitlines()[0] == "extraction: 0 articles", err  # nothing to extract
+    assert "dumps: started" in err.splitlines(), err
+
+
+@pipeline
+def test_remove_on_a_terminal_leaves_a_line_per_stage(built: Path, tmp_path: Path) -> None:
+    code, out, err = newskg_remove(built, tmp_path, "tty")
+    assert code == 0, err
+    report = json.loads(out)
+    shown = screen(err)
+    check_remove(stage_lines(shown, starts=False), report)
+    drawn = [part for part in re.split(r"\r|\n|\x1b\[\d*[AJK]", err) if part]
+    # As the stage starts: how many articles it links is known once it has run.
+    bar = r"^linking 0 articles (-|0\.0)/s$"
+    assert any(re.match(bar, part) for part in drawn), err
+
+
+@pipeline
+@pytest.mark.parametrize("stderr", ["tty", "pipe"])
+def test_quiet_remove_writes_nothing_on_stderr(built: Path, tmp_path: Path, stderr: str) -> None:
+    code, out, err = newskg_remove(built, tmp_path, stderr, "--quiet")
+    assert code == 0, out
+    assert json.loads(out)["removed"] == [REMOVED], out
     assert err == ""

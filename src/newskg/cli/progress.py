@@ -1,4 +1,4 @@
-"""How ``newskg build`` and ``add`` show their progress on stderr (the
+"""How ``newskg build``, ``add`` and ``remove`` show their progress on stderr (the
 :class:`newskg.publishing.progress.Progress` the pipeline calls).
 
 - On a terminal, :class:`TerminalDisplay`: one bar per running stage (label, count/total,
@@ -274,8 +274,8 @@ def columns(stream: TextIO | None) -> int:
 
 
 def progress_display(quiet: bool, stream: TextIO | None = None) -> Display:
-    """The display for ``newskg build``/``add``: none when ``quiet``, bars when ``stream``
-    (stderr by default) is a terminal, else lines."""
+    """The display for ``newskg build``, ``add`` and ``remove``: none when ``quiet``, bars
+    when ``stream`` (stderr by default) is a terminal, else lines."""
     if quiet:
         return Display()
     stream = stream or sys.stderr

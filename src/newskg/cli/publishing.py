@@ -169,7 +169,10 @@ def add(
 @setting_option("store")
 @setting_option("keep_versions")
 @JSON_OPTION
-def remove(article_ids: tuple[str, ...], store: str, keep_versions: int, as_json: bool) -> None:
+@QUIET_OPTION
+def remove(
+    article_ids: tuple[str, ...], store: str, keep_versions: int, as_json: bool, quiet: bool
+) -> None:
     """Publish the published version without ARTICLE_IDS (file stems, as in
     /id/article/<id>); entities only they mentioned go with them.
     """
@@ -178,7 +181,8 @@ def remove(article_ids: tuple[str, ...], store: str, keep_versions: int, as_json
     from newskg.publishing.results import BuildError
 
     try:
-        result = run_remove(list(article_ids), store, keep=keep_versions)
+        with progress_display(quiet) as progress:
+            result = run_remove(list(article_ids), store, keep=keep_versions, progress=progress)
     except (BuildError, StoreError) as exc:
         publish_failed(exc, as_json)
     assert result.version is not None

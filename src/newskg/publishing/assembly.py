@@ -104,7 +104,8 @@ def assemble(
     unindexed = sorted(set(kept) - index.listed(kept) - sent.keys())
     stubs = {i: stub(i, entities) for i, entities in sent.items()}
     stubs.update((i, stub(i, x.entities)) for i, x in fetch(unindexed))
-    progress.stage("link", len(stubs))
+    # How many articles linking reads is known once it has run (those a change affects).
+    progress.stage("link", None)
 
     def load(article_ids: set[str]) -> dict[str, Extraction]:
         loaded = index.stubs(article_ids)
@@ -114,7 +115,7 @@ def assemble(
     steps = relink(index.links, dict(stubs), removed, load)
     before = index.linked(steps)
     relinked = {i for i in steps if linked_digest(stubs[i].entities) != before.get(i)}
-    progress.advance("link", n=len(stubs))
+    progress.advance("link", n=len(steps))
     progress.end("link")
     making = sorted(relinked | sent.keys() | set(unindexed))
     progress.stage("store", len(making))

@@ -7,11 +7,11 @@ re-extracting the articles it already holds. For that the store keeps, beside th
     STORE/extractions/<cache key>.pickle        its extraction, before cross-article linking
 
 A *source digest* is the SHA-256 of the file name, the article's bytes and its sidecar's
-bytes; the *cache key* adds the extractor version (a digest of ``mappers/`` code and data and
-of the spaCy versions), so a change to the mappers misses the cache and re-extracts from the
-kept source. Each version's summary lists its articles (:class:`ArticleRecord`): article id ->
-file, source digest, graph digest. Sources and cache entries no version kept refers to are
-pruned after each publish (under the build lock).
+bytes; the *cache key* adds the extractor version (a digest of the extraction code and data
+and of the spaCy versions, see :func:`extractor_version`), so a change to extraction misses
+the cache and re-extracts from the kept source. Each version's summary lists its articles
+(:class:`ArticleRecord`): article id -> file, source digest, graph digest. Sources and cache
+entries no version kept refers to are pruned after each publish (under the build lock).
 """
 
 from __future__ import annotations
@@ -37,7 +37,25 @@ log = logging.getLogger(__name__)
 
 SOURCES = "sources"
 EXTRACTIONS = "extractions"
-MAPPERS = Path(__file__).resolve().parent.parent / "extraction"
+PACKAGE = Path(__file__).resolve().parent.parent  # src/newskg
+#: Modules of ``extraction/`` the extractor version leaves out, and why: they do not run to
+#: produce the cached :class:`Extraction` (the cache holds it as extracted, before linking),
+#: so a change to them must not re-extract every article of every store. Every other file
+#: under ``extraction/`` (a new module included) is covered, and so is its data.
+#: ``tests/publishing/test_extraction_key.py`` checks these are exactly the modules of
+#: ``extraction/`` that extraction (``extract``, ``reader``, ``model``) does not import.
+NOT_EXTRACTION: dict[str, str] = {
+    "crossdoc.py": "links entities across articles, after extraction (on cached extractions)",
+    "link_tables.py": "the tables crossdoc's linking decides from",
+    "graph.py": "writes a linked extraction as RDF",
+    "pool.py": "where extraction runs (processes), not what it produces",
+    "dask_pool.py": "where extraction runs (a Dask cluster), not what it produces",
+    "dask_cluster.py": "starts a local Dask cluster for tests and the benchmark",
+    "rules_page.py": "writes docs/rules.md from the rule tables (the tables are covered)",
+}
+#: Modules outside ``extraction/`` that extraction imports: folding text, entity keys and
+#: digests (in the extraction itself), the errors a bad data file raises.
+EXTRACTION_ALSO = ("errors.py", "text.py", "vocab.py")
 #: Seconds an unlisted cache entry is kept after it was written (a running add's, see prune).
 FRESH_SECONDS = 3600
 #: Distributions whose version changes what extraction produces.
@@ -78,15 +96,28 @@ def source_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def extraction_files(package: Path = PACKAGE) -> list[Path]:
+    """The files the extractor version digests, sorted: every file under ``extraction/``
+    but :data:`NOT_EXTRACTION`, and :data:`EXTRACTION_ALSO`."""
+    extraction = package / "extraction"
+    files = [
+        path
+        for path in extraction.rglob("*")
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and str(path.relative_to(extraction)) not in NOT_EXTRACTION
+    ]
+    return sorted(files + [package / name for name in EXTRACTION_ALSO])
+
+
 @lru_cache(maxsize=1)
-def extractor_version() -> str:
-    """A digest of everything extraction depends on: ``mappers/`` code and data, spaCy and
-    its model's versions."""
+def extractor_version(package: Path = PACKAGE) -> str:
+    """A digest of everything extraction depends on: its code and data
+    (:func:`extraction_files`), spaCy and its model's versions."""
     h = hashlib.sha256()
-    for path in sorted(MAPPERS.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(MAPPERS)).encode() + b"\0")
-            h.update(path.read_bytes())
+    for path in extraction_files(package):
+        h.update(str(path.relative_to(package)).encode() + b"\0")
+        h.update(path.read_bytes())
     for name in _EXTRACTOR_PACKAGES:
         try:
             h.update(f"{name}={importlib.metadata.version(name)}\0".encode())
