@@ -106,11 +106,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(*args: str | Path, workdir: Path) -> Iterator[str]:
+def running_server(*args: str | Path, workdir: Path, port: int | None = None) -> Iterator[str]:
     """Run ``python -m <args> --host 127.0.0.1 --port N --cache-dir …`` (for example
     ``"newskg.cli", "serve", "--store", dir``) until the block ends; yields
-    ``http://127.0.0.1:N`` once ``/healthz`` answers. Its log and cache go to ``workdir``."""
-    port = free_port()
+    ``http://127.0.0.1:N`` once ``/healthz`` answers. Its log and cache go to ``workdir``.
+    ``port``: N (a store whose IRIs were minted for it), else a free one."""
+    port = port or free_port()
     log_path = workdir / f"server-{port}.log"
     # Settings come from the command line only: NEWSKG_* (or a metrics directory) in the
     # caller's environment must not point the server somewhere else.
@@ -151,7 +152,9 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
     """``start_server(*args)`` starts a server as :func:`running_server` does and returns its
     base URL; every server started is stopped after the test."""
     with contextlib.ExitStack() as servers:
-        yield lambda *args: servers.enter_context(running_server(*args, workdir=tmp_path))
+        yield lambda *args, **options: servers.enter_context(
+            running_server(*args, workdir=tmp_path, **options)
+        )
 
 
 @pytest.fixture

@@ -89,12 +89,74 @@ def minted(store_dir: Path) -> tuple[set[str], set[str]]:
     return iris, graphs
 
 
-def construct(store_dir: Path, iri: str) -> Graph:
+FACTS = " ".join(
+    f"<https://w3id.org/newskg/ontology#{c}>" for c in ("Statement", "Event", "Membership")
+)
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+
+
+def document(store_dir: Path, iri: str) -> tuple[Graph, int, int]:
+    """What the RDF document of ``iri`` holds over all its pages (docs/linked-data.md), as
+    one SPARQL CONSTRUCT over the store: its triples; the facts naming it, each whole, with
+    the labels of what they name; the other triples linking to it, with their subjects'
+    types and labels; an article's named graph (``rdfs:seeAlso``). And how many facts and
+    links it pages (``hydra:totalItems``), and how many pages of 50 that makes."""
     data = opened(store_dir)
-    triples = data.query(
-        f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}", use_default_graph_as_union=True
+    found = data.query(
+        f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        CONSTRUCT {{ <{iri}> ?p ?o . ?f ?fp ?fo . ?fo ?lp ?fl . ?s ?sp <{iri}> . ?s ?tp ?t .
+                     <{iri}> rdfs:seeAlso ?g }}
+        WHERE {{
+          {{ <{iri}> ?p ?o }}
+          UNION {{ ?f ?x <{iri}> ; a ?c ; ?fp ?fo . VALUES ?c {{ {FACTS} }}
+                   OPTIONAL {{ ?fo ?lp ?fl FILTER(?fo != <{iri}>) VALUES ?lp {{ rdfs:label
+                     <http://www.w3.org/2004/02/skos/core#prefLabel> }} }} }}
+          UNION {{ ?s ?sp <{iri}> FILTER NOT EXISTS {{ ?s a ?c2 . VALUES ?c2 {{ {FACTS} }} }}
+                   OPTIONAL {{ ?s ?tp ?t VALUES ?tp {{ rdf:type rdfs:label
+                     <http://www.w3.org/2004/02/skos/core#prefLabel> }} }} }}
+          UNION {{ GRAPH ?g {{ <{iri}> a <https://w3id.org/newskg/ontology#Article> }} }}
+        }}""",
+        use_default_graph_as_union=True,
     )
-    return Graph().parse(data=triples.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
+    graph = Graph().parse(data=found.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
+    counts = data.query(
+        f"""SELECT (COUNT(DISTINCT ?f) AS ?facts) (COUNT(DISTINCT ?link) AS ?links) WHERE {{
+          {{ ?f ?x <{iri}> ; a ?c . VALUES ?c {{ {FACTS} }} }}
+          UNION {{ ?s ?p <{iri}> FILTER NOT EXISTS {{ ?s a ?c2 . VALUES ?c2 {{ {FACTS} }} }}
+                   BIND(CONCAT(STR(?s), " ", STR(?p)) AS ?link) }} }}""",
+        use_default_graph_as_union=True,
+    )
+    row = next(iter(counts))
+    facts, links = int(row["facts"].value), int(row["links"].value)
+    return graph, facts + links, max(1, -(-max(facts, links) // 50))
+
+
+def served_document(url: str, accept: str = "text/turtle") -> tuple[Graph, int, int]:
+    """Every page of the document at ``url`` followed by ``hydra:next`` as a client would,
+    without the pages' own descriptions; the items the first page says it pages, and how
+    many pages there were. Each page names its topic and the next page only."""
+    graph, pages, total, topic = Graph(), 0, None, None
+    while url:
+        status, headers, body = get(url, accept)
+        assert status == 200, url
+        page = Graph().parse(data=body, format="turtle")
+        pages += 1
+        here = URIRef(url)
+        topics = set(page.objects(here, FOAF.primaryTopic))
+        assert len(topics) == 1 and topic in (None, *topics), url
+        topic = next(iter(topics))
+        counted = int(next(page.objects(here, HYDRA.totalItems)))
+        assert total in (None, counted), url
+        total = counted
+        after = [str(n) for n in page.objects(here, HYDRA.next)]
+        for triple in page.triples((here, None, None)):
+            page.remove(triple)
+        graph += page
+        url = after[0] if after else ""
+    assert total is not None
+    return graph, total, pages
 
 
 def some_actor(store_dir: Path) -> str:
@@ -125,6 +187,7 @@ def test_every_minted_iri_resolves_in_html_and_turtle(
         "article",
         "span",
     } <= kinds
+    paged = False
     for iri in sorted(iris | graphs):
         url = server + "/" + iri[len(BASE) :]
         status, headers, body = get(url, "text/html")
@@ -133,8 +196,8 @@ def test_every_minted_iri_resolves_in_html_and_turtle(
         status, headers, body = get(url, "text/turtle")
         assert status == 200 and headers["Content-Type"].startswith("text/turtle"), url
         assert headers["Content-Location"] == "/" + iri[len(BASE) :] + ".ttl"
-        served = Graph().parse(data=body, format="turtle")
         if iri in graphs:
+            served = Graph().parse(data=body, format="turtle")
             expected = Dataset()
             expected.parse(
                 data=opened(corpus).dump(
@@ -144,8 +207,12 @@ def test_every_minted_iri_resolves_in_html_and_turtle(
             )
             assert isomorphic(served, expected.default_graph), iri
         else:
-            assert len(served) > 0 or iri.startswith(BASE + "id/")
-            assert isomorphic(served, construct(corpus, iri)), iri
+            expected, total, pages = document(corpus, iri)
+            served, served_total, served_pages = served_document(url + ".ttl")
+            assert isomorphic(served, expected), iri
+            assert (served_total, served_pages) == (total, pages), iri
+            paged |= pages > 1
+    assert paged, "no document of the corpus has several pages: paging went untested"
 
 
 def test_content_negotiation_for_every_type_and_suffix(
@@ -154,8 +221,13 @@ def test_content_negotiation_for_every_type_and_suffix(
     server = start_server("newskg.serve", "--store", corpus, "--workers", "2")
     iri = some_actor(corpus)
     path = "/" + iri[len(BASE) :]
-    expected = construct(corpus, iri)
+    content, total, pages = document(corpus, iri)
+    assert pages == 1, "the actor's document is one page here"
     for fmt in RDF_FORMATS:
+        expected = Graph() + content
+        at = URIRef(f"{server}{path}.{fmt.extension}")
+        expected.add((at, FOAF.primaryTopic, URIRef(iri)))
+        expected.add((at, HYDRA.totalItems, Literal(total)))
         status, headers, body = get(server + path, fmt.media_type)
         assert status == 200 and headers["Content-Type"].startswith(fmt.media_type), fmt
         assert headers["Content-Location"] == f"{path}.{fmt.extension}"

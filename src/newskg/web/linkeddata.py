@@ -31,6 +31,7 @@ from newskg.web.representations import (
     suffixes,
 )
 from newskg.web.views import describe as d
+from newskg.web.views import documents
 from newskg.web.views.textmark import Block, Mark, Note, highlight_blocks
 
 bp = Blueprint("linked", __name__)
@@ -74,7 +75,10 @@ def dereference(local: str) -> Response:
         path,
         choice,
         lambda: resource_page(ctx, iri),
-        lambda fmt: serialize(d.triples_of(ctx, iri), fmt),
+        lambda fmt: serialize(
+            documents.triples(ctx, iri, page_arg(), f"{request.url_root}{local}.{fmt.extension}"),
+            fmt,
+        ),
     )
 
 

@@ -8,7 +8,7 @@ page links to them under the request's own root, so the site works on any host a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -343,12 +343,3 @@ def pages(total: int, size: int = PAGE_SIZE) -> int:
 
 def wikidata_links(ctx: Context, iri: str) -> list[str]:
     return [o.value for o in ctx.objects(iri, SKOS + "exactMatch") if o.value.startswith(WIKIDATA)]
-
-
-def triples_of(ctx: Context, iri: str) -> Iterator[pyoxigraph.Triple]:
-    """The resource's data document: every distinct triple with ``iri`` as subject."""
-    seen: set[pyoxigraph.Triple] = set()
-    for quad in ctx.store.quads_for_pattern(node(iri), None, None, None):
-        if quad.triple not in seen:
-            seen.add(quad.triple)
-            yield quad.triple
