@@ -16,8 +16,9 @@ YASGUI_STAMP := $(YASGUI_DIR)/.installed
 run: build serve
 
 # build exits 1 when some article was rejected but the rest published: that still serves.
+# NEWSKG_PORT: the IRIs are minted for the port `serve` listens on (the base IRI's default).
 build: $(STAMP)
-	$(BIN)/newskg build --articles articles --store $(STORE) || [ $$? -eq 1 ]
+	NEWSKG_PORT=$(PORT) $(BIN)/newskg build --articles articles --store $(STORE) || [ $$? -eq 1 ]
 
 serve: $(STAMP) assets
 	$(BIN)/newskg serve --store $(STORE) --host 127.0.0.1 --port $(PORT)

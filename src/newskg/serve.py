@@ -23,6 +23,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import urllib.parse
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -196,12 +197,43 @@ def _forget_dead_workers() -> None:
                 multiprocess.mark_process_dead(int(match[1]), directory)
 
 
+def base_warning(base: str | None, port: int) -> str | None:
+    """Why IRIs minted under ``base`` will not dereference on this server, or None: a base on
+    this machine (localhost) for another port. A base elsewhere is left alone (a proxy in
+    front of the server answers for it).
+
+    >>> base_warning("http://localhost:8000/", 8000) is None
+    True
+    >>> base_warning("https://news.example.org/kg/", 8000) is None
+    True
+    >>> print(base_warning("http://localhost:8000/", 9000))  # doctest: +ELLIPSIS
+    the published version mints IRIs under http://localhost:8000/, but this server ...
+    """
+    if not base:
+        return None
+    parts = urllib.parse.urlsplit(base)
+    if parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+        return None
+    minted = parts.port or (443 if parts.scheme == "https" else 80)
+    if minted == port:
+        return None
+    return (
+        f"the published version mints IRIs under {base}, but this server listens on port "
+        f"{port}: the links of its RDF documents and SPARQL answers lead to port {minted}. "
+        f"Serve it on port {minted}, or rebuild it for this port: `newskg build --base-iri "
+        f"http://localhost:{port}/` (or with NEWSKG_PORT={port}, as `make run PORT={port}` does)"
+    )
+
+
 def run(config: Mapping[str, Any]) -> None:
     """Serve until stopped (SIGINT/SIGTERM). ``config`` maps setting keys (``STORE``,
     ``HOST``, ``PORT``, ``WORKERS`` …) to values; missing ones take their defaults."""
     resolved = settings.resolve(config)
     # Fail before starting when there is nothing to serve (a StoreError says why).
-    backend_for(str(resolved["STORE"])).check_servable(resolved)
+    backend = backend_for(str(resolved["STORE"]))
+    backend.check_servable(resolved)
+    if warning := base_warning(backend.published_base(), int(resolved["PORT"])):
+        print(f"newskg serve: warning: {warning}", file=sys.stderr, flush=True)
     idle_timeout_ms(resolved)
     check_throttle(resolved)
     address = claim_address(str(resolved["HOST"]), int(resolved["PORT"]))

@@ -20,6 +20,12 @@ from typing import Any
 WEB_THREADS = 32  # not a setting: the engine's queue and the server agree on it here
 
 
+def default_base(port: int) -> str:
+    """The base IRI of a store served on this machine at ``port`` (the ``base_iri``
+    setting's default, with the ``port`` setting)."""
+    return f"http://localhost:{port}/"
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -59,8 +65,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("articles", "articles", "Directory of article files (*.txt, optional *.meta.json)."),
     Setting(
         "base_iri",
-        "http://localhost:8000/",
-        "Base under which data IRIs are minted (id/…, graph/…). Changing it needs a rebuild.",
+        "",
+        "Base under which data IRIs are minted (id/…, graph/…). Empty: http://localhost:PORT/ "
+        "with PORT the `port` setting, so the IRIs dereference on `newskg serve` run with the "
+        "same settings (`make run PORT=9000` mints them for port 9000). Changing it needs a "
+        "rebuild.",
     ),
     Setting("host", "127.0.0.1", "Interface `newskg serve` listens on."),
     Setting("port", 8000, "Port `newskg serve` listens on."),
@@ -202,6 +211,8 @@ def resolve(
 
     >>> resolve({"PORT": "8080"}, environ={})["PORT"]
     8080
+    >>> resolve(environ={"NEWSKG_PORT": "9000"})["BASE_IRI"]
+    'http://localhost:9000/'
     """
     environ = os.environ if environ is None else environ
     config = config or {}
@@ -213,6 +224,8 @@ def resolve(
         if setting.key in config:
             raw = config[setting.key]
         values[setting.key] = setting.parse(raw)
+    # Tied to how the server runs: IRIs minted for the port it listens on dereference there.
+    values["BASE_IRI"] = values["BASE_IRI"] or default_base(values["PORT"])
     extra = {k: v for k, v in config.items() if k not in values}
     return {**values, **extra}
 

@@ -41,6 +41,7 @@ import re
 
 from rdflib import Namespace, URIRef
 
+from newskg.settings import default_base
 from newskg.text import fold
 
 NKG = Namespace("https://w3id.org/newskg/ontology#")
@@ -86,7 +87,7 @@ def prefixes(*names: str) -> dict[str, str]:
     return {name: PREFIXES[name] for name in names}
 
 
-DEFAULT_BASE = "http://localhost:8000/"
+DEFAULT_BASE = default_base(8000)  # a version whose summary names no base (made before it did)
 MAX_KEY = 80  # characters of slug in an entity key; longer names are cut and hashed
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newskg.backends.versions import Version
+from newskg.backends.versions import Version, published
 
 if TYPE_CHECKING:
     from newskg.errors import APIError
@@ -89,6 +89,12 @@ class Backend(ABC):
     @abstractmethod
     def check_servable(self, config: Mapping[str, Any]) -> None:
         """Raise a StoreError when a server would have nothing to serve (before it starts)."""
+
+    def published_base(self) -> str | None:
+        """The base IRI the published version mints under, as its summary records it (None
+        when nothing is published here, or it records none)."""
+        version = published(self.store_dir())
+        return version.summary().get("base_iri") if version is not None else None
 
     @abstractmethod
     def portable_setting(self) -> str:

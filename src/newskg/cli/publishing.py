@@ -17,6 +17,7 @@ from newskg.cli.options import (
 )
 from newskg.cli.progress import progress_display
 from newskg.cli.reports import counts_text, publish_failed, published
+from newskg.settings import resolve
 
 
 @click.command(cls=Command)
@@ -65,7 +66,7 @@ def build(
             result = run_build(
                 articles,
                 store,
-                base_iri,
+                base_iri or resolve()["BASE_IRI"],
                 keep=keep_versions,
                 jobs=jobs,
                 executor=executor or None,
@@ -134,7 +135,9 @@ def add(
     from newskg.publishing.pipeline import add as run_add
     from newskg.publishing.results import BuildError
 
-    explicit = ctx.get_parameter_source("base_iri") != click.core.ParameterSource.DEFAULT
+    explicit = bool(base_iri) and (
+        ctx.get_parameter_source("base_iri") != click.core.ParameterSource.DEFAULT
+    )
     try:
         with progress_display(quiet) as progress:
             result = run_add(
