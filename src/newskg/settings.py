@@ -3,7 +3,9 @@
 The CLI options, ``create_app(config)`` and docs/settings.md all read this table.
 A setting can be given on the command line, in the ``config`` mapping passed to
 ``create_app`` (upper-case name), or as an environment variable ``NEWSKG_<NAME>`` read once
-at start-up (never inside a request).
+at start-up (never inside a request). A path setting is made absolute there, once, against
+the directory the command runs in: later code may resolve it elsewhere (Flask resolves a
+relative file against the package folder, so ``--store var/store`` served no dump).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Setting:
     name: str
     default: Any
     help: str
+    path: bool = False  # a file or folder: made absolute by resolve()
 
     @property
     def key(self) -> str:
@@ -61,8 +64,14 @@ SETTINGS: tuple[Setting, ...] = (
         "var/store",
         "Directory of the versioned store (built by `newskg build`), or a triple store "
         "`sparql+http(s)://…` (see Running on an existing triple store).",
+        path=True,
     ),
-    Setting("articles", "articles", "Directory of article files (*.txt, optional *.meta.json)."),
+    Setting(
+        "articles",
+        "articles",
+        "Directory of article files (*.txt, optional *.meta.json).",
+        path=True,
+    ),
     Setting(
         "base_iri",
         "",
@@ -123,6 +132,7 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Directory of the SPARQL answer cache shared by all workers (empty: "
         "`newskg-cache-<uid>` under the system temporary directory).",
+        path=True,
     ),
     Setting(
         "cache_bytes",
@@ -211,8 +221,6 @@ def resolve(
 
     >>> resolve({"PORT": "8080"}, environ={})["PORT"]
     8080
-    >>> resolve(environ={"NEWSKG_PORT": "9000"})["BASE_IRI"]
-    'http://localhost:9000/'
     """
     environ = os.environ if environ is None else environ
     config = config or {}
@@ -224,10 +232,34 @@ def resolve(
         if setting.key in config:
             raw = config[setting.key]
         values[setting.key] = setting.parse(raw)
-    # Tied to how the server runs: IRIs minted for the port it listens on dereference there.
-    values["BASE_IRI"] = values["BASE_IRI"] or default_base(values["PORT"])
+        if setting.path:
+            values[setting.key] = absolute(values[setting.key])
     extra = {k: v for k, v in config.items() if k not in values}
     return {**values, **extra}
+
+
+def absolute(path: str) -> str:
+    """``path`` made absolute against the current directory; a URL (a triple store's
+    ``sparql+http://…``) and an empty value (a default chosen later) stay as they are.
+
+    >>> absolute("/srv/store"), absolute("sparql+http://127.0.0.1:7200/x"), absolute("")
+    ('/srv/store', 'sparql+http://127.0.0.1:7200/x', '')
+    """
+    if not path or "://" in path:
+        return path
+    return os.path.abspath(os.path.expanduser(path))
+
+
+def minting_base(environ: Mapping[str, str] | None = None) -> str:
+    """The base a build mints IRIs under when none is given: the ``base_iri`` setting, else
+    http://localhost:PORT/ with the ``port`` setting, tied to how the server runs: IRIs minted
+    for the port it listens on dereference there.
+
+    >>> minting_base(environ={"NEWSKG_PORT": "9000"})
+    'http://localhost:9000/'
+    """
+    values = resolve(environ=environ)
+    return str(values["BASE_IRI"] or default_base(values["PORT"]))
 
 
 def markdown_table() -> str:

@@ -17,7 +17,7 @@ from newskg.cli.options import (
 )
 from newskg.cli.progress import progress_display
 from newskg.cli.reports import counts_text, publish_failed, published
-from newskg.settings import resolve
+from newskg.settings import minting_base
 
 
 @click.command(cls=Command)
@@ -66,7 +66,7 @@ def build(
             result = run_build(
                 articles,
                 store,
-                base_iri or resolve()["BASE_IRI"],
+                base_iri or minting_base(),
                 keep=keep_versions,
                 jobs=jobs,
                 executor=executor or None,

@@ -12,7 +12,7 @@ import click
 from newskg import formats
 from newskg.cli.exit_codes import EXIT_OK, EXIT_VIOLATIONS, Command, fail
 from newskg.cli.options import JOBS_OPTION, setting_option
-from newskg.settings import resolve
+from newskg.settings import minting_base
 
 
 @click.command(cls=Command)
@@ -35,7 +35,7 @@ def extract(file: Path, fmt: str, base_iri: str) -> None:
     from newskg.vocab import Iris
 
     article = read_article(file)  # an ArticleError exits 2 (exit_codes.Command)
-    graph = to_graph(run_extract(article), Iris(base_iri or resolve()["BASE_IRI"]))
+    graph = to_graph(run_extract(article), Iris(base_iri or minting_base()))
     rdflib_name = formats.by_name(fmt).rdflib
     assert rdflib_name is not None  # the choices are graph and dataset formats: rdflib writes them
     click.echo(graph.serialize(format=rdflib_name), nl=False)

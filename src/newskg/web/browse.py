@@ -11,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from newskg.backends.published import published_store
 from newskg.sparql.solutions import select
 from newskg.text import SEARCH, fold
 from newskg.vocab import NKG, SCHEMA
+from newskg.web import list_export, list_filters
 from newskg.web.http.errors import APIError
 from newskg.web.http.numbers import page_arg
+from newskg.web.list_export import EXPORTS
 from newskg.web.views import describe as d
 
 bp = Blueprint("browse", __name__)
@@ -36,6 +38,9 @@ class Listing:
     title: str
     sorts: tuple[str, ...]
     query: str
+    #: The property path from a row to the IRIs its filters match (list_filters).
+    links: str
+    filters: tuple[str, ...]
 
 
 _ENTITY = (
@@ -46,14 +51,27 @@ _ENTITY = (
     + """> ?a }} }} GROUP BY ?s"""
 )
 
+
+def _path(*properties: object) -> str:
+    return "|".join(f"<{p}>" for p in properties)
+
+
+#: An entity list's links and filters: the articles that mention each.
+_MENTIONED = (f"<{NKG.mentionedIn}>", ("article",))
+
 LISTINGS = {
     item.slug: item
     for item in (
-        Listing("actors", str(NKG.Actor), "Actors", ("label", "count"), _ENTITY),
+        Listing("actors", str(NKG.Actor), "Actors", ("label", "count"), _ENTITY, *_MENTIONED),
         Listing(
-            "organizations", str(NKG.Organization), "Organizations", ("label", "count"), _ENTITY
+            "organizations",
+            str(NKG.Organization),
+            "Organizations",
+            ("label", "count"),
+            _ENTITY,
+            *_MENTIONED,
         ),
-        Listing("places", str(NKG.Place), "Places", ("label", "count"), _ENTITY),
+        Listing("places", str(NKG.Place), "Places", ("label", "count"), _ENTITY, *_MENTIONED),
         Listing(
             "events",
             str(NKG.Event),
@@ -77,6 +95,8 @@ SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?dt) AS ?date) (SAMPLE(?tl) AS ?detail)
             + """>|<"""
             + str(NKG.target)
             + """> ?x }} }} GROUP BY ?s""",
+            _path(NKG.agent, NKG.target, NKG.participant, NKG.place, NKG.article, NKG.eventType),
+            ("type", "actor", "organization", "place", "article", "from", "to"),
         ),
         Listing(
             "statements",
@@ -97,6 +117,8 @@ SELECT ?s (SAMPLE(?q) AS ?label) (SAMPLE(?sl) AS ?detail) (SAMPLE(?ad) AS ?date)
             + str(SCHEMA.datePublished)
             + """> ?ad }}
 }} GROUP BY ?s""",
+            _path(NKG.speaker, NKG.article),
+            ("actor", "organization", "article", "from", "to"),
         ),
         Listing(
             "memberships",
@@ -119,6 +141,8 @@ SELECT ?s (SAMPLE(?ml) AS ?label) (SAMPLE(?detail0) AS ?detail) WHERE {{
             + LABEL
             + """> ?ol
              BIND(CONCAT(?r, ", ", ?ol) AS ?detail0) }} }} GROUP BY ?s""",
+            _path(NKG.member, NKG.organization, NKG.article),
+            ("actor", "organization", "article"),
         ),
         Listing(
             "articles",
@@ -140,6 +164,8 @@ SELECT ?s (SAMPLE(?h) AS ?label) (SAMPLE(?dt) AS ?date) (SAMPLE(?p) AS ?detail)
   OPTIONAL {{ ?f <"""
             + str(NKG.article)
             + """> ?s }} }} GROUP BY ?s""",
+            f"^<{NKG.mentionedIn}>",
+            ("actor", "organization", "place", "from", "to"),
         ),
     )
 }
@@ -152,9 +178,17 @@ class Row:
     date: str
     detail: str
     count: int
+    links: frozenset[str] = frozenset()  # what its filters match (list_filters)
 
 
 def _rows(store: pyoxigraph.Store, listing: Listing) -> list[Row]:
+    links: dict[str, set[str]] = {}
+    for solution in select(
+        store,
+        f"SELECT ?s ?x WHERE {{ ?s a <{listing.cls}> ; {listing.links} ?x FILTER(isIRI(?x)) }}",
+        use_default_graph_as_union=True,
+    ):
+        links.setdefault(solution["s"].value, set()).add(solution["x"].value)
     rows = []
     for solution in select(
         store, listing.query.format(cls=listing.cls), use_default_graph_as_union=True
@@ -174,6 +208,7 @@ def _rows(store: pyoxigraph.Store, listing: Listing) -> list[Row]:
                 get("date"),
                 get("detail"),
                 int(get("count") or 0),
+                frozenset(links.get(get("s"), ())),
             )
         )
     return rows
@@ -198,9 +233,14 @@ def sort_rows(items: list[Row], key: str, descending: bool) -> list[Row]:
 
 
 @bp.route("/<any(" + ", ".join(LISTINGS) + "):slug>")
-def listing(slug: str) -> str:
-    """``/actors``, ``/events`` …: ``?sort=label|date|detail|count&order=asc|desc&page=N``."""
+@bp.route("/<any(" + ", ".join(LISTINGS) + "):slug>.<any(" + ", ".join(EXPORTS) + "):ext>")
+def listing(slug: str, ext: str | None = None) -> str | Response:
+    """``/actors``, ``/events`` …: ``?sort=label|date|detail|count&order=asc|desc&page=N`` and
+    the list's filters (:mod:`newskg.web.list_filters`); ``.csv`` / ``.json`` (or ``Accept``)
+    export every row kept (:mod:`newskg.web.list_export`)."""
     spec = LISTINGS[slug]
+    ctx = d.context()
+    filters = list_filters.parse(request.args, spec.filters, ctx.base, event_types())
     sort = request.args.get("sort", spec.sorts[0])
     if sort not in (*spec.sorts, "label"):
         raise APIError(
@@ -215,18 +255,39 @@ def listing(slug: str) -> str:
     if order not in ("asc", "desc"):
         raise APIError(400, f"unknown order {order!r}", "Use order=asc or order=desc.")
     page = page_arg()
-    ctx = d.context()
-    everything = sort_rows(rows(spec), sort, order == "desc")
+    kept = [row for row in rows(spec) if filters.matches(row.links, row.date)]
+    everything = sort_rows(kept, sort, order == "desc")
+    if (kind := list_export.chosen(ext)) is not None:
+        return list_export.response(kind, slug, everything)
     shown = everything[(page - 1) * d.PAGE_SIZE : page * d.PAGE_SIZE]
-    return render_template(
-        "list.html",
-        spec=spec,
-        rows=[(row, ctx.href(row.iri)) for row in shown],
-        total=len(everything),
-        page=page,
-        pages=d.pages(len(everything)),
-        sort=sort,
-        order=order,
+    answer = Response(
+        render_template(
+            "list.html",
+            spec=spec,
+            rows=[(row, ctx.href(row.iri)) for row in shown],
+            total=len(everything),
+            page=page,
+            pages=d.pages(len(everything)),
+            sort=sort,
+            order=order,
+            filters=filters.given,
+            keep=("&" + filters.query_string) if filters.given else "",
+            exports=list(EXPORTS),
+        ),
+        mimetype="text/html",
+    )
+    answer.vary.add("Accept")
+    return answer
+
+
+def event_types() -> frozenset[str]:
+    """The event types the ontology defines (what ``type=`` may name)."""
+    query = f"SELECT ?t WHERE {{ ?t <{d.SKOS}inScheme> <{NKG.EventTypeScheme}> }}"
+    return published_store().cached(
+        "event_types",
+        lambda store: frozenset(
+            row["t"].value for row in select(store, query, use_default_graph_as_union=True)
+        ),
     )
 
 

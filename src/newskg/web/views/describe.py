@@ -18,7 +18,7 @@ from flask import current_app, request, url_for
 from newskg.backends.published import get_published
 from newskg.backends.versions import Version
 from newskg.sparql.solutions import RdfTerm, select
-from newskg.vocab import NIF, NKG, NKG_ONTOLOGY, SCHEMA, normalize_base, prefixes
+from newskg.vocab import DEFAULT_BASE, NIF, NKG, NKG_ONTOLOGY, SCHEMA, normalize_base, prefixes
 from newskg.vocab import PREFIXES as VOCABULARY
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -131,11 +131,14 @@ class Context:
 
 
 def context() -> Context:
-    """The published version with its base IRI (the summary's, else the BASE_IRI setting)."""
+    """The published version with its base IRI (the summary's, else the BASE_IRI setting,
+    else the default every build used before summaries recorded it)."""
     version, store = get_published()
     cache = current_app.extensions.setdefault("newskg.bases", {})
     if version.id not in cache:
-        configured = version.summary().get("base_iri") or current_app.config["BASE_IRI"]
+        configured = (
+            version.summary().get("base_iri") or current_app.config["BASE_IRI"] or DEFAULT_BASE
+        )
         cache[version.id] = normalize_base(configured)
     return Context(version, store, cache[version.id])
 
