@@ -87,7 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ingest_token",
         "",
-        "Secret bearer token of the ingest API (`POST /api/articles`, `GET /api/versions`); "
+        "Secret bearer token of the ingest API (`POST`, `GET /api/articles`, `DELETE "
+        "/api/articles/ID`, `GET /api/versions`); "
         "empty: the API is off. Prefer the environment variable to the command line.",
     ),
     Setting(

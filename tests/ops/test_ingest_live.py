@@ -265,3 +265,44 @@ def test_a_body_over_the_limit_is_413(served: tuple[str, Path]) -> None:
         pytest.fail("the server closed the connection instead of answering 413")
     assert answer.status_code == 413
     assert store.published(store_dir) == before
+
+
+def test_listing_and_withdrawing_articles(served: tuple[str, Path]) -> None:
+    """``GET /api/articles`` lists what is published; ``DELETE /api/articles/ID`` withdraws
+    one through the same validated path as ``newskg remove`` (issue 15)."""
+    url, store_dir = served
+    assert requests.get(f"{url}/api/articles", timeout=10).status_code == 401
+    answer = post_text(url, "withdraw-me", synthetic.article(7).encode())
+    assert answer.status_code == 201, answer.text
+    while served_version(url) != answer.json()["version"]:
+        time.sleep(0.05)
+    listing = requests.get(f"{url}/api/articles", headers=AUTH, timeout=10)
+    assert listing.status_code == 200 and "Link" not in listing.headers
+    body = listing.json()
+    version = store.published(store_dir)
+    assert version is not None and body["version"] == version.id
+    records = store.records(version)
+    assert [a["id"] for a in body["articles"]] == sorted(records) and body["total"] == len(records)
+    (mine,) = [a for a in body["articles"] if a["id"] == "withdraw-me"]
+    assert mine["iri"].endswith("/id/article/withdraw-me") and mine["file"] == "withdraw-me.txt"
+    assert mine["headline"] == synthetic.article(7).splitlines()[0]
+    assert mine["source_sha256"] == records["withdraw-me"].source
+    beyond = requests.get(f"{url}/api/articles?page=2", headers=AUTH, timeout=10).json()
+    assert beyond["articles"] == [] and beyond["pages"] == 1
+
+    gone = requests.delete(f"{url}/api/articles/withdraw-me", headers=AUTH, timeout=300)
+    assert gone.status_code == 200, gone.text
+    report = gone.json()
+    assert report["removed"] == ["withdraw-me"] and "withdraw-me" not in report["published"]
+    while served_version(url) != report["version"]:
+        time.sleep(0.05)
+    check_published(store_dir)
+    assert "withdraw-me" not in article_graphs(store_dir)
+    assert requests.get(f"{url}/id/article/withdraw-me", timeout=10).status_code == 404
+    again = requests.delete(
+        f"{url}/api/articles/withdraw-me",
+        headers={**AUTH, "Accept": "application/json"},
+        timeout=30,
+    )
+    assert again.status_code == 404
+    assert again.json()["error"]["message"] == "no article 'withdraw-me' is published"

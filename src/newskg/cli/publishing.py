@@ -19,6 +19,15 @@ from newskg.cli.progress import progress_display
 from newskg.cli.reports import counts_text, publish_failed, published
 from newskg.settings import minting_base
 
+LOCK_WAIT_OPTION = click.option(
+    "--lock-wait",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds to wait for another build, add or remove to finish (an add waits after "
+    "extracting, which runs without the lock) before failing.",
+)
+
 
 @click.command(cls=Command)
 @setting_option("articles")
@@ -102,14 +111,7 @@ def build(
 @EXECUTOR_OPTION
 @JSON_OPTION
 @QUIET_OPTION
-@click.option(
-    "--lock-wait",
-    default=0.0,
-    show_default=True,
-    type=click.FloatRange(0),
-    help="Seconds to wait for another build or add to finish (after extracting, "
-    "which runs without the lock) before failing.",
-)
+@LOCK_WAIT_OPTION
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -173,8 +175,14 @@ def add(
 @setting_option("keep_versions")
 @JSON_OPTION
 @QUIET_OPTION
+@LOCK_WAIT_OPTION
 def remove(
-    article_ids: tuple[str, ...], store: str, keep_versions: int, as_json: bool, quiet: bool
+    article_ids: tuple[str, ...],
+    store: str,
+    keep_versions: int,
+    as_json: bool,
+    quiet: bool,
+    lock_wait: float,
 ) -> None:
     """Publish the published version without ARTICLE_IDS (file stems, as in
     /id/article/<id>); entities only they mentioned go with them.
@@ -185,7 +193,9 @@ def remove(
 
     try:
         with progress_display(quiet) as progress:
-            result = run_remove(list(article_ids), store, keep=keep_versions, progress=progress)
+            result = run_remove(
+                list(article_ids), store, keep=keep_versions, progress=progress, wait=lock_wait
+            )
     except (BuildError, StoreError) as exc:
         publish_failed(exc, as_json)
     assert result.version is not None

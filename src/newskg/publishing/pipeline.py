@@ -129,8 +129,10 @@ def remove(
     *,
     keep: int = 3,
     progress: Progress | None = None,
+    wait: float = 0,
 ) -> BuildResult:
-    """Publish the published version without ``article_ids``."""
+    """Publish the published version without ``article_ids`` (waiting up to ``wait``
+    seconds for the store's lock)."""
     return _publish(
         store_dir,
         paths=[],
@@ -141,6 +143,7 @@ def remove(
         progress=progress,
         incremental=True,
         nothing="",
+        wait=wait,
     )
 
 

@@ -1,5 +1,6 @@
-"""The ingest API: ``POST /api/articles`` publishes an article, ``GET /api/versions`` lists
-the kept versions.
+"""The ingest API: ``POST /api/articles`` publishes an article, ``GET /api/articles`` lists
+the published ones (paged), ``DELETE /api/articles/ID`` withdraws one, ``GET /api/versions``
+lists the kept versions.
 
 Off unless the ``ingest_token`` setting is set (404 saying how to turn it on); every request
 carries ``Authorization: Bearer <token>`` (compared in constant time; 401 otherwise).
@@ -12,7 +13,8 @@ ingest), then waits up to ``LOCK_WAIT`` seconds for the lock (409 when another b
 still holds it) and publishes atomically; this server, like every other on the store, picks
 the new version up within a second. Answers: 201 (a new article) or 200 (one replaced, or
 sent again unchanged) with the validation report; 422 with the report when the article was
-rejected.
+rejected. A withdrawal goes the same way (``newskg remove --json``): 200 with the report,
+404 for an article the published version does not hold.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from newskg.backends import backend_for
-from newskg.backends.versions import StoreError, list_versions
+from newskg.backends.versions import StoreError, list_versions, records
 from newskg.extraction.reader import ARTICLE_SUFFIXES, META_SUFFIX
+from newskg.vocab import NKG, SCHEMA
 from newskg.web.http.errors import APIError, error_body
+from newskg.web.http.numbers import page_arg
+from newskg.web.views import describe as d
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,8 @@ ADD_SECONDS = 600
 #: Seconds ``newskg add`` waits for the store's lock once extracted: another ingest holds it
 #: only while it writes its version (seconds), a `newskg build` for its whole run.
 LOCK_WAIT = 10
+#: Articles per page of ``GET /api/articles``.
+PAGE_SIZE = 100
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 _OFF_HINT = (
     "Set the ingest_token setting to a secret (environment variable "
@@ -90,12 +97,79 @@ def versions() -> Response:
     return jsonify({"versions": rows})
 
 
+@bp.get("/articles")
+def list_articles() -> Response:
+    """The published articles, by id, :data:`PAGE_SIZE` a page (``?page=N``; ``Link:
+    rel="next"`` while there are more): id, IRI, file name, headline, date, source digest."""
+    ctx = d.context()
+    listed = records(ctx.version)
+    described: dict[str, dict[str, str]] = {}
+    for row in ctx.query(f"""
+            SELECT ?a (SAMPLE(?h) AS ?headline) (SAMPLE(?dt) AS ?date) WHERE {{
+              ?a a <{NKG.Article}> OPTIONAL {{ ?a <{SCHEMA.headline}> ?h }}
+              OPTIONAL {{ ?a <{SCHEMA.datePublished}> ?dt }} }} GROUP BY ?a"""):
+        described[row["a"].value] = {
+            name: row[name].value if row[name] is not None else "" for name in ("headline", "date")
+        }
+    page, pages = page_arg(), d.pages(len(listed), PAGE_SIZE)
+    ids = sorted(listed)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    articles = []
+    for article_id in ids:
+        iri = ctx.iri_for_path(f"id/article/{article_id}")
+        about = described.get(iri, {"headline": "", "date": ""})
+        articles.append(
+            {
+                "id": article_id,
+                "iri": iri,
+                "file": listed[article_id].file,
+                "headline": about["headline"],
+                "date_published": about["date"],
+                "source_sha256": listed[article_id].source,
+            }
+        )
+    body = {
+        "version": ctx.version.id,
+        "total": len(listed),
+        "page": page,
+        "pages": pages,
+        "articles": articles,
+    }
+    response = jsonify(body)
+    if page < pages:
+        response.headers["Link"] = f'<{request.base_url}?page={page + 1}>; rel="next"'
+    return response
+
+
+@bp.delete("/articles/<article_id>")
+def withdraw_article(article_id: str) -> Response:
+    """Withdraw a published article: the published version without it, through the same
+    validated path as ``newskg remove``."""
+    if article_id not in records(d.context().version):
+        raise APIError(
+            404,
+            f"no article {article_id!r} is published",
+            "GET /api/articles lists the published articles by id.",
+        )
+    with tempfile.TemporaryDirectory(prefix="newskg-withdraw-") as tmp:
+        status, report = _run_cli(Path(tmp), "remove", article_id)
+    return _answer(status, report, 200)
+
+
 @bp.post("/articles")
 def add_article() -> Response:
     """Publish the article in the body (see the module docstring)."""
     with tempfile.TemporaryDirectory(prefix="newskg-ingest-") as tmp:
         name = _receive(Path(tmp))
-        status, report = _run_add(Path(tmp), name)
+        status, report = _run_cli(Path(tmp), "add", name)
+    response = _answer(status, report, 201 if report.get("added") else 200)
+    if report.get("added") and status < 400:
+        response.headers["Location"] = request.script_root + "/id/article/" + report["added"][0]
+    return response
+
+
+def _answer(status: int, report: dict[str, Any], success: int) -> Response:
+    """A run's report as the answer: ``success`` when it published, else the error shape
+    with the report."""
     if status >= 400:
         error = report.pop("error", {})
         body = {
@@ -112,9 +186,7 @@ def add_article() -> Response:
             response.headers["Retry-After"] = "5"
         return response
     response = jsonify(report)
-    response.status_code = 201 if report.get("added") else 200
-    if report.get("added"):
-        response.headers["Location"] = request.script_root + "/id/article/" + report["added"][0]
+    response.status_code = success
     return response
 
 
@@ -169,15 +241,15 @@ def _file_name(raw: str, suffix: str = ".txt") -> str:
     return name
 
 
-def _run_add(folder: Path, name: str) -> tuple[int, dict[str, Any]]:
-    """Run ``newskg add --json`` on ``folder/name``; (HTTP status, report)."""
+def _run_cli(folder: Path, command_name: str, argument: str) -> tuple[int, dict[str, Any]]:
+    """Run ``newskg add|remove ARGUMENT --json`` in ``folder``; (HTTP status, report)."""
     config = current_app.config
     command = [
         sys.executable,
         "-m",
         "newskg.cli",
-        "add",
-        name,
+        command_name,
+        argument,
         "--json",
         "--quiet",
         "--store",
@@ -202,7 +274,9 @@ def _run_add(folder: Path, name: str) -> tuple[int, dict[str, Any]]:
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
-        log.error("newskg add exited %s without a report:\n%s", done.returncode, done.stderr)
+        log.error(
+            "newskg %s exited %s without a report:\n%s", command_name, done.returncode, done.stderr
+        )
         raise APIError(
             500,
             "publishing failed unexpectedly; nothing was published",
