@@ -10,6 +10,7 @@ version's base IRI, so the site works on any host and port whatever base it was 
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import IO
 
 import pyoxigraph
@@ -31,7 +32,7 @@ from newskg.web.representations import (
     suffixes,
 )
 from newskg.web.views import describe as d
-from newskg.web.views import documents
+from newskg.web.views import documents, network, timeline
 from newskg.web.views.textmark import Block, Mark, Note, highlight_blocks
 
 bp = Blueprint("linked", __name__)
@@ -193,8 +194,16 @@ def resource_page(ctx: d.Context, iri: str) -> str:
     if str(NIF.OffsetBasedString) in types and (itself := d.snippet(ctx, iri)):
         own_evidence = [itself]
     skip = {d.RDFS + "label", d.SKOS + "altLabel", d.RDF_TYPE}
+    kind = next((k for k in ("actor", "organization", "place") if f"/id/{k}/" in iri), None)
     return render_template(
         "resource.html",
+        timeline=timeline.of_entity(ctx, iri),
+        events_href=(
+            f"{request.script_root}/events?{kind}={urllib.parse.quote(iri, safe='')}"
+            if kind
+            else ""
+        ),
+        network=network.around(ctx, iri),
         iri=iri,
         label=ctx.label(iri),
         types=[d.Value(ctx.label(t), ctx.href(t), t) for t in types],
@@ -290,6 +299,7 @@ def article_page(ctx: d.Context, iri: str) -> str:
     ]
     return render_template(
         "article.html",
+        timeline=timeline.of_article(ctx, iri),
         iri=iri,
         label=ctx.label(iri),
         text=highlight_blocks(text, marks, notes.values(), blocks),
