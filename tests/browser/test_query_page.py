@@ -121,6 +121,53 @@ def test_an_example_loads_with_one_click_and_runs_into_a_table(
     assert_all_local(browser, live_server)
 
 
+def test_a_shared_link_opens_on_its_query_with_this_endpoint(
+    browser: Any, live_server: str, yasgui_installed: None
+) -> None:
+    """YASGUI's share link (issue 15: it opened on the default query). A link naming
+    another endpoint still queries this server."""
+    open_query_page(browser, live_server + "/sparql")
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/newskg/ontology#Actor> } LIMIT 3"
+    browser.execute_script("newskgYasgui.getTab().setQuery(arguments[0])", query)
+    link = browser.execute_script("return newskgYasgui.getTab().getShareableLink()")
+    assert urllib.parse.urlsplit(link).fragment, link  # the query travels in the fragment
+    browser.get("about:blank")
+    open_query_page(browser, link)
+    assert browser.execute_script("return newskgYasgui.getTab().getQuery()") == query
+    elsewhere = link.replace(
+        urllib.parse.quote(live_server + "/sparql", safe=""),
+        urllib.parse.quote("http://example.org/sparql", safe=""),
+    )
+    assert elsewhere != link
+    browser.get("about:blank")
+    open_query_page(browser, elsewhere)
+    assert browser.execute_script("return newskgYasgui.getTab().getQuery()") == query
+    endpoint = browser.execute_script("return newskgYasgui.getTab().getEndpoint()")
+    assert endpoint == live_server + "/sparql"
+
+
+def test_counts_show_as_numbers_beside_row_numbers(
+    browser: Any, live_server: str, yasgui_installed: None
+) -> None:
+    """A count was shown as "2"^^<…#integer> (issue 15); the row numbers keep their column."""
+    from selenium.webdriver.common.by import By
+
+    open_query_page(browser, live_server + "/sparql")
+    query = (
+        "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class "
+        "FILTER(STRSTARTS(STR(?class), 'https://w3id.org/newskg/ontology#')) } "
+        "GROUP BY ?class ORDER BY DESC(?n) ?class"
+    )
+    browser.execute_script("newskgYasgui.getTab().setQuery(arguments[0])", query)
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    rows = wait(browser, lambda b: result_rows(b), "no results table")
+    assert [row[0] for row in rows] == [str(n) for n in range(1, len(rows) + 1)]
+    counts = [row[2] for row in rows]
+    assert all(count.isdigit() for count in counts), counts
+    assert [int(c) for c in counts] == sorted((int(c) for c in counts), reverse=True)
+    assert not any("integer" in cell for row in rows for cell in row), rows
+
+
 def test_autocompletion_is_local(browser: Any, live_server: str, yasgui_installed: None) -> None:
     open_query_page(browser, live_server + "/sparql")
 

@@ -41,16 +41,37 @@
   Yasgui.defaults.yasqe.autocompleters = completers.slice();
   Yasqe.defaults.prefixCcApi = undefined;
 
+  // The result table: numbers as numbers. YASR shows a typed literal as "2"^^xsd:integer
+  // unless its "simple view" is on, which also hides the row numbers; a numeric literal is
+  // shown as its number here (the row numbers keep their column).
+  var Table = Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+  var NUMERIC = /^http:\/\/www\.w3\.org\/2001\/XMLSchema#(integer|decimal|double|float|long|int|short|byte|(non)?(negative|positive)Integer|unsigned(Long|Int|Short|Byte))$/;
+  if (Table && Table.prototype && Table.prototype.formatLiteral) {
+    var formatLiteral = Table.prototype.formatLiteral;
+    Table.prototype.formatLiteral = function (binding, prefixes) {
+      if (binding.datatype && NUMERIC.test(binding.datatype)) {
+        return '<span class="number">' + escapeHtml(binding.value) + "</span>";
+      }
+      return formatLiteral.call(this, binding, prefixes);
+    };
+  }
+
+  // A shared link (YASGUI's share button: this page's URL with #query=…) opens on the query
+  // it carries; its endpoint is always this server's, whatever the link says.
+  var shared = /(^#|&)query=/.test(window.location.hash);
   var yasgui = new Yasgui(mount, {
     requestConfig: { endpoint: endpoint, method: "POST" },
     endpointCatalogueOptions: {
       getData: function () { return [{ endpoint: endpoint }]; },
     },
     copyEndpointOnNewTab: true,
-    // No localStorage: the page always opens on this endpoint with the query the URL asks
-    // for (?example=NAME) or the default one.
+    // No localStorage: the page opens on this endpoint with the query a shared link
+    // carries, else the one the URL asks for (?example=NAME), else the default one.
     persistenceId: null,
-    populateFromUrl: false,
+    populateFromUrl: function (config) {
+      config.requestConfig.endpoint = endpoint;
+      return config;
+    },
     autofocus: false,
     yasqe: { value: data.query, autocompleters: completers.slice() },
   });
@@ -63,7 +84,7 @@
   if (tab.getEndpoint() !== endpoint) {
     tab.setEndpoint(endpoint);
   }
-  if (tab.getQuery() !== data.query) {
+  if (!shared && tab.getQuery() !== data.query) {
     tab.setQuery(data.query);
   }
 
@@ -88,6 +109,12 @@
       mount.scrollIntoView({ block: "start" });
     });
   });
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
 
   window.newskgYasgui = yasgui; // for the browser tests and the console
   document.documentElement.dataset.yasgui = "ready";
