@@ -3,6 +3,19 @@
 Content negotiation, ``format=`` parameters, dump file names and every ``--format`` option
 read this table, so a format is added in one place.
 
+Besides its own media type a format answers to ``aliases`` (short names and media types
+clients send for it, as strongly as its own) and to ``generic`` media types: the XML and JSON
+types a ``+xml`` or ``+json`` type may be read as (RFC 6839), which Oxigraph's and Fuseki's
+clients send (``Accept: application/xml`` for SPARQL XML results, ``application/json`` for
+JSON-LD), and ``text/plain`` for a table (CSV, as Oxigraph answers). A generic type names
+a format only when nothing else the client accepts does
+(:func:`newskg.web.http.negotiation.choose`): a browser's ``application/xml;q=0.9,
+*/*;q=0.8`` still gets the server's default.
+
+N3 is answered as Turtle: every Turtle document is an N3 document, so ``n3`` and the N3
+media types are aliases of Turtle, and the answer says ``text/turtle``, what its body is
+(SPARQLWrapper and rdflib read it as N3; Oxigraph labels the same bytes ``text/n3``).
+
 >>> by_name("turtle").media_type
 'text/turtle'
 >>> by_extension("nq").name
@@ -20,6 +33,11 @@ from newskg.errors import NewskgError
 
 Kind = Literal["graph", "dataset", "results"]
 
+# N3's name and media types: answered as Turtle (see the module docstring).
+N3_NAMES = ("n3", "text/n3", "text/rdf+n3", "application/n3")
+GENERIC_XML = ("application/xml", "text/xml")
+GENERIC_JSON = ("application/json",)
+
 
 @dataclass(frozen=True)
 class Format:
@@ -29,6 +47,7 @@ class Format:
     kind: Kind  # graph: triples; dataset: quads (named graphs); results: SELECT/ASK tables
     rdflib: str | None  # rdflib's parser/serializer name
     aliases: tuple[str, ...] = ()  # other media types and short names clients send
+    generic: tuple[str, ...] = ()  # XML/JSON types that name it when nothing else does
 
     @property
     def rdf_format(self) -> pyoxigraph.RdfFormat:
@@ -60,10 +79,33 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "ttl", "graph", "turtle", ("ttl", "application/x-turtle")),
+    Format(
+        "turtle",
+        "text/turtle",
+        "ttl",
+        "graph",
+        "turtle",
+        ("ttl", "application/x-turtle", "application/turtle", *N3_NAMES),
+    ),
     Format("ntriples", "application/n-triples", "nt", "graph", "nt", ("nt", "text/plain")),
-    Format("rdfxml", "application/rdf+xml", "rdf", "graph", "xml", ("xml", "rdf")),
-    Format("jsonld", "application/ld+json", "jsonld", "dataset", "json-ld", ("json-ld",)),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        "rdf",
+        "graph",
+        "xml",
+        ("xml", "rdf", "rdf+xml"),
+        GENERIC_XML,
+    ),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        "jsonld",
+        "dataset",
+        "json-ld",
+        ("json-ld", "application/x-json+ld"),
+        GENERIC_JSON,
+    ),
     Format("nquads", "application/n-quads", "nq", "dataset", "nquads", ("nq",)),
     Format("trig", "application/trig", "trig", "dataset", "trig", ()),
     Format(
@@ -74,8 +116,9 @@ FORMATS: tuple[Format, ...] = (
         None,
         ("srj", "application/json"),
     ),
-    Format("xml", "application/sparql-results+xml", "srx", "results", None, ("srx",)),
-    Format("csv", "text/csv", "csv", "results", None, ()),
+    Format("xml", "application/sparql-results+xml", "srx", "results", None, ("srx",), GENERIC_XML),
+    # text/plain: the plainest table, as Oxigraph answers it (for a graph it is N-Triples)
+    Format("csv", "text/csv", "csv", "results", None, (), ("text/plain",)),
     Format("tsv", "text/tab-separated-values", "tsv", "results", None, ()),
 )
 

@@ -51,8 +51,16 @@ def test_q_values_are_parsed_clamped_and_bad_ones_ignored() -> None:
         # the most specific range decides a type's q: text/csv is refused though text/* is fine
         ("text/*;q=0.9, text/csv;q=0", "tsv", "turtle"),
         ("*/*;q=0.1, text/turtle;q=0", "json", "ntriples"),
-        ("application/json", "json", None),  # a common alias of SPARQL JSON results
-        ("text/plain", None, "ntriples"),  # N-Triples' registered alias
+        # a common alias of SPARQL JSON results; for a graph, JSON-LD (as Oxigraph answers)
+        ("application/json", "json", "jsonld"),
+        # XML's generic types: SPARQL XML results, RDF/XML (as Oxigraph and Fuseki answer)
+        ("application/xml", "xml", "rdfxml"),
+        ("text/xml", "xml", "rdfxml"),
+        # a generic type counts only when nothing else is acceptable
+        ("application/xml, text/csv;q=0.1", "csv", "rdfxml"),
+        ("text/n3", None, "turtle"),  # N3 answered as Turtle
+        # N-Triples' registered alias; for a table, CSV (as Oxigraph answers)
+        ("text/plain", "csv", "ntriples"),
         ("image/png", None, None),
         # a browser: HTML first, then */*: the server's defaults, not XML
         ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "json", "turtle"),
@@ -96,6 +104,12 @@ def test_best_match_over_plain_media_types() -> None:
         ("json-ld", None, "jsonld"),
         ("rdfxml", None, "rdfxml"),
         ("application/sparql-results+json", "json", None),
+        # what SPARQLWrapper sends: short names and media types
+        ("text/tab-separated-values", "tsv", None),
+        ("rdf+xml", None, "rdfxml"),
+        ("application/ld+json", None, "jsonld"),
+        ("n3", None, "turtle"),
+        ("application/xml", "xml", "rdfxml"),
     ],
 )
 def test_format_parameter(value: str, results: str | None, graph: str | None) -> None:

@@ -346,7 +346,7 @@ def test_406(server: str) -> None:
         assert media_type in text
     graph = http(
         query_url(server, {"query": MEMBERSHIP}),
-        headers={"Accept": "application/sparql-results+json, application/json"},
+        headers={"Accept": "application/sparql-results+json, text/csv"},
     )
     assert graph.status == 406 and "text/turtle" in graph.error()["message"]
 

@@ -36,8 +36,10 @@ class QueryRequest:
     """One query as a client asked for it, the value every answerer takes: the text, its
     dataset, the format for each kind of result (``results_format`` for SELECT/ASK,
     ``graph_format`` for CONSTRUCT/DESCRIBE; None for a kind the client accepts no format
-    of: :class:`NotAcceptable`), and the bounds it runs under (``max_rows``: 422 past it,
-    never truncated; ``timeout`` in seconds: 503)."""
+    of: :class:`NotAcceptable`), the bounds it runs under (``max_rows``: 422 past it,
+    never truncated; ``timeout`` in seconds: 503), and the base IRI that relative IRIs in
+    the query are resolved against (the endpoint's URL, as Oxigraph's server does: without
+    one, ``<x>`` is a syntax error)."""
 
     query: str
     dataset: DatasetSpec = NO_DATASET
@@ -47,6 +49,7 @@ class QueryRequest:
     # No defaults: the bounds are settings (MAX_ROWS, QUERY_TIMEOUT), declared there once.
     max_rows: int
     timeout: float
+    base_iri: str | None = None
 
 
 @dataclass

@@ -67,12 +67,18 @@ def with_context(
     return triples + extra
 
 
-def from_store(store: pyoxigraph.Store) -> Callable[[Wanted], Iterator[pyoxigraph.Triple]]:
-    """A ``fetch`` for :func:`with_context` reading a local store, pattern by pattern."""
+def from_store(
+    store: pyoxigraph.Store, graphs: list[pyoxigraph.NamedNode] | None = None
+) -> Callable[[Wanted], Iterator[pyoxigraph.Triple]]:
+    """A ``fetch`` for :func:`with_context` reading a local store, pattern by pattern: from
+    every graph (the union default graph), or only from ``graphs`` when the request gave
+    the default graph (``default-graph-uri``): the context stays inside the dataset."""
+    among: list[pyoxigraph.NamedNode | None] = [None] if graphs is None else list(graphs)
 
     def fetch(asked: Wanted) -> Iterator[pyoxigraph.Triple]:
         for subject, predicate in asked:
-            for quad in store.quads_for_pattern(subject, predicate, None, None):
-                yield pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
+            for graph in among:
+                for quad in store.quads_for_pattern(subject, predicate, None, graph):
+                    yield pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
 
     return fetch

@@ -210,6 +210,7 @@ class Engine:
                 "graph": request.graph_format and request.graph_format.name,
             },
             "max_rows": max_rows,
+            "base_iri": request.base_iri,
             "out": out,
         }
         try:

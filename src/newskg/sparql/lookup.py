@@ -85,7 +85,7 @@ def execute(store: pyoxigraph.Store, request: QueryRequest) -> Answer | None:
         return None
     try:
         # A point lookup has no FROM: its default graph is the union, as the engine's is.
-        results = store.query(query, use_default_graph_as_union=True)
+        results = store.query(query, use_default_graph_as_union=True, base_iri=request.base_iri)
     except SyntaxError:
         return None
     if isinstance(results, pyoxigraph.QueryTriples):

@@ -5,12 +5,12 @@ the web worker kills when the time limit passes; the CPU is free the moment it d
 
 Protocol, one JSON object per line: the engine writes a request on stdin
 ``{"store", "query", "default_graphs", "named_graphs", "formats": {"results", "graph"},
-"max_rows", "out"}`` and reads one reply on stdout: ``{"ok": true, "kind", "format", "rows",
-"size", "inline" | "spilled"}`` or ``{"ok": false, "error": "syntax" | "not_acceptable" |
-"too_many_rows" | "service" | "sandbox" | "evaluation", "message"}``. An ``inline``
-answer's ``size`` bytes follow the reply line on stdout; a larger one (over the limit given
-as the first argument) is ``spilled`` to the file ``out``, which this process creates and
-the engine removes.
+"max_rows", "base_iri", "out"}`` and reads one reply on stdout: ``{"ok": true, "kind",
+"format", "rows", "size", "inline" | "spilled"}`` or ``{"ok": false, "error": "syntax" |
+"not_acceptable" | "too_many_rows" | "service" | "sandbox" | "evaluation", "message"}``. An
+``inline`` answer's ``size`` bytes follow the reply line on stdout; a larger one (over the
+limit given as the first argument) is ``spilled`` to the file ``out``, which this process
+creates and the engine removes.
 
 Before it reads a request the process gives up the network (:mod:`newskg.sparql.sandbox`): a query
 that reaches a SERVICE fails with EPERM (``"service"``). Where that cannot be arranged it
@@ -113,15 +113,19 @@ class Evaluator:
         """The reply, and the answer's bytes when they go inline."""
         store = self.open(request["store"])
         query = request["query"]
-        kwargs: dict[str, Any] = {}
-        if request["default_graphs"]:
-            kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in request["default_graphs"]]
+        kwargs: dict[str, Any] = {"base_iri": request.get("base_iri")}
+        defaults, named = request["default_graphs"], request["named_graphs"]
+        graphs: list[pyoxigraph.NamedNode] | None = None  # the default graph's; None: all
+        if defaults or named:
+            # Protocol §2.1.4: the parameters give the whole dataset, in place of the query's
+            # FROM / FROM NAMED: one left out is empty (no named graphs for GRAPH ?g, or an
+            # empty default graph), not the store's.
+            kwargs["default_graph"] = graphs = [pyoxigraph.NamedNode(g) for g in defaults]
+            kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in named]
         elif "FROM" not in keywords(query):
             # The union is the default dataset; a query's own FROM / FROM NAMED must win
             # over it, and pyoxigraph would let the union flag override them.
             kwargs["use_default_graph_as_union"] = True
-        if request["named_graphs"]:
-            kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request["named_graphs"]]
         try:
             results = store.query(query, **kwargs)
         except SyntaxError as exc:
@@ -144,7 +148,7 @@ class Evaluator:
         try:
             # Spool has the write() and flush() that pyoxigraph and the writers call.
             stream = cast(IO[bytes], out)
-            rows = self.write(store, results, kind, name, stream, max_rows, describe)
+            rows = self.write(store, results, kind, name, stream, max_rows, describe, graphs)
             inline = out.finish()
         except TooManyRows:
             out.discard()
@@ -169,6 +173,7 @@ class Evaluator:
         out: IO[bytes],
         max_rows: int,
         describe: bool,
+        graphs: list[pyoxigraph.NamedNode] | None = None,
     ) -> int:
         from newskg.formats import by_name
 
@@ -178,7 +183,7 @@ class Evaluator:
         if kind == "graph":
             triples = list(capped(results, max_rows))
             if describe:
-                triples = with_context(triples, from_store(store), max_rows)
+                triples = with_context(triples, from_store(store, graphs), max_rows)
             pyoxigraph.serialize(triples, out, by_name(name).rdf_format)
             return len(triples)
         variables = [v.value for v in results.variables]

@@ -3,11 +3,14 @@
 Query operations, as the SPARQL 1.1 Protocol defines them, read by one parser
 (:mod:`newskg.web.sparql_request`, which also says what is refused before anything is
 evaluated): GET ``?query=…``, POST as a form or as the query itself. ``default-graph-uri``
-and ``named-graph-uri`` (repeatable) set the dataset; when they are given they override FROM
-/ FROM NAMED in the query, as the Protocol says (§2.1.4). Without either, the default graph
-is the union of all named graphs.
+and ``named-graph-uri`` (repeatable) give the whole dataset when either is given, in place of
+FROM / FROM NAMED in the query, as the Protocol says (§2.1.4): one left out is empty (no
+named graphs, or an empty default graph). Without either, the default graph is the union of
+all named graphs. Relative IRIs resolve against the endpoint's URL (:func:`base_iri`), as
+Oxigraph's server does.
 
-- Results by content negotiation (Accept, see :mod:`newskg.web.http.negotiation`) or ``format=``:
+- Results by content negotiation (Accept, see :mod:`newskg.web.http.negotiation`) or ``format=``
+  (repeatable when the values agree, as SPARQLWrapper sends them):
   SELECT/ASK as SPARQL JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples,
   N-Quads, TriG, JSON-LD, RDF/XML. 406 lists what is offered when nothing fits.
 - GET without a query answers the Service Description (RDF by Accept), or the query page
@@ -34,6 +37,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from flask import Blueprint, Response, current_app, render_template, request
+from pyoxigraph import NamedNode
 from werkzeug.http import http_date
 
 from newskg.backends.published import get_version, published_store
@@ -47,13 +51,13 @@ from newskg.web.http.errors import APIError
 from newskg.web.http.negotiation import (
     GRAPH_FORMATS,
     best_match,
-    by_format_param,
     media_types,
     parse_accept,
 )
 from newskg.web.sparql_request import (
     ProtocolRequest,
     check_query,
+    format_meaning,
     negotiate,
     not_acceptable,
     read_request,
@@ -209,6 +213,22 @@ def evaluate(
     return cache.put(version.id, key, answer) or answer
 
 
+def base_iri() -> str | None:
+    """The base IRI of this request's query: the endpoint's URL as the client reached it,
+    as Oxigraph's server gives (``<x>`` in a query to ``http://host/sparql`` is
+    ``http://host/x``). None when the Host header makes no IRI: relative IRIs are then a
+    syntax error, as before."""
+    return _iri_or_none(request.base_url)
+
+
+@functools.lru_cache(maxsize=64)  # the few URLs a server is reached by, checked once each
+def _iri_or_none(url: str) -> str | None:
+    try:
+        return NamedNode(url).value
+    except ValueError:
+        return None
+
+
 def run_query(parsed: ProtocolRequest) -> Response:
     query = the_query(parsed)
     if not current_app.config.get("TESTING_SKIP_SERVICE_CHECK"):  # see create_app: tests only
@@ -224,6 +244,7 @@ def run_query(parsed: ProtocolRequest) -> Response:
         graph_format,
         max_rows=int(config["MAX_ROWS"]),
         timeout=float(config["QUERY_TIMEOUT"]),
+        base_iri=base_iri(),
     )
     version = get_version()
     # The ETag names the answer's bytes: the dataset version and everything that decides
@@ -254,16 +275,16 @@ def query_page() -> Response:
 
 def service_description(format_values: list[str]) -> Response:
     """The Service Description in the RDF format asked for; the query page for browsers."""
-    if format_values:
-        if len(format_values) > 1:
-            raise APIError(400, "give at most one format= parameter")
-        fmt = by_format_param(format_values[0], GRAPH_FORMATS)
-        if fmt is None:
+    asked = format_meaning(format_values)
+    if asked is not None:
+        values, (_, graph_format) = asked
+        if graph_format is None:
             raise APIError(
                 406,
-                f"the service description is RDF, not {format_values[0]!r}",
+                f"the service description is RDF, not {values[0]!r}",
                 "Use format=" + "|".join(f.name for f in GRAPH_FORMATS) + ".",
             )
+        fmt = graph_format
     else:
         offers = [t for f in GRAPH_FORMATS for t in media_types(f)] + list(HTML_TYPES)
         chosen = best_match(parse_accept(request.headers.get("Accept")), offers)

@@ -32,7 +32,6 @@ from newskg.web.http.negotiation import (
     RESULT_FORMATS,
     by_format_param,
     choose,
-    known_format,
     parse_accept,
 )
 
@@ -263,24 +262,61 @@ def the_query(parsed: ProtocolRequest) -> str:
 # --- content negotiation -------------------------------------------------------------------
 
 
-def negotiate(format_values: list[str]) -> tuple[Format | None, Format | None]:
+Meaning = tuple[Format | None, Format | None]  # (for SELECT/ASK, for CONSTRUCT/DESCRIBE)
+
+
+def format_meaning(format_values: list[str]) -> tuple[list[str], Meaning] | None:
+    """What the request's ``format=`` values ask for: the values given (blank ones left out)
+    and the format each kind of query is answered in (None for a kind or a value the registry
+    has no format of); None when no value is given. Several values are fine when they name
+    the same formats: SPARQLWrapper sends a short name and its Accept
+    header's list (``format=json-ld&format=application/ld+json,application/x-json+ld``), read
+    as an Accept header is; values that name different formats are a 400."""
+    values = [value for value in format_values if value.strip()]
+    if not values:
+        return None
+    meanings = {value: _format_value(value) for value in values}
+    if len(set(meanings.values())) > 1:
+        said = "; ".join(
+            f"{value!r} names "
+            + (" or ".join(f.media_type for f in meaning if f is not None) or "no format")
+            for value, meaning in meanings.items()
+        )
+        raise APIError(
+            400,
+            f"the format= values name different formats: {said}",
+            "Give one format= value, or several that name the same format "
+            "(a short name and its media type).",
+        )
+    return values, meanings[values[0]]
+
+
+def _format_value(value: str) -> Meaning:
+    if "," in value:  # a list of media types, as in an Accept header
+        return by_accept(value)
+    return by_format_param(value, RESULT_FORMATS), by_format_param(value, GRAPH_FORMATS)
+
+
+def negotiate(format_values: list[str]) -> Meaning:
     """(format for SELECT/ASK, format for CONSTRUCT/DESCRIBE): ``format=`` when given (a
-    registry name or alias, for whichever kind it names), else the Accept header."""
-    if format_values:
-        if len(format_values) > 1:
-            raise APIError(400, "give at most one format= parameter")
-        value = format_values[0]
-        g.asked_format = f"format={value}"
-        if not known_format(value):
-            raise APIError(
-                400, f"unknown format {value!r}", "Use one of: " + ", ".join(formats.names()) + "."
-            )
-        return by_format_param(value, RESULT_FORMATS), by_format_param(value, GRAPH_FORMATS)
-    return by_accept(request.headers.get("Accept"))
+    registry name, alias or media type, for whichever kind it names; see
+    :func:`format_meaning`), else the Accept header."""
+    asked = format_meaning(format_values)
+    if asked is None:
+        return by_accept(request.headers.get("Accept"))
+    values, meaning = asked
+    g.asked_format = "&".join(f"format={value}" for value in values)
+    if meaning == (None, None):
+        raise APIError(
+            400,
+            f"unknown format {values[0]!r}",
+            "Use one of: " + ", ".join(formats.names()) + ".",
+        )
+    return meaning
 
 
 @functools.lru_cache(maxsize=256)
-def by_accept(accept: str | None) -> tuple[Format | None, Format | None]:
+def by_accept(accept: str | None) -> Meaning:
     """(format for SELECT/ASK, format for CONSTRUCT/DESCRIBE) for an Accept header value:
     clients send the same few values again and again, so each is worked out once."""
     ranges = parse_accept(accept)

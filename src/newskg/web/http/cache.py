@@ -94,6 +94,7 @@ def request_key(version: str, request: QueryRequest) -> str:
         request.results_format.name if request.results_format else "-",
         request.graph_format.name if request.graph_format else "-",
         str(request.max_rows),
+        request.base_iri or "-",  # the answer to a query with a relative IRI depends on it
     ):
         data = part.encode("utf-8", "surrogatepass")
         digest.update(b"%d:" % len(data))

@@ -121,7 +121,14 @@ def choose(
 
     A format's own media type matches ranges as usual; its aliases (``application/x-turtle``,
     ``text/plain`` for N-Triples) only when the client names them exactly, so a wildcard
-    never picks a format through an alias the client did not mention."""
+    never picks a format through an alias the client did not mention. Its generic types
+    (``application/xml``, ``application/json``: :mod:`newskg.formats`) count only when no
+    candidate is acceptable otherwise, so a browser's ``application/xml;q=0.9, */*;q=0.8``
+    gets the server's default, and ``Accept: application/xml`` alone gets XML.
+
+    >>> choose("application/xml", RESULT_FORMATS).name, choose("text/xml", GRAPH_FORMATS).name
+    ('xml', 'rdfxml')
+    """
     ranges = parse_accept(accept) if accept is None or isinstance(accept, str) else accept
     scored = []
     for index, fmt in enumerate(candidates):
@@ -134,7 +141,19 @@ def choose(
     if not scored:
         return None
     (q, _spec, _order), _index, _name, fmt = max(scored, key=lambda item: item[:3])
-    return fmt if q > 0 else None
+    return fmt if q > 0 else _by_generic(ranges, candidates)
+
+
+def _by_generic(ranges: Sequence[MediaRange], candidates: Sequence[Format]) -> Format | None:
+    """The candidate whose generic type the client names exactly with the highest q (the
+    server's order breaks ties), or None."""
+    scored = [
+        (score, -index, fmt)
+        for index, fmt in enumerate(candidates)
+        for generic in fmt.generic
+        if (score := quality(ranges, generic))[1] == 2 and score[0] > 0
+    ]
+    return max(scored, key=lambda item: item[:2])[2] if scored else None
 
 
 def by_format_param(value: str, candidates: Sequence[Format]) -> Format | None:
@@ -152,7 +171,7 @@ def by_format_param(value: str, candidates: Sequence[Format]) -> Format | None:
         if wanted in (fmt.name, fmt.media_type, fmt.extension, *fmt.aliases):
             return fmt
     for fmt in candidates:
-        if fmt.media_type.endswith("+" + wanted):
+        if fmt.media_type.endswith("+" + wanted) or wanted in fmt.generic:
             return fmt
     return None
 
