@@ -82,27 +82,28 @@ def _deep_stack_thread() -> ThreadPoolExecutor | None:
         threading.stack_size(previous)
 
 
-def _parsed_kind(text: str) -> Kind:
+def _parsed_kind(text: str, base_iri: str | None) -> Kind:
     """Parse ``text`` (SyntaxError when it is not SPARQL) and say what it answers."""
     if _parsing is None:
-        return _kind_of(text)
-    return _parsing.submit(_kind_of, text).result()
+        return _kind_of(text, base_iri)
+    return _parsing.submit(_kind_of, text, base_iri).result()
 
 
-def _kind_of(text: str) -> Kind:
+def _kind_of(text: str, base_iri: str | None) -> Kind:
     # pyoxigraph's results must die on the thread that made them: only the kind leaves it.
-    results = _PARSER.query(text)
+    results = _PARSER.query(text, base_iri=base_iri)
     return "graph" if isinstance(results, pyoxigraph.QueryTriples) else "solutions"
 
 
-def query_kind(query: str) -> Kind:
-    """What the query answers, from parsing it locally: the same 400 (line and column) as
-    the local engine. pyoxigraph evaluates an ASK at once, even on an empty store, and this
-    process cannot be stopped, so an ASK is parsed as the CONSTRUCT with the same pattern."""
+def query_kind(query: str, base_iri: str | None = None) -> Kind:
+    """What the query answers, from parsing it locally (relative IRIs against ``base_iri``):
+    the same 400 (line and column) as the local engine. pyoxigraph evaluates an ASK at
+    once, even on an empty store, and this process cannot be stopped, so an ASK is parsed
+    as the CONSTRUCT with the same pattern."""
     form, start = next(((w, i) for w, i in words(query) if w not in {"PREFIX", "BASE"}), (None, 0))
     text = query if form != "ASK" else query[:start] + ASK_AS + query[start + 3 :]
     try:
-        kind = _parsed_kind(text)
+        kind = _parsed_kind(text, base_iri)
     except SyntaxError as exc:
         message = str(exc) if form != "ASK" else _unshift(str(exc), query, start)
         raise APIError(
@@ -153,10 +154,14 @@ def execute(client: Client, request: QueryRequest) -> Answer:
     docstring); raises as :meth:`newskg.sparql.engine.Engine.execute` does."""
     query = request.query
     refuse_service(query)
-    kind = query_kind(query)
+    kind = query_kind(query, request.base_iri)
     fmt = request.graph_format if kind == "graph" else request.results_format
     if fmt is None:
         raise NotAcceptable(kind)
+    if request.base_iri and "BASE" not in keywords(query):
+        # Relative IRIs resolve against the endpoint's URL, as locally (parsed above with
+        # the same base); a query with its own BASE keeps it (Virtuoso refuses two).
+        query = f"BASE <{request.base_iri}>\n{query}"
     started = time.monotonic()
     try:
         return _proxy(client, query, request.dataset, kind, fmt, request.timeout, request.max_rows)
@@ -174,8 +179,10 @@ def _proxy(
     max_rows: int,
 ) -> Answer:
     deadline = time.monotonic() + timeout
-    # The union is the default dataset; the query's own FROM wins over it, as locally.
-    union = not dataset.default_graphs and "FROM" not in keywords(query)
+    # The union is the default dataset; the query's own FROM wins over it, as locally, and
+    # so does either protocol parameter (protocol 2.1.4: they give the whole dataset).
+    given = dataset.default_graphs or dataset.named_graphs
+    union = not given and "FROM" not in keywords(query)
     fd, path = tempfile.mkstemp(prefix="newskg-answer-")
     out = os.fdopen(fd, "w+b")
     os.unlink(path)  # gone when the response closes the file
