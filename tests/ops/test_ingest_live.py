@@ -184,6 +184,21 @@ BAD = [
     ("empty", b"", "empty article"),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
     ("latin1", "Headline\n\nJosé said so.\n".encode("latin-1"), "not UTF-8"),
+    # Not articles (issue 15: an HTML page sent as text/plain was published as garbage,
+    # its CSS class names as quotes and script fragments as organizations).
+    (
+        "page-as-text",
+        b"<!DOCTYPE html>\n<html><head><style>.quote{color:red}</style></head>\n<body>"
+        b'<div class="nav"><a href="/">Home</a></div>\n<p>The minister said "we will act".'
+        b"</p>\n<script>var Org = 'Acme Corp';</script></body></html>\n",
+        "an HTML page sent as text",
+    ),
+    ("one-line", b"Minister resigns after vote\n", "one line is not an article"),
+    (
+        "navigation",
+        b"Home\nNews\nSport\nWeather\nContact us\nPrivacy\n",
+        "no prose: none of its",
+    ),
 ]
 
 
