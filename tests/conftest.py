@@ -106,12 +106,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(*args: str | Path, workdir: Path, port: int | None = None) -> Iterator[str]:
+def running_server(
+    *args: str | Path, workdir: Path, port: int | None = None, cwd: Path = ROOT
+) -> Iterator[str]:
     """Run ``python -m <args> --host 127.0.0.1 --port N --cache-dir …`` (for example
-    ``"newskg.cli", "serve", "--store", dir``) until the block ends; yields
-    ``http://127.0.0.1:N`` once ``/healthz`` answers. Its log and cache go to ``workdir``.
-    ``port``: N (a store whose IRIs were minted for it), else a free one."""
+    ``"newskg.cli", "serve", "--store", dir``) in ``cwd`` until the block ends; yields
+    ``http://127.0.0.1:N`` once ``/healthz`` answers. Its log and cache go to ``workdir``
+    (the cache unless ``args`` name one). ``port``: N (a store whose IRIs were minted for
+    it), else a free one."""
     port = port or free_port()
+    cache = [] if "--cache-dir" in args else ["--cache-dir", str(workdir / f"cache-{port}")]
     log_path = workdir / f"server-{port}.log"
     # Settings come from the command line only: NEWSKG_* (or a metrics directory) in the
     # caller's environment must not point the server somewhere else.
@@ -130,10 +134,9 @@ def running_server(*args: str | Path, workdir: Path, port: int | None = None) ->
                 "127.0.0.1",
                 "--port",
                 str(port),
-                "--cache-dir",
-                str(workdir / f"cache-{port}"),
+                *cache,
             ],
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -26,12 +26,12 @@ RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 
 
 @contextlib.contextmanager
-def mini_server(tmp: Path) -> Iterator[str]:
-    """A real server (Granian, one worker) on the mini dataset; yields its base URL."""
+def mini_server(tmp: Path, workers: int = 1) -> Iterator[str]:
+    """A real server (Granian) on the mini dataset; yields its base URL."""
     store_dir = tmp / "store"
     publish_mini(store_dir)
     with running_server(
-        "newskg.serve", "--store", store_dir, "--workers", "1", workdir=tmp
+        "newskg.serve", "--store", store_dir, "--workers", str(workers), workdir=tmp
     ) as base:
         yield base
 
@@ -49,9 +49,14 @@ class Reply:
         result = Result.parse(io.BytesIO(self.body), format=fmt)
         return sorted(tuple(str(row[v]) for v in result.vars) for row in result)
 
-    def message(self) -> str:
+    def error(self) -> dict[str, object]:
+        """The error shape's ``error`` object."""
         assert self.media_type == "application/json", self.body
-        return str(json.loads(self.body)["error"]["message"])
+        found: dict[str, object] = json.loads(self.body)["error"]
+        return found
+
+    def message(self) -> str:
+        return str(self.error()["message"])
 
 
 def http(

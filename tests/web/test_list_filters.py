@@ -13,40 +13,15 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from newskg.backends import versions
-from tests.conftest import running_server
-from tests.ops.publishing import newskg
+from tests.web.corpus import BASE, sparql
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 NKG = "https://w3id.org/newskg/ontology#"
-BASE = "https://news.example.org/kg/"
 ROLES = f"<{NKG}agent>|<{NKG}target>|<{NKG}participant>"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("lists") / "store"
-    result = newskg("build", "--articles", ROOT / "articles", "--store", path, "--base-iri", BASE)
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    workdir = tmp_path_factory.mktemp("lists-server")
-    with running_server("newskg.serve", "--store", store, "--workers", "1", workdir=workdir) as url:
-        yield url
-
-
-def sparql(store: Path, query: str) -> list[tuple[str, ...]]:
-    rows = versions.open_published(store)[1].query(query, use_default_graph_as_union=True)
-    return [tuple(term.value for term in row) for row in rows]
 
 
 def get(url: str, accept: str | None = None) -> tuple[int, str, str]:
@@ -73,56 +48,65 @@ def most(store: Path, query: str) -> str:
     return rows[0][0]
 
 
-def test_events_by_type_actor_and_period(store: Path, server: str) -> None:
-    types = {t for (t,) in sparql(store, f"SELECT DISTINCT ?t WHERE {{ ?e <{NKG}eventType> ?t }}")}
+def test_events_by_type_actor_and_period(corpus_store: Path, corpus_server: str) -> None:
+    types = {
+        t for (t,) in sparql(corpus_store, f"SELECT DISTINCT ?t WHERE {{ ?e <{NKG}eventType> ?t }}")
+    }
     assert len(types) >= 3
     for iri in types:
         name = iri.removeprefix(NKG + "event-")
-        expected = sparql(store, f"SELECT ?e WHERE {{ ?e <{NKG}eventType> <{iri}> }}")
-        assert sorted(listed(server, "/events", type=name)) == sorted(e for (e,) in expected)
-    actor = most(store, f"?y {ROLES} ?x . ?x a <{NKG}Actor>")
-    expected = {e for (e,) in sparql(store, f"SELECT ?e WHERE {{ ?e {ROLES} <{actor}> }}")}
+        expected = sparql(corpus_store, f"SELECT ?e WHERE {{ ?e <{NKG}eventType> <{iri}> }}")
+        assert sorted(listed(corpus_server, "/events", type=name)) == sorted(e for (e,) in expected)
+    actor = most(corpus_store, f"?y {ROLES} ?x . ?x a <{NKG}Actor>")
+    expected = {e for (e,) in sparql(corpus_store, f"SELECT ?e WHERE {{ ?e {ROLES} <{actor}> }}")}
     key = actor.removeprefix(BASE + "id/actor/")
     for form in (key, "/id/actor/" + key, actor):
-        assert set(listed(server, "/events", actor=form)) == expected, form
+        assert set(listed(corpus_server, "/events", actor=form)) == expected, form
     pairs = sparql(
-        store,
+        corpus_store,
         f"SELECT ?a ?b WHERE {{ ?e {ROLES} ?a, ?b . ?a a <{NKG}Actor> . ?b a <{NKG}Actor> "
         "FILTER(STR(?a) < STR(?b)) } LIMIT 1",
     )
     if pairs:  # who did what to whom: both must take part
         a, b = pairs[0]
-        both = sparql(store, f"SELECT DISTINCT ?e WHERE {{ ?e {ROLES} <{a}> . ?e {ROLES} <{b}> }}")
+        both = sparql(
+            corpus_store, f"SELECT DISTINCT ?e WHERE {{ ?e {ROLES} <{a}> . ?e {ROLES} <{b}> }}"
+        )
         keys = [x.removeprefix(BASE + "id/actor/") for x in (a, b)]
-        assert set(listed(server, "/events", actor=keys)) == {e for (e,) in both}
+        assert set(listed(corpus_server, "/events", actor=keys)) == {e for (e,) in both}
     (year,) = sparql(
-        store, f"SELECT (SUBSTR(STR(MIN(?d)), 1, 4) AS ?y) WHERE {{ ?e <{NKG}date> ?d }}"
+        corpus_store, f"SELECT (SUBSTR(STR(MIN(?d)), 1, 4) AS ?y) WHERE {{ ?e <{NKG}date> ?d }}"
     )
     in_year = sparql(
-        store, f'SELECT ?e WHERE {{ ?e <{NKG}date> ?d FILTER(STRSTARTS(STR(?d), "{year[0]}")) }}'
+        corpus_store,
+        f'SELECT ?e WHERE {{ ?e <{NKG}date> ?d FILTER(STRSTARTS(STR(?d), "{year[0]}")) }}',
     )
     assert in_year
-    assert sorted(listed(server, "/events", **{"from": year[0], "to": year[0]})) == sorted(
+    assert sorted(listed(corpus_server, "/events", **{"from": year[0], "to": year[0]})) == sorted(
         e for (e,) in in_year
     )
 
 
 def test_statements_memberships_articles_and_entities_by_what_they_link(
-    store: Path, server: str
+    corpus_store: Path, corpus_server: str
 ) -> None:
-    speaker = most(store, f"?y <{NKG}speaker> ?x . ?x a <{NKG}Actor>")
-    said = sparql(store, f"SELECT ?s WHERE {{ ?s <{NKG}speaker> <{speaker}> }}")
-    assert sorted(listed(server, "/statements", actor=speaker)) == sorted(s for (s,) in said)
-    org = most(store, f"?y <{NKG}organization> ?x")
-    members = sparql(store, f"SELECT ?m WHERE {{ ?m <{NKG}organization> <{org}> }}")
-    assert sorted(listed(server, "/memberships", organization=org)) == sorted(m for (m,) in members)
-    mentioning = sparql(store, f"SELECT ?a WHERE {{ <{speaker}> <{NKG}mentionedIn> ?a }}")
-    assert sorted(listed(server, "/articles", actor=speaker)) == sorted(a for (a,) in mentioning)
+    speaker = most(corpus_store, f"?y <{NKG}speaker> ?x . ?x a <{NKG}Actor>")
+    said = sparql(corpus_store, f"SELECT ?s WHERE {{ ?s <{NKG}speaker> <{speaker}> }}")
+    assert sorted(listed(corpus_server, "/statements", actor=speaker)) == sorted(s for (s,) in said)
+    org = most(corpus_store, f"?y <{NKG}organization> ?x")
+    members = sparql(corpus_store, f"SELECT ?m WHERE {{ ?m <{NKG}organization> <{org}> }}")
+    assert sorted(listed(corpus_server, "/memberships", organization=org)) == sorted(
+        m for (m,) in members
+    )
+    mentioning = sparql(corpus_store, f"SELECT ?a WHERE {{ <{speaker}> <{NKG}mentionedIn> ?a }}")
+    assert sorted(listed(corpus_server, "/articles", actor=speaker)) == sorted(
+        a for (a,) in mentioning
+    )
     article = mentioning[0][0]
     actors = sparql(
-        store, f"SELECT ?x WHERE {{ ?x a <{NKG}Actor> ; <{NKG}mentionedIn> <{article}> }}"
+        corpus_store, f"SELECT ?x WHERE {{ ?x a <{NKG}Actor> ; <{NKG}mentionedIn> <{article}> }}"
     )
-    assert sorted(listed(server, "/actors", article=article)) == sorted(x for (x,) in actors)
+    assert sorted(listed(corpus_server, "/actors", article=article)) == sorted(x for (x,) in actors)
 
 
 @pytest.mark.parametrize(
@@ -137,30 +121,32 @@ def test_statements_memberships_articles_and_entities_by_what_they_link(
         ("/events?from=2020&from=2021", "from is given more than once"),
     ],
 )
-def test_what_a_list_does_not_take_is_a_400(server: str, path: str, message: str) -> None:
-    status, media, body = get(server + path, "application/json")
+def test_what_a_list_does_not_take_is_a_400(corpus_server: str, path: str, message: str) -> None:
+    status, media, body = get(corpus_server + path, "application/json")
     assert status == 400 and media.startswith("application/json"), body
     assert json.loads(body)["error"]["message"] == message
 
 
 def test_exports_by_suffix_and_accept_and_the_page_keeps_its_filters(
-    store: Path, server: str
+    corpus_store: Path, corpus_server: str
 ) -> None:
-    status, media, body = get(server + "/events.csv?sort=date&order=desc")
+    status, media, body = get(corpus_server + "/events.csv?sort=date&order=desc")
     assert status == 200 and media.startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(body)))
-    status, media, by_accept = get(server + "/events?sort=date&order=desc", "text/csv")
+    status, media, by_accept = get(corpus_server + "/events?sort=date&order=desc", "text/csv")
     assert status == 200 and media.startswith("text/csv") and by_accept == body
-    exported = json.loads(get(server + "/events?sort=date&order=desc", "application/json")[2])
+    exported = json.loads(
+        get(corpus_server + "/events?sort=date&order=desc", "application/json")[2]
+    )
     assert [row["iri"] for row in table] == [item["iri"] for item in exported["items"]]
     assert [row["date"] for row in table] == [str(item["date"]) for item in exported["items"]]
     dates = [row["date"] for row in table if row["date"]]
     assert dates == sorted(dates, reverse=True) and len(table) == exported["total"]
-    (events,) = sparql(store, f"SELECT (COUNT(?e) AS ?n) WHERE {{ ?e a <{NKG}Event> }}")
+    (events,) = sparql(corpus_store, f"SELECT (COUNT(?e) AS ?n) WHERE {{ ?e a <{NKG}Event> }}")
     assert exported["total"] == int(events[0])
-    actor = most(store, f"?y {ROLES} ?x . ?x a <{NKG}Actor>")
+    actor = most(corpus_store, f"?y {ROLES} ?x . ?x a <{NKG}Actor>")
     key = actor.removeprefix(BASE + "id/actor/")
-    status, media, page = get(f"{server}/events?actor={key}", "text/html,*/*;q=0.8")
+    status, media, page = get(f"{corpus_server}/events?actor={key}", "text/html,*/*;q=0.8")
     assert status == 200 and media.startswith("text/html")
     assert f"actor = {key}" in page
     assert f'href="events.csv?sort=date&amp;order=asc&amp;actor={key}"' in page

@@ -5,51 +5,18 @@ download used to be resolved against the package folder, and answered 500."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import subprocess
-import sys
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from newskg import settings
 from newskg.publishing.dumps import write_dumps
-from tests.conftest import _wait_healthy, free_port, publish_mini, stop_group
+from tests.conftest import publish_mini, running_server
 
 pytestmark = pytest.mark.slow
-
-
-@contextlib.contextmanager
-def serve_from(cwd: Path, *args: str) -> Iterator[str]:
-    """``python -m newskg.cli serve ARGS`` run in ``cwd``, with no NEWSKG_* setting from
-    the caller's environment; yields its base URL once ``/healthz`` answers."""
-    port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("NEWSKG_") and k != "PROMETHEUS_MULTIPROC_DIR"
-    }
-    log_path = cwd / f"server-{port}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "newskg.cli", "serve", *args, "--port", str(port)],
-            cwd=cwd,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, process, log_path)
-        yield base
-    finally:
-        stop_group(process)
 
 
 def test_dumps_download_with_a_relative_store(tmp_path: Path) -> None:
@@ -58,7 +25,8 @@ def test_dumps_download_with_a_relative_store(tmp_path: Path) -> None:
     files = write_dumps(store_dir)
     assert files, "no dumps were written"
     relative = ["--store", "var/store", "--cache-dir", "var/cache", "--workers", "1"]
-    with serve_from(tmp_path, *relative) as base:
+    serve = ("newskg.cli", "serve", *relative)
+    with running_server(*serve, workdir=tmp_path, cwd=tmp_path) as base:
         with urllib.request.urlopen(base + "/dumps/", timeout=20) as response:
             listing = response.read().decode()
         for item in files:

@@ -5,42 +5,17 @@ and what they show is the store's answer to SPARQL (the oracle)."""
 from __future__ import annotations
 
 import urllib.request
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from newskg.backends import versions
 from newskg.web.views.timeline import day
-from tests.conftest import running_server
-from tests.ops.publishing import newskg
+from tests.web.corpus import BASE, sparql
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
 NKG = "https://w3id.org/newskg/ontology#"
-BASE = "https://news.example.org/kg/"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("timeline") / "store"
-    result = newskg("build", "--articles", ROOT / "articles", "--store", path, "--base-iri", BASE)
-    assert result.returncode == 0, result.stderr
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    workdir = tmp_path_factory.mktemp("timeline-server")
-    with running_server("newskg.serve", "--store", store, "--workers", "1", workdir=workdir) as url:
-        yield url
-
-
-def sparql(store: Path, query: str) -> list[tuple[str, ...]]:
-    rows = versions.open_published(store)[1].query(query, use_default_graph_as_union=True)
-    return [tuple("" if t is None else t.value for t in row) for row in rows]
 
 
 class Figure(HTMLParser):
@@ -111,21 +86,21 @@ def ordered(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def test_an_entity_shows_its_events_in_date_order_and_who_acts_on_whom(
-    store: Path, server: str
+    corpus_store: Path, corpus_server: str
 ) -> None:
     roles = f"<{NKG}agent>|<{NKG}target>|<{NKG}participant>|<{NKG}place>"
     entity = sparql(
-        store,
+        corpus_store,
         f"SELECT ?x WHERE {{ ?e <{NKG}agent> ?a ; <{NKG}target> ?t ; {roles} ?x . "
         f"?x a <{NKG}Actor> }} GROUP BY ?x ORDER BY DESC(COUNT(DISTINCT ?e)) ?x LIMIT 1",
     )[0][0]
     events = sparql(
-        store,
+        corpus_store,
         f"SELECT ?e (SAMPLE(?d) AS ?date) (SAMPLE(?l) AS ?label) WHERE {{ ?e {roles} <{entity}> ; "
         f"a <{NKG}Event> OPTIONAL {{ ?e <{NKG}date> ?d }} OPTIONAL {{ ?e <{LABEL}> ?l }} }} "
         "GROUP BY ?e",
     )
-    timeline = page(server, entity, "timeline")
+    timeline = page(corpus_server, entity, "timeline")
     expected = ["/" + iri[len(BASE) :] for iri in ordered(events)]
     assert timeline.item_links == expected
     dated = {"/" + r[0][len(BASE) :] for r in events if day(r[1])}
@@ -133,39 +108,39 @@ def test_an_entity_shows_its_events_in_date_order_and_who_acts_on_whom(
         {r[1] for r in events if day(r[1])}
     )
     for href in set(timeline.svg_links):
-        assert answers(server, href) == 200
+        assert answers(corpus_server, href) == 200
 
     ties = sparql(
-        store,
+        corpus_store,
         f"SELECT DISTINCT ?a ?t WHERE {{ ?e a <{NKG}Event> ; <{NKG}agent>|<{NKG}target>|"
         f"<{NKG}participant> <{entity}> ; <{NKG}agent> ?a ; <{NKG}target> ?t FILTER(?a != ?t) }}",
     )
     assert ties
-    network = page(server, entity, "network")
+    network = page(corpus_server, entity, "network")
     ends = {"/" + iri[len(BASE) :] for tie in ties for iri in tie} | {"/" + entity[len(BASE) :]}
     assert set(network.svg_links) == ends  # fewer than the cap of other nodes here
-    labels = dict(sparql(store, f"SELECT ?x ?l WHERE {{ ?x <{LABEL}> ?l }}"))
+    labels = dict(sparql(corpus_store, f"SELECT ?x ?l WHERE {{ ?x <{LABEL}> ?l }}"))
     arrows = {t for t in network.titles if "→" in t}
     for source, target in ties:
         assert any(a.startswith(f"{labels[source]} → {labels[target]}: ") for a in arrows)
     assert len(arrows) == len(ties)
     for href in network.svg_links:
-        assert answers(server, href) == 200
+        assert answers(corpus_server, href) == 200
 
 
-def test_an_article_shows_its_events_on_a_timeline(store: Path, server: str) -> None:
+def test_an_article_shows_its_events_on_a_timeline(corpus_store: Path, corpus_server: str) -> None:
     (article,) = sparql(
-        store,
+        corpus_store,
         f"SELECT ?a WHERE {{ ?e a <{NKG}Event> ; <{NKG}article> ?a ; <{NKG}date> ?d }} "
         "GROUP BY ?a ORDER BY DESC(COUNT(?e)) LIMIT 1",
     )[0]
     events = sparql(
-        store,
+        corpus_store,
         f"SELECT ?e (SAMPLE(?d) AS ?date) (SAMPLE(?l) AS ?label) WHERE {{ ?e a <{NKG}Event> ; "
         f"<{NKG}article> <{article}> OPTIONAL {{ ?e <{NKG}date> ?d }} "
         f"OPTIONAL {{ ?e <{LABEL}> ?l }} }} GROUP BY ?e",
     )
-    timeline = page(server, article, "timeline")
+    timeline = page(corpus_server, article, "timeline")
     assert timeline.item_links == ["/" + iri[len(BASE) :] for iri in ordered(events)]
     shown = [item.split()[0] for item in timeline.items]  # each item starts with its date
     known = [date for date in shown if date != "undated"]
