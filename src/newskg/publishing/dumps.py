@@ -11,9 +11,12 @@
     newskg-<version>-void.ttl     VoID + DCAT description (URLs under the base IRI)
     SHA256SUMS                    ``sha256sum -c`` checks every file above
 
-The full dumps are assembled graph by graph, the parts of unchanged article graphs taken from
-``STORE/dump-parts/`` (:mod:`newskg.publishing.dump_parts`), so the dumps of a version an
-``add`` made cost about what it changed; one graph at a time is in memory. Each file is
+The full dumps are assembled part by part (an article's graph, a bucket of the entities
+graph), the members of unchanged parts taken from ``STORE/dump-parts/``
+(:mod:`newskg.publishing.dump_parts`), and the VoID figures are those of the version the
+change started from with the changed parts applied (:mod:`newskg.publishing.void_counts`,
+kept in ``STORE/dumps/<version>/.void-counts.sqlite``), so the dumps of a version an ``add``
+made cost about what it changed; one part at a time is in memory. Each file is
 written under a ``.part`` name and renamed when complete; ``SHA256SUMS`` is written last, so
 a directory with it is complete. Dumps live beside the versions and are pruned with them
 (:func:`newskg.backends.versions.publish`).
@@ -21,11 +24,13 @@ a directory with it is complete. Dumps live beside the versions and are pruned w
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import re
 import shutil
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -36,7 +41,7 @@ from newskg import formats
 from newskg.backends import backend_for
 from newskg.backends import versions as store
 from newskg.errors import NewskgError
-from newskg.publishing import dump_parts, validation
+from newskg.publishing import dump_layout, dump_parts, validation, void_counts
 from newskg.publishing import void as voidlib
 from newskg.vocab import NKG_ONTOLOGY
 
@@ -116,17 +121,43 @@ def listing(directory: Path) -> list[DumpFile]:
 
 
 def _write(path: Path, compressed: bool, writer: Callable[[IO[bytes]], object]) -> None:
-    part = path.with_name(path.name + ".part")
-    with part.open("wb") as raw:
+    with _writing(path) as raw:
         if compressed:
             # mtime=0 and no file name inside: the same data gives the same bytes.
             with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
                 writer(cast(IO[bytes], zipped))  # a GzipFile is a binary file
         else:
             writer(raw)
-        raw.flush()
-        os.fsync(raw.fileno())
-    os.replace(part, path)
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[IO[bytes]]:
+    """A file written under a ``.part`` name, renamed to ``path`` once complete (and left
+    as it was on any error)."""
+    part = path.with_name(path.name + ".part")
+    try:
+        with part.open("wb") as raw:
+            yield raw
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _prior(local: Path, version: store.Version) -> void_counts.Prior | None:
+    """The VoID state a version's dumps start from: its own (dumped again), the one of the
+    version it was made from, else of the newest kept version that has one, else the newest
+    the cache keeps."""
+    change = version.summary().get("changed_from") or {}
+    candidates = [version.id, change.get("version")]
+    candidates += [v.id for v in reversed(store.versions(local))]
+    for candidate in dict.fromkeys(c for c in candidates if isinstance(c, str)):
+        found = void_counts.read_prior(dumps_dir(local, candidate))
+        if found is not None:
+            return found
+    cache = local / dump_parts.PARTS
+    return void_counts.read_prior(cache, cache / void_counts.LATEST)
 
 
 def write_dumps(
@@ -145,19 +176,24 @@ def write_dumps(
     try:
         target.mkdir(parents=True, exist_ok=True)
         (target / SUMS).unlink(missing_ok=True)
-        written = _dump_all(opened, version, base, target, Path(local) / dump_parts.PARTS)
+        written = _dump_all(opened, version, base, target, Path(local))
         (target / SUMS).write_text(
             "".join(f"{f.sha256}  {f.name}\n" for f in written), encoding="utf-8"
         )
     except OSError as exc:
         raise DumpError(f"cannot write the dumps into {target}: {exc}") from exc
+    except sqlite3.Error as exc:  # the VoID state (e.g. the disk is full)
+        raise DumpError(
+            f"cannot write the VoID figures of {version.id} into {dumps_dir(local, version.id)}: "
+            f"{exc}; free space there and run `newskg dump` again"
+        ) from exc
     except store.StoreError as exc:  # the triple store failed while it was read
         raise DumpError(f"reading version {version.id} from {backend.where} failed: {exc}") from exc
     return written
 
 
 def _dump_all(
-    opened: pyoxigraph.Store, version: store.Version, base: str, target: Path, cache: Path
+    opened: pyoxigraph.Store, version: store.Version, base: str, target: Path, local: Path
 ) -> list[DumpFile]:
     version_id = version.id
     prefix = f"newskg-{version_id}"
@@ -167,17 +203,8 @@ def _dump_all(
         _write(target / name, compressed, writer)
         names.append(name)
 
-    # The full dumps: one gzip member per graph, those of unchanged graphs from the cache.
-    parts = dump_parts.graphs(opened, version)
-    used: set[str] = set()
-    for fmt_name in FULL_DUMPS:
-        fmt = formats.by_name(fmt_name)
-
-        def full(out: IO[bytes], f: formats.Format = fmt) -> None:
-            used.update(dump_parts.write_dump(opened, f, parts, cache, out))
-
-        add(f"{prefix}.{fmt.extension}.gz", False, full)
-    dump_parts.prune(cache, used)
+    fulls, stats = _full_dumps(opened, version, base, target, local)
+    names += fulls
     turtle = formats.by_name("turtle")
     add(
         f"{prefix}-ontology.{turtle.extension}",
@@ -195,7 +222,6 @@ def _dump_all(
         lambda out: out.write(validation.SHAPES_PATH.read_bytes()),
     )
     files = [_file(target, name) for name in names]
-    stats = voidlib.statistics(opened, base)
     graph = voidlib.describe(
         stats,
         base=base,
@@ -210,6 +236,52 @@ def _dump_all(
         lambda out: out.write(graph.serialize(format="turtle", encoding="utf-8")),
     )
     return [*files, _file(target, void_name)]
+
+
+def _full_dumps(
+    opened: pyoxigraph.Store, version: store.Version, base: str, target: Path, local: Path
+) -> tuple[list[str], voidlib.Statistics]:
+    """The four full dumps, one gzip member per part (unchanged runs copied from the dumps
+    the state starts from, other members from the cache), and the version's VoID figures."""
+    version_id = version.id
+    cache = local / dump_parts.PARTS
+    # A triple store is read whole (what it holds may not be what the staging directory's
+    # state says): parts made from its content, figures counted anew from them.
+    prior = _prior(local, version) if isinstance(opened, pyoxigraph.Store) else None
+    parts = dump_parts.parts(opened, version, cache, prior)
+    contents = dump_parts.Contents(opened)
+    fulls = {
+        fmt: f"newskg-{version_id}.{fmt.extension}.gz" for fmt in map(formats.by_name, FULL_DUMPS)
+    }
+    before = dump_layout.read(dumps_dir(local, prior.version)) if prior is not None else None
+    with contextlib.ExitStack() as stack:
+        outs = {
+            fmt: dump_layout.Appender(
+                stack.enter_context(_writing(target / name)),
+                before.place(fmt.name) if before else dump_layout.Place(),
+            )
+            for fmt, name in fulls.items()
+        }
+        dump_parts.write_dumps(contents, parts, cache, outs)
+    if target == dumps_dir(local, version_id):  # (the next version's dumps copy from these)
+        dump_layout.write(
+            target,
+            {fmt.name: name for fmt, name in fulls.items()},
+            [(p.name, p.digest or "") for p in parts],
+            {fmt.name: out.sizes for fmt, out in outs.items()},
+        )
+    stats = void_counts.write_state(
+        dumps_dir(local, version_id),
+        base,
+        {p.name: p.digest for p in parts if p.digest is not None},
+        prior,
+        dump_parts.stats_of(contents, parts, cache),
+    )
+    void_counts.remember(dumps_dir(local, version_id), cache)
+    change = version.summary().get("changed_from") or {}
+    regular = prior is not None and prior.version in (version_id, change.get("version"))
+    dump_parts.prune(cache, parts, fulls, prior if regular else None)
+    return list(fulls.values()), stats
 
 
 def _file(target: Path, name: str) -> DumpFile:

@@ -33,6 +33,7 @@ from newskg.backends import versions as store
 from newskg.extraction.model import ArticleText
 from newskg.extraction.reader import article_paths
 from newskg.publishing import changes
+from newskg.publishing.entity_buckets import changed_from
 from newskg.publishing.extracting import extract_early, read_all
 from newskg.publishing.graphs import content_digest, load_ontology
 from newskg.publishing.incremental import (
@@ -224,6 +225,7 @@ def _publish(
             **result.summary(),
             "base_iri": iris.base,
             "articles": {i: records[i].as_dict() for i in sorted(records)},
+            **changed_from(base.id if base is not None else None, result.described),
         }
         version = writer.finish(content_digest(records), summary, optimize=not incremental)
         store.publish(store_dir, version, keep=keep)

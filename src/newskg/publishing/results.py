@@ -40,6 +40,9 @@ class BuildResult:
     unchanged: list[str] = field(default_factory=list)  # sent again, identical
     extracted: list[str] = field(default_factory=list)  # ids extracted (the rest: cache)
     rewritten: list[str] = field(default_factory=list)  # ids whose named graph was (re)written
+    #: entities whose description was (re)written (the version's summary records them, so
+    #: its dumps re-make only their part of the entities graph)
+    described: list[str] = field(default_factory=list)
     changed: bool = True  # False: nothing to change, no new version (``version`` is current)
     pushed: PushReport | None = None  # a triple store's push (Backend.after_publish)
     #: published, but doubtful: e.g. a husk, a body implausibly small against the file's prose

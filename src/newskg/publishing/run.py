@@ -142,6 +142,7 @@ class Run:
         finally:
             index.close()
         self.result.rewritten = sorted(done.graphs)
+        self.result.described = sorted(done.entities)  # the dumps re-make only these
         return self._records(done, kept)
 
     def _fetch(self, ids: list[str]) -> Iterator[tuple[str, Extraction]]:

@@ -31,6 +31,8 @@ DESCRIPTION = (
     "People, organizations, places, events, statements and memberships extracted "
     "from news articles, each fact with the exact source words (NIF offsets)."
 )
+#: The classes whose first instance (in SPARQL's order) the description gives as an example.
+EXAMPLE_CLASSES = ("Article", "Actor", "Event", "Statement")
 
 
 @dataclass
@@ -72,7 +74,9 @@ def _count(store: pyoxigraph.Store, query: str) -> int:
 
 
 def statistics(store: pyoxigraph.Store, base: str) -> Statistics:
-    """Compute the VoID figures of ``store`` (full scans: cache the result per version)."""
+    """Compute the VoID figures of ``store`` by full scans (the dumps keep them per version
+    at the cost of each change instead: :mod:`newskg.publishing.void_counts`; this is what
+    they are checked against, and what a store without them falls back to)."""
     stats = Statistics(triples=len(store))
     stats.distinct_subjects = _count(
         store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -95,7 +99,7 @@ def statistics(store: pyoxigraph.Store, base: str) -> Statistics:
         store, "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
     ):
         stats.properties[row["p"].value] = int(row["n"].value)
-    for name in ("Article", "Actor", "Event", "Statement"):
+    for name in EXAMPLE_CLASSES:
         for row in _select(
             store,
             f"SELECT ?s WHERE {{ ?s a <{NKG[name]}> }} ORDER BY ?s LIMIT 1",

@@ -19,6 +19,7 @@ from newskg import formats
 from newskg.backends.published import published_store
 from newskg.publishing import dumps as dumplib
 from newskg.publishing import void as voidlib
+from newskg.publishing import void_counts
 from newskg.web.http.errors import APIError
 from newskg.web.representations import choose, negotiated, serialize
 from newskg.web.views import describe as d
@@ -105,8 +106,15 @@ def _b64(hexdigest: str) -> str:
 
 
 def statistics() -> voidlib.Statistics:
+    """The version's VoID figures as its dumps recorded them (kept at the cost of each
+    change, :mod:`newskg.publishing.void_counts`); full scans where they did not."""
     ctx = d.context()
-    return published_store().cached("void_stats", lambda store: voidlib.statistics(store, ctx.base))
+    return published_store().cached(
+        "void_stats",
+        lambda store: (
+            void_counts.recorded(directory(ctx), ctx.base) or voidlib.statistics(store, ctx.base)
+        ),
+    )
 
 
 @bp.route("/.well-known/void")
