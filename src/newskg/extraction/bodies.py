@@ -57,12 +57,13 @@ def state_bodies(
     """ "<country adjective|country> <state body>" ranges ("the Kenyan foreign ministry
     spokesman" names the ministry too)."""
     found = []
+    texts = [t.text for t in doc]  # once, not four tokens' for every capitalised one
     i = 0
     while i < len(doc):
-        if not doc[i].text[:1].isupper():
+        if not texts[i][:1].isupper():
             i += 1
             continue
-        words = [t.text for t in doc[i : i + 4]]
+        words = texts[i : i + 4]
         n = lex.demonym_length(words) or next(
             (k for k in (3, 2, 1) if k <= len(words) and is_country(" ".join(words[:k]))), 0
         )

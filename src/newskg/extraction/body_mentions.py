@@ -23,8 +23,13 @@ def body_mentions(
 ) -> list[Mention]:
     """Organizations named by description (:mod:`newskg.extraction.bodies`), labelled "BODY"."""
 
+    countries: dict[str, bool] = {}  # asked for the words after every capitalised word
+
     def is_country(name: str) -> bool:
-        return any(e.kind == "place" for e in gaz.candidates(name))
+        known = countries.get(name)
+        if known is None:
+            known = countries[name] = any(e.kind == "place" for e in gaz.candidates(name))
+        return known
 
     covered = {(m.para, i) for m in found for i in range(m.start, m.end)}
     ranges: list[tuple[Para, int, int]] = []

@@ -98,14 +98,15 @@ def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Men
         for tok in doc:
             nxt = tok.i + 1
             candidates = []
-            if _cue(tok) and nxt < len(doc) and nxt not in taken:  # "US team Kestrel9"
+            noun = tok.pos_ == "NOUN"  # (what a cue is first: asked once, not twice)
+            if noun and _cue(tok) and nxt < len(doc) and nxt not in taken:  # "US team Kestrel9"
                 candidates.append(_run_after(doc, nxt, taken))
             if tok.text == "," and _apposition_cue(doc, tok.i):  # "X, a catholic school"
                 owner = ends.get(tok.i)
                 if owner is not None and owner.gaz is None:
                     owner.label = "ORG"  # tagged as a person or a place: the school
                 candidates.append(_run_before(doc, tok.i, taken))
-            if _cue(tok, plural=True):  # "bands such as The Velvet Hours"
+            if noun and _cue(tok, plural=True):  # "bands such as The Velvet Hours"
                 rest = " ".join(t.lower_ for t in doc[nxt : nxt + 2])
                 if tok.i > 0 and doc[tok.i - 1].lower_ == "such":  # "such bands as X"
                     rest = "such " + rest

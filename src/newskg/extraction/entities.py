@@ -214,7 +214,7 @@ def resolve(
     found += gazetteer_mentions(paras, gaz, lex)
     mentions = merge_sources(found, body_mentions(paras, found, gaz, lex))
     # A one-word "name" the article also writes in lower case is a common word ("Iodine").
-    lower = lower_words([p.doc for p in paras])
+    lower = lower_words(paras)
     parts = {w for m in mentions if m.label == "PERSON" and len(m.words) > 1 for w in m.words}
     # Not an organization: "Labour" is the party even where "labour" is the market.
     mentions = [
@@ -232,12 +232,10 @@ def resolve(
     # Single-word actor gazetteer aliases ("surname") count only if the full name appears.
     full_keys = {m.gaz.key for m in mentions if m.gaz and len(m.words) > 1}
     headline = fold(article.headline or "")
-    full_keys |= {
-        e.key
-        for e in gaz.entries
-        if e.kind == "actor"
-        and len(e.label.split()) > 1
-        and re.search(r"\b" + re.escape(fold(e.label)) + r"\b", headline)
+    full_keys |= {  # (a name not in the headline at all is not searched for as a word)
+        key
+        for key, name in gaz.full_person_names
+        if name in headline and re.search(r"\b" + re.escape(name) + r"\b", headline)
     }
     for m in mentions:
         if m.gaz and m.gaz.kind == "actor" and len(m.words) == 1 and m.gaz.key not in full_keys:
@@ -246,7 +244,7 @@ def resolve(
     # key -> (kind, gazetteer key or folded name) of the entity that has it: a second entity
     # is never given a key by accident (that would merge two people in the graph).
     used: dict[str, tuple[str, str]] = {}
-    gaz_keys = {(e.kind, e.key) for e in gaz.entries}
+    gaz_keys = gaz.kind_keys
     for cluster in join_variants(group(mentions, paras, article.text)):
         label, entry = _label_for(cluster, gaz)
         if entry is None:
@@ -299,7 +297,8 @@ def resolve_pronouns(
     for para in paras:
         quoted = in_quotes(para)
         for tok in para.doc:
-            if quoted.contains(para.tok_span(tok)):
+            begin = para.begin + tok.idx
+            if quoted and quoted.covers(begin, begin + len(tok)):
                 continue
             key = res.key_at(para.index, tok, ("actor",))
             subject = tok.dep_ in {"nsubj", "nsubjpass"}

@@ -134,24 +134,25 @@ class TriggerFinder:
 
     def match(self, para: Para) -> list[tuple[str, list[Token], tuple[str, ...]]]:
         doc = para.doc
+        # each token's lower case and lemma, once (a phrase matches either at each word)
+        lowers = [t.lower_ for t in doc]
+        lemmas = [t.lemma_.lower() for t in doc]
         found = []
         i = 0
         while i < len(doc):
             hit = None
-            first = {doc[i].lemma_.lower(), doc[i].lower_}
-            for phrase, kind in self.by_first.get(doc[i].lower_, []) + [
-                c
-                for c in self.by_first.get(doc[i].lemma_.lower(), [])
-                if doc[i].lemma_.lower() != doc[i].lower_
-            ]:
-                if phrase[0] not in first:
+            lower, lemma = lowers[i], lemmas[i]
+            candidates = self.by_first.get(lower, [])
+            if lemma != lower:
+                candidates = candidates + self.by_first.get(lemma, [])
+            for phrase, kind in candidates:
+                if phrase[0] != lower and phrase[0] != lemma:
                     continue
-                toks = list(doc[i : i + len(phrase)])
-                if len(toks) != len(phrase):
+                end = i + len(phrase)
+                if end > len(doc):
                     continue
-                pairs = zip(toks, phrase, strict=True)
-                if all(t.lemma_.lower() == w or t.lower_ == w for t, w in pairs):
-                    hit = (kind, toks, phrase)
+                if all(lemmas[j] == w or lowers[j] == w for j, w in enumerate(phrase, i)):
+                    hit = (kind, list(doc[i:end]), phrase)
                     break
             if hit is None:
                 i += 1

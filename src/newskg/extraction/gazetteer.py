@@ -55,6 +55,21 @@ class Gazetteer:
         """First folded word of every name: a token starting none is skipped fast."""
         return frozenset(n.split()[0] for n in self.by_name if n.split())
 
+    @cached_property
+    def kind_keys(self) -> frozenset[tuple[str, str]]:
+        """(kind, key) of every entry."""
+        return frozenset((e.kind, e.key) for e in self.entries)
+
+    @cached_property
+    def full_person_names(self) -> list[tuple[str, str]]:
+        """(key, folded label) of every person whose label has more than one word, in the
+        order of the entries (an article's headline is searched for them)."""
+        return [
+            (e.key, fold(e.label))
+            for e in self.entries
+            if e.kind == "actor" and len(e.label.split()) > 1
+        ]
+
     def __len__(self) -> int:
         return len(self.entries)
 

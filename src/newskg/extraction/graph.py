@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
@@ -19,6 +20,18 @@ from newskg.vocab import ITSRDF, NIF, NKG, SCHEMA, WD, Iris, event_type_iri, pre
 ENTITY_CLASS = {"actor": NKG.Actor, "organization": NKG.Organization, "place": NKG.Place}
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+# The terms written for every span and block, made once (an rdflib namespace makes a new
+# URIRef on every attribute access, and a Literal parses its value when it is made).
+_TYPE, _CONTEXT, _SPAN = RDF.type, NIF.referenceContext, NIF.OffsetBasedString
+_BEGIN, _END, _ANCHOR = NIF.beginIndex, NIF.endIndex, NIF.anchorOf
+_REFERS, _EVIDENCE = ITSRDF.taIdentRef, NKG.evidence
+
+
+@lru_cache(maxsize=1 << 16)
+def _offset(n: int) -> Literal:
+    """A character offset as written (xsd:nonNegativeInteger)."""
+    return Literal(n, datatype=XSD.nonNegativeInteger)
 
 
 def date_literal(value: str) -> Literal:
@@ -56,25 +69,29 @@ class _Writer:
         # A fact found twice (by two rules, or twice by one) is one node: its evidence is
         # merged and its first confidence and extractor kept, so it never carries two.
         self.written: set[URIRef] = set()
+        self.spans: dict[Span, URIRef] = {}  # span nodes written (evidence is often shared)
 
     def entity_iri(self, key: str) -> URIRef:
         return self.iris.entity(self.kinds[key], key)
 
     def span(self, span: Span) -> URIRef:
-        node = self.iris.span(self.article_id, span.begin, span.end)
+        node = self.spans.get(span)
+        if node is not None:
+            return node
+        node = self.spans[span] = self.iris.span(self.article_id, span.begin, span.end)
         g = self.g
-        g.add((node, RDF.type, NIF.OffsetBasedString))
-        g.add((node, NIF.beginIndex, Literal(span.begin, datatype=XSD.nonNegativeInteger)))
-        g.add((node, NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
-        g.add((node, NIF.anchorOf, Literal(span.of(self.x.article.text))))
-        g.add((node, NIF.referenceContext, self.article))
+        g.add((node, _TYPE, _SPAN))
+        g.add((node, _BEGIN, _offset(span.begin)))
+        g.add((node, _END, _offset(span.end)))
+        g.add((node, _ANCHOR, Literal(span.of(self.x.article.text))))
+        g.add((node, _CONTEXT, self.article))
         return node
 
     def provenance(self, node: URIRef, evidence: list[Span], confidence: float, rule: str) -> bool:
         """Add the fact's provenance; False when the node was already written."""
         g = self.g
         for span in evidence:
-            g.add((node, NKG.evidence, self.span(span)))
+            g.add((node, _EVIDENCE, self.span(span)))
         if node in self.written:
             return False
         self.written.add(node)
@@ -120,10 +137,10 @@ class _Writer:
         for span, kind, reason in sorted(kinds, key=lambda k: k[0]):
             node = self.iris.block(self.article_id, span.begin, span.end)
             g.add((a, NKG.block, node))
-            g.add((node, RDF.type, NKG.Block))
-            g.add((node, NIF.referenceContext, a))
-            g.add((node, NIF.beginIndex, Literal(span.begin, datatype=XSD.nonNegativeInteger)))
-            g.add((node, NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+            g.add((node, _TYPE, NKG.Block))
+            g.add((node, _CONTEXT, a))
+            g.add((node, _BEGIN, _offset(span.begin)))
+            g.add((node, _END, _offset(span.end)))
             g.add((node, NKG.blockKind, Literal(kind)))
             if kind == "furniture":
                 g.add((node, NKG.blockReason, Literal(reason or "unspecified")))
@@ -142,7 +159,7 @@ class _Writer:
                 d.add((node, SKOS.exactMatch, WD[entity.wikidata]))
             g.add((node, NKG.mentionedIn, self.article))
             for mention in entity.mentions:
-                g.add((self.span(mention), ITSRDF.taIdentRef, node))
+                g.add((self.span(mention), _REFERS, node))
 
     def write_statements(self) -> None:
         g = self.g

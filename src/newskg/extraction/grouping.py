@@ -106,7 +106,7 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
     words capitalised at a sentence start tagged as organizations dropped, "<organization>
     at <organization>" split in two."""
     mentions[:] = [m for m in mentions if not _not_an_organization(m)]
-    lower, inside = lower_words([p.doc for p in paras]), capitals_inside(paras)
+    lower, inside = lower_words(paras), capitals_inside(paras)
     mentions[:] = [  # "Minister of Education", "Budget airline X": no body's name
         m
         for m in mentions

@@ -79,7 +79,7 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             elif head_name in org_heads:
                 votes[fold(m.text)]["organization"] += 3
     # "New Civic Party's Mona Lau": a full name owned by a named body is its member.
-    lower = lower_words([p.doc for p in paras])
+    lower = lower_words(paras)
     for m in mentions:
         if m.gaz is None and m.label == "ORG" and _member_of_body(m, paras[m.para], lower):
             votes[fold(m.text)]["actor"] += 3

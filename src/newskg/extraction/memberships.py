@@ -290,7 +290,7 @@ class MembershipFinder:
                 for n in (3, 2, 1):
                     if tok.i - n + 1 < 0:
                         continue
-                    words = [t.text for t in doc[tok.i - n + 1 : tok.i + 1]]
+                    words = para.words[tok.i - n + 1 : tok.i + 1]
                     role = self.lex.role_at(words)
                     if role and len(role.split()) == n:
                         self.predicate(para, tok, role)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Token
 
@@ -104,7 +105,12 @@ class Mention:
 
     @property
     def words(self) -> tuple[str, ...]:
-        return tuple(self.text.split())
+        return _words(self.text)
+
+
+@lru_cache(maxsize=1 << 14)  # asked of every mention by every rule
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
 
 
 # --- 1. mentions ---------------------------------------------------------------------------
@@ -197,11 +203,11 @@ def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon)
         return []
     # A name preceded by title words that together form a title ("Secretary of State").
     for back in range(1, 4):
-        if start - back >= 0 and lex.is_title([t.text for t in doc[start - back : end]]):
+        if start - back >= 0 and lex.is_title(para.words[start - back : end]):
             return []
     # ... or followed by title words that make it a title ("Defense Minister").
     for fwd in range(1, 4):
-        if end + fwd <= len(doc) and lex.is_title([t.text for t in doc[start : end + fwd]]):
+        if end + fwd <= len(doc) and lex.is_title(para.words[start : end + fwd]):
             return []
     # ... or words naming a portfolio before a bare "Secretary" / "Minister": "Commerce
     # Secretary Jane Roe", "Shadow Home Secretary" name an office, not an organization (but
@@ -211,7 +217,7 @@ def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon)
         and end < len(doc)
         and doc[end].lower_ in portfolio_titles()
         and doc[end].text[:1].isupper()
-        and lex.title_length([t.text for t in doc[end : end + 4]]) == 1
+        and lex.title_length(para.words[end : end + 4]) == 1
     ):
         return []
     # Possessive chains inside one entity: "the Riverside League's Youth Wing".
@@ -324,15 +330,12 @@ def gazetteer_mentions(paras: list[Para], gaz: Gazetteer, lex: Lexicon) -> list[
     found: list[Mention] = []
     firsts = gaz.first_words
     for para in paras:
-        doc = para.doc
+        doc, words = para.doc, para.words
         i = 0
         while i < len(doc):
             hit = None
-            if (
-                doc[i].text[:1].isupper()
-                and fold(doc[i].text).split()[:1]
-                and (fold(doc[i].text).split()[0] in firsts)
-            ):
+            first = fold(words[i]).split()[:1] if words[i][:1].isupper() else None
+            if first and first[0] in firsts:
                 for n in range(min(MAX_GAZ_TOKENS, len(doc) - i), 0, -1):
                     if doc[i + n - 1].is_punct and doc[i + n - 1].text != ".":
                         continue

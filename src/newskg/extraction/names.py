@@ -30,11 +30,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from spacy.tokens import Doc
 
 from newskg.extraction import datafiles
 from newskg.extraction.lexicon import Lexicon
+from newskg.extraction.nlp import Para
 
 MONTHS_DAYS = {
     "january",
@@ -163,13 +165,18 @@ def name_rules(path: Path = PATH) -> NameRules:
     )
 
 
-def lower_words(docs: list[Doc]) -> frozenset[str]:
+def lower_words(paras: list[Para]) -> frozenset[str]:
     """Words the article writes in lower case inside a sentence ("iodine", "water"): a
     one-word "name" spelt so elsewhere is a common word capitalised by its position (a
     sentence start, a headline), not a name."""
-    return frozenset(
-        t.text for doc in docs for t in doc if t.is_alpha and t.is_lower and not t.is_sent_start
-    )
+    found: set[str] = set()
+    for para in paras:
+        if "lower_words" not in para.cache:  # kept per paragraph: several rules ask
+            para.cache["lower_words"] = frozenset(
+                t.text for t in para.doc if t.is_alpha and t.is_lower and not t.is_sent_start
+            )
+        found.update(cast(frozenset[str], para.cache["lower_words"]))
+    return frozenset(found)
 
 
 def common_word(words: tuple[str, ...], lower: frozenset[str], name_parts: set[str]) -> bool:
@@ -293,6 +300,7 @@ def work_after(doc: Doc, end: int) -> bool:
     return head is not None and head.lower_ in _work_nouns()
 
 
+@lru_cache(maxsize=2)  # asked for every candidate place of every article
 def settlement_nouns(path: Path = datafiles.DATA / "settlement_nouns.txt") -> frozenset[str]:
     """Nouns for a kind of place ("village"): "the village of X" and "X, an area ..." are
     places."""

@@ -46,8 +46,25 @@ class Para:
         return self.doc.text
 
     def tok_span(self, tok: Token) -> Span:
+        # Rules ask for the same tokens' spans many times over: each is made once.
+        mine = tok.doc is self.doc
+        if mine and (known := self._tok_spans.get(tok.i)) is not None:
+            return known
         start = self.begin + tok.idx
-        return Span(start, start + len(tok.text))
+        span = Span(start, start + len(tok.text))
+        if mine:
+            self._tok_spans[tok.i] = span
+        return span
+
+    @cached_property
+    def _tok_spans(self) -> dict[int, Span]:
+        """The spans :meth:`tok_span` made, by token index."""
+        return {}
+
+    @cached_property
+    def words(self) -> list[str]:
+        """Each token's text, by token index (``Token.text`` makes a new string each time)."""
+        return [t.text for t in self.doc]
 
     def chars(self, toks: SpacySpan | list[Token]) -> Span:
         """Character span (full-text offsets) of a contiguous run of tokens."""
@@ -78,8 +95,8 @@ class Para:
 
     @cached_property
     def _tok_bounds(self) -> tuple[list[int], list[int]]:
-        spans = [self.tok_span(t) for t in self.doc]
-        return [s.begin for s in spans], [s.end for s in spans]
+        begins = [self.begin + t.idx for t in self.doc]
+        return begins, [b + len(w) for b, w in zip(begins, self.words, strict=True)]
 
     def tokens_in(self, where: Span) -> SpacySpan:
         """The tokens that lie wholly inside ``where`` (a contiguous run)."""
@@ -104,8 +121,16 @@ class SpanSet:
             self.reach.append(max(s.end, self.reach[-1] if self.reach else s.end))
 
     def contains(self, where: Span) -> bool:
-        i = bisect_right(self.begins, where.begin) - 1
-        return i >= 0 and self.reach[i] >= where.end
+        return self.covers(where.begin, where.end)
+
+    def covers(self, begin: int, end: int) -> bool:
+        """Does one of the spans contain ``[begin, end)`` (:meth:`contains` without making
+        a :class:`Span`)?"""
+        i = bisect_right(self.begins, begin) - 1
+        return i >= 0 and self.reach[i] >= end
+
+    def __len__(self) -> int:
+        return len(self.spans)
 
     def __iter__(self) -> Iterator[Span]:
         return iter(self.spans)

@@ -12,6 +12,8 @@ the flanks say nothing by its glyph. Any opener pairs with any closer.
 
 from __future__ import annotations
 
+import re
+
 from newskg.extraction.model import Span
 from newskg.extraction.nlp import Para, SpanSet
 
@@ -22,24 +24,22 @@ OPEN_AFTER = set("([{\u2014\u2013-/:;,")
 CLOSE_BEFORE = set(".,;:!?)]}\u2014\u2013-\u2026'\u2019")
 
 
+#: A double mark, or a run of apostrophes or of backticks (what :func:`quote_marks` reads).
+_MARK = re.compile("[" + "".join(sorted(DOUBLE_MARKS)) + "]|'+|`+")
+
+
 def quote_marks(text: str) -> list[tuple[int, int, str]]:
     """``(begin, end, glyph)`` of every double mark, ``''`` and ``'''`` included (a run of
-    two or three apostrophes; a lone apostrophe is a single mark or an elision)."""
+    two or three apostrophes; a lone apostrophe is a single mark or an elision).
+
+    >>> quote_marks("\u201cYes\u201d, ''no'' and 'maybe' ````")
+    [(0, 1, '\u201c'), (4, 5, '\u201d'), (7, 9, "''"), (11, 13, "''")]
+    """
     found: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch in DOUBLE_MARKS:
-            found.append((i, i + 1, ch))
-        elif ch == "'" or ch == "`":
-            j = i
-            while j < len(text) and text[j] == ch:
-                j += 1
-            if j - i in (2, 3):
-                found.append((i, j, text[i:j]))
-            i = j
-            continue
-        i += 1
+    for mark in _MARK.finditer(text):  # a regex, not a loop over every character
+        glyph = mark.group()
+        if glyph in DOUBLE_MARKS or len(glyph) in (2, 3):
+            found.append((mark.start(), mark.end(), glyph))
     return found
 
 

@@ -35,7 +35,7 @@ def rescan(mentions: list[Mention], paras: list[Para], lex: Lexicon) -> list[Men
     rules = name_rules()
     taken = {(m.para, i) for m in mentions for i in range(m.start, m.end)}
     for para in paras:
-        toks = [t.text for t in para.doc]
+        toks = para.words
         for i in range(len(toks)):
             for words, model in by_first.get(toks[i], ()):
                 n = len(words)
