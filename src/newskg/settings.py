@@ -15,17 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from newskg.base_iri import DEFAULT_PORT, default_base
+
 # Per worker. Queries wait for a query process on these threads (newskg.sparql.engine keeps 2 free
 # for everything else); a thread waiting on a semaphore costs no CPU. Measured with 32 clients
 # sending queries to 2 workers: 8 threads shed a third of the queries as "busy" (503), 16 a
 # quarter, 32 none, with 25% more answers per second than 16.
 WEB_THREADS = 32  # not a setting: the engine's queue and the server agree on it here
-
-
-def default_base(port: int) -> str:
-    """The base IRI of a store served on this machine at ``port`` (the ``base_iri``
-    setting's default, with the ``port`` setting)."""
-    return f"http://localhost:{port}/"
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,7 @@ SETTINGS: tuple[Setting, ...] = (
         "rebuild.",
     ),
     Setting("host", "127.0.0.1", "Interface `newskg serve` listens on."),
-    Setting("port", 8000, "Port `newskg serve` listens on."),
+    Setting("port", DEFAULT_PORT, "Port `newskg serve` listens on."),
     Setting("workers", 2, "Server worker processes, each reading the store read-only."),
     Setting("keep_versions", 3, "How many published store versions a build keeps."),
     Setting(
@@ -104,8 +100,9 @@ SETTINGS: tuple[Setting, ...] = (
         "query_memory",
         2147483648,
         "Most private memory, in bytes, one query process may use; a query that needs "
-        "more is stopped and answered 503 (0: no bound). 2 GiB: the default 2 workers x 2 "
-        "query processes can use 8 GiB at worst, a third of a 24 GiB machine.",
+        "more is stopped and answered 503 (0: no bound). 2 GiB: the default 2 workers x 3 "
+        "query processes (2, and 1 in the short lane for queries that would wait behind "
+        "long ones) can use 12 GiB at worst, half of a 24 GiB machine.",
     ),
     Setting(
         "allow_unsandboxed_queries",

@@ -41,7 +41,7 @@ import re
 
 from rdflib import Namespace, URIRef
 
-from newskg.settings import default_base
+from newskg.base_iri import DEFAULT_PORT, default_base
 from newskg.text import fold
 
 NKG = Namespace("https://w3id.org/newskg/ontology#")
@@ -87,7 +87,9 @@ def prefixes(*names: str) -> dict[str, str]:
     return {name: PREFIXES[name] for name in names}
 
 
-DEFAULT_BASE = default_base(8000)  # a version whose summary names no base (made before it did)
+DEFAULT_BASE = default_base(
+    DEFAULT_PORT
+)  # a version whose summary names no base (made before it did)
 MAX_KEY = 80  # characters of slug in an entity key; longer names are cut and hashed
 
 

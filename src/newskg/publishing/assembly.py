@@ -60,6 +60,9 @@ class Assembled:
     digests: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     entities: set[str] = field(default_factory=set)
+    #: Triples added less triples removed: the new version's count is the published one's
+    #: plus this (counting a whole store reads it all).
+    triples_delta: int = 0
 
     @property
     def graphs(self) -> set[str]:
@@ -100,7 +103,9 @@ def assemble(
     for article_id in removed:
         done.entities |= index.named_by(article_id)
         index.remove(article_id)
-        store.remove_graph(pyoxigraph.NamedNode(str(iris.graph(article_id))))
+        name = pyoxigraph.NamedNode(str(iris.graph(article_id)))
+        done.triples_delta -= graph_size(store, name)
+        store.remove_graph(name)
     unindexed = sorted(set(kept) - index.listed(kept) - sent.keys())
     stubs = {i: stub(i, entities) for i, entities in sent.items()}
     stubs.update((i, stub(i, x.entities)) for i, x in fetch(unindexed))
@@ -137,6 +142,7 @@ def assemble(
                 f"is not valid RDF ({exc}); check the IRIs its sidecar gives (url)"
             )
             continue
+        done.triples_delta += len(set(triples)) - graph_size(store, name)
         store.remove_graph(name)
         store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in triples)
         contributed = entities_graph.contributions(described)
@@ -145,9 +151,16 @@ def assemble(
         done.digests[article_id] = facts_digest(triples)
         if len(done.digests) % FLUSH_EVERY == 0:
             store.flush()
-    entities_graph.rewrite(store, _node(iris.entities_graph()), index, done.entities)
+    done.triples_delta += entities_graph.rewrite(
+        store, _node(iris.entities_graph()), index, done.entities
+    )
     progress.end("store")
     return done
+
+
+def graph_size(store: pyoxigraph.Store, name: pyoxigraph.NamedNode) -> int:
+    """The triples of one named graph (read from the store: an article's is small)."""
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, name))
 
 
 def oxigraph_triple(triple: Triple) -> pyoxigraph.Triple:

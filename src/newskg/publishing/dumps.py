@@ -43,7 +43,7 @@ from newskg.backends import versions as store
 from newskg.errors import NewskgError
 from newskg.publishing import dump_layout, dump_parts, validation, void_counts
 from newskg.publishing import void as voidlib
-from newskg.vocab import NKG_ONTOLOGY
+from newskg.vocab import DEFAULT_BASE, NKG_ONTOLOGY
 
 DUMPS = store.DUMPS
 SUMS = "SHA256SUMS"
@@ -171,7 +171,7 @@ def write_dumps(
         local = backend.store_dir()
     except store.StoreError as exc:
         raise DumpError(str(exc)) from exc
-    base = version.summary().get("base_iri") or "http://localhost:8000/"
+    base = version.summary().get("base_iri") or DEFAULT_BASE
     target = Path(out) if out is not None else dumps_dir(local, version.id)
     try:
         target.mkdir(parents=True, exist_ok=True)

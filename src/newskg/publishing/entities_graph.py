@@ -71,12 +71,16 @@ def rewrite(
     graph: pyoxigraph.NamedNode,
     index: EntityIndex,
     entities: Iterable[str],
-) -> None:
+) -> int:
     """Make ``graph`` describe each of ``entities`` as ``index`` now says (removing those no
-    article names any more)."""
+    article names any more); returns the triples added less those removed."""
+    delta = 0
     for entity in sorted(set(entities)):
         node = pyoxigraph.NamedNode(entity)
-        for quad in list(store.quads_for_pattern(node, None, None, graph)):
+        old = list(store.quads_for_pattern(node, None, None, graph))
+        for quad in old:
             store.remove(quad)
         triples = description(entity, index.contributions(entity).values())
         store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        delta += len(set(triples)) - len(old)
+    return delta

@@ -21,10 +21,13 @@ def content_digest(records: Mapping[str, ArticleRecord]) -> str:
     return h.hexdigest()
 
 
-def load_ontology(target: pyoxigraph.Store) -> None:
-    """(Re)write the ontology graph, so every version carries the ontology it was made with."""
+def load_ontology(target: pyoxigraph.Store) -> int:
+    """(Re)write the ontology graph, so every version carries the ontology it was made with;
+    returns the triples added less those removed."""
     name = pyoxigraph.NamedNode(str(NKG_ONTOLOGY))
+    before = sum(1 for _ in target.quads_for_pattern(None, None, None, name))
     target.clear_graph(name)
     target.load(
         path=str(validation.ONTOLOGY_PATH), format=pyoxigraph.RdfFormat.TURTLE, to_graph=name
     )
+    return sum(1 for _ in target.quads_for_pattern(None, None, None, name)) - before

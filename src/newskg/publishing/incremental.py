@@ -54,8 +54,9 @@ NOT_EXTRACTION: dict[str, str] = {
     "rules_page.py": "writes docs/rules.md from the rule tables (the tables are covered)",
 }
 #: Modules outside ``extraction/`` that extraction imports: folding text, entity keys and
-#: digests (in the extraction itself), the errors a bad data file raises.
-EXTRACTION_ALSO = ("errors.py", "text.py", "vocab.py")
+#: digests (in the extraction itself), the errors a bad data file raises, the default base
+#: IRI (vocab's).
+EXTRACTION_ALSO = ("base_iri.py", "errors.py", "text.py", "vocab.py")
 #: Seconds an unlisted cache entry is kept after it was written (a running add's, see prune).
 FRESH_SECONDS = 3600
 #: Distributions whose version changes what extraction produces.

@@ -49,6 +49,9 @@ class Run:
     #: Entities of published articles whose extraction changed with the extractor since
     #: the index recorded them (:class:`StaleStub`): linked as if sent.
     refreshed: dict[str, list[Entity]] = field(default_factory=dict)
+    #: Triples the version has more than the published one (None: not counted, the version
+    #: was written anew or from a version without an index).
+    triples_delta: int | None = None
 
     def articles(
         self,
@@ -142,6 +145,7 @@ class Run:
         finally:
             index.close()
         self.result.rewritten = sorted(done.graphs)
+        self.triples_delta = None if base is None or index.fresh else done.triples_delta
         self.result.described = sorted(done.entities)  # the dumps re-make only these
         return self._records(done, kept)
 

@@ -12,9 +12,10 @@ import pyoxigraph
 
 from newskg.backends import versions as store
 from newskg.backends.versions import version_time
+from newskg.base_iri import DEFAULT_PORT, default_base
 
 MARKER_PATH = "graph/version"
-DEFAULT_BASE = "http://localhost:8000/"
+DEFAULT_BASE = default_base(DEFAULT_PORT)  # a version whose summary names no base
 
 DCT = "http://purl.org/dc/terms/"
 VOID = "http://rdfs.org/ns/void#"

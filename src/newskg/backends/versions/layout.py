@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,11 @@ class StoreError(NewskgError):
     """The store directory cannot be used; the message says why and what to do."""
 
 
+#: Parsed summaries by (path, modification time, size, inode), the most recent few.
+_SUMMARIES: dict[tuple[str, int, int, int], dict[str, Any]] = {}
+_SUMMARIES_KEPT = 8
+
+
 @dataclass(frozen=True)
 class Version:
     id: str
@@ -82,9 +87,19 @@ class Version:
 
     def summary(self) -> dict[str, Any]:
         """The summary; ``{"version": id}`` when there is none, plus ``"unreadable"`` (why)
-        when it cannot be read, so one damaged summary never stops listing the others."""
+        when it cannot be read, so one damaged summary never stops listing the others.
+
+        Parsed once per content (the file's size and modification time, checked each call):
+        it lists every article, and one publish reads it a score of times. The dict
+        returned is the caller's to change at its top level."""
         try:
-            return json.loads(self.summary_path.read_text(encoding="utf-8"))
+            stat = os.stat(self.summary_path)
+            key = (str(self.summary_path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            if key not in _SUMMARIES:
+                if len(_SUMMARIES) >= _SUMMARIES_KEPT:
+                    _SUMMARIES.pop(next(iter(_SUMMARIES)))
+                _SUMMARIES[key] = json.loads(self.summary_path.read_text(encoding="utf-8"))
+            return dict(_SUMMARIES[key])
         except FileNotFoundError:
             return {"version": self.id}
         except (OSError, ValueError) as exc:
@@ -110,7 +125,8 @@ class ArticleRecord:
     graph: str  # digest of the article's graph (as validated), to tell what changed
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        # (not dataclasses.asdict: it deep-copies, and a summary lists every article)
+        return {"file": self.file, "source": self.source, "graph": self.graph}
 
 
 def records(version: Version) -> dict[str, ArticleRecord]:
