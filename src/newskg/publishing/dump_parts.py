@@ -42,7 +42,10 @@ log = logging.getLogger(__name__)
 PARTS = "dump-parts"
 #: Changes when what a part holds changes (a new prefix, another serialisation), so that
 #: parts written by an older newskg are not reused.
-PARTS_FORMAT = "1"
+PARTS_FORMAT = "2"
+#: gzip's level: 6 (zlib's own default) compresses RDF about as well as 9, the level
+#: GzipFile defaults to (3% larger), in under half the time.
+GZIP_LEVEL = 6
 #: The prefixes of the Turtle and TriG dumps.
 PREFIXES = prefixes("rdf", "rdfs", "xsd", "skos", "owl", "nkg", "schema", "nif", "itsrdf")
 
@@ -222,7 +225,9 @@ def _document(quads: list[pyoxigraph.Quad], fmt: formats.Format) -> bytes:
 def _member(data: bytes) -> bytes:
     """``data`` as one gzip member (mtime 0, no name: the same data, the same bytes)."""
     buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as zipped:
+    with gzip.GzipFile(
+        filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=GZIP_LEVEL
+    ) as zipped:
         cast(IO[bytes], zipped).write(data)
     return buffer.getvalue()
 

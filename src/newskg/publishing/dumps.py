@@ -124,7 +124,9 @@ def _write(path: Path, compressed: bool, writer: Callable[[IO[bytes]], object]) 
     with _writing(path) as raw:
         if compressed:
             # mtime=0 and no file name inside: the same data gives the same bytes.
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
+            with gzip.GzipFile(
+                filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=dump_parts.GZIP_LEVEL
+            ) as zipped:
                 writer(cast(IO[bytes], zipped))  # a GzipFile is a binary file
         else:
             writer(raw)
