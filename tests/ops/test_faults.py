@@ -78,7 +78,7 @@ def test_kill_9_at_random_points(tmp_path: Path) -> None:
     checked: set[str] = set()
     outcomes: Counter[str] = Counter()
     kills: Counter[str] = Counter()
-    for i in range(3 * KILLS):
+    for i in range(4 * KILLS):
         if min(kills["build"], kills["add"]) >= KILLS:
             break
         kind = rng.choice([k for k in ("build", "add") if kills[k] < KILLS])
@@ -109,6 +109,10 @@ def test_kill_9_at_random_points(tmp_path: Path) -> None:
         )
         outcomes[f"{kind} {state}"] += 1
         kills[kind] += code == -signal.SIGKILL
+        if code == 0:
+            # It finished before the kill: runs are faster than the first, timed one (warm
+            # caches, an add that publishes in a fraction of a second), so aim earlier.
+            lifetime[kind] = min(lifetime[kind], delay) * 0.8
         assert now in (before, after), f"run {i} ({kind}, {delay:.2f} s): a mix was published"
         version = store.published(store_dir)
         assert version is not None
