@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+import requests
 from rdflib import RDFS, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS
 
 from newskg import formats
 from newskg.backends import versions as store
@@ -302,8 +304,70 @@ def test_dumps_are_isomorphic_to_the_store(corpus: Path) -> None:
     inside = Graph().parse(folder / f"newskg-{version.id}-void.ttl", format="turtle")
     dumps = set(inside.objects(None, VOID.dataDump))
     assert {str(u) for u in dumps} == {
-        f"{BASE}dumps/newskg-{version.id}.{e}.gz" for e in ("nq", "trig", "ttl", "nt")
+        f"{BASE}dumps/newskg-{version.id}.{e}{gz}"
+        for e in ("nq", "trig", "ttl", "nt")
+        for gz in (".gz", "")  # each also served plain, with its RDF media type
     }
+
+
+def test_rdf_clients_read_the_dumps_plain(corpus: Path, start_server: Callable[..., str]) -> None:
+    """Issue 15: the dumps existed only as application/gzip, which no RDF client reads; and
+    queries over the N-Quads dump without the union default graph silently found nothing."""
+    server = start_server("newskg.serve", "--store", corpus, "--workers", "2")
+    version = store.published(corpus)
+    assert version is not None
+    folder = dumps_dir(corpus, version.id)
+    for ext in ("nq", "trig", "ttl", "nt"):
+        fmt = formats.by_extension(ext)
+        packed = gzip.decompress((folder / f"newskg-{version.id}.{ext}.gz").read_bytes())
+        url = f"{server}/dumps/newskg-{version.id}.{ext}"
+        status, headers, body = get(url)  # urllib sends no Accept-Encoding: decompressed here
+        assert status == 200 and headers["Content-Type"].startswith(fmt.media_type), ext
+        assert "Content-Encoding" not in headers and body == packed, ext
+        taking_gzip = requests.get(url, headers={"Accept-Encoding": "gzip"}, timeout=30)
+        assert taking_gzip.headers["Content-Encoding"] == "gzip", ext
+        assert taking_gzip.content == packed  # decoded by the client
+        if fmt.holds_quads:  # rdflib reads the URL itself, its format from the media type
+            got = Dataset()
+            got.parse(url)
+            named = {str(g.identifier) for g in got.graphs() if len(g)}
+            assert named == {g.value for g in opened(corpus).named_graphs()}, ext
+            assert sum(1 for _ in got.quads()) == len(opened(corpus)), ext
+        else:
+            assert isomorphic(Graph().parse(url), Graph().parse(data=packed, format=fmt.rdflib))
+    status, _, page = get(server + "/dumps/", "text/html")
+    assert status == 200
+    for needed in (b"--union-default-graph", b"default_union=True", b"0 rows"):
+        assert needed in page, needed
+    nquads = folder / f"newskg-{version.id}.nq.gz"
+    location = corpus.parent / "loaded"
+    oxigraph = Path(sys.executable).parent / "oxigraph"
+    loaded = subprocess.run(
+        [oxigraph, "load", "--location", location, "--file", nquads], capture_output=True
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    actors = "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/newskg/ontology#Actor> }"
+    counts = [
+        subprocess.run(
+            [
+                oxigraph,
+                "query",
+                "--location",
+                location,
+                "--query",
+                actors,
+                "--results-format",
+                "csv",
+                *union,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[1]
+        for union in ([], ["--union-default-graph"])
+    ]
+    expected = next(iter(opened(corpus).query(actors, use_default_graph_as_union=True)))["n"]
+    assert counts == ["0", expected.value]  # what the page warns of, and its fix
 
 
 def test_void_matches_the_files_and_downloads_resume(
@@ -337,12 +401,16 @@ def test_void_matches_the_files_and_downloads_resume(
     assert sum(properties.values()) == len(data)
     assert list(void.objects(dataset, VOID.exampleResource))
     dumps = list(void.objects(dataset, VOID.dataDump))
-    assert len(dumps) == 4
+    assert len(dumps) == 8  # 4 gzip files, each also served plain
     for dist in void.objects(dataset, DCAT.distribution):
         url = str(void.value(dist, DCAT.downloadURL))
         assert url.startswith(server + "/dumps/")
         status, headers, content = get(url)
         assert status == 200
+        if void.value(dist, DCAT.byteSize) is None:  # a plain sibling, decompressed as sent
+            assert get(url + ".gz")[0] == 200 and dist in dumps
+            assert headers["Content-Type"].startswith(str(void.value(dist, DCTERMS.format)))
+            continue
         assert (
             int(void.value(dist, DCAT.byteSize)) == len(content) == int(headers["Content-Length"])
         )

@@ -79,6 +79,28 @@ class DumpFile:
             data_dump=self.compressed,
         )
 
+    @property
+    def plain_name(self) -> str | None:
+        """The name a compressed dump is also served under, decompressed with its RDF media
+        type (``newskg-V.nq`` for ``newskg-V.nq.gz``), so an RDF client reads the URL."""
+        return self.name.removesuffix(".gz") if self.compressed else None
+
+    def distributions(self, url_prefix: str) -> list[voidlib.Distribution]:
+        """This file, and for a compressed dump its plain sibling (size and checksum are
+        those of the compressed file only)."""
+        found = [self.distribution(url_prefix)]
+        if self.plain_name is not None:
+            found.append(
+                voidlib.Distribution(
+                    url_prefix + self.plain_name,
+                    self.format.media_type,
+                    None,
+                    None,
+                    title=f"{self.title} (decompressed as it is sent)",
+                )
+            )
+        return found
+
 
 def dumps_dir(store_dir: str | os.PathLike[str], version_id: str) -> Path:
     """Where the dumps of ``version_id`` go by default."""
@@ -229,7 +251,7 @@ def _dump_all(
         base=base,
         root=base,
         version=version_id,
-        dumps=[f.distribution(base + "dumps/") for f in files],
+        dumps=[d for f in files for d in f.distributions(base + "dumps/")],
     )
     void_name = f"{prefix}-void.{turtle.extension}"
     _write(

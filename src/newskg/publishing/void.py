@@ -54,8 +54,8 @@ class Distribution:
 
     url: str
     media_type: str
-    size: int
-    sha256: str
+    size: int | None  # None: not known (a dump served decompressed as it is sent)
+    sha256: str | None
     compressed: bool = False
     title: str = ""
     data_dump: bool = True  # a dump of the dataset itself (not the ontology or the shapes)
@@ -168,13 +168,15 @@ def describe(
             g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
         if dump.title:
             g.add((dist, DCTERMS.title, Literal(dump.title, lang="en")))
-        g.add((dist, DCAT.byteSize, Literal(dump.size, datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.license, LICENSE))
-        checksum = URIRef(f"{dist}#sha256")
-        g.add((dist, SPDX.checksum, checksum))
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
+        if dump.size is not None:
+            g.add((dist, DCAT.byteSize, Literal(dump.size, datatype=XSD.nonNegativeInteger)))
+        if dump.sha256 is not None:
+            checksum = URIRef(f"{dist}#sha256")
+            g.add((dist, SPDX.checksum, checksum))
+            g.add((checksum, RDF.type, SPDX.Checksum))
+            g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
     return g
 
 

@@ -10,6 +10,8 @@ Downloads are conditional and resumable (``ETag`` = the SHA-256, ``Last-Modified
 
 from __future__ import annotations
 
+import gzip
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from newskg.web.representations import choose, negotiated, serialize
 from newskg.web.views import describe as d
 
 bp = Blueprint("dumps", __name__)
+CHUNK = 256 * 1024  # bytes of a decompressed dump per chunk sent
 
 
 def directory(ctx: d.Context) -> Path:
@@ -55,6 +58,8 @@ def download(name: str) -> Response:
     if name == dumplib.SUMS and _inside(folder, folder / name):
         return send_file(folder / name, mimetype="text/plain", conditional=True)
     item = _lookup(folder, name)
+    if item is None and (packed := _lookup(folder, name + ".gz")) is not None:
+        return _plain(packed)
     if item is None:
         raise APIError(
             404,
@@ -72,6 +77,32 @@ def download(name: str) -> Response:
         max_age=3600,
     )
     response.headers["Digest"] = "sha-256=" + _b64(item.sha256)
+    return response
+
+
+def _plain(item: dumplib.DumpFile) -> Response:
+    """A compressed dump under its plain name, with its RDF media type, so that an RDF
+    client (rdflib, Jena's riot, a browser extension) reads the URL: to a client that takes
+    gzip, the file's bytes as ``Content-Encoding: gzip`` (it decodes them, nothing is spent
+    here); to any other, decompressed as it is sent."""
+    etag = f"{item.sha256}-plain"
+    if "gzip" in request.accept_encodings:
+        response = send_file(
+            item.path, mimetype=item.format.media_type, conditional=True, etag=etag, max_age=3600
+        )
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        path = item.path
+
+        def chunks() -> Iterator[bytes]:
+            with gzip.open(path, "rb") as unpacked:
+                while chunk := unpacked.read(CHUNK):
+                    yield chunk
+
+        response = Response(chunks(), mimetype=item.format.media_type)
+        response.set_etag(etag)
+        response.cache_control.max_age = 3600
+    response.vary.add("Accept-Encoding")
     return response
 
 
@@ -130,7 +161,7 @@ def void(ext: str | None = None) -> Response:
         base=ctx.base,
         root=root,
         version=ctx.version.id,
-        dumps=[f.distribution(root + "dumps/") for f in files],
+        dumps=[d for f in files for d in f.distributions(root + "dumps/")],
     )
     turtle = graph.serialize(format="turtle")
 
