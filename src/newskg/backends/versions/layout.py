@@ -69,6 +69,8 @@ class StoreError(NewskgError):
 #: Parsed summaries by (path, modification time, size, inode), the most recent few.
 _SUMMARIES: dict[tuple[str, int, int, int], dict[str, Any]] = {}
 _SUMMARIES_KEPT = 8
+#: A parsed summary's article records, by the identity of its (cached) ``articles`` dict.
+_RECORDS: dict[int, tuple[dict[str, Any], dict[str, ArticleRecord]]] = {}
 
 
 @dataclass(frozen=True)
@@ -130,9 +132,16 @@ class ArticleRecord:
 
 
 def records(version: Version) -> dict[str, ArticleRecord]:
-    """The articles a version's summary lists ({} for versions made before they were)."""
+    """The articles a version's summary lists ({} for versions made before they were); made
+    once per parsed summary (see :meth:`Version.summary`), the dict is the caller's."""
     listed: dict[str, Any] = version.summary().get("articles") or {}
-    return {article_id: ArticleRecord(**fields) for article_id, fields in listed.items()}
+    made = _RECORDS.get(id(listed))
+    if made is None or made[0] is not listed:
+        if len(_RECORDS) >= _SUMMARIES_KEPT:
+            _RECORDS.pop(next(iter(_RECORDS)))
+        found = {article_id: ArticleRecord(**fields) for article_id, fields in listed.items()}
+        made = _RECORDS[id(listed)] = (listed, found)
+    return dict(made[1])
 
 
 def is_version_id(name: str) -> bool:
