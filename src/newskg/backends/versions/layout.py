@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph
 
@@ -118,16 +118,15 @@ class Version:
         return None
 
 
-@dataclass(frozen=True)
-class ArticleRecord:
-    """How a version's summary lists one of its articles."""
+class ArticleRecord(NamedTuple):
+    """How a version's summary lists one of its articles (a named tuple: a summary lists
+    thousands, made at every publish)."""
 
     file: str
     source: str  # source digest: STORE/sources/<source>/<file>
     graph: str  # digest of the article's graph (as validated), to tell what changed
 
     def as_dict(self) -> dict[str, str]:
-        # (not dataclasses.asdict: it deep-copies, and a summary lists every article)
         return {"file": self.file, "source": self.source, "graph": self.graph}
 
 
@@ -139,7 +138,10 @@ def records(version: Version) -> dict[str, ArticleRecord]:
     if made is None or made[0] is not listed:
         if len(_RECORDS) >= _SUMMARIES_KEPT:
             _RECORDS.pop(next(iter(_RECORDS)))
-        found = {article_id: ArticleRecord(**fields) for article_id, fields in listed.items()}
+        found = {
+            article_id: ArticleRecord(fields["file"], fields["source"], fields["graph"])
+            for article_id, fields in listed.items()
+        }
         made = _RECORDS[id(listed)] = (listed, found)
     return dict(made[1])
 
