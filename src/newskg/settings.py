@@ -100,9 +100,18 @@ SETTINGS: tuple[Setting, ...] = (
         "query_memory",
         2147483648,
         "Most private memory, in bytes, one query process may use; a query that needs "
-        "more is stopped and answered 503 (0: no bound). 2 GiB: the default 2 workers x 3 "
-        "query processes (2, and 1 in the short lane for queries that would wait behind "
-        "long ones) can use 12 GiB at worst, half of a 24 GiB machine.",
+        "more is stopped and answered 503 (0: no bound). 2 GiB: the default 2 workers x 2 "
+        "query processes can use 8 GiB at worst, a third of a 24 GiB machine.",
+    ),
+    Setting(
+        "query_lane",
+        0,
+        "Query processes a server worker may add for a new query while every regular one "
+        "runs a query that has run 50 ms or more, so that a cheap query is not queued behind "
+        "analytical ones (a lane query that runs long itself drops to the lowest CPU "
+        "priority; same time limit and memory bound). 0: off. Worth it where cheap queries "
+        "share the endpoint with long ones; on a mix of long queries only it costs "
+        "throughput (docs/performance.md).",
     ),
     Setting(
         "allow_unsandboxed_queries",

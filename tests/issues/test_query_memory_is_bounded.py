@@ -97,6 +97,8 @@ def test_backstop_when_the_watchdog_is_late(
         "named_graphs": [],
         "formats": {"results": "json", "graph": None},
         "max_rows": 10**9,
+        "union": True,
+        "describe": False,
         "out": f"{engine.spool}/0",
     }
     with pytest.raises(QueryMemoryExceeded):

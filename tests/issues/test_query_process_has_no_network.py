@@ -88,6 +88,8 @@ def test_every_query_process_runs_under_the_filter(store_dir: Path) -> None:
         "named_graphs": [],
         "formats": {"results": "json", "graph": None},
         "max_rows": 10,
+        "union": True,
+        "describe": False,
         "out": f"{engine.spool}/0",
     }
     reply, _ = engine.run(request, 30)
@@ -124,6 +126,8 @@ def test_query_process_without_libseccomp_answers_503(
         "named_graphs": [],
         "formats": {"results": "json", "graph": None},
         "max_rows": 10,
+        "union": True,
+        "describe": False,
         "out": "",
     }
     reply, inline = Engine(1).run(request, 30)

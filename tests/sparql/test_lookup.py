@@ -368,3 +368,61 @@ def test_text_hidden_from_the_lexer_is_not_the_lanes(client: FlaskClient) -> Non
     who = {row["who"]["value"] for row in json.loads(response.data)["results"]["bindings"]}
     assert who == {ID + "actor/esmail-qaani", ID + "actor/hassan-nasrallah"}
     assert counters(client)[0::2] == (lane, misses + 1)
+
+
+# --- sorted lookups (issue 15) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        "ORDER BY ?p ?o",
+        "order by desc(?o) ASC( ?p ) LIMIT 3 OFFSET 1",
+        "ORDER BY ?o # a comment\nOFFSET 2",
+    ],
+)
+def test_a_sorted_lookup_is_the_lanes(
+    client: FlaskClient, engine: Engine, store_dir: Path, order: str
+) -> None:
+    """A point lookup sorted by its variables (then paged) is answered in the web worker,
+    not cached, with the engine's very bytes."""
+    query = f"{LOOKUP} {order}"
+    lane, hits, misses = counters(client)
+    response = get(client, query=query, format="tsv")
+    assert response.status_code == 200, response.data
+    assert counters(client) == (lane + 1, hits, misses)
+    assert response.data == engine_bytes(engine, store_dir, query, "tsv")
+    everything = sorted(rows(get(client, query=f"{LOOKUP} ORDER BY ?p ?o")))
+    assert rows(get(client, query=f"{LOOKUP} ORDER BY ?p ?o")) == everything
+
+
+def test_a_sorted_lookup_over_lane_rows_is_the_engines(
+    store_dir: Path, tmp_path: Path, publish_version
+) -> None:  # type: ignore[no-untyped-def]
+    """Sorting reads every triple of the subject, whatever LIMIT says: with more than
+    LANE_ROWS of them the engine answers (counted as a cache miss), and rightly."""
+    publish_version(store_dir, extra=BIG_TRIG)
+    client = make_app(store_dir, tmp_path).test_client()
+    lane, _, misses = counters(client)
+    query = f"SELECT ?o {{ {BIG} <{NKG}tag> ?o }} ORDER BY DESC(?o) LIMIT 3"
+    got = rows(get(client, query=query, format="tsv"), "tsv")
+    assert got == sorted(((f"tag {n}",) for n in range(BIG_ROWS)), reverse=True)[:3]
+    assert counters(client)[0::2] == (lane, misses + 1)
+
+
+@pytest.mark.parametrize(
+    ("order", "status"),
+    [
+        ("ORDER BY STRLEN(?o)", 200),  # an expression: its cost is not bounded here
+        ("ORDER BY ?p #\rSTRLEN(?o)\n", 200),  # a comment ends at CR: STRLEN is a sort key
+        ("ORDER BY ?p LIMIT 1 0", 400),  # the parser refuses it: the engine words the 400
+        ("ORDER BY ?p FILTER", 400),
+    ],
+)
+def test_other_sorts_are_the_engines(client: FlaskClient, order: str, status: int) -> None:
+    lane = metric(client, "newskg_fast_lane_total")
+    response = get(client, JSON, query=f"{LOOKUP} {order}")
+    assert response.status_code == status, response.data
+    if status == 200:
+        assert len(rows(response)) == 6  # every triple of the subject, in both graphs
+    assert metric(client, "newskg_fast_lane_total") == lane

@@ -36,6 +36,7 @@ from newskg.cli.options import setting_option
 @setting_option("idle_timeout")
 @setting_option("max_connections")
 @setting_option("query_memory")
+@setting_option("query_lane")
 def serve(**options: Any) -> None:
     """Serve the published version: SPARQL at /sparql, pages at /, with Granian."""
     from newskg import serve as serving

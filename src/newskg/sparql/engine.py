@@ -4,6 +4,11 @@ pyoxigraph 0.5 cannot cancel a query. So each web worker keeps a small pool of q
 processes (:mod:`newskg.sparql.query_process`); a query runs in one of them, and when the time limit
 passes the engine kills that process (the CPU is free at once), starts a fresh one for the
 next query and answers 503. The web worker's threads keep serving other clients meanwhile.
+With the short lane on (the ``query_lane`` setting; off by default), a query
+that finds every query process held by a long query (one that has run ``LONG_SECONDS``)
+takes one of that many more query processes instead of waiting, with the same limits; so a
+cheap query is not queued behind analytical ones. Query processes run at a lower CPU
+priority than the web worker (:data:`newskg.sparql.query_worker.NICENESS`).
 
     execute(store_path, request: QueryRequest) -> Answer
 
@@ -42,7 +47,7 @@ import time
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from newskg import formats
 from newskg.errors import APIError
@@ -57,6 +62,7 @@ from newskg.sparql.answers import (
     spent,
     too_many_rows,
 )
+from newskg.sparql.lexer import keywords, query_form
 from newskg.sparql.query_process import QueryMemoryExceeded, QueryProcess
 from newskg.sparql.sandbox import Limits
 
@@ -78,6 +84,18 @@ log = logging.getLogger(__name__)
 # default 2 workers, 4 of them keep 2 cores busy; 8 (4 each) made concurrent analytical
 # queries contend and did 10-15% less work per CPU second at a million triples.
 QUERY_PROCESSES = 2
+# The short lane: query processes a worker may add, beyond QUERY_PROCESSES, for a new query
+# while every regular one runs a query that has run LONG_SECONDS or more, so that a cheap
+# query is not queued behind analytical ones; a lane query has the same time limit, memory
+# bound and sandbox as any other. Off by default (the query_lane setting): on bench/run.py's
+# mix, where at a million triples every example query runs 0.3 s or more, one lane process
+# per worker only added concurrency, for 12% less throughput and a higher median latency.
+LANE_PROCESSES = 0
+LONG_SECONDS = 0.05
+# A query in the lane that has itself run LONG_SECONDS is no cheap one: its process drops to
+# the lowest CPU priority (query_worker.DEMOTED_NICENESS), so it only takes CPU that the
+# regular queries and the web worker leave, and is retired once the query ends.
+
 # Web threads a worker keeps for everything but queries waiting for a query process
 # (pages, /healthz, point lookups): the threads not running or keeping these may wait.
 KEPT_FREE = 2
@@ -117,8 +135,14 @@ class Engine:
         spool_dir: str | None = None,
         wait: float = 1.0,
         limits: Limits = Limits(),  # noqa: B008 - frozen: shared
+        lane: int = LANE_PROCESSES,
     ) -> None:
+        self.size = size
         self.slots = threading.BoundedSemaphore(size)
+        self.lane = threading.BoundedSemaphore(lane) if lane > 0 else None
+        # When each query holding a regular place started (by a token per call): whether
+        # all of them are long decides if a new query may take the lane.
+        self.running: dict[object, float] = {}
         self.limits = limits  # each query process's (no network, memory bound)
         self.wait = wait  # most seconds a query waits for a free query process
         # Queries wait for a process on web threads; past what the worker can spare while
@@ -154,24 +178,63 @@ class Engine:
         with self.lock:
             self.idle.append(process)
 
+    def _lane_open(self) -> bool:
+        """Take a place in the short lane if every regular query process is held by a
+        query that has run for ``LONG_SECONDS`` or more (a new query would wait behind
+        long ones); False when some regular query is young (it likely ends soon) or the
+        lane is full."""
+        if self.lane is None:
+            return False
+        with self.lock:
+            now = time.monotonic()
+            if len(self.running) < self.size or any(
+                now - started < LONG_SECONDS for started in self.running.values()
+            ):
+                return False  # a regular place is free or being taken, or a query is young
+        return self.lane.acquire(blocking=False)
+
+    def _until_long(self) -> float:
+        """Seconds until the youngest regular query has run ``LONG_SECONDS``."""
+        with self.lock:
+            youngest = max(self.running.values(), default=0.0)
+        return max(0.001, youngest + LONG_SECONDS - time.monotonic())
+
+    def _acquire(self, waited: float) -> threading.BoundedSemaphore:
+        """A regular query process's place, or the short lane's; raises
+        :class:`QueryProcessesBusy` after ``waited`` seconds without either."""
+        if self.slots.acquire(blocking=False):
+            return self.slots
+        if self._lane_open():
+            return cast(threading.BoundedSemaphore, self.lane)
+        if self.queue.acquire(blocking=False):
+            try:
+                end = time.monotonic() + waited
+                while (left := end - time.monotonic()) > 0:
+                    # Woken when the youngest regular query turns long, to look at the
+                    # lane again, if no regular place came free before.
+                    if self.slots.acquire(timeout=min(left, self._until_long())):
+                        return self.slots
+                    if self._lane_open():
+                        return cast(threading.BoundedSemaphore, self.lane)
+            finally:
+                self.queue.release()
+        from newskg.sparql import counters  # after the server set up metrics
+
+        counters.BUSY.inc()
+        raise QueryProcessesBusy(waited)
+
     def run(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes | None]:
         # One deadline from arrival: waiting for a process is part of the time limit, so
         # the answer (or 503) never comes later than `timeout` after the query arrived.
         deadline = time.monotonic() + timeout
-        waited = min(self.wait, timeout)
-        if not self.slots.acquire(blocking=False):
-            got = False
-            if self.queue.acquire(blocking=False):
-                try:
-                    got = self.slots.acquire(timeout=waited)
-                finally:
-                    self.queue.release()
-            if not got:
-                from newskg.sparql import counters  # after the server set up metrics
-
-                counters.BUSY.inc()
-                raise QueryProcessesBusy(waited)
+        place = self._acquire(min(self.wait, timeout))
         started = time.monotonic()
+        token = object()
+        if place is self.slots:
+            with self.lock:
+                self.running[token] = started
+        if place is self.lane:
+            request = {**request, "demote_after": LONG_SECONDS}
         try:
             process = self._take()
             try:
@@ -190,21 +253,27 @@ class Engine:
                 process.kill()  # the only way to stop a pyoxigraph query
                 self.timeouts += 1
                 raise QueryTimeout(timeout)
-            self._give_back(process)
+            if reply[0].get("demoted"):
+                process.kill()  # its priority cannot be raised again: a fresh one next time
+            else:
+                self._give_back(process)
             return reply
         finally:
-            self.slots.release()
+            with self.lock:
+                self.running.pop(token, None)
+            place.release()
             spent(time.monotonic() - started)
 
     def execute(self, store_path: Path, request: QueryRequest) -> Answer:
         # Named here, created only by a query process whose answer is too large for the pipe.
         out = f"{self.spool}/{next(self.names)}"
         max_rows = request.max_rows
+        query, dataset = request.query, request.dataset
         message = {
             "store": str(store_path),
-            "query": request.query,
-            "default_graphs": list(request.dataset.default_graphs),
-            "named_graphs": list(request.dataset.named_graphs),
+            "query": query,
+            "default_graphs": list(dataset.default_graphs),
+            "named_graphs": list(dataset.named_graphs),
             "formats": {
                 "results": request.results_format and request.results_format.name,
                 "graph": request.graph_format and request.graph_format.name,
@@ -212,6 +281,14 @@ class Engine:
             "max_rows": max_rows,
             "base_iri": request.base_iri,
             "out": out,
+            # Read from the words the web worker lexed already (kept for the last few
+            # texts), so the query process spends no time on them: the union is the default
+            # dataset unless the request or the query's FROM / FROM NAMED gives one
+            # (pyoxigraph would let the union flag override a FROM).
+            "union": not dataset.default_graphs
+            and not dataset.named_graphs
+            and "FROM" not in keywords(query),
+            "describe": query_form(query) == "DESCRIBE",
         }
         try:
             reply, inline = self.run(message, request.timeout)
@@ -272,10 +349,12 @@ def _answer(reply: dict[str, Any], inline: bytes | None, out: str, max_rows: int
 
 
 def engine_for(config: Mapping[str, Any]) -> Engine:
-    """An engine as a server's settings ask (``QUERY_PROCESSES``, ``QUERY_MEMORY``,
-    ``ALLOW_UNSANDBOXED_QUERIES``, ``QUERY_WAIT``); its query processes start lazily."""
+    """An engine as a server's settings ask (``QUERY_PROCESSES``, ``QUERY_LANE``,
+    ``QUERY_MEMORY``, ``ALLOW_UNSANDBOXED_QUERIES``, ``QUERY_WAIT``); its query processes
+    start lazily."""
     return Engine(
         size=int(config.get("QUERY_PROCESSES", QUERY_PROCESSES)),
+        lane=int(config.get("QUERY_LANE", LANE_PROCESSES)),
         limits=Limits(
             int(config.get("QUERY_MEMORY", 0)),
             bool(config.get("ALLOW_UNSANDBOXED_QUERIES", False)),

@@ -10,6 +10,13 @@ round trip it would otherwise need, and it is the commonest query a public endpo
 linked-data browser, YASGUI's autocompletion, a client walking the graph). pyoxigraph
 writes the answer itself, and the rows are counted in its bytes.
 
+A point lookup sorted by its variables (``… } ORDER BY ?p DESC(?o)``, then LIMIT / OFFSET
+if any: a client paging through a resource) is answered here too when its subject has at
+most ``LANE_ROWS`` triples: the lookup is first asked unsorted for ``LANE_ROWS + 1`` rows
+(bounded), and only when there are no more than that is the sorted query run, which then
+sorts at most that many rows. The sort keys are variables only (an expression could cost
+anything, and nothing here can stop it).
+
 Everything else is the engine's: a lookup with more than ``LANE_ROWS`` rows (or a LIMIT
 or OFFSET above it), an answer over ``INLINE_MAX`` bytes, a dataset given by the request
 (``default-graph-uri``/``named-graph-uri``), a remote store (which has no store in this
@@ -24,6 +31,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from collections.abc import Mapping
 
 import pyoxigraph
 
@@ -35,11 +44,19 @@ from newskg.sparql.answers import (
     QueryRequest,
     too_many_rows,
 )
-from newskg.sparql.lexer import lookup_modifiers, point_lookup
+from newskg.sparql.lexer import lookup_modifiers, words
 from newskg.sparql.query_process import INLINE_MAX
 from newskg.sparql.sandbox import names_service
 
 LANE_ROWS = 1000  # a lookup with more rows than this goes to a query process
+# ORDER BY over variables (bare, or in ASC()/DESC()), then what may follow it (LIMIT, OFFSET,
+# comments: ``rest``, checked by the lexer with the lookup). Comments count as white space
+# and end at either line break, as the parser's do; each alternative starts with a different
+# character, so matching is linear.
+_SPACE = r"(?:[ \t\r\n]|#[^\r\n]*)*"
+_VAR = r"[?$][A-Za-z0-9_]+"
+_KEY = rf"(?:{_VAR}|(?:ASC|DESC){_SPACE}\({_SPACE}{_VAR}{_SPACE}\))"
+_ORDER = re.compile(rf"ORDER{_SPACE}BY(?:{_SPACE}{_KEY})+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
 
 
 class _TooLarge(Exception):
@@ -55,6 +72,34 @@ class _Bounded(io.BytesIO):
         return super().write(data)
 
 
+def _lookup(query: str) -> tuple[Mapping[str, int], str | None] | None:
+    """A point lookup's LIMIT and OFFSET, and for a sorted one (see the module docstring) the
+    same lookup unsorted, without LIMIT or OFFSET; None when ``query`` is neither."""
+    asked = lookup_modifiers(query)
+    if asked is not None:
+        return asked, None
+    order = next((at for word, at in words(query) if word == "ORDER"), None)
+    if order is None:
+        return None
+    sorting = _ORDER.fullmatch(query, order)
+    if sorting is None:
+        return None
+    head = query[:order]
+    # On a line of its own: the text before ORDER may end in a comment.
+    asked = lookup_modifiers(f"{head}\n{sorting['rest']}")
+    return None if asked is None else (asked, head)
+
+
+def _at_most(store: pyoxigraph.Store, lookup: str, rows: int, base_iri: str | None) -> bool:
+    """Whether the unsorted ``lookup`` has at most ``rows`` solutions (it reads one more)."""
+    solutions = store.query(
+        f"{lookup}\nLIMIT {rows + 1}", use_default_graph_as_union=True, base_iri=base_iri
+    )
+    if not isinstance(solutions, pyoxigraph.QuerySolutions):
+        return False  # ASK … ORDER BY: the engine answers such oddities
+    return sum(1 for _ in solutions) <= rows
+
+
 def eligible(query: str, dataset: DatasetSpec) -> bool:
     """Whether ``query`` on ``dataset`` may be tried here, on a local store (see the module
     docstring). This web worker has the network, unlike a query process: a text naming
@@ -62,7 +107,7 @@ def eligible(query: str, dataset: DatasetSpec) -> bool:
     return (
         not dataset.default_graphs
         and not dataset.named_graphs
-        and point_lookup(query)
+        and _lookup(query) is not None
         and not names_service(query)
     )
 
@@ -74,11 +119,17 @@ def execute(store: pyoxigraph.Store, request: QueryRequest) -> Answer | None:
     ``NotAcceptable``. The caller counts the time it takes as query time (throttling)."""
     query, results_format, max_rows = request.query, request.results_format, request.max_rows
     cap = min(max_rows, LANE_ROWS)
-    asked = lookup_modifiers(query)
-    if asked is None:
+    found = _lookup(query)
+    if found is None:
         return None  # not a point lookup: nothing bounds its work here
+    asked, unsorted = found
     if asked.get("OFFSET", 0) > LANE_ROWS:
         return None  # skipping that many rows is work too
+    try:
+        if unsorted is not None and not _at_most(store, unsorted, cap, request.base_iri):
+            return None  # sorting reads every row: more than the lane takes
+    except SyntaxError:
+        return None
     if "LIMIT" not in asked:
         query += f"\nLIMIT {cap + 1}"  # on a line of its own: the text may end in a comment
     elif asked["LIMIT"] > cap + 1:

@@ -5,8 +5,12 @@ the web worker kills when the time limit passes; the CPU is free the moment it d
 
 Protocol, one JSON object per line: the engine writes a request on stdin
 ``{"store", "query", "default_graphs", "named_graphs", "formats": {"results", "graph"},
-"max_rows", "base_iri", "out"}`` and reads one reply on stdout: ``{"ok": true, "kind",
-"format", "rows", "size", "inline" | "spilled"}`` or ``{"ok": false, "error": "syntax" |
+"max_rows", "base_iri", "out", "union", "describe"}`` (``union``: no dataset given and no
+FROM in the query; ``describe``: a DESCRIBE query; the engine has the query's words already,
+so this process does not lex it), and from the engine's short lane ``"demote_after"``
+(seconds, see ``DEMOTED_NICENESS``) and reads one reply on stdout: ``{"ok": true, "kind",
+"format", "rows", "size", "inline" | "spilled"}`` (with ``"demoted": true`` when the process
+dropped its priority) or ``{"ok": false, "error": "syntax" |
 "not_acceptable" | "too_many_rows" | "service" | "sandbox" | "evaluation", "message"}``. An
 ``inline`` answer's ``size`` bytes follow the reply line on stdout; a larger one (over the
 limit given as the first argument) is ``spilled`` to the file ``out``, which this process
@@ -23,6 +27,7 @@ This module must stay light to start: it imports pyoxigraph and nothing of Flask
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import io
 import json
@@ -30,13 +35,13 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import IO, Any, cast
 
 import pyoxigraph
 
 from newskg.sparql import sandbox
 from newskg.sparql.describe import TooManyRows, capped, from_store, with_context
-from newskg.sparql.lexer import keywords, query_form
 from newskg.sparql.solutions import writer
 
 # Oxigraph's parser and evaluator recurse once per nesting level: a few thousand brackets (or
@@ -52,6 +57,16 @@ DATA_MARGIN = STACK_BYTES + 256 * 1024 * 1024
 # client that a SERVICE uses; nothing else in a query process is refused with EPERM).
 REFUSED = "(os error 1)"
 EVALUATION_ERRORS = (OSError, RuntimeError, ValueError)
+# Query processes run below the web workers' CPU priority: when analytical queries keep every
+# core busy, a page, a point lookup (answered in the web worker) or the hand-off of a cheap
+# query's answer still gets a core at once instead of waiting for a time slice. Queries lose
+# nothing when the web workers are idle. A process cannot raise its priority again: every
+# query process starts at this level, and one that drops lower is retired after its query.
+NICENESS = 10
+# A query sent with ``demote_after`` (the engine's short lane) that runs longer than that
+# drops to this, the lowest priority: it then takes only CPU that the regular queries and the
+# web worker leave. The reply says ``"demoted": true``, and the engine retires the process.
+DEMOTED_NICENESS = 19
 
 
 class Spool:
@@ -122,9 +137,7 @@ class Evaluator:
             # empty default graph), not the store's.
             kwargs["default_graph"] = graphs = [pyoxigraph.NamedNode(g) for g in defaults]
             kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in named]
-        elif "FROM" not in keywords(query):
-            # The union is the default dataset; a query's own FROM / FROM NAMED must win
-            # over it, and pyoxigraph would let the union flag override them.
+        elif request["union"]:  # no FROM either (the engine read the query's words)
             kwargs["use_default_graph_as_union"] = True
         try:
             results = store.query(query, **kwargs)
@@ -143,7 +156,7 @@ class Evaluator:
         if name is None:
             return {"ok": False, "error": "not_acceptable", "kind": kind}, None
         max_rows = request["max_rows"]
-        describe = kind == "graph" and query_form(query) == "DESCRIBE"
+        describe = kind == "graph" and request["describe"]
         out = Spool(request["out"], inline_max)
         try:
             # Spool has the write() and flush() that pyoxigraph and the writers call.
@@ -212,6 +225,31 @@ def _die_with_parent() -> None:
         pass  # elsewhere, end of stdin still stops us between queries
 
 
+@contextlib.contextmanager
+def _demoted_after(seconds: float | None) -> Iterator[threading.Event]:
+    """While the block runs: after ``seconds`` (never when None) this process drops to
+    ``DEMOTED_NICENESS``; the event says whether it did."""
+    demoted = threading.Event()
+    if seconds is None:
+        yield demoted
+        return
+
+    def demote() -> None:
+        # Every thread: on Linux a priority is a thread's, and the query has its own.
+        for task in os.listdir("/proc/self/task"):
+            with contextlib.suppress(OSError):  # a thread that ended meanwhile
+                os.setpriority(os.PRIO_PROCESS, int(task), DEMOTED_NICENESS)
+        demoted.set()
+
+    timer = threading.Timer(seconds, demote)
+    timer.start()
+    try:
+        yield demoted
+    finally:
+        timer.cancel()
+        timer.join()
+
+
 def main(inline_max: int, refusal: str | None = None) -> None:
     """Answer requests until stdin ends; every one with ``refusal`` when it is given."""
     evaluator = Evaluator()
@@ -222,7 +260,12 @@ def main(inline_max: int, refusal: str | None = None) -> None:
             if refusal is not None:
                 reply = {"ok": False, "error": "sandbox", "message": refusal}
             else:
-                reply, inline = evaluator.run(json.loads(line), inline_max)
+                request = json.loads(line)
+                evaluator.open(request["store"])  # a fresh process's first: not the query's
+                with _demoted_after(request.get("demote_after")) as demoted:
+                    reply, inline = evaluator.run(request, inline_max)
+                if demoted.is_set():
+                    reply["demoted"] = True
         except Exception as exc:  # noqa: BLE001 - report, keep serving the next query
             reply = {"ok": False, "error": "evaluation", "message": f"{type(exc).__name__}: {exc}"}
         # One write for the reply and a small answer: the engine reads them together.
@@ -250,6 +293,7 @@ def confine(memory: int, allow_unsandboxed: bool) -> str | None:
 def start() -> None:
     """The process: set up in the main thread (the sandbox first, before any request is
     read or any thread started), answer queries on a thread with a deep stack."""
+    os.nice(NICENESS)  # first: the rest of start-up is CPU work too
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
     args = sys.argv[1:]
