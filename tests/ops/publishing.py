@@ -23,6 +23,43 @@ ONTOLOGY = "https://w3id.org/newskg/ontology"
 BASE = "http://localhost:8000/"
 
 
+def write_articles(directory: Path, names: dict[str, str]) -> Path:
+    """Write each ``name -> text`` as ``directory/name.txt``; returns ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in names.items():
+        (directory / f"{name}.txt").write_text(text, encoding="utf-8")
+    return directory
+
+
+def assert_dumps_hold(folder: Path, version_id: str, opened: pyoxigraph.Store) -> None:
+    """The four full dumps in ``folder`` hold exactly ``opened``: N-Quads and TriG each
+    named graph (compared as graphs), Turtle and N-Triples their union."""
+    import gzip
+
+    from rdflib import URIRef
+
+    from newskg import formats
+
+    expected = Dataset()
+    expected.parse(data=opened.dump(format=pyoxigraph.RdfFormat.N_QUADS), format="nquads")
+    union = Graph()
+    for s, p, o, _ in expected.quads():
+        union.add((s, p, o))
+    assert len(union) == len(opened)  # no triple is stored in two graphs
+    names = {str(g.identifier) for g in expected.graphs() if len(g)}
+    for ext in ("nq", "trig", "ttl", "nt"):
+        fmt = formats.by_extension(ext)
+        data = gzip.decompress((folder / f"newskg-{version_id}.{ext}.gz").read_bytes())
+        if fmt.holds_quads:
+            got = Dataset()
+            got.parse(data=data, format=fmt.rdflib)
+            assert {str(g.identifier) for g in got.graphs() if len(g)} == names, ext
+            for name in names:
+                assert isomorphic(got.graph(URIRef(name)), expected.graph(URIRef(name))), name
+        else:
+            assert isomorphic(Graph().parse(data=data, format=fmt.rdflib), union), ext
+
+
 def build_synthetic(folder: Path, numbers: tuple[int, ...] = (0, 1)) -> Path:
     """Build made-up articles ``numbers`` (tests.ops.synthetic) into ``folder/store``."""
     from tests.ops import synthetic

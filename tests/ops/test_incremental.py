@@ -25,17 +25,11 @@ from tests.ops.publishing import (
     graphs,
     newskg,
     report,
+    write_articles,
 )
 
 pytestmark = pytest.mark.slow
 NIF_STRING = URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString")
-
-
-def write_articles(directory: Path, names: dict[str, str]) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, text in names.items():
-        (directory / f"{name}.txt").write_text(text, encoding="utf-8")
-    return directory
 
 
 # The published base names its mayor only by surname ("Mayor Kovacs"); story-000 names her in

@@ -13,25 +13,16 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.compare import isomorphic
+from rdflib import Graph, Literal, Namespace
 
-from newskg import formats
 from newskg.backends import versions as store
 from newskg.publishing import dump_parts, entity_buckets, void, void_counts
 from newskg.publishing.dumps import SUMS, dumps_dir
 from tests.ops import synthetic
-from tests.ops.publishing import BASE, newskg
+from tests.ops.publishing import BASE, assert_dumps_hold, newskg, write_articles
 
 pytestmark = pytest.mark.slow
 VOID = Namespace("http://rdfs.org/ns/void#")
-
-
-def write(folder: Path, names: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in names.items():
-        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-    return folder
 
 
 def run(*args: str | Path) -> None:
@@ -56,23 +47,7 @@ def assert_dumps_exact(store_dir: Path) -> store.Version:
     assert described.value(dataset, VOID.triples) == Literal(scanned.triples)
     assert described.value(dataset, VOID.distinctObjects) == Literal(scanned.distinct_objects)
     _, opened = store.open_published(store_dir)
-    expected = Dataset()
-    expected.parse(data=opened.dump(format=pyoxigraph.RdfFormat.N_QUADS), format="nquads")
-    union = Graph()
-    for s, p, o, _ in expected.quads():
-        union.add((s, p, o))
-    names = {str(g.identifier) for g in expected.graphs() if len(g)}
-    for ext in ("nq", "trig", "ttl", "nt"):
-        fmt = formats.by_extension(ext)
-        data = gzip.decompress((folder / f"newskg-{version.id}.{ext}.gz").read_bytes())
-        if fmt.holds_quads:
-            got = Dataset()
-            got.parse(data=data, format=fmt.rdflib)
-            assert {str(g.identifier) for g in got.graphs() if len(g)} == names, ext
-            for name in names:
-                assert isomorphic(got.graph(URIRef(name)), expected.graph(URIRef(name))), name
-        else:
-            assert isomorphic(Graph().parse(data=data, format=fmt.rdflib), union), ext
+    assert_dumps_hold(folder, version.id, opened)
     # The cache keeps exactly this version's parts (four members and the figures of each
     # article graph, entity bucket and the ontology) and its VoID state.
     parts = len(version.summary()["published"]) + entity_buckets.BUCKETS + 1
@@ -85,7 +60,7 @@ def assert_dumps_exact(store_dir: Path) -> store.Version:
 
 @pytest.fixture
 def published(tmp_path: Path) -> Path:
-    articles = write(
+    articles = write_articles(
         tmp_path / "articles",
         {"later-000": synthetic.follow_up(0), "story-001": synthetic.article(1)},
     )
@@ -102,7 +77,7 @@ def test_figures_and_dumps_follow_every_change(published: Path, tmp_path: Path) 
     assert trig.count(f"<{BASE}graph/entities>".encode()) > 1
 
     # story-000 names in full the mayor later-000 names by surname: descriptions rewritten.
-    sent = write(tmp_path / "new", {"story-000": synthetic.article(0)})
+    sent = write_articles(tmp_path / "new", {"story-000": synthetic.article(0)})
     run("add", *sorted(sent.iterdir()), "--store", published, "-q")
     added = assert_dumps_exact(published)
     change = added.summary()["changed_from"]
@@ -121,7 +96,7 @@ def test_figures_and_dumps_follow_every_change(published: Path, tmp_path: Path) 
     # figures gone (those of the graphs it replaces are needed), it is counted anew.
     for figures in (published / dump_parts.PARTS).glob("*.stats.json.gz"):
         figures.unlink()
-    sent = write(tmp_path / "again", {"story-002": synthetic.article(2)})
+    sent = write_articles(tmp_path / "again", {"story-002": synthetic.article(2)})
     run("add", *sorted(sent.iterdir()), "--store", published, "-q")
     assert assert_dumps_exact(published).summary()["changed_from"]["version"] == first.id
 
@@ -206,7 +181,7 @@ def test_a_previous_dump_not_as_recorded_is_not_copied(published: Path, tmp_path
     previous = dumps_dir(published, version.id) / f"newskg-{version.id}.nq.gz"
     with previous.open("ab") as damaged:
         damaged.write(b"not a member")
-    sent = write(tmp_path / "new", {"story-000": synthetic.article(0)})
+    sent = write_articles(tmp_path / "new", {"story-000": synthetic.article(0)})
     run("add", *sorted(sent.iterdir()), "--store", published, "-q")
     added = assert_dumps_exact(published)
     assert b"not a member" not in gzip.decompress(
@@ -217,11 +192,11 @@ def test_a_previous_dump_not_as_recorded_is_not_copied(published: Path, tmp_path
 def test_one_version_kept_still_counts_from_the_last_state(tmp_path: Path) -> None:
     """With --keep-versions 1 the version a change starts from is pruned (its dumps with
     it) before the change's dumps are written: they start from the state the cache keeps."""
-    articles = write(tmp_path / "articles", {"story-001": synthetic.article(1)})
+    articles = write_articles(tmp_path / "articles", {"story-001": synthetic.article(1)})
     store_dir = tmp_path / "store"
     run("build", "--articles", articles, "--store", store_dir, "--keep-versions", "1", "-q")
     first = assert_dumps_exact(store_dir)
-    sent = write(tmp_path / "new", {"story-000": synthetic.article(0)})
+    sent = write_articles(tmp_path / "new", {"story-000": synthetic.article(0)})
     run("add", *sorted(sent.iterdir()), "--store", store_dir, "--keep-versions", "1", "-q")
     added = assert_dumps_exact(store_dir)
     assert [v.id for v in store.versions(store_dir)] == [added.id]
