@@ -51,10 +51,12 @@ from newskg.sparql.sandbox import names_service
 LANE_ROWS = 1000  # a lookup with more rows than this goes to a query process
 # ORDER BY over variables (bare, or in ASC()/DESC()), then what may follow it (LIMIT, OFFSET,
 # comments: ``rest``, checked by the lexer with the lookup). Comments count as white space
-# and end at either line break, as the parser's do; each alternative starts with a different
-# character, so matching is linear.
-_SPACE = r"(?:[ \t\r\n]|#[^\r\n]*)*"
-_VAR = r"[?$][A-Za-z0-9_]+"
+# and end at either line break, as the parser's do. This runs in the web worker, which
+# nothing can stop: white space and variables are matched possessively (never given back),
+# so there is one way to match any text and the time is linear (a run of "#" could be split
+# into comments in 2^n ways: tests/issues/test_order_by_lookup_is_linear.py).
+_SPACE = r"(?:[ \t\r\n]|#[^\r\n]*+)*+"
+_VAR = r"[?$][A-Za-z0-9_]++"
 _KEY = rf"(?:{_VAR}|(?:ASC|DESC){_SPACE}\({_SPACE}{_VAR}{_SPACE}\))"
 _ORDER = re.compile(rf"ORDER{_SPACE}BY(?:{_SPACE}{_KEY})+(?P<rest>.*)", re.IGNORECASE | re.DOTALL)
 
