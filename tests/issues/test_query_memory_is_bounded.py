@@ -19,9 +19,12 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from newskg import formats
 from newskg.sparql import query_process
-from newskg.sparql.engine import Engine, Limits, QueryMemoryExceeded
+from newskg.sparql.engine import Engine, Limits, QueryMemoryExceeded, QueryRequest
 from tests.conftest import publish_mini
+
+JSON = formats.by_name("json")
 
 ROWS = 3000  # 9 million solutions in the cross join: well over 200 MB to sort
 RUNAWAY = "SELECT ?a ?b WHERE { ?x <http://e/p> ?a . ?y <http://e/p> ?b } ORDER BY ?a ?b"
@@ -90,17 +93,11 @@ def test_backstop_when_the_watchdog_is_late(
     still the memory bound's 503, not a 500."""
     monkeypatch.setattr(query_process, "WATCH_SECONDS", 3600.0)
     engine = Engine(1, limits=Limits(memory=50_000_000))
-    request = {
-        "store": str(big_store / "current"),
-        "query": RUNAWAY,
-        "default_graphs": [],
-        "named_graphs": [],
-        "formats": {"results": "json", "graph": None},
-        "max_rows": 10**9,
-        "union": True,
-        "describe": False,
-        "out": f"{engine.spool}/0",
-    }
+    request = Engine.message(
+        big_store / "current",
+        QueryRequest(RUNAWAY, results_format=JSON, max_rows=10**9, timeout=30),
+        f"{engine.spool}/0",
+    )
     with pytest.raises(QueryMemoryExceeded):
         engine.run(request, 60)
     small = {**request, "query": "ASK { ?s ?p ?o }"}

@@ -23,10 +23,13 @@ from pathlib import Path
 
 import pytest
 
+from newskg import formats
 from newskg.sparql import query_worker, sandbox
-from newskg.sparql.engine import Engine, Limits, _answer
+from newskg.sparql.engine import Engine, Limits, QueryRequest, _answer
 from newskg.web.http.errors import APIError
 from tests.conftest import ROOT, assert_no_connection
+
+JSON = formats.by_name("json")
 
 # A child that installs the filter with the query processes' own function, then tries the
 # network every way a SERVICE could; it prints what each attempt gave.
@@ -81,17 +84,11 @@ def test_filter_refuses_network_sockets_and_connect() -> None:
 
 def test_every_query_process_runs_under_the_filter(store_dir: Path) -> None:
     engine = Engine(1)
-    request = {
-        "store": str(store_dir / "current"),
-        "query": "ASK { ?s ?p ?o }",
-        "default_graphs": [],
-        "named_graphs": [],
-        "formats": {"results": "json", "graph": None},
-        "max_rows": 10,
-        "union": True,
-        "describe": False,
-        "out": f"{engine.spool}/0",
-    }
+    request = Engine.message(
+        store_dir / "current",
+        QueryRequest("ASK { ?s ?p ?o }", results_format=JSON, max_rows=10, timeout=30),
+        f"{engine.spool}/0",
+    )
     reply, _ = engine.run(request, 30)
     assert reply["ok"], reply
     (process,) = engine.idle
@@ -119,17 +116,11 @@ def test_query_process_without_libseccomp_answers_503(
     pyseccomp does then) runs no query; the engine answers 503 naming the fix."""
     (tmp_path / "pyseccomp.py").write_text("raise RuntimeError('Unable to find libseccomp')\n")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
-    request = {
-        "store": str(store_dir / "current"),
-        "query": "ASK { ?s ?p ?o }",
-        "default_graphs": [],
-        "named_graphs": [],
-        "formats": {"results": "json", "graph": None},
-        "max_rows": 10,
-        "union": True,
-        "describe": False,
-        "out": "",
-    }
+    request = Engine.message(
+        store_dir / "current",
+        QueryRequest("ASK { ?s ?p ?o }", results_format=JSON, max_rows=10, timeout=30),
+        "",
+    )
     reply, inline = Engine(1).run(request, 30)
     assert reply["error"] == "sandbox"
     with pytest.raises(APIError) as refused:

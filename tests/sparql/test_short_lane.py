@@ -213,17 +213,11 @@ def test_a_cheap_query_in_the_lane_keeps_its_process(
     goes back to the pool at the regular priority, for the next query."""
     longs = [Long(engine, version_path) for _ in range(2)]
     until(lambda: running_long(engine, 2))
-    request = {
-        "store": str(version_path),
-        "query": "ASK {}",
-        "default_graphs": [],
-        "named_graphs": [],
-        "formats": {"results": "json", "graph": None},
-        "max_rows": 10,
-        "union": True,
-        "describe": False,
-        "out": f"{engine.spool}/lane",
-    }
+    request = Engine.message(
+        version_path,
+        QueryRequest("ASK {}", results_format=formats.by_name("json"), max_rows=10, timeout=30),
+        f"{engine.spool}/lane",
+    )
     reply, inline = engine.run(request, HIGH)
     assert reply["ok"] and "demoted" not in reply and inline == b'{"head":{},"boolean":true}'
     (kept,) = engine.idle

@@ -264,12 +264,12 @@ class Engine:
             place.release()
             spent(time.monotonic() - started)
 
-    def execute(self, store_path: Path, request: QueryRequest) -> Answer:
-        # Named here, created only by a query process whose answer is too large for the pipe.
-        out = f"{self.spool}/{next(self.names)}"
-        max_rows = request.max_rows
+    @staticmethod
+    def message(store_path: Path, request: QueryRequest, out: str) -> dict[str, Any]:
+        """What a query process is sent for ``request`` (its answer goes to ``out`` when it
+        is too large for the pipe)."""
         query, dataset = request.query, request.dataset
-        message = {
+        return {
             "store": str(store_path),
             "query": query,
             "default_graphs": list(dataset.default_graphs),
@@ -278,7 +278,7 @@ class Engine:
                 "results": request.results_format and request.results_format.name,
                 "graph": request.graph_format and request.graph_format.name,
             },
-            "max_rows": max_rows,
+            "max_rows": request.max_rows,
             "base_iri": request.base_iri,
             "out": out,
             # Read from the words the web worker lexed already (kept for the last few
@@ -290,6 +290,11 @@ class Engine:
             and "FROM" not in keywords(query),
             "describe": query_form(query) == "DESCRIBE",
         }
+
+    def execute(self, store_path: Path, request: QueryRequest) -> Answer:
+        # Named here, created only by a query process whose answer is too large for the pipe.
+        out = f"{self.spool}/{next(self.names)}"
+        message = self.message(store_path, request, out)
         try:
             reply, inline = self.run(message, request.timeout)
         except BaseException:
@@ -297,7 +302,7 @@ class Engine:
                 os.unlink(out)
             raise
         try:
-            return _answer(reply, inline, out, max_rows)
+            return _answer(reply, inline, out, request.max_rows)
         finally:
             if reply.get("spilled"):
                 os.unlink(out)  # an open answer file lives on until the response closes it
