@@ -8,11 +8,12 @@ set high, so nothing here depends on how fast the machine is)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from newskg.sparql import engine as engine_module
 from newskg.sparql import query_worker
 from newskg.sparql.answers import QueryRequest
 from newskg.sparql.engine import Engine, QueryProcessesBusy, QueryTimeout
+from newskg.sparql.query_process import QueryProcess
 
 # Six-way cross product of every triple: minutes of work on the test store.
 RUNAWAY = (
@@ -63,10 +65,15 @@ class Long:
             self.outcome = exc
 
 
-def until(condition: Callable[[], bool]) -> None:
+def until(condition: Callable[[], bool], longs: Sequence[Long] = ()) -> None:
     """Wait for ``condition`` (what the engine says it is doing), without a time bound of
-    its own: the test's behaviour, not the machine's speed, decides when it holds."""
+    its own: the test's behaviour, not the machine's speed, decides when it holds. A long
+    query that ends meanwhile fails the test with what it ended with (waiting on would
+    never end)."""
     while not condition():
+        ended = [long.outcome for long in longs if long.outcome is not None]
+        if ended:
+            pytest.fail(f"a long query ended before the behaviour was seen: {ended[0]!r}")
         time.sleep(0.01)
 
 
@@ -78,45 +85,37 @@ def running_long(engine: LaneEngine, count: int) -> bool:
     return len(ages) == count and all(age >= engine_module.LONG_SECONDS for age in ages)
 
 
-def query_processes() -> set[int]:
-    """Pids of this test process's query processes (children of any of its threads)."""
-    pids: set[int] = set()
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():  # started by any thread
-        try:
-            pids.update(int(pid) for pid in (task / "children").read_text().split())
-        except FileNotFoundError:  # a thread that ended meanwhile
-            continue
-    return {pid for pid in pids if b"newskg.sparql.query_worker" in _cmdline(pid)}
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except FileNotFoundError:  # it ended meanwhile
-        return b""
-
-
 class LaneEngine(Engine):
-    """An engine that knows the query processes of other tests' engines (apps not yet
-    collected), which are not its own."""
+    """An engine that remembers the query processes it started, so the test looks only at
+    its own (not at those another test's engine is still retiring, which may vanish at any
+    moment)."""
 
-    def __init__(self, others: set[int]) -> None:
+    def __init__(self) -> None:
         super().__init__(size=2, wait=HIGH, lane=1)
-        self.others = others
+        self.started: list[QueryProcess] = []
+
+    def _take(self) -> QueryProcess:
+        process = super()._take()
+        with self.lock:
+            if process not in self.started:
+                self.started.append(process)
+        return process
 
 
 def busy_processes(engine: LaneEngine) -> list[int]:
-    """Pids of this engine's query processes that are running a query (not idle)."""
-    idle = {process.proc.pid for process in engine.idle}
-    return sorted(query_processes() - engine.others - idle)
+    """Pids of this engine's live query processes that are running a query (not idle)."""
+    with engine.lock:
+        idle = {id(process) for process in engine.idle}
+        started = list(engine.started)
+    return sorted(p.proc.pid for p in started if id(p) not in idle and p.proc.poll() is None)
 
 
 @pytest.fixture
 def engine() -> Iterator[LaneEngine]:
-    engine = LaneEngine(others=query_processes())
+    engine = LaneEngine()
     yield engine
     for pid in busy_processes(engine):  # the long queries: stopped, not waited for
-        os.kill(pid, signal.SIGKILL)
+        kill(pid)
     Engine._kill_all(engine.idle, engine.spool)
 
 
@@ -124,13 +123,13 @@ def test_a_cheap_query_is_answered_while_every_process_runs_a_long_one(
     engine: LaneEngine, version_path: Path
 ) -> None:
     longs = [Long(engine, version_path) for _ in range(2)]
-    until(lambda: running_long(engine, 2))
+    until(lambda: running_long(engine, 2), longs)
     assert b'"value":"' in ask(engine, version_path, CHEAP, timeout=HIGH)
     # Answered while both long queries still run (their limit is ten minutes away).
     assert all(long.thread.is_alive() and long.outcome is None for long in longs)
     assert len(busy_processes(engine)) == 2
     for pid in busy_processes(engine):
-        os.kill(pid, signal.SIGKILL)
+        kill(pid)
     for long in longs:
         long.thread.join()
         assert isinstance(long.outcome, APIError) and long.outcome.status == 500
@@ -140,9 +139,9 @@ def test_the_lane_is_bounded(engine: LaneEngine, version_path: Path) -> None:
     """Two long regular queries and a long one in the lane: the next query waits for a
     place like any other (here: told "busy" after the engine's wait)."""
     longs = [Long(engine, version_path) for _ in range(2)]
-    until(lambda: running_long(engine, 2))
+    until(lambda: running_long(engine, 2), longs)
     longs.append(Long(engine, version_path))
-    until(lambda: len(busy_processes(engine)) == 3)
+    until(lambda: len(busy_processes(engine)) == 3, longs)
     engine.wait = 0.5
     with pytest.raises(QueryProcessesBusy):
         ask(engine, version_path, CHEAP, timeout=HIGH)
@@ -156,7 +155,7 @@ def test_no_lane_while_a_regular_query_is_young(
     query waits for it instead of taking the lane."""
     monkeypatch.setattr(engine_module, "LONG_SECONDS", HIGH)
     longs = [Long(engine, version_path) for _ in range(2)]
-    until(lambda: len(busy_processes(engine)) == 2)
+    until(lambda: len(busy_processes(engine)) == 2, longs)
     engine.wait = 0.5
     with pytest.raises(QueryProcessesBusy):
         ask(engine, version_path, CHEAP, timeout=HIGH)
@@ -165,7 +164,7 @@ def test_no_lane_while_a_regular_query_is_young(
 
 def test_the_time_limit_stops_a_runaway_in_the_lane(engine: LaneEngine, version_path: Path) -> None:
     longs = [Long(engine, version_path) for _ in range(2)]
-    until(lambda: running_long(engine, 2))
+    until(lambda: running_long(engine, 2), longs)
     with pytest.raises(QueryTimeout) as stopped:
         ask(engine, version_path, RUNAWAY, timeout=1.0)
     assert stopped.value.status == 503 and "time limit of 1 s" in stopped.value.message
@@ -176,10 +175,20 @@ def test_the_time_limit_stops_a_runaway_in_the_lane(engine: LaneEngine, version_
     assert all(long.outcome is None for long in longs)
 
 
+def kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # it ended since it was listed
+        os.kill(pid, signal.SIGKILL)
+
+
 def niceness(pid: int) -> set[int]:
-    """The nice values of every thread of process ``pid`` (field 19 of each task's stat)."""
-    values = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
+    """The nice values of every thread of process ``pid`` (field 19 of each task's stat);
+    empty once the process has ended."""
+    values: set[int] = set()
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except (FileNotFoundError, ProcessLookupError):  # /proc answers ESRCH while it exits
+        return values
+    for task in tasks:
         try:
             fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:  # a thread that ended meanwhile (the demotion's timer)
@@ -195,13 +204,13 @@ def test_a_long_query_in_the_lane_drops_to_the_lowest_priority(
     turns out long drops to the lowest, so the lane adds no contention for the regular
     queries (which keep theirs)."""
     longs = [Long(engine, version_path) for _ in range(2)]
-    until(lambda: running_long(engine, 2))
+    until(lambda: running_long(engine, 2), longs)
     regular = busy_processes(engine)
-    until(lambda: all(niceness(pid) == {query_worker.NICENESS} for pid in regular))
+    until(lambda: all(niceness(pid) == {query_worker.NICENESS} for pid in regular), longs)
     longs.append(Long(engine, version_path))
-    until(lambda: len(busy_processes(engine)) == 3)
+    until(lambda: len(busy_processes(engine)) == 3, longs)
     (lane,) = set(busy_processes(engine)) - set(regular)
-    until(lambda: niceness(lane) == {query_worker.DEMOTED_NICENESS})
+    until(lambda: niceness(lane) == {query_worker.DEMOTED_NICENESS}, longs)
     assert [niceness(pid) for pid in regular] == [{query_worker.NICENESS}] * 2
     assert all(long.outcome is None for long in longs)
 
@@ -212,7 +221,7 @@ def test_a_cheap_query_in_the_lane_keeps_its_process(
     """A lane query that ends before LONG_SECONDS of its own is not demoted: its process
     goes back to the pool at the regular priority, for the next query."""
     longs = [Long(engine, version_path) for _ in range(2)]
-    until(lambda: running_long(engine, 2))
+    until(lambda: running_long(engine, 2), longs)
     request = Engine.message(
         version_path,
         QueryRequest("ASK {}", results_format=formats.by_name("json"), max_rows=10, timeout=30),

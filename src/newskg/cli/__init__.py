@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import logging
+import os
 
 import click
 
@@ -24,6 +25,13 @@ from newskg.cli.exit_codes import (
     EXIT_VIOLATIONS,
     Group,
 )
+
+# Numeric libraries run one thread per process: `--jobs N` is how newskg uses the cores, and a
+# BLAS thread started when numpy loads (later, with spaCy) makes the process multi-threaded,
+# from when on glibc's malloc locks on every call: spaCy's parse of a 200-article build took
+# about 13% longer (docs/performance.md). A value the user set is kept.
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 __all__ = ["EXIT_CODES", "EXIT_ERROR", "EXIT_OK", "EXIT_PUSH_FAILED", "EXIT_VIOLATIONS", "main"]
 

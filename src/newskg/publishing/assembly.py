@@ -35,6 +35,9 @@ from newskg.vocab import Iris
 #: until it is flushed, so a whole archive written in one go would grow with the archive
 #: (578 MB more for the 2,213 BBC articles, 75 MB flushed every 200 graphs).
 FLUSH_EVERY = 200
+#: Quads bulk-loaded at a time into an empty store (:class:`GraphLoader`): memory is bounded
+#: by the batch, not the archive (200 BBC articles make about 60,000).
+BULK_QUADS = 50_000
 #: The full extractions (before linking) of the given articles, one at a time: from the cache,
 #: or extracted again from their sources.
 Fetch = Callable[[list[str]], Iterator[tuple[str, Extraction]]]
@@ -124,6 +127,7 @@ def assemble(
     progress.end("link")
     making = sorted(relinked | sent.keys() | set(unindexed))
     progress.stage("store", len(making))
+    loader = GraphLoader(store)
     for article_id, extraction in fetch(making):
         progress.advance("store", article_id)
         extracted = stub(article_id, extraction.entities).entities
@@ -142,20 +146,60 @@ def assemble(
                 f"is not valid RDF ({exc}); check the IRIs its sidecar gives (url)"
             )
             continue
-        done.triples_delta += len(set(triples)) - graph_size(store, name)
-        store.remove_graph(name)
-        store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        done.triples_delta += loader.replace(name, triples)
         contributed = entities_graph.contributions(described)
         index.put(article_id, extracted, linked, contributed)
         done.entities |= contributed.keys()
         done.digests[article_id] = facts_digest(triples)
-        if len(done.digests) % FLUSH_EVERY == 0:
-            store.flush()
+    loader.close()
     done.triples_delta += entities_graph.rewrite(
         store, _node(iris.entities_graph()), index, done.entities
     )
     progress.end("store")
     return done
+
+
+class GraphLoader:
+    """Writes articles' graphs into a version's store, each replacing the graph of its name.
+
+    Into an empty store (a build written anew) they are bulk-loaded, :data:`BULK_QUADS` at
+    a time: pyoxigraph's bulk loader writes RocksDB's files directly, about three times as
+    fast as a transaction per graph (0.25 s against 0.72 s for the 59,000 quads of 200 BBC
+    articles). It is not atomic, which costs nothing here: a version that fails is deleted
+    whole, and nothing reads the store before :meth:`close`. Into a store holding a version
+    (a change) each graph is one transaction, flushed every :data:`FLUSH_EVERY` graphs."""
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+        self.bulk = next(iter(store), None) is None
+        self.pending: list[pyoxigraph.Quad] = []
+        self.written = 0
+
+    def replace(self, name: pyoxigraph.NamedNode, triples: list[pyoxigraph.Triple]) -> int:
+        """Write ``triples`` as graph ``name``: the triples added less those removed."""
+        quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+        added = len(set(triples))
+        if self.bulk:  # (an empty store holds no graph to replace; each article comes once)
+            self.pending += quads
+            if len(self.pending) >= BULK_QUADS:
+                self._load()
+            return added
+        removed = graph_size(self.store, name)
+        self.store.remove_graph(name)
+        self.store.extend(quads)
+        self.written += 1
+        if self.written % FLUSH_EVERY == 0:
+            self.store.flush()
+        return added - removed
+
+    def close(self) -> None:
+        """Write what is pending: the store holds every graph given."""
+        if self.pending:
+            self._load()
+
+    def _load(self) -> None:
+        self.store.bulk_extend(self.pending)
+        self.pending = []
 
 
 def graph_size(store: pyoxigraph.Store, name: pyoxigraph.NamedNode) -> int:

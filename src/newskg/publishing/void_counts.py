@@ -105,7 +105,8 @@ class PartStats:
         )
 
     def to_bytes(self) -> bytes:
-        return gzip.compress(json.dumps(asdict(self)).encode(), mtime=0)
+        # (vars, not asdict: asdict deep-copies every list of strings; level 6 as the dumps)
+        return gzip.compress(json.dumps(vars(self)).encode(), compresslevel=6, mtime=0)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> PartStats:
