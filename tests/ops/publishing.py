@@ -131,6 +131,7 @@ def check_published(store_dir: Path) -> store.Version:
     expected = {BASE + "graph/" + a for a in summary["published"]}
     assert names == expected | {BASE + "graph/entities", ONTOLOGY}, (version.id, names)
     assert len(opened) == summary["triples"], version.id
+    assert store.count_classes(opened) == summary["counts"], version.id  # (kept by delta too)
     report = validation.validate_store(opened)
     assert report.conforms, report.text(version.id)
     return version

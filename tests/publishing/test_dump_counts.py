@@ -87,6 +87,11 @@ def test_figures_and_dumps_follow_every_change(published: Path, tmp_path: Path) 
     run("remove", "later-000", "--store", published, "-q")
     removed = assert_dumps_exact(published)
     assert removed.summary()["changed_from"]["version"] == added.id
+    # Each change moved the VoID state of the version it was made from into its own (a copy
+    # wrote it whole again); a rollback to such a version counts its figures again.
+    assert not void_counts.state_path(dumps_dir(published, added.id)).exists()
+    run("rollback", added.id, "--store", published)
+    assert assert_dumps_exact(published).id == added.id
 
     # A rollback writes the dumps of a version whose dumps are gone (its state with them).
     shutil.rmtree(dumps_dir(published, first.id))

@@ -28,6 +28,7 @@ from newskg.extraction.graph import Triple, article_triples
 from newskg.extraction.model import Entity, Extraction
 from newskg.publishing import entities_graph
 from newskg.publishing.entity_index import EntityIndex, linked_digest, stub
+from newskg.publishing.graphs import Delta
 from newskg.publishing.progress import NO_PROGRESS, Progress
 from newskg.vocab import Iris
 
@@ -63,9 +64,8 @@ class Assembled:
     digests: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     entities: set[str] = field(default_factory=set)
-    #: Triples added less triples removed: the new version's count is the published one's
-    #: plus this (counting a whole store reads it all).
-    triples_delta: int = 0
+    #: What the change wrote: the new version's figures are the published ones plus this.
+    delta: Delta = field(default_factory=Delta)
 
     @property
     def graphs(self) -> set[str]:
@@ -107,7 +107,7 @@ def assemble(
         done.entities |= index.named_by(article_id)
         index.remove(article_id)
         name = pyoxigraph.NamedNode(str(iris.graph(article_id)))
-        done.triples_delta -= graph_size(store, name)
+        done.delta.count(store.quads_for_pattern(None, None, None, name), -1)
         store.remove_graph(name)
     unindexed = sorted(set(kept) - index.listed(kept) - sent.keys())
     stubs = {i: stub(i, entities) for i, entities in sent.items()}
@@ -127,7 +127,7 @@ def assemble(
     progress.end("link")
     making = sorted(relinked | sent.keys() | set(unindexed))
     progress.stage("store", len(making))
-    loader = GraphLoader(store)
+    loader = GraphLoader(store, done.delta)
     for article_id, extraction in fetch(making):
         progress.advance("store", article_id)
         extracted = stub(article_id, extraction.entities).entities
@@ -146,15 +146,13 @@ def assemble(
                 f"is not valid RDF ({exc}); check the IRIs its sidecar gives (url)"
             )
             continue
-        done.triples_delta += loader.replace(name, triples)
+        loader.replace(name, triples)
         contributed = entities_graph.contributions(described)
         index.put(article_id, extracted, linked, contributed)
         done.entities |= contributed.keys()
         done.digests[article_id] = facts_digest(triples)
     loader.close()
-    done.triples_delta += entities_graph.rewrite(
-        store, _node(iris.entities_graph()), index, done.entities
-    )
+    done.delta += entities_graph.rewrite(store, _node(iris.entities_graph()), index, done.entities)
     progress.end("store")
     return done
 
@@ -169,28 +167,28 @@ class GraphLoader:
     whole, and nothing reads the store before :meth:`close`. Into a store holding a version
     (a change) each graph is one transaction, flushed every :data:`FLUSH_EVERY` graphs."""
 
-    def __init__(self, store: pyoxigraph.Store) -> None:
+    def __init__(self, store: pyoxigraph.Store, delta: Delta) -> None:
         self.store = store
+        self.delta = delta  # what is written and removed is counted there
         self.bulk = next(iter(store), None) is None
         self.pending: list[pyoxigraph.Quad] = []
         self.written = 0
 
-    def replace(self, name: pyoxigraph.NamedNode, triples: list[pyoxigraph.Triple]) -> int:
-        """Write ``triples`` as graph ``name``: the triples added less those removed."""
+    def replace(self, name: pyoxigraph.NamedNode, triples: list[pyoxigraph.Triple]) -> None:
+        """Write ``triples`` as graph ``name``."""
         quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, name) for t in triples]
-        added = len(set(triples))
+        self.delta.count(triples, 1)
         if self.bulk:  # (an empty store holds no graph to replace; each article comes once)
             self.pending += quads
             if len(self.pending) >= BULK_QUADS:
                 self._load()
-            return added
-        removed = graph_size(self.store, name)
+            return
+        self.delta.count(self.store.quads_for_pattern(None, None, None, name), -1)
         self.store.remove_graph(name)
         self.store.extend(quads)
         self.written += 1
         if self.written % FLUSH_EVERY == 0:
             self.store.flush()
-        return added - removed
 
     def close(self) -> None:
         """Write what is pending: the store holds every graph given."""
@@ -200,11 +198,6 @@ class GraphLoader:
     def _load(self) -> None:
         self.store.bulk_extend(self.pending)
         self.pending = []
-
-
-def graph_size(store: pyoxigraph.Store, name: pyoxigraph.NamedNode) -> int:
-    """The triples of one named graph (read from the store: an article's is small)."""
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, name))
 
 
 def oxigraph_triple(triple: Triple) -> pyoxigraph.Triple:

@@ -67,12 +67,11 @@ def parts(opened: Any, version: store.Version, cache: Path, prior: Prior | None)
     default graph is the union, or holds the store's own data)."""
     summary = version.summary()
     base = summary.get("base_iri")
+    iris = Iris(base) if base else None
     digests = (
-        {str(Iris(base).graph(i)): r.graph for i, r in store.records(version).items()}
-        if base
-        else {}
+        {str(iris.graph(i)): r.graph for i, r in store.records(version).items()} if iris else {}
     )
-    entities = str(Iris(base).entities_graph()) if base else None
+    entities = str(iris.entities_graph()) if iris else None
     named = sorted(
         (g for g in opened.named_graphs() if isinstance(g, pyoxigraph.NamedNode)),
         key=lambda g: g.value,

@@ -31,6 +31,7 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -245,7 +246,7 @@ def _dump_all(
         False,
         lambda out: out.write(validation.SHAPES_PATH.read_bytes()),
     )
-    files = [_file(target, name) for name in names]
+    files = _files(target, names)
     graph = voidlib.describe(
         stats,
         base=base,
@@ -294,18 +295,34 @@ def _full_dumps(
             [(p.name, p.digest or "") for p in parts],
             {fmt.name: out.sizes for fmt, out in outs.items()},
         )
+    change = version.summary().get("changed_from") or {}
+    # The state of the version this one replaces is moved into it (not the cache's or another
+    # kept version's: those stay as they are).
+    moved = (
+        prior is not None
+        and prior.version == change.get("version")
+        and prior.path == void_counts.state_path(dumps_dir(local, prior.version))
+    )
     stats = void_counts.write_state(
         dumps_dir(local, version_id),
         base,
         {p.name: p.digest for p in parts if p.digest is not None},
         prior,
         dump_parts.stats_of(contents, parts, cache),
+        latest=cache / void_counts.LATEST if moved else None,
     )
     void_counts.remember(dumps_dir(local, version_id), cache)
-    change = version.summary().get("changed_from") or {}
     regular = prior is not None and prior.version in (version_id, change.get("version"))
     dump_parts.prune(cache, parts, fulls, prior if regular else None)
     return list(fulls.values()), stats
+
+
+def _files(target: Path, names: list[str]) -> list[DumpFile]:
+    """The dump files ``names`` of ``target`` with their SHA-256, hashed on every core: the
+    four full dumps of the 2,213 BBC articles are 30 MB, read again for their checksums
+    after every change (hashlib lets go of the GIL while it hashes)."""
+    with ThreadPoolExecutor(max_workers=min(len(names), os.cpu_count() or 1) or 1) as pool:
+        return list(pool.map(lambda name: _file(target, name), names))
 
 
 def _file(target: Path, name: str) -> DumpFile:

@@ -18,6 +18,7 @@ from rdflib import RDF, RDFS, SKOS, URIRef
 
 from newskg.extraction.graph import DESCRIPTION_PREDICATES, Triple, choose_label
 from newskg.publishing.entity_index import Contribution, EntityIndex
+from newskg.publishing.graphs import Delta
 
 _TYPE = pyoxigraph.NamedNode(str(RDF.type))
 _LABEL = pyoxigraph.NamedNode(str(RDFS.label))
@@ -71,16 +72,17 @@ def rewrite(
     graph: pyoxigraph.NamedNode,
     index: EntityIndex,
     entities: Iterable[str],
-) -> int:
+) -> Delta:
     """Make ``graph`` describe each of ``entities`` as ``index`` now says (removing those no
-    article names any more); returns the triples added less those removed."""
-    delta = 0
+    article names any more); returns what that changed."""
+    delta = Delta()
     for entity in sorted(set(entities)):
         node = pyoxigraph.NamedNode(entity)
         old = list(store.quads_for_pattern(node, None, None, graph))
         for quad in old:
             store.remove(quad)
+        delta.count(old, -1)
         triples = description(entity, index.contributions(entity).values())
         store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-        delta += len(set(triples)) - len(old)
+        delta.count(triples, 1)
     return delta

@@ -35,7 +35,7 @@ from newskg.extraction.reader import article_paths
 from newskg.publishing import changes
 from newskg.publishing.entity_buckets import changed_from
 from newskg.publishing.extracting import extract_early, read_all
-from newskg.publishing.graphs import content_digest, load_ontology
+from newskg.publishing.graphs import content_digest, figures, load_ontology
 from newskg.publishing.incremental import (
     Archive,
     Source,
@@ -213,18 +213,16 @@ def _publish(
             result.counts = base.summary().get("counts", {})
             result.seconds = time.monotonic() - started
             return result
-        ontology_delta = load_ontology(writer.store)
+        ontology = load_ontology(writer.store)
         for article, source in read:
             if article.id in sent and article.id in records:
                 archive.keep(source)
         result.published = sorted(records)
-        result.counts = store.count_classes(writer.store)
-        published_triples = base.summary().get("triples") if base is not None else None
-        if isinstance(published_triples, int) and run.triples_delta is not None:
-            # What changed, counted as it was written: len() of a store reads all of it.
-            result.triples = published_triples + run.triples_delta + ontology_delta
-        else:
-            result.triples = len(writer.store)
+        if run.delta is not None:
+            run.delta += ontology
+        result.triples, result.counts = figures(
+            writer.store, base.summary() if base is not None else None, run.delta
+        )
         result.seconds = time.monotonic() - started
         summary = {
             **result.summary(),

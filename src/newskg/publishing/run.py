@@ -23,6 +23,7 @@ from newskg.publishing import checking
 from newskg.publishing.assembly import Assembled, StaleStub, assemble, focus
 from newskg.publishing.entity_index import EntityIndex
 from newskg.publishing.extracting import extract_all
+from newskg.publishing.graphs import Delta
 from newskg.publishing.incremental import Archive, ArticleRecord, Source
 from newskg.publishing.progress import NO_PROGRESS, Progress
 from newskg.publishing.results import BuildError, BuildResult, Rejected
@@ -49,9 +50,9 @@ class Run:
     #: Entities of published articles whose extraction changed with the extractor since
     #: the index recorded them (:class:`StaleStub`): linked as if sent.
     refreshed: dict[str, list[Entity]] = field(default_factory=dict)
-    #: Triples the version has more than the published one (None: not counted, the version
+    #: What the version has more than the published one (None: not counted, the version
     #: was written anew or from a version without an index).
-    triples_delta: int | None = None
+    delta: Delta | None = None
 
     def articles(
         self,
@@ -145,7 +146,7 @@ class Run:
         finally:
             index.close()
         self.result.rewritten = sorted(done.graphs)
-        self.triples_delta = None if base is None or index.fresh else done.triples_delta
+        self.delta = None if base is None or index.fresh else done.delta
         self.result.described = sorted(done.entities)  # the dumps re-make only these
         return self._records(done, kept)
 

@@ -150,7 +150,13 @@ def value_condition(
     patterns, which it appends to ``patterns`` (to follow the value's own pattern).
     ``focused``: planned for the values of a few focus nodes rather than of all."""
     if component == SH["class"] and focused:
-        return f"EXISTS {{ ?value rdf:type/rdfs:subClassOf* {term(parameter)} }}"
+        # A direct type first: Oxigraph stops there for nearly every value (the path closure
+        # costs 2.4x as much; an entity named in 650 articles has 650 values to check).
+        cls = term(parameter)
+        return (
+            f"(EXISTS {{ ?value rdf:type {cls} }}"
+            f" || EXISTS {{ ?value rdf:type/rdfs:subClassOf* {cls} }})"
+        )
     if component == SH["class"]:
         # The instances once, hash-joined: an EXISTS per value is 30x slower in Oxigraph.
         flag = f"?isInstance{len(patterns)}"

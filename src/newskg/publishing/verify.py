@@ -246,8 +246,9 @@ def refuse_damaged(store_dir: Path, version: store.Version) -> Check:
 
 def rollback(store_dir: str | Path, version_id: str, *, keep: int = 3) -> BuildResult:
     """Publish the kept version ``version_id`` again (atomically, like any publish) and write
-    its dumps when they are missing; a damaged version is refused
+    its dumps when they (or its VoID state) are missing; a damaged version is refused
     (:class:`newskg.backends.versions.DamagedVersion`)."""
+    from newskg.publishing import void_counts
     from newskg.publishing.dumps import SUMS, dumps_dir
     from newskg.publishing.pipeline import write_dumps
 
@@ -263,6 +264,8 @@ def rollback(store_dir: str | Path, version_id: str, *, keep: int = 3) -> BuildR
         )
         store.publish(root, version, keep=max(keep, 1))
         result.pushed = backend.after_publish(version)  # a triple store follows
-    if not (dumps_dir(root, version.id) / SUMS).is_file():
+    # (Its VoID state went on to the version made from it: the dumps are written again.)
+    folder = dumps_dir(root, version.id)
+    if not (folder / SUMS).is_file() or not void_counts.state_path(folder).is_file():
         result.dumps, result.dump_error = write_dumps(Path(root), version)
     return result
