@@ -191,8 +191,8 @@ def niceness(pid: int) -> set[int]:
     for task in tasks:
         try:
             fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:  # a thread that ended meanwhile (the demotion's timer)
-            continue
+        except (FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile (the
+            continue  # demotion's timer): gone from the listing, or ESRCH once its file is open
         values.add(int(fields[16]))
     return values
 
