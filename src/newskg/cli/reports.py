@@ -28,10 +28,10 @@ NOTHING_PUBLISHED = "nothing was published; the served version is unchanged"
 
 def publish_failed(exc: Exception, as_json: bool) -> NoReturn:
     """Report a run that published nothing (exit 2). With --json the report says what kind of
-    failure it was: ``locked`` (another build holds the store), ``store``, ``rejected`` or
-    ``error``."""
+    failure it was: ``locked`` (another build holds the store), ``store``, ``rejected``,
+    ``unknown`` (a remove names an article that is not published) or ``error``."""
     from newskg.backends.versions import StoreError, StoreLocked
-    from newskg.publishing.results import BuildError
+    from newskg.publishing.results import BuildError, UnknownArticles
 
     exit_if_push_failed(exc, as_json)
     message = f"{exc}\n{NOTHING_PUBLISHED}"
@@ -49,6 +49,8 @@ def publish_failed(exc: Exception, as_json: bool) -> NoReturn:
             report["version"], report["new_version"] = None, False
             if report["rejected"]:
                 kind = "rejected"
+            elif isinstance(exc, UnknownArticles):
+                kind = "unknown"
         report["error"] = {"kind": kind, "message": message}
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
         for rejected in report["rejected"]:

@@ -19,7 +19,7 @@ from newskg.publishing.incremental import (
     missing_sources,
     records,
 )
-from newskg.publishing.results import BuildError, BuildResult, Rejected
+from newskg.publishing.results import BuildError, BuildResult, Rejected, UnknownArticles
 from newskg.vocab import DEFAULT_BASE, Iris
 
 
@@ -76,9 +76,10 @@ def previous_articles(
     previous = records(base)
     unknown = [i for i in remove_ids if i not in previous]
     if unknown:
-        raise BuildError(
+        raise UnknownArticles(
+            unknown,
             f"no article {', '.join(map(repr, unknown))} in version {base.id}; "
-            f"it holds {', '.join(sorted(previous)) or 'none'}"
+            f"it holds {', '.join(sorted(previous)) or 'none'}",
         )
     if remove_ids and not previous.keys() - set(remove_ids):
         raise BuildError(

@@ -87,3 +87,12 @@ class BuildError(NewskgError):
     def __init__(self, message: str, result: BuildResult | None = None) -> None:
         super().__init__(message)
         self.result = result or BuildResult()
+
+
+class UnknownArticles(BuildError):
+    """A remove names articles the published version does not hold (``ids``); nothing was
+    published. ``newskg remove --json`` reports it as kind ``unknown``, the ingest API as 404."""
+
+    def __init__(self, ids: list[str], message: str) -> None:
+        super().__init__(message)
+        self.ids = ids

@@ -57,7 +57,7 @@ _OFF_HINT = (
     "NEWSKG_INGEST_TOKEN, or `newskg serve --ingest-token`) and restart the server; "
     "then send it as `Authorization: Bearer <token>`."
 )
-_STATUS = {"locked": 409, "store": 503, "rejected": 422, "error": 422}
+_STATUS = {"locked": 409, "store": 503, "rejected": 422, "unknown": 404, "error": 422}
 
 
 @bp.before_request
@@ -144,14 +144,17 @@ def list_articles() -> Response:
 def withdraw_article(article_id: str) -> Response:
     """Withdraw a published article: the published version without it, through the same
     validated path as ``newskg remove``."""
+    unknown = APIError(
+        404,
+        f"no article {article_id!r} is published",
+        "GET /api/articles lists the published articles by id.",
+    )
     if article_id not in records(d.context().version):
-        raise APIError(
-            404,
-            f"no article {article_id!r} is published",
-            "GET /api/articles lists the published articles by id.",
-        )
+        raise unknown
     with tempfile.TemporaryDirectory(prefix="newskg-withdraw-") as tmp:
         status, report = _run_cli(Path(tmp), "remove", article_id)
+    if status == 404:  # withdrawn since this worker last looked at the published version
+        raise unknown
     return _answer(status, report, 200)
 
 
