@@ -42,7 +42,16 @@ class Delta:
     classes: Counter[str] = field(default_factory=Counter)
 
     def count(self, triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad], sign: int) -> None:
-        """Count the triples of one graph (distinct) as written (+1) or removed (-1)."""
+        """Count the triples of one graph (distinct) as written (+1) or removed (-1).
+
+        >>> from pyoxigraph import NamedNode, Triple
+        >>> typed = Triple(NamedNode("http://x/a"), _TYPE, NamedNode("http://x/C"))
+        >>> delta = Delta()
+        >>> delta.count([typed, typed], 1)
+        >>> delta.count([Triple(NamedNode("http://x/b"), _TYPE, NamedNode("http://x/C"))], -1)
+        >>> delta.triples, dict(delta.classes)
+        (0, {'http://x/C': 0})
+        """
         distinct = {(t.subject, t.predicate, t.object) for t in triples}
         self.triples += sign * len(distinct)
         for _, p, o in distinct:
