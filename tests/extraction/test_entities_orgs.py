@@ -133,3 +133,68 @@ def test_a_name_does_not_take_another_mention() -> None:
     street = _tagged(paras, "Baker", "Street", "place")
     _extend_left([society, street], paras)
     assert (society.text, street.text) == ("Society of Canada", "Baker Street")
+
+
+def test_a_body_named_for_its_purpose_is_one_name() -> None:
+    # The tagger cuts "<Foundation> for the <Purpose>" in two bodies.
+    found = entities(
+        "The grant came from the Harlan Pryce Foundation for the Performing Arts, "
+        "which backs young painters."
+    )
+    assert by_kind(found, "organization") == {"Harlan Pryce Foundation for the Performing Arts"}
+
+
+def test_a_day_after_a_body_is_no_part_of_its_name() -> None:
+    found = entities("The Kestrel Broadcasting Corporation on Thursdays airs a debate.")
+    assert by_kind(found, "organization") == {"Kestrel Broadcasting Corporation"}
+
+
+def test_a_body_named_with_countries_keeps_them() -> None:
+    # "<name> <place>" where every word of the name modifies the place's last word.
+    found = entities("The labels were approved by Marine Standards Australia New Zealand in March.")
+    assert by_kind(found, "organization") == {"Marine Standards Australia New Zealand"}
+    assert by_kind(found, "place") == set()
+
+
+def test_a_purpose_that_is_a_gazetteer_place_stays_a_place() -> None:
+    # (a body "for Norway" may be named so, or work for the country: the link is kept)
+    found = entities("Money from the Harlan Foundation for Norway paid for the library.")
+    assert by_kind(found, "organization") == {"Harlan Foundation"}
+    assert by_kind(found, "place") == {"Norway"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "body"),
+    [
+        ("The finals saw US team Kestrel9 and Immortals, from Brazil, face off.", "Kestrel9"),
+        ("The protest was staged by Uncles 4 Justice on Monday.", "Uncles 4 Justice"),
+        ("Soldiers of the 407th Harbour Brigade crossed the river.", "407th Harbour Brigade"),
+        # the tagger calls the last word a person: the whole numbered name is the body
+        (
+            "The motion came from the deputies of Partito 7 Colline in the regional council.",
+            "Partito 7 Colline",
+        ),
+    ],
+)
+def test_a_body_with_a_number_in_its_name(sentence: str, body: str) -> None:
+    assert body in by_kind(entities(sentence), "organization")
+
+
+def test_a_score_or_an_amount_is_no_name() -> None:
+    found = entities("Tallis United beat Norbury 2 - 1 after a bid of 1.1bn pounds by Acme X5.")
+    assert not any(ch.isdigit() for name in all_names(found) for ch in name)
+
+
+def test_a_short_name_with_a_plural_head_is_the_longer_name() -> None:
+    found = entities(
+        "Other groups included the Harbour Guards of Kent and the Tamsin Riders Club. "
+        "The Harbour Guards brought their banners."
+    )
+    assert by_kind(found, "organization") == {"Harbour Guards of Kent", "Tamsin Riders Club"}
+
+
+def test_two_names_after_one_noun_of_their_kind() -> None:
+    found = entities("The final saw Danish team Kestrel9 and Ravenhold, from Norway, face off.")
+    assert by_kind(found, "organization") == {"Kestrel9", "Ravenhold"}
+    found = entities("The gig by rock band Kestrel9 and Mary Hale drew 300 fans.")
+    assert by_kind(found, "actor") == {"Mary Hale"}  # a full name stays someone

@@ -133,13 +133,14 @@ def test_a_scheduled_meeting_is_a_fact_a_possible_one_is_not() -> None:
 
 
 def test_who_stands_in_an_election_takes_part_in_it() -> None:
+    """The candidate and the party they stand for both take part."""
     [ev] = events_of("Nora Pell will stand as a Liberal candidate in the election.")
     assert shape(ev) == (
         "election",
-        [("participant", "nora-pell")],
+        [("participant", "nora-pell"), ("participant", "liberal")],
         None,
         None,
-        "Election involving Nora Pell",
+        "Election involving Nora Pell and Liberal",
     )
 
 
@@ -152,10 +153,10 @@ def test_who_took_part_in_a_role_takes_part_in_the_event() -> None:
     )
     assert shape(ev) == (
         "election",
-        [("participant", "sarah-jones")],
+        [("participant", "sarah-jones"), ("participant", "green")],
         None,
         None,
-        "Election involving Sarah Jones",
+        "Election involving Sarah Jones and Green",
     )
     [ev] = events_of(
         "Tom Hardy, who left the firm to serve as an observer at the summit in Geneva, "
@@ -460,7 +461,11 @@ def test_who_entered_office_in_a_reshuffle_is_its_appointee() -> None:
         "Maria Dunmore entered the Cabinet in March in the reshuffle caused by the resignation"
         " of Owen Tate."
     )
-    assert shape(ev)[:2] == ("appointment", [("target", "maria-dunmore")])
+    # the body she entered takes part too
+    assert shape(ev)[:2] == (
+        "appointment",
+        [("target", "maria-dunmore"), ("participant", "cabinet")],
+    )
 
 
 def test_release_from_custody_of_someone_named_is_a_legal_action() -> None:

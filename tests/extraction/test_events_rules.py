@@ -174,3 +174,111 @@ def test_a_trigger_row_without_reason_or_confidence_names_file_and_line(
         read_triggers(path)
     assert caught.value.line == len(lines)
     assert reason in str(caught.value)
+
+
+def test_the_clause_agreed_to_names_the_parties_of_the_deal() -> None:
+    """ "agreed to buy 40% of X from Y": the company bought into and the seller are parties."""
+    [ev] = events_of("Acme Corp agreed to buy 40% of Gamma Inc from Beta Ltd.")
+    assert shape(ev)[:2] == (
+        "agreement",
+        [("participant", "acme-corp"), ("participant", "gamma-inc"), ("participant", "beta-ltd")],
+    )
+
+
+def test_a_deal_noun_agreed_to_is_the_same_agreement() -> None:
+    # one event, not "agreed" and "takeover" apart; the bidder named by "by" takes part
+    [ev] = events_of("Acme Corp agreed to a takeover by Beta Ltd last week.")
+    assert shape(ev)[:2] == (
+        "agreement",
+        [("participant", "acme-corp"), ("participant", "beta-ltd")],
+    )
+
+
+def test_buying_or_taking_over_a_company_is_an_agreement_buying_goods_is_not() -> None:
+    [ev] = events_of("Acme Corp has bought Beta Ltd.")
+    assert shape(ev)[:2] == (
+        "agreement",
+        [("participant", "acme-corp"), ("participant", "beta-ltd")],
+    )
+    [ev] = events_of("Beta Ltd was taken over by Acme Corp in 2003.")
+    assert shape(ev)[:2] == (
+        "agreement",
+        [("participant", "beta-ltd"), ("participant", "acme-corp")],
+    )
+    assert events_of("Investors bought Acme Corp shares on Monday.") == []
+    assert events_of("John Smith took over as chairman of Acme Corp.") == []
+
+
+def test_its_stands_for_the_subject_of_its_clause() -> None:
+    [ev] = events_of("Acme Corp completed its takeover of Beta Ltd.")
+    assert shape(ev)[:2] == (
+        "agreement",
+        [("participant", "acme-corp"), ("participant", "beta-ltd")],
+    )
+
+
+def test_a_verdict_names_who_was_tried() -> None:
+    [ev] = events_of("Paul Webb was found guilty of fraud on Tuesday.")
+    assert shape(ev)[:4] == ("legal action", [("target", "paul-webb")], None, "2023-10-03")
+    [ev] = events_of("A jury in Boston found Paul Webb not guilty of murder.")
+    assert shape(ev)[:3] == ("legal action", [("target", "paul-webb")], "boston")
+    assert events_of("Paul Webb found a way to win in Boston.") == []
+
+
+def test_a_tally_of_unnamed_people_is_no_event() -> None:
+    """ "the 40 people jailed in X since 2001" counts many events, none of them told."""
+    assert events_of("Of the 40 people jailed in Ruritania since 2001, only four were women.") == []
+
+
+def test_who_won_or_lost_an_election_took_part_in_it() -> None:
+    [ev] = events_of("The Unity Party won the 1997 election.")
+    assert shape(ev)[:4] == ("election", [("participant", "unity-party")], None, "1997")
+
+
+def test_a_country_adjective_on_the_subject_names_the_attacker() -> None:
+    # the article names the country, so "Ruritanian" is that state acting
+    [ev] = events_of("Israel denied it. Israeli jets bombed Gaza on Friday.")
+    assert shape(ev)[:2] == ("attack", [("agent", "israel"), ("target", "gaza")])
+
+
+def test_a_series_launched_by_someone_named_is_one_event() -> None:
+    """A plural trigger that a named subject launched, with the noun's "on" phrase hung from
+    the support verb; a habit ("for years") stays generic."""
+    [ev] = events_of("Israel launched air strikes on Gaza on Friday.")
+    assert shape(ev)[:4] == (
+        "attack",
+        [("agent", "israel"), ("target", "gaza")],
+        None,
+        "2023-10-06",
+    )
+    assert events_of("Israel has carried out attacks on Gaza for years.") == []
+
+
+def test_two_named_people_who_met_each_other_met() -> None:
+    [ev] = events_of("Tony Blair and Gerhard Schroeder met in Berlin on Tuesday.")
+    assert shape(ev)[:3] == (
+        "meeting",
+        [("participant", "tony-blair"), ("participant", "gerhard-schroeder")],
+        "berlin",
+    )
+    assert events_of("Tony Blair and Gerhard Schroeder met the target.") == []
+
+
+def test_the_body_someone_represents_at_talks_takes_part() -> None:
+    [ev] = events_of("Mary Smith represented Britain at the talks in Geneva on Monday.")
+    assert ("participant", "united-kingdom") in shape(ev)[1]
+    assert ("participant", "mary-smith") in shape(ev)[1]
+
+
+def test_who_organised_a_vote_is_its_agent() -> None:
+    [ev] = events_of(
+        "Voters in Ruritania backed independence in a referendum organised by the Unity Party"
+        " on Sunday."
+    )
+    assert shape(ev)[:2] == ("election", [("agent", "unity-party")])
+    # a meeting's organiser takes part like everyone else
+    [ev] = events_of("The Unity Party held a meeting organised by Acme Corp.")
+    assert shape(ev)[:2] == (
+        "meeting",
+        [("participant", "acme-corp"), ("participant", "unity-party")],
+    )

@@ -281,3 +281,20 @@ def test_predicate_roles_go_to_the_subject_unless_the_verb_appoints() -> None:
     assert triples(x) == {("Robert Smith", "Acme Foundation", "chairman")}
     x = article("Robert Smith appointed a treasurer of the Hale Institute in 2019.")
     assert triples(x) == set()
+
+
+@pytest.mark.parametrize("tagged_as", ["a person", "a body"])
+def test_letters_after_a_name_are_no_part_of_it(tagged_as: str) -> None:
+    # The tagger calls "Tom Meadows QC" a person and "Guy Talbot QC" a body; the letters
+    # (``name_rules.tsv`` "post-nominal") are trimmed either way.
+    name = "Tom Meadows" if tagged_as == "a person" else "Guy Talbot"
+    x = article(
+        f"The new chairman of the Harlow Law Society, {name} QC warned that costs would rise."
+    )
+    assert triples(x) == {(name, "Harlow Law Society", "chairman")}
+
+
+@pytest.mark.parametrize("name", ["Ann Veltman", "Helen Cable"])  # tagged a person, a body
+def test_someone_speaking_for_a_body_is_a_person_and_its_member(name: str) -> None:
+    x = article(f"{name}, for the Green Alliance, called on the minister to resign.")
+    assert triples(x) == {(name, "Green Alliance", "member")}

@@ -172,3 +172,92 @@ def test_colon_and_apposition_and_reported_clause_subjects() -> None:
     assert said["We want this done soon."] == "Peter Okoye"
     # "saying Chen would ...": Chen is the reported clause's subject, not the speaker.
     assert said["fix the roads."] == "Peter Okoye"
+
+
+def test_a_closing_period_does_not_hang_the_quote_from_another_speakers_verb() -> None:
+    said = _said(
+        _article(
+            "Mayor Laura Chen spoke first. Chen cannot say that \u201con her watch,\u201d "
+            "Peter Okoye remarked, noting the call ought to be \u201cleft to the voters.\u201d"
+        )
+    )
+    assert said["left to the voters."] == "Peter Okoye"
+
+
+def test_a_parenthetical_attribution_reports_the_clause_it_interrupts() -> None:
+    said = _said(
+        _article(
+            "Peter Okoye, the council treasurer, spoke on Monday.",
+            "At the hearing, Mr. Okoye said, Mayor Laura Chen is regarded as \u201ca tireless "
+            "worker who never sleeps.\u201d",
+        )
+    )
+    # "Mr. Okoye said," is the attribution, not the clause's subject Chen.
+    assert said["a tireless worker who never sleeps."] == "Peter Okoye"
+
+
+def test_the_hearer_of_tell_is_not_the_speaker() -> None:
+    said = _said(
+        _article(
+            "On Friday, Mayor Laura Chen changed her mind once more, telling Reuters that the "
+            "fees \u201care gone. Nobody pays them now.\u201d",
+            "Senator Ruth Ellison also disliked Peter Okoye\u2019s budget, telling the Dover "
+            "Ledger: \u201cThe plan is a mistake.\u201d",
+            "Mayor Laura Chen thanked Peter Okoye, adding \u201cto every volunteer: well "
+            "done!\u201d",
+        )
+    )
+    assert said["are gone. Nobody pays them now."] == "Laura Chen"
+    # Nor is a name the clause before the participle ends with.
+    assert said["The plan is a mistake."] == "Ruth Ellison"
+    assert said["to every volunteer: well done!"] == "Laura Chen"
+
+
+def test_confiding_is_a_speech_verb() -> None:
+    x = _article(
+        "Peter Okoye confided to a neighbour that the council would be \u201cout of money by "
+        "June.\u201d"
+    )
+    (st,) = x.statements
+    assert x.entity(st.speaker or "").label == "Peter Okoye"
+    assert st.rule == "quote/speech-verb-same-sentence"
+
+
+def test_transcript_turns_give_their_speaker_to_the_paragraphs_that_go_on() -> None:
+    said = _said(
+        _article(
+            "Senator Ruth Ellison spoke to the station on Sunday.",
+            "Partial transcript as follows:",
+            '"HOST: Will you vote for the budget?',
+            '"ELLISON: No. The plan fails every family in the state.',
+            '"And I will say so on the floor of the Senate. Nobody should vote for it.',
+            '"HOST: Thank you, Senator.',
+            '"We will be back after the break."',
+        )
+    )
+    # The turns themselves are no statements; what goes on from one is its speaker's.
+    assert not any(q.startswith(("HOST", "ELLISON")) for q in said)
+    assert said["And I will say so on the floor of the Senate. Nobody should vote for it."] == (
+        "Ruth Ellison"
+    )
+    # After a turn whose label names nobody of the article: no speaker, not the last one.
+    assert said["We will be back after the break."] is None
+
+
+def test_inverted_attribution_whose_verb_has_another_subject() -> None:
+    said = _said(
+        _article(
+            "A feud between voters who fear debt and growth (\u201cThis is less a budget and "
+            "more a ransom note,\u201d Martha Quill wrote in the Dover Ledger on Monday) and "
+            "voters who fear cuts.",
+            "\u201cThe budget is dead,\u201d a source close to Peter Okoye said on Friday.",
+            "Harbor Bank bosses have held \u201cfriendly and useful\u201d talks with the Dover "
+            "Savings Union (DSU), its chief has said.",
+        )
+    )
+    # The parse makes "feud" the subject of "wrote": the name after the quotation speaks.
+    assert said["This is less a budget and more a ransom note"] == "Martha Quill"
+    # A name inside the subject's own words is not the speaker,
+    assert said["The budget is dead"] is None
+    # nor one further on than right after the quotation.
+    assert said["friendly and useful"] is None

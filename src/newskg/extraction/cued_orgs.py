@@ -94,13 +94,23 @@ def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Men
         doc = para.doc
         taken = {i for m in found if m.para == para.index for i in range(m.start, m.end)}
         ends = {m.end: m for m in found if m.para == para.index}
+        starts = {m.start: m for m in found if m.para == para.index}
         runs: list[tuple[int, int]] = []
         for tok in doc:
             nxt = tok.i + 1
             candidates = []
             noun = tok.pos_ == "NOUN"  # (what a cue is first: asked once, not twice)
             if noun and _cue(tok) and nxt < len(doc) and nxt not in taken:  # "US team Kestrel9"
-                candidates.append(_run_after(doc, nxt, taken))
+                run = _run_after(doc, nxt, taken)
+                candidates.append(run)
+                if run is not None and run[1] + 1 < len(doc) and doc[run[1]].lower_ == "and":
+                    # "team Kestrel9 and Ravens": the noun is shared by both names, the
+                    # second tagged as a person or a place (one word: "and Mary Hale" is
+                    # someone) or not at all
+                    other = starts.get(run[1] + 1)
+                    if other is not None and other.gaz is None and len(other.words) == 1:
+                        other.label = "ORG"
+                    candidates.append(_run_after(doc, run[1] + 1, taken))
             if tok.text == "," and _apposition_cue(doc, tok.i):  # "X, a catholic school"
                 owner = ends.get(tok.i)
                 if owner is not None and owner.gaz is None:

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
+from newskg.extraction.event_parties import agreed_noun_parties, deal_parties, joined, stood_for
 from newskg.extraction.event_places import SUPPORT_VERBS, PlaceFinder
-from newskg.extraction.event_syntax import attending_verb, dateline
+from newskg.extraction.event_syntax import attending_verb, dateline, misread_is
 from newskg.extraction.event_table import types_with, words_of
-from newskg.extraction.event_triggers import VIOLENCE, FoundEvent, misread_is
+from newskg.extraction.event_triggers import VIOLENCE, FoundEvent
 from newskg.extraction.nlp import Para
 
 # The event types each argument rule applies to: ``event_roles.tsv`` says what each pattern
@@ -28,6 +29,12 @@ POSSESSED_TYPES = types_with("possessed")
 OF_TARGET_TYPES = types_with("of-target")
 #: Types whose object (what is sent) is the doer, with its owner ("sent HMS X").
 SENT_TYPES = types_with("sent-is-doer")
+#: Types whose trigger verb's clause names what the deal is about ("agreed to buy X").
+DEAL_TYPES = types_with("deal-clause")
+#: Types whose organiser is their agent, not one more participant ("a referendum organised
+#: by X"), and the participles that name the organiser.
+ORGANISED_TYPES = types_with("organised")
+ORGANISING = words_of("organising")
 #: Subjects that stand for someone else: the clause's governor ("it will withdraw").
 STAND_INS = {"it", "they", "which", "who", "that"}
 SPEECH_PREPS = {"in", "during"}
@@ -60,11 +67,13 @@ class ArgumentFinder(PlaceFinder):
     ) -> None:
         if dateline(tok):
             return  # "KELFORD — A man pleaded ...": where the story was filed
+        organiser = ev.type in ORGANISED_TYPES and any(v.lemma_.lower() in ORGANISING for v in via)
         if ev.type in SUFFERED_TYPES or (ev.undergone and role == "agent"):
             role = "target"
         elif ev.type in SENT_TYPES and role == "target":
             role = "agent"  # the troops or ships sent are the deploying force
-        elif ev.type in PARTICIPANT_TYPES or ev.all_participants:
+        elif (ev.type in PARTICIPANT_TYPES or ev.all_participants) and not organiser:
+            # (who organised a vote is its agent: "a referendum organised by X")
             role = "participant"
         found = self.entities(para, tok)
         if not found:
@@ -85,6 +94,11 @@ class ArgumentFinder(PlaceFinder):
                 if c.dep_ in {"compound", "poss"} and not self.only_where(para, c, tok)
                 for kt in self.entities(para, c)
             ][:1]  # a city names where they are, not whose ("Gaza militants")
+        if not found and tok.pos_ == "NOUN" and role == "agent":
+            # "Ruritanian jets bombed the port": the country (when the article names it)
+            found = [
+                (k, c) for c in tok.children if c.dep_ == "amod" for k in [self.country_of(c)] if k
+            ][:1]
         if not found and tok.pos_ == "NOUN" and role == "agent":
             # "killed by rocket fire from the NLF": whose fire
             found = [
@@ -218,6 +232,10 @@ class ArgumentFinder(PlaceFinder):
                 elif dep == "agent":
                     for pobj in child.children:
                         self.add(ev, "agent", para, pobj, [child])
+                elif dep in {"ccomp", "oprd"} and child.pos_ == "ADJ":
+                    for subj in child.children:  # "found X guilty": X is who it was done to
+                        if subj.dep_ == "nsubj":
+                            self.add(ev, "target", para, subj, [child])
                 elif dep == "prep" and (
                     child.lower_ in {"on", "against"}
                     or (child.lower_ == "at" and ev.type == "attack")
@@ -231,13 +249,21 @@ class ArgumentFinder(PlaceFinder):
                     for pobj in child.children:  # "killed in IS attacks": whose attacks
                         for owner in self.attack_owners(para, pobj):
                             self.add(ev, "agent", para, owner, [child])
-                elif dep == "xcomp" and self.lex.event_type(child.lemma_) == ev.type:
-                    for obj in child.children:  # "agreed to acquire X"
-                        if obj.dep_ == "dobj":
-                            self.add(ev, "target", para, obj, [child])
-                            for app in obj.children:
-                                if app.dep_ in {"appos", "compound"}:
-                                    self.add(ev, "target", para, app, [child])
+                elif dep == "xcomp" and self.lex.event_type(child.lemma_) in {ev.type, None}:
+                    if self.lex.event_type(child.lemma_) == ev.type:
+                        for obj in child.children:  # "agreed to acquire X"
+                            if obj.dep_ == "dobj":
+                                self.add(ev, "target", para, obj, [child])
+                                for app in obj.children:
+                                    if app.dep_ in {"appos", "compound"}:
+                                        self.add(ev, "target", para, app, [child])
+                    if ev.type in DEAL_TYPES and child.pos_ == "VERB":
+                        # "agreed to buy 33% of X from Y": what and whom the deal is about
+                        for party in deal_parties(child):
+                            self.add(ev, "target", para, party, [child])
+                elif dep == "prep" and child.lower_ == "to" and ev.type in DEAL_TYPES:
+                    for party in agreed_noun_parties(child):  # "agreed to a takeover by X"
+                        self.add(ev, "participant", para, party, [child])
             else:
                 if dep == "poss" or (dep in {"compound", "nmod", "amod"} and child.i < head.i):
                     where = self.local_place(para, child)
@@ -275,6 +301,24 @@ class ArgumentFinder(PlaceFinder):
                         self.add(ev, "participant", para, pobj, [child])
         if head.pos_ == "VERB" and head.dep_ == "acl" and head.tag_ == "VBN" and not ev.targets:
             self.add(ev, "target", para, head.head)  # "the four men freed last month"
+        if (
+            head.pos_ != "VERB"
+            and head.dep_ == "dobj"
+            and head.head.lemma_.lower() in SUPPORT_VERBS
+        ):
+            # "launched air strikes on Gaza", "held talks on Monday with X": the parser
+            # hangs the noun's phrases from the support verb
+            for prep in head.head.children:
+                if prep.dep_ != "prep" or prep.i < head.i:
+                    continue
+                if prep.lower_ in {"on", "against"} and ev.type in VIOLENCE:
+                    for pobj in prep.children:
+                        self.add(ev, "target", para, pobj, [prep])
+                elif prep.lower_ == "with" and (
+                    ev.type in PARTICIPANT_TYPES or ev.all_participants
+                ):
+                    for pobj in prep.children:
+                        self.add(ev, "participant", para, pobj, [prep])
         if ev.agents:
             return
         if head.pos_ == "VERB":
@@ -314,6 +358,13 @@ class ArgumentFinder(PlaceFinder):
             if subject is not None:  # an appointee got the post: the target
                 role = "target" if ev.type in UNDERGONE_NOUN_TYPES else "participant"
                 self.add(ev, role, para, subject)
+                # "stood as a Liberal candidate in the election": the party stood for;
+                # "entered the cabinet in the reshuffle": the body joined
+                for party, kinds in [(t, {"organization"}) for t in stood_for(head.head)] + [
+                    (t, {"organization", "place"}) for t in joined(verb)
+                ]:
+                    if any(self.res.kinds.get(k) in kinds for k, _ in self.entities(para, party)):
+                        self.add(ev, "participant", para, party)
                 # "stood in the Kelford seat at the election": where they took part in it
                 ev.place = ev.place or self.verb_place(para, verb)
         elif self.claimed(head):

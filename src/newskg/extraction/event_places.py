@@ -128,6 +128,9 @@ class PlaceFinder(TriggerFinder):
             return bool(ev.place or ev.date)
         if not ev.place:
             return False
+        counted = head.dep_ == "acl" and any(c.dep_ == "nummod" for c in head.head.children)
+        if counted or any(c.dep_ == "prep" and c.lower_ == "since" for c in head.children):
+            return False  # "the 300 people arrested in Paris", "jailed since 2001": a tally
         if head.pos_ == "NOUN":
             return any(c.lower_ == "the" or c.dep_ == "poss" or c.like_num for c in head.children)
         return head.tag_ in {"VBD", "VBN"}

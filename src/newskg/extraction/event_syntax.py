@@ -1,11 +1,16 @@
 """Where a phrase of an event hangs in the dependency parse, for :mod:`event_arguments`:
 the verb a phrase placing someone in an event belongs to (through the parser's usual
-misattachments), the trigger's own subtree, and date words that are part of a name."""
+misattachments), the trigger's own subtree, date words that are part of a name, an
+upper-case name misread as a verb, and whether a verb's subject is one of some lemmas."""
 
 from __future__ import annotations
 
 from spacy.tokens import Token
 
+from newskg.extraction.event_table import words_of
+
+#: Quantities whose "of" phrase is the real object ("tens of thousands of fighters").
+QUANTITIES = words_of("quantity")
 DATES = {"DATE", "TIME"}
 #: Clauses under a trigger that speak of something else: their dates and places are theirs.
 #: (Adverbial clauses stay: "killed X after he landed in Baghdad late Thursday" dates both.)
@@ -67,4 +72,28 @@ def dateline(tok: Token) -> bool:
             return True
         if not (t.text.isupper() or t.text == ","):
             return False
+    return False
+
+
+def misread_is(tok: Token) -> bool:
+    """An upper-case name read by the parser as a verb ("IS", the Islamic State, as "is"):
+    "killed in IS attacks" hangs "attacks" from it as an attribute. The noun is then the
+    named owner's event."""
+    return len(tok.text) > 1 and tok.text.isupper() and tok.pos_ in {"AUX", "VERB"}
+
+
+def subject_fits(verb: Token, wanted: frozenset[str]) -> bool:
+    """Is the verb's subject (its head noun, or the "of" noun of a quantity: "a series of
+    bombs") one of the ``wanted`` lemmas ("the car bomb exploded")?"""
+    if not wanted:
+        return False
+    for subject in (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}):
+        if subject.lower_ in {"which", "that"} and verb.dep_ == "relcl":
+            subject = verb.head  # "the tsunami which struck": the tsunami
+        if subject.lemma_.lower() in QUANTITIES:
+            subject = next(
+                (g for c in subject.children if c.lower_ == "of" for g in c.children), subject
+            )
+        if subject.lemma_.lower() in wanted or subject.lower_ in wanted:
+            return True
     return False

@@ -21,13 +21,14 @@ from newskg.extraction.event_names import (
     short_quote,
     spelled_name,
 )
+from newskg.extraction.event_syntax import QUANTITIES, misread_is, subject_fits
 from newskg.extraction.event_table import types_with, words_of
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import ArticleText
 from newskg.extraction.nlp import Para, SpanSet
 
-#: Quantities whose "of" phrase is the real object ("tens of thousands of fighters").
-QUANTITIES = words_of("quantity")
+#: Verbs whose object noun names the event their subject does ("launched air strikes").
+SUPPORT_VERBS = words_of("support")
 #: Types of harm done to people (``event_roles.tsv``, pattern "violence").
 VIOLENCE = types_with("violence")
 
@@ -114,6 +115,8 @@ class TriggerFinder:
                 or spelled_name(t, self.names)
                 or initialism(t, self.initials)
             )
+            if key is None and t.lower_ == "its" and t.dep_ == "poss":
+                key = self.own_subject(para, t)
             if key is None and t.pos_ == "NOUN":
                 # "his Chilean counterpart Rosa Ibarra": the name in apposition
                 key = next(
@@ -129,6 +132,20 @@ class TriggerFinder:
             if key and key not in [k for k, _ in found]:
                 found.append((key, t))
         return found
+
+    def own_subject(self, para: Para, its: Token) -> str | None:
+        """The organization or place "its" stands for: the subject of the clause it is in
+        ("Acme completed its takeover of Beta", "the army began its withdrawal")."""
+        node = its.head
+        for _ in range(3):
+            if node.pos_ in {"VERB", "AUX"} or node.head.i == node.i:
+                break
+            node = node.head
+        subject = next((c for c in node.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return None
+        key = self.res.key_at(para.index, subject, ("organization", "place"))
+        return key
 
     # --- triggers ------------------------------------------------------------------------
 
@@ -169,10 +186,14 @@ class TriggerFinder:
             if self.rejection(para, quoted, kind, toks, phrase) is None
         ]
         # A trigger noun that is the subject of a trigger verb, or the object of one of its
-        # own type, is that verb's event: "a drone strike killed X", "signed an agreement".
+        # own type, is that verb's event: "a drone strike killed X", "signed an agreement",
+        # "agreed to a merger".
         verbs = {(toks[0].i if toks[0].pos_ == "VERB" else -1): kind for kind, toks, _ in found}
 
         def absorbed(kind: str, noun: Token) -> bool:
+            if noun.dep_ == "pobj" and noun.head.lower_ == "to" and noun.head.head.i != noun.i:
+                # "agreed to a takeover by X": the deal agreed to is the agreeing's event
+                return verbs.get(noun.head.head.i) == kind
             verb = verbs.get(noun.head.i) if noun.head.i != noun.i else None
             if verb is None or noun.dep_ not in {"nsubj", "nsubjpass", "dobj"}:
                 return False
@@ -236,7 +257,11 @@ class TriggerFinder:
         ):
             return "a word it needs is missing"  # "pleaded guilty", not "pleaded with fans"
         wanted = options.get("obj")
-        if wanted and (head.pos_ != "VERB" or not self.object_fits(para, head, wanted)):
+        if (
+            wanted
+            and (head.pos_ != "VERB" or not self.object_fits(para, head, wanted))
+            and not ("yes" in options.get("reciprocal", ()) and self.met_each_other(para, head))
+        ):
             return "no fitting object"
         if subject_fits(head, options.get("notsubj", frozenset())):
             return "an excluded subject"  # "the tsunami struck": no one attacked
@@ -265,6 +290,15 @@ class TriggerFinder:
             owner.append(head.head)  # "IS attacks in Palmyra", misread "is attacks"
         if self.claimed(head):
             return True  # "claimed responsibility for the bombings": the ones claimed
+        support = head.head
+        if (
+            head.dep_ == "dobj"
+            and support.lemma_.lower() in SUPPORT_VERBS
+            and support.tag_ in {"VBD", "VBN"}
+            and not any(c.dep_ == "prep" and c.lower_ in {"for", "since"} for c in support.children)
+            and any(self.entities(para, c) for c in support.children if c.dep_ == "nsubj")
+        ):
+            return True  # "Israel launched air strikes on Gaza": that series (not "for years")
         pinned = any(c.dep_ == "poss" or c.lower_ == "the" for c in head.children)
         placed = any(
             self.res.key_at(para.index, g, ("place",))
@@ -350,6 +384,13 @@ class TriggerFinder:
                 return True  # an entity or a noun in apposition to one (not a pronoun)
         return False
 
+    def met_each_other(self, para: Para, verb: Token) -> bool:
+        """Does a verb with no object have a subject naming two or more ("X and Y met")?"""
+        if any(c.dep_ == "dobj" for c in verb.children):
+            return False  # "X and Y met the target": an object that does not fit
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return subject is not None and len(self.entities(para, subject)) > 1
+
     def announcements(self, para: Para) -> list[Token]:
         """ "X said it would ...": see :func:`event_modality.announcements`."""
         return announcements(para, self.entities)
@@ -359,27 +400,3 @@ class TriggerFinder:
         not make a statement so)? See :func:`event_modality.blocked`."""
         ignore = self.speech_words if kind == "statement" else set()
         return blocked(head, self.lex.blockers, ignore, scheduled)
-
-
-def misread_is(tok: Token) -> bool:
-    """An upper-case name read by the parser as a verb ("IS", the Islamic State, as "is"):
-    "killed in IS attacks" hangs "attacks" from it as an attribute. The noun is then the
-    named owner's event."""
-    return len(tok.text) > 1 and tok.text.isupper() and tok.pos_ in {"AUX", "VERB"}
-
-
-def subject_fits(verb: Token, wanted: frozenset[str]) -> bool:
-    """Is the verb's subject (its head noun, or the "of" noun of a quantity: "a series of
-    bombs") one of the ``wanted`` lemmas ("the car bomb exploded")?"""
-    if not wanted:
-        return False
-    for subject in (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}):
-        if subject.lower_ in {"which", "that"} and verb.dep_ == "relcl":
-            subject = verb.head  # "the tsunami which struck": the tsunami
-        if subject.lemma_.lower() in QUANTITIES:
-            subject = next(
-                (g for c in subject.children if c.lower_ == "of" for g in c.children), subject
-            )
-        if subject.lemma_.lower() in wanted or subject.lower_ in wanted:
-            return True
-    return False

@@ -23,6 +23,7 @@ from newskg.extraction.names import (
 from newskg.extraction.nlp import Para
 from newskg.extraction.org_spans import (
     _extend_left,
+    _extend_right,
     _glued_list,
     _not_an_organization,
     _split_located_orgs,
@@ -39,11 +40,19 @@ _LOCATING = {"of", "at", "in", "for"}
 
 
 def _org_core(words: tuple[str, ...]) -> tuple[str, ...]:
-    # "New People's Party" and "New People Party" are one name written two ways.
-    low = tuple(re.sub(r"['\u2019]s?$", "", w.lower()) for w in words)
-    if low and len(low[-1]) > 3 and low[-1].endswith("s") and not low[-1].endswith("ss"):
-        low = (*low[:-1], low[-1][:-1])
-    return low
+    """A name as organizations are compared: lower case, possessives dropped ("New People's
+    Party" and "New People Party" are one name written two ways) and the head's plural
+    folded, the head being the last word or the word before "of" (so "Harbour Guards" is
+    inside "Harbour Guards of Kent").
+
+    >>> _org_core(("Harbour", "Guards", "of", "Kent")), _org_core(("Harbour", "Guards"))
+    (('harbour', 'guard', 'of', 'kent'), ('harbour', 'guard'))
+    """
+    low = [re.sub(r"['\u2019]s?$", "", w.lower()) for w in words]
+    at = low.index("of", 1) - 1 if "of" in low[1:] else len(low) - 1
+    if low and len(low[at]) > 3 and low[at].endswith("s") and not low[at].endswith("ss"):
+        low[at] = low[at][:-1]
+    return tuple(low)
 
 
 def _initials(words: tuple[str, ...]) -> str:
@@ -120,6 +129,7 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
     mentions[:] = [m for m in mentions if not _glued_list(m, mentions)]
     _split_located_orgs(mentions, paras)
     _extend_left(mentions, paras)
+    _extend_right(mentions, paras)
     _short_org_names(mentions)
     org_heads = lexicon().org_heads
     groups = _Groups()

@@ -83,6 +83,10 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.label == "ORG" and _member_of_body(m, paras[m.para], lower):
             votes[fold(m.text)]["actor"] += 3
+    # "Ann Lee, for the Green Party, said": a full name that speaks for a named body.
+    for m in mentions:
+        if m.gaz is None and m.label == "ORG" and _speaks_for_body(m, paras[m.para]):
+            votes[fold(m.text)]["actor"] += 3
     # "Norway's Erik Lindqvist" tagged ORG, then "said Lindqvist" tagged PERSON: a full name
     # whose last word the article uses alone as a person, and never alone as anything
     # else, is that person (the small model often misses athletes' full names); a first
@@ -232,6 +236,23 @@ def _member_of_body(m: Mention, para: Para, lower: frozenset[str]) -> bool:
     if any(lex.role_at([w.lower()]) or lex.is_title([w]) for w in m.words):
         return False  # "the Party's National Executive": an organ named by a role word
     return doc[m.start - 2].text in org_heads
+
+
+def _speaks_for_body(m: Mention, para: Para) -> bool:
+    """Two or three capitalised words, none a head, then ", for|from [the] <a tagged name>"
+    ("Ann Lee, for the Green Party, said", "Tom Hale, from Leeds, said"): someone speaking
+    for a body or from a place, not a body (a body is not introduced so)."""
+    if not 2 <= len(m.words) <= 3 or not _person_shaped(m.words):
+        return False
+    if set(m.words) & (lexicon().org_heads | place_heads()):
+        return False
+    doc = para.doc
+    i = m.end + 2
+    if i >= len(doc) or doc[m.end].text != "," or doc[m.end + 1].lower_ not in {"for", "from"}:
+        return False
+    if doc[i].lower_ == "the" and i + 1 < len(doc):
+        i += 1
+    return doc[i].ent_type_ in {"ORG", "NORP", "GPE"}
 
 
 def _in_person_list(m: Mention, paras: list[Para], persons: set[tuple[int, int]]) -> bool:

@@ -38,7 +38,10 @@ from newskg.extraction.span_shapes import (
     POSSESSIVE,
     descriptor_before_person,
     given_name_after_occupation,
+    lettered_person,
     not_a_person,
+    numbered,
+    numbered_body,
     person_tail,
     place_pairs,
     post_nominal,
@@ -124,11 +127,13 @@ def span_text(para: Para, start: int, end: int) -> tuple[Span, str]:
     return span, " ".join(raw.split())
 
 
-def _is_junk(words: tuple[str, ...], lex: Lexicon) -> bool:
+def _is_junk(words: tuple[str, ...], lex: Lexicon, label: str = "") -> bool:
     text = " ".join(words)
-    if not text or not text[0].isalpha() or not text[0].isupper():
+    if not text or not (text[0].isalpha() and text[0].isupper() or numbered_body(words, label)):
         return True
-    if any(ch.isdigit() for ch in text) or "www" in text.lower() or "@" in text or "/" in text:
+    if "www" in text.lower() or "@" in text or "/" in text:
+        return True
+    if any(ch.isdigit() for ch in text) and not numbered_body(words, label):
         return True
     if len(text.replace(".", "")) < 2:
         return True
@@ -172,6 +177,8 @@ def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon)
         end -= 1
     if start >= end:
         return []
+    if lettered_person(para, start, end, lex):  # "Tom Hale QC" tagged a body: Tom Hale
+        end, label = end - 1, "PERSON"
     if end - start > 1 and doc[start].text in rules.vessel:  # "USS Hopper": a ship
         return []
     if rules.glued_prefix(doc, start):  # "pro-Beijing": an adjective, not a mention
@@ -274,7 +281,7 @@ def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon)
     ):
         return []
     span, text = span_text(para, start, end)
-    if _is_junk(tuple(text.split()), lex):
+    if _is_junk(tuple(text.split()), lex, label):
         return []
     return [Mention(para.index, start, end, span, text, label)]
 
@@ -294,33 +301,42 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
                 continue
             if ent.label_ in {"PERSON", "GPE", "LOC", "FAC"} and work_before(para.doc, ent.start):
                 continue  # "the film Easy Rider": a title, not a person or a place
-            if ent.label_ in KIND_OF_LABEL or ent.label_ == "NORP":
+            label = ent.label_
+            named = tuple(t.text for t in ent if t.lower_ != "the")
+            if label == "PERSON" and numbered_body(named, "ORG"):
+                label = "ORG"  # no one's name has a number: "G8" tagged as a person is a body
+            if label in KIND_OF_LABEL or label == "NORP":
                 start, end = ent.start, ent.end
                 if post_nominal(para, start, end):  # "Tom Hale, QC, said"
                     continue
-                if ent.label_ != "PERSON" and given_name_after_occupation(para, start):
+                if label != "PERSON" and given_name_after_occupation(para, start):
                     found.extend(trimmed_mentions(para, start - 1, end, "PERSON", lex))
                     continue
-                if ent.label_ != "PERSON":
+                if label != "PERSON":
                     tail = person_tail(para, start, end, surnames, lex)
-                    titled = tail < 0 and ent.label_ == "ORG"
+                    titled = tail < 0 and label == "ORG"
                     tail = titled_person_tail(para, start, end, lex) if titled else tail
                     if tail >= 0:
                         if titled:  # "CEO of the Hale Council" + "Jane Roe": both stay
-                            found.extend(trimmed_mentions(para, start, tail, ent.label_, lex))
+                            found.extend(trimmed_mentions(para, start, tail, label, lex))
                         elif para.doc[tail - 1].text in POSSESSIVE:  # the owner stays
-                            found.extend(trimmed_mentions(para, start, tail - 1, ent.label_, lex))
+                            found.extend(trimmed_mentions(para, start, tail - 1, label, lex))
                         found.extend(trimmed_mentions(para, tail, end, "PERSON", lex))
                         continue
-                if ent.label_ == "ORG":
+                if label == "ORG":
                     end = of_tail(para.doc, end)
-                elif ent.label_ == "PERSON":
+                elif label == "PERSON":
+                    whole = tuple(t.text for t in para.doc[start - 2 : end])
+                    if numbered(para, start) and numbered_body(whole, "ORG"):
+                        # "Movimento 5 Stelle" tagged "Stelle": the body's whole name
+                        found.extend(trimmed_mentions(para, start - 2, end, "ORG", lex))
+                        continue
                     if not_a_person(para, ent):  # codes, numbered names, tribes
                         continue
                     start, end = person_bounds(para.doc, start, end, lex)
                     if para.doc[start].text not in surnames:  # "Warhol Polaroids" stays
                         end = surname_after(para, start, end, lex)
-                found.extend(trimmed_mentions(para, start, end, ent.label_, lex))
+                found.extend(trimmed_mentions(para, start, end, label, lex))
     return found
 
 

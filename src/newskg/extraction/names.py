@@ -72,6 +72,7 @@ RULES = (
     "people-possessive",
     "title-word",
     "adjective-suffix",
+    "post-nominal",
 )
 #: The lowest confidence a rule of the table needs to be applied.
 MIN_CONFIDENCE = 0.5
@@ -91,6 +92,7 @@ class NameRules:
     people_possessive: frozenset[str] = frozenset()
     title_word: frozenset[str] = frozenset()
     adjective_suffix: frozenset[str] = frozenset()
+    post_nominal: frozenset[str] = frozenset()  # case-sensitive
 
     def without_suffix(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """A person name without its generational suffix ("Whitlock IV" -> "Whitlock")."""
@@ -150,7 +152,7 @@ def name_rules(path: Path = PATH) -> NameRules:
         if not word or not reason:
             row.fail("the word or the reason is empty", "give both")
         if row.confidence(confidence) >= MIN_CONFIDENCE:
-            table[rule].add(word if rule == "vessel" else word.lower())
+            table[rule].add(word if rule in {"vessel", "post-nominal"} else word.lower())
     return NameRules(
         vessel=frozenset(table["vessel"]),
         locative=frozenset(table["locative"]),
@@ -162,6 +164,7 @@ def name_rules(path: Path = PATH) -> NameRules:
         people_possessive=frozenset(table["people-possessive"]),
         title_word=frozenset(table["title-word"]),
         adjective_suffix=frozenset(table["adjective-suffix"]),
+        post_nominal=frozenset(table["post-nominal"]),
     )
 
 

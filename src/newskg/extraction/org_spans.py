@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from spacy.tokens import Doc, Token
+
 from newskg.extraction import datafiles
+from newskg.extraction.dates import calendar_word
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import Mention, span_text
 from newskg.extraction.names import head_word, place_heads
@@ -111,6 +114,97 @@ def _extend_left(mentions: list[Mention], paras: list[Para]) -> None:
             covered.update((m.para, i) for i in range(start, m.start))
             m.span, m.text = span_text(paras[m.para], start, m.end)
             m.start = start
+
+
+def _extend_right(mentions: list[Mention], paras: list[Para]) -> None:
+    """An organization's name the tagger cut short on the right takes back the rest of it.
+    In place; the mention the rest was tagged as (if any) is dropped.
+
+    * "<... head> for|on [the] <Capitalised proper nouns>" where the preposition hangs on the
+      body's head ("the Harlan Pryce Foundation" + "for the Performing Arts", "Senate
+      Committee" + "on Armed Services"): a body named for its purpose. The rest is no
+      gazetteer entry, so "the Harlan Foundation for Norway" keeps Norway a place;
+    * "<name> <place>" where the name's words are compounds of the place's word and the place
+      ends the noun phrase ("Marine Standards Australia" + "New Zealand", "Acme" + "Ireland"):
+      one body's name, a national arm or a binational agency.
+
+    A name that is a gazetteer entry is never extended: "BBC Scotland" stays the BBC in
+    Scotland, linked."""
+    heads = lexicon().org_heads
+    at = {(m.para, m.start): m for m in mentions}
+    covered = {(m.para, i): m for m in mentions for i in range(m.start, m.end)}
+    dropped: dict[int, Mention] = {}  # by id: mentions compare by value
+    for m in mentions:
+        if m.kind != "organization" or m.gaz is not None or id(m) in dropped:
+            continue
+        doc = paras[m.para].doc
+        end = _purpose_end(m, doc, heads, covered) or _place_end(m, doc, at)
+        if end is None:
+            continue
+        for i in range(m.end, end):
+            other = covered.get((m.para, i))
+            if other is not None:
+                dropped[id(other)] = other
+        m.span, m.text = span_text(paras[m.para], m.start, end)
+        m.end = end
+    mentions[:] = [m for m in mentions if id(m) not in dropped]
+
+
+def _purpose_end(
+    m: Mention, doc: Doc, heads: frozenset[str], covered: dict[tuple[int, int], Mention]
+) -> int | None:
+    """Where "<... head> for|on [the] <Proper Nouns>" ends, or None. The proper nouns may be
+    joined by "of", "and" or "&" ("for the Advancement of Science"); a day or a month is
+    no part of a name ("Fox News on Sunday")."""
+    if head_word(m.words) not in heads or m.end >= len(doc):
+        return None
+    prep = doc[m.end]
+    if prep.lower_ not in {"for", "on"} or not m.start <= prep.head.i < m.end:
+        return None
+    start = m.end + 1
+    if start < len(doc) and doc[start].lower_ == "the":
+        start += 1
+    end = i = start
+    while i < len(doc) and _name_word(doc[i]):
+        end = i = i + 1
+        if i + 1 < len(doc) and doc[i].lower_ in {"of", "and", "&"} and _name_word(doc[i + 1]):
+            i += 1
+    phrase = range(start, end)
+    if end == start or any(
+        not (start <= doc[j].head.i < end or doc[j].head.i == prep.i) for j in phrase
+    ):
+        return None  # no proper noun, or the phrase is not the preposition's object
+    for j in phrase:
+        other = covered.get((m.para, j))
+        if other is not None and (other.gaz is not None or other.end > end):
+            return None  # a gazetteer entry ("for Wales") or a name running past the phrase
+    return end
+
+
+def _name_word(token: Token) -> bool:
+    return (
+        token.pos_ == "PROPN"
+        and token.text[:1].isupper()
+        and token.ent_type_ not in {"DATE", "TIME"}
+        and not calendar_word(token.text)  # "on Thursdays", tagged or not
+    )
+
+
+def _place_end(m: Mention, doc: Doc, at: dict[tuple[int, int], Mention]) -> int | None:
+    """Where "<name> <place>" ends when the name's words all modify the place's last word and
+    that word ends the noun phrase, or None."""
+    place = at.get((m.para, m.end))
+    if place is None or place.kind != "place":
+        return None
+    root = doc[place.end - 1]
+    if root.dep_ == "compound" or any(
+        doc[i].head.i != root.i and not m.start <= doc[i].head.i < place.end
+        for i in range(m.start, m.end)
+    ):
+        return None
+    if not all(doc[i].dep_ == "compound" for i in range(m.start, place.end - 1)):
+        return None
+    return place.end
 
 
 def _split_located_orgs(mentions: list[Mention], paras: list[Para]) -> None:

@@ -97,6 +97,17 @@ def transcript_turn(quote: str) -> bool:
     return bool(TURN.match(quote))
 
 
+def turn_label(quote: str) -> str | None:
+    """The speaker label of a transcript turn ("MR. WALLACE" of "MR. WALLACE: Let's start."),
+    or None when ``quote`` is no turn.
+
+    >>> turn_label("MR. DUNN: We will win."), turn_label("We said: no.")
+    ('MR. DUNN', None)
+    """
+    turn = TURN.match(quote)
+    return turn.group().strip().lstrip("(").rstrip(":").strip() if turn else None
+
+
 def not_a_quote(before: str, quote: str, governed: bool) -> str | None:
     """Why the quoted stretch ``quote`` (after the paragraph text ``before``) is not someone's
     words, or None when it is a quote. ``governed``: the marks hang from a speech verb ("said

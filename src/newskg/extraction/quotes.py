@@ -7,16 +7,19 @@ partial quotes inside reported speech ("called the plan a \u201chistoric mistake
 outnumber scare quotes. The speaker, first cue that names one:
 
 * a speech verb of the frame (outside quotes; for a partial quote the verb it hangs from,
-  then one of its own sentence): the verb's subject, a name right after or before it
-  ("\u201c...,\u201d X, an aide, said"), or the subject of the verb it hangs from ("adding",
-  "telling the crowd"); a he/she subject is the person quoted last when nobody else has
-  been named since, else the pronoun's antecedent;
+  then one of its own sentence, :mod:`newskg.extraction.quote_syntax`): the verb's subject,
+  a name right after or before it ("\u201c...,\u201d X, an aide, said"; never the hearer
+  of "telling the Ledger"), or the subject of the verb it hangs from ("adding", "telling the
+  crowd"), else a name right before it (:mod:`newskg.extraction.quote_cues`); a he/she
+  subject is the person quoted last when nobody else has been named since, else the
+  pronoun's antecedent;
 * a clause introducing the quote with a colon ("Kasich resisted: \u201c...\u201d");
 * "according to X";
 * for a partial quote, the subject of its clause ("Trump defended him as a \u201cdecent
   man\u201d");
 * a whole quote goes on with the speaker of the previous quote of its paragraph or the
-  previous one, or, filling its own paragraph, of the one before that;
+  previous one, or, filling its own paragraph, of the one before that; after a transcript
+  turn ("DUNN: ..."), with the person the turn's label names;
 * else the statement has no speaker.
 
 Each cue is a rule, ``quote/...`` in ``data/rules.tsv``, which gives the statement its
@@ -25,7 +28,6 @@ confidence (:mod:`newskg.extraction.rules`).
 
 from __future__ import annotations
 
-from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from newskg.extraction import datafiles
@@ -33,12 +35,13 @@ from newskg.extraction.entities import Resolution
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import Span, Statement
 from newskg.extraction.nlp import Para, SpanSet
+from newskg.extraction.quote_cues import SPEAKER_KINDS, NameCues
 from newskg.extraction.quote_frames import OPEN_MARKS, Region, frame_of, regions
-from newskg.extraction.quote_shapes import not_a_quote
+from newskg.extraction.quote_shapes import not_a_quote, turn_label
+from newskg.extraction.quote_syntax import addressed, governs, quote_roots, reported
 from newskg.extraction.quoted import in_quotes
 from newskg.extraction.rules import confidence
 
-SPEAKER_KINDS = ("actor", "organization")
 RELATIVE = {"who", "that", "which"}
 SUBJECT_PRONOUNS = {"he", "she"}
 RECENT_PARAS = 1  # a "he said" takes the last speaker of this or the previous paragraph
@@ -48,6 +51,9 @@ MAX_CLIMB = 4
 NAME_AFTER = 4  # "said X", "argued Riverton's Evening Ledger": a name this close after the verb
 ALONE_SLACK = 4  # marks and spaces around a quotation that fills its paragraph
 #: Dependencies over which a clause without a subject takes its head's ("calling it X").
+#: The rule of a quotation going on from a transcript turn ("DUNN: ..."), and of the turn
+#: itself as the previous quotation (never a statement).
+TRANSCRIPT = "quote/transcript-continuation"
 CLIMB = {"xcomp", "advcl", "conj", "acl", "pcomp", "prep", "pobj", "dobj", "ccomp"}
 
 
@@ -61,7 +67,7 @@ def _outside(para: Para, tok: Token, quoted: SpanSet) -> bool:
     return not quoted.contains(para.tok_span(tok))
 
 
-class QuoteFinder:
+class QuoteFinder(NameCues):
     def __init__(
         self,
         paras: list[Para],
@@ -69,10 +75,8 @@ class QuoteFinder:
         pronouns: dict[tuple[int, int], str],
         lex: Lexicon | None = None,
     ) -> None:
-        self.paras = paras
-        self.res = res
+        super().__init__(paras, res, lexicon() if lex is None else lex)
         self.pronouns = pronouns
-        self.lex = lexicon() if lex is None else lex
         self.last_org: str | None = None  # organization of the last attributed statement
         #: (paragraph, key, end of the evidence) of the last person quoted
         self.last_person: tuple[int, str, int] | None = None
@@ -139,13 +143,21 @@ class QuoteFinder:
         for step in range(MAX_CLIMB):
             for child in node.children:
                 if child.dep_ in {"nsubj", "nsubjpass"}:
-                    return self.speaker_of(para, child)
+                    key, via_pronoun = self.speaker_of(para, child)
+                    if key is None and step == 0 and child.pos_ in {"NOUN", "PROPN"}:
+                        # A subject naming nobody ("the head of Y"), the name in an
+                        # inverted attribution before it: "\u201c...,\u201d X, the head
+                        # of Y, noted".
+                        key = self.name_before(para, verb, subject=child)
+                    return key, via_pronoun
             for tok in para.doc[node.i + 1 : node.i + 1 + NAME_AFTER]:
                 if tok.is_punct and tok.text not in {"'s", "\u2019s"}:
                     break
                 head = tok.head if tok.dep_ in {"compound", "flat"} else tok
                 if head.dep_ in {"nsubj", "nsubjpass"} and head.head != node:
                     break  # "saying Clinton would ...": the reported clause's subject
+                if addressed(tok, node):
+                    continue  # "telling the Ledger that ...": who heard it
                 key = self.res.key_at(para.index, tok, SPEAKER_KINDS)
                 if key:
                     return key, False
@@ -156,67 +168,7 @@ class QuoteFinder:
             if node.dep_ not in SHARES_SUBJECT or node.head == node:
                 break
             node = node.head
-        return None, False
-
-    def name_before(self, para: Para, verb: Token) -> str | None:
-        """A named speaker before ``verb`` in its sentence, with no other verb between: the
-        first after a quotation that ends there ("\u201c...,\u201d X, an aide, said"), else
-        the nearest ("X, her adviser, said:"): attributions the parser gave no subject."""
-        quoted = in_quotes(para)
-        toks = [t for t in verb.sent if t.i < verb.i]
-        start = None  # where the stretch after a quotation starts
-        for n in range(len(toks) - 1, -1, -1):
-            tok = toks[n]
-            if quoted.contains(para.tok_span(tok)) or all(c in OPEN_MARKS for c in tok.text):
-                start = n + 1
-                break
-            if tok.pos_ == "VERB":
-                return None
-        # After a quotation: the first name; with none before: the nearest.
-        candidates = toks[start:] if start is not None else list(reversed(toks))
-        for tok in candidates:
-            key = self.res.key_at(para.index, tok, SPEAKER_KINDS)
-            if key:
-                return key
-        return None
-
-    def according_to(
-        self, para: Para, frame: list[SpacySpan], quoted: SpanSet
-    ) -> tuple[Token, str | None] | None:
-        for sent in frame:
-            toks = list(sent)
-            for i, tok in enumerate(toks):
-                if not _outside(para, tok, quoted):
-                    continue
-                for phrase in self.lex.attribution_phrases:
-                    words = [t.lower_ for t in toks[i : i + len(phrase)]]
-                    if tuple(words) != phrase:
-                        continue
-                    after = toks[i + len(phrase) : i + len(phrase) + 8]
-                    for cand in after:
-                        if cand.text in {",", ";", "."}:
-                            break
-                        key = self.res.key_at(para.index, cand, SPEAKER_KINDS)
-                        if key:
-                            return tok, key
-                    return tok, None
-        return None
-
-    def governs(self, para: Para, region: Region, verb: Token) -> bool:
-        """Does the quote hang syntactically from ``verb`` (no other verb in between)?"""
-        quoted = SpanSet([region.span])
-        roots = [t for t in para.tokens_in(region.span) if _outside(para, t.head, quoted)]
-        for root in roots:
-            node = root.head
-            for _ in range(6):
-                if node == verb:
-                    return True
-                if node.pos_ in {"VERB", "AUX"} and node != verb:
-                    break
-                if node.head == node:
-                    break
-                node = node.head
-        return False
+        return self.adjacent_name(para, verb), False
 
     def find(self) -> list[Statement]:
         statements: list[Statement] = []
@@ -264,11 +216,17 @@ class QuoteFinder:
                 abs(para.tok_span(v).end - region.span.begin),
             )
         )
-        governing = next((v for v in verbs if self.governs(para, region, v)), None)
+        governing = next((v for v in verbs if governs(para, region, v)), None)
         before = text[: region.span.begin - para.begin].rstrip(" \u00a0" + OPEN_MARKS)
         # A title in marks may hang from a speech verb through a preposition ("On
         # \u201cFox News Sunday,\u201d he said"): only a whole quote is saved by its verb.
         if not_a_quote(before, quote, governing is not None and region.whole):
+            label = turn_label(quote)
+            if label is not None:
+                # Not a statement itself ("DUNN: ..."), but the speaker of the quotations
+                # that go on from it in the next paragraphs.
+                turn = make(self.turn_speaker(label), TRANSCRIPT)
+                last[para.index] = turn
             return None
         if not region.whole:
             # A partial quote: the verb it hangs from first, then a speech verb of its own
@@ -277,7 +235,7 @@ class QuoteFinder:
             sents = {para.sents[i].start for i in own}
             verbs = [v for v in verbs if v.sent.start in sents and v != governing]
             verbs = ([governing] if governing is not None else []) + verbs
-            if governing is None and not self.reported(para, region):
+            if governing is None and not reported(para, region, self.lex.speech_verbs):
                 # The subject of its own clause before a speech verb elsewhere in the sentence
                 # ("X proposed we \u201c...\u201d and said ..."), unless the clause is itself
                 # reported ("X said Y is seen as \u201ca bully\u201d").
@@ -318,6 +276,8 @@ class QuoteFinder:
                 # A paragraph that is nothing but a quotation goes on with the last speaker
                 # quoted, across one paragraph of narration.
                 prev = last.get(para.index - 2)
+            if prev is not None and prev.rule == TRANSCRIPT:
+                return make(prev.speaker, TRANSCRIPT if prev.speaker else "quote/unattributed")
             if prev is not None and (prev.quote_span.end <= region.span.begin):
                 return make(prev.speaker, "quote/continuation")
         return make(None, "quote/unattributed")
@@ -340,37 +300,11 @@ class QuoteFinder:
                 return key or self.speaker_of(para, child)[0]
         return None
 
-    def reported(self, para: Para, region: Region) -> bool:
-        """Does the quote sit, at any depth, under a speech verb?"""
-        quoted = SpanSet([region.span])
-        roots = [t for t in para.tokens_in(region.span) if _outside(para, t.head, quoted)]
-        return any(
-            a.lemma_.lower() in self.lex.speech_verbs and a.pos_ in {"VERB", "AUX"}
-            for root in roots[:1]
-            for a in root.ancestors
-        )
-
-    def sentence_subject(self, para: Para, region: Region) -> str | None:
-        """The first named subject of the partial quote's sentence, before the quote: the
-        sentence's actor, when the parse hangs the quote from no clause of it."""
-        sents = para.sents_over(region.span)
-        if not sents:
-            return None
-        for tok in para.sents[sents[0]]:
-            if para.tok_span(tok).begin >= region.span.begin:
-                break
-            if tok.dep_ in {"nsubj", "nsubjpass"}:
-                key = self.res.key_at(para.index, tok, SPEAKER_KINDS)
-                if key:
-                    return key
-        return None
-
     def clause_speaker(self, para: Para, region: Region) -> tuple[str | None, bool]:
         """The subject of the clause a partial quote sits in ("Trump defended him as a
         \u201cvery decent man\u201d", "Obama called bankers \u201cfat cats\u201d"): the one
         whose words the marks report when no speech verb names a speaker."""
-        quoted = SpanSet([region.span])
-        roots = [t for t in para.tokens_in(region.span) if _outside(para, t.head, quoted)]
+        roots = quote_roots(para, region)
         if not roots:
             return None, False
         node = roots[0].head

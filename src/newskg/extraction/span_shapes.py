@@ -12,7 +12,13 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from newskg.extraction.lexicon import Lexicon
-from newskg.extraction.names import HYPHENS, group_nouns, occupation_before, place_heads
+from newskg.extraction.names import (
+    HYPHENS,
+    group_nouns,
+    name_rules,
+    occupation_before,
+    place_heads,
+)
 from newskg.extraction.nlp import Para
 
 POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
@@ -69,6 +75,38 @@ def before_number(para: Para, end: int) -> bool:
     label of a code, not a person."""
     doc = para.doc
     return end < len(doc) and doc[end].text.isdigit()
+
+
+_ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
+_CODE = re.compile(r"(?=.*[A-Z])(?=.*\d)[A-Za-z\d]+")
+
+
+def numbered_body(words: tuple[str, ...], label: str) -> bool:
+    """An organization's name with a number in it: one word of letters and digits ("G20",
+    "ITV1"), an ordinal before a word ("5th Fleet", "407th Air Group"), or a small number
+    between words of the name ("Fathers 4 Justice"). A code after a name is a product's
+    model ("Acme X5"), a number at the end a score or a count ("Arsenal 2"), a number with
+    punctuation an amount, a score or a date ("1.1bn", "2-1", "9/11"), a number before a
+    lower-case word a quantity ("More than 167 million").
+
+    >>> names = ("G20", "5th Fleet", "Fathers 4 Justice", "Arsenal 2", "Acme X5", "disco club")
+    >>> [numbered_body(tuple(n.split()), "ORG") for n in names]
+    [True, True, True, False, False, False]
+    """
+    if label != "ORG" or not any(ch.isdigit() for ch in "".join(words)):
+        return False
+    for i, word in enumerate(words):
+        if not any(ch.isdigit() for ch in word):
+            continue
+        last = i == len(words) - 1
+        if _ORDINAL.fullmatch(word) and not last:
+            continue
+        if _CODE.fullmatch(word) and len(words) == 1:
+            continue
+        if word.isdigit() and len(word) <= 3 and i > 0 and not last and words[i + 1][:1].isupper():
+            continue
+        return False
+    return True
 
 
 def tagged_surnames(paras: list[Para], lex: Lexicon) -> set[str]:
@@ -129,6 +167,7 @@ def _code_tail(ent: SpacySpan) -> bool:
         and last.isalpha()
         and last.isupper()
         and not _ROMAN.fullmatch(last)
+        and last not in name_rules().post_nominal  # "Tom Hale QC": letters after a name
         and not any(w.isupper() for w in words[:-1])
     )
 
@@ -214,6 +253,20 @@ def post_nominal(para: Para, start: int, end: int) -> bool:
         and doc[start - 2].ent_type_ == "PERSON"
         and (end == len(doc) or doc[end].text in {",", ".", ";"})
         and not (end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].pos_ == "PROPN")
+    )
+
+
+def lettered_person(para: Para, start: int, end: int, lex: Lexicon) -> bool:
+    """Two or three words of a person's name before letters after a name ("Tom Hale QC",
+    ``name_rules.tsv`` "post-nominal"), none the head of a body or a place ("Green Party
+    MEP" is a title)."""
+    doc = para.doc
+    words = doc[start : end - 1]
+    return (
+        3 <= end - start <= 4
+        and doc[end - 1].text in name_rules().post_nominal
+        and all(_name_word(t) for t in words)
+        and not {t.text for t in words} & (lex.org_heads | place_heads())
     )
 
 
