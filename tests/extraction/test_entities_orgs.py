@@ -198,3 +198,9 @@ def test_two_names_after_one_noun_of_their_kind() -> None:
     assert by_kind(found, "organization") == {"Kestrel9", "Ravenhold"}
     found = entities("The gig by rock band Kestrel9 and Mary Hale drew 300 fans.")
     assert by_kind(found, "actor") == {"Mary Hale"}  # a full name stays someone
+
+
+def test_a_party_the_tagger_calls_a_nationality_is_an_organization() -> None:
+    found = entities("The Progressive Democrats and Sunni Arabs met.")
+    assert by_kind(found, "organization") == {"Progressive Democrats"}
+    assert "Sunni Arabs" not in all_names(found)  # a people, not a body

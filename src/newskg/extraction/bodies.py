@@ -14,7 +14,9 @@ over the parse and the word lists of ``src/newskg/extraction/data`` (never by na
   covers that ends with a word of ``org_heads.txt`` ("the anti-junta Orange Front"); the
   same run ending with a word of ``place_heads.txt`` is a place ("the Al-Ghaza Hotel");
 * *bare heads*: "the parliament" or "parliament vote" once the article names exactly one
-  state body with that head: another mention of it.
+  state body with that head: another mention of it;
+* *party names*: a name the tagger calls a nationality (NORP) that is a party's
+  ("the Liberal Democrats": :func:`party_name`).
 
 Each rule returns token ranges ``(start, end)`` of one paragraph's Doc; the caller
 (:mod:`newskg.extraction.entities`) turns them into organization mentions.
@@ -225,3 +227,24 @@ def bare_heads(doc: Doc, heads: set[tuple[str, ...]], covered: set[int]) -> list
             if det or modifier:
                 found.append((tok.i, end))
     return found
+
+
+def party_name(words: tuple[str, ...], lex: Lexicon) -> bool:
+    """Two or three capitalised words ending in a plural, none a country adjective and the
+    first no faith nor people (``demonyms.tsv``, ``not_party_adjectives.txt``): a party or a
+    movement named by its members, which the tagger calls a nationality.
+
+    >>> from newskg.extraction.lexicon import lexicon
+    >>> [party_name(tuple(n.split()), lexicon()) for n in
+    ...  ("Liberal Democrats", "South Koreans", "Native Americans", "Sunni Arabs", "Democrats")]
+    [True, False, False, False, False]
+    """
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.isalpha() for w in words):
+        return False
+    last = words[-1]
+    if len(last) < 4 or not last.endswith("s") or last.endswith("ss"):
+        return False
+    singular = (*words[:-1], last[:-1])
+    if any(lex.demonym_length(w[i:]) for w in (words, singular) for i in range(len(w))):
+        return False  # "South Koreans", "Native Americans": a people
+    return words[0].lower() not in datafiles.word_set("not_party_adjectives.txt")

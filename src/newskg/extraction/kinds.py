@@ -14,6 +14,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 
+from newskg.extraction.bodies import party_name
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import KIND_OF_LABEL, Mention, span_text
 from newskg.extraction.modifiers import adherent_names, product_names, qualifier_names
@@ -37,11 +38,12 @@ from newskg.text import fold
 def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     _complete_person_names(mentions, paras)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
+    lex = lexicon()
     for m in mentions:
         if m.gaz is not None:
             votes[fold(m.text)]["gaz:" + m.gaz.kind] += 100
-        elif m.label == "NORP":
-            votes[fold(m.text)]["norp"] += 1
+        elif m.label == "NORP":  # a people, unless a party's name ("Liberal Democrats")
+            votes[fold(m.text)]["organization" if party_name(m.words, lex) else "norp"] += 1
         else:
             votes[fold(m.text)][KIND_OF_LABEL[m.label]] += 1
     # Groups named with "the" that spaCy called persons ("the Rangers") are organizations.
