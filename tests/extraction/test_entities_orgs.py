@@ -204,3 +204,11 @@ def test_a_party_the_tagger_calls_a_nationality_is_an_organization() -> None:
     found = entities("The Progressive Democrats and Sunni Arabs met.")
     assert by_kind(found, "organization") == {"Progressive Democrats"}
     assert "Sunni Arabs" not in all_names(found)  # a people, not a body
+
+
+def test_a_plural_short_name_ends_the_house_it_names() -> None:
+    found = entities(
+        "He took a seat in the House of Elders last year. Reformers must be inside the Elders "
+        "to change it."
+    )
+    assert by_kind(found, "organization") == {"House of Elders"}

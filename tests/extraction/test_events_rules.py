@@ -282,3 +282,15 @@ def test_who_organised_a_vote_is_its_agent() -> None:
         "meeting",
         [("participant", "acme-corp"), ("participant", "unity-party")],
     )
+
+
+def test_a_craze_that_took_over_a_town_is_no_takeover() -> None:
+    assert events_of("Kestrel fever has taken over Bergen, and hotels are full.") == []
+
+
+def test_one_person_of_a_country_does_not_make_the_country_speak() -> None:
+    found = events_of(
+        "She grew up in the United States. The American legend swept into London on Thursday "
+        "to announce a long-term partnership with the Kestrel Tennis Association."
+    )
+    assert "united-states" not in {a.entity for e in found for a in e.arguments}

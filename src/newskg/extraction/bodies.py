@@ -230,13 +230,13 @@ def bare_heads(doc: Doc, heads: set[tuple[str, ...]], covered: set[int]) -> list
 
 
 def party_name(words: tuple[str, ...], lex: Lexicon) -> bool:
-    """Two or three capitalised words ending in a plural, none a country adjective and the
-    first no faith nor people (``demonyms.tsv``, ``not_party_adjectives.txt``): a party or a
-    movement named by its members, which the tagger calls a nationality.
+    """Two or three capitalised words ending in a plural, none a country adjective, a faith
+    or a people (``demonyms.tsv``, ``not_party_adjectives.txt``): a party or a movement
+    named by its members, which the tagger calls a nationality.
 
     >>> from newskg.extraction.lexicon import lexicon
     >>> [party_name(tuple(n.split()), lexicon()) for n in
-    ...  ("Liberal Democrats", "South Koreans", "Native Americans", "Sunni Arabs", "Democrats")]
+    ...  ("Liberal Democrats", "Native Americans", "Roman Catholics", "Sunni Arabs", "Democrats")]
     [True, False, False, False, False]
     """
     if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w.isalpha() for w in words):
@@ -247,4 +247,5 @@ def party_name(words: tuple[str, ...], lex: Lexicon) -> bool:
     singular = (*words[:-1], last[:-1])
     if any(lex.demonym_length(w[i:]) for w in (words, singular) for i in range(len(w))):
         return False  # "South Koreans", "Native Americans": a people
-    return words[0].lower() not in datafiles.word_set("not_party_adjectives.txt")
+    faiths = datafiles.word_set("not_party_adjectives.txt")  # "Roman Catholics": a faith
+    return not any(w.lower() in faiths for w in (*words, singular[-1]))

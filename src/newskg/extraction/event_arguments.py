@@ -94,8 +94,10 @@ class ArgumentFinder(PlaceFinder):
                 if c.dep_ in {"compound", "poss"} and not self.only_where(para, c, tok)
                 for kt in self.entities(para, c)
             ][:1]  # a city names where they are, not whose ("Gaza militants")
-        if not found and tok.pos_ == "NOUN" and role == "agent":
+        if not found and tok.tag_ == "NNS" and role == "agent" and ev.type != "statement":
             # "Ruritanian jets bombed the port": the country (when the article names it)
+            # acting through its forces or authorities, never one person ("the American
+            # legend announced") nor what people of a country say
             found = [
                 (k, c) for c in tok.children if c.dep_ == "amod" for k in [self.country_of(c)] if k
             ][:1]

@@ -41,17 +41,18 @@ _LOCATING = {"of", "at", "in", "for"}
 
 def _org_core(words: tuple[str, ...]) -> tuple[str, ...]:
     """A name as organizations are compared: lower case, possessives dropped ("New People's
-    Party" and "New People Party" are one name written two ways) and the head's plural
-    folded, the head being the last word or the word before "of" (so "Harbour Guards" is
-    inside "Harbour Guards of Kent").
+    Party" and "New People Party" are one name written two ways) and the plural of the last
+    word and of the word before "of" folded (so "Harbour Guards" is inside "Harbour Guards
+    of Kent", and "Lords" ends "House of Lords").
 
-    >>> _org_core(("Harbour", "Guards", "of", "Kent")), _org_core(("Harbour", "Guards"))
-    (('harbour', 'guard', 'of', 'kent'), ('harbour', 'guard'))
+    >>> _org_core(("Harbour", "Guards", "of", "Kent")), _org_core(("House", "of", "Lords"))
+    (('harbour', 'guard', 'of', 'kent'), ('house', 'of', 'lord'))
     """
     low = [re.sub(r"['\u2019]s?$", "", w.lower()) for w in words]
-    at = low.index("of", 1) - 1 if "of" in low[1:] else len(low) - 1
-    if low and len(low[at]) > 3 and low[at].endswith("s") and not low[at].endswith("ss"):
-        low[at] = low[at][:-1]
+    heads = {len(low) - 1, low.index("of", 1) - 1 if "of" in low[1:] else len(low) - 1}
+    for at in heads if low else ():
+        if len(low[at]) > 3 and low[at].endswith("s") and not low[at].endswith("ss"):
+            low[at] = low[at][:-1]
     return tuple(low)
 
 
