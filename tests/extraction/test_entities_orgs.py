@@ -212,3 +212,19 @@ def test_a_plural_short_name_ends_the_house_it_names() -> None:
         "to change it."
     )
     assert by_kind(found, "organization") == {"House of Elders"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        # a spaced dash before the rest of the sentence ends the name the tagger ran on
+        ("He jumped 7.95m at the Kelford Grand Prix - good enough to win.", {"Kelford Grand Prix"}),
+        ("Crews could interview Tallis Records - one from each station.", {"Tallis Records"}),
+        # "v" parts the two sides of a match
+        ("Tickets for Wales v England sold out.", {"Wales", "England"}),
+        # a sentence's "The" is no part of a state body's name
+        ("The US government denied the claims.", {"US government"}),
+    ],
+)
+def test_where_a_tagged_name_ends(sentence: str, names: set[str]) -> None:
+    assert all_names(entities(sentence)) == names

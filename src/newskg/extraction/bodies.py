@@ -62,7 +62,7 @@ def state_bodies(
     texts = [t.text for t in doc]  # once, not four tokens' for every capitalised one
     i = 0
     while i < len(doc):
-        if not texts[i][:1].isupper():
+        if not texts[i][:1].isupper() or doc[i].lower_ == "the":  # "The US government"
             i += 1
             continue
         words = texts[i : i + 4]

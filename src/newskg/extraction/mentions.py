@@ -39,12 +39,14 @@ from newskg.extraction.span_shapes import (
     descriptor_before_person,
     given_name_after_occupation,
     lettered_person,
+    name_end,
     not_a_person,
     numbered,
     numbered_body,
     person_tail,
     place_pairs,
     post_nominal,
+    sides_of_match,
     surname_after,
     tagged_surnames,
     titled_person_tail,
@@ -164,11 +166,11 @@ def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon)
     while start < end and (skippable(doc[start]) or doc[start].lower_ in {"the", "a", "an"}):
         start += 1
     rules = name_rules()
-    # A parenthesis inside ends the name ("World Health Organisation (WHO").
-    for i in range(start + 1, end):
-        if doc[i].text in {"(", "["}:
-            end = i
-            break
+    end = name_end(doc, start, end)  # "World Health Organisation (WHO": the name
+    versus = sides_of_match(doc, start, end)  # "Wales v England": two names
+    if versus is not None:
+        left = trimmed_mentions(para, start, versus, label, lex)
+        return left + trimmed_mentions(para, versus + 1, end, label, lex)
     while end > start and (
         skippable(doc[end - 1])
         or doc[end - 1].text in POSSESSIVE

@@ -333,7 +333,8 @@ def vessel_names(docs: list[Doc]) -> set[tuple[str, ...]]:
 def of_tail(doc: Doc, end: int) -> int:
     """Where an organization's name ends when the tagger stopped before its "for|of the"
     part: "Central League" + "for the Protection of Tenants" (capitalised words no other
-    entity claims)."""
+    entity claims). A rest the tagger named on its own is taken back once kinds are
+    voted (:func:`newskg.extraction.org_spans._extend_right`)."""
     while end + 1 < len(doc) and doc[end].lower_ in {"of", "for"}:
         j = end + 1 + (doc[end + 1].lower_ == "the")
         k = j

@@ -1,15 +1,17 @@
 """Shapes of tagged spans that say what a name is not, or where it really starts, read by
 :func:`newskg.extraction.mentions.ner_mentions` before a span is cleaned: a person's name
 at the end of a span the tagger gave to an organization, two one-word "places" that are a
-given name and a surname, and names glued to numbers (codes, numbered party names).
+given name and a surname, names glued to numbers (codes, numbered party names), letters
+after a name ("QC"), and where a span's name ends (a parenthesis, a dash before the rest of
+the sentence, "v" between two sides of a match).
 """
 
 from __future__ import annotations
 
 import re
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.names import (
@@ -254,6 +256,34 @@ def post_nominal(para: Para, start: int, end: int) -> bool:
         and (end == len(doc) or doc[end].text in {",", ".", ";"})
         and not (end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].pos_ == "PROPN")
     )
+
+
+#: Dashes that, spaced, break a sentence (a hyphen, an en dash, an em dash).
+DASHES = {"-", "\u2013", "\u2014"}
+
+
+def name_end(doc: Doc, start: int, end: int) -> int:
+    """Where a tagged span's name ends: at a parenthesis inside ("World Health Organisation
+    (WHO"), or at a spaced dash before a lower-case word or a number ("the Kelford Grand
+    Prix - good enough", "Tallis - one of them"), where the sentence goes on."""
+    for i in range(start + 1, end):
+        spaced = doc[i - 1].whitespace_ and doc[i].whitespace_ and i + 1 < end
+        if doc[i].text in {"(", "["} or (
+            spaced
+            and doc[i].text in DASHES
+            and (doc[i + 1].text[:1].islower() or doc[i + 1].like_num)
+        ):
+            return i
+    return end
+
+
+def sides_of_match(doc: Doc, start: int, end: int) -> int | None:
+    """Where "v" or "vs" parts a span into two sides of a match ("Wales v England"), or
+    None."""
+    for i in range(start + 1, end - 1):
+        if doc[i].lower_ in {"v", "v.", "vs", "vs."} and doc[i + 1].text[:1].isupper():
+            return i
+    return None
 
 
 def lettered_person(para: Para, start: int, end: int, lex: Lexicon) -> bool:
