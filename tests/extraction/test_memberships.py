@@ -298,3 +298,20 @@ def test_letters_after_a_name_are_no_part_of_it(tagged_as: str) -> None:
 def test_someone_speaking_for_a_body_is_a_person_and_its_member(name: str) -> None:
     x = article(f"{name}, for the Green Alliance, called on the minister to resign.")
     assert triples(x) == {(name, "Green Alliance", "member")}
+
+
+def test_a_role_right_before_a_name_the_tagger_called_a_body() -> None:
+    x = article("Kestrel boss Helen Cable said the deal was done.")
+    assert triples(x) == {("Helen Cable", "Kestrel", "boss")}
+    # a body's name after a role a body holds stays a body
+    x = article("Celtic host Dundee United on Saturday.")
+    assert {e.label: e.kind for e in x.entities}["Dundee United"] == "organization"
+
+
+def test_a_team_named_by_its_head_first() -> None:
+    # The tagger calls "Team Norway" a person.
+    x = article("Ann Reyes and Tom Vail will represent Team Norway at the event in Oslo.")
+    assert triples(x) == {
+        ("Ann Reyes", "Team Norway", "member"),
+        ("Tom Vail", "Team Norway", "member"),
+    }

@@ -307,6 +307,8 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
             named = tuple(t.text for t in ent if t.lower_ != "the")
             if label == "PERSON" and numbered_body(named, "ORG"):
                 label = "ORG"  # no one's name has a number: "G8" tagged as a person is a body
+            if label == "PERSON" and len(named) > 1 and named[0] in lex.org_heads:
+                label = "ORG"  # "Team GB", "Club Brugge": a body named by its head first
             if label in KIND_OF_LABEL or label == "NORP":
                 start, end = ent.start, ent.end
                 if post_nominal(para, start, end):  # "Tom Hale, QC, said"
