@@ -315,3 +315,21 @@ def test_a_team_named_by_its_head_first() -> None:
         ("Ann Reyes", "Team Norway", "member"),
         ("Tom Vail", "Team Norway", "member"),
     }
+
+
+def test_an_organization_in_apposition_to_its_kind() -> None:
+    # "body the KAF," names a body nobody tagged (``org_cue_nouns.txt``)
+    x = article(
+        "Tom Hale, spokesman for the sport's ruling body the KAF, which handed out the bans, "
+        "said nothing."
+    )
+    assert triples(x) == {("Tom Hale", "KAF", "spokesman")}
+
+
+def test_who_speaks_for_a_body_at_the_head_of_a_sentence() -> None:
+    x = article("For the Green Alliance, Ann Veltman called the target unambitious.")
+    assert triples(x) == {("Ann Veltman", "Green Alliance", "member")}
+    assert rules(x) == {"membership/speaks-for"}
+    assert (
+        triples(article("For the first time, Ann Veltman called the target unambitious.")) == set()
+    )

@@ -102,6 +102,11 @@ def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Men
             noun = tok.pos_ == "NOUN"  # (what a cue is first: asked once, not twice)
             if noun and _cue(tok) and nxt < len(doc) and nxt not in taken:  # "US team Kestrel9"
                 run = _run_after(doc, nxt, taken)
+                if run is None and doc[nxt].text == "the":
+                    # "its ruling body the KAF, which ...": an apposition closed by punctuation
+                    run = _run_after(doc, nxt + 1, taken)
+                    if run is not None and run[1] < len(doc) and not doc[run[1]].is_punct:
+                        run = None
                 candidates.append(run)
                 if run is not None and run[1] + 1 < len(doc) and doc[run[1]].lower_ == "and":
                     # "team Kestrel9 and Ravens": the noun is shared by both names, the

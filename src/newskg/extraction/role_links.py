@@ -4,7 +4,8 @@
   Alliance transport spokesman" (the title read back from the end of the apposition), and "X,
   from the Institute for Rural Studies" / "X, of Halberd Capital" (an affiliation with no role
   word: the role is "member", or the title the person carries before the name)
-* before the comma: "the newly elected president of the Guild of Surveyors, X"
+* before the comma: "the newly elected president of the Guild of Surveyors, X", and "For
+  the Green Party, X said" (a member who speaks for it)
 * "X joined ORG" (member), "X quit|left ORG" (former member)
 * "X [and Y] will represent ORG" (an organization only: MPs represent seats, lawyers clients
   that are mostly people)
@@ -123,6 +124,11 @@ class LinkReader:
             k = org.start - 1
             if k >= 0 and doc[k].lower_ == "the":
                 k -= 1
+            if k >= 0 and doc[k].lower_ == "for" and doc[k].is_sent_start:
+                # "For the Green Party, Ann Lee said ...": who speaks for it
+                rule = "membership/speaks-for"
+                f.add(person.key or "", org.key or "", "member", para, doc[person.start], rule)
+                return
             if k < 1 or doc[k].lower_ not in {"of", "at"}:
                 return
             got = f.titles.title(para, k)
