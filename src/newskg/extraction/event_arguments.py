@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from spacy.tokens import Token
 
 from newskg.extraction.event_parties import agreed_noun_parties, deal_parties, joined, stood_for
-from newskg.extraction.event_places import SUPPORT_VERBS, PlaceFinder
+from newskg.extraction.event_places import PlaceFinder
 from newskg.extraction.event_syntax import attending_verb, dateline, misread_is
 from newskg.extraction.event_table import types_with, words_of
-from newskg.extraction.event_triggers import VIOLENCE, FoundEvent
+from newskg.extraction.event_triggers import SUPPORT_VERBS, VIOLENCE, FoundEvent
 from newskg.extraction.nlp import Para
 
 # The event types each argument rule applies to: ``event_roles.tsv`` says what each pattern

@@ -9,11 +9,8 @@ from spacy.tokens import Token
 
 from newskg.extraction.dates import find_year, normalize
 from newskg.extraction.event_syntax import in_name, own_subtree
-from newskg.extraction.event_table import words_of
-from newskg.extraction.event_triggers import FoundEvent, TriggerFinder
+from newskg.extraction.event_triggers import SUPPORT_VERBS, FoundEvent, TriggerFinder
 
-#: Verbs whose object noun names the event their subject does ("launched an attack").
-SUPPORT_VERBS = words_of("support")
 #: Prepositions whose date is not the event's ("since 2017", "until May").
 NOT_THE_DATE = {"since", "until", "till", "before"}
 

@@ -50,10 +50,10 @@ SHARES_SUBJECT = {"conj", "advcl", "xcomp", "acomp", "pcomp", "prep"}
 MAX_CLIMB = 4
 NAME_AFTER = 4  # "said X", "argued Riverton's Evening Ledger": a name this close after the verb
 ALONE_SLACK = 4  # marks and spaces around a quotation that fills its paragraph
-#: Dependencies over which a clause without a subject takes its head's ("calling it X").
 #: The rule of a quotation going on from a transcript turn ("DUNN: ..."), and of the turn
 #: itself as the previous quotation (never a statement).
 TRANSCRIPT = "quote/transcript-continuation"
+#: Dependencies over which a clause without a subject takes its head's ("calling it X").
 CLIMB = {"xcomp", "advcl", "conj", "acl", "pcomp", "prep", "pobj", "dobj", "ccomp"}
 
 
