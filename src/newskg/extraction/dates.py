@@ -53,19 +53,6 @@ MONTHS = {
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
-_MONTH_WORD = re.compile(_MONTH)
-
-
-def calendar_word(word: str) -> bool:
-    """A month or a day of the week, in any case, singular or plural ("Thursdays", "Sept.").
-
-    >>> [calendar_word(w) for w in ("Thursdays", "Sept.", "May", "Commission")]
-    [True, True, True, False]
-    """
-    low = word.lower()
-    return low.rstrip("s") in WEEKDAYS or _MONTH_WORD.fullmatch(low) is not None
-
-
 _MDY = re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b")
 _DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(\d{4}))?\b")
 _MY = re.compile(_MONTH + r",?\s+(\d{4})\b")

@@ -49,9 +49,9 @@ def _org_core(words: tuple[str, ...]) -> tuple[str, ...]:
     (('harbour', 'guard', 'of', 'kent'), ('house', 'of', 'lord'))
     """
     low = [re.sub(r"['\u2019]s?$", "", w.lower()) for w in words]
-    heads = {len(low) - 1, low.index("of", 1) - 1 if "of" in low[1:] else len(low) - 1}
-    for at in heads if low else ():
-        if len(low[at]) > 3 and low[at].endswith("s") and not low[at].endswith("ss"):
+    last = len(low) - 1
+    for at in {last, low.index("of", 1) - 1 if "of" in low[1:] else last}:  # once each
+        if low and len(low[at]) > 3 and low[at].endswith("s") and not low[at].endswith("ss"):
             low[at] = low[at][:-1]
     return tuple(low)
 

@@ -131,11 +131,12 @@ def span_text(para: Para, start: int, end: int) -> tuple[Span, str]:
 
 def _is_junk(words: tuple[str, ...], lex: Lexicon, label: str = "") -> bool:
     text = " ".join(words)
-    if not text or not (text[0].isalpha() and text[0].isupper() or numbered_body(words, label)):
+    numbered = label == "ORG" and numbered_body(words)  # "G20", "5th Fleet"
+    if not text or not (text[0].isalpha() and text[0].isupper() or numbered):
         return True
     if "www" in text.lower() or "@" in text or "/" in text:
         return True
-    if any(ch.isdigit() for ch in text) and not numbered_body(words, label):
+    if any(ch.isdigit() for ch in text) and not numbered:
         return True
     if len(text.replace(".", "")) < 2:
         return True
@@ -305,7 +306,7 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
                 continue  # "the film Easy Rider": a title, not a person or a place
             label = ent.label_
             named = tuple(t.text for t in ent if t.lower_ != "the")
-            if label == "PERSON" and numbered_body(named, "ORG"):
+            if label == "PERSON" and numbered_body(named):
                 label = "ORG"  # no one's name has a number: "G8" tagged as a person is a body
             if label == "PERSON" and len(named) > 1 and named[0] in lex.org_heads:
                 label = "ORG"  # "Team GB", "Club Brugge": a body named by its head first
@@ -331,7 +332,7 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
                     end = of_tail(para.doc, end)
                 elif label == "PERSON":
                     whole = tuple(t.text for t in para.doc[start - 2 : end])
-                    if numbered(para, start) and numbered_body(whole, "ORG"):
+                    if numbered(para, start) and numbered_body(whole):
                         # "Movimento 5 Stelle" tagged "Stelle": the body's whole name
                         found.extend(trimmed_mentions(para, start - 2, end, "ORG", lex))
                         continue

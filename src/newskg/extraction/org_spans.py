@@ -12,10 +12,9 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from newskg.extraction import datafiles
-from newskg.extraction.dates import calendar_word
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import Mention, span_text
-from newskg.extraction.names import head_word, place_heads
+from newskg.extraction.names import MONTHS_DAYS, head_word, place_heads
 from newskg.extraction.nlp import Para
 
 EVENT_HEAD_COLUMNS = ("head", "reason", "confidence")
@@ -186,7 +185,7 @@ def _name_word(token: Token) -> bool:
         token.pos_ == "PROPN"
         and token.text[:1].isupper()
         and token.ent_type_ not in {"DATE", "TIME"}
-        and not calendar_word(token.text)  # "on Thursdays", tagged or not
+        and token.lower_.rstrip("s") not in MONTHS_DAYS  # "on Thursdays", tagged or not
     )
 
 

@@ -83,7 +83,7 @@ _ORDINAL = re.compile(r"\d+(st|nd|rd|th)")
 _CODE = re.compile(r"(?=.*[A-Z])(?=.*\d)[A-Za-z\d]+")
 
 
-def numbered_body(words: tuple[str, ...], label: str) -> bool:
+def numbered_body(words: tuple[str, ...]) -> bool:
     """An organization's name with a number in it: one word of letters and digits ("G20",
     "ITV1"), an ordinal before a word ("5th Fleet", "407th Air Group"), or a small number
     between words of the name ("Fathers 4 Justice"). A code after a name is a product's
@@ -92,10 +92,10 @@ def numbered_body(words: tuple[str, ...], label: str) -> bool:
     lower-case word a quantity ("More than 167 million").
 
     >>> names = ("G20", "5th Fleet", "Fathers 4 Justice", "Arsenal 2", "Acme X5", "disco club")
-    >>> [numbered_body(tuple(n.split()), "ORG") for n in names]
+    >>> [numbered_body(tuple(n.split())) for n in names]
     [True, True, True, False, False, False]
     """
-    if label != "ORG" or not any(ch.isdigit() for ch in "".join(words)):
+    if not any(ch.isdigit() for ch in "".join(words)):
         return False
     for i, word in enumerate(words):
         if not any(ch.isdigit() for ch in word):

@@ -77,7 +77,6 @@ def previous_articles(
     unknown = [i for i in remove_ids if i not in previous]
     if unknown:
         raise UnknownArticles(
-            unknown,
             f"no article {', '.join(map(repr, unknown))} in version {base.id}; "
             f"it holds {', '.join(sorted(previous)) or 'none'}",
         )

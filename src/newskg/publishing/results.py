@@ -90,9 +90,5 @@ class BuildError(NewskgError):
 
 
 class UnknownArticles(BuildError):
-    """A remove names articles the published version does not hold (``ids``); nothing was
-    published. ``newskg remove --json`` reports it as kind ``unknown``, the ingest API as 404."""
-
-    def __init__(self, ids: list[str], message: str) -> None:
-        super().__init__(message)
-        self.ids = ids
+    """A remove names articles the published version does not hold; nothing was published.
+    ``newskg remove --json`` reports it as kind ``unknown``, the ingest API as 404."""
