@@ -294,3 +294,35 @@ def test_one_person_of_a_country_does_not_make_the_country_speak() -> None:
         "to announce a long-term partnership with the Kestrel Tennis Association."
     )
     assert "united-states" not in {a.entity for e in found for a in e.arguments}
+
+
+def test_who_took_part_in_a_vote_someone_organised_takes_part() -> None:
+    # the organiser is the agent; whoever voted in it still takes part
+    [ev] = events_of("Mary Kerran campaigned in the referendum organised by the Unity Party.")
+    assert shape(ev)[:2] == (
+        "election",
+        [("agent", "unity-party"), ("participant", "mary-kerran")],
+    )
+
+
+def test_after_being_arrested_the_one_arrested_is_the_clause_subject() -> None:
+    [ev] = events_of("Omar Kassem was flown to Kelford after being arrested in Lagos in 2019.")
+    assert shape(ev)[:3] == ("legal action", [("target", "omar-kassem")], "lagos")
+    # someone else's arrest in the clause: not the subject's
+    found = events_of("Omar Kassem resigned after two suspects were arrested in Lagos.")
+    assert ("target", "omar-kassem") not in [(a.role, a.entity) for e in found for a in e.arguments]
+
+
+def test_a_person_captured_is_taken_into_custody_a_town_captured_is_conquered() -> None:
+    [ev] = events_of("Omar Kassem was captured by soldiers in Herat in 2001.")
+    assert shape(ev)[:2] == ("legal action", [("target", "omar-kassem")])
+    [ev] = events_of("Rebels captured Kelford on Monday after a week of fighting.")
+    assert ev.type == "other"
+
+
+def test_telling_a_committee_is_a_hearing_telling_a_newspaper_is_not() -> None:
+    [ev] = events_of("Mary Kerran told the home affairs committee that the rules had failed.")
+    assert shape(ev)[:2] == ("meeting", [("participant", "mary-kerran")])
+    assert events_of("Mary Kerran told the Kelford Gazette that the rules had failed.") == []
+    # whose hearing it was must be named
+    assert events_of("The local MP told the home affairs committee that the rules failed.") == []

@@ -8,9 +8,15 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
-from newskg.extraction.event_parties import agreed_noun_parties, deal_parties, joined, stood_for
+from newskg.extraction.event_parties import (
+    agreed_noun_parties,
+    deal_parties,
+    joined,
+    organised,
+    stood_for,
+)
 from newskg.extraction.event_places import PlaceFinder
-from newskg.extraction.event_syntax import attending_verb, dateline, misread_is
+from newskg.extraction.event_syntax import attending_verb, dateline, misread_is, understood_subject
 from newskg.extraction.event_table import types_with, words_of
 from newskg.extraction.event_triggers import SUPPORT_VERBS, VIOLENCE, FoundEvent
 from newskg.extraction.nlp import Para
@@ -303,6 +309,9 @@ class ArgumentFinder(PlaceFinder):
                         self.add(ev, "participant", para, pobj, [child])
         if head.pos_ == "VERB" and head.dep_ == "acl" and head.tag_ == "VBN" and not ev.targets:
             self.add(ev, "target", para, head.head)  # "the four men freed last month"
+        understood = understood_subject(head) if head.pos_ == "VERB" else None
+        if understood is not None and not ev.targets:
+            self.add(ev, "target", para, understood)  # "X was jailed after being convicted"
         if (
             head.pos_ != "VERB"
             and head.dep_ == "dobj"
@@ -321,8 +330,8 @@ class ArgumentFinder(PlaceFinder):
                 ):
                     for pobj in prep.children:
                         self.add(ev, "participant", para, pobj, [prep])
-        if ev.agents:
-            return
+        if ev.agents and not (ev.type in ORGANISED_TYPES and organised(head, ORGANISING)):
+            return  # (who votes in a vote someone organised takes part: looked for below)
         if head.pos_ == "VERB":
             own = next((c for c in head.children if c.dep_ == "nsubj"), None)
             if own is None or (own.lower_ in STAND_INS and not self.entities(para, own)):

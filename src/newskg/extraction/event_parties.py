@@ -72,3 +72,9 @@ def joined(verb: Token) -> list[Token]:
     if verb.lemma_.lower() not in JOINING:
         return []
     return [c for c in verb.children if c.dep_ == "dobj"]
+
+
+def organised(noun: Token, organising: frozenset[str]) -> bool:
+    """Does a participle of organising describe the event noun ("a referendum organised by
+    X")? Its "by" names the organiser, not who took part."""
+    return any(c.dep_ == "acl" and c.lemma_.lower() in organising for c in noun.children)

@@ -97,3 +97,24 @@ def subject_fits(verb: Token, wanted: frozenset[str]) -> bool:
         if subject.lemma_.lower() in wanted or subject.lower_ in wanted:
             return True
     return False
+
+
+#: Prepositions before "being" + participle whose understood subject is the clause's ("was
+#: jailed after being convicted"): ``event_words.tsv``, set "understood".
+GERUND_PREPS = words_of("understood")
+
+
+def understood_subject(verb: Token) -> Token | None:
+    """Who a passive gerund without a subject of its own is done to: the subject of the
+    clause its preposition belongs to ("X was taken to the camp after being captured in
+    Herat": X was captured)."""
+    if any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+        return None
+    if not any(c.dep_ == "auxpass" and c.lower_ == "being" for c in verb.children):
+        return None
+    prep = verb.head
+    clausal = prep.head.pos_ in {"VERB", "AUX"}
+    if verb.dep_ != "pcomp" or prep.lower_ not in GERUND_PREPS or not clausal:
+        return None
+    clause = prep.head
+    return next((c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}), None)

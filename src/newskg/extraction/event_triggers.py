@@ -21,7 +21,8 @@ from newskg.extraction.event_names import (
     short_quote,
     spelled_name,
 )
-from newskg.extraction.event_syntax import QUANTITIES, misread_is, subject_fits
+from newskg.extraction.event_objects import met_each_other, object_fits, subject_named
+from newskg.extraction.event_syntax import misread_is, subject_fits
 from newskg.extraction.event_table import types_with, words_of
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import ArticleText
@@ -101,6 +102,10 @@ class TriggerFinder:
 
     claimed = staticmethod(claimed)
     named = staticmethod(named)
+
+    def object_fits(self, para: Para, verb: Token, wanted: frozenset[str]) -> bool:
+        """See :func:`event_objects.object_fits`."""
+        return object_fits(para, verb, wanted, self.entities, self.lex.roles, self.res.kinds)
 
     def entities(self, para: Para, tok: Token) -> list[tuple[str, Token]]:
         """Entity keys for ``tok`` and its conjuncts (a relative pronoun stands for the noun
@@ -260,13 +265,21 @@ class TriggerFinder:
         if (
             wanted
             and (head.pos_ != "VERB" or not self.object_fits(para, head, wanted))
-            and not ("yes" in options.get("reciprocal", ()) and self.met_each_other(para, head))
+            and not (
+                "yes" in options.get("reciprocal", ()) and met_each_other(para, head, self.entities)
+            )
         ):
             return "no fitting object"
         if subject_fits(head, options.get("notsubj", frozenset())):
             return "an excluded subject"  # "the tsunami struck": no one attacked
         subject = options.get("subj")
-        if subject and (head.pos_ != "VERB" or not subject_fits(head, subject)):
+        if subject and (
+            head.pos_ != "VERB"
+            or not (
+                subject_fits(head, subject)
+                or subject_named(para, head, subject, self.entities, self.res.kinds)
+            )
+        ):
             return "no fitting subject"  # a bomb explodes in an attack, a market in a boom
         if self.blocked(head, kind, "future" in options.get("when", ())):
             return "hypothetical, negated, future or generic"
@@ -338,58 +351,6 @@ class TriggerFinder:
                 ):  # "of UKIP members" names whose members
                     return True
         return False
-
-    def object_fits(self, para: Para, verb: Token, wanted: frozenset[str]) -> bool:
-        objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
-        if not objects:  # "met with European officials"
-            objects = [
-                g
-                for c in verb.children
-                if c.dep_ == "prep" and c.lower_ == "with"
-                for g in c.children
-                if g.dep_ == "pobj"
-            ]
-        if not objects and (verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBN")):
-            objects = [verb.head]  # "the sanctions Trump has imposed", "the men freed in May"
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if not objects and subject is not None and subject.i > 0:
-            before = verb.doc[subject.i - 1]  # the same, misparsed
-            if before.pos_ == "NOUN" and before.i < verb.i:
-                objects = [before]
-        for obj in objects:
-            if obj.lemma_.lower() in QUANTITIES:
-                obj = next(
-                    (
-                        g
-                        for c in obj.children
-                        if c.dep_ == "prep" and c.lower_ == "of"
-                        for g in c.children
-                        if g.dep_ == "pobj"
-                    ),
-                    obj,
-                )
-            compound = " ".join(
-                c.lemma_.lower() for c in obj.children if c.dep_ == "compound" and c.pos_ == "NOUN"
-            )
-            if compound:  # "aircraft carriers" may be wanted, "its sales force" is no force
-                if f"{compound} {obj.lemma_.lower()}" in wanted:
-                    return True
-                continue
-            if obj.lemma_.lower() in wanted:
-                return True
-            if "@role" in wanted and (obj.lemma_.lower(),) in self.lex.roles:
-                return True  # "met European officials"
-            found = self.entities(para, obj) if obj.pos_ != "PRON" else []
-            if any("@" + self.res.kinds.get(k, "") in wanted for k, _ in found):
-                return True  # an entity or a noun in apposition to one (not a pronoun)
-        return False
-
-    def met_each_other(self, para: Para, verb: Token) -> bool:
-        """Does a verb with no object have a subject naming two or more ("X and Y met")?"""
-        if any(c.dep_ == "dobj" for c in verb.children):
-            return False  # "X and Y met the target": an object that does not fit
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        return subject is not None and len(self.entities(para, subject)) > 1
 
     def announcements(self, para: Para) -> list[Token]:
         """ "X said it would ...": see :func:`event_modality.announcements`."""

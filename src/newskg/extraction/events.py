@@ -77,6 +77,9 @@ class EventFinder(ArgumentFinder):
                     weight=self.lex.trigger_confidence.get(phrase, 1.0),
                 )
                 self.arguments(ev)
+                person = options.get("person")
+                if person and any(self.res.kinds.get(k) == "actor" for k in ev.targets):
+                    ev.type = min(person)  # "Tom Vail was captured": an arrest, not a conquest
                 if ev.head.tag_ == "VBG" and not ev.agents:
                     continue  # "attacking X" with no one doing it: habitual/generic
                 self.place_and_date(ev)
