@@ -21,7 +21,6 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval"
 NOT_MET: frozenset[str] = frozenset(
     {
         "gum-organizations-precision",
-        "gum-organizations-recall",
     }
 )
 

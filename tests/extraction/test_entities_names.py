@@ -106,6 +106,30 @@ def test_country_without_a_score_stays_a_place() -> None:
     assert [(e.kind, e.wikidata) for e in sweden] == [("place", "Q34")]
 
 
+def test_a_country_with_a_plural_verb_is_its_side() -> None:
+    # British usage: "France are", "Wales have" speak of the team
+    found = entities("France are the favourites for the title after the win in Rome.")
+    assert by_kind(found, "organization") == {"France"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Scotland and Wales have agreed new rules.",
+        "The Netherlands are a small country.",
+        "The operator says its UK sales figures are fair.",  # the subject is "figures"
+        "She joked that if France were a company, it would be bankrupt.",  # a subjunctive
+    ],
+)
+def test_a_plural_subject_keeps_its_places(sentence: str) -> None:
+    assert by_kind(entities(sentence), "organization") == set()
+
+
+def test_the_nations_of_the_uk_are_linked_places() -> None:
+    found = entities("Ministers in Wales and Scotland met on Monday.")
+    assert {(e.label, e.wikidata) for e in found} == {("Wales", "Q25"), ("Scotland", "Q22")}
+
+
 def test_surname_joins_a_name_with_a_generational_suffix() -> None:
     found = entities(
         "Navy SEAL Thomas J. Whitlock IV was wounded near Mosul on Friday.",

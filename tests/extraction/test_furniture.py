@@ -152,3 +152,15 @@ def test_reader_set_text_dumps_meet_the_target() -> None:
         lost += r < 0.5
     assert sum(f1s) / len(f1s) >= 0.85
     assert lost <= 0.02 * len(pages)
+
+
+def test_a_video_credit_is_furniture_like_an_image_credit(tmp_path: Path) -> None:
+    # (FORMAT.md: photo and video credits are furniture; the name in one is no entity)
+    credit = "The old bridge at dusk, seen from the ferry landing. Video: Jo Ray & Al Moss."
+    body = body_of(tmp_path, page([], [credit]))
+    assert credit not in body and body[-len(STORY) :] == STORY
+
+
+def test_prose_about_a_video_is_no_credit() -> None:
+    text = "Headline\nPolice released the video: it shows two men leaving the bank at noon.\n"
+    assert rule_verdicts(text, blocks(text)).reasons == {}

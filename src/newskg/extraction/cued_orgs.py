@@ -2,7 +2,8 @@
 
 News introduces a small body with the common noun of its kind: before the name ("US team
 Kestrel9", "news agency Sana"), in an apposition after it ("Instituto Rialto, a catholic
-school in Turin"), or as an example of a plural kind ("bands such as The Velvet Hours").
+school in Turin"), as an example of a plural kind ("bands such as The Velvet Hours",
+"groups included The Ice Wardens"), or as what one joins ("joined the Sea Guard").
 The nouns are ``org_nouns.txt`` and ``org_cue_nouns.txt``; the name is a run of
 capitalised words no mention covers. Read by :func:`newskg.extraction.entities.resolve`.
 """
@@ -20,7 +21,7 @@ from newskg.extraction.nlp import Para
 
 #: Longest run of capitalised words taken as one name.
 MAX_NAME = 5
-_EXAMPLES = ("such as", "like", "including")
+_EXAMPLES = ("such as", "like", "including", "include", "includes", "included")
 
 
 @lru_cache(maxsize=1)  # a union: made once, not per token
@@ -29,7 +30,9 @@ def cue_nouns() -> frozenset[str]:
     return datafiles.word_set("org_nouns.txt") | datafiles.word_set("org_cue_nouns.txt")
 
 
-def _cue(tok: Token, plural: bool = False) -> bool:
+def kind_noun(tok: Token, plural: bool = False) -> bool:
+    """A lower-case noun for a kind of organization ("team", "schools"); with ``plural``,
+    only its plural."""
     if tok.pos_ != "NOUN" or not tok.text.islower():
         return False
     lemma = tok.lemma_.lower()
@@ -83,7 +86,7 @@ def _apposition_cue(doc: Doc, comma: int) -> bool:
             break
         if tok.pos_ == "NOUN":
             head = tok
-    return head is not None and _cue(head)
+    return head is not None and kind_noun(head)
 
 
 def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Mention]:
@@ -100,7 +103,9 @@ def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Men
             nxt = tok.i + 1
             candidates = []
             noun = tok.pos_ == "NOUN"  # (what a cue is first: asked once, not twice)
-            if noun and _cue(tok) and nxt < len(doc) and nxt not in taken:  # "US team Kestrel9"
+            if (
+                noun and kind_noun(tok) and nxt < len(doc) and nxt not in taken
+            ):  # "US team Kestrel9"
                 run = _run_after(doc, nxt, taken)
                 if run is None and doc[nxt].text == "the":
                     # "its ruling body the KAF, which ...": an apposition closed by punctuation
@@ -116,12 +121,18 @@ def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Men
                     if other is not None and other.gaz is None and len(other.words) == 1:
                         other.label = "ORG"
                     candidates.append(_run_after(doc, run[1] + 1, taken))
+            if tok.lemma_ == "join" and tok.pos_ == "VERB" and doc[nxt : nxt + 1].text == "the":
+                # "she joined the Sea Guard aged 14": what one joins with "the" and a
+                # proper name is a body (a person is joined without "the")
+                run = _run_after(doc, nxt + 1, taken)
+                if run is not None and doc[run[1] - 1].head.i == tok.i:  # not "the Xmas rush"
+                    candidates.append(run)
             if tok.text == "," and _apposition_cue(doc, tok.i):  # "X, a catholic school"
                 owner = ends.get(tok.i)
                 if owner is not None and owner.gaz is None:
                     owner.label = "ORG"  # tagged as a person or a place: the school
                 candidates.append(_run_before(doc, tok.i, taken))
-            if noun and _cue(tok, plural=True):  # "bands such as The Velvet Hours"
+            if noun and kind_noun(tok, plural=True):  # "bands such as The Velvet Hours"
                 rest = " ".join(t.lower_ for t in doc[nxt : nxt + 2])
                 if tok.i > 0 and doc[tok.i - 1].lower_ == "such":  # "such bands as X"
                     rest = "such " + rest

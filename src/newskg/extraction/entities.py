@@ -54,8 +54,9 @@ from newskg.extraction.mentions import (
     ner_mentions,
 )
 from newskg.extraction.model import ArticleText, Entity, EntityKind
-from newskg.extraction.names import common_word, lower_words, name_rules, vessel_names
+from newskg.extraction.names import common_word, lower_words, name_rules
 from newskg.extraction.nlp import Para
+from newskg.extraction.non_entities import vessel_names
 from newskg.extraction.quoted import in_quotes
 from newskg.extraction.rescan import rescan
 from newskg.extraction.spelling import join_variants
@@ -224,7 +225,7 @@ def resolve(
         or m.label not in {"PERSON", "GPE", "LOC", "FAC"}
         or not common_word(m.words, lower, parts)
     ]
-    ships = vessel_names([p.doc for p in paras])  # "Forbin" after "FS Forbin"
+    ships = vessel_names([p.doc for p in paras])  # "Forbin" of "FS Forbin", "the tanker X"
     mentions = [m for m in mentions if m.words not in ships]
     vote_kinds(mentions, paras)
     mentions = [m for m in mentions if m.kind is not None]

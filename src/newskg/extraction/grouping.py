@@ -26,6 +26,7 @@ from newskg.extraction.org_spans import (
     _extend_right,
     _glued_list,
     _not_an_organization,
+    _split_kind_list,
     _split_located_orgs,
 )
 from newskg.extraction.span_shapes import capital_by_position, capitals_inside
@@ -114,7 +115,7 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
     """Clusters of the mentions that name one entity. ``mentions`` is cleaned in place first:
     time zones, events, lists, a title's portfolio ("Minister of Education") and common
     words capitalised at a sentence start tagged as organizations dropped, "<organization>
-    at <organization>" split in two."""
+    at <organization>" and "<plural kind> <A> and <B>" split in two."""
     mentions[:] = [m for m in mentions if not _not_an_organization(m)]
     lower, inside = lower_words(paras), capitals_inside(paras)
     mentions[:] = [  # "Minister of Education", "Budget airline X": no body's name
@@ -129,6 +130,7 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
     ]
     mentions[:] = [m for m in mentions if not _glued_list(m, mentions)]
     _split_located_orgs(mentions, paras)
+    _split_kind_list(mentions, paras)
     _extend_left(mentions, paras)
     _extend_right(mentions, paras)
     _short_org_names(mentions)

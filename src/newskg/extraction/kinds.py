@@ -5,7 +5,9 @@ name is that person whatever spaCy tagged it (the small model often calls surnam
 a place-named side with a team cue (``team_cues.txt``) is an organization; a full name
 after "<body>'s" or whose surname the article uses alone as a person is a person; a name
 cut short before the rest of a person's full name takes it back; a title after a work noun
-or before ", a <work noun>" (``work_nouns.txt``) is no entity.
+or before ", a <work noun>" (``work_nouns.txt``), a people before ", an ethnic minority"
+(``group_nouns.txt``) and an event that "took place" or "was held" are no entity
+(:mod:`newskg.extraction.non_entities`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,18 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from spacy.tokens import Doc, Token
+
 from newskg.extraction.bodies import party_name
 from newskg.extraction.lexicon import lexicon
+from newskg.extraction.lists import listed_with_bodies
 from newskg.extraction.mentions import KIND_OF_LABEL, Mention, span_text
-from newskg.extraction.modifiers import adherent_names, product_names, qualifier_names
+from newskg.extraction.modifiers import (
+    adherent_names,
+    product_names,
+    qualifier_names,
+    versioned_names,
+)
 from newskg.extraction.names import (
     head_word,
     lower_words,
@@ -25,13 +35,19 @@ from newskg.extraction.names import (
     org_noun_before,
     place_heads,
     settlement_nouns,
+)
+from newskg.extraction.nlp import Para
+from newskg.extraction.non_entities import (
+    people_after,
+    took_place,
+    was_held,
     work_after,
     work_before,
 )
-from newskg.extraction.nlp import Para
 from newskg.extraction.person_cues import (
     human_cue,
     in_person_list,
+    initialled,
     member_of_body,
     person_shaped,
     speaks_for_body,
@@ -91,6 +107,10 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.label == "ORG" and member_of_body(m, paras[m.para], lower):
             votes[fold(m.text)]["actor"] += 3
+    # "T Brankin", "K. Vosse": an initial and a surname, a person's name.
+    for m in mentions:
+        if m.gaz is None and m.label == "ORG" and initialled(m, paras[m.para], lower):
+            votes[fold(m.text)]["actor"] += 3
     # "Ann Lee, for the Green Party, said": a full name that speaks for a named body.
     for m in mentions:
         if m.gaz is None and m.label == "ORG" and speaks_for_body(m, paras[m.para]):
@@ -119,6 +139,9 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.label in {"ORG", "GPE"} and in_person_list(m, paras, persons):
             votes[fold(m.text)]["actor"] += 3
+    # "Ubivox, Microsoft and Sony": a "place" unknown to the gazetteer listed with bodies.
+    for m in listed_with_bodies(mentions, paras):
+        votes[fold(m.text)]["organization"] += 3
     # "the village of X", "X, an area outside Y": a place (``settlement_nouns.txt``).
     for m in mentions:
         if m.gaz is None and m.label != "GPE" and _settlement_cue(m, paras[m.para]):
@@ -174,10 +197,25 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         if m.gaz is None
         and (work_before(paras[m.para].doc, m.start) or work_after(paras[m.para].doc, m.end))
     }
+    # "the Varani, an ethnic minority": a people, not a body (``group_nouns.txt``).
+    works |= {
+        fold(m.text) for m in mentions if m.gaz is None and people_after(paras[m.para].doc, m.end)
+    }
+    # "Nordic Food Fair took place", "Harbour Forum was held in Oslo": an event, not a body. A
+    # person is held too ("Tom Vail was held in custody"): the passive asks only names the
+    # votes do not make persons.
+    for m in mentions:
+        doc = paras[m.para].doc
+        if m.gaz is None and (
+            took_place(doc, m.start, m.end)
+            or (was_held(doc, m.start, m.end) and _best(votes[fold(m.text)]) != "actor")
+        ):
+            works.add(fold(m.text))
     # "the Vails" after "Tom Vail" and "Ruth Vail": a family, people, not a body.
     families = {(f[-1] + "s",) for f in short}
     works |= {fold(m.text) for m in mentions if m.gaz is None and m.words in families}
     works |= product_names(mentions, paras)  # "tied with Chrome" after "Google Chrome"
+    works |= versioned_names(mentions, paras)  # "Nimbus" beside "Nimbus 7" and "Nimbus8"
     works |= adherent_names(mentions, paras)  # "a former Scientologist": a person's noun
     # "the Acme system", "HARC studies": a tagged name that only ever qualifies a noun.
     works |= {
@@ -223,7 +261,8 @@ def _placed(m: Mention) -> bool:
 def _located(mentions: list[Mention], paras: list[Para]) -> list[tuple[Mention, Mention]]:
     """Pairs "<name>, <place>" (the place tagged GPE or a gazetteer place) that close a
     phrase ("in Dayton, Ohio, is ...", "in Clearwater, Florida until ..."), not a
-    list ("Sweden, Belgium, England") nor "In Group G, Belgium won"."""
+    list ("Sweden, Belgium, England"), a place and a body ("Acme, Microsoft") nor "In Group
+    G, Belgium won"."""
     by_start = {(m.para, m.start): m for m in mentions}
     pairs = []
     for m in mentions:
@@ -235,7 +274,12 @@ def _located(mentions: list[Mention], paras: list[Para]) -> list[tuple[Mention, 
         # name ("the Minister for Outer Isles, John Doe, toured")
         if region is None:
             continue
-        loose = _placed(m) and region.label != "ORG" and len(region.words) == 1
+        loose = (
+            _placed(m)
+            and region.label != "ORG"
+            and (region.gaz is None or region.gaz.kind == "place")  # not "X, Microsoft"
+            and len(region.words) == 1
+        )
         if not (_placed(region) or loose):
             continue
         nxt = doc[region.end] if region.end < len(doc) else None
@@ -268,7 +312,8 @@ _SCORE = re.compile(r"\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b")
 
 def _team_cue(m: Mention, para: Para) -> bool:
     """ "Dalton City manager X", "beat Dalton City 2-1", "a 2-1 defeat to Lyon", "joined the
-    club from Porto": the words of ``team_cues.txt`` around a place-named mention."""
+    club from Porto": the words of ``team_cues.txt`` around a place-named mention; or a
+    plural verb after it ("Wales have won")."""
     cues = lexicon().team_cues
     doc = para.doc
     head = doc[m.end - 1]
@@ -279,6 +324,8 @@ def _team_cue(m: Mention, para: Para) -> bool:
     ):
         return True
     gov = head.head
+    if head.dep_ in {"nsubj", "nsubjpass"} and _plural_verb(m, doc, gov):
+        return True
     if (
         head.dep_ == "pobj"
         and gov.lower_ == "from"
@@ -294,6 +341,25 @@ def _team_cue(m: Mention, para: Para) -> bool:
         head.dep_ == "pobj"
         and gov.lower_ in {"to", "against", "over", "with"}
         and gov.head.lemma_.lower() in contests
+    )
+
+
+def _plural_verb(m: Mention, doc: Doc, verb: Token) -> bool:
+    """ "Wales have won twice", "England were beaten": a singular place name with
+    a plural verb is a side (British usage for teams). Not a plural name ("the
+    Netherlands are") nor one of two subjects ("Scotland and Wales have agreed")."""
+    head = doc[m.end - 1]
+    if (m.start > 0 and doc[m.start - 1].lower_ == "the") or m.words[0].lower() == "the":
+        return False
+    if head.dep_ == "conj" or any(c.dep_ == "conj" for c in head.children):
+        return False
+    verbs = [verb, *(c for c in verb.children if c.dep_ in {"aux", "auxpass"})]
+    # The verb right after the name: the parser's subject may be another noun's ("its UK
+    # sales figures are"). "were" only as an auxiliary ("England were beaten"): as the
+    # verb itself it may be a subjunctive ("if Ruritania were a company").
+    return any(
+        v.i == m.end and (v.tag_ == "VBP" or (v.lower_ == "were" and v is not verb))
+        for v in verbs
     )
 
 

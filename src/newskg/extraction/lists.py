@@ -5,7 +5,9 @@ as Odin, Thor, Freya and Loki"). The small model tags some members PERSON, leave
 others untagged and calls one an organization; a list names one kind of thing, so when at
 least two members are tagged persons and every other member is a capitalised proper name
 (at most one of them tagged as something else), the others are persons too. Read by
-:func:`newskg.extraction.entities.resolve` after the tagger's mentions are cleaned.
+:func:`newskg.extraction.entities.resolve` after the tagger's mentions are cleaned. So
+for bodies: a "place" the gazetteer does not know, listed with organizations only, is one
+(:func:`listed_with_bodies`, a vote read by :func:`newskg.extraction.kinds.vote_kinds`).
 """
 
 from __future__ import annotations
@@ -141,3 +143,36 @@ def _plural_body(doc: Doc, tok: Token, covered: set[int]) -> int | None:
     if start == tok.i or covered & set(range(start, tok.i)) or doc[start - 1].lower_ != "the":
         return None
     return start
+
+
+def listed_with_bodies(mentions: list[Mention], paras: list[Para]) -> list[Mention]:
+    """Mentions the tagger called places, with no gazetteer entry, in a coordination whose
+    other members are all organizations, one of them known to the gazetteer or two tagged
+    ("Ubivox, Microsoft and Sony had stands"): a list names one kind of thing, and a town
+    the gazetteer does not know is rarely listed with companies. A member that is a known
+    place keeps the list a mixed one ("Acme and Oslo")."""
+    at: dict[tuple[int, int], Mention] = {}
+    for m in mentions:
+        for i in range(m.start, m.end):
+            at[(m.para, i)] = m
+    found = []
+    for m in mentions:
+        if m.label not in {"GPE", "LOC"} or m.gaz is not None:
+            continue
+        doc = paras[m.para].doc
+        root = doc[m.end - 1]
+        while root.dep_ == "conj":
+            root = root.head
+        others = [at.get((m.para, t.i)) for t in _members(root) if not m.start <= t.i < m.end]
+        bodies = [
+            o
+            for o in others
+            if o is not None
+            and (o.gaz.kind == "organization" if o.gaz is not None else o.label == "ORG")
+        ]
+        # One tagged "body" is weak company: the tagger calls "Wales" of "England and Wales"
+        # one now and then. A known body or two tagged ones.
+        known = any(o.gaz is not None for o in bodies) or len(bodies) >= 2
+        if bodies and len(bodies) == len(others) and known:
+            found.append(m)
+    return found

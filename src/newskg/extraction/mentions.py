@@ -31,15 +31,17 @@ from newskg.extraction.names import (
     name_rules,
     of_tail,
     person_bounds,
-    work_before,
 )
 from newskg.extraction.nlp import Para
+from newskg.extraction.non_entities import work_before
 from newskg.extraction.span_shapes import (
     POSSESSIVE,
+    described_person,
     descriptor_before_person,
     given_name_after_occupation,
     lettered_person,
     name_end,
+    name_start,
     not_a_person,
     numbered,
     numbered_body,
@@ -167,6 +169,7 @@ def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon)
     while start < end and (skippable(doc[start]) or doc[start].lower_ in {"the", "a", "an"}):
         start += 1
     rules = name_rules()
+    start = name_start(doc, start, end)  # "FILE - Tom Hale": a caption's label
     end = name_end(doc, start, end)  # "World Health Organisation (WHO": the name
     versus = sides_of_match(doc, start, end)  # "Wales v England": two names
     if versus is not None:
@@ -196,6 +199,8 @@ def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon)
     if descriptor_before_person(para, start, end):  # "Pan-nationalist Ho Wai-lun"
         start += 3
         label = "PERSON"
+    if label == "PERSON" and described_person(para, start, end, lex):  # "Actress Jo Ray"
+        start += 1
     if end - start > 1 and doc[start].lower_ in rules.locative and doc[start].is_title:
         start += 1  # "Near Palmyra" at a sentence start: the place after the preposition
         label = "GPE" if label == "PERSON" else label

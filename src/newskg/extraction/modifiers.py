@@ -12,6 +12,7 @@ entity. Read by :func:`newskg.extraction.kinds.vote_kinds`.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from newskg.extraction import datafiles
@@ -43,6 +44,8 @@ def _qualifies(m: Mention, paras: list[Para]) -> bool:
     last, noun = doc[m.end - 1], doc[m.end]
     if noun.pos_ != "NOUN" or not noun.text.isalpha() or not noun.text.islower():
         return False
+    while last.dep_ == "conj" and last.head.i < last.i:
+        last = last.head  # "the Mining, Farming and Forestry constituency": the first modifies
     if last.dep_ not in {"compound", "amod", "nmod"} or last.head.i < m.end:
         return False
     heads = _lower_heads()
@@ -68,6 +71,45 @@ def qualifier_names(mentions: list[Mention], paras: list[Para]) -> set[str]:
         tagged = m.label == "ORG" and m.gaz is None and not set(m.words) & heads
         uses.setdefault(fold(m.text), []).append(tagged and _qualifies(m, paras))
     return {name for name, flags in uses.items() if all(flags)}
+
+
+#: A version number after a name: one or two digits, not a score's ("2-1").
+_VERSION = r" ?(\d{1,2})\b(?!\s?[-\u2013])"
+_NUMBERED_WORD = re.compile(r"(\w*[A-Za-z])" + _VERSION)
+
+
+def versioned_names(mentions: list[Mention], paras: list[Para]) -> set[str]:
+    """Folded names the tagger called organizations that the article writes with two
+    different version numbers ("Nimbus Browser 6" and "NB9" beside "Browser" and "NB";
+    "Zephyr 7", "Zephyr 8"): a product line, no body. A number before a dash is a score
+    ("Hale 2-1 Roe"), and a name with an organization's head or a gazetteer entry is left
+    alone ("Channel 4" and "Channel 5" are two broadcasters, not versions).
+
+    >>> versioned_names([], [])
+    set()
+    """
+    heads = lexicon().org_heads
+    # One pass over the text first: the numbers after each word. A name is looked for in
+    # full only when its last word is followed by two numbers somewhere (few are).
+    after: dict[str, set[str]] = {}
+    for para in paras:
+        for hit in _NUMBERED_WORD.finditer(para.doc.text):
+            after.setdefault(hit[1], set()).add(hit[2])
+    names = {
+        m.text
+        for m in mentions
+        if m.label == "ORG"
+        and m.gaz is None
+        and not set(m.words) & heads
+        and len(after.get(m.words[-1], ())) >= 2
+    }
+    found = set()
+    for name in names:
+        version = re.compile(r"\b" + re.escape(name) + _VERSION)
+        numbers = {hit[1] for para in paras for hit in version.finditer(para.doc.text)}
+        if len(numbers) >= 2:
+            found.add(fold(name))
+    return found
 
 
 def product_names(mentions: list[Mention], paras: list[Para]) -> set[str]:

@@ -4,14 +4,16 @@ confidence): ship prefixes ("USS Calloway"), a capitalised preposition at a sent
 ("Near Qaryatain"), a rank word after an ordinal ("1st Class Whitlock"), a hyphenated prefix
 that makes a name an adjective ("pro-Beijing"), topic endings ("Islamophobia"), a credit
 label after a name ("NASA Image:"), a generational suffix ("Whitlock IV"), a title word the
-title list lacks ("Officer"), an adjective made from a name ("Dickens-like").
+title list lacks ("Officer"), an adjective made from a name ("Dickens-like"), a noun for a
+vessel ("the tanker Maris Star": read by :mod:`newskg.extraction.non_entities`).
 
 Also here, because they answer the same question: where a span the tagger cut short really
 ends (:func:`person_bounds`: "Chow Kin" + "-fai", "Junius" + "Tam"; :func:`of_tail`:
-"Central League" + "for the Protection of Tenants"), the bare names of ships
-(:func:`vessel_names`), the article's lower-case words that unmask a capitalised common word
-(:func:`lower_words`, :func:`common_word`), and the head words that say a name is a place or
-an organization (``place_heads.txt``, ``settlement_nouns.txt``).
+"Central League" + "for the Protection of Tenants"), the article's lower-case words that
+unmask a capitalised common word (:func:`lower_words`, :func:`common_word`), and the head
+words that say a name is a place or an organization (``place_heads.txt``,
+``settlement_nouns.txt``). Names that are no entity at all (a work's title, a ship's, an
+event's, a people's) are :mod:`newskg.extraction.non_entities`'s.
 
 The small model tags such spans as persons or organizations; news nobody tuned for is full
 of them (strike reports open sentences with "Near X", naval news names ships). These rules
@@ -73,6 +75,7 @@ RULES = (
     "title-word",
     "adjective-suffix",
     "post-nominal",
+    "vessel-noun",
 )
 #: The lowest confidence a rule of the table needs to be applied.
 MIN_CONFIDENCE = 0.5
@@ -93,6 +96,7 @@ class NameRules:
     title_word: frozenset[str] = frozenset()
     adjective_suffix: frozenset[str] = frozenset()
     post_nominal: frozenset[str] = frozenset()  # case-sensitive
+    vessel_noun: frozenset[str] = frozenset()
 
     def without_suffix(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """A person name without its generational suffix ("Whitlock IV" -> "Whitlock")."""
@@ -165,6 +169,7 @@ def name_rules(path: Path = PATH) -> NameRules:
         title_word=frozenset(table["title-word"]),
         adjective_suffix=frozenset(table["adjective-suffix"]),
         post_nominal=frozenset(table["post-nominal"]),
+        vessel_noun=frozenset(table["vessel-noun"]),
     )
 
 
@@ -214,10 +219,11 @@ def head_word(words: tuple[str, ...]) -> str:
     return words[-1]
 
 
-@lru_cache(maxsize=2)
 @lru_cache(maxsize=1)
 def group_nouns() -> frozenset[str]:
-    """Nouns that make the name before them a group's ("the X tribe"): ``group_nouns.txt``."""
+    """Nouns for a group of people (``group_nouns.txt``): the name before one is a group's
+    ("the X tribe"), and so is a name they head an apposition of ("X, an ethnic minority":
+    :func:`newskg.extraction.non_entities.people_after`)."""
     return frozenset(datafiles.words("group_nouns.txt"))
 
 
@@ -235,7 +241,8 @@ def org_noun_before(doc: Doc, start: int) -> bool:
     return before.text.islower() and before.pos_ == "NOUN" and before.lower_ in _org_nouns()
 
 
-def _occupations() -> frozenset[str]:
+def occupations() -> frozenset[str]:
+    """Lower-case nouns for what a person does (``occupations.txt``)."""
     return datafiles.word_set("occupations.txt")
 
 
@@ -246,7 +253,7 @@ def occupation_before(doc: Doc, start: int) -> bool:
         return False
     before = doc[start - 1]
     # Any part of speech: the small model tags some plurals as verbs ("athletes").
-    return before.text.islower() and before.lower_ in _occupations()
+    return before.text.islower() and before.lower_ in occupations()
 
 
 def _portfolios() -> frozenset[str]:
@@ -271,60 +278,11 @@ def portfolio_in_title(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
     return end < len(doc) and lex.role_at([doc[end].lower_]) is not None
 
 
-def _work_nouns() -> frozenset[str]:
-    return datafiles.word_set("work_nouns.txt")
-
-
-def work_before(doc: Doc, start: int) -> bool:
-    """A lower-case noun for a work or product right before a name ("the film Easy
-    Rider"): the name is a title, not a person or a place (``work_nouns.txt``)."""
-    if start == 0:
-        return False
-    before = doc[start - 1]
-    return before.text.islower() and before.pos_ == "NOUN" and before.lower_ in _work_nouns()
-
-
-def work_after(doc: Doc, end: int) -> bool:
-    """An apposition whose head noun is a work or product right after a name ("Firefox, a
-    web browser made by ...", "Rio, an album of covers"): the name is a title. The head is
-    the last noun of the lower-case phrase, so "Acme, a software company" is no work; never
-    "the" ("Antoine Fuqua, the film was ...": a new clause, not an apposition)."""
-    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in {"a", "an"}:
-        return False
-    head = None
-    for tok in doc[end + 2 : end + 7]:
-        if tok.text == "-":  # "a film-maker": the noun after the hyphen is the head
-            head = None
-            continue
-        if not tok.text.islower() or tok.pos_ not in {"ADJ", "NOUN"}:
-            break
-        if tok.pos_ == "NOUN":
-            head = tok
-    return head is not None and head.lower_ in _work_nouns()
-
-
 @lru_cache(maxsize=2)  # asked for every candidate place of every article
 def settlement_nouns(path: Path = datafiles.DATA / "settlement_nouns.txt") -> frozenset[str]:
     """Nouns for a kind of place ("village"): "the village of X" and "X, an area ..." are
     places."""
     return frozenset(w.lower() for w in datafiles.words(path))
-
-
-def vessel_names(docs: list[Doc]) -> set[tuple[str, ...]]:
-    """Names the article gives ships ("Marceau" of "FS Marceau"): later mentions of the bare
-    name ("commander of Marceau") are the ship, not a person."""
-    vessel = name_rules().vessel
-    found = set()
-    for doc in docs:
-        for tok in doc:
-            if tok.text not in vessel:
-                continue
-            end = tok.i + 1
-            while end < len(doc) and doc[end].is_title and doc[end].pos_ == "PROPN":
-                end += 1
-            if end > tok.i + 1:
-                found.add(tuple(t.text for t in doc[tok.i + 1 : end]))
-    return found
 
 
 # --- span bounds the tagger got wrong -------------------------------------------------------

@@ -2,7 +2,8 @@
 :func:`newskg.extraction.entities.resolve`): time zones ("GMT"), events and works named
 like bodies ("European Indoor Championships"), spans cut mid-name ("Centre for"), lone
 nationalities, lists the tagger glued together ("Petrov and Juninho"); names cut short on
-the left take their modifiers back, and "<organization> at <organization>" is split.
+the left take their modifiers back, and "<organization> at <organization>" and "<plural
+kind> <A> and <B>" are split.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from newskg.extraction import datafiles
+from newskg.extraction.cued_orgs import kind_noun
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import Mention, span_text
 from newskg.extraction.names import MONTHS_DAYS, head_word, place_heads
 from newskg.extraction.nlp import Para
+from newskg.extraction.role_data import role_data
 
 EVENT_HEAD_COLUMNS = ("head", "reason", "confidence")
 #: Words no name ends with: a tagged "organization" ending so is a span cut mid-name.
@@ -54,9 +57,12 @@ def _not_an_organization(m: Mention) -> bool:
     if m.kind == "organization" and m.words[-1] in _DANGLING:
         return True  # a span cut mid-name: "Whitbread Novel of", "La Traviata and"
     if m.kind == "organization" and len(m.words) == 1:
-        # A nationality is people, not a body: "Kazakh", "the Pakistanis".
+        # A nationality is people, not a body: "Kazakh", "the Pakistanis", "Welsh" (a nation
+        # of ``role_nations.tsv``: "her mother is Welsh").
         demonyms = lexicon().demonyms
         low = m.words[0].lower()
+        if low in role_data().nations:
+            return True
         if (low,) in demonyms or low.endswith("s") and (low[:-1],) in demonyms:
             return True
     return m.kind == "organization" and len(m.words) > 1 and m.words[-1].lower() in event_heads()
@@ -123,9 +129,9 @@ def _extend_right(mentions: list[Mention], paras: list[Para]) -> None:
       body's head ("the Harlan Pryce Foundation" + "for the Performing Arts", "Senate
       Committee" + "on Armed Services"): a body named for its purpose. The rest is no
       gazetteer entry, so "the Harlan Foundation for Norway" keeps Norway a place;
-    * "<name> <place>" where the name's words are compounds of the place's word and the place
-      ends the noun phrase ("Marine Standards Australia" + "New Zealand", "Acme" + "Ireland"):
-      one body's name, a national arm or a binational agency.
+    * "<name> <place>", one run of proper nouns that the place ends ("Marine Standards
+      Australia" + "New Zealand", "Acme" + "Ireland"): one body's name, a national arm or a
+      binational agency.
 
     A name that is a gazetteer entry is never extended: "BBC Scotland" stays the BBC in
     Scotland, linked."""
@@ -190,18 +196,18 @@ def _name_word(token: Token) -> bool:
 
 
 def _place_end(m: Mention, doc: Doc, at: dict[tuple[int, int], Mention]) -> int | None:
-    """Where "<name> <place>" ends when the name's words all modify the place's last word and
-    that word ends the noun phrase, or None."""
+    """Where "<name> <place>" ends when the two are one run of proper nouns whose last word
+    ends the noun phrase, or None. The parser may hang the name's head elsewhere ("Jo Ray
+    for Marine Standards | Australia New Zealand"): only the place's words must modify its
+    last word; a place that modifies a noun after it ("the Acme Ireland office") is not
+    the end of the name."""
     place = at.get((m.para, m.end))
     if place is None or place.kind != "place":
         return None
     root = doc[place.end - 1]
-    if root.dep_ == "compound" or any(
-        doc[i].head.i != root.i and not m.start <= doc[i].head.i < place.end
-        for i in range(m.start, m.end)
-    ):
+    if root.dep_ == "compound" or any(doc[i].head.i != root.i for i in range(m.end, root.i)):
         return None
-    if not all(doc[i].dep_ == "compound" for i in range(m.start, place.end - 1)):
+    if not all(t.pos_ == "PROPN" for t in doc[m.start : place.end]):
         return None
     return place.end
 
@@ -245,4 +251,24 @@ def _split_located_orgs(mentions: list[Mention], paras: list[Para]) -> None:
         split.append(Mention(m.para, cut + 1, m.end, span, text, m.label, kind="organization"))
         m.span, m.text = span_text(paras[m.para], m.start, cut)
         m.end, m.kind = cut, left_kind
+    mentions.extend(split)
+
+
+def _split_kind_list(mentions: list[Mention], paras: list[Para]) -> None:
+    """ "the religious schools Acme and Beta", "the companies Hale and Roe": a plural noun
+    for a kind of body right before a tagged "<A> and <B>" makes it two bodies' names, split
+    in place (one body named so takes the singular: "the law firm Hale and Roe")."""
+    split: list[Mention] = []
+    for m in mentions:
+        if m.kind != "organization" or m.gaz is not None or m.start == 0:
+            continue
+        doc = paras[m.para].doc
+        cuts = [t.i for t in doc[m.start + 1 : m.end - 1] if t.lower_ == "and"]
+        if len(cuts) != 1 or not kind_noun(doc[m.start - 1], plural=True):
+            continue
+        cut = cuts[0]
+        span, text = span_text(paras[m.para], cut + 1, m.end)
+        split.append(Mention(m.para, cut + 1, m.end, span, text, m.label, kind="organization"))
+        m.span, m.text = span_text(paras[m.para], m.start, cut)
+        m.end = cut
     mentions.extend(split)

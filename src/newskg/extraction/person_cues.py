@@ -1,7 +1,8 @@
 """Cues that a name the tagger gave to a body or a place is a person's (step 3 of
 :func:`newskg.extraction.entities.resolve`, read by :mod:`newskg.extraction.kinds`): a title
 or a role around it, a body that owns it ("the Democratic Party's Jane Roe"), a body it speaks
-for ("Ann Lee, for the Green Party, said"), a list of persons it stands in.
+for ("Ann Lee, for the Green Party, said"), a list of persons it stands in, an initial before
+a surname ("T Brankin" on a team sheet).
 """
 
 from __future__ import annotations
@@ -21,6 +22,30 @@ def person_shaped(words: tuple[str, ...]) -> bool:
         w[:1].isupper() and w.replace("-", "").isalpha() and w[1:].replace("-", "").islower()
         for w in words
     )
+
+
+def initialled(m: Mention, para: Para, lower: frozenset[str]) -> bool:
+    """An initial and a surname ("T Brankin", "K. Vosse": how team sheets and bylines write
+    people): a person, unless the second word is a head ("S Club", "T Mobile Arena"), a
+    word the article writes in lower case ("X Factor": a title) or the name takes "the".
+
+    >>> from newskg.extraction.nlp import parse_body
+    >>> from newskg.extraction.mentions import span_text
+    >>> from newskg.extraction.model import ArticleText, Span
+    >>> text = "Replacements: T Brankin, K Vosse."
+    >>> para = parse_body(ArticleText("a", "t", text, body=[Span(0, len(text))]))[0]
+    >>> span, name = span_text(para, 2, 4)
+    >>> initialled(Mention(0, 2, 4, span, name, "ORG"), para, frozenset())
+    True
+    """
+    words = m.words
+    if len(words) != 2 or len(words[0].rstrip(".")) != 1 or not words[0][:1].isupper():
+        return False
+    if not person_shaped(words[1:]) or words[1].lower() in lower:
+        return False
+    if set(words) & (lexicon().org_heads | place_heads()):
+        return False
+    return not (m.start > 0 and para.doc[m.start - 1].lower_ == "the")
 
 
 def member_of_body(m: Mention, para: Para, lower: frozenset[str]) -> bool:

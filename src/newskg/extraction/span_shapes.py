@@ -19,6 +19,7 @@ from newskg.extraction.names import (
     group_nouns,
     name_rules,
     occupation_before,
+    occupations,
     place_heads,
 )
 from newskg.extraction.nlp import Para
@@ -127,7 +128,7 @@ def tagged_surnames(paras: list[Para], lex: Lexicon) -> set[str]:
 def not_a_person(para: Para, ent: SpacySpan) -> bool:
     """A PERSON span that names no person: with digits or before a number ("enter Passcode
     3080897"), the end of a numbered name ("Movimento 5 Stelle"), a group's name before
-    a noun like "tribe" ("the Al Bu Nimr tribe", ``group_nouns.txt``), a character after
+    a noun like "tribe" ("the Al Bu Harim tribe", ``group_nouns.txt``), a character after
     "the" ("played the Joker") or a name with a code for its last word ("Arkham VR")."""
     end = ent.end
     return (
@@ -262,6 +263,24 @@ def post_nominal(para: Para, start: int, end: int) -> bool:
 DASHES = {"-", "\u2013", "\u2014"}
 
 
+def name_start(doc: Doc, start: int, end: int) -> int:
+    """Where a tagged span's name starts: after a caption's label in capitals and a spaced
+    dash ("FILE - Tom Hale, seen in May", "WATCH - ..."), which opens the span the tagger
+    read as one name."""
+    first = doc[start]
+    if (
+        start + 2 < end
+        and first.is_upper
+        and first.is_alpha
+        and len(first) >= 3
+        and first.whitespace_
+        and doc[start + 1].text in DASHES
+        and doc[start + 1].whitespace_
+    ):
+        return start + 2
+    return start
+
+
 def name_end(doc: Doc, start: int, end: int) -> int:
     """Where a tagged span's name ends: at a parenthesis inside ("World Health Organisation
     (WHO"), or at a spaced dash before a lower-case word or a number ("the Kelford Grand
@@ -354,3 +373,33 @@ def descriptor_before_person(para: Para, start: int, end: int) -> bool:
         return False
     rest = doc[start + 3 : end].text.split()
     return 2 <= len(rest) <= 3 and all(_PERSON_WORD.fullmatch(w) for w in rest)
+
+
+def described_person(para: Para, start: int, end: int, lex: Lexicon) -> bool:
+    """Does a person's span open with a capitalised occupation ("Actress Jo Ray", at
+    a sentence start) or nationality ("Russian Ivan Petrovsky") before one to three person
+    shaped words, none a body's or a place's head? The word describes the person and is no
+    part of the name; a nationality only before two words or more ("German Morozov" is a
+    given name and a surname). Asked of person spans only: "Economist Research Unit"
+    and "Russian Railways" are bodies' names.
+
+    >>> from newskg.extraction.nlp import parse_body
+    >>> from newskg.extraction.lexicon import lexicon
+    >>> from newskg.extraction.model import ArticleText, Span
+    >>> text = "Actress Jo Ray said she was delighted."
+    >>> para = parse_body(ArticleText("a", "t", text, body=[Span(0, len(text))]))[0]
+    >>> described_person(para, 0, 3, lexicon())
+    True
+    """
+    doc = para.doc
+    first = doc[start]
+    rest = doc[start + 1 : end].text.split()
+    if not (1 <= len(rest) <= 3 and first.is_title and first.is_alpha):
+        return False
+    if not all(_PERSON_WORD.fullmatch(w) or w[:1].isupper() and "-" in w for w in rest):
+        return False
+    if set(rest) & (lex.org_heads | place_heads()):
+        return False
+    if first.lower_ in occupations():
+        return True
+    return len(rest) >= 2 and (first.lower_,) in lex.demonyms
