@@ -358,8 +358,7 @@ def _plural_verb(m: Mention, doc: Doc, verb: Token) -> bool:
     # sales figures are"). "were" only as an auxiliary ("England were beaten"): as the
     # verb itself it may be a subjunctive ("if Ruritania were a company").
     return any(
-        v.i == m.end and (v.tag_ == "VBP" or (v.lower_ == "were" and v is not verb))
-        for v in verbs
+        v.i == m.end and (v.tag_ == "VBP" or (v.lower_ == "were" and v is not verb)) for v in verbs
     )
 
 

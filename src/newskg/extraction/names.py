@@ -227,18 +227,21 @@ def group_nouns() -> frozenset[str]:
     return frozenset(datafiles.words("group_nouns.txt"))
 
 
-def _org_nouns() -> frozenset[str]:
-    return datafiles.word_set("org_nouns.txt")
+def noun_before(doc: Doc, start: int, nouns: frozenset[str], any_pos: bool = False) -> bool:
+    """Is the word right before the name at ``start`` one of ``nouns``, in lower case, and a
+    noun (``any_pos``: whatever the tagger made of it)? What says what a name is: "news
+    agency Sana", "fashion designer Orsola", "the film Easy Rider"."""
+    if start == 0:
+        return False
+    before = doc[start - 1]
+    return before.text.islower() and (any_pos or before.pos_ == "NOUN") and before.lower_ in nouns
 
 
 def org_noun_before(doc: Doc, start: int) -> bool:
     """A lower-case common noun for an organization right before a name ("news agency
     Sana", "localist group Civic Passion"): the name is the organization's, whatever the
     tagger said (``org_nouns.txt``)."""
-    if start == 0:
-        return False
-    before = doc[start - 1]
-    return before.text.islower() and before.pos_ == "NOUN" and before.lower_ in _org_nouns()
+    return noun_before(doc, start, datafiles.word_set("org_nouns.txt"))
 
 
 def occupations() -> frozenset[str]:
@@ -248,12 +251,9 @@ def occupations() -> frozenset[str]:
 
 def occupation_before(doc: Doc, start: int) -> bool:
     """A lower-case noun for what a person does right before a name ("fashion designer
-    Orsola"): the name is a person's, whatever the tagger said (``occupations.txt``)."""
-    if start == 0:
-        return False
-    before = doc[start - 1]
-    # Any part of speech: the small model tags some plurals as verbs ("athletes").
-    return before.text.islower() and before.lower_ in occupations()
+    Orsola"): the name is a person's, whatever the tagger said (``occupations.txt``). Any
+    part of speech: the small model tags some plurals as verbs ("athletes")."""
+    return noun_before(doc, start, occupations(), any_pos=True)
 
 
 def _portfolios() -> frozenset[str]:

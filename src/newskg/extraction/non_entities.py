@@ -21,7 +21,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from newskg.extraction import datafiles
-from newskg.extraction.names import HYPHENS, group_nouns, name_rules
+from newskg.extraction.names import HYPHENS, group_nouns, name_rules, noun_before
 
 #: Tokens that close a phrase: a name before one is not the start of a longer phrase.
 _CLOSERS = frozenset({",", ".", ";", ":", ")", "!", "?"})
@@ -40,10 +40,7 @@ def _work_nouns() -> frozenset[str]:
 def work_before(doc: Doc, start: int) -> bool:
     """A lower-case noun for a work or product right before a name ("the film Easy
     Rider"): the name is a title, not a person or a place (``work_nouns.txt``)."""
-    if start == 0:
-        return False
-    before = doc[start - 1]
-    return before.text.islower() and before.pos_ == "NOUN" and before.lower_ in _work_nouns()
+    return noun_before(doc, start, _work_nouns())
 
 
 def _apposition_head(doc: Doc, end: int) -> Token | None:
