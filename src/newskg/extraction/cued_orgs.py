@@ -103,9 +103,8 @@ def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Men
             nxt = tok.i + 1
             candidates = []
             noun = tok.pos_ == "NOUN"  # (what a cue is first: asked once, not twice)
-            if (
-                noun and kind_noun(tok) and nxt < len(doc) and nxt not in taken
-            ):  # "US team Kestrel9"
+            # "US team Kestrel9"
+            if noun and kind_noun(tok) and nxt < len(doc) and nxt not in taken:
                 run = _run_after(doc, nxt, taken)
                 if run is None and doc[nxt].text == "the":
                     # "its ruling body the KAF, which ...": an apposition closed by punctuation
@@ -122,7 +121,7 @@ def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Men
                         other.label = "ORG"
                     candidates.append(_run_after(doc, run[1] + 1, taken))
             if tok.lemma_ == "join" and tok.pos_ == "VERB" and doc[nxt : nxt + 1].text == "the":
-                # "she joined the Sea Guard aged 14": what one joins with "the" and a
+                # "she joined the Sea Guard at 14": what one joins with "the" and a
                 # proper name is a body (a person is joined without "the")
                 run = _run_after(doc, nxt + 1, taken)
                 if run is not None and doc[run[1] - 1].head.i == tok.i:  # not "the Xmas rush"
