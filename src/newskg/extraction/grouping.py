@@ -101,11 +101,16 @@ def _short_org_names(mentions: list[Mention]) -> None:
         if word in people:
             continue
         # A place that closes "<head> of <place>" is the place the body is of: "Livorno" of
-        # "Municipality of Livorno" stays the town.
+        # "Municipality of Livorno" stays the town; so does one that opens a longer name of
+        # a kind of body ("Dunmore" of "Dunmore Traders Association").
+        place = m.kind == "place"
         owners = {
             o
             for o in orgs
-            if word == o[0] or word == o[-1] and not (m.kind == "place" and _LOCATING & set(o[:-1]))
+            if word == o[0]
+            and not (place and len(o) > 2)
+            or word == o[-1]
+            and not (place and _LOCATING & set(o[:-1]))
         }
         if len(owners) == 1:
             m.kind = "organization"
@@ -234,9 +239,19 @@ def group(mentions: list[Mention], paras: list[Para], text: str) -> list[list[Me
                 if len(holders) == 1:
                     groups.union(holders.pop(), i)
             # A single word that ends (or starts) exactly one longer name of the same kind.
+            # Not an abbreviation before another body's head: it names the body the longer
+            # name's body belongs to ("the ITSF" and "the ITSF Council").
             if len(m.words) == 1 and kind == "organization":
+                whole = is_abbrev(m.text)
                 ends = {
-                    groups.find(cores[c]) for c in cores if len(c) > 1 and core[-1] in (c[-1], c[0])
+                    groups.find(j)
+                    for c, j in cores.items()
+                    if len(c) > 1
+                    and (
+                        core[-1] == c[-1]
+                        or core[-1] == c[0]
+                        and not (whole and set(mentions[j].words[1:]) & org_heads)
+                    )
                 }
                 if len(ends) == 1:
                     groups.union(ends.pop(), i)

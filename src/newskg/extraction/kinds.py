@@ -68,6 +68,13 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             votes[fold(m.text)]["organization" if party_name(m.words, lex) else "norp"] += 1
         else:
             votes[fold(m.text)][KIND_OF_LABEL[m.label]] += 1
+    # One word the tagger calls both a place and a person, and that some sentence puts "in"
+    # somewhere, is the place ("Dunmore chose ...", "a hotel in Dunmore"). A person's
+    # surname is named in full somewhere, and then the surname cue below outvotes this one.
+    for name in {fold(m.text) for m in mentions if len(m.words) == 1 and _in_place(m, paras)}:
+        counter = votes[name]
+        if counter["place"] and counter["actor"] and not counter["organization"]:
+            counter["place"] += counter["actor"]
     # Groups named with "the" that spaCy called persons ("the Rangers") are organizations.
     for m in mentions:
         doc = paras[m.para].doc
@@ -152,14 +159,7 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         votes[fold(region.text)]["place"] += 3
     # A lone "person" word as the object of a locative preposition is a place ("in Marivan").
     for m in mentions:
-        doc = paras[m.para].doc
-        head = doc[m.end - 1]
-        if (
-            m.label == "PERSON"
-            and len(m.words) == 1
-            and head.dep_ == "pobj"
-            and head.head.lower_ in {"in", "near", "across", "outside", "inside"}
-        ):
+        if m.label == "PERSON" and len(m.words) == 1 and _in_place(m, paras):
             votes[fold(m.text)]["place"] += 2
     # A place-named side in a sports sentence is a team: an organization. A country of the
     # gazetteer with such a cue is its national team all through the article ("Sweden
@@ -195,7 +195,7 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         fold(m.text)
         for m in mentions
         if m.gaz is None
-        and (work_before(paras[m.para].doc, m.start) or work_after(paras[m.para].doc, m.end))
+        and (work_before(paras[m.para].doc, m.start, m.end) or work_after(paras[m.para].doc, m.end))
     }
     # "the Varani, an ethnic minority": a people, not a body (``group_nouns.txt``).
     works |= {
@@ -295,6 +295,12 @@ def _located(mentions: list[Mention], paras: list[Para]) -> list[tuple[Mention, 
                 continue  # "Sweden, Belgium, England": a list
             pairs.append((m, region))
     return pairs
+
+
+def _in_place(m: Mention, paras: list[Para]) -> bool:
+    """ "in <m>", "near <m>": the object of a locative preposition."""
+    head = paras[m.para].doc[m.end - 1]
+    return head.dep_ == "pobj" and head.head.lower_ in {"in", "near", "across", "outside", "inside"}
 
 
 def _settlement_cue(m: Mention, para: Para) -> bool:

@@ -238,10 +238,14 @@ def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon)
     # Possessive chains inside one entity: "the Riverside League's Youth Wing".
     parts, part_start = [], start
     for i in range(start, end):
-        whole = (  # "Korean People's Army": one name
+        whole = (  # "Korean People's Army", "the Riders' Council": one name
             i + 2 == end
             and i > start
-            and doc[i - 1].lower_ in rules.people_possessive
+            and (  # a plural's bare apostrophe is a possessive inside a name
+                doc[i - 1].lower_ in rules.people_possessive
+                or doc[i].text in {"'", "\u2019"}
+                and doc[i - 1].lower_.endswith("s")
+            )
             and doc[i + 1].text in lex.org_heads
         )
         if (doc[i].text in POSSESSIVE or doc[i].tag_ == "POS") and not whole:
@@ -307,7 +311,9 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
                     trimmed_mentions(para, ent.start, joined[ent.start] + 1, "PERSON", lex)
                 )
                 continue
-            if ent.label_ in {"PERSON", "GPE", "LOC", "FAC"} and work_before(para.doc, ent.start):
+            if ent.label_ in {"PERSON", "GPE", "LOC", "FAC"} and work_before(
+                para.doc, ent.start, ent.end
+            ):
                 continue  # "the film Easy Rider": a title, not a person or a place
             label = ent.label_
             named = tuple(t.text for t in ent if t.lower_ != "the")

@@ -76,6 +76,7 @@ RULES = (
     "adjective-suffix",
     "post-nominal",
     "vessel-noun",
+    "national",
 )
 #: The lowest confidence a rule of the table needs to be applied.
 MIN_CONFIDENCE = 0.5
@@ -97,6 +98,7 @@ class NameRules:
     adjective_suffix: frozenset[str] = frozenset()
     post_nominal: frozenset[str] = frozenset()  # case-sensitive
     vessel_noun: frozenset[str] = frozenset()
+    national: frozenset[str] = frozenset()  # "Briton", "Dutchman"
 
     def without_suffix(self, words: tuple[str, ...]) -> tuple[str, ...]:
         """A person name without its generational suffix ("Whitlock IV" -> "Whitlock")."""
@@ -170,6 +172,7 @@ def name_rules(path: Path = PATH) -> NameRules:
         adjective_suffix=frozenset(table["adjective-suffix"]),
         post_nominal=frozenset(table["post-nominal"]),
         vessel_noun=frozenset(table["vessel-noun"]),
+        national=frozenset(table["national"]),
     )
 
 

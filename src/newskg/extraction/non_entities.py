@@ -37,10 +37,24 @@ def _work_nouns() -> frozenset[str]:
     return datafiles.word_set("work_nouns.txt")
 
 
-def work_before(doc: Doc, start: int) -> bool:
+def work_before(doc: Doc, start: int, end: int | None = None) -> bool:
     """A lower-case noun for a work or product right before a name ("the film Easy
-    Rider"): the name is a title, not a person or a place (``work_nouns.txt``)."""
-    return noun_before(doc, start, _work_nouns())
+    Rider"), or before a comma and a name that closes the phrase ("his latest novel, Salt
+    Road."; the name ends at ``end``): the name is a title, not a person or a place
+    (``work_nouns.txt``).
+
+    >>> from newskg.extraction.nlp import get_nlp
+    >>> doc = get_nlp()("Critics praised her second novel, Salt Road, last year.")
+    >>> work_before(doc, 6, 8), work_before(doc, 6)
+    (True, False)
+    """
+    nouns = _work_nouns()
+    if noun_before(doc, start, nouns):
+        return True
+    closed = end is not None and (end == len(doc) or doc[end].text in _CLOSERS)
+    return (
+        closed and start >= 2 and doc[start - 1].text == "," and noun_before(doc, start - 1, nouns)
+    )
 
 
 def _apposition_head(doc: Doc, end: int) -> Token | None:

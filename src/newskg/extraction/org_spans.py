@@ -71,8 +71,8 @@ def _not_an_organization(m: Mention) -> bool:
 def _glued_list(m: Mention, mentions: list[Mention]) -> bool:
     """An "organization" that is a list the tagger glued together: names around a comma
     ("Scholes, Djemba-Djemba", "Hellboy, Resident Evil"; not "Acme, Inc." nor "University of
-    California, Berkeley"), or around "and"
-    where one side is a person the article names ("Petrov and Juninho")."""
+    California, Berkeley"), or around "and" where one side is a person the article names
+    ("Petrov and Juninho") or both sides are names it gives alone elsewhere."""
     if m.kind != "organization" or m.gaz is not None:
         return False
     words = m.words
@@ -85,7 +85,11 @@ def _glued_list(m: Mention, mentions: list[Mention]) -> bool:
         return False
     cut = words.index("and", 1)
     people = {part for a in mentions if a.kind == "actor" for part in (a.words, a.words[-1:])}
-    return words[:cut] in people or words[cut + 1 :] in people
+    if words[:cut] in people or words[cut + 1 :] in people:
+        return True
+    # Both sides named alone elsewhere in the article: two names ("Aston Rovers and Hale").
+    alone = {a.words for a in mentions if a is not m}
+    return words[:cut] in alone and words[cut + 1 :] in alone
 
 
 def _extend_left(mentions: list[Mention], paras: list[Para]) -> None:

@@ -377,10 +377,10 @@ def descriptor_before_person(para: Para, start: int, end: int) -> bool:
 
 def described_person(para: Para, start: int, end: int, lex: Lexicon) -> bool:
     """Does a person's span open with a capitalised occupation ("Actress Jo Ray", at
-    a sentence start) or nationality ("Russian Ivan Petrovsky") before one to three person
-    shaped words, none a body's or a place's head? The word describes the person and is no
-    part of the name; a nationality only before two words or more ("German Morozov" is a
-    given name and a surname). Asked of person spans only: "Economist Research Unit"
+    a sentence start) or nationality ("Russian Ivan Petrovsky", "Briton Jo Ray") before one
+    to three person shaped words, none a body's or a place's head? The word describes the
+    person and is no part of the name; a nationality only before two words or more ("German
+    Morozov" is a given name and a surname). Asked of person spans only: "Economist Research Unit"
     and "Russian Railways" are bodies' names.
 
     >>> from newskg.extraction.nlp import parse_body
@@ -402,4 +402,5 @@ def described_person(para: Para, start: int, end: int, lex: Lexicon) -> bool:
         return False
     if first.lower_ in occupations():
         return True
-    return len(rest) >= 2 and (first.lower_,) in lex.demonyms
+    nation = (first.lower_,) in lex.demonyms or first.lower_ in name_rules().national
+    return len(rest) >= 2 and nation

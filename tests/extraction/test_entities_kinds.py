@@ -1,0 +1,114 @@
+"""What kind of entity a name is, where the tagger's labels disagree or mislead: a town the
+tagger also calls a person, a town that opens a body's name, an abbreviation beside its own
+council, a plural possessive inside a body's name, a nationality noun before a person, a
+title after a work noun and a comma, two names glued by "and". Made-up sentences of the
+shapes unseen news showed, through the real resolver."""
+
+from __future__ import annotations
+
+from newskg.extraction.org_spans import _glued_list
+from tests.extraction.test_entities_names import all_names, by_kind, entities
+from tests.extraction.test_entities_orgs import _mention
+
+
+def test_a_plural_possessive_inside_a_body_name_keeps_it_whole() -> None:
+    found = entities(
+        "The Harbour Pilots' Association said the new rules would cost its members dearly.",
+        "A spokesman for the Harbour Pilots' Association declined to comment further.",
+    )
+    assert "Harbour Pilots' Association" in by_kind(found, "organization")
+    assert not {"Harbour Pilots", "Association"} & all_names(found)
+
+
+def test_a_singular_possessive_still_splits_two_bodies() -> None:
+    found = entities("The Kestrel League's Youth Wing held a rally in the square on Sunday.")
+    assert "Kestrel League" in by_kind(found, "organization")
+    assert not {"Kestrel League's Youth Wing", "Kestrel League' Youth Wing"} & all_names(found)
+
+
+def test_an_abbreviation_is_not_merged_into_its_own_council() -> None:
+    found = entities(
+        "The ITSF, which runs the sport, met coaches in Vienna on Monday.",
+        "The ITSF Council will report back in April, an ITSF spokesman said.",
+    )
+    orgs = by_kind(found, "organization")
+    assert {"ITSF", "ITSF Council"} <= orgs
+
+
+def test_an_abbreviation_still_joins_a_company_name_it_opens() -> None:
+    found = entities(
+        "Shares in KLM Holdings rose 4% after the results.",
+        "KLM said profits were up in every region.",
+    )
+    assert by_kind(found, "organization") == {"KLM Holdings"}
+
+
+def test_a_town_that_opens_a_body_name_stays_a_town() -> None:
+    found = entities(
+        "The party will hold its spring conference in Dunmore, not in Carrow.",
+        "Ann Reyes of the Dunmore Traders Association said hotels in Dunmore were full.",
+    )
+    assert "Dunmore" in by_kind(found, "place")
+    assert "Dunmore Traders Association" in by_kind(found, "organization")
+
+
+def test_a_word_called_both_place_and_person_that_is_somewhere_is_a_place() -> None:
+    # The small model calls "Harrowby" a person in the first two sentences and a place in
+    # the third; "hotels in Harrowby" settles it.
+    found = entities(
+        "The union picked Harrowby over two rival towns.",
+        "Organisers said Harrowby was ready.",
+        "Delegates will stay in hotels in Harrowby.",
+    )
+    assert "Harrowby" in by_kind(found, "place")
+    assert "Harrowby" not in by_kind(found, "actor")
+
+
+def test_a_surname_is_not_made_a_place_by_the_town_rule() -> None:
+    found = entities(
+        "Tom Ferraby won the final in three sets.",
+        "Ferraby said he was pleased. Ferraby now meets the champion in Rome.",
+    )
+    assert "Tom Ferraby" in by_kind(found, "actor")
+    assert "Ferraby" not in by_kind(found, "place")
+
+
+def test_a_nationality_noun_before_a_full_name_is_no_part_of_it() -> None:
+    found = entities(
+        "Briton Jo Maitland finished third, ahead of Dutchman Pieter Gansevoort.",
+    )
+    assert {"Jo Maitland", "Pieter Gansevoort"} <= by_kind(found, "actor")
+    assert not {"Briton Jo Maitland", "Dutchman Pieter Gansevoort"} & all_names(found)
+
+
+def test_a_title_after_a_work_noun_and_a_comma_is_no_entity() -> None:
+    found = entities(
+        "Ann Reyes said her second novel, Salt Road, had sold well.",
+        "Salt Road is also to be adapted for television.",
+    )
+    assert "Salt Road" not in all_names(found)
+    assert "Ann Reyes" in by_kind(found, "actor")
+
+
+def test_a_name_after_a_comma_that_goes_on_is_not_taken_for_a_title() -> None:
+    # "the novel, Ann Reyes said, ..." is a clause: the name does not close the phrase.
+    found = entities("It is the best novel, Ann Reyes said, that she had read this year.")
+    assert "Ann Reyes" in by_kind(found, "actor")
+
+
+def test_two_bodies_named_alone_elsewhere_are_not_glued_by_and() -> None:
+    alone = [_mention(name, "organization") for name in ("Duchy of Kelso", "Duchy of Arran")]
+    alone.append(_mention("Roads", "place"))
+    glued = _mention("Duchy of Kelso and Duchy of Arran", "organization")
+    # Only one side is named alone: one body's name.
+    whole = _mention("Department of Roads and Harbours", "organization")
+    everything = [*alone, glued, whole]
+    assert [m.text for m in everything if _glued_list(m, everything)] == [glued.text]
+
+
+def test_a_body_whose_name_has_and_inside_stays_whole() -> None:
+    found = entities(
+        "The Department of Roads and Harbours said the bridge would reopen.",
+        "Roads were closed for a week.",
+    )
+    assert "Department of Roads and Harbours" in by_kind(found, "organization")
