@@ -112,3 +112,45 @@ def test_a_body_whose_name_has_and_inside_stays_whole() -> None:
         "Roads were closed for a week.",
     )
     assert "Department of Roads and Harbours" in by_kind(found, "organization")
+
+
+def test_a_party_called_by_its_members_and_tagged_a_person_is_a_body() -> None:
+    # The small model calls "Kellish Dems" a person here.
+    found = entities("Ann Reyes said the Kellish Dems would oppose the bill.")
+    assert "Kellish Dems" in by_kind(found, "organization")
+    assert "Kellish Dems" not in by_kind(found, "actor")
+
+
+def test_a_person_named_before_a_noun_after_the_stays_a_person() -> None:
+    found = entities("Fans queued for the Tom Jennings show, and Tom Jennings sang for an hour.")
+    assert "Tom Jennings" in by_kind(found, "actor")
+
+
+def test_letters_after_a_name_are_no_role_before_the_next_name() -> None:
+    found = entities("Orla Benning MP, Labour's spokeswoman on housing, said the plan was unfair.")
+    assert "Labour" in by_kind(found, "organization")
+    assert "Labour" not in by_kind(found, "actor")
+
+
+def test_a_role_and_a_comma_before_a_name_still_make_a_person() -> None:
+    found = entities("The bakery's owner, Hamid Tavassoli, said trade was slow.")
+    assert "Hamid Tavassoli" in by_kind(found, "actor")
+
+
+def test_an_airport_named_after_a_person_is_a_place() -> None:
+    found = entities(
+        "The consortium was chosen to run the new Imam Reza International Airport near the city."
+    )
+    assert "Reza International Airport" in {
+        label.removeprefix("Imam ") for label in by_kind(found, "place")
+    }
+    assert not by_kind(found, "actor")
+
+
+def test_a_full_name_whose_surname_takes_a_title_is_a_person() -> None:
+    # The small model calls "Ruth Cable" and "Mrs Cable" bodies.
+    found = entities(
+        "Ruth Cable of the Greens said the tax was unfair. Mrs Cable added that buyers suffered."
+    )
+    assert "Ruth Cable" in by_kind(found, "actor")
+    assert "Ruth Cable" not in by_kind(found, "organization")

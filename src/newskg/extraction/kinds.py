@@ -51,6 +51,7 @@ from newskg.extraction.person_cues import (
     member_of_body,
     person_shaped,
     speaks_for_body,
+    who_follows,
 )
 from newskg.text import fold
 
@@ -75,13 +76,19 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         counter = votes[name]
         if counter["place"] and counter["actor"] and not counter["organization"]:
             counter["place"] += counter["actor"]
-    # Groups named with "the" that spaCy called persons ("the Rangers") are organizations.
+    # Groups named with "the" that spaCy called persons ("the Rangers", "the Free Dems") are
+    # organizations.
     for m in mentions:
         doc = paras[m.para].doc
         if (
             m.label == "PERSON"
-            and len(m.words) == 1
-            and m.text.endswith("s")
+            and (
+                len(m.words) == 1
+                and m.text.endswith("s")
+                # "the Tom Jones show": a person's show
+                or party_name(m.words, lex)
+                and doc[m.end - 1].dep_ != "compound"
+            )
             and m.start > 0
             and doc[m.start - 1].lower_ == "the"
         ):
@@ -114,28 +121,35 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.label == "ORG" and member_of_body(m, paras[m.para], lower):
             votes[fold(m.text)]["actor"] += 3
-    # "T Brankin", "K. Vosse": an initial and a surname, a person's name.
+    # "T Brankin", "K. Vosse": an initial and a surname; "Jo Ray, who": a person's name.
     for m in mentions:
-        if m.gaz is None and m.label == "ORG" and initialled(m, paras[m.para], lower):
+        para = paras[m.para]
+        if (
+            m.gaz is None
+            and m.label == "ORG"
+            and (initialled(m, para, lower) or who_follows(m, para, lower))
+        ):
             votes[fold(m.text)]["actor"] += 3
     # "Ann Lee, for the Green Party, said": a full name that speaks for a named body.
     for m in mentions:
         if m.gaz is None and m.label == "ORG" and speaks_for_body(m, paras[m.para]):
             votes[fold(m.text)]["actor"] += 3
     # "Norway's Erik Lindqvist" tagged ORG, then "said Lindqvist" tagged PERSON: a full name
-    # whose last word the article uses alone as a person, and never alone as anything
-    # else, is that person (the small model often misses athletes' full names); a first
-    # word used alone as a body is a brand ("Mozilla Firefox").
+    # whose last word the article uses alone as a person (or with a title: "Mr Lindqvist"),
+    # and never alone as anything else, is that person (the small model often misses
+    # athletes' full names); a first word used alone as a body is a brand ("Mozilla
+    # Firefox").
     alone: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
         if len(m.words) == 1:
             alone[m.words[0]].add(m.label)
+    cued = {name for name, counter in votes.items() if counter["actor"] >= 100}  # "Mr Vail"
     for m in mentions:
         if (
             m.gaz is None
             and m.label == "ORG"  # a place keeps its name: "South Yorkshire"
             and 2 <= len(m.words) <= 3
-            and alone.get(m.words[-1]) == {"PERSON"}
+            and (alone.get(m.words[-1]) == {"PERSON"} or fold(m.words[-1]) in cued)
             and alone.get(m.words[0], {"PERSON"}) == {"PERSON"}  # not "Mozilla Firefox"
             and person_shaped(m.words)
             and not set(m.words) & (org_heads | places)
@@ -227,6 +241,8 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             best = m.gaz.kind
         elif fold(m.text) in works:
             best = None
+        elif best == "actor" and len(m.words) > 2 and head_word(m.words) in places:
+            best = "place"  # "Imam Reza International Airport": named after a person
         m.kind = best
 
 

@@ -11,7 +11,7 @@ import itertools
 
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import Mention
-from newskg.extraction.names import place_heads
+from newskg.extraction.names import name_rules, place_heads
 from newskg.extraction.nlp import Para
 
 
@@ -119,8 +119,14 @@ def human_cue(m: Mention, para: Para) -> bool:
         and not set(m.words) & (lex.org_heads | place_heads())
     ):
         return True
-    # "the bakery's owner, Hamza Alrifai": a role and a comma before the name.
-    if m.start >= 2 and doc[m.start - 1].text == "," and lex.role_at([doc[m.start - 2].lower_]):
+    # "the bakery's owner, Hamza Alrifai": a role and a comma before the name; not letters
+    # after the name before it ("Jo Ray MP, Labour's spokeswoman").
+    if (
+        m.start >= 2
+        and doc[m.start - 1].text == ","
+        and lex.role_at([doc[m.start - 2].lower_])
+        and doc[m.start - 2].text not in name_rules().post_nominal
+    ):
         return True
     after = [t for t in doc[m.end : m.end + 8] if not t.is_space]
     words = [t.text.lower() for t in after]
@@ -144,3 +150,29 @@ def human_cue(m: Mention, para: Para) -> bool:
             if t.pos_ == "NOUN":
                 return bool(lex.role_at([t.lemma_.lower()]))
     return False
+
+
+def who_follows(m: Mention, para: Para, lower: frozenset[str]) -> bool:
+    """ "Jo Ray, who won ...": "who" takes people, and the tagger called a person-shaped
+    name a body. British usage gives "who" to sides and firms too, whose names are made of
+    common words ("Harbour Radio, who"): no word of the name the article writes in lower
+    case, nor a body's or a place's head word.
+
+    >>> from newskg.extraction.nlp import parse_body
+    >>> from newskg.extraction.mentions import span_text
+    >>> from newskg.extraction.model import ArticleText, Span
+    >>> text = "The prize went to Tam Velliquette, who wrote it in prison."
+    >>> para = parse_body(ArticleText("a", "t", text, body=[Span(0, len(text))]))[0]
+    >>> span, name = span_text(para, 4, 6)
+    >>> who_follows(Mention(0, 4, 6, span, name, "ORG"), para, frozenset({"prize"}))
+    True
+    """
+    doc = para.doc
+    after = [t.lower_ for t in doc[m.end : m.end + 2]]
+    return (
+        after == [",", "who"]
+        and 2 <= len(m.words) <= 3
+        and person_shaped(m.words)
+        and not {w.lower() for w in m.words} & lower
+        and not set(m.words) & (lexicon().org_heads | place_heads())
+    )
