@@ -154,3 +154,35 @@ def test_a_full_name_whose_surname_takes_a_title_is_a_person() -> None:
     )
     assert "Ruth Cable" in by_kind(found, "actor")
     assert "Ruth Cable" not in by_kind(found, "organization")
+
+
+def test_a_name_after_an_indefinite_article_is_a_thing() -> None:
+    found = entities(
+        "Orla Benning won a Zephyr for her first film.",
+        "Jo Ray said Orla Benning deserved the prize.",
+    )
+    assert "Zephyr" not in all_names(found)
+    assert {"Orla Benning", "Jo Ray"} <= by_kind(found, "actor")
+
+
+def test_an_initial_on_a_team_sheet_is_no_article() -> None:
+    found = entities("Replacements: L Ferro, A Tressoldi, P Galli, M Vance.")
+    assert "Tressoldi" in all_names(found)
+
+
+def test_a_word_that_opens_one_body_name_written_two_ways_is_that_body() -> None:
+    found = entities(
+        "Delegates at the Harwell Party conference cheered. "
+        "Mr Doyle said Harwell's spending plans were costed. "
+        "The Harwell party said it would win."
+    )
+    assert by_kind(found, "organization") == {"Harwell Party"}
+    assert "Harwell" not in by_kind(found, "actor")
+
+
+def test_a_body_after_an_indefinite_article_stays_a_body() -> None:
+    found = entities(
+        "The Harwell Alliance said Ann Reyes had been a member of a HWA whose leaders "
+        "had lost their way. The HWA said she was wrong."
+    )
+    assert "HWA" in all_names(found)

@@ -225,6 +225,20 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             or (was_held(doc, m.start, m.end) and _best(votes[fold(m.text)]) != "actor")
         ):
             works.add(fold(m.text))
+    # "won an Oscar", "bought a Mac": a one-word name the tagger called a person or a place
+    # after "a" or "an" is a thing's ("a Nimbus laptop" is not: the name only qualifies the
+    # noun). Not a body's: "a member of a Harwell whose leaders ..." speaks of the party.
+    for m in mentions:
+        doc = paras[m.para].doc
+        if (
+            m.gaz is None
+            and m.label != "ORG"
+            and len(m.words) == 1
+            and m.start > 0
+            and doc[m.start - 1].text in {"a", "an"}  # not "A Vail", an initial
+            and doc[m.start].head.i <= m.start  # not a modifier of a noun after it
+        ):
+            works.add(fold(m.text))
     # "the Vails" after "Tom Vail" and "Ruth Vail": a family, people, not a body.
     families = {(f[-1] + "s",) for f in short}
     works |= {fold(m.text) for m in mentions if m.gaz is None and m.words in families}
