@@ -186,3 +186,12 @@ def test_a_body_after_an_indefinite_article_stays_a_body() -> None:
         "had lost their way. The HWA said she was wrong."
     )
     assert "HWA" in all_names(found)
+
+
+def test_a_kind_of_body_before_a_name_tagged_a_person_makes_it_a_body() -> None:
+    # The small model calls both names persons.
+    found = entities(
+        "Fans of the band Harlow Drift queued all night.", "Shares in the carmaker Jo Benning rose."
+    )
+    assert {"Harlow Drift", "Jo Benning"} <= by_kind(found, "organization")
+    assert not by_kind(found, "actor")

@@ -243,8 +243,10 @@ def noun_before(doc: Doc, start: int, nouns: frozenset[str], any_pos: bool = Fal
 def org_noun_before(doc: Doc, start: int) -> bool:
     """A lower-case common noun for an organization right before a name ("news agency
     Sana", "localist group Civic Passion"): the name is the organization's, whatever the
-    tagger said (``org_nouns.txt``)."""
-    return noun_before(doc, start, datafiles.word_set("org_nouns.txt"))
+    tagger said (``org_nouns.txt`` and ``org_cue_nouns.txt``: "oil giant Yukon", "the band
+    Harlow Drift")."""
+    nouns = datafiles.word_set("org_nouns.txt") | datafiles.word_set("org_cue_nouns.txt")
+    return noun_before(doc, start, nouns)
 
 
 def occupations() -> frozenset[str]:
