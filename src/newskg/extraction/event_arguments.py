@@ -16,7 +16,14 @@ from newskg.extraction.event_parties import (
     stood_for,
 )
 from newskg.extraction.event_places import PlaceFinder
-from newskg.extraction.event_syntax import attending_verb, dateline, misread_is, understood_subject
+from newskg.extraction.event_syntax import (
+    attending_verb,
+    bare_participle,
+    dateline,
+    misread_is,
+    shared_subject,
+    understood_subject,
+)
 from newskg.extraction.event_table import types_with, words_of
 from newskg.extraction.event_triggers import SUPPORT_VERBS, VIOLENCE, FoundEvent
 from newskg.extraction.nlp import Para
@@ -33,6 +40,8 @@ UNDERGONE_NOUN_TYPES = types_with("undergone-noun")
 #: Types whose possessor or modifier always undergoes them ("Okafor's death").
 POSSESSED_TYPES = types_with("possessed")
 OF_TARGET_TYPES = types_with("of-target")
+#: Types whose noun's "on X" phrase is what they are about ("a referendum on the constitution").
+TOPIC_TYPES = types_with("topic-on")
 #: Types whose object (what is sent) is the doer, with its owner ("sent HMS X").
 SENT_TYPES = types_with("sent-is-doer")
 #: Types whose trigger verb's clause names what the deal is about ("agreed to buy X").
@@ -51,8 +60,6 @@ ATTENDED_TYPES = types_with("attended")
 ATTENDED_PREPS = {"in", "at", "during", "to"}
 #: Participles by which a group names whoever heads it ("the government, led by X").
 LEADING = words_of("leading")
-#: Clause links along which a subject is shared with a verb that has none of its own.
-SHARED_SUBJECT = {"xcomp", "advcl", "conj", "ccomp"}
 
 
 class ArgumentFinder(PlaceFinder):
@@ -100,6 +107,17 @@ class ArgumentFinder(PlaceFinder):
                 if c.dep_ in {"compound", "poss"} and not self.only_where(para, c, tok)
                 for kt in self.entities(para, c)
             ][:1]  # a city names where they are, not whose ("Gaza militants")
+            if not found and role == "target" and self.names_the_event(ev, tok):
+                # "quashed the sentences of X": the object names this very event, and its
+                # "of" phrase whom it was done to
+                found = [
+                    kt
+                    for c in tok.children
+                    if c.dep_ == "prep" and c.lower_ in {"of", "on", "against"}
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                    for kt in self.entities(para, g)
+                ]
         if not found and tok.tag_ == "NNS" and role == "agent" and ev.type != "statement":
             # "Ruritanian jets bombed the port": the country (when the article names it)
             # acting through its forces or authorities, never one person ("the American
@@ -135,6 +153,14 @@ class ArgumentFinder(PlaceFinder):
             ]
             if key not in ev.agents + ev.targets + ev.participants:
                 bucket.append(key)
+
+    def names_the_event(self, ev: FoundEvent, noun: Token) -> bool:
+        """Is the object noun the event itself: a trigger of its type ("overturned the
+        sentence") or an object its trigger asks for ("quashed the convictions")?"""
+        phrase = tuple(t.lemma_.lower() for t in ev.trigger)
+        wanted = self.lex.trigger_options.get(phrase, {}).get("obj", frozenset())
+        lemma = noun.lemma_.lower()
+        return self.lex.event_type(lemma) == ev.type or lemma in wanted
 
     def attack_owners(self, para: Para, noun: Token) -> list[Token]:
         """Who owns an attack noun: "IS attacks" (read "is attacks"), "Israeli airstrikes",
@@ -182,32 +208,6 @@ class ArgumentFinder(PlaceFinder):
         if key is None or key in self.countries:
             return None
         return key
-
-    def shared_subject(self, verb: Token) -> Token | None:
-        """The subject of the clause a subjectless verb depends on ("X took steps to boost",
-        "Britons are confirmed to have died"). A passive verb's subject is its own (its
-        target), and a complement clause that has no subject of its own ("noted that charging
-        papers ...") is a misparse, not a shared subject."""
-        if any(c.dep_ == "nsubjpass" for c in verb.children):
-            return None
-        own = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if own is None and verb.dep_ == "ccomp":
-            return None
-        node = verb
-        for _ in range(3):
-            if node.dep_ not in SHARED_SUBJECT or node.head == node:
-                return None
-            link = node.dep_
-            node = node.head
-            if node.pos_ == "ADJ" and node.dep_ == "acomp" and link == "xcomp":
-                node = node.head  # "X was due to stand", "X is set to meet": X's clause
-            if node.pos_ not in {"VERB", "AUX"}:
-                return None
-            deps = {"nsubj", "nsubjpass"} if link == "xcomp" else {"nsubj"}
-            subject = next((c for c in node.children if c.dep_ in deps), None)
-            if subject is not None:
-                return subject
-        return None
 
     def verb_place(self, para: Para, verb: Token) -> str | None:
         """The place of an "in X" phrase of a verb (or of the noun it names: "in the Kelford
@@ -281,11 +281,12 @@ class ArgumentFinder(PlaceFinder):
                     has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
                     who = [self.res.kinds.get(k) for k, _ in self.entities(para, child)]
                     undergone = ev.type in POSSESSED_TYPES or (
-                        ev.type in UNDERGONE_NOUN_TYPES and who[:1] == ["actor"]
+                        ev.type in UNDERGONE_NOUN_TYPES and who[:1] == ["actor"] and not ev.brought
                     )
                     self.add(ev, "target" if undergone and not has_of else "agent", para, child)
                 elif dep == "prep" and (
-                    child.lower_ in {"on", "against"}
+                    child.lower_ == "against"
+                    or (child.lower_ == "on" and ev.type not in TOPIC_TYPES)
                     or (child.lower_ == "of" and ev.type in OF_TARGET_TYPES)
                     or (child.lower_ == "for" and ev.type == "funeral")
                 ):
@@ -322,7 +323,7 @@ class ArgumentFinder(PlaceFinder):
             for prep in head.head.children:
                 if prep.dep_ != "prep" or prep.i < head.i:
                     continue
-                if prep.lower_ in {"on", "against"} and ev.type in VIOLENCE:
+                if prep.lower_ == "against" or (prep.lower_ == "on" and ev.type in VIOLENCE):
                     for pobj in prep.children:
                         self.add(ev, "target", para, pobj, [prep])
                 elif prep.lower_ == "with" and (
@@ -335,9 +336,9 @@ class ArgumentFinder(PlaceFinder):
         if head.pos_ == "VERB":
             own = next((c for c in head.children if c.dep_ == "nsubj"), None)
             if own is None or (own.lower_ in STAND_INS and not self.entities(para, own)):
-                subject = self.shared_subject(head)
-                if subject is not None:
-                    self.add(ev, "agent", para, subject)
+                subject = shared_subject(head)
+                if subject is not None:  # "X appeared in court charged with fraud": X was
+                    self.add(ev, "target" if bare_participle(head) else "agent", para, subject)
         elif head.dep_ == "attr" and misread_is(head.head):
             self.add(ev, "agent", para, head.head)  # "IS attacks", misread "is attacks"
         elif head.dep_ == "dobj" and head.head.lemma_.lower() in SUPPORT_VERBS:
@@ -345,7 +346,7 @@ class ArgumentFinder(PlaceFinder):
             # a verb sharing its clause's subject: "X took charge, chairing a meeting")
             subject = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
             if subject is None:
-                subject = self.shared_subject(head.head)
+                subject = shared_subject(head.head)
             if subject is None and head.head.dep_ == "acl":
                 # "the NLF's decision to carry out the bombings": whose decision
                 subject = next((c for c in head.head.head.children if c.dep_ == "poss"), None)
@@ -365,7 +366,7 @@ class ArgumentFinder(PlaceFinder):
             # in talks": who took part
             verb = attending_verb(head.head)
             subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            subject = subject if subject is not None else self.shared_subject(verb)
+            subject = subject if subject is not None else shared_subject(verb)
             if subject is not None:  # an appointee got the post: the target
                 role = "target" if ev.type in UNDERGONE_NOUN_TYPES else "participant"
                 self.add(ev, role, para, subject)

@@ -18,6 +18,12 @@ FUTURE = {"will", "wo", "'ll", "would", "shall"}
 ANNOUNCING = words_of("announcing")  # event_words.tsv
 #: Modal verbs that are also names or months ("last May", "Theresa May", "Will Smith").
 NAMED_MODALS = {"may", "will", "might"}
+#: Verbs whose object noun names the event ("took legal action", "held talks").
+SUPPORT = words_of("support")
+#: Prepositions before a gerund that tell of something already done ("after signing").
+DONE_BEFORE = words_of("done-before")
+#: Adverbs by which "has yet to sign", "is yet to meet" say it has not happened.
+PENDING = words_of("pending")
 #: Subjects by which a speaker speaks of itself ("said it would", "said he will").
 SELF_REFERENCES = {"it", "he", "she", "they", "we", "i"}
 
@@ -78,6 +84,8 @@ def blocked(
     ("X will attend the summit in Brussels"): a modal of doubt still blocks it."""
     if scheduled:
         ignore = ignore | FUTURE
+    if head.pos_ == "VERB" and not_yet(head):
+        return True
     is_announced = announced(head) or scheduled
     for child in head.children:
         lemma = child.lemma_.lower()
@@ -98,14 +106,28 @@ def blocked(
         if {lemma, node.lower_} & blockers and lemma not in ignore and not a_name(node):
             return True
         if node.pos_ in {"VERB", "AUX"}:
+            if not_yet(node):
+                return True  # "has yet to reach a settlement": not (yet) an event
+            if (
+                head.dep_ == "dobj"
+                and node == head.head
+                and node.lemma_.lower() in SUPPORT
+                and not (node.dep_ == "pcomp" and node.head.lower_ in DONE_BEFORE)
+            ):
+                # "is weighing taking legal action": the support verb's doubt is its own
+                # (not "could play a role after signing a deal": the deal was signed)
+                return blocked(node, blockers, ignore, scheduled)
             if head.pos_ == "NOUN" and head.head.dep_ == "prep" and head.head.head == node:
                 return False  # "did not mention it during the meeting": it took place
             # "critics suspect that the plan rests on a deal agreed with X": a guess
             guessed = node.dep_ == "ccomp" and node.head.lemma_.lower() in blockers - ignore
+            # "X will offer to buy it and let Y take the helm": a verb joined to another
+            # shares its auxiliaries
+            joined = list(node.head.children) if node.dep_ == "conj" else []
             return guessed or any(
                 c.dep_ == "neg"
                 or (c.lemma_.lower() in blockers and c.lower_ not in ignore and not a_name(c))
-                for c in node.children
+                for c in [*node.children, *joined]
                 if c.dep_ in {"neg", "aux", "mark"}
             )
     return False
@@ -119,4 +141,11 @@ def a_name(tok: Token) -> bool:
         tok.lower_ in NAMED_MODALS
         and tok.text[:1].isupper()
         and (tok.pos_ == "PROPN" or bool(tok.ent_type_))
+    )
+
+
+def not_yet(verb: Token) -> bool:
+    """Is the verb the infinitive of "has yet to", "is yet to" (it has not happened)?"""
+    return verb.dep_ == "xcomp" and any(
+        c.dep_ == "advmod" and c.lower_ in PENDING for c in verb.head.children
     )

@@ -124,6 +124,38 @@ def role_references(
     return found
 
 
+def it_references(paras: list[Para], res: Resolution) -> dict[tuple[int, int], str]:
+    """(paragraph, token index) -> organization or place key for a sentence-initial "It" that
+    is the subject of its sentence's main verb, outside quotes: the one organization or place
+    that was the subject of the sentence before ("Acme pleaded guilty. It agreed to pay
+    ..."). Not an "it" inside a clause ("X said it would ..." is X's, found by the clause
+    rules), nor after a sentence whose subject was no such entity or more than one."""
+    found: dict[tuple[int, int], str] = {}
+    before: set[str] = set()
+    for para in paras:
+        quoted = in_quotes(para)
+        for sent in para.doc.sents:
+            first = sent[0]
+            if (
+                first.lower_ == "it"
+                and first.dep_ == "nsubj"
+                and first.head.dep_ == "ROOT"
+                and len(before) == 1
+                and not quoted.contains(para.tok_span(first))
+            ):
+                found[(para.index, first.i)] = next(iter(before))
+            before = {
+                key
+                for tok in sent
+                if tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.dep_ == "ROOT"
+                for key in [res.key_at(para.index, tok, ("organization", "place"))]
+                if key and not quoted.contains(para.tok_span(tok))
+            }
+            if (para.index, first.i) in found:
+                before = {found[(para.index, first.i)]}  # "It ... . It ...": still the same
+    return found
+
+
 def definite_title(tok: Token, roles: Collection[tuple[str, ...]]) -> tuple[str, ...] | None:
     """The title a bare definite noun phrase is ("the prime minister" -> prime minister)."""
     if tok.pos_ != "NOUN" or tok.tag_ != "NN":

@@ -28,7 +28,14 @@ class PlaceFinder(TriggerFinder):
             subtree += [
                 t for c in support.children if c.dep_ == "prep" and c.i > head.i for t in c.subtree
             ]
+        other: set[int] = set()
+        if ev.type != "military deployment":
+            # "agreed to build a plant in Texas": the place of the other action, not the
+            # deal's (troops "sent to fight in X" were sent there)
+            other = {t.i for c in head.children if c.dep_ == "xcomp" for t in c.subtree}
         for tok in subtree:
+            if tok.i in other:
+                continue
             if tok.dep_ == "pobj" and tok.head.lower_ in {"in", "at"}:
                 key = self.res.key_at(para.index, tok, ("place",))
                 if key and key not in args and ev.place is None:

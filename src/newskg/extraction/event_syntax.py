@@ -1,7 +1,8 @@
 """Where a phrase of an event hangs in the dependency parse, for :mod:`event_arguments`:
 the verb a phrase placing someone in an event belongs to (through the parser's usual
 misattachments), the trigger's own subtree, date words that are part of a name, an
-upper-case name misread as a verb, and whether a verb's subject is one of some lemmas."""
+upper-case name misread as a verb, whether a verb's subject (or what it acts on) is one of
+some lemmas, and the subject a verb without one shares with the clause above."""
 
 from __future__ import annotations
 
@@ -84,10 +85,15 @@ def misread_is(tok: Token) -> bool:
 
 def subject_fits(verb: Token, wanted: frozenset[str]) -> bool:
     """Is the verb's subject (its head noun, or the "of" noun of a quantity: "a series of
-    bombs") one of the ``wanted`` lemmas ("the car bomb exploded")?"""
+    bombs"; for an infinitive without one, the subject it shares) one of the ``wanted``
+    lemmas ("the car bomb exploded")?"""
     if not wanted:
         return False
-    for subject in (c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}):
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subjects and verb.dep_ == "xcomp":
+        # "the tribunal is expected to rule": the subject of the clause above
+        subjects = [s for s in [shared_subject(verb)] if s is not None]
+    for subject in subjects:
         if subject.lower_ in {"which", "that"} and verb.dep_ == "relcl":
             subject = verb.head  # "the tsunami which struck": the tsunami
         if subject.lemma_.lower() in QUANTITIES:
@@ -118,3 +124,59 @@ def understood_subject(verb: Token) -> Token | None:
         return None
     clause = prep.head
     return next((c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+
+
+#: Clause links along which a subject is shared with a verb that has none of its own.
+SHARED_SUBJECT = {"xcomp", "advcl", "conj", "ccomp"}
+
+
+def shared_subject(verb: Token) -> Token | None:
+    """The subject of the clause a subjectless verb depends on ("X took steps to boost",
+    "Britons are confirmed to have died"). A passive verb's subject is its own (its
+    target), and a complement clause that has no subject of its own ("noted that charging
+    papers ...") is a misparse, not a shared subject."""
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None
+    own = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if own is None and verb.dep_ == "ccomp":
+        return None
+    node = verb
+    for _ in range(3):
+        if node.dep_ not in SHARED_SUBJECT or node.head == node:
+            return None
+        link = node.dep_
+        node = node.head
+        if node.pos_ == "ADJ" and node.dep_ == "acomp" and link == "xcomp":
+            node = node.head  # "X was due to stand", "X is set to meet": X's clause
+        if node.pos_ not in {"VERB", "AUX"}:
+            return None
+        deps = {"nsubj", "nsubjpass"} if link == "xcomp" or bare_participle(verb) else {"nsubj"}
+        subject = next((c for c in node.children if c.dep_ in deps), None)
+        if subject is not None:
+            return subject
+    return None
+
+
+def undone_thing(head: Token, unwanted: frozenset[str]) -> bool:
+    """Is what the trigger acts on (a verb's object or passive subject, a noun's "of" object)
+    one of the ``unwanted`` lemmas ("withdrew its bid", "the withdrawal of the motion")?"""
+    if not unwanted:
+        return False
+    if head.pos_ == "VERB":
+        things = [c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}]
+    else:
+        things = [
+            g
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+    return any(t.lemma_.lower() in unwanted for t in things)
+
+
+def bare_participle(verb: Token) -> bool:
+    """A past participle without an auxiliary of its own ("X was arrested and charged",
+    "X appeared in court charged with fraud"): passive, so the subject it shares with the
+    clause above is who it was done to."""
+    return verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)

@@ -15,6 +15,7 @@ from newskg.extraction.event_names import (
     claimed,
     initialism,
     initials_index,
+    it_references,
     name_index,
     named,
     role_references,
@@ -22,7 +23,7 @@ from newskg.extraction.event_names import (
     spelled_name,
 )
 from newskg.extraction.event_objects import met_each_other, object_fits, subject_named
-from newskg.extraction.event_syntax import misread_is, subject_fits
+from newskg.extraction.event_syntax import misread_is, subject_fits, undone_thing
 from newskg.extraction.event_table import types_with, words_of
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import ArticleText
@@ -32,6 +33,8 @@ from newskg.extraction.nlp import Para, SpanSet
 SUPPORT_VERBS = words_of("support")
 #: Types of harm done to people (``event_roles.tsv``, pattern "violence").
 VIOLENCE = types_with("violence")
+#: Types whose "of" people are who gathered ("the meeting of Nordic farm ministers").
+GATHERINGS = types_with("gathering")
 
 
 @dataclass
@@ -49,6 +52,8 @@ class FoundEvent:
     all_participants: bool = False
     #: the doer is who undergoes it ("X pleaded guilty": X is the one tried)
     undergone: bool = False
+    #: whose it is brings it ("his lawsuit", "the council's legal challenge": the plaintiff)
+    brought: bool = False
     #: how often the trigger word is an event of its type (``event_triggers.tsv``)
     weight: float = 1.0
 
@@ -83,7 +88,11 @@ class TriggerFinder:
         self.res = res
         self.lex = lexicon() if lex is None else lex
         # "he", "the prime minister": the person they stand for
-        self.pronouns = {**role_references(paras, res, self.lex.roles), **(pronouns or {})}
+        self.pronouns = {
+            **it_references(paras, res),
+            **role_references(paras, res, self.lex.roles),
+            **(pronouns or {}),
+        }
         #: gazetteer keys of countries (the places a country adjective names)
         self.countries = frozenset(k for k in self.lex.demonyms.values() if k)
         # trigger phrases by first word, longest first (the lexicon's order)
@@ -228,7 +237,8 @@ class TriggerFinder:
         if head.pos_ not in {"VERB", "NOUN"} and not self.named(head):
             return "neither a verb nor a noun"
         pos = options.get("pos")
-        if pos and head.pos_.lower() not in pos:
+        carried = head.dep_ == "dobj" and head.head.lemma_.lower() in options.get("objof", ())
+        if pos and head.pos_.lower() not in pos and not carried:
             return "wrong part of speech"  # "bomb" the verb is an attack, the noun a device
         if (
             head.tag_ == "NNS"
@@ -236,7 +246,7 @@ class TriggerFinder:
             and not self.owned_plural(para, head)
         ):
             return "generic plural"  # "attacks on American targets"
-        if self.generic_of(para, head):
+        if kind not in GATHERINGS and self.generic_of(para, head):
             return "generic 'of' object"  # "the killing of Muslims": of people in general
         if head.pos_ == "NOUN" and head.dep_ == "compound":
             return "modifier of another noun"  # "bombing suspect", "meeting room"
@@ -270,6 +280,8 @@ class TriggerFinder:
             )
         ):
             return "no fitting object"
+        if undone_thing(head, options.get("notobj", frozenset())):
+            return "an object of another sense"  # "withdrew its bid": no one pulled out
         if subject_fits(head, options.get("notsubj", frozenset())):
             return "an excluded subject"  # "the tsunami struck": no one attacked
         subject = options.get("subj")

@@ -73,6 +73,7 @@ class EventFinder(ArgumentFinder):
                     para,
                     all_participants="participant" in options.get("roles", ()),
                     undergone="undergoer" in options.get("roles", ()),
+                    brought="bringer" in options.get("roles", ()),
                     sort=min(options.get("sort", {""})),
                     weight=self.lex.trigger_confidence.get(phrase, 1.0),
                 )
