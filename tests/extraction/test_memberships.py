@@ -333,3 +333,149 @@ def test_who_speaks_for_a_body_at_the_head_of_a_sentence() -> None:
     assert (
         triples(article("For the first time, Ann Veltman called the target unambitious.")) == set()
     )
+
+
+def test_affiliation_without_a_comma() -> None:
+    x = article("Lena Varga of the Harbour Trust said the plan would fail.")
+    assert triples(x) == {("Lena Varga", "Harbour Trust", "member")}
+    assert rules(x) == {"membership/affiliation"}
+    # the title before the name is the role
+    x = article('"Rates will rise," said economist Piet Amsel of Corvane Securities.')
+    assert triples(x) == {("Piet Amsel", "Corvane Securities", "economist")}
+
+
+def test_affiliation_without_a_comma_needs_an_organization() -> None:
+    # a country after "of" is where the person comes from, not a membership
+    assert triples(article("Tomas Verhagen of Norway won the race in Bergen.")) == set()
+
+
+def test_an_organization_in_brackets_after_a_name() -> None:
+    x = article("Backs: Tom Marsh (Harbour Harriers), Ian Pell (Corvane Rovers).")
+    assert ("Tom Marsh", "Harbour Harriers", "member") in triples(x)
+    assert rules(x) == {"membership/affiliation"}
+
+
+def test_an_acronym_in_brackets_is_no_membership() -> None:
+    x = article("Corvane Motors (CM) is recalling 20,000 cars, regulators said.")
+    assert triples(x) == set()
+
+
+def test_an_organizations_possessive_before_a_name() -> None:
+    x = article("The Harbour Trust's Lena Varga said the plan would fail.")
+    assert triples(x) == {("Lena Varga", "Harbour Trust", "member")}
+    assert rules(x) == {"membership/affiliation"}
+
+
+def test_a_possessive_before_a_product_is_no_membership() -> None:
+    # the name modifies a noun: a product's, not a member's
+    x = article("Zentrix Systems said sales of Zentrix's Quasar Pad handheld had doubled.")
+    assert triples(x) == set()
+
+
+def test_ex_glued_to_a_party_before_a_title() -> None:
+    x = article("Ex-Labour minister Tom Harker wrote to the council about the budget.")
+    assert triples(x) == {("Tom Harker", "Labour", "ex-minister")}
+    assert rules(x) == {"membership/name-title-person"}
+
+
+def test_a_post_of_one_country_among_several() -> None:
+    # gov_posts.tsv: a foreign secretary is a UK post; the article names Britain and Poland
+    x = article(
+        "Foreign Secretary Tom Harker flies to Warsaw on Monday for two days of talks.",
+        "Britain and Poland will hold talks on trade next week.",
+    )
+    assert triples(x) == {("Tom Harker", "United Kingdom", "foreign secretary")}
+    assert rules(x) == {"membership/country-post"}
+
+
+def test_a_post_of_one_country_needs_that_country_named() -> None:
+    x = article(
+        "Foreign Secretary Tom Harker flies to Warsaw on Monday for two days of talks.",
+        "Poland will hold talks on trade next week.",
+    )
+    assert triples(x) == set()
+
+
+def test_an_undersecretary_of_state_with_the_country_in_the_phrase() -> None:
+    x = article("US Undersecretary of State Tom Harker arrives in Lima on Friday.")
+    assert triples(x) == {("Tom Harker", "United States", "undersecretary of state")}
+
+
+def test_a_shadow_post_takes_the_party_named_beside_it() -> None:
+    x = article(
+        "The Tories attacked the budget at once. Shadow chancellor "
+        'Tom Harker said: "It is too late."'
+    )
+    assert triples(x) == {("Tom Harker", "Tories", "shadow chancellor")}
+    assert rules(x) == {"membership/context-title-person"}
+
+
+def test_a_shadow_post_with_no_party_or_two_parties_beside_it() -> None:
+    assert triples(article("Shadow chancellor Tom Harker said it was too late.")) == set()
+    x = article(
+        "The Tories and the Liberal Democrats both attacked the plan. Shadow chancellor Tom "
+        "Harker said it was too late."
+    )
+    assert triples(x) == set()
+
+
+def test_a_party_adjective_right_before_a_name() -> None:
+    x = article(
+        "Voters in Leeds backed the Liberal Democrats on Thursday.",
+        "Liberal Democrat Lena Varga, the newest MP, called the vote overdue.",
+    )
+    assert triples(x) == {("Lena Varga", "Liberal Democrats", "member")}
+
+
+def test_a_people_right_before_a_name_is_no_party() -> None:
+    # only an organization the article names: "Swede" is a people; no org before a name
+    # without the possessive either ("Green Alliance Lena Varga" is one name split in two)
+    assert triples(article("He could face Swede Jonas Berglund in the second round.")) == set()
+    x = article("The Green Alliance backed it.", "Green Alliance Lena Varga spoke first.")
+    assert triples(x) == set()
+
+
+def test_a_group_name_with_a_plural_before_a_persons_role() -> None:
+    # "Lib Dem" is also written "Lib Dems": a group, not a person with a spokesman
+    x = article(
+        "The Lib Dems demanded an inquiry.",
+        "Lib Dem spokesman Tom Harker called the reply thin.",
+    )
+    assert triples(x) == {("Tom Harker", "Lib Dem", "spokesman")}
+
+
+def test_a_participle_that_gives_the_role() -> None:
+    x = article(
+        "Zentrix Holdings went bust last year.",
+        "Lena Varga, the specialist appointed by the government as Zentrix's chief executive, "
+        "addressed the shareholders.",
+    )
+    assert triples(x) == {("Lena Varga", "Zentrix Holdings", "chief executive")}
+    assert rules(x) == {"membership/predicate"}
+
+
+def test_a_participle_without_a_role_is_no_membership() -> None:
+    x = article(
+        "Zentrix Holdings went bust last year.",
+        "Lena Varga, the specialist appointed by Zentrix Holdings in May, spoke to lawmakers.",
+    )
+    assert triples(x) == set()
+
+
+def test_a_strategist_and_a_lecturer_are_roles() -> None:
+    x = article('"Prices will rise," said Piet Amsel, a strategist at Corvane Bank.')
+    assert triples(x) == {("Piet Amsel", "Corvane Bank", "strategist")}
+    x = article("Ann Lutz, a law lecturer at Harbourside University, said it was unfair.")
+    assert triples(x) == {("Ann Lutz", "Harbourside University", "law lecturer")}
+
+
+def test_a_role_said_by_a_verb() -> None:
+    x = article("Ann Lutz, who chairs the Harbour Rowing Club, called the plan timid.")
+    assert triples(x) == {("Ann Lutz", "Harbour Rowing Club", "chair")}
+    x = article("Piet Amsel founded Corvane Systems in 1991 with two friends.")
+    assert triples(x) == {("Piet Amsel", "Corvane Systems", "founder")}
+
+
+def test_a_header_is_no_role() -> None:
+    x = article("Dario Fenn almost headed Harbour United in front in extra time.")
+    assert triples(x) == set()

@@ -14,6 +14,8 @@ reason it holds, :mod:`newskg.extraction.rules`). Patterns (roles come from
 * around the name (:mod:`newskg.extraction.role_links`): "X, Green Party health spokesman",
   "X, from the Institute for Rural Studies" (member), "the chairman of Y, X", "X joined Y",
   "X will represent Y", "Reporting by X; Editing by Y"
+* no title and no comma (member): "Y's X", "X of Y said", "X (Y)" on a team sheet, and a
+  party adjective the tagger calls a group right before the name ("Liberal Democrat X")
 
 One membership per person and organization (FORMAT.md); a membership's organization may be a
 country (a government post), which the graph then also types as an organization.
@@ -36,11 +38,16 @@ from newskg.extraction.nlp import Para
 from newskg.extraction.quoted import in_quotes
 from newskg.extraction.role_data import RoleData, role_data
 from newskg.extraction.role_links import LinkReader
+from newskg.extraction.role_orgs import existing_org
 from newskg.extraction.role_titles import TitleReader
+from newskg.text import fold
 
 MEMBER_PREPS = {"of", "at", "with", "for", "in"}
 MAX_SCAN = 24
 APPOSITION_MARKS = {",", "-", "\u2013", "\u2014"}
+#: Prepositions that tie a name to an organization with no comma between ("X of the Y Trust
+#: said"); not "at" or "for", which also place a person at an event or a game.
+BARE_AFFILIATION = {"of", "from"}
 
 
 def _words(toks: list[Token]) -> list[str]:
@@ -183,6 +190,53 @@ class MembershipFinder:
             self.add(
                 person.key or "", found.org, found.role, para, tok, found.rule, found.confidence
             )
+        else:
+            self.org_before(para, person)
+
+    def full_name(self, para: Para, person: Mention) -> bool:
+        """Does the mention name a person in full: two words or more in its entity's name, and
+        not a modifier of the noun after it ("the Ann Lee programme")? Products and
+        fragments the tagger calls people ("Quasar", "Motors") have one word."""
+        nxt = para.doc[person.end] if person.end < len(para.doc) else None
+        if nxt is not None and nxt.pos_ in {"NOUN", "PROPN"}:
+            return False
+        if len(person.text.split()) > 1:
+            return True
+        entity = next((e for e in self.res.entities if e.key == person.key), None)
+        return entity is not None and len(entity.label.split()) > 1
+
+    def org_before(self, para: Para, person: Mention) -> None:
+        """ "the Reform League's Ann Lee": an organization's possessive right before the name,
+        with no title between, has the person as a member. (Without the possessive, an
+        organization before a name is mostly one name split in two: "Corvane Lindqvist".)"""
+        doc = para.doc
+        k = person.start - 1
+        if k < 1:
+            return
+        if doc[k].text not in POSSESSIVE:
+            # "Liberal Democrat Ann Lee": a party the tagger calls a group (NORP), not a
+            # nationality ("Welsh Ann Lee" is none)
+            last = doc[k]
+            if last.ent_type_ != "NORP" or self.lex.demonym_length([last.text]):
+                return
+            if self.res.mention_at(para.index, k) is None:  # the party named by its adjective
+                start = k
+                while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title:
+                    start -= 1
+                # an organization of the article only ("Swede X", "Americans X" are people)
+                key = existing_org(self.res, fold(doc[start : k + 1].text))
+                if key:
+                    rule = "membership/affiliation"
+                    self.add(person.key or "", key, "member", para, doc[person.start], rule)
+                return
+            k += 1
+        org = self.res.mention_at(para.index, k - 1)
+        if org is None or org.end != k or self.res.kinds.get(org.key or "") != "organization":
+            return
+        if not self.full_name(para, person):
+            return
+        rule = "membership/affiliation"
+        self.add(person.key or "", org.key or "", "member", para, doc[person.start], rule)
 
     def apposition(self, para: Para, person: Mention) -> None:
         """PERSON, [a|the] ROLE ... of|at|with|for ORG."""
@@ -190,6 +244,13 @@ class MembershipFinder:
         i = person.end
         while i < len(doc) and doc[i].is_space:
             i += 1
+        if i < len(doc) and doc[i].lower_ in BARE_AFFILIATION | {"("}:
+            if len(person.text.split()) > 1:  # not "Duke of Wexford", "Motors (CM)"
+                if doc[i].text == "(":
+                    self.links.in_brackets(para, person, i)
+                else:
+                    self.links.affiliation(para, person, i)  # "X of the Y Trust said"
+            return
         if i >= len(doc) or doc[i].text not in APPOSITION_MARKS:
             return
         start = i + 1
@@ -238,6 +299,11 @@ class MembershipFinder:
             if subject is not None or node.dep_ not in {"conj", "xcomp", "advcl"}:
                 break
             node = node.head
+        if subject is None and node.dep_ == "acl" and node.tag_ == "VBN":
+            # "X, the lawyer appointed as Y's chairman": the noun the participle describes
+            subject = node.head
+            if self.person_key(para, subject) is None and subject.dep_ == "appos":
+                subject = subject.head
         if subject is None:
             return
         person = self.person_key(para, subject)

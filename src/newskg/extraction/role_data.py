@@ -33,6 +33,7 @@ class Post:
     departments: tuple[str, ...]  # names of its department, as written
     country_fallback: str  # "yes", "portfolio" or "no"
     confidence: float
+    country: str | None = None  # the one country with this post, by its name
 
 
 @dataclass(frozen=True)
@@ -64,19 +65,20 @@ class RoleData:
         return None
 
 
-POST_COLUMNS = ("post", "department", "country fallback", "confidence", "reason")  # gov_posts
+#: Columns of gov_posts.tsv.
+POST_COLUMNS = ("post", "department", "country fallback", "confidence", "country", "reason")
 
 
 @lru_cache(maxsize=1)
 def role_data() -> RoleData:
     posts: dict[tuple[str, ...], Post] = {}
     for row in datafiles.rows("gov_posts.tsv", POST_COLUMNS):
-        post, dept, fallback, conf = (c.strip() for c in row.cells[:4])
+        post, dept, fallback, conf, country = (c.strip() for c in row.cells[:5])
         if fallback not in {"yes", "no", "portfolio"}:
             row.fail(f"country fallback {fallback!r}", "write yes, portfolio or no")
         names = tuple(d.strip() for d in dept.split("|") if d.strip() and d.strip() != "-")
         posts[tuple(post.lower().split())] = Post(
-            post.lower(), names, fallback, row.confidence(conf)
+            post.lower(), names, fallback, row.confidence(conf), None if country == "-" else country
         )
     holders = _holders()
     return RoleData(

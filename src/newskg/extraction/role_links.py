@@ -25,7 +25,7 @@ from spacy.tokens import Token
 from newskg.extraction import datafiles, rules
 from newskg.extraction.mentions import Mention
 from newskg.extraction.nlp import Para
-from newskg.extraction.role_orgs import names
+from newskg.extraction.role_orgs import actor_as_org, names
 
 if TYPE_CHECKING:
     from newskg.extraction.memberships import MembershipFinder
@@ -79,10 +79,15 @@ class LinkReader:
                 conf = rules.confidence(rule) if rule != found.rule else found.confidence
                 f.add(person.key or "", found.org, found.role, para, doc[person.start], rule, conf)
                 return
-        i = comma + 1
-        if i >= len(doc) or doc[i].lower_ not in AFFILIATION_PREPS:
-            return
-        i += 1
+        if comma + 1 < len(doc) and doc[comma + 1].lower_ in AFFILIATION_PREPS:
+            self.affiliation(para, person, comma + 1)
+
+    def affiliation(self, para: Para, person: Mention, prep: int) -> None:
+        """ "X, from the Institute for Rural Studies", "X of Halberd Capital said": the
+        organization right after the preposition at ``prep``, ending its clause; the role is the
+        title before the name ("analyst X of Y") or "member"."""
+        f, doc = self.f, para.doc
+        i = prep + 1
         if i < len(doc) and doc[i].lower_ == "the":
             i += 1
         org = f.res.mention_at(para.index, i)
@@ -95,6 +100,28 @@ class LinkReader:
         role = " ".join(w.text.lower() for w in got[1]) if got else "member"
         f.add(
             person.key or "", org.key or "", role, para, doc[person.start], "membership/affiliation"
+        )
+
+    def in_brackets(self, para: Para, person: Mention, bracket: int) -> None:
+        """ "D Moss (Harbour Harriers)": an organization that fills the brackets after a
+        name (a team sheet, a party label) has the person as a member."""
+        f, doc = self.f, para.doc
+        org = f.res.mention_at(para.index, bracket + 1)
+        if org is None or org.end >= len(doc) or doc[org.end].text != ")":
+            return
+        kind = f.res.kinds.get(org.key or "")
+        # a club the tagger took for a person ("(Harbour Harriers)")
+        if kind == "actor" and actor_as_org(f.res, f.paras, f.lex, org.key or "", "member", f.data):
+            kind = "organization"
+        if kind != "organization":
+            return
+        f.add(
+            person.key or "",
+            org.key or "",
+            "member",
+            para,
+            doc[person.start],
+            "membership/affiliation",
         )
 
     # --- in the paragraph -----------------------------------------------------------------

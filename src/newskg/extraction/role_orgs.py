@@ -16,7 +16,7 @@ from newskg.extraction.gazetteer import load as load_gazetteer
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.mentions import Mention
 from newskg.extraction.model import Entity
-from newskg.extraction.nlp import Para
+from newskg.extraction.nlp import Para, SpacySpan
 from newskg.extraction.role_data import Post, RoleData
 from newskg.text import fold
 from newskg.vocab import entity_key
@@ -42,7 +42,12 @@ def actor_as_org(
     words = role.split()
     if entity is None or entity.kind != "actor":
         return False
-    if words[-1] in data.person_roles and all(w in data.modifiers for w in words[:-1]):
+    # a name the article also writes with a plural "s" is a group's ("Lib Dem spokesman"
+    # beside "the Lib Dems"): a person's name takes none
+    plural = {entity.label + "s", entity.label + "es"}
+    group = any(e.label in plural or e.alt_labels & plural for e in res.entities)
+    person_role = words[-1] in data.person_roles and all(w in data.modifiers for w in words[:-1])
+    if person_role and not group:
         return False  # "Blair spokesman", "Blair's official spokesman" (not "home affairs")
     ms = mentions_of(res, key)
     if len({m.text for m in ms}) != 1 or len(entity.label.split()) > 3:
@@ -76,11 +81,9 @@ def named_org(
     words = fold(doc[start:end].text)
     if not words:
         return None
-    for entity in res.entities:
-        if entity.kind == "organization" and any(
-            n == words or n.startswith(words + " ") or n == words + "s" for n in names(entity)
-        ):
-            return entity.key
+    found = existing_org(res, words)
+    if found is not None:
+        return found
     # "State Department spokesman X" after "the US State Department": the name another
     # organization of the article holds after its country is that organization.
     qualified = [
@@ -121,6 +124,17 @@ def named_org(
     res.mentions.sort(key=lambda m: m.span)
     res.index()
     return key
+
+
+def existing_org(res: Resolution, words: str) -> str | None:
+    """The organization entity whose name is, or begins with, the folded ``words`` ("liberal
+    democrat" is "Liberal Democrats")."""
+    for entity in res.entities:
+        if entity.kind == "organization" and any(
+            n == words or n.startswith(words + " ") or n == words + "s" for n in names(entity)
+        ):
+            return entity.key
+    return None
 
 
 def is_place(res: Resolution, name: str) -> bool:
@@ -172,6 +186,12 @@ def department(res: Resolution, post: Post) -> str | None:
         ):
             return entity.key
     return None
+
+
+def country_named(res: Resolution, name: str) -> str | None:
+    """The article's place entity that is the country ``name`` (by any of its names)."""
+    wanted = fold(name)
+    return next((e.key for e in res.entities if e.kind == "place" and wanted in names(e)), None)
 
 
 def main_country(
@@ -239,3 +259,52 @@ def subject_org(res: Resolution, para: Para) -> str | None:
         and any(t.dep_ in {"nsubj", "nsubjpass"} for t in para.doc[m.start : m.end])
     }
     return found.pop() if len(found) == 1 else None
+
+
+def sentences_around(paras: list[Para], para: Para, tok_i: int) -> list[tuple[Para, SpacySpan]]:
+    """The sentence of token ``tok_i`` with the sentence before and the one after it, across a
+    paragraph break."""
+    seq = [(p, s) for p in paras for s in p.doc.sents]
+    here = next(
+        k for k, (p, s) in enumerate(seq) if p.index == para.index and s.start <= tok_i < s.end
+    )
+    return seq[max(0, here - 1) : here + 2]
+
+
+def party_near(res: Resolution, lex: Lexicon, window: list[tuple[Para, SpacySpan]]) -> str | None:
+    """The one party named in the ``window`` of sentences ("The Tories attacked ... Shadow
+    chancellor X said"): an organization whose name the tagger calls a group (NORP: "Tories",
+    "Liberal Democrat", not a nationality) or that ends in "Party". None when none or
+    several."""
+    found: set[str] = set()
+    weak: set[str] = set()  # named only as a modifier ("the Tory plan", "a Commons vote")
+    for para, sent in window:
+        doc = para.doc
+        i = sent.start
+        while i < sent.end:
+            m = res.mention_at(para.index, i)
+            tok = doc[i]
+            if m is not None:
+                group = any(t.ent_type_ == "NORP" for t in doc[m.start : m.end])
+                party = group or m.text.split()[-1] in {"Party", "party"}
+                if party and res.kinds.get(m.key or "") == "organization":
+                    # a name before a noun may be a tagger's NORP ("a Commons vote"):
+                    # it only makes the party ambiguous
+                    modifier = m.end < len(doc) and doc[m.end].pos_ == "NOUN"
+                    (weak if modifier else found).add(m.key or "")
+                i = max(m.end, i + 1)
+                continue
+            if (
+                tok.ent_type_ == "NORP"
+                and tok.text[:1].isupper()
+                and not lex.demonym_length([tok.text])
+            ):
+                start = i
+                while start > sent.start and doc[start - 1].pos_ == "PROPN":
+                    start -= 1
+                if res.mention_at(para.index, start) is None:
+                    key = named_org(res, para, start, i + 1)
+                    if key:
+                        found.add(key)
+            i += 1
+    return found.pop() if len(found) == 1 and not weak - found else None

@@ -14,15 +14,18 @@ nationality claims), and then what stands before them decides the organization:
 * "its" / "their" / "the company's"                             -> context-title-person
 * a country adjective or a place mention, for a government post -> country-title-person
 * a party adjective (NORP, not a nationality or a faith)        -> party-title-person
-* nothing, for a government post -> its department if named (department-post), else the
-  country the article names most when the post allows it (country-post)
+* nothing, for an opposition post ("shadow chancellor") -> the one party named in the
+  sentence or the one before or after it (context-title-person)
+* nothing, for a government post -> its department if named (department-post), else the one
+  country that has the post if named (``gov_posts.tsv``), else the country the article names
+  most when the post allows it (country-post)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from newskg.extraction import rules
 from newskg.extraction.entities import Resolution
@@ -33,10 +36,13 @@ from newskg.extraction.role_data import Post, RoleData
 from newskg.extraction.role_orgs import (
     actor_as_org,
     context_org,
+    country_named,
     department,
     main_country,
     named_org,
+    party_near,
     place_named,
+    sentences_around,
     subject_org,
 )
 
@@ -157,6 +163,19 @@ class TitleReader:
             role = role[1:]
         while len(role) > 1 and role[0].text.lower() in self.data.dropped:
             role = role[1:]
+        first = role[0] if role else None
+        if (
+            first
+            and len(role) > 1
+            and first.text[:3].lower() == "ex-"
+            and first.text[3:4].isupper()
+        ):
+            # "ex-Tory transport minister": the organization is glued to "ex-"
+            glued = [
+                Word(first.start, first.start + 2, "ex-"),
+                Word(first.start + 2, first.end, first.text[3:]),
+            ]
+            return words[: len(words) - len(role)] + glued, role[1:]
         return words[: len(words) - len(role)], role
 
     def find(self, para: Para, j: int) -> Found | None:
@@ -177,8 +196,8 @@ class TitleReader:
             return self.bare(para, title[0].start, role, post)
         tok = doc[before[owner].end - 1]
         m = res.mention_at(para.index, tok.i)
-        if m is not None and m.start > 0 and doc[m.start - 1].lower_ in KEEP:
-            former = doc[m.start - 1].lower_ + " "
+        if m is not None:
+            former = self.former(doc, m.start)
         if m is not None and m.key:
             kind = res.kinds.get(m.key)
             if kind == "actor" and actor_as_org(res, self.paras, self.lex, m.key, role, data):
@@ -209,8 +228,7 @@ class TitleReader:
             words = [w.text for w in span[i:]]
             place = place_named(res, self.lex, data, words, whole=True)
             if place and post is not None:
-                if span[i].start > 0 and doc[span[i].start - 1].lower_ in KEEP:
-                    former = doc[span[i].start - 1].lower_ + " "
+                former = self.former(doc, span[i].start)
                 rule = "membership/country-title-person"
                 return Found(place, former + role, rule, rules.confidence(rule) * post.confidence)
         start = self.name_run(para, tok.i)
@@ -231,14 +249,31 @@ class TitleReader:
             if key is None:
                 return None
             rule = "membership/name-title-person"
-            return Found(key, role, rule, rules.confidence(rule))
+            return Found(key, self.former(doc, start) + role, rule, rules.confidence(rule))
         if possessive:
             return None
         return self.bare(para, title[0].start, role, post)
 
+    @staticmethod
+    def former(doc: Doc, start: int) -> str:
+        """ "former " or "ex-" when the organization at ``start`` follows one ("former US
+        president X", "ex-Tory minister Y"): the role keeps it (FORMAT.md)."""
+        if start > 0 and doc[start - 1].lower_ in KEEP:
+            return doc[start - 1].lower_ + " "
+        if start > 1 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "ex":
+            return "ex-"
+        return ""
+
     def bare(self, para: Para, start: int, role: str, post: Post | None) -> Found | None:
-        """A title with no organization before it: a company title belongs to the company
-        the paragraph is about; a government post to its department or country."""
+        """A title with no organization before it: an opposition post ("shadow chancellor")
+        belongs to the party named around it; a company title to the company the paragraph
+        is about; a government post to its department or country."""
+        if any(w in self.data.opposition for w in role.split()):
+            key = party_near(self.res, self.lex, sentences_around(self.paras, para, start))
+            if key is None:
+                return None
+            rule = "membership/context-title-person"
+            return Found(key, role, rule, rules.confidence(rule))
         if post is None and role in self.data.company_roles:
             key = subject_org(self.res, para)
             if key is not None:
@@ -259,7 +294,7 @@ class TitleReader:
                 tok.text[:1].isupper()
                 and tok.is_alpha
                 and tok.pos_ in {"PROPN", "ADJ", "NOUN"}
-                and tok.ent_type_ not in NOT_ORG_ENTS
+                and (tok.ent_type_ not in NOT_ORG_ENTS or self.swallowed(tok, last))
                 and self.res.mention_at(para.index, tok.i) is None
                 and tok.lower_ not in self.data.modifiers
                 and tok.lower_ not in self.data.dropped
@@ -274,6 +309,15 @@ class TitleReader:
         if doc[start].is_sent_start and not head and not self.a_name(doc[start].lower_):
             return None
         return start
+
+    @staticmethod
+    def swallowed(tok: Token, last: int) -> bool:
+        """Is the tagger's PERSON at ``tok`` no name: one that runs on over the title after
+        ``last``, or one that starts with a glued "ex-" ("Ex-Labour" before "minister X")?"""
+        ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+        if ent is None or ent.label_ != "PERSON":
+            return False
+        return ent.end > last + 2 or ent.text[:3].lower() == "ex-"
 
     def a_name(self, low: str) -> bool:
         """Is a sentence's first word a name: never written in lower case in the article
@@ -301,6 +345,10 @@ class TitleReader:
         if dept is not None:
             rule = "membership/department-post"
             return Found(dept, role, rule, rules.confidence(rule) * post.confidence)
+        home = country_named(self.res, post.country) if post.country else None
+        if home is not None:  # "Foreign Secretary X" where the article names the UK
+            rule = "membership/country-post"
+            return Found(home, role, rule, rules.confidence(rule) * post.confidence)
         portfolio = [w for w in role.split() if w not in self.data.modifiers]
         bare = len(portfolio) <= len(post.post.split())
         if post.country_fallback == "no" or post.country_fallback == "portfolio" and bare:
