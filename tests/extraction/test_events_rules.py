@@ -344,7 +344,9 @@ def test_what_talks_are_on_is_no_party_to_them() -> None:
 
 
 def test_a_place_in_the_clause_agreed_to_is_not_where_the_deal_was_made() -> None:
-    [ev] = events_of("Acme Corp agreed to pay 5m dollars to settle a lawsuit about sales in Boston.")
+    [ev] = events_of(
+        "Acme Corp agreed to pay 5m dollars to settle a lawsuit about sales in Boston."
+    )
     assert ev.type == "agreement" and ev.place is None
     # guard: where troops were sent to fight is where they were deployed
     [ev] = events_of("The Ruritanian army sent troops to fight in Lagos on Monday.")
@@ -404,7 +406,9 @@ def test_a_court_ruling_is_a_legal_action_ruling_out_is_not() -> None:
 
 
 def test_the_doubt_on_a_support_verb_is_the_events() -> None:
-    assert events_of("Omar Kassem is considering taking legal action over the Acme Corp fees.") == []
+    assert (
+        events_of("Omar Kassem is considering taking legal action over the Acme Corp fees.") == []
+    )
     found = events_of("Omar Kassem threatened to launch an attack on Acme Corp.")
     assert [e.type for e in found if e.type != "statement"] == []
     # guard: a deal signed in an "after" clause was signed, whatever the main clause says
