@@ -195,3 +195,28 @@ def test_a_kind_of_body_before_a_name_tagged_a_person_makes_it_a_body() -> None:
     )
     assert {"Harlow Drift", "Jo Benning"} <= by_kind(found, "organization")
     assert not by_kind(found, "actor")
+
+
+def test_a_group_named_by_initials_before_its_attacks_is_a_body() -> None:
+    found = entities(
+        "Nine men were wrongly convicted over UVA bomb attacks at bars in Carrow.",
+        "The UVA bombs left five people dead.",
+    )
+    assert "UVA" in by_kind(found, "organization")
+
+
+def test_initials_before_a_noun_that_is_no_act_of_theirs_are_no_body() -> None:
+    found = entities("Sales of UVA cable boxes rose. UVA boxes are cheap.")
+    assert "UVA" not in all_names(found)
+
+
+def test_the_second_of_two_places_after_in_is_a_place() -> None:
+    # The small model calls "Leon" a person here.
+    found = entities("Bombs went off in pubs in Carrow and Leon in 1975.")
+    assert {"Carrow", "Leon"} <= by_kind(found, "place")
+
+
+def test_what_someone_starred_in_is_a_title() -> None:
+    found = entities("Jo Ray has starred in Collateral Damage and Ray Of Light.")
+    assert by_kind(found, "actor") == {"Jo Ray"}
+    assert not by_kind(found, "place") | by_kind(found, "organization")

@@ -12,10 +12,7 @@ or before ", a <work noun>" (``work_nouns.txt``), a people before ", an ethnic m
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
-
-from spacy.tokens import Doc, Token
 
 from newskg.extraction.bodies import party_name
 from newskg.extraction.lexicon import lexicon
@@ -34,11 +31,11 @@ from newskg.extraction.names import (
     occupation_before,
     org_noun_before,
     place_heads,
-    settlement_nouns,
 )
 from newskg.extraction.nlp import Para
 from newskg.extraction.non_entities import (
     people_after,
+    starred_in,
     took_place,
     was_held,
     work_after,
@@ -53,6 +50,7 @@ from newskg.extraction.person_cues import (
     speaks_for_body,
     who_follows,
 )
+from newskg.extraction.place_cues import in_place, located, settlement_cue, team_cue
 from newskg.text import fold
 
 # --- 3. kinds ------------------------------------------------------------------------------
@@ -72,7 +70,7 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     # One word the tagger calls both a place and a person, and that some sentence puts "in"
     # somewhere, is the place ("Dunmore chose ...", "a hotel in Dunmore"). A person's
     # surname is named in full somewhere, and then the surname cue below outvotes this one.
-    for name in {fold(m.text) for m in mentions if len(m.words) == 1 and _in_place(m, paras)}:
+    for name in {fold(m.text) for m in mentions if len(m.words) == 1 and in_place(m, paras)}:
         counter = votes[name]
         if counter["place"] and counter["actor"] and not counter["organization"]:
             counter["place"] += counter["actor"]
@@ -165,15 +163,15 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         votes[fold(m.text)]["organization"] += 3
     # "the village of X", "X, an area outside Y": a place (``settlement_nouns.txt``).
     for m in mentions:
-        if m.gaz is None and m.label != "GPE" and _settlement_cue(m, paras[m.para]):
+        if m.gaz is None and m.label != "GPE" and settlement_cue(m, paras[m.para]):
             votes[fold(m.text)]["place"] += 100
     # "Dayton, Ohio", "Livorno, Tuscany": a name and the region that locates it.
-    for m, region in _located(mentions, paras):
+    for m, region in located(mentions, paras):
         votes[fold(m.text)]["place"] += 3
         votes[fold(region.text)]["place"] += 3
     # A lone "person" word as the object of a locative preposition is a place ("in Marivan").
     for m in mentions:
-        if m.label == "PERSON" and len(m.words) == 1 and _in_place(m, paras):
+        if m.label == "PERSON" and len(m.words) == 1 and in_place(m, paras):
             votes[fold(m.text)]["place"] += 2
     # A place-named side in a sports sentence is a team: an organization. A country of the
     # gazetteer with such a cue is its national team all through the article ("Sweden
@@ -181,7 +179,7 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     teams = set()
     for m in mentions:
         placed = m.gaz is None or m.gaz.kind == "place"
-        if placed and m.label in {"GPE", "LOC", "FAC", "GAZ"} and _team_cue(m, paras[m.para]):
+        if placed and m.label in {"GPE", "LOC", "FAC", "GAZ"} and team_cue(m, paras[m.para]):
             teams.add(fold(m.text))
     for m in mentions:
         if fold(m.text) in teams and (m.gaz is None or m.gaz.kind == "place"):
@@ -209,7 +207,11 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         fold(m.text)
         for m in mentions
         if m.gaz is None
-        and (work_before(paras[m.para].doc, m.start, m.end) or work_after(paras[m.para].doc, m.end))
+        and (
+            work_before(paras[m.para].doc, m.start, m.end)
+            or starred_in(paras[m.para].doc, m.end)
+            or work_after(paras[m.para].doc, m.end)
+        )
     }
     # "the Varani, an ethnic minority": a people, not a body (``group_nouns.txt``).
     works |= {
@@ -282,120 +284,6 @@ def _complete_person_names(mentions: list[Mention], paras: list[Para]) -> None:
                 covered.update((m.para, i) for i in range(m.end, end))
                 m.span, m.text, m.end = span, text, end
                 break
-
-
-def _placed(m: Mention) -> bool:
-    return m.label == "GPE" or (m.gaz is not None and m.gaz.kind == "place")
-
-
-def _located(mentions: list[Mention], paras: list[Para]) -> list[tuple[Mention, Mention]]:
-    """Pairs "<name>, <place>" (the place tagged GPE or a gazetteer place) that close a
-    phrase ("in Dayton, Ohio, is ...", "in Clearwater, Florida until ..."), not a
-    list ("Sweden, Belgium, England"), a place and a body ("Acme, Microsoft") nor "In Group
-    G, Belgium won"."""
-    by_start = {(m.para, m.start): m for m in mentions}
-    pairs = []
-    for m in mentions:
-        doc = paras[m.para].doc
-        if m.end + 1 >= len(doc) or doc[m.end].text != ",":
-            continue
-        region = by_start.get((m.para, m.end + 1))
-        # a one-word region the tagger called a person ("Livorno, Tuscany"), never a full
-        # name ("the Minister for Outer Isles, John Doe, toured")
-        if region is None:
-            continue
-        loose = (
-            _placed(m)
-            and region.label != "ORG"
-            and (region.gaz is None or region.gaz.kind == "place")  # not "X, Microsoft"
-            and len(region.words) == 1
-        )
-        if not (_placed(region) or loose):
-            continue
-        nxt = doc[region.end] if region.end < len(doc) else None
-        if m.start > 0 and doc[m.start - 1].text == ",":
-            continue  # inside a list
-        if nxt is None or nxt.text in {",", ".", ";", ")"} or nxt.pos_ in {"ADP", "SCONJ"}:
-            if (
-                nxt is not None
-                and nxt.text == ","
-                and region.end + 1 < len(doc)
-                and doc[region.end + 1].pos_ == "PROPN"
-            ):
-                continue  # "Sweden, Belgium, England": a list
-            pairs.append((m, region))
-    return pairs
-
-
-def _in_place(m: Mention, paras: list[Para]) -> bool:
-    """ "in <m>", "near <m>": the object of a locative preposition."""
-    head = paras[m.para].doc[m.end - 1]
-    return head.dep_ == "pobj" and head.head.lower_ in {"in", "near", "across", "outside", "inside"}
-
-
-def _settlement_cue(m: Mention, para: Para) -> bool:
-    """ "the town of <m>", "the vicinity of <m>" or "<m>, a|an <settlement noun>"."""
-    nouns = settlement_nouns()
-    doc = para.doc
-    if m.start >= 2 and doc[m.start - 1].lower_ == "of" and doc[m.start - 2].lower_ in nouns:
-        return True
-    after = [t.lower_ for t in doc[m.end : m.end + 3]]
-    return len(after) == 3 and after[0] == "," and after[1] in {"a", "an"} and after[2] in nouns
-
-
-_SCORE = re.compile(r"\b\d{1,3}\s?[-\u2013]\s?\d{1,3}\b")
-
-
-def _team_cue(m: Mention, para: Para) -> bool:
-    """ "Dalton City manager X", "beat Dalton City 2-1", "a 2-1 defeat to Lyon", "joined the
-    club from Porto": the words of ``team_cues.txt`` around a place-named mention; or a
-    plural verb after it ("Wales have won")."""
-    cues = lexicon().team_cues
-    doc = para.doc
-    head = doc[m.end - 1]
-    if (
-        m.end < len(doc)
-        and doc[m.end].lower_ in cues.get("role", ())
-        and (head.head == doc[m.end] or head.dep_ == "compound")
-    ):
-        return True
-    gov = head.head
-    if head.dep_ in {"nsubj", "nsubjpass"} and _plural_verb(m, doc, gov):
-        return True
-    if (
-        head.dep_ == "pobj"
-        and gov.lower_ == "from"
-        and (gov.head.lemma_.lower() in cues.get("transfer", ()))
-    ):
-        return True
-    if not _SCORE.search(head.sent.text):
-        return False
-    contests = cues.get("contest", ())
-    if head.dep_ in {"nsubj", "dobj"} and gov.lemma_.lower() in contests:
-        return True
-    return (
-        head.dep_ == "pobj"
-        and gov.lower_ in {"to", "against", "over", "with"}
-        and gov.head.lemma_.lower() in contests
-    )
-
-
-def _plural_verb(m: Mention, doc: Doc, verb: Token) -> bool:
-    """ "Wales have won twice", "England were beaten": a singular place name with
-    a plural verb is a side (British usage for teams). Not a plural name ("the
-    Netherlands are") nor one of two subjects ("Scotland and Wales have agreed")."""
-    head = doc[m.end - 1]
-    if (m.start > 0 and doc[m.start - 1].lower_ == "the") or m.words[0].lower() == "the":
-        return False
-    if head.dep_ == "conj" or any(c.dep_ == "conj" for c in head.children):
-        return False
-    verbs = [verb, *(c for c in verb.children if c.dep_ in {"aux", "auxpass"})]
-    # The verb right after the name: the parser's subject may be another noun's ("its UK
-    # sales figures are"). "were" only as an auxiliary ("England were beaten"): as the
-    # verb itself it may be a subjunctive ("if Ruritania were a company").
-    return any(
-        v.i == m.end and (v.tag_ == "VBP" or (v.lower_ == "were" and v is not verb)) for v in verbs
-    )
 
 
 def _best(counter: Counter[str]) -> str | None:

@@ -4,7 +4,8 @@ The small model tags ORG on capitalised words that qualify a noun ("the Acme sys
 "HARC studies", "the Public Works constituency", "the Hale Soap boxes"). A body is
 named so too ("Acme employees", "Hale forces", "Interfax news agency"), but then the noun
 is one of its people, parts or property (``member_nouns.txt``, a role of ``roles.txt``,
-an occupation) or a kind of organization (``org_nouns.txt``), or the name carries
+an occupation), what a group named by its initials does ("HLA bomb attacks") or a kind
+of organization (``org_nouns.txt``), or the name carries
 an organization's head ("Border Force vessel") or comes from the gazetteer. A tagged
 organization whose every mention in the article qualifies another lower-case noun is no
 entity. Read by :func:`newskg.extraction.kinds.vote_kinds`.
@@ -22,6 +23,12 @@ from newskg.extraction.mentions import Mention
 from newskg.extraction.names import occupation_before
 from newskg.extraction.nlp import Para
 from newskg.text import fold
+
+#: Kinds of event a group named by its initials is the doer of, when it qualifies their
+#: noun ("HLA bomb attacks"); a longer name may be the kind of attack ("Flood attacks").
+DOERS_OF = {"attack", "killing", "meeting"}
+#: A name of initials, maybe with a number ("HLA", "G7").
+_INITIALS = re.compile(r"[A-Z][A-Z\d]{1,5}")
 
 
 def member_nouns() -> frozenset[str]:
@@ -57,6 +64,8 @@ def _qualifies(m: Mention, paras: list[Para]) -> bool:
         lemma = tok.lemma_.lower().split("-")[-1]  # "vice-director": a director
         if lemma in member_nouns() or lemma in cue_nouns() or lemma in heads:
             return False  # "Acme employees", "Hale trade union", "Hale committee"
+        if _INITIALS.fullmatch(m.text) and lexicon().event_type(lemma) in DOERS_OF:
+            return False  # "HLA bomb attacks", "the HLA summit": what the group does
         if lexicon().role_at([lemma]):
             return False  # "Acme chief"
     return not occupation_before(doc, m.end + 1)  # "Hale Rovers striker"

@@ -76,6 +76,21 @@ def _apposition_head(doc: Doc, end: int) -> Token | None:
     return head
 
 
+def starred_in(doc: Doc, end: int) -> bool:
+    """ "starred in <m>", "starring in <m> and <m>": a title, whatever the tagger said (a film
+    or a show is no place one stars in)."""
+    head = doc[end - 1]
+    while head.dep_ == "conj" and head.head.i < head.i:
+        head = head.head
+    prep = head.head
+    return (
+        head.dep_ == "pobj"
+        and prep.lower_ == "in"
+        and prep.head.pos_ == "VERB"
+        and prep.head.lemma_.lower() == "star"
+    )
+
+
 def work_after(doc: Doc, end: int) -> bool:
     """An apposition whose head noun is a work or product right after a name ("Firefox, a
     web browser made by ...", "Rio, an album of covers"): the name is a title; "Acme, a
