@@ -454,3 +454,70 @@ def test_a_verb_joined_to_a_doubtful_one_is_doubtful_too() -> None:
     # guard: joined to a verb in the past, it took place
     [ev] = events_of("Acme Corp closed the plant and signed a deal with Beta Ltd.")
     assert ev.type == "agreement"
+
+
+def test_a_relative_clause_names_who_won_or_chaired_the_event() -> None:
+    found = events_of("Soon after the election, which Omar Kassem won, Orland raised taxes.")
+    [ev] = [e for e in found if e.type == "election"]
+    assert ("participant", "omar-kassem") in [(a.role, a.entity) for a in ev.arguments]
+    # guard: a clause whose own object is something else names no party of the event
+    found = events_of("Soon after the election, which gave Omar Kassem a seat, taxes rose.")
+    assert all(e.type != "election" for e in found)
+
+
+def test_a_party_announcing_a_deal_is_one_side_of_it() -> None:
+    found = events_of("Acme Corp announced a deal to purchase 20% of Beta Ltd on Monday.")
+    [ev] = [e for e in found if e.type == "agreement"]
+    assert sorted(a.entity for a in ev.arguments) == ["acme-corp", "beta-ltd"]
+    found = events_of("Acme Corp announced a deal with Beta Ltd on Monday.")
+    [ev] = [e for e in found if e.type == "agreement"]
+    assert "acme-corp" in [a.entity for a in ev.arguments]
+    # guard: announcing someone's death makes the announcer no killer
+    found = events_of("Acme Corp announced the death of Omar Kassem on Monday.")
+    assert all(
+        "acme-corp" not in [a.entity for a in e.arguments] for e in found if e.type != "statement"
+    )
+
+
+def test_an_attack_in_words_is_no_attack() -> None:
+    assert [
+        e
+        for e in events_of("Mary Kerran launched a fierce attack on the tax plans of Orland.")
+        if e.type == "attack"
+    ] == []
+    found = events_of("Mary Kerran attacked Omar Kassem, saying he had lied to voters.")
+    assert all(e.type != "attack" for e in found)
+    found = events_of("Acme Corp struck a deal with Beta Ltd in Geneva.")
+    assert all(e.type != "attack" for e in found)
+    # guard: an armed attack on a place is still an attack
+    [ev] = events_of("The Orland Liberation Front attacked Geneva on Monday.")
+    assert ev.type == "attack"
+
+
+def test_those_charged_included_names_who_was_charged() -> None:
+    [ev] = events_of("Those charged included Omar Kassem and Mary Kerran, police in Boston said.")
+    assert shape(ev)[:2] == ("legal action", [("target", "omar-kassem"), ("target", "mary-kerran")])
+    # guard: "those attending" is no event at all
+    assert events_of("Those attending included Omar Kassem and Mary Kerran.") == []
+
+
+def test_taking_over_at_a_body_is_an_appointment() -> None:
+    [ev] = events_of("Omar Kassem took over at Acme Corp from Mary Kerran in 2001.")
+    assert ev.type == "appointment"
+    assert ("target", "omar-kassem") in [(a.role, a.entity) for a in ev.arguments]
+
+
+def test_a_court_battle_and_a_court_appearance_are_legal_actions() -> None:
+    found = events_of("Omar Kassem won his court battle with Acme Corp over his pension.")
+    assert [e.type for e in found] == ["legal action"]
+    [ev] = events_of("Omar Kassem will appear at Boston Magistrates' Court on 4 March.")
+    assert shape(ev)[:2] == ("legal action", [("target", "omar-kassem")])
+    # guard: appearing elsewhere is no court case
+    assert events_of("Omar Kassem will appear at the Boston Jazz Festival on 4 March.") == []
+
+
+def test_an_indefinite_protest_held_somewhere_took_place() -> None:
+    [ev] = events_of("A large protest was held in Geneva on Monday against the new law.")
+    assert (ev.type, ev.place) == ("protest", "geneva")
+    # guard: one held every year is a habit, not one event
+    assert events_of("Every year a large protest is held in Geneva against the law.") == []

@@ -24,6 +24,11 @@ PART_PREPS = {"of", "in"}
 #: Verbs by which someone joins a body, or stands for it, at an event (``event_words.tsv``,
 #: set "joining"): the body takes part too.
 JOINING = words_of("joining")
+#: Verbs by which a party makes its own deal known ("announced an agreement to acquire X"): their
+#: subject is a party (``event_words.tsv``, set "deal-reporting").
+DEAL_REPORTING = words_of("deal-reporting")
+#: Relative pronouns that stand for the noun a relative clause describes.
+RELATIVES = {"which", "that", "whom"}
 
 
 def pobjs(tok: Token, preps: set[str]) -> list[Token]:
@@ -48,6 +53,45 @@ def deal_parties(verb: Token) -> list[Token]:
     # "agreed to be taken over by X": the passive's doer
     by = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     return found + pobjs(verb, DEAL_PREPS) + by
+
+
+def deal_noun_parties(noun: Token) -> list[Token]:
+    """The parties named in the clause a deal noun is for ("a deal to buy 33% of X from Y":
+    X and Y), as for a verb agreeing to it (the parser may call the infinitive a relative
+    clause)."""
+    return [
+        party
+        for c in noun.children
+        if c.pos_ == "VERB"
+        and (c.dep_ == "acl" or (c.dep_ == "relcl" and any(a.lower_ == "to" for a in c.children)))
+        for party in deal_parties(c)
+    ]
+
+
+def reported_deal_party(noun: Token) -> Token | None:
+    """The subject of a verb by which a party makes its deal known ("X announced a deal
+    with Y", "X unveiled a merger"): X, who is one side of it."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_.lower() not in DEAL_REPORTING:
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+
+def relative_doers(noun: Token, support: frozenset[str]) -> list[Token]:
+    """The subject of a relative clause that does the event to its noun ("the election,
+    which X won", "the summit X chaired"): a support verb whose object is the noun itself
+    (not "the summit, which was chaired by ...", nor "the deal that gave X ...")."""
+    found: list[Token] = []
+    for clause in noun.children:
+        if clause.dep_ != "relcl" or clause.lemma_.lower() not in support:
+            continue
+        objects = [c for c in clause.children if c.dep_ == "dobj"]
+        if any(o.lower_ not in RELATIVES for o in objects):
+            continue  # "the talks, which won it praise": the clause's own object
+        found += [
+            c for c in clause.children if c.dep_ == "nsubj" and c.lower_ not in RELATIVES | {"who"}
+        ]
+    return found
 
 
 def agreed_noun_parties(prep: Token) -> list[Token]:

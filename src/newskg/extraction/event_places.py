@@ -8,11 +8,27 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from newskg.extraction.dates import find_year, normalize
+from newskg.extraction.event_parties import JOINING
 from newskg.extraction.event_syntax import in_name, own_subtree
 from newskg.extraction.event_triggers import SUPPORT_VERBS, FoundEvent, TriggerFinder
 
 #: Prepositions whose date is not the event's ("since 2017", "until May").
 NOT_THE_DATE = {"since", "until", "till", "before"}
+
+
+def happened(verb: Token) -> bool:
+    """Is the verb told in the past ("held", "was held", "has staged"), not as a habit or a
+    plan ("is held every year", "will join")?"""
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return False
+    helpers = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    if verb.tag_ == "VBD" and not helpers:
+        return True
+    return (
+        verb.tag_ == "VBN"
+        and any(c.tag_ == "VBD" or c.lemma_ == "have" for c in helpers)
+        and not any(c.tag_ == "MD" for c in helpers)
+    )
 
 
 class PlaceFinder(TriggerFinder):
@@ -22,8 +38,9 @@ class PlaceFinder(TriggerFinder):
         para, head = ev.para, ev.head
         args = set(ev.agents + ev.targets + ev.participants)
         subtree = own_subtree(head)
-        if head.dep_ == "dobj" and head.head.lemma_.lower() in SUPPORT_VERBS:
-            # "launched an attack on October 7": the support verb's dates are the event's
+        if head.dep_ in {"dobj", "nsubjpass"} and head.head.lemma_.lower() in SUPPORT_VERBS:
+            # "launched an attack on October 7", "a rally was held in X": the support verb's
+            # places and dates are the event's
             support = head.head
             subtree += [
                 t for c in support.children if c.dep_ == "prep" and c.i > head.i for t in c.subtree
@@ -136,5 +153,13 @@ class PlaceFinder(TriggerFinder):
         if counted or any(c.dep_ == "prep" and c.lower_ == "since" for c in head.children):
             return False  # "the 300 people arrested in Paris", "jailed since 2001": a tally
         if head.pos_ == "NOUN":
-            return any(c.lower_ == "the" or c.dep_ == "poss" or c.like_num for c in head.children)
+            if any(c.lower_ == "the" or c.dep_ == "poss" or c.like_num for c in head.children):
+                return True
+            # "a protest was held in X", "joined a march in X": one that took place (not
+            # "spoke to the press at an event in X": what was said there is the news)
+            return (
+                head.dep_ in {"dobj", "nsubjpass"}
+                and head.head.lemma_.lower() in SUPPORT_VERBS | JOINING
+                and happened(head.head)
+            )
         return head.tag_ in {"VBD", "VBN"}

@@ -158,21 +158,65 @@ def shared_subject(verb: Token) -> Token | None:
 
 
 def undone_thing(head: Token, unwanted: frozenset[str]) -> bool:
-    """Is what the trigger acts on (a verb's object or passive subject, a noun's "of" object)
-    one of the ``unwanted`` lemmas ("withdrew its bid", "the withdrawal of the motion")?"""
+    """Is what the trigger acts on (a verb's object or passive subject, a noun's "of" or "on"
+    object) one of the ``unwanted`` lemmas ("withdrew its bid", "the withdrawal of the
+    motion", "an attack on the plans")?"""
     if not unwanted:
         return False
     if head.pos_ == "VERB":
         things = [c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}]
+        if head.dep_ == "relcl" and any(t.lower_ in {"which", "that"} for t in things):
+            things.append(head.head)  # "the deal that X struck": the noun it describes
     else:
+        # "the withdrawal of the motion", "an attack on the plans" (the parser may hang the
+        # "on" phrase from the verb whose object the noun is: "launched an attack on ...")
+        holders = [head] + ([head.head] if head.dep_ == "dobj" else [])
         things = [
             g
-            for c in head.children
-            if c.dep_ == "prep" and c.lower_ == "of"
+            for h in holders
+            for c in h.children
+            if c.dep_ == "prep"
+            and (c.lower_ == "of" or (c.lower_ == "on" and c.i > head.i))
+            and (h is head or c.lower_ == "on")
             for g in c.children
             if g.dep_ == "pobj"
         ]
     return any(t.lemma_.lower() in unwanted for t in things)
+
+
+def said_with(head: Token, sets: frozenset[str]) -> bool:
+    """Does a clause beside the trigger (or beside the verb whose object it is: "launched an
+    attack on X, saying ...") have a word of one of the ``event_words.tsv`` sets named in
+    ``sets`` ("attacked X, calling the plans ...": the attack is in words)?"""
+    if not sets:
+        return False
+    words = frozenset().union(*(words_of(name) for name in sets))
+    holders = [head] + ([head.head] if head.dep_ == "dobj" else [])
+    return any(
+        c.dep_ in {"advcl", "xcomp", "conj"} and c.tag_ == "VBG" and c.lemma_.lower() in words
+        for h in holders
+        for c in h.children
+    )
+
+
+#: Verbs by which "those <participle>" lists who they are ("those charged included X").
+LISTING = words_of("listing")
+
+
+def listed_undergoers(verb: Token) -> list[Token]:
+    """Who "those" a participle describes are, named by the clause around it ("those
+    charged included X and Y", "among those arrested was X"): X (and Y) underwent it."""
+    those = verb.head
+    if not (verb.dep_ == "acl" and verb.tag_ == "VBN" and those.lower_ == "those"):
+        return []
+    gov = those.head
+    if those.dep_ == "nsubj" and gov.lemma_.lower() in LISTING:
+        named = [c for c in gov.children if c.dep_ == "dobj"]
+    elif those.dep_ == "pobj" and gov.lower_ == "among" and gov.head.lemma_ == "be":
+        named = [c for c in gov.head.children if c.dep_ == "nsubj"]
+    else:
+        return []
+    return named + [c for n in named for c in n.children if c.dep_ == "conj"]
 
 
 def bare_participle(verb: Token) -> bool:

@@ -23,7 +23,7 @@ from newskg.extraction.event_names import (
     spelled_name,
 )
 from newskg.extraction.event_objects import met_each_other, object_fits, subject_named
-from newskg.extraction.event_syntax import misread_is, subject_fits, undone_thing
+from newskg.extraction.event_syntax import misread_is, said_with, subject_fits, undone_thing
 from newskg.extraction.event_table import types_with, words_of
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import ArticleText
@@ -282,6 +282,8 @@ class TriggerFinder:
             return "no fitting object"
         if undone_thing(head, options.get("notobj", frozenset())):
             return "an object of another sense"  # "withdrew its bid": no one pulled out
+        if said_with(head, options.get("notwith", frozenset())):
+            return "words, not deeds"  # "attacked the plans, saying ...": a critic's attack
         if subject_fits(head, options.get("notsubj", frozenset())):
             return "an excluded subject"  # "the tsunami struck": no one attacked
         subject = options.get("subj")

@@ -50,9 +50,15 @@ from __future__ import annotations
 
 from newskg.extraction import rules
 from newskg.extraction.entities import Resolution
-from newskg.extraction.event_arguments import ArgumentFinder
+from newskg.extraction.event_arguments import DEAL_TYPES, ArgumentFinder
 from newskg.extraction.event_labels import compose
-from newskg.extraction.event_triggers import FoundEvent
+from newskg.extraction.event_parties import (
+    deal_noun_parties,
+    relative_doers,
+    reported_deal_party,
+)
+from newskg.extraction.event_syntax import listed_undergoers
+from newskg.extraction.event_triggers import SUPPORT_VERBS, FoundEvent
 from newskg.extraction.model import ArticleText, Event, EventArgument, Span
 from newskg.extraction.nlp import Para
 
@@ -78,6 +84,7 @@ class EventFinder(ArgumentFinder):
                     weight=self.lex.trigger_confidence.get(phrase, 1.0),
                 )
                 self.arguments(ev)
+                self.clause_parties(ev)
                 person = options.get("person")
                 if person and any(self.res.kinds.get(k) == "actor" for k in ev.targets):
                     ev.type = min(person)  # "Tom Vail was captured": an arrest, not a conquest
@@ -105,6 +112,26 @@ class EventFinder(ArgumentFinder):
             sort = min(self.lemmas.get(id(event), {""}))
             event.label = compose(event.type, sort, event.arguments, names, event.place, event.date)
         return sorted(events, key=lambda e: (e.evidence[0], e.type, e.label))
+
+    def clause_parties(self, ev: FoundEvent) -> None:
+        """Who a trigger's own clauses name: whom "those charged" are ("those charged
+        included X"); for a noun, the doer of a relative clause about it
+        ("the poll, which X won"); for a deal, the one making it known ("X announced a deal")
+        and the parties of what it is for ("a deal to buy a stake in Y")."""
+        head, para = ev.head, ev.para
+        for named in listed_undergoers(head):  # "those charged included X": X was charged
+            self.add(ev, "target", para, named)
+        if head.pos_ not in {"NOUN", "PROPN"}:
+            return
+        for doer in relative_doers(head, SUPPORT_VERBS):
+            self.add(ev, "agent", para, doer)
+        if ev.type not in DEAL_TYPES:
+            return
+        party = reported_deal_party(head)
+        if party is not None:
+            self.add(ev, "agent", para, party)
+        for party in deal_noun_parties(head):
+            self.add(ev, "target", para, party)
 
     def merge_into(self, events: list[Event], ev: FoundEvent) -> None:
         sent = ev.para.sent_span(ev.head.sent)
