@@ -87,24 +87,24 @@ def _sentence_text(paras: list[Para], m: Mention) -> str:
     return paras[m.para].doc[m.start].sent.text
 
 
-def lower_case(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(w.lower() for w in words)
-
-
 def _short_org_names(mentions: list[Mention]) -> None:
     """A one-word name (not in the gazetteer) that is the first or last word of exactly one
     longer organization name of the article, and the surname of no person named in full, is
     that organization ("Rovers" after "Harbor Rovers", "Brightline" after "Brightline
     Systems"), whatever kind the tagger gave it."""
-    # In lower case: "Acme Party" and "Acme party" are one name written two ways.
-    orgs = {lower_case(m.words) for m in mentions if m.kind == "organization" and len(m.words) > 1}
+    # Folded: "Acme Party" and "Acme party" are one name written two ways.
+    orgs = {
+        tuple(fold(w) for w in m.words)
+        for m in mentions
+        if m.kind == "organization" and len(m.words) > 1
+    }
     people = {m.words[-1] for m in mentions if m.kind == "actor" and len(m.words) > 1}
     for m in mentions:
         if len(m.words) != 1 or m.gaz is not None or m.kind not in {"actor", "place"}:
             continue
         if m.words[0] in people:
             continue
-        word = m.words[0].lower()
+        word = fold(m.words[0])
         # A place that closes "<head> of <place>" is the place the body is of: "Livorno" of
         # "Municipality of Livorno" stays the town; so does one that opens a longer name of
         # a kind of body ("Dunmore" of "Dunmore Traders Association").
