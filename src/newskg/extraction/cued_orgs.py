@@ -10,24 +10,16 @@ capitalised words no mention covers. Read by :func:`newskg.extraction.entities.r
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from spacy.tokens import Doc, Token
 
-from newskg.extraction import datafiles
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.mentions import Mention, trimmed_mentions
+from newskg.extraction.names import cue_nouns
 from newskg.extraction.nlp import Para
 
 #: Longest run of capitalised words taken as one name.
 MAX_NAME = 5
 _EXAMPLES = ("such as", "like", "including", "include", "includes", "included")
-
-
-@lru_cache(maxsize=1)  # a union: made once, not per token
-def cue_nouns() -> frozenset[str]:
-    """Nouns for kinds of organizations: ``org_nouns.txt`` and ``org_cue_nouns.txt``."""
-    return datafiles.word_set("org_nouns.txt") | datafiles.word_set("org_cue_nouns.txt")
 
 
 def kind_noun(tok: Token, plural: bool = False) -> bool:

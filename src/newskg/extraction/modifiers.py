@@ -17,10 +17,9 @@ import re
 from functools import lru_cache
 
 from newskg.extraction import datafiles
-from newskg.extraction.cued_orgs import cue_nouns
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import Mention
-from newskg.extraction.names import occupation_before
+from newskg.extraction.names import cue_nouns, occupation_before
 from newskg.extraction.nlp import Para
 from newskg.text import fold
 

@@ -245,8 +245,13 @@ def org_noun_before(doc: Doc, start: int) -> bool:
     Sana", "localist group Civic Passion"): the name is the organization's, whatever the
     tagger said (``org_nouns.txt`` and ``org_cue_nouns.txt``: "oil giant Yukon", "the band
     Harlow Drift")."""
-    nouns = datafiles.word_set("org_nouns.txt") | datafiles.word_set("org_cue_nouns.txt")
-    return noun_before(doc, start, nouns)
+    return noun_before(doc, start, cue_nouns())
+
+
+@lru_cache(maxsize=1)  # a union: made once, not per token
+def cue_nouns() -> frozenset[str]:
+    """Nouns for kinds of organizations: ``org_nouns.txt`` and ``org_cue_nouns.txt``."""
+    return datafiles.word_set("org_nouns.txt") | datafiles.word_set("org_cue_nouns.txt")
 
 
 def occupations() -> frozenset[str]:
