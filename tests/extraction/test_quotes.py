@@ -261,3 +261,215 @@ def test_inverted_attribution_whose_verb_has_another_subject() -> None:
     assert said["The budget is dead"] is None
     # nor one further on than right after the quotation.
     assert said["friendly and useful"] is None
+
+
+# --- kinds of attribution seen in British copy -------------------------------------------
+
+
+def test_an_opener_after_a_full_stop_inside_a_quote_starts_a_new_one() -> None:
+    # Paragraphs run together keep their opening marks and lose the closing ones.
+    assert _texts('"We go home. "We stay away," he said.') == ["We go home. ", "We stay away,"]
+    # Guard: a quotation of several sentences in one pair of marks stays one.
+    assert _texts('"We go home. We stay away," he said.') == ["We go home. We stay away,"]
+
+
+def test_joined_paragraph_quotes_go_on_with_their_speaker() -> None:
+    said = _said(
+        _article(
+            'Peter Okoye spoke on Monday. "The budget is late. "Nobody can plan for it," he said.'
+        )
+    )
+    assert said["Nobody can plan for it"] == "Peter Okoye"
+    assert said["The budget is late."] == "Peter Okoye"
+
+
+def test_a_quote_going_on_from_an_unnamed_speaker_is_not_the_last_named_ones() -> None:
+    said = _said(
+        _article(
+            '"The roads are fine," Peter Okoye said. "They are not," said a local driver. '
+            '"Nobody fixes them."',
+            '"We will vote," Laura Chen said. "We hope it is soon."',
+        )
+    )
+    assert said["Nobody fixes them."] is None
+    assert said["We hope it is soon."] == "Laura Chen"  # guard: after a named speaker, theirs
+
+
+def test_it_said_after_an_organization_is_that_organization() -> None:
+    said = _said(
+        _article(
+            '"Rates will rise," said Harbor Bank. "Savers will gain," it said.',
+            '"We will vote," Laura Chen said. "It works," it said.',
+        )
+    )
+    assert said["Savers will gain"] == "Harbor Bank"
+    assert said["It works"] is None  # guard: "it" is never a person
+    said = _said(
+        _article(
+            '"We won the rights," said Harbor Bank.',
+            "Dover Savings Union was asked about the sale. It said it had "
+            '"chosen to walk away from the offer".',
+        )
+    )
+    # Guard: "it" is the organization that was the subject last, not the one quoted last.
+    assert said["chosen to walk away from the offer"] == "Dover Savings Union"
+
+
+def test_a_relative_clause_speaker_is_the_noun_it_hangs_from() -> None:
+    said = _said(
+        _article(
+            "Peter Okoye said he had met Laura Chen, who told him that the plan would "
+            '"fail every family in town".',
+            'Mark Dunn, who chairs the council, said the fees were "a scandal".',
+        )
+    )
+    assert said["fail every family in town"] == "Laura Chen"
+    assert said["a scandal"] == "Mark Dunn"  # guard: a relative clause inside the subject
+
+
+def test_a_description_stands_for_the_person_who_was_the_subject_last() -> None:
+    said = _said(
+        _article(
+            '"We will win," Peter Okoye said. "I love this city," the 45-year-old added.',
+            '"We lost," Laura Chen said. "It was close," said the treasurer.',
+            'Mark Dunn was not there. "It was unfair," the 32-year-old said.',
+            '"We lost," Laura Chen said after a talk with Mark Dunn. "It was a shame," the '
+            "treasurer added.",
+        )
+    )
+    assert said["I love this city"] == "Peter Okoye"
+    assert said["It was close"] == "Laura Chen"  # inverted
+    assert said["It was unfair"] == "Mark Dunn"
+    assert said["It was a shame"] == "Laura Chen"  # guard: a name that is no subject
+    named = _said(
+        _article(
+            'Laura Chen spoke first. "He told me to vote," Mark Dunn, the treasurer of the '
+            "council, recalled."
+        )
+    )
+    assert named["He told me to vote"] == "Mark Dunn"  # guard: the name the description is
+    guard = _said(_article('"We lost," Laura Chen said. "It was close," the spokeswoman said.'))
+    assert guard["It was close"] is None  # a spokeswoman speaks for someone else
+
+
+def test_a_spokesperson_of_an_organization_speaks_for_it() -> None:
+    said = _said(
+        _article(
+            '"Rates will rise," a Harbor Bank spokeswoman said.',
+            '"Rates will fall," a Harbor Bank economist said.',
+        )
+    )
+    assert said["Rates will rise"] == "Harbor Bank"
+    assert said["Rates will fall"] is None  # guard: not everyone of it speaks for it
+    # The organization's first word alone.
+    said = _said(
+        _article(
+            'Harbor Bank opened a cafe. "Our new cafe serves every family in town," said a '
+            "Harbor spokeswoman."
+        )
+    )
+    assert said["Our new cafe serves every family in town"] == "Harbor Bank"
+
+
+def test_the_company_is_the_organization_named_most() -> None:
+    said = _said(
+        _article(
+            "Harbor Bank opened a branch in Dover. Harbor Bank has 40 branches. The company "
+            'said the branch "will serve every family".',
+        )
+    )
+    assert said["will serve every family"] == "Harbor Bank"
+    guard = _said(
+        _article(
+            "Harbor Bank bought Dover Savings Union on Monday. The company said the deal "
+            'would "serve every family".'
+        )
+    )
+    assert guard["serve every family"] is None  # two named as often: no telling which
+
+
+def test_a_name_and_a_colon_introduce_a_quote() -> None:
+    said = _said(
+        _article(
+            'Festival director Peter Okoye: "It is a great year for music."',
+        )
+    )
+    assert said["It is a great year for music."] == "Peter Okoye"
+    guard = _said(_article('The rules changed for Laura Chen: "It is a great year for us."'))
+    assert guard["It is a great year for us."] is None  # a clause with a verb before it
+
+
+def test_reported_speech_before_a_quote_gives_its_speaker() -> None:
+    said = _said(
+        _article(
+            '"We will vote," Laura Chen said.',
+            'Peter Okoye said it was hard to say when the roads would be fixed. "It is a '
+            'mess for every family."',
+            '"We vote today," Laura Chen said. Mark Dunn voted against. "We won."',
+        )
+    )
+    assert said["It is a mess for every family."] == "Peter Okoye"
+    assert said["We won."] == "Laura Chen"  # guard: narration with no speech verb
+    said = _said(
+        _article(
+            "Peter Okoye said the plan was final. The vote is on Monday, which suggests a "
+            'late count. "We will win it."'
+        )
+    )
+    assert said["We will win it."] == "Peter Okoye"  # "which suggests": no one speaking
+
+
+def test_a_quotation_right_before_an_attributed_one_takes_its_speaker() -> None:
+    said = _said(
+        _article(
+            '"The budget is late. "Nobody can plan for it," Peter Okoye said.',
+        )
+    )
+    assert said["The budget is late."] == "Peter Okoye"
+    guard = _said(_article('"The roads are bad." Laura Chen spoke next. "We fix them," she said.'))
+    assert guard["The roads are bad."] is None  # narration between the two
+
+
+def test_he_after_someone_else_is_named_is_the_subject_last_a_name_after_is_counted() -> None:
+    said = _said(
+        _article(
+            '"The budget is fair," said Peter Okoye. The council\'s new treasurer is Mark '
+            'Dunn, known for his long reports. "It is not fair at all," he said.',
+            '"The roads are bad," said Laura Chen. She met Ruth Ellison on Monday. "We fix '
+            'them now," she said.',
+        )
+    )
+    assert said["It is not fair at all"] == "Mark Dunn"
+    assert said["We fix them now"] == "Laura Chen"  # guard: a name that is an object
+
+
+def test_she_after_a_spokeswoman_is_her_organization() -> None:
+    said = _said(
+        _article(
+            '"Rates will fall," said Laura Chen.',
+            "A Harbor Bank spokeswoman said Peter Okoye would stay on as chairman. She said "
+            'the plan was final. "We will not change it."',
+        )
+    )
+    # Not Okoye, the subject of what the spokeswoman reported, nor Chen, quoted last.
+    assert said["We will not change it."] == "Harbor Bank"
+
+
+def test_descriptions_and_pronouns_that_stand_for_no_one_named() -> None:
+    said = _said(
+        _article(
+            '"We will appeal," said Peter Okoye. "It is over," his lawyer said.',
+            '"Taxes rise," said Laura Chen. "Not this year," the prime minister said.',
+            "Harbor Bank opened in May. A council report says costs rose. It says there is "
+            '"no plan at all".',
+            '"We will appeal," said Peter Okoye. Her deputy, Mark Dunn, stayed at home. "We '
+            'wait," he said.',
+            '"We will appeal," said Laura Chen. A spokesman for Harbor Bank said the vote '
+            'stood. "It is final," he said.',
+        )
+    )
+    assert said["It is over"] is None  # his lawyer: not Okoye
+    assert said["Not this year"] is None  # an office, not the person named last
+    assert said["no plan at all"] is None  # "it": the report, not the bank
+    assert said["We wait"] == "Mark Dunn"  # the name in apposition to the subject
+    assert said["It is final"] == "Harbor Bank"  # the spokesman's, not Chen's

@@ -54,6 +54,12 @@ def _flanks(text: str, begin: int, end: int) -> tuple[bool, bool]:
     return can_open, can_close
 
 
+def _restarts(text: str, begin: int) -> bool:
+    """Does the text before the mark at ``begin`` end a sentence (".", "?", "!" then a space)?"""
+    head = text[:begin]
+    return head != head.rstrip() and head.rstrip()[-1:] in {".", "?", "!"}
+
+
 def quote_regions(text: str, base: int = 0) -> list[tuple[int, int, bool, bool]]:
     """``(begin, end, opened, closed)`` of double-quoted stretches of one paragraph ``text``
     (offsets + ``base``; inner text without the marks). An opener never closed runs to the end
@@ -67,6 +73,8 @@ def quote_regions(text: str, base: int = 0) -> list[tuple[int, int, bool, bool]]
     [(0, 12, False, True)]
     >>> quote_regions("\u201cMixed,\\" she said. \\"Marks.\u201d")
     [(1, 7, True, True), (20, 26, True, True)]
+    >>> quote_regions('"Go home. "Stay away," he said.')
+    [(1, 10, True, True), (11, 21, True, True)]
     >>> quote_regions("He said ''Go,'' then ''they say 'no.''' and left.")
     [(10, 13, True, True), (23, 37, True, True)]
     """
@@ -83,6 +91,12 @@ def quote_regions(text: str, base: int = 0) -> list[tuple[int, int, bool, bool]]
                 start = begin + 2 if glyph == "'''" else end
             elif can_close and not regions:
                 regions.append((base, base + begin, False, True))
+        elif can_open and not can_close and _restarts(text, begin):
+            # '"Go. "Stay."': an opener right after a full stop inside a quotation. Copy that
+            # ran a quote's paragraphs together kept each paragraph's opening mark and lost
+            # the closing one: the quotation ends at the full stop and a new one starts.
+            regions.append((base + start, base + begin, True, True))
+            start = end
         elif can_close:
             # "'''" closing: the single mark closing an inner quote stays in the quote.
             stop = begin + 1 if glyph == "'''" else begin

@@ -12,15 +12,21 @@ outnumber scare quotes. The speaker, first cue that names one:
   of "telling the Ledger"), or the subject of the verb it hangs from ("adding", "telling the
   crowd"), else a name right before it (:mod:`newskg.extraction.quote_cues`); a he/she
   subject is the person quoted last when nobody else has been named since, else the
-  pronoun's antecedent;
-* a clause introducing the quote with a colon ("Kasich resisted: \u201c...\u201d");
+  person who was the subject last; "it" and "the company" an organization, "the striker"
+  a person, "a Harbor Bank spokeswoman" the bank (:mod:`newskg.extraction.quote_focus`);
+* a clause introducing the quote with a colon ("Kasich resisted: \u201c...\u201d"), or a
+  name and a colon with no verb ("Festival director X: \u201c...\u201d");
 * "according to X";
 * for a partial quote, the subject of its clause ("Trump defended him as a \u201cdecent
   man\u201d");
+* a whole quote after reported speech in its paragraph ("X said the plan failed.
+  \u201c...\u201d"): that speech verb's speaker;
 * a whole quote goes on with the speaker of the previous quote of its paragraph or the
-  previous one, or, filling its own paragraph, of the one before that; after a transcript
-  turn ("DUNN: ..."), with the person the turn's label names;
-* else the statement has no speaker.
+  previous one (no one's, when that one's speaker went unnamed), or, filling its own
+  paragraph, of the one before that; after a transcript turn ("DUNN: ..."), with the
+  person the turn's label names;
+* else the statement has no speaker; a quote with no cue right before another, only marks
+  between, takes the next one's speaker (paragraphs run together: "A. "B," X said").
 
 Each cue is a rule, ``quote/...`` in ``data/rules.tsv``, which gives the statement its
 confidence (:mod:`newskg.extraction.rules`).
@@ -32,10 +38,21 @@ from spacy.tokens import Token
 
 from newskg.extraction import datafiles
 from newskg.extraction.entities import Resolution
-from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.model import Span, Statement
 from newskg.extraction.nlp import Para, SpanSet
-from newskg.extraction.quote_cues import SPEAKER_KINDS, NameCues
+from newskg.extraction.quote_cues import (
+    SPEAKER_KINDS,
+    describes_org,
+    describes_person,
+    spokes_noun,
+)
+from newskg.extraction.quote_focus import (
+    RECENT_PARAS,
+    TRANSCRIPT,
+    UNATTRIBUTED,
+    FocusCues,
+    join_runs,
+)
 from newskg.extraction.quote_frames import OPEN_MARKS, Region, frame_of, regions
 from newskg.extraction.quote_shapes import not_a_quote, turn_label
 from newskg.extraction.quote_syntax import addressed, governs, quote_roots, reported
@@ -43,16 +60,16 @@ from newskg.extraction.quoted import in_quotes
 from newskg.extraction.rules import confidence
 
 RELATIVE = {"who", "that", "which"}
+NOMINAL = {"NOUN", "PROPN"}
 SUBJECT_PRONOUNS = {"he", "she"}
-RECENT_PARAS = 1  # a "he said" takes the last speaker of this or the previous paragraph
+ORG_PRONOUNS = {"it"}
 #: A speech verb without a subject of its own takes its head's ("adding", "saying").
 SHARES_SUBJECT = {"conj", "advcl", "xcomp", "acomp", "pcomp", "prep"}
 MAX_CLIMB = 4
 NAME_AFTER = 4  # "said X", "argued Riverton's Evening Ledger": a name this close after the verb
 ALONE_SLACK = 4  # marks and spaces around a quotation that fills its paragraph
-#: The rule of a quotation going on from a transcript turn ("DUNN: ..."), and of the turn
-#: itself as the previous quotation (never a statement).
-TRANSCRIPT = "quote/transcript-continuation"
+#: Rules of a statement whose cue points at a speaker the article does not name.
+UNNAMED = {"quote/speech-verb-unresolved", "quote/according-to-unresolved"}
 #: Dependencies over which a clause without a subject takes its head's ("calling it X").
 CLIMB = {"xcomp", "advcl", "conj", "acl", "pcomp", "prep", "pobj", "dobj", "ccomp"}
 
@@ -67,35 +84,32 @@ def _outside(para: Para, tok: Token, quoted: SpanSet) -> bool:
     return not quoted.contains(para.tok_span(tok))
 
 
-class QuoteFinder(NameCues):
-    def __init__(
-        self,
-        paras: list[Para],
-        res: Resolution,
-        pronouns: dict[tuple[int, int], str],
-        lex: Lexicon | None = None,
-    ) -> None:
-        super().__init__(paras, res, lexicon() if lex is None else lex)
-        self.pronouns = pronouns
-        self.last_org: str | None = None  # organization of the last attributed statement
-        #: (paragraph, key, end of the evidence) of the last person quoted
-        self.last_person: tuple[int, str, int] | None = None
-
+class QuoteFinder(FocusCues):
     def speaker_of(self, para: Para, tok: Token) -> tuple[str | None, bool]:
         """Entity key for the token (or the name it heads), and whether via a pronoun."""
         key = self.res.key_at(para.index, tok, SPEAKER_KINDS)
         if key:
             return key, False
         last = self.last_person
-        if (
-            tok.lower_ in SUBJECT_PRONOUNS
-            and last
-            and para.index - last[0] <= RECENT_PARAS
-            and not self.other_person(last, para.tok_span(tok).begin)
-        ):
-            # "\u201c...,\u201d he added": the person quoted last, when nobody else has been
-            # named since.
-            return last[1], True
+        if tok.lower_ in SUBJECT_PRONOUNS and last and para.index - last[0] <= RECENT_PARAS:
+            subject, spokes = self.subject_before(para, tok)
+            if spokes:
+                # "A Harbor Bank spokeswoman said ... \u201c...,\u201d she said": the bank
+                return subject, True
+            if not self.other_person(last, para.tok_span(tok).begin):
+                # "\u201c...,\u201d he added": the person quoted last, when nobody else has
+                # been named since.
+                return last[1], True
+            if subject:
+                # Someone else named since: the person who was the subject last, a name after
+                # "is" counted ("Its director is X. \u201c...,\u201d he said").
+                return subject, True
+        if tok.lower_ in ORG_PRONOUNS:
+            # "\u201c...,\u201d it said": the organization that was the last subject named
+            # (the pronouns of persons never refer to one).
+            key = self.last_subject(para, tok, SPEAKER_KINDS, nearest=True)
+            if key and self.res.kinds.get(key) == "organization":
+                return key, True
         if (para.index, tok.i) in self.pronouns:
             return self.pronouns[(para.index, tok.i)], True
         if tok.lemma_.lower() in statement_nouns() and self.last_org:
@@ -103,10 +117,21 @@ class QuoteFinder(NameCues):
             return self.last_org, True
         # "Union leader X", "her adviser, X,", "X's spokesman": a role noun heading a name;
         # the name in apposition before the one in a possessive ("Trump's director, X,").
+        # A spokesperson's organization speaks through them ("a Harbor Bank spokeswoman").
+        kinds = SPEAKER_KINDS if spokes_noun(tok) else ("actor",)
+        if spokes_noun(tok):
+            # "a spokeswoman for the Harbor Bank"
+            for prep in (c for c in tok.children if c.lower_ in {"for", "of", "at"}):
+                for obj in prep.children:
+                    key = self.res.key_at(para.index, obj, ("organization",))
+                    if key:
+                        return key, False
         for dep in ("appos", "compound", "poss"):
             for child in tok.children:
                 if child.dep_ == dep:
-                    key = self.res.key_at(para.index, child, ("actor",))
+                    key = self.res.key_at(para.index, child, kinds)
+                    if key is None and spokes_noun(tok) and child.pos_ == "PROPN":
+                        key = self.org_by_first_word(child.text)
                     if key:
                         return key, False
         if self.lex.title_length([tok.text]) == 1:
@@ -115,24 +140,15 @@ class QuoteFinder(NameCues):
                 key = self.res.key_at(para.index, sub, ("actor",))
                 if key:
                     return key, False
+        if describes_person(tok, self.lex):
+            # "\u201c...,\u201d the 40-year-old added": a description that stands for the
+            # person who was the subject last, as "he" does.
+            return self.last_subject(para, tok), True
+        if describes_org(tok) and tok.dep_ != "nsubjpass":
+            # "the company said": the organization quoted last, else the one the article
+            # has named most so far ("the regulator is said to ..." is hearsay: no one).
+            return self.org_in_focus(para, tok), True
         return None, False
-
-    def other_person(self, last: tuple[int, str, int], offset: int) -> bool:
-        """Is a person other than the last speaker named (outside quotation marks) between
-        the sentences that quote the last speaker (``last``: paragraph, key, their end) and
-        ``offset``? (A name inside them, "X said, suggesting that Y ...", does not count.)"""
-        _, key, since = last
-        for m in self.res.mentions:
-            if (
-                since <= m.span.begin
-                and m.span.end <= offset
-                and m.key
-                and m.key != key
-                and self.res.kinds.get(m.key) == "actor"
-                and not in_quotes(self.paras[m.para]).contains(m.span)
-            ):
-                return True
-        return False
 
     def verb_speaker(self, para: Para, verb: Token) -> tuple[str | None, bool]:
         """The speaker of a speech verb: its subject; for a verb without one, a name right
@@ -143,12 +159,17 @@ class QuoteFinder(NameCues):
         for step in range(MAX_CLIMB):
             for child in node.children:
                 if child.dep_ in {"nsubj", "nsubjpass"}:
+                    if child.lower_ in RELATIVE and node.dep_ == "relcl":
+                        # "X, who told him that ...": the noun the relative clause hangs from
+                        child = node.head
                     key, via_pronoun = self.speaker_of(para, child)
-                    if key is None and step == 0 and child.pos_ in {"NOUN", "PROPN"}:
+                    if (key is None or via_pronoun) and step == 0 and child.pos_ in NOMINAL:
                         # A subject naming nobody ("the head of Y"), the name in an
                         # inverted attribution before it: "\u201c...,\u201d X, the head
-                        # of Y, noted".
-                        key = self.name_before(para, verb, subject=child)
+                        # of Y, noted" (that name before what a description stands for).
+                        named = self.name_before(para, verb, subject=child)
+                        if named:
+                            return named, False
                     return key, via_pronoun
             for tok in para.doc[node.i + 1 : node.i + 1 + NAME_AFTER]:
                 if tok.is_punct and tok.text not in {"'s", "\u2019s"}:
@@ -161,6 +182,9 @@ class QuoteFinder(NameCues):
                 key = self.res.key_at(para.index, tok, SPEAKER_KINDS)
                 if key:
                     return key, False
+                if head.head == node and describes_person(head, self.lex):
+                    # "\u201c...,\u201d added the striker": inverted, a description
+                    return self.speaker_of(para, head)
             if step == 0:
                 key = self.name_before(para, verb)
                 if key:
@@ -177,13 +201,18 @@ class QuoteFinder(NameCues):
             st = self._one(region, statements, last)
             if st is not None:
                 statements.append(st)
+                if st.speaker is None and st.rule in UNNAMED:
+                    # Someone the article does not name said it ("said an aide"): the
+                    # quotations that go on from it are theirs, not the last named speaker's.
+                    last[region.para.index] = st
                 if st.speaker:
                     last[region.para.index] = st
+                    self.last_said = (region.para.index, st.speaker)
                     if self.res.kinds.get(st.speaker) == "organization":
                         self.last_org = st.speaker
                     elif self.res.kinds.get(st.speaker) == "actor":
                         self.last_person = (region.para.index, st.speaker, st.evidence[-1].end)
-        return statements
+        return join_runs(statements, self.paras)
 
     def _one(
         self, region: Region, statements: list[Statement], last: dict[int, Statement]
@@ -254,6 +283,9 @@ class QuoteFinder(NameCues):
         colon = self.colon_speaker(para, region)
         if colon is not None:
             return make(colon, "quote/colon-subject")
+        colon = self.colon_name(para, region)
+        if colon is not None:
+            return make(colon, "quote/colon-name")
         according = self.according_to(para, frame, quoted)
         if according is not None:
             _, key = according
@@ -276,11 +308,15 @@ class QuoteFinder(NameCues):
                 # A paragraph that is nothing but a quotation goes on with the last speaker
                 # quoted, across one paragraph of narration.
                 prev = last.get(para.index - 2)
+            earlier = self.earlier_verb(para, region, prev)
+            if earlier is not None:
+                speaker, _ = self.verb_speaker(para, earlier)
+                return make(speaker, "quote/earlier-speech-verb" if speaker else UNATTRIBUTED)
             if prev is not None and prev.rule == TRANSCRIPT:
-                return make(prev.speaker, TRANSCRIPT if prev.speaker else "quote/unattributed")
+                return make(prev.speaker, TRANSCRIPT if prev.speaker else UNATTRIBUTED)
             if prev is not None and (prev.quote_span.end <= region.span.begin):
-                return make(prev.speaker, "quote/continuation")
-        return make(None, "quote/unattributed")
+                return make(prev.speaker, "quote/continuation" if prev.speaker else UNATTRIBUTED)
+        return make(None, UNATTRIBUTED)
 
     def colon_speaker(self, para: Para, region: Region) -> str | None:
         """The named subject of a clause that introduces the quote with a colon ("Kasich
