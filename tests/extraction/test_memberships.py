@@ -350,9 +350,60 @@ def test_affiliation_without_a_comma_needs_an_organization() -> None:
 
 
 def test_an_organization_in_brackets_after_a_name() -> None:
-    x = article("Backs: Tom Marsh (Harbour Harriers), Ian Pell (Corvane Rovers).")
+    x = article("Tom Marsh (Harbour Harriers) won the hill race near Leeds on Sunday.")
     assert ("Tom Marsh", "Harbour Harriers", "member") in triples(x)
     assert rules(x) == {"membership/affiliation"}
+
+
+def test_a_team_sheet_makes_each_name_a_member_of_its_club() -> None:
+    """Initials the tagger cuts off and clubs with no club word ("Kestrel and District")
+    are read from the sheet's shape."""
+    x = article(
+        "The selectors named their squad for the indoor meeting on Friday.",
+        "60m: K Varga (Corvane Harriers), T Lund (Kestrel and District).",
+        "Pole vault: M Ostrow (Halden AC).",
+    )
+    assert triples(x) == {
+        ("K Varga", "Corvane Harriers", "member"),
+        ("T Lund", "Kestrel and District", "member"),
+        ("M Ostrow", "Halden AC", "member"),
+    }
+    assert rules(x) == {"membership/team-sheet"}
+
+
+def test_a_country_in_brackets_on_a_sheet_is_no_club() -> None:
+    x = article(
+        "3000m: K Varga (Kenya), T Lund (Ethiopia), P Ostrow (Halden AC), "
+        "R Mele (Corvane Harriers)."
+    )
+    assert triples(x) == {
+        ("P Ostrow", "Halden AC", "member"),
+        ("R Mele", "Corvane Harriers", "member"),
+    }
+
+
+def test_a_squad_list_names_clubs_by_their_towns() -> None:
+    x = article(
+        "Coach Ivo Brandt kept faith with the side that lost in the autumn.",
+        "Backs: Lund (Kestrel), Moss (Halden, capt), Pell (Corvane), Tarr (Kestrel).",
+    )
+    assert triples(x) == {
+        ("Lund", "Kestrel", "member"),
+        ("Moss", "Halden", "member"),
+        ("Pell", "Corvane", "member"),
+        ("Tarr", "Kestrel", "member"),
+    }
+
+
+def test_one_surname_with_two_clubs_on_a_sheet_is_no_membership() -> None:
+    x = article("Squad: Lund (Kestrel), Moss (Halden), Pell (Corvane), Lund (Tarrow Vale).")
+    assert ("Moss", "Halden", "member") in triples(x)
+    assert not {t for t in triples(x) if t[0] == "Lund"}
+
+
+def test_brackets_without_club_words_are_no_team_sheet() -> None:
+    x = article("Shortlist: K Varga (Kestrel and District), T Lund (Halden Vale).")
+    assert "membership/team-sheet" not in rules(x)
 
 
 def test_an_acronym_in_brackets_is_no_membership() -> None:
@@ -479,3 +530,131 @@ def test_a_role_said_by_a_verb() -> None:
 def test_a_header_is_no_role() -> None:
     x = article("Dario Fenn almost headed Harbour United in front in extra time.")
     assert triples(x) == set()
+
+
+def test_a_comparative_opening_a_sentence_is_no_organization() -> None:
+    x = article(
+        "Kestrel police chief Tom Varga warned that late bars would bring trouble.",
+        "Earlier this year doctors opposed the plan. Earlier chief constable Varga doubted "
+        "that his force could enforce the new rules at night.",
+    )
+    assert triples(x) == {("Tom Varga", "Kestrel", "police chief")}
+
+
+def test_a_party_before_a_peer() -> None:
+    x = article("Labour peer Baroness Lindqvist said the bill was flawed.")
+    assert triples(x) == {("Baroness Lindqvist", "Labour", "peer")}
+
+
+def test_a_bare_peer_names_no_body() -> None:
+    assert triples(article("Hereditary peer Lord Varga said the bill was flawed.")) == set()
+
+
+def test_a_bare_chief_economist_belongs_to_the_company_of_the_paragraph() -> None:
+    x = article(
+        "Kestrel Bank raised its forecast on Monday, and chief economist Ann Lindqvist said "
+        "growth would pick up."
+    )
+    assert triples(x) == {("Ann Lindqvist", "Kestrel Bank", "chief economist")}
+    assert rules(x) == {"membership/subject-company-title"}
+
+
+def test_a_band_before_a_members_title() -> None:
+    x = article("Former Harbour Lights singer Ann Lindqvist has released a solo album.")
+    assert triples(x) == {("Ann Lindqvist", "Harbour Lights", "former singer")}
+
+
+def test_a_kind_of_music_before_a_title_is_no_band() -> None:
+    assert triples(article("Pop singer Ann Lindqvist said so.")) == set()
+    assert triples(article("Soul singer Ann Lindqvist is touring Europe.")) == set()
+
+
+def test_a_comparative_before_a_party_is_left_out() -> None:
+    x = article("Earlier Tory leader Ian Moss sent his warmest congratulations to the winner.")
+    assert triples(x) == {("Ian Moss", "Tory", "leader")}
+
+
+def test_a_named_department_holds_its_secretary() -> None:
+    x = article(
+        "Britain wants a deal. The Department of Health said nothing on Monday.",
+        "Health Secretary Ann Lindqvist launched the plan in Leeds.",
+    )
+    assert triples(x) == {("Ann Lindqvist", "Department of Health", "health secretary")}
+    assert rules(x) == {"membership/department-post"}
+
+
+def test_a_secretary_without_a_named_department_is_the_countrys() -> None:
+    x = article("Britain wants a deal.", "Health Secretary Ann Lindqvist launched the plan.")
+    assert triples(x) == {("Ann Lindqvist", "United Kingdom", "health secretary")}
+
+
+def test_a_body_before_president_heads_it() -> None:
+    """ "president" is a post only with a country named: before it a body is its own."""
+    x = article("Zentrix Labs president Tom Varga hopes the deal is signed this year.")
+    assert triples(x) == {("Tom Varga", "Zentrix Labs", "president")}
+
+
+def test_a_portfolio_before_secretary_is_no_body() -> None:
+    x = article(
+        "Britain wants a deal.",
+        "Trade and Industry Secretary Ann Lindqvist said the talks would go on.",
+    )
+    assert triples(x) == {("Ann Lindqvist", "United Kingdom", "trade and industry secretary")}
+
+
+def test_boss_before_a_country_names_its_team() -> None:
+    x = article("Norway boss Tom Varga said the side had done well.")
+    assert triples(x) == {("Tom Varga", "Norway", "boss")}
+
+
+def test_the_boss_of_a_countrys_firm_is_not_the_teams() -> None:
+    x = article("Tom Varga, the boss of Norway's biggest bank, said profits had risen.")
+    assert not {t for t in triples(x) if t[1] == "Norway"}
+
+
+def test_an_honorific_between_title_and_name() -> None:
+    x = article("Kestrel Bank director-general Sir Tom Varga said profits rose.")
+    assert triples(x) == {("Tom Varga", "Kestrel Bank", "director-general")}
+
+
+def test_a_post_that_is_a_title_is_not_skipped_as_an_honorific() -> None:
+    x = article("Chancellor Gordon Lee met bankers in Britain.")
+    assert triples(x) == {("Gordon Lee", "United Kingdom", "chancellor")}
+
+
+def test_a_professor_after_a_body_keeps_the_role() -> None:
+    # "Professor" is a role when no other title ends at the name
+    x = article("Kestrel Research Council Professor Ann Lee said the views mattered.")
+    assert triples(x) == {("Ann Lee", "Kestrel Research Council", "professor")}
+
+
+def test_the_lord_chancellor_is_no_treasury_post() -> None:
+    x = article(
+        "Britain and Northern Ireland talks went on.",
+        "The Lord Chancellor Lord Varga praised the retiring judge in a short speech.",
+    )
+    assert triples(x) == {("Varga", "United Kingdom", "lord chancellor")}
+
+
+def test_praise_before_a_title_is_no_body() -> None:
+    assert triples(article("Distinguished lawyer Lord Varga has died aged 93.")) == set()
+
+
+def test_a_party_and_portfolio_read_as_one_name() -> None:
+    """The tagger takes "Lib Dem Culture" for one name: a party and a portfolio."""
+    x = article(
+        "On Tuesday the Lib Dems asked for more time.",
+        "Lib Dem Culture spokesman Tom Varga called the bill rushed and unfair.",
+    )
+    assert triples(x) == {("Tom Varga", "Lib Dems", "culture spokesman")}
+
+
+def test_a_party_and_a_name_are_no_portfolio() -> None:
+    x = article("The Lib Dems want the vote put off. Lib Dem Tom Varga said the plan was rushed.")
+    assert not {t for t in triples(x) if t[2] != "member"}
+
+
+def test_a_noun_for_the_kind_of_body_between_of_and_its_name() -> None:
+    x = article("Tom Harker of IT firm Vantor said the deal was done.")
+    assert triples(x) == {("Tom Harker", "Vantor", "member")}
+    assert triples(article("Tom Harker of the new firm said the deal was done.")) == set()

@@ -39,6 +39,7 @@ from newskg.extraction.quoted import in_quotes
 from newskg.extraction.role_data import RoleData, role_data
 from newskg.extraction.role_links import LinkReader
 from newskg.extraction.role_orgs import existing_org
+from newskg.extraction.role_sheets import SheetReader
 from newskg.extraction.role_titles import TitleReader
 from newskg.text import fold
 
@@ -185,6 +186,9 @@ class MembershipFinder:
     def title_prefix(self, para: Para, person: Mention) -> None:
         """A title before the name (:class:`~newskg.extraction.role_titles.TitleReader`)."""
         found = self.titles.find(para, person.start)
+        start = self.name_start(para, person)
+        if found is None and start != person.start:
+            found = self.titles.find(para, start)
         if found is not None:
             tok = para.doc[person.start]
             self.add(
@@ -192,6 +196,16 @@ class MembershipFinder:
             )
         else:
             self.org_before(para, person)
+
+    def name_start(self, para: Para, person: Mention) -> int:
+        """Where the name at ``person`` starts for the title before it: before the
+        honorifics the mention leaves out ("chairman Sir X", "leader Lord Y"). Read only
+        when no title ends at the mention: some are roles too ("Kestrel College Professor
+        X")."""
+        start = person.start
+        while start > 0 and para.doc[start - 1].text in self.data.honorifics:
+            start -= 1
+        return start
 
     def full_name(self, para: Para, person: Mention) -> bool:
         """Does the mention name a person in full: two words or more in its entity's name, and
@@ -331,6 +345,8 @@ class MembershipFinder:
             self.add(person, found.org, found.role, para, role_tok, found.rule, found.confidence)
 
     def find(self) -> list[Membership]:
+        # team sheets first: they replace the tagger's mentions in their lines
+        SheetReader(self).read()
         # titles first, twice: a title may retype an organization ("former Yukos boss X")
         # that an earlier paragraph's rule needed ("Yukos said ... chief executive Y")
         retyped = False

@@ -43,6 +43,9 @@ class RoleData:
     dropped: frozenset[str]
     nations: dict[str, str]  # adjective (lower case) -> place name
     not_party: frozenset[str]  # lower case
+    kind_words: frozenset[str]  # "Pop singer X": a kind of music, not a body (lower case)
+    honorifics: frozenset[str]  # "Sir", "Lord": between a title and its name (as written)
+    portfolio_words: frozenset[str]  # "home", "affairs": a portfolio's words (lower case)
     org_nouns: frozenset[str]
     modifiers: frozenset[str]
     company_roles: frozenset[str]
@@ -90,6 +93,9 @@ def role_data() -> RoleData:
             for row in datafiles.rows("role_nations.tsv", ("adjective", "place"))
         },
         not_party=datafiles.word_set("not_party_adjectives.txt"),
+        kind_words=datafiles.word_set("role_kind_words.txt"),
+        honorifics=frozenset(datafiles.words("role_honorifics.txt")),
+        portfolio_words=datafiles.word_set("portfolios.txt") | {"and", "&"},
         org_nouns=datafiles.word_set("org_nouns.txt"),
         modifiers=datafiles.word_set("role_modifiers.txt"),
         company_roles=datafiles.word_set("company_roles.txt"),

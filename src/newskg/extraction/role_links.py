@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Token
 
 from newskg.extraction import datafiles, rules
+from newskg.extraction.cued_orgs import kind_noun
 from newskg.extraction.mentions import Mention
 from newskg.extraction.nlp import Para
 from newskg.extraction.role_orgs import actor_as_org, names
@@ -83,24 +84,39 @@ class LinkReader:
             self.affiliation(para, person, comma + 1)
 
     def affiliation(self, para: Para, person: Mention, prep: int) -> None:
-        """ "X, from the Institute for Rural Studies", "X of Halberd Capital said": the
-        organization right after the preposition at ``prep``, ending its clause; the role is the
-        title before the name ("analyst X of Y") or "member"."""
+        """ "X, from the Institute for Rural Studies", "X of Halberd Capital said", "X of IT
+        firm Y said": the organization right after the preposition at ``prep`` (or after a
+        noun for its kind), ending its clause; the role is the title before the name
+        ("analyst X of Y") or "member"."""
         f, doc = self.f, para.doc
         i = prep + 1
         if i < len(doc) and doc[i].lower_ == "the":
             i += 1
-        org = f.res.mention_at(para.index, i)
+        org = f.res.mention_at(para.index, i) or self.after_kind(para, i)
         if org is None or f.res.kinds.get(org.key or "") != "organization":
             return
         after = doc[org.end] if org.end < len(doc) else None
         if after is not None and not (after.text in END or after.pos_ in {"VERB", "AUX"}):
             return
-        got = f.titles.title(para, person.start)
+        got = f.titles.title(para, person.start) or f.titles.title(para, f.name_start(para, person))
         role = " ".join(w.text.lower() for w in got[1]) if got else "member"
         f.add(
             person.key or "", org.key or "", role, para, doc[person.start], "membership/affiliation"
         )
+
+    def after_kind(self, para: Para, i: int) -> Mention | None:
+        """The organization named right after a noun for its kind that starts at ``i``
+        ("of IT firm Vantor", "from research group Harbour Labs"): a few modifiers, the kind
+        noun (``org_nouns.txt``, ``org_cue_nouns.txt``), then the name."""
+        doc = para.doc
+        for k in range(i, min(i + 3, len(doc) - 1)):
+            if self.f.res.mention_at(para.index, k) is not None:
+                return None
+            if kind_noun(doc[k]):
+                return self.f.res.mention_at(para.index, k + 1)
+            if not (doc[k].text.islower() or doc[k].text.isupper()):
+                return None  # only lower-case modifiers or letters ("IT")
+        return None
 
     def in_brackets(self, para: Para, person: Mention, bracket: int) -> None:
         """ "D Moss (Harbour Harriers)": an organization that fills the brackets after a

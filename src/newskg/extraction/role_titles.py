@@ -38,6 +38,7 @@ from newskg.extraction.role_orgs import (
     context_org,
     country_named,
     department,
+    existing_org,
     main_country,
     named_org,
     party_near,
@@ -45,6 +46,7 @@ from newskg.extraction.role_orgs import (
     sentences_around,
     subject_org,
 )
+from newskg.text import fold
 
 #: Parts of speech that end a title's modifiers (a determiner, a verb, a preposition...).
 STOP_POS = {"DET", "PRON", "VERB", "AUX", "ADP", "SCONJ", "NUM", "PART", "PUNCT", "ADV", "INTJ"}
@@ -56,6 +58,9 @@ NOT_ORG_ENTS = {"PERSON", "GPE", "LOC", "FAC", "DATE", "TIME", "MONEY", "PERCENT
 #: "on Wednesday Prime Minister X": a day is never a word of the role.
 TIME_ENTS = {"DATE", "TIME"}
 KEEP = {"former", "ex"}
+#: Tags of comparatives and superlatives ("Earlier", "Later", "Most"): a sentence's first
+#: word with one is no name, even if the article never writes it in lower case.
+COMPARED = {"JJR", "JJS", "RBR", "RBS"}
 MAX_MODIFIERS = 6
 
 
@@ -202,11 +207,25 @@ class TitleReader:
             kind = res.kinds.get(m.key)
             if kind == "actor" and actor_as_org(res, self.paras, self.lex, m.key, role, data):
                 kind = "organization"
-            if kind == "organization" and post is not None and not self.department_like(m.text):
-                # "Trade and Industry Secretary X": the portfolio, not an organization
+            elif kind == "actor" and (split := self.party_portfolio(m.text)) is not None:
+                # "Lib Dem Culture" before "spokesman X": the tagger's one name is a
+                # party and the portfolio of the title
+                rule = "membership/name-title-person"
+                held = former + split[1] + " " + role
+                return Found(split[0], held, rule, rules.confidence(rule))
+            portfolio = post is not None and post.country_fallback != "no"
+            if kind == "organization" and portfolio and not self.department_like(m.text):
+                # "Trade and Industry Secretary X": the portfolio, not an organization; but
+                # a post that needs its country named also heads bodies ("Zentrix president")
                 words = m.text.lower().split()
                 words += role_words[1:] if words[-1] == role_words[0] else role_words
                 return self.post_only(para, m.start, " ".join(words), data.post_of(words))
+            if kind == "organization" and (
+                m.text.lower() in data.kind_words or m.text.lower() in data.nations
+            ):
+                # "Soul singer X": the tagger's body is a kind of music; "Welsh singer X":
+                # a nation's adjective that the tagger put with a body of that nation
+                return None
             if kind == "organization":
                 rule = "membership/org-title-person"
                 return Found(m.key, former + role, rule, rules.confidence(rule))
@@ -243,6 +262,7 @@ class TitleReader:
                 self.lex.demonym_length(adjective.split())
                 or adjective.lower() in data.nations
                 or any(w.lower() in data.not_party for w in adjective.split())
+                or any(w.lower() in data.kind_words for w in adjective.split())
             ):
                 return None
             key = named_org(res, para, start, tok.i + 1, self.lex.org_heads)
@@ -253,6 +273,20 @@ class TitleReader:
         if possessive:
             return None
         return self.bare(para, title[0].start, role, post)
+
+    def party_portfolio(self, name: str) -> tuple[str, str] | None:
+        """(the organization, the portfolio in lower case) when a name the tagger calls a
+        person begins with the name of an organization of the article and goes on with
+        portfolio words: "Lib Dem Culture" is the Lib Dems' culture portfolio."""
+        words = name.split()
+        for k in range(len(words) - 1, 0, -1):
+            rest = [w.lower() for w in words[k:]]
+            if not all(w in self.data.portfolio_words for w in rest):
+                continue
+            key = existing_org(self.res, fold(" ".join(words[:k])))
+            if key is not None:
+                return key, " ".join(rest)
+        return None
 
     @staticmethod
     def former(doc: Doc, start: int) -> str:
@@ -305,6 +339,9 @@ class TitleReader:
         start += 1
         if start > last:
             return None
+        if doc[start].is_sent_start and doc[start].tag_ in COMPARED:
+            # "Earlier Tory leader X": a time word, never a name; what follows may be one
+            return start + 1 if start < last else None
         head = start == last and doc[start].text in self.lex.org_heads  # "Committee chairman X"
         if doc[start].is_sent_start and not head and not self.a_name(doc[start].lower_):
             return None
