@@ -90,7 +90,8 @@ def compose(
         who = [names.get(a.entity, a.entity) for a in arguments if a.role == role]
         if who:
             text += part.replace("{" + role + "}", enumerate_names(who))
-    if place:
+    if place and not any(a.entity == place for a in arguments):
+        # (a place already named as a party: "Election involving Ostland", not "... in Ostland")
         text += f" in {names.get(place, place)}"
     if date:
         text += f", {date}"

@@ -1,7 +1,7 @@
 """Helpers of the event rules for reading names and references: whether a trigger is what
 someone claims responsibility for, whether it closes a capitalised name, which entity a name
-the entity resolution left unlinked at that spot spells out, and whom "the prime minister"
-stands for."""
+the entity resolution left unlinked at that spot spells out, whom "the prime minister"
+stands for, and which organization "the firm" or "the commission" is."""
 
 from __future__ import annotations
 
@@ -9,11 +9,15 @@ from collections.abc import Collection
 
 from spacy.tokens import Token
 
+from newskg.extraction import datafiles
 from newskg.extraction.entities import Resolution
 from newskg.extraction.model import Entity, Span
 from newskg.extraction.nlp import Para, SpanSet
 from newskg.extraction.quoted import in_quotes
 from newskg.text import fold
+
+#: Nouns by which news refers back to an organization it named ("the firm", "the bank").
+ORG_NOUNS = datafiles.word_set("org_nouns.txt")
 
 
 def claimed(head: Token) -> bool:
@@ -125,29 +129,35 @@ def role_references(
 
 
 def it_references(paras: list[Para], res: Resolution) -> dict[tuple[int, int], str]:
-    """(paragraph, token index) -> organization or place key for a sentence-initial "It" that
-    is the subject of its sentence's main verb, outside quotes: the one organization or place
-    that was the subject of the sentence before ("Acme pleaded guilty. It agreed to pay
-    ..."). Not an "it" inside a clause ("X said it would ..." is X's, found by the clause
-    rules), nor after a sentence whose subject was no such entity or more than one."""
+    """(paragraph, token index) -> organization or place key for a sentence-initial "It" (or
+    "The firm", "The company": a noun of ``org_nouns.txt``) that is the subject of its
+    sentence's main verb, outside quotes: the one organization or place that was the
+    subject of the sentence before ("Acme pleaded guilty. It agreed to pay ..."). Not an
+    "it" inside a clause ("X said it would ..." is X's, found by the clause rules), nor
+    after a sentence whose subject was no such entity or more than one ("X and Y")."""
     found: dict[tuple[int, int], str] = {}
     before: set[str] = set()
     for para in paras:
         quoted = in_quotes(para)
         for sent in para.doc.sents:
             first = sent[0]
+            if first.lower_ == "the" and len(sent) > 1 and sent[1].lower_ in ORG_NOUNS:
+                first = sent[1]  # "The firm agreed ...": the firm just spoken of
             if (
-                first.lower_ == "it"
+                (first.lower_ == "it" or first.i > sent.start)
                 and first.dep_ == "nsubj"
                 and first.head.dep_ == "ROOT"
                 and len(before) == 1
                 and not quoted.contains(para.tok_span(first))
+                # "the firm" is an organization's, never a place's
+                and (first.lower_ == "it" or res.kinds.get(next(iter(before))) == "organization")
             ):
                 found[(para.index, first.i)] = next(iter(before))
             before = {
                 key
-                for tok in sent
-                if tok.dep_ in {"nsubj", "nsubjpass"} and tok.head.dep_ == "ROOT"
+                for subj in sent
+                if subj.dep_ in {"nsubj", "nsubjpass"} and subj.head.dep_ == "ROOT"
+                for tok in (subj, *subj.conjuncts)
                 for key in [res.key_at(para.index, tok, ("organization", "place"))]
                 if key and not quoted.contains(para.tok_span(tok))
             }
@@ -170,6 +180,28 @@ def definite_title(tok: Token, roles: Collection[tuple[str, ...]]) -> tuple[str,
         return None
     words = tuple(t.lower_ for t in sorted([*mods, tok], key=lambda t: t.i))
     return words if words in roles else None
+
+
+def head_word_org(res: Resolution, para: Para, noun: Token) -> str | None:
+    """The organization "the commission", "the union" stands for: the one organization
+    named earlier in the article whose name has that word ("the Commission for Africa",
+    "the Transport Workers Union"); None when none or several have it."""
+    if (
+        noun.tag_ != "NN"
+        or noun.ent_type_
+        or [c.lower_ for c in noun.children if c.dep_ not in {"prep", "punct"}] != ["the"]
+    ):
+        return None
+    at = para.tok_span(noun).begin
+    word = noun.lower_
+    found = {
+        e.key
+        for e in res.entities
+        if e.kind == "organization"
+        and word in e.label.lower().split()
+        and any(m.end <= at for m in e.mentions)
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def short_quote(quoted: SpanSet, where: Span, text: str) -> bool:

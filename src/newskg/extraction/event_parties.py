@@ -94,6 +94,27 @@ def relative_doers(noun: Token, support: frozenset[str]) -> list[Token]:
     return found
 
 
+def where_doers(noun: Token) -> list[Token]:
+    """The subject of a "where" clause about an event noun, or about the place it is in
+    ("the election, where X stood against Y", "the summit in Kelby, where X spoke"): X was
+    there, so took part."""
+    heads = [noun] + [
+        g
+        for c in noun.children
+        if c.dep_ == "prep" and c.lower_ in {"in", "at"}
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    return [
+        s
+        for h in heads
+        for clause in h.children
+        if clause.dep_ == "relcl" and any(c.lower_ == "where" for c in clause.children)
+        for s in clause.children
+        if s.dep_ == "nsubj"
+    ]
+
+
 def agreed_noun_parties(prep: Token) -> list[Token]:
     """The parties of a noun agreed to ("agreed to a takeover by X", "to a merger with X")."""
     return [

@@ -224,3 +224,14 @@ def bare_participle(verb: Token) -> bool:
     "X appeared in court charged with fraud"): passive, so the subject it shares with the
     clause above is who it was done to."""
     return verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children)
+
+
+def inverted_subject(verb: Token) -> Token | None:
+    """The subject of a passive told after its verb ("Also arrested were X and Y": X and Y
+    were arrested): the parse hangs it from the auxiliary that follows the participle."""
+    if verb.tag_ != "VBN" or any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None
+    for aux in verb.children:
+        if aux.dep_ == "auxpass" and aux.i > verb.i:
+            return next((c for c in aux.children if c.dep_ in {"attr", "nsubj"}), None)
+    return None

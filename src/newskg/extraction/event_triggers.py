@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from newskg.extraction.entities import Resolution, in_quotes
+from newskg.extraction.event_contest import ROUND_TYPES, vote_round
 from newskg.extraction.event_modality import announcements, blocked
 from newskg.extraction.event_names import (
     claimed,
+    head_word_org,
     initialism,
     initials_index,
     it_references,
@@ -63,6 +65,8 @@ class FoundEvent:
         return first if first.pos_ == "VERB" else self.trigger[-1]
 
     sort: str = ""  # the trigger's "sort=" option, else its lemma
+    #: its parties were found around it, not in its own phrase (an election's contestants)
+    around: bool = False
 
     @property
     def lemma(self) -> str:
@@ -131,6 +135,8 @@ class TriggerFinder:
             )
             if key is None and t.lower_ == "its" and t.dep_ == "poss":
                 key = self.own_subject(para, t)
+            if key is None:
+                key = head_word_org(self.res, para, t)
             if key is None and t.pos_ == "NOUN":
                 # "his Chilean counterpart Rosa Ibarra": the name in apposition
                 key = next(
@@ -244,6 +250,7 @@ class TriggerFinder:
             head.tag_ == "NNS"
             and tuple(t.lower_ for t in toks) not in self.lex.triggers
             and not self.owned_plural(para, head)
+            and not (kind in ROUND_TYPES and vote_round(head))
         ):
             return "generic plural"  # "attacks on American targets"
         if kind not in GATHERINGS and self.generic_of(para, head):
@@ -268,7 +275,10 @@ class TriggerFinder:
             return "an excluded sense"  # "released from hospital" is no release from custody
         needed = options.get("needs")
         if needed and not any(
-            t.lemma_.lower() in needed for c in head.children for t in (c, *c.children)
+            t.lemma_.lower() in needed
+            for c in head.children
+            if not (c.dep_ == "xcomp" and c.pos_ == "VERB")  # "tried to reach the court"
+            for t in (c, *c.children)
         ):
             return "a word it needs is missing"  # "pleaded guilty", not "pleaded with fans"
         wanted = options.get("obj")
@@ -311,7 +321,13 @@ class TriggerFinder:
         owner = [
             c
             for c in head.children
-            if c.dep_ in {"poss", "compound"} and c.i < head.i and self.entities(para, c)
+            if c.dep_ in {"poss", "compound"}
+            and c.i < head.i
+            and (
+                self.entities(para, c)
+                # "IRA bomb attacks": the name modifies the modifier
+                or any(g.dep_ == "compound" and self.entities(para, g) for g in c.children)
+            )
         ]
         if head.dep_ == "attr" and misread_is(head.head) and self.entities(para, head.head):
             owner.append(head.head)  # "IS attacks in Palmyra", misread "is attacks"
@@ -332,6 +348,14 @@ class TriggerFinder:
             for c in head.children
             if c.dep_ == "prep" and c.lower_ in {"in", "at"}
             for g in c.children
+        ) or any(  # "attacks on pubs in Kelby": where their targets were
+            self.res.key_at(para.index, p, ("place",))
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ == "on"
+            for g in c.children
+            for i in g.children
+            if i.dep_ == "prep" and i.lower_ in {"in", "at"}
+            for p in i.children
         )
         definite = any(c.lower_ == "the" for c in head.children)
         # "the Black Tuesday bombings": a definite series with a name of its own

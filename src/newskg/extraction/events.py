@@ -51,24 +51,39 @@ from __future__ import annotations
 from newskg.extraction import rules
 from newskg.extraction.entities import Resolution
 from newskg.extraction.event_arguments import DEAL_TYPES, ArgumentFinder
+from newskg.extraction.event_contest import article_parties, contest_parties, time_frame
+from newskg.extraction.event_courts import COURT_TYPES, courts_of, in_state, is_court
 from newskg.extraction.event_labels import compose
 from newskg.extraction.event_parties import (
     deal_noun_parties,
     relative_doers,
     reported_deal_party,
+    where_doers,
 )
-from newskg.extraction.event_syntax import listed_undergoers
+from newskg.extraction.event_syntax import inverted_subject, listed_undergoers
+from newskg.extraction.event_table import types_with
 from newskg.extraction.event_triggers import SUPPORT_VERBS, FoundEvent
 from newskg.extraction.model import ArticleText, Event, EventArgument, Span
 from newskg.extraction.nlp import Para
+from newskg.extraction.role_data import role_data
+from newskg.extraction.role_orgs import main_country
+
+#: Types whose "where" clause names who took part ("the summit, where X spoke").
+GATHERED = types_with("attended") & types_with("participants")
 
 
 class EventFinder(ArgumentFinder):
     """Every event of one article: triggers, their arguments, and mentions of one event merged."""
 
+    #: the organizations the article shows to be parties (found when first asked for)
+    parties: frozenset[str] | None = None
+    #: id(Event) of elections whose parties were found around the word, not in its phrase
+    around: set[int]
+
     # --- all -----------------------------------------------------------------------------
 
     def find(self) -> list[Event]:
+        self.around = set()
         events: list[Event] = []
         for para in self.paras:
             for kind, toks, phrase in self.triggers(para):
@@ -85,6 +100,15 @@ class EventFinder(ArgumentFinder):
                 )
                 self.arguments(ev)
                 self.clause_parties(ev)
+                inverted = inverted_subject(ev.head)
+                if inverted is not None:  # "also arrested were X and Y"
+                    self.add(ev, "target", para, inverted)
+                if ev.type in COURT_TYPES:
+                    self.court_agents(ev)
+                if ev.type == "election":
+                    self.country_of_vote(ev)
+                if ev.type == "election" and not (ev.agents or ev.targets or ev.participants):
+                    self.contestants(ev, options)
                 person = options.get("person")
                 if person and any(self.res.kinds.get(k) == "actor" for k in ev.targets):
                     ev.type = min(person)  # "Tom Vail was captured": an arrest, not a conquest
@@ -93,7 +117,7 @@ class EventFinder(ArgumentFinder):
                 self.place_and_date(ev)
                 if not (ev.agents or ev.targets or ev.participants) and not self.specific(ev):
                     continue
-                if ev.type == "killing" and not ev.agents:
+                if ev.type == "killing" and not ev.agents and not options.get("unnamed"):
                     if not ev.targets and self.by_strike(ev.head):
                         ev.type = "attack"  # a strike that killed unnamed people is an attack
                     else:
@@ -125,6 +149,9 @@ class EventFinder(ArgumentFinder):
             return
         for doer in relative_doers(head, SUPPORT_VERBS):
             self.add(ev, "agent", para, doer)
+        if ev.type in GATHERED:
+            for there in where_doers(head):  # "the summit, where X spoke": X took part
+                self.add(ev, "participant", para, there)
         if ev.type not in DEAL_TYPES:
             return
         party = reported_deal_party(head)
@@ -132,6 +159,63 @@ class EventFinder(ArgumentFinder):
             self.add(ev, "agent", para, party)
         for party in deal_noun_parties(head):
             self.add(ev, "target", para, party)
+
+    def court_agents(self, ev: FoundEvent) -> None:
+        """A court the trigger's "at/in/before" phrase names tries the case: its agent; who
+        is "on trial" or "under arrest" is its target
+        (:mod:`newskg.extraction.event_courts`)."""
+        for held in in_state(ev.head):
+            # someone named (a person or a body): no place is tried or held
+            if any(self.res.kinds.get(k) != "place" for k, _ in self.entities(ev.para, held)):
+                self.add(ev, "target", ev.para, held)
+        labels = {e.key: e.label for e in self.res.entities}
+        courts = courts_of(ev.para, ev.head, self.entities, labels, self.res.kinds)
+        if ev.head.pos_ == "NOUN":
+            # "the judgement of the High Court": a court the "of" phrase names decides (one
+            # taken to law is what a verb acts on)
+            courts += [k for k in ev.targets if is_court(labels.get(k, ""), self.res.kinds.get(k))]
+        for key in courts:
+            for others in (ev.participants, ev.targets):
+                if key in others:
+                    others.remove(key)
+            if key not in ev.agents:
+                ev.agents.append(key)
+
+    def country_of_vote(self, ev: FoundEvent) -> None:
+        """ "The Ostland presidential election": the country modifying the word is where the
+        vote is held (its place), not a contestant; a referendum's country is who holds it
+        (its agent, as "the Gibraltar referendum"), so that stays."""
+        if ev.head.lemma_.lower() != "election" or ev.place:
+            return
+        for mod in ev.head.children:
+            if mod.dep_ not in {"compound", "nmod", "amod"} or mod.i > ev.head.i:
+                continue
+            found = self.entities(ev.para, mod) or [(k, mod) for k in [self.country_of(mod)] if k]
+            for key, _tok in found:
+                if key in ev.participants and self.res.kinds.get(key) == "place":
+                    # (it stays a participant too: a vote named by its country alone would
+                    # otherwise pass for another vote of the article told without a name)
+                    ev.place = key
+                    return
+
+    def contestants(self, ev: FoundEvent, options: dict[str, frozenset[str]]) -> None:
+        """An election whose clause names no one: the parties its sentence or paragraph
+        names contest it (:mod:`newskg.extraction.event_contest`), unless it is only a time
+        frame ("after the election")."""
+        if time_frame(ev.head):
+            return
+        if self.parties is None:
+            self.parties = article_parties(self.paras, self.res)
+        for key in contest_parties(ev.para, ev.head, self.res, self.parties):
+            ev.participants.append(key)
+            ev.around = True
+        if ev.participants or "agent" not in options.get("home", ()):
+            return
+        if not any(c.lower_ == "the" or c.dep_ == "poss" for c in ev.head.children):
+            return  # "a referendum is planned": one proposed, not the country's known vote
+        home = main_country(self.res, self.lex, role_data(), self.paras, ev.para.index)
+        if home is not None:  # "the referendum" in news of one country: its vote
+            ev.agents.append(home)
 
     def merge_into(self, events: list[Event], ev: FoundEvent) -> None:
         sent = ev.para.sent_span(ev.head.sent)
@@ -152,6 +236,8 @@ class EventFinder(ArgumentFinder):
                 continue  # each reported speech act is its own event
             if ev.type == "other" and ev.lemma not in self.lemmas.get(id(other), set()):
                 continue  # "other" lumps kinds together: a war is not a capture
+            if (ev.around or id(other) in self.around) and ev.date != other.date:
+                continue  # the parties of "the 2001 election" stand in the next one too
             o_targets = [a.entity for a in other.arguments if a.role != "agent"]
             o_agents = [a.entity for a in other.arguments if a.role == "agent"]
             o_main = o_targets[:1] or o_agents[:1]
@@ -192,6 +278,8 @@ class EventFinder(ArgumentFinder):
             rule = "event/trigger-verb-one-argument" if verb else "event/trigger-noun-one-argument"
         else:
             rule = "event/trigger-verb" if verb else "event/trigger-noun"
+        if ev.around:
+            rule = "event/election-parties-around"  # the parties were found nearby
         confidence = rules.confidence(rule)  # the rule's row of rules.tsv
         event = Event(
             ev.type, ev.lemma, args, [sent], confidence, rule, date=ev.date, place=ev.place
@@ -199,6 +287,8 @@ class EventFinder(ArgumentFinder):
         # the rule's confidence, times how often the trigger word is an event of its type
         event.confidence = round(event.confidence * ev.weight, 3)
         self.lemmas[id(event)] = {ev.lemma}
+        if ev.around:
+            self.around.add(id(event))
         if not args and any(c.dep_ == "det" and c.lower_ == "the" for c in ev.head.children):
             self.definite.add(id(event))  # "the Whitehall meeting": one told before
         events.append(event)
