@@ -138,13 +138,15 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.label == "ORG" and member_of_body(m, paras[m.para], lower):
             votes[fold(m.text)]["actor"] += 3
-    # "T Brankin", "K. Vosse": an initial and a surname; "Jo Ray, who": a person's name.
+    # "T Brankin", "K. Vosse": an initial and a surname (tagged a body or a place on team
+    # sheets); "Jo Ray, who": a person's name.
     for m in mentions:
         para = paras[m.para]
-        if (
-            m.gaz is None
-            and m.label == "ORG"
-            and (initialled(m, para, lower) or who_follows(m, para, lower))
+        if m.gaz is None and (
+            m.label in {"ORG", "GPE", "LOC", "FAC"}
+            and initialled(m, para, lower)
+            or m.label == "ORG"
+            and who_follows(m, para, lower)
         ):
             votes[fold(m.text)]["actor"] += 3
     # "Ann Lee, for the Green Party, said": a full name that speaks for a named body.
@@ -161,10 +163,25 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         if len(m.words) == 1:
             alone[m.words[0]].add(m.label)
     cued = {name for name, counter in votes.items() if counter["actor"] >= 100}  # "Mr Vail"
+    # A place keeps its name ("South Yorkshire"), unless the article never puts it "in"
+    # somewhere and its last word alone is a person's subject ("Tom Vane" tagged a place on
+    # a results table, then "Vane won").
+    located_names = {fold(m.text) for m in mentions if in_place(m, paras)}
+    subjects = {  # "Vane said": a lone name a verb takes as its subject
+        m.words[0]
+        for m in mentions
+        if len(m.words) == 1 and paras[m.para].doc[m.start].dep_ in {"nsubj", "nsubjpass"}
+    }
     for m in mentions:
         if (
             m.gaz is None
-            and m.label == "ORG"  # a place keeps its name: "South Yorkshire"
+            and (
+                m.label == "ORG"
+                or m.label in {"GPE", "LOC"}
+                and fold(m.text) not in located_names
+                and alone.get(m.words[-1]) == {"PERSON"}
+                and m.words[-1] in subjects
+            )
             and 2 <= len(m.words) <= 3
             and (alone.get(m.words[-1]) == {"PERSON"} or fold(m.words[-1]) in cued)
             and alone.get(m.words[0], {"PERSON"}) == {"PERSON"}  # not "Mozilla Firefox"
