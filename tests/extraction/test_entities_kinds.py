@@ -232,7 +232,7 @@ def test_what_someone_starred_in_is_a_title() -> None:
 def test_a_department_named_for_several_portfolios_is_one_body() -> None:
     found = entities(
         "The Department for Transport and Skills said the scheme would run until May.",
-        "A spokeswoman for the Department for Energy, Food and Rural Affairs disagreed.",
+        "Officials at the Department for Energy, Food and Rural Affairs disagreed.",
     )
     orgs = by_kind(found, "organization")
     assert {
@@ -392,3 +392,22 @@ def test_a_full_name_tagged_a_place_whose_surname_is_a_person_is_one() -> None:
     text = "Farmers in South Kellen said Kellen was wet."
     found = _tagged(text, {"South Kellen": "GPE", "Kellen": "PERSON"})
     assert "South Kellen" in by_kind(found, "place")  # put "in" somewhere: a place
+
+
+def test_a_devolved_nation_and_a_state_body_name_one_body() -> None:
+    found = entities(
+        "The Scottish Parliament will vote on the bill, a Welsh government source said.",
+        "Ann Roe, who is Welsh, said the vote was close.",
+    )
+    assert {"Scottish Parliament", "Welsh government"} <= by_kind(found, "organization")
+    assert "Welsh" not in all_names(found)
+
+
+def test_a_saint_country_written_short_is_the_country() -> None:
+    found = entities("The St Lucia sprinter Tom Vale won the race in Leeds.")
+    assert "Saint Lucia" in by_kind(found, "place")
+
+
+def test_an_event_named_after_its_town_is_no_place() -> None:
+    found = entities("Ann Roe beat Jo Ray to the title at the Harlow Games in Leeds.")
+    assert "Harlow Games" not in all_names(found)

@@ -23,6 +23,7 @@ from spacy.tokens import Token
 
 from newskg.extraction import datafiles
 from newskg.extraction.gazetteer import GazEntry
+from newskg.extraction.gazetteer import load as load_gazetteer
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.model import Span
 from newskg.extraction.names import (
@@ -155,6 +156,8 @@ def _is_junk(words: tuple[str, ...], lex: Lexicon, label: str = "") -> bool:
     return (
         low in lex.not_names
         or low in name_rules().national  # "the Welshman": a nationality, no name
+        or _national_word(text, lex)  # "Welsh", "Kenyan" alone (not "Myanmar": a country)
+        and load_gazetteer().lookup(text) is None
         or low.endswith("s")
         and low[:-1] in name_rules().national  # "the Scots"
         or office

@@ -65,14 +65,16 @@ def _not_an_organization(m: Mention) -> bool:
             return True
         if (low,) in demonyms or low.endswith("s") and (low[:-1],) in demonyms:
             return True
-    return m.kind == "organization" and len(m.words) > 1 and m.words[-1].lower() in event_heads()
+    # an event named after its town is no place either ("the Harlow Games")
+    named = m.kind in {"organization", "place"} and len(m.words) > 1
+    return named and m.words[-1].lower() in event_heads()
 
 
 def department_name(words: tuple[str, ...]) -> bool:
     """Is ``words`` one department's name: a body's head, "of|for", then only portfolio words
     (``portfolios.txt``) joined by commas, "and" or "&"? Such a name is one body, not a list.
 
-    >>> department_name(("Department", "for", "Culture,", "Media", "and", "Sport"))
+    >>> department_name(("Department", "for", "Energy,", "Housing", "and", "Sport"))
     True
     >>> department_name(("Department", "of", "Health", "and", "Harlow", "College"))
     False
@@ -94,7 +96,7 @@ def _glued_list(m: Mention, mentions: list[Mention]) -> bool:
         return False
     words = m.words
     if department_name(words):
-        return False  # "Department for Environment, Food and Rural Affairs"
+        return False  # "Department for Energy, Housing and Rural Affairs"
     if "," in m.text:
         before, after = (part.split() for part in m.text.split(",", 1))
         if before and head_word(tuple(before)) in lexicon().org_heads:
@@ -213,8 +215,8 @@ def _purpose_end(
 
 def _portfolio_end(m: Mention, doc: Doc) -> int | None:
     """Where a department's name ends that the tagger cut at its first "and" or comma:
-    "Department for Education" + "and Skills", "Department for Culture" + ", Media and
-    Sport" (:func:`department_name`). None when the name goes on with no portfolio word."""
+    "Department for Housing" + "and Skills", "Department for Energy" + ", Trade and
+    Tourism" (:func:`department_name`). None when the name goes on with no portfolio word."""
     if not department_name(m.words):
         return None
     end, i = None, m.end
