@@ -411,3 +411,19 @@ def test_a_saint_country_written_short_is_the_country() -> None:
 def test_an_event_named_after_its_town_is_no_place() -> None:
     found = entities("Ann Roe beat Jo Ray to the title at the Harlow Games in Leeds.")
     assert "Harlow Games" not in all_names(found)
+
+
+def test_a_county_the_tagger_calls_a_person_is_a_place() -> None:
+    found = _tagged(
+        "Farms across Kellishire were hit by the floods, Tom Vale said.",
+        {"Kellishire": "PERSON", "Tom Vale": "PERSON"},
+    )
+    assert "Kellishire" in by_kind(found, "place")
+
+
+def test_a_name_with_a_company_head_is_a_company() -> None:
+    found = _tagged(
+        "Shares in Kellish Motors fell after Tom Vale left.",
+        {"Kellish Motors": "PERSON", "Tom Vale": "PERSON"},
+    )
+    assert "Kellish Motors" in by_kind(found, "organization")

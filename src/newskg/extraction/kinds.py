@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from newskg.extraction import datafiles
 from newskg.extraction.bodies import party_name
 from newskg.extraction.cued_orgs import company_cue
 from newskg.extraction.lexicon import lexicon
@@ -205,9 +206,13 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m, region in located(mentions, paras):
         votes[fold(m.text)]["place"] += 3
         votes[fold(region.text)]["place"] += 3
-    # A lone "person" word as the object of a locative preposition is a place ("in Marivan").
+    # A lone "person" word as the object of a locative preposition is a place ("in Marivan"),
+    # and so is one with a place's ending ("Harwickshire", ``place_suffixes.txt``).
+    suffixes = tuple(datafiles.word_set("place_suffixes.txt"))
     for m in mentions:
         if m.label == "PERSON" and len(m.words) == 1 and in_place(m, paras):
+            votes[fold(m.text)]["place"] += 2
+        if m.label == "PERSON" and len(m.words) == 1 and m.text.lower().endswith(suffixes):
             votes[fold(m.text)]["place"] += 2
     # A place-named side in a sports sentence is a team: an organization. A country of the
     # gazetteer with such a cue is its national team all through the article ("Sweden
