@@ -50,7 +50,7 @@ def test_a_portfolio_keeps_the_party_and_the_department() -> None:
     )
     assert kinds(found) == {
         "Tom Harker": "actor",
-        "Labour": "organization",
+        "Labour Party": "organization",  # the gazetteer's label
         "Anna Pryce": "actor",
         "Spencer Abraham": "actor",
         "Ministry of Education": "organization",
@@ -124,4 +124,4 @@ def test_a_common_word_capitalised_by_its_position_is_no_organization() -> None:
 
 def test_a_word_capitalised_inside_a_sentence_stays_a_name() -> None:
     found = entities("Labour won the seat.", "The labour market grew, Labour said.")
-    assert kinds(found) == {"Labour": "organization"}
+    assert kinds(found) == {"Labour Party": "organization"}  # the gazetteer's label

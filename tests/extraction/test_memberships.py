@@ -457,7 +457,7 @@ def test_a_shadow_post_takes_the_party_named_beside_it() -> None:
         "The Tories attacked the budget at once. Shadow chancellor "
         'Tom Harker said: "It is too late."'
     )
-    assert triples(x) == {("Tom Harker", "Tories", "shadow chancellor")}
+    assert triples(x) == {("Tom Harker", "Conservative Party", "shadow chancellor")}
     assert rules(x) == {"membership/context-title-person"}
 
 
@@ -492,7 +492,7 @@ def test_a_group_name_with_a_plural_before_a_persons_role() -> None:
         "The Lib Dems demanded an inquiry.",
         "Lib Dem spokesman Tom Harker called the reply thin.",
     )
-    assert triples(x) == {("Tom Harker", "Lib Dem", "spokesman")}
+    assert triples(x) == {("Tom Harker", "Liberal Democrats", "spokesman")}
 
 
 def test_a_participle_that_gives_the_role() -> None:

@@ -274,3 +274,14 @@ def test_a_navigation_line_among_prose_does_not_refuse_the_article(tmp_path: Pat
     story = "The harbour of Keller Bay reopened on Monday after the storm, the port said."
     path.write_text(NAVIGATION + "\n" + story + "\n", "utf-8")
     assert story in [span.of(path.read_text("utf-8")) for span in read_article(path).body]
+
+
+def test_character_references_in_a_text_dump_are_the_characters(tmp_path: Path) -> None:
+    path = tmp_path / "refs.txt"
+    path.write_text(
+        "Headline\n\nThe caf&#233; &amp; bar opened, said Jo &#x52;ay, a risqu&#233; move.\n",
+        "utf-8",
+    )
+    text = read_article(path).text
+    assert "The café & bar opened, said Jo Ray, a risqué move." in text
+    assert "&#" not in text

@@ -15,6 +15,7 @@ from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.mentions import QUOTE_CHARS, Mention, span_text
 from newskg.extraction.names import place_heads
 from newskg.extraction.nlp import Para
+from newskg.extraction.role_data import role_data
 from newskg.text import fold
 
 
@@ -28,7 +29,10 @@ def body_mentions(
     def is_country(name: str) -> bool:
         known = countries.get(name)
         if known is None:
-            known = countries[name] = any(e.kind == "place" for e in gaz.candidates(name))
+            known = countries[name] = (
+                any(e.kind == "place" for e in gaz.candidates(name))
+                or name.lower() in role_data().nations
+            )  # "Scottish", "Welsh"
         return known
 
     covered = {(m.para, i) for m in found for i in range(m.start, m.end)}

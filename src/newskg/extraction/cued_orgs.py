@@ -10,8 +10,11 @@ capitalised words no mention covers. Read by :func:`newskg.extraction.entities.r
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Doc, Token
 
+from newskg.extraction import datafiles
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.mentions import Mention, trimmed_mentions
 from newskg.extraction.names import cue_nouns
@@ -137,3 +140,32 @@ def cued_orgs(paras: list[Para], found: list[Mention], lex: Lexicon) -> list[Men
             taken.update(range(start, end))
             made += trimmed_mentions(para, start, end, "ORG", lex)
     return made
+
+
+COMPANY_CUE_COLUMNS = ("where", "words", "reason", "confidence")
+
+
+@lru_cache(maxsize=1)
+def _company_cues() -> dict[str, frozenset[tuple[str, ...]]]:
+    """The rows of ``company_cues.tsv`` by where they stand ("before", "after")."""
+    found: dict[str, set[tuple[str, ...]]] = {"before": set(), "after": set()}
+    for row in datafiles.rows("company_cues.tsv", COMPANY_CUE_COLUMNS):
+        where = row.cells[0].strip()
+        if where not in found:
+            row.fail(f"where {where!r} is not before or after", "write before or after")
+        row.confidence(row.cells[3])  # checked: a malformed table fails loudly
+        found[where].add(tuple(row.cells[1].lower().split()))
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def company_cue(doc: Doc, start: int, end: int) -> bool:
+    """Do the words around ``doc[start:end]`` say it is a company ("shares in Vantor",
+    "Vantor's chief executive"; ``company_cues.tsv``)?"""
+    cues = _company_cues()
+    before = tuple(t.lower_ for t in doc[max(0, start - 3) : start])
+    if any(before[-len(c) :] == c for c in cues["before"] if len(c) <= len(before)):
+        return True
+    if end + 1 >= len(doc) or doc[end].text not in {"'s", "'"}:
+        return False
+    after = tuple(t.lower_ for t in doc[end + 1 : end + 4])
+    return any(after[: len(c)] == c for c in cues["after"])

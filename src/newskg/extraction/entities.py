@@ -40,19 +40,14 @@ from spacy.tokens import Token
 
 from newskg.extraction.body_mentions import body_mentions
 from newskg.extraction.cued_orgs import cued_orgs
+from newskg.extraction.gaz_mentions import gazetteer_mentions, merge_sources
 from newskg.extraction.gazetteer import GazEntry, Gazetteer
 from newskg.extraction.gazetteer import load as load_gazetteer
 from newskg.extraction.grouping import group, is_abbrev
 from newskg.extraction.kinds import vote_kinds
 from newskg.extraction.lexicon import Lexicon, lexicon
 from newskg.extraction.lists import list_persons, member_acronyms
-from newskg.extraction.mentions import (
-    MONTHS_DAYS,
-    Mention,
-    gazetteer_mentions,
-    merge_sources,
-    ner_mentions,
-)
+from newskg.extraction.mentions import MONTHS_DAYS, Mention, ner_mentions
 from newskg.extraction.model import ArticleText, Entity, EntityKind
 from newskg.extraction.names import common_word, lower_words, name_rules
 from newskg.extraction.nlp import Para

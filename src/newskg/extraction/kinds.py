@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from newskg.extraction import datafiles
 from newskg.extraction.bodies import party_name
+from newskg.extraction.cued_orgs import company_cue
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.lists import listed_with_bodies
 from newskg.extraction.mentions import KIND_OF_LABEL, Mention, span_text
@@ -36,6 +38,7 @@ from newskg.extraction.nlp import Para
 from newskg.extraction.non_entities import (
     people_after,
     starred_in,
+    tagged_events,
     took_place,
     was_held,
     work_after,
@@ -50,7 +53,13 @@ from newskg.extraction.person_cues import (
     speaks_for_body,
     who_follows,
 )
-from newskg.extraction.place_cues import in_place, located, settlement_cue, team_cue
+from newskg.extraction.place_cues import (
+    in_place,
+    located,
+    plural_subject,
+    settlement_cue,
+    team_cue,
+)
 from newskg.text import fold
 
 # --- 3. kinds ------------------------------------------------------------------------------
@@ -96,6 +105,17 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         placed = m.label in {"PERSON", "GPE", "LOC", "FAC"}  # "monitoring firm Netfold"
         if m.gaz is None and placed and org_noun_before(paras[m.para].doc, m.start):
             votes[fold(m.text)]["organization"] += 100
+    # "shares in Vantor", "Vantor's chief executive": a company (``company_cues.tsv``); not a
+    # full name the tagger calls a person ("Ann Roe's chairman at the club").
+    for m in mentions:
+        single = len(m.words) == 1 or m.label != "PERSON"
+        if (
+            m.gaz is None
+            and m.label != "ORG"
+            and single
+            and company_cue(paras[m.para].doc, m.start, m.end)
+        ):
+            votes[fold(m.text)]["organization"] += 100
     # "fashion designer Orsola", "athletes Tomas Verbeek": the person an occupation names.
     for m in mentions:
         if m.gaz is None and m.label != "PERSON" and occupation_before(paras[m.para].doc, m.start):
@@ -119,13 +139,15 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m in mentions:
         if m.gaz is None and m.label == "ORG" and member_of_body(m, paras[m.para], lower):
             votes[fold(m.text)]["actor"] += 3
-    # "T Brankin", "K. Vosse": an initial and a surname; "Jo Ray, who": a person's name.
+    # "T Brankin", "K. Vosse": an initial and a surname (tagged a body or a place on team
+    # sheets); "Jo Ray, who": a person's name.
     for m in mentions:
         para = paras[m.para]
-        if (
-            m.gaz is None
-            and m.label == "ORG"
-            and (initialled(m, para, lower) or who_follows(m, para, lower))
+        if m.gaz is None and (
+            m.label in {"ORG", "GPE", "LOC", "FAC"}
+            and initialled(m, para, lower)
+            or m.label == "ORG"
+            and who_follows(m, para, lower)
         ):
             votes[fold(m.text)]["actor"] += 3
     # "Ann Lee, for the Green Party, said": a full name that speaks for a named body.
@@ -142,10 +164,25 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         if len(m.words) == 1:
             alone[m.words[0]].add(m.label)
     cued = {name for name, counter in votes.items() if counter["actor"] >= 100}  # "Mr Vail"
+    # A place keeps its name ("South Yorkshire"), unless the article never puts it "in"
+    # somewhere and its last word alone is a person's subject ("Tom Vane" tagged a place on
+    # a results table, then "Vane won").
+    located_names = {fold(m.text) for m in mentions if in_place(m, paras)}
+    subjects = {  # "Vane said": a lone name a verb takes as its subject
+        m.words[0]
+        for m in mentions
+        if len(m.words) == 1 and paras[m.para].doc[m.start].dep_ in {"nsubj", "nsubjpass"}
+    }
     for m in mentions:
         if (
             m.gaz is None
-            and m.label == "ORG"  # a place keeps its name: "South Yorkshire"
+            and (
+                m.label == "ORG"
+                or m.label in {"GPE", "LOC"}
+                and fold(m.text) not in located_names
+                and alone.get(m.words[-1]) == {"PERSON"}
+                and m.words[-1] in subjects
+            )
             and 2 <= len(m.words) <= 3
             and (alone.get(m.words[-1]) == {"PERSON"} or fold(m.words[-1]) in cued)
             and alone.get(m.words[0], {"PERSON"}) == {"PERSON"}  # not "Mozilla Firefox"
@@ -169,9 +206,13 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
     for m, region in located(mentions, paras):
         votes[fold(m.text)]["place"] += 3
         votes[fold(region.text)]["place"] += 3
-    # A lone "person" word as the object of a locative preposition is a place ("in Marivan").
+    # A lone "person" word as the object of a locative preposition is a place ("in Marivan"),
+    # and so is one with a place's ending ("Harwickshire", ``place_suffixes.txt``).
+    suffixes = tuple(datafiles.word_set("place_suffixes.txt"))
     for m in mentions:
         if m.label == "PERSON" and len(m.words) == 1 and in_place(m, paras):
+            votes[fold(m.text)]["place"] += 2
+        if m.label == "PERSON" and len(m.words) == 1 and m.text.lower().endswith(suffixes):
             votes[fold(m.text)]["place"] += 2
     # A place-named side in a sports sentence is a team: an organization. A country of the
     # gazetteer with such a cue is its national team all through the article ("Sweden
@@ -181,6 +222,11 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
         placed = m.gaz is None or m.gaz.kind == "place"
         if placed and m.label in {"GPE", "LOC", "FAC", "GAZ"} and team_cue(m, paras[m.para]):
             teams.add(fold(m.text))
+    # A one-word "person" with a plural verb ("Kestrel have signed"): a side, band or firm.
+    for m in mentions:
+        single = m.gaz is None and m.label == "PERSON" and len(m.words) == 1
+        if single and plural_subject(m, paras[m.para]):
+            votes[fold(m.text)]["organization"] += 3  # a title elsewhere ("Mr X") outvotes
     for m in mentions:
         if fold(m.text) in teams and (m.gaz is None or m.gaz.kind == "place"):
             m.gaz = None
@@ -213,6 +259,9 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             or work_after(paras[m.para].doc, m.end)
         )
     }
+    # "the French Open": a tournament the tagger also calls an event.
+    events = tagged_events([p.doc for p in paras])
+    works |= {fold(m.text) for m in mentions if m.gaz is None and fold(m.text) in events}
     # "the Varani, an ethnic minority": a people, not a body (``group_nouns.txt``).
     works |= {
         fold(m.text) for m in mentions if m.gaz is None and people_after(paras[m.para].doc, m.end)
@@ -227,18 +276,20 @@ def vote_kinds(mentions: list[Mention], paras: list[Para]) -> None:
             or (was_held(doc, m.start, m.end) and _best(votes[fold(m.text)]) != "actor")
         ):
             works.add(fold(m.text))
-    # "won an Oscar", "bought a Mac": a one-word name the tagger called a person or a place
-    # after "a" or "an" is a thing's ("a Nimbus laptop" is not: the name only qualifies the
-    # noun). Not a body's: "a member of a Harwell whose leaders ..." speaks of the party.
+    # "bought a Mac", "up for a Silver Bear": a name of one or two words the tagger called a
+    # person or a place after "a" or "an" is a thing's ("a Nimbus laptop" is not, nor "an
+    # Ann Roe and Jo Ray show": the name only qualifies the noun). Not a body's: "a member of
+    # a Harwell whose leaders ..." speaks of the party.
     for m in mentions:
         doc = paras[m.para].doc
         if (
             m.gaz is None
             and m.label != "ORG"
-            and len(m.words) == 1
+            and len(m.words) <= 2
             and m.start > 0
             and doc[m.start - 1].text in {"a", "an"}  # not "A Vail", an initial
-            and doc[m.start].head.i <= m.start  # not a modifier of a noun after it
+            and doc[m.end - 1].head.i <= m.end - 1  # not a modifier of a noun after it
+            and (m.end == len(doc) or doc[m.end].lower_ not in {"and", "or", "&"})
         ):
             works.add(fold(m.text))
     # "the Vails" after "Tom Vail" and "Ruth Vail": a family, people, not a body.

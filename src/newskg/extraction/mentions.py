@@ -8,8 +8,9 @@
 2. *Gazetteer* matches of labels/aliases in the body add or override mentions (exact, folded);
    organizations named by description (:mod:`newskg.extraction.bodies`: "the Kenyan
    parliament", "a Somali-led coalition", "the Orange Front") are added where longer.
-(The description mentions of step 2 are made in :mod:`newskg.extraction.body_mentions`; step 4,
-the re-scan of accepted names, is :mod:`newskg.extraction.rescan`.)
+(The gazetteer matches of step 2 and the merge are :mod:`newskg.extraction.gaz_mentions`, its
+description mentions :mod:`newskg.extraction.body_mentions`; step 4, the re-scan of accepted
+names, is :mod:`newskg.extraction.rescan`.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from functools import lru_cache
 from spacy.tokens import Token
 
 from newskg.extraction import datafiles
-from newskg.extraction.gazetteer import GazEntry, Gazetteer
+from newskg.extraction.gazetteer import GazEntry
+from newskg.extraction.gazetteer import load as load_gazetteer
 from newskg.extraction.lexicon import Lexicon
 from newskg.extraction.model import Span
 from newskg.extraction.names import (
@@ -34,6 +36,7 @@ from newskg.extraction.names import (
 )
 from newskg.extraction.nlp import Para
 from newskg.extraction.non_entities import work_before
+from newskg.extraction.role_data import role_data
 from newskg.extraction.span_shapes import (
     POSSESSIVE,
     described_person,
@@ -53,7 +56,6 @@ from newskg.extraction.span_shapes import (
     tagged_surnames,
     titled_person_tail,
 )
-from newskg.text import fold
 
 KIND_OF_LABEL = {
     "PERSON": "actor",
@@ -88,7 +90,6 @@ NAME_PARTICLES = {
     "al-",
 }
 QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
-MAX_GAZ_TOKENS = 8
 _LOWER_COMPOUND = re.compile(r"[A-Z][a-z]+-[a-z]+")
 
 
@@ -131,6 +132,11 @@ def span_text(para: Para, start: int, end: int) -> tuple[Span, str]:
     return span, " ".join(raw.split())
 
 
+def _national_word(word: str, lex: Lexicon) -> bool:
+    """A nation's adjective ("Welsh", "Kenyan")."""
+    return bool(lex.demonym_length([word]) or word.lower() in role_data().nations)
+
+
 def _is_junk(words: tuple[str, ...], lex: Lexicon, label: str = "") -> bool:
     text = " ".join(words)
     numbered = label == "ORG" and numbered_body(words)  # "G20", "5th Fleet"
@@ -149,6 +155,11 @@ def _is_junk(words: tuple[str, ...], lex: Lexicon, label: str = "") -> bool:
     office = len(words) > 1 and lex.is_title([last]) and lex.role_at([last.lower()]) == last.lower()
     return (
         low in lex.not_names
+        or low in name_rules().national  # "the Welshman": a nationality, no name
+        or _national_word(text, lex)  # "Welsh", "Kenyan" alone (not "Myanmar": a country)
+        and load_gazetteer().lookup(text) is None
+        or low.endswith("s")
+        and low[:-1] in name_rules().national  # "the Scots"
         or office
         or name_rules().is_topic(text)
         or low in MONTHS_DAYS
@@ -194,7 +205,12 @@ def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon)
         and doc[start].lower_ in rules.compound
         and hyphen_joined(doc, start + 1, start, end)
     ):  # "Pro-Beijing DAB": the name after the adjective, and not a person
-        start += 3
+        if end - start == 4 and doc[end - 1].text in lex.org_heads:
+            # a head alone names nothing: "Anti-Doping Agency" is one name, "Ex-Welsh
+            # Office" a prefix before the name of a nation's body
+            start += 2 if _national_word(doc[start + 2].text, lex) else 0
+        else:
+            start += 3
         label = "ORG" if label == "PERSON" else label
     if descriptor_before_person(para, start, end):  # "Pan-nationalist Ho Wai-lun"
         start += 3
@@ -354,53 +370,3 @@ def ner_mentions(paras: list[Para], lex: Lexicon) -> list[Mention]:
                         end = surname_after(para, start, end, lex)
                 found.extend(trimmed_mentions(para, start, end, label, lex))
     return found
-
-
-def gazetteer_mentions(paras: list[Para], gaz: Gazetteer, lex: Lexicon) -> list[Mention]:
-    if not len(gaz):
-        return []
-    found: list[Mention] = []
-    firsts = gaz.first_words
-    for para in paras:
-        doc, words = para.doc, para.words
-        i = 0
-        while i < len(doc):
-            hit = None
-            first = fold(words[i]).split()[:1] if words[i][:1].isupper() else None
-            if first and first[0] in firsts:
-                for n in range(min(MAX_GAZ_TOKENS, len(doc) - i), 0, -1):
-                    if doc[i + n - 1].is_punct and doc[i + n - 1].text != ".":
-                        continue
-                    last = doc[i + n - 1]
-                    text = " ".join(para.text[doc[i].idx : last.idx + len(last.text)].split())
-                    entries = gaz.candidates(text)
-                    if len(entries) == 1:
-                        hit = (n, entries[0])
-                        break
-            if hit:
-                n, entry = hit
-                found.extend(
-                    Mention(m.para, m.start, m.end, m.span, m.text, "GAZ", gaz=entry)
-                    for m in trimmed_mentions(para, i, i + n, "GAZ", lex)
-                )
-                i += n
-            else:
-                i += 1
-    return found
-
-
-def merge_sources(ner: list[Mention], gaz: list[Mention]) -> list[Mention]:
-    """Longer mention wins on overlap; on equal extent the gazetteer wins."""
-    chosen: list[Mention] = []
-    ranked = sorted(
-        gaz + ner, key=lambda m: (-(m.span.end - m.span.begin), m.label != "GAZ", m.span)
-    )
-    # The tokens chosen mentions cover, so that each mention is checked against them and not
-    # against every chosen mention (quadratic in a long article).
-    taken: set[tuple[int, int]] = set()
-    for m in ranked:
-        tokens = [(m.para, i) for i in range(m.start, m.end)]
-        if not any(t in taken for t in tokens):
-            chosen.append(m)
-            taken.update(tokens)
-    return sorted(chosen, key=lambda m: m.span)

@@ -266,7 +266,7 @@ def occupation_before(doc: Doc, start: int) -> bool:
     return noun_before(doc, start, occupations(), any_pos=True)
 
 
-def _portfolios() -> frozenset[str]:
+def portfolios() -> frozenset[str]:
     return datafiles.word_set("portfolios.txt")
 
 
@@ -277,7 +277,7 @@ def portfolio_in_title(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
     small model tags the portfolio as an organization; the department is named otherwise
     ("Ministry of Education")."""
     words = [t.lower_ for t in doc[start:end]]
-    if not words or not all(w in _portfolios() or w in {"and", "&"} for w in words):
+    if not words or not all(w in portfolios() or w in {"and", "&"} for w in words):
         return False
     if start >= 2 and doc[start - 1].lower_ in {"of", "for"}:
         before = doc[start - 2]
@@ -285,6 +285,11 @@ def portfolio_in_title(doc: Doc, start: int, end: int, lex: Lexicon) -> bool:
         bare = re.sub(r"^(under|vice|sub|deputy)-?", "", before.lower_)
         if lex.role_at([before.lower_]) or lex.role_at([bare]) or lex.is_title([before.text]):
             return True
+    # "Education and Skills Secretary": the tagger may stop at the first "and"
+    while end + 1 < len(doc) and doc[end].lower_ in {"and", "&", ","}:
+        if doc[end + 1].lower_ not in portfolios():
+            break
+        end += 2
     return end < len(doc) and lex.role_at([doc[end].lower_]) is not None
 
 

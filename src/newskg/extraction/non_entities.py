@@ -21,7 +21,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from newskg.extraction import datafiles
+from newskg.extraction.lexicon import lexicon
 from newskg.extraction.names import HYPHENS, group_nouns, name_rules, noun_before
+from newskg.text import fold
 
 #: Tokens that close a phrase: a name before one is not the start of a longer phrase.
 _CLOSERS = frozenset({",", ".", ";", ":", ")", "!", "?"})
@@ -116,6 +118,25 @@ def people_after(doc: Doc, end: int) -> bool:
 
 
 # --- events ---------------------------------------------------------------------------------
+
+
+def tagged_events(docs: list[Doc]) -> set[str]:
+    """The folded names the tagger calls an EVENT somewhere in the article ("the French
+    Open", "the Super Bowl"): a tournament or a show named like a place or a body. The
+    small model's EVENT is seldom wrong on a capitalised name of more than one word, where
+    its WORK_OF_ART and PRODUCT often are (a band, a club, a firm)."""
+    found, heads = set(), lexicon().org_heads
+    for doc in docs:
+        for ent in doc.ents:
+            words = [t.text for t in ent if t.lower_ != "the"]
+            if (
+                ent.label_ == "EVENT"
+                and len(words) > 1
+                and all(w[:1].isupper() for w in words)
+                and words[-1] not in heads  # "Sydney Morning Herald": a body's head wins
+            ):
+                found.add(fold(" ".join(words)))
+    return found
 
 
 def _subject_of(doc: Doc, start: int, end: int) -> Token | None:

@@ -16,7 +16,7 @@ from newskg.extraction import datafiles
 from newskg.extraction.cued_orgs import kind_noun
 from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import Mention, span_text
-from newskg.extraction.names import MONTHS_DAYS, head_word, place_heads
+from newskg.extraction.names import MONTHS_DAYS, head_word, place_heads, portfolios
 from newskg.extraction.nlp import Para
 from newskg.extraction.role_data import role_data
 
@@ -65,7 +65,26 @@ def _not_an_organization(m: Mention) -> bool:
             return True
         if (low,) in demonyms or low.endswith("s") and (low[:-1],) in demonyms:
             return True
-    return m.kind == "organization" and len(m.words) > 1 and m.words[-1].lower() in event_heads()
+    # an event named after its town is no place either ("the Harlow Games")
+    named = m.kind in {"organization", "place"} and len(m.words) > 1
+    return named and m.words[-1].lower() in event_heads()
+
+
+def department_name(words: tuple[str, ...]) -> bool:
+    """Is ``words`` one department's name: a body's head, "of|for", then only portfolio words
+    (``portfolios.txt``) joined by commas, "and" or "&"? Such a name is one body, not a list.
+
+    >>> department_name(("Department", "for", "Energy,", "Housing", "and", "Sport"))
+    True
+    >>> department_name(("Department", "of", "Health", "and", "Harlow", "College"))
+    False
+    """
+    joins = [i for i, w in enumerate(words) if i and w in {"of", "for"}]
+    if not joins or words[joins[0] - 1] not in lexicon().org_heads:
+        return False
+    rest = [w.rstrip(",").lower() for w in words[joins[0] + 1 :]]
+    rest = [w for w in rest if w not in {"and", "&", "the", ""}]
+    return bool(rest) and all(w in portfolios() for w in rest)
 
 
 def _glued_list(m: Mention, mentions: list[Mention]) -> bool:
@@ -76,6 +95,8 @@ def _glued_list(m: Mention, mentions: list[Mention]) -> bool:
     if m.kind != "organization" or m.gaz is not None:
         return False
     words = m.words
+    if department_name(words):
+        return False  # "Department for Energy, Housing and Rural Affairs"
     if "," in m.text:
         before, after = (part.split() for part in m.text.split(",", 1))
         if before and head_word(tuple(before)) in lexicon().org_heads:
@@ -147,7 +168,9 @@ def _extend_right(mentions: list[Mention], paras: list[Para]) -> None:
         if m.kind != "organization" or m.gaz is not None or id(m) in dropped:
             continue
         doc = paras[m.para].doc
-        end = _purpose_end(m, doc, heads, covered) or _place_end(m, doc, at)
+        end = (
+            _purpose_end(m, doc, heads, covered) or _place_end(m, doc, at) or _portfolio_end(m, doc)
+        )
         if end is None:
             continue
         for i in range(m.end, end):
@@ -187,6 +210,25 @@ def _purpose_end(
         other = covered.get((m.para, j))
         if other is not None and (other.gaz is not None or other.end > end):
             return None  # a gazetteer entry ("for Wales") or a name running past the phrase
+    return end
+
+
+def _portfolio_end(m: Mention, doc: Doc) -> int | None:
+    """Where a department's name ends that the tagger cut at its first "and" or comma:
+    "Department for Housing" + "and Skills", "Department for Energy" + ", Trade and
+    Tourism" (:func:`department_name`). None when the name goes on with no portfolio word."""
+    if not department_name(m.words):
+        return None
+    end, i = None, m.end
+    while i + 1 < len(doc) and doc[i].text in {",", "and", "&"}:
+        j = i + 1
+        while j < len(doc) and doc[j].text[:1].isupper() and doc[j].lower_ in portfolios():
+            j += 1
+        if j == i + 1:
+            break
+        if j < len(doc) and doc[j].text[:1].isupper():
+            return None  # "... and Skills Funding Agency": another body's name begins
+        end = i = j
     return end
 
 

@@ -16,10 +16,16 @@ from newskg.extraction.nlp import Para
 
 
 def person_shaped(words: tuple[str, ...]) -> bool:
-    """Every word a capital and lower-case letters (a hyphen allowed): "Ka-chun", not
-    "Lehigh," nor "NASA"."""
+    """Every word a capital and lower-case letters, a hyphen allowed before either
+    ("Ka-chun", "Jean-Pierre"); not "Lehigh," nor "NASA".
+
+    >>> person_shaped(("Jean-Pierre", "Ka-chun")), person_shaped(("NASA",))
+    (True, False)
+    """
     return all(
-        w[:1].isupper() and w.replace("-", "").isalpha() and w[1:].replace("-", "").islower()
+        w[:1].isupper()
+        and w.replace("-", "").isalpha()
+        and all(part[1:].islower() and part[:1].isalpha() for part in w.split("-"))
         for w in words
     )
 
@@ -134,6 +140,16 @@ def human_cue(m: Mention, para: Para) -> bool:
         rest = words[1:]
         if rest[:1] and rest[0] in {"a", "an", "the"}:
             rest = rest[1:]
+        if (
+            "'s" in rest[1:3]
+            and 2 <= len(m.words) <= 3
+            and person_shaped(m.words)
+            and not set(m.words) & (lex.org_heads | place_heads())
+        ):
+            # "Jo Ray, the bank's chief economist": a role owned by a body, in apposition
+            rest = rest[rest.index("'s", 1) + 1 :]
+            clause = list(itertools.takewhile(lambda w: w not in {",", ".", ";"}, rest))
+            return bool(clause) and lex.role_at(clause[-1:]) is not None  # not "chief rival"
         if rest[:1] and not lex.role_at(rest) and lex.role_at(rest[1:]):
             rest = rest[1:]  # "the Special Advisor to ...": one modifier before the role
         preps = {"of", "at", "for", "with", "to"}

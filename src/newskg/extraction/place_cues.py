@@ -13,6 +13,7 @@ from newskg.extraction.lexicon import lexicon
 from newskg.extraction.mentions import Mention
 from newskg.extraction.names import settlement_nouns
 from newskg.extraction.nlp import Para
+from newskg.extraction.quoted import in_quotes
 
 
 def _placed(m: Mention) -> bool:
@@ -111,6 +112,17 @@ def team_cue(m: Mention, para: Para) -> bool:
         and gov.lower_ in {"to", "against", "over", "with"}
         and gov.head.lemma_.lower() in contests
     )
+
+
+def plural_subject(m: Mention, para: Para) -> bool:
+    """ "Kestrel have signed a striker": one name, the subject of a plural verb right after
+    it, is a side, a band or a firm (British usage); a person takes the singular. Not in
+    quoted speech, where a name may be called to ("'Oh no Jo don't'")."""
+    head = para.doc[m.end - 1]
+    quoted = in_quotes(para)
+    if quoted and quoted.covers(m.span.begin, m.span.end):
+        return False
+    return head.dep_ in {"nsubj", "nsubjpass"} and _plural_verb(m, para.doc, head.head)
 
 
 def _plural_verb(m: Mention, doc: Doc, verb: Token) -> bool:

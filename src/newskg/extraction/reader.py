@@ -28,6 +28,7 @@ A sidecar ``NAME.meta.json`` beside ``NAME.txt`` states what the text does not::
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -116,9 +117,16 @@ def decode(path: Path) -> str:
             column,
         ) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A text dump of a web page may keep its character references ("risqu&#233;"): the
+    # character they stand for is the article's, and the parser reads "&#233;" as words.
+    text = _CHAR_REF.sub(lambda m: html.unescape(m.group()), text)
     if not text.strip():
         raise ArticleError(path, "empty article")
     return text
+
+
+#: Numeric character references and the five XML entities: never prose in a text file.
+_CHAR_REF = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|amp|quot|apos|lt|gt);")
 
 
 def read_meta(path: Path) -> dict[str, object]:

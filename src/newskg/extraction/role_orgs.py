@@ -290,7 +290,9 @@ def party_near(res: Resolution, lex: Lexicon, window: list[tuple[Para, SpacySpan
                 if party and res.kinds.get(m.key or "") == "organization":
                     # a name before a noun may be a tagger's NORP ("a Commons vote"):
                     # it only makes the party ambiguous
-                    modifier = m.end < len(doc) and doc[m.end].pos_ == "NOUN"
+                    # (a party of the gazetteer is one whatever it qualifies: "the new
+                    # Liberal Democrat approach")
+                    modifier = m.gaz is None and m.end < len(doc) and doc[m.end].pos_ == "NOUN"
                     (weak if modifier else found).add(m.key or "")
                 i = max(m.end, i + 1)
                 continue

@@ -13,6 +13,7 @@ names a confidence and a reason is missing here.
 from __future__ import annotations
 
 from newskg.extraction import datafiles, names, rules
+from newskg.extraction.cued_orgs import COMPANY_CUE_COLUMNS
 from newskg.extraction.event_table import TRIGGER_COLUMNS
 from newskg.extraction.furniture import BOILERPLATE_COLUMNS
 from newskg.extraction.org_spans import EVENT_HEAD_COLUMNS
@@ -26,6 +27,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("boilerplate.tsv", BOILERPLATE_COLUMNS, "page furniture the reader recognises"),
     ("name_rules.tsv", names.COLUMNS, "words that unmake a name"),
     ("event_heads.tsv", EVENT_HEAD_COLUMNS, "names of events, not organizations"),
+    ("company_cues.tsv", COMPANY_CUE_COLUMNS, "words around a name only a company takes"),
     ("quote_labels.tsv", LABEL_COLUMNS, "quoted words that are a name"),
     ("gov_posts.tsv", POST_COLUMNS, "government posts of memberships"),
     ("event_triggers.tsv", TRIGGER_COLUMNS, "the words that are events of the closed types"),

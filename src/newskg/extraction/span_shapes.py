@@ -297,10 +297,14 @@ def name_end(doc: Doc, start: int, end: int) -> int:
 
 
 def sides_of_match(doc: Doc, start: int, end: int) -> int | None:
-    """Where "v" or "vs" parts a span into two sides of a match ("Wales v England"), or
-    None."""
+    """Where "v" or "vs" parts a span into two sides of a match ("Wales v England"), or a
+    spaced dash two names ("Jo Ray - Wales" in a list; not "Council on Arab - Irish
+    Trade", one name tokenised apart), or None."""
     for i in range(start + 1, end - 1):
-        if doc[i].lower_ in {"v", "v.", "vs", "vs."} and doc[i + 1].text[:1].isupper():
+        versus = doc[i].lower_ in {"v", "v.", "vs", "vs."} and doc[i + 1].text[:1].isupper()
+        dash = doc[i].text in {"-", "\u2013", "\u2014"} and bool(doc[i - 1].whitespace_)
+        words = all(t.text[:1].isupper() for t in doc[start:i])
+        if versus or dash and words and bool(doc[i].whitespace_):
             return i
     return None
 
