@@ -6,6 +6,8 @@ school in Turin"), as an example of a plural kind ("bands such as The Velvet Hou
 "groups included The Ice Wardens"), or as what one joins ("joined the Sea Guard").
 The nouns are ``org_nouns.txt`` and ``org_cue_nouns.txt``; the name is a run of
 capitalised words no mention covers. Read by :func:`newskg.extraction.entities.resolve`.
+:func:`company_cue` reads the words around a name that only a company takes ("shares in X",
+``company_cues.tsv``) for the kinds vote (:mod:`newskg.extraction.kinds`).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ table (:mod:`newskg.extraction.rules`, ids ``membership/...``).
 >>> sorted(data.appoint)
 ['appoint', 'elect', 'make', 'name']
 >>> data.post_of(["trade", "and", "industry", "secretary"]).post
-'secretary'
+'trade and industry secretary'
 >>> data.post_of(["chief", "executive"]) is None
 True
 """
