@@ -320,6 +320,15 @@ def test_names_joined_before_a_noun_after_an_stay_persons() -> None:
     assert {"Ann Roe", "Jo Ray"} <= by_kind(found, "actor")
 
 
+def test_a_two_word_name_after_a_is_a_thing() -> None:
+    found = _tagged(
+        "Her film was nominated for a Silver Lion, Ann Roe said.",
+        {"Silver Lion": "GPE", "Ann Roe": "PERSON"},
+    )
+    assert "Silver Lion" not in all_names(found)
+    assert "Ann Roe" in by_kind(found, "actor")
+
+
 def test_a_party_adjective_is_the_party() -> None:
     found = entities("Liberal Democrat leader Ann Roe said the plan had failed.")
     assert "Liberal Democrats" in by_kind(found, "organization")
@@ -409,8 +418,12 @@ def test_a_saint_country_written_short_is_the_country() -> None:
 
 
 def test_an_event_named_after_its_town_is_no_place() -> None:
-    found = entities("Ann Roe beat Jo Ray to the title at the Harlow Games in Leeds.")
+    found = _tagged(
+        "Ann Roe beat Jo Ray to the title at the Harlow Games in Leeds.",
+        {"Ann Roe": "PERSON", "Jo Ray": "PERSON", "Harlow Games": "GPE"},
+    )
     assert "Harlow Games" not in all_names(found)
+    assert {"Ann Roe", "Jo Ray"} <= by_kind(found, "actor")
 
 
 def test_a_county_the_tagger_calls_a_person_is_a_place() -> None:

@@ -89,10 +89,6 @@ def contest_parties(para: Para, head: Token, res: Resolution, parties: frozenset
     """The parties the election's sentence names, else those its paragraph names, in the
     order they are named; for a general election, else every party the article names (all
     stand in it)."""
-    first_named: dict[str, int] = {}
-    for m in res.mentions:
-        if m.key in parties:
-            first_named.setdefault(m.key, m.span.begin)
     sent = head.sent
     in_sentence: list[str] = []
     in_para: list[str] = []
@@ -111,5 +107,9 @@ def contest_parties(para: Para, head: Token, res: Resolution, parties: frozenset
         # "the next general election": every party of the country stands in it (not "a
         # general election", which may be any one: "within a year of winning a general
         # election")
+        first_named: dict[str, int] = {}
+        for m in res.mentions:
+            if m.key in parties:
+                first_named.setdefault(m.key, m.span.begin)
         return sorted(parties, key=lambda k: first_named.get(k, 0))
     return []

@@ -132,8 +132,8 @@ def span_text(para: Para, start: int, end: int) -> tuple[Span, str]:
     return span, " ".join(raw.split())
 
 
-def _national_word(word: str, lex: Lexicon) -> bool:
-    """A nation's adjective ("Welsh", "Kenyan")."""
+def nation_word(word: str, lex: Lexicon) -> bool:
+    """A nation's adjective ("Welsh", "Kenyan"; ``demonyms.tsv``, ``role_nations.tsv``)."""
     return bool(lex.demonym_length([word]) or word.lower() in role_data().nations)
 
 
@@ -156,7 +156,7 @@ def _is_junk(words: tuple[str, ...], lex: Lexicon, label: str = "") -> bool:
     return (
         low in lex.not_names
         or low in name_rules().national  # "the Welshman": a nationality, no name
-        or _national_word(text, lex)  # "Welsh", "Kenyan" alone (not "Myanmar": a country)
+        or nation_word(text, lex)  # "Welsh", "Kenyan" alone (not "Myanmar": a country)
         and load_gazetteer().lookup(text) is None
         or low.endswith("s")
         and low[:-1] in name_rules().national  # "the Scots"
@@ -208,7 +208,7 @@ def trimmed_mentions(para: Para, start: int, end: int, label: str, lex: Lexicon)
         if end - start == 4 and doc[end - 1].text in lex.org_heads:
             # a head alone names nothing: "Anti-Doping Agency" is one name, "Ex-Welsh
             # Office" a prefix before the name of a nation's body
-            start += 2 if _national_word(doc[start + 2].text, lex) else 0
+            start += 2 if nation_word(doc[start + 2].text, lex) else 0
         else:
             start += 3
         label = "ORG" if label == "PERSON" else label

@@ -15,10 +15,9 @@ from spacy.tokens import Doc, Token
 from newskg.extraction import datafiles
 from newskg.extraction.cued_orgs import kind_noun
 from newskg.extraction.lexicon import lexicon
-from newskg.extraction.mentions import Mention, span_text
+from newskg.extraction.mentions import Mention, nation_word, span_text
 from newskg.extraction.names import MONTHS_DAYS, head_word, place_heads, portfolios
 from newskg.extraction.nlp import Para
-from newskg.extraction.role_data import role_data
 
 EVENT_HEAD_COLUMNS = ("head", "reason", "confidence")
 #: Words no name ends with: a tagged "organization" ending so is a span cut mid-name.
@@ -59,11 +58,8 @@ def _not_an_organization(m: Mention) -> bool:
     if m.kind == "organization" and len(m.words) == 1:
         # A nationality is people, not a body: "Kazakh", "the Pakistanis", "Welsh" (a nation
         # of ``role_nations.tsv``: "her mother is Welsh").
-        demonyms = lexicon().demonyms
-        low = m.words[0].lower()
-        if low in role_data().nations:
-            return True
-        if (low,) in demonyms or low.endswith("s") and (low[:-1],) in demonyms:
+        word = m.words[0]
+        if nation_word(word, lexicon()) or word.endswith("s") and nation_word(word[:-1], lexicon()):
             return True
     # an event named after its town is no place either ("the Harlow Games")
     named = m.kind in {"organization", "place"} and len(m.words) > 1
